@@ -1,0 +1,564 @@
+//! The command line: global options, the `Command` enum and one `Args` struct per
+//! subcommand (clap derive). The `///` comments are the help text.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+pub const EXIT_CODES: &str = "\
+Exit codes:
+  0    success (valid signature, delivered, expectation met)
+  1    a negative answer (signature invalid, not delivered, expectation not met)
+  2    usage, configuration or input error
+  130  interrupted (Ctrl-C)";
+
+/// A webhook developer toolkit: send, listen, sign, verify and replay webhooks of every provider.
+#[derive(Debug, Parser)]
+#[command(name = "hookcat", version, propagate_version = true, after_help = EXIT_CODES, max_term_width = 100)]
+pub struct Cli {
+    /// When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never.
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    pub color: ColorChoice,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Send a realistic, correctly signed test event (or any body) to a URL, with retries and a load mode.
+    Send(SendArgs),
+    /// Run a local capture listener: print, verify, save byte-exact, misbehave on purpose, forward.
+    Listen(ListenArgs),
+    /// Print the signature headers a provider would send for a body.
+    Sign(SignArgs),
+    /// Verify a webhook signature, and say why it fails.
+    Verify(VerifyArgs),
+    /// Replay captured requests, byte-exact or re-signed, to a URL.
+    Replay(ReplayArgs),
+    /// List and show the built-in event catalog.
+    #[command(subcommand)]
+    Events(EventsCommand),
+    /// List, show, export and compare captured requests.
+    #[command(subcommand)]
+    Captures(CapturesCommand),
+    /// Generate a secret or key pair in a provider's format.
+    Keygen(KeygenArgs),
+    /// Show the whole loop: a listener, a sender, valid, tampered and retried deliveries.
+    Demo(DemoArgs),
+    /// Print shell completions (bash, zsh, fish, powershell, elvish).
+    Completions(CompletionsArgs),
+    /// Print the man page (roff).
+    Man,
+}
+
+/// Where the secret comes from. Exactly one is needed where signing or verifying.
+#[derive(Debug, Clone, Default, Args)]
+pub struct SecretArgs {
+    /// Read the secret from this environment variable (best in CI).
+    #[arg(long, value_name = "VAR", group = "secret_source")]
+    pub secret_env: Option<String>,
+    /// Read the secret from a file; one trailing newline is stripped.
+    #[arg(long, value_name = "PATH", group = "secret_source")]
+    pub secret_file: Option<PathBuf>,
+    /// The secret itself. Visible in shell history and `ps`: prefer --secret-env or --secret-file.
+    #[arg(long, value_name = "VALUE", group = "secret_source")]
+    pub secret: Option<String>,
+}
+
+/// Settings of the `generic` scheme.
+#[derive(Debug, Clone, Args)]
+pub struct GenericArgs {
+    /// generic scheme: the hash (sha1, sha256, sha512).
+    #[arg(long, value_enum, default_value_t = HashAlg::Sha256, value_name = "ALG")]
+    pub algorithm: HashAlg,
+    /// generic scheme: how the MAC is written (hex or base64).
+    #[arg(long, value_enum, default_value_t = SigEncoding::Hex, value_name = "ENC")]
+    pub encoding: SigEncoding,
+    /// generic scheme: the header that carries the signature.
+    #[arg(long, default_value = "X-Signature", value_name = "NAME")]
+    pub header_name: String,
+    /// generic scheme: a literal prefix before the signature, e.g. `sha256=`.
+    #[arg(long, default_value = "", value_name = "TEXT")]
+    pub prefix: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum HashAlg {
+    Sha1,
+    Sha256,
+    Sha512,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SigEncoding {
+    Hex,
+    Base64,
+}
+
+/// Sign a body as a provider would.
+///
+/// Example: hookcat sign --scheme stripe --secret-env STRIPE_WEBHOOK_SECRET payload.json
+#[derive(Debug, Args)]
+#[command(after_help = EXIT_CODES)]
+pub struct SignArgs {
+    /// The signature scheme (see `hookcat sign --help` for the list).
+    #[arg(long, value_parser = scheme_names())]
+    pub scheme: String,
+    #[command(flatten)]
+    pub secret: SecretArgs,
+    /// The timestamp to sign, in unix seconds (default: now).
+    #[arg(long, value_name = "UNIX", allow_negative_numbers = true)]
+    pub timestamp: Option<i64>,
+    /// The message / delivery id to sign (default: a fresh one).
+    #[arg(long, value_name = "ID")]
+    pub id: Option<String>,
+    /// The URL the request goes to (Twilio and Square sign it).
+    #[arg(long, value_name = "URL")]
+    pub url: Option<String>,
+    /// Print the headers as one JSON object.
+    #[arg(long)]
+    pub json: bool,
+    /// Say more on stderr.
+    #[arg(short, long)]
+    pub verbose: bool,
+    #[command(flatten)]
+    pub generic: GenericArgs,
+    /// The body: a file, or `-` (the default) for standard input. Streamed.
+    #[arg(value_name = "FILE")]
+    pub file: Option<PathBuf>,
+}
+
+/// Verify a signature: exit 0 when valid, 1 when not (with the likely cause), 2 on bad input.
+///
+/// Example: hookcat verify --scheme auto --secret-env SECRET -H 'Stripe-Signature: t=…,v1=…' body.json
+#[derive(Debug, Args)]
+#[command(after_help = EXIT_CODES)]
+pub struct VerifyArgs {
+    /// The signature scheme, or `auto` to detect it from the headers.
+    #[arg(long, value_parser = scheme_names_or_auto())]
+    pub scheme: String,
+    #[command(flatten)]
+    pub secret: SecretArgs,
+    /// A request header, `Name: value` (repeatable).
+    #[arg(short = 'H', long = "header", value_name = "HEADER")]
+    pub headers: Vec<String>,
+    /// Read headers from a file: a raw HTTP header block, or a capture record (JSON).
+    #[arg(long, value_name = "PATH")]
+    pub headers_file: Option<PathBuf>,
+    /// The URL the sender requested (Twilio and Square sign it).
+    #[arg(long, value_name = "URL")]
+    pub url: Option<String>,
+    /// Check timestamps against this time (unix seconds) instead of the clock.
+    #[arg(long, value_name = "UNIX")]
+    pub now: Option<i64>,
+    /// Timestamp tolerance in seconds, overriding the provider's (0 turns the check off).
+    #[arg(long, value_name = "SECS")]
+    pub tolerance: Option<u64>,
+    /// Print the verdict, scheme, matched signature and diagnosis as JSON.
+    #[arg(long)]
+    pub json: bool,
+    /// Say more: the verdict also when valid, where the secret came from.
+    #[arg(short, long)]
+    pub verbose: bool,
+    #[command(flatten)]
+    pub generic: GenericArgs,
+    /// The body: a file, or `-` for standard input.
+    #[arg(value_name = "FILE")]
+    pub file: Option<PathBuf>,
+}
+
+/// Generate a new secret or key pair in the provider's format.
+#[derive(Debug, Args)]
+pub struct KeygenArgs {
+    #[arg(long, value_parser = scheme_names())]
+    pub scheme: String,
+    /// Print as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Send an event to URL.
+///
+/// Examples:
+///   hookcat send http://localhost:3000/webhooks --event github.push --secret-env GH_SECRET
+///   hookcat send http://localhost:3000/hook --data body.json --scheme stripe --secret-env S --retries 3
+///   hookcat send http://localhost:3000/hook --event stripe.invoice.paid --count 1000 --concurrency 20
+#[derive(Debug, Args)]
+#[command(after_help = EXIT_CODES)]
+pub struct SendArgs {
+    /// Where to send (http or https).
+    #[arg(value_name = "URL")]
+    pub url: Option<String>,
+    /// A catalog event, `provider.event` (see `hookcat events list`).
+    #[arg(short, long, value_name = "NAME", conflicts_with = "data")]
+    pub event: Option<String>,
+    /// Send this body instead of an event: a file, or `-` for standard input.
+    #[arg(short, long, value_name = "FILE")]
+    pub data: Option<String>,
+    /// The Content-Type of --data (default: guessed from the body).
+    #[arg(long, value_name = "TYPE")]
+    pub content_type: Option<String>,
+    /// Override a field of the body: a dotted path or JSON pointer; VALUE is JSON if it parses, else a string.
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    pub sets: Vec<String>,
+    /// Add a header, `Name: value` (repeatable).
+    #[arg(short = 'H', long = "header", value_name = "HEADER")]
+    pub headers: Vec<String>,
+    /// The HTTP method.
+    #[arg(short = 'X', long = "method", value_name = "METHOD")]
+    pub method: Option<String>,
+    /// Sign with this scheme instead of the event's provider scheme (`none` sends unsigned).
+    #[arg(long)]
+    pub scheme: Option<String>,
+    #[command(flatten)]
+    pub secret: SecretArgs,
+    #[command(flatten)]
+    pub generic: GenericArgs,
+    /// Per-attempt timeout.
+    #[arg(long, value_name = "DURATION")]
+    pub timeout: Option<String>,
+    /// Retries after a connect error, timeout, 429 or 5xx (exponential backoff, full jitter, Retry-After honoured).
+    #[arg(long, value_name = "N")]
+    pub retries: Option<u32>,
+    /// Print exactly what would be sent and send nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Print an equivalent command instead of sending.
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub print: Option<PrintFormat>,
+    /// Accept any TLS certificate (for a self-signed local receiver).
+    #[arg(short = 'k', long)]
+    pub insecure: bool,
+    /// Trust this CA certificate (PEM).
+    #[arg(long, value_name = "FILE")]
+    pub cacert: Option<PathBuf>,
+    /// Load mode: send N requests.
+    #[arg(short = 'n', long, value_name = "N")]
+    pub count: Option<u64>,
+    /// Load mode: requests in flight at once.
+    #[arg(short = 'c', long, value_name = "C")]
+    pub concurrency: Option<usize>,
+    /// Load mode: at most R requests per second (`100` or `100/s`).
+    #[arg(long, value_name = "R/s")]
+    pub rate: Option<String>,
+    /// One JSON object per attempt, then a summary.
+    #[arg(long)]
+    pub json: bool,
+    /// Show response headers and the whole response body.
+    #[arg(short, long)]
+    pub verbose: bool,
+    /// Never prompt, even on a terminal.
+    #[arg(long)]
+    pub no_input: bool,
+    /// A config file (default: ./hookcat.toml, then the user's config dir).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// A named target from the config file (`[targets.NAME]`).
+    #[arg(short, long, value_name = "NAME")]
+    pub target: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PrintFormat {
+    Curl,
+}
+
+/// Listen for webhooks.
+///
+/// Examples:
+///   hookcat listen --port 9000 --scheme github --secret-env GH_SECRET
+///   hookcat listen --forward-to http://localhost:3000 --scheme auto --secret-env S
+///   hookcat listen --fail-first 2 --retry-after 1       (test a sender's retries)
+///   hookcat listen --port 0 --expect 3 --timeout 30s --json   (in CI)
+#[derive(Debug, Args)]
+#[command(after_help = EXIT_CODES)]
+pub struct ListenArgs {
+    /// The port (0 picks a free one).
+    #[arg(short, long, default_value_t = 9000)]
+    pub port: u16,
+    /// The address to bind. Anything but loopback is reachable from the network.
+    #[arg(long, default_value = "127.0.0.1")]
+    pub host: String,
+    /// One JSON object per request on stdout (the capture record plus "type": "request").
+    #[arg(long)]
+    pub json: bool,
+    /// Only the summary line per request.
+    #[arg(short, long)]
+    pub quiet: bool,
+    /// Also print headers.
+    #[arg(short, long)]
+    pub verbose: bool,
+    /// Verify each request with this scheme (`auto` detects it per request).
+    #[arg(long, value_parser = scheme_names_or_auto())]
+    pub scheme: Option<String>,
+    #[command(flatten)]
+    pub secret: SecretArgs,
+    #[command(flatten)]
+    pub generic: GenericArgs,
+    /// The public URL the sender calls, for schemes that sign the URL (Twilio, Square).
+    #[arg(long, value_name = "URL")]
+    pub public_url: Option<String>,
+    /// Answer 401 to requests whose signature fails.
+    #[arg(long)]
+    pub reject_invalid: bool,
+    /// Append captures to this JSON Lines file (default: the user's data directory).
+    #[arg(long, value_name = "FILE", conflicts_with = "no_save")]
+    pub save: Option<PathBuf>,
+    /// Keep nothing.
+    #[arg(long)]
+    pub no_save: bool,
+    /// fsync the capture log after each batch of records.
+    #[arg(long)]
+    pub fsync: bool,
+    /// Answer with this status.
+    #[arg(long, value_name = "CODE")]
+    pub status: Option<u16>,
+    /// Answer with this body (`@FILE` reads a file).
+    #[arg(long, value_name = "TEXT|@FILE")]
+    pub body: Option<String>,
+    /// Add a response header, `Name: value` (repeatable).
+    #[arg(long = "response-header", value_name = "HEADER")]
+    pub response_headers: Vec<String>,
+    /// Wait this long before answering.
+    #[arg(long, value_name = "DURATION")]
+    pub delay: Option<String>,
+    /// Answer 500 to the first N requests, then normally.
+    #[arg(long, value_name = "N")]
+    pub fail_first: Option<u64>,
+    /// Answer 500 to this fraction of requests (0.0 to 1.0).
+    #[arg(long, value_name = "P")]
+    pub fail_rate: Option<f64>,
+    /// Seed for --fail-rate, to repeat a run.
+    #[arg(long, value_name = "N")]
+    pub seed: Option<u64>,
+    /// Answer these statuses in turn, then the last one forever (e.g. 500,429,200).
+    #[arg(long, value_name = "LIST", value_delimiter = ',')]
+    pub status_sequence: Vec<u16>,
+    /// Send Retry-After: SECS with 429 and 503 answers.
+    #[arg(long, value_name = "SECS")]
+    pub retry_after: Option<u64>,
+    /// Never answer (the sender times out). The request is still recorded.
+    #[arg(long)]
+    pub hang: bool,
+    /// Close the connection without answering. The request is still recorded.
+    #[arg(long)]
+    pub drop: bool,
+    /// Relay each request to the app at URL and answer with its response.
+    #[arg(long, value_name = "URL")]
+    pub forward_to: Option<String>,
+    /// Do not answer provider handshakes (Slack url_verification, Twitch, Zoom) automatically.
+    #[arg(long)]
+    pub no_handshake: bool,
+    /// Largest body accepted; larger gets 413.
+    #[arg(long, default_value = "10MiB", value_name = "SIZE")]
+    pub max_body: String,
+    /// Only accept clients in this CIDR range (repeatable); others get 403.
+    #[arg(long, value_name = "CIDR")]
+    pub allow_ip: Vec<String>,
+    /// At most N requests per second per client IP; more get 429.
+    #[arg(long, value_name = "N/s")]
+    pub rate_limit: Option<String>,
+    /// Require this header (`Name: value`); requests without it get 401.
+    #[arg(long, value_name = "HEADER")]
+    pub require_header: Vec<String>,
+    /// Serve HTTPS with a self-signed certificate made at start (or --cert/--key).
+    #[arg(long)]
+    pub tls: bool,
+    /// TLS certificate chain (PEM).
+    #[arg(long, value_name = "FILE", requires = "key")]
+    pub cert: Option<PathBuf>,
+    /// TLS private key (PEM).
+    #[arg(long, value_name = "FILE", requires = "cert")]
+    pub key: Option<PathBuf>,
+    /// Exit 0 once N requests arrived; 1 if --timeout passes first.
+    #[arg(long, value_name = "N")]
+    pub expect: Option<u64>,
+    /// Exit 0 after the first request (--expect 1).
+    #[arg(long)]
+    pub once: bool,
+    /// With --expect: how long to wait.
+    #[arg(long, value_name = "DURATION")]
+    pub timeout: Option<String>,
+}
+
+/// Replay captured requests.
+///
+/// Examples:
+///   hookcat replay --to http://localhost:3000 --last 1
+///   hookcat replay captures.jsonl --to http://localhost:3000 --all --resign --scheme stripe --secret-env S
+///   hookcat replay --to http://localhost:3000 --filter provider=github --compare
+#[derive(Debug, Args)]
+#[command(after_help = EXIT_CODES)]
+pub struct ReplayArgs {
+    /// A capture log (an existing file) and/or capture ids.
+    #[arg(value_name = "LOG|ID")]
+    pub items: Vec<String>,
+    /// The capture log (default: the listener's default log).
+    #[arg(short, long, value_name = "LOG")]
+    pub file: Option<PathBuf>,
+    /// Where to send.
+    #[arg(long, value_name = "URL")]
+    pub to: String,
+    /// The last N captures.
+    #[arg(long, value_name = "N")]
+    pub last: Option<usize>,
+    /// Every capture in the log.
+    #[arg(long)]
+    pub all: bool,
+    /// Keep captures whose KEY equals VALUE (keys: provider, event, method, path, status, valid).
+    #[arg(long = "filter", value_name = "KEY=VALUE")]
+    pub filters: Vec<String>,
+    /// Only captures received at or after TIME (RFC 3339, or a duration ago such as 10m).
+    #[arg(long, value_name = "TIME")]
+    pub since: Option<String>,
+    /// Sign again with a fresh timestamp and id.
+    #[arg(long)]
+    pub resign: bool,
+    /// The scheme for --resign (`auto` detects it from the captured headers).
+    #[arg(long, value_parser = scheme_names_or_auto())]
+    pub scheme: Option<String>,
+    #[command(flatten)]
+    pub secret: SecretArgs,
+    #[command(flatten)]
+    pub generic: GenericArgs,
+    /// Override a field of the body (then re-sign).
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    pub sets: Vec<String>,
+    /// Edit each body in $EDITOR before sending.
+    #[arg(long)]
+    pub edit: bool,
+    /// Per-attempt timeout.
+    #[arg(long, value_name = "DURATION")]
+    pub timeout: Option<String>,
+    /// Retries after a connect error, timeout, 429 or 5xx.
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    pub retries: u32,
+    /// Requests in flight at once.
+    #[arg(short = 'c', long, default_value_t = 1, value_name = "C")]
+    pub concurrency: usize,
+    /// At most R requests per second.
+    #[arg(long, value_name = "R/s")]
+    pub rate: Option<String>,
+    /// Print, per request, the new answer beside the one recorded at capture time.
+    #[arg(long)]
+    pub compare: bool,
+    /// One JSON object per request, then a summary.
+    #[arg(long)]
+    pub json: bool,
+    /// Accept any TLS certificate.
+    #[arg(short = 'k', long)]
+    pub insecure: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum EventsCommand {
+    /// List the catalog's events.
+    List {
+        /// Only this provider's events.
+        #[arg(long)]
+        provider: Option<String>,
+        /// An array of {name, provider, description, content_type, scheme}.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print the rendered request of an event (fresh ids and timestamps).
+    Show {
+        name: String,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CapturesCommand {
+    /// List captured requests.
+    List {
+        /// The capture log (default: the listener's default log).
+        log: Option<PathBuf>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show one capture as `listen` prints it.
+    Show {
+        id: String,
+        #[arg(short, long, value_name = "LOG")]
+        file: Option<PathBuf>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Export captures as curl commands, HAR 1.2, raw HTTP or JSON.
+    Export {
+        #[arg(required = true)]
+        ids: Vec<String>,
+        #[arg(short, long, value_name = "LOG")]
+        file: Option<PathBuf>,
+        #[arg(long, value_enum)]
+        format: ExportFormat,
+        /// curl: the URL to send to (default: http://localhost:9000 + the captured path).
+        #[arg(long, value_name = "URL")]
+        to: Option<String>,
+    },
+    /// Compare two captures: headers and body (JSON-aware).
+    Diff {
+        a: String,
+        b: String,
+        #[arg(short, long, value_name = "LOG")]
+        file: Option<PathBuf>,
+        /// Compare bodies byte for byte (key order and whitespace count).
+        #[arg(long)]
+        exact: bool,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    Curl,
+    Har,
+    Raw,
+    Json,
+}
+
+/// Show the whole loop in one command.
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Keep the demo's capture log at this path (default: a temporary file, removed after).
+    #[arg(long, value_name = "FILE")]
+    pub save: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+fn scheme_names() -> clap::builder::PossibleValuesParser {
+    clap::builder::PossibleValuesParser::new(crate::core::scheme::registry::NAMES)
+}
+
+fn scheme_names_or_auto() -> clap::builder::PossibleValuesParser {
+    let mut v: Vec<&'static str> = crate::core::scheme::registry::NAMES.to_vec();
+    v.push("auto");
+    clap::builder::PossibleValuesParser::new(v)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_is_consistent() {
+        Cli::command().debug_assert();
+    }
+}

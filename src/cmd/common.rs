@@ -1,0 +1,114 @@
+//! Small conversions shared by the commands: secret flags to a [`Secret`], generic
+//! flags to [`GenericParams`], a body argument to a [`Body`], the tokio runtime.
+
+use std::io::Read;
+use std::path::Path;
+
+use anyhow::Context;
+
+use crate::cli::{GenericArgs, HashAlg, SecretArgs, SigEncoding};
+use crate::core::body::Body;
+use crate::core::scheme::hmac::{Alg, Encoding};
+use crate::core::scheme::GenericParams;
+use crate::core::secret::Secret;
+use crate::exit::hinted;
+
+/// The secret from whichever flag was given, if any.
+pub fn secret(a: &SecretArgs) -> anyhow::Result<Option<Secret>> {
+    Ok(if let Some(v) = &a.secret_env {
+        Some(Secret::from_env(v)?)
+    } else if let Some(p) = &a.secret_file {
+        Some(Secret::from_file(p)?)
+    } else if let Some(s) = &a.secret {
+        Some(Secret::from_arg(s)?)
+    } else {
+        None
+    })
+}
+
+/// The secret, which this command cannot do without.
+pub fn require_secret(a: &SecretArgs, what: &str) -> anyhow::Result<Secret> {
+    secret(a)?.ok_or_else(|| {
+        hinted(
+            format!("{what} needs a secret"),
+            "give one of --secret-env VAR, --secret-file PATH or --secret VALUE",
+        )
+    })
+}
+
+pub fn generic(a: &GenericArgs) -> GenericParams {
+    GenericParams {
+        alg: match a.algorithm {
+            HashAlg::Sha1 => Alg::Sha1,
+            HashAlg::Sha256 => Alg::Sha256,
+            HashAlg::Sha512 => Alg::Sha512,
+        },
+        encoding: match a.encoding {
+            SigEncoding::Hex => Encoding::Hex,
+            SigEncoding::Base64 => Encoding::Base64,
+        },
+        header: a.header_name.clone(),
+        prefix: a.prefix.clone(),
+    }
+}
+
+/// A body argument: a file path, or `-`/nothing for standard input (read whole).
+pub fn body_arg(file: Option<&Path>, stdin_tty: bool) -> anyhow::Result<Body> {
+    match file {
+        Some(p) if p != Path::new("-") => Body::file(p.to_path_buf()).with_context(|| format!("reading body file `{}`", p.display())),
+        _ => {
+            if stdin_tty {
+                return Err(hinted("no body given", "pass a FILE, or pipe the body in: `hookcat … < body.json` (use /dev/null for an empty body)"));
+            }
+            let mut v = Vec::new();
+            std::io::stdin().lock().read_to_end(&mut v).context("reading the body from standard input")?;
+            Ok(Body::Mem(v))
+        }
+    }
+}
+
+/// A multi-threaded tokio runtime for the network commands.
+pub fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread().enable_all().build().context("starting the async runtime")
+}
+
+/// Edit distance, for "did you mean" suggestions.
+pub fn levenshtein(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            cur.push((prev[j] + usize::from(ca != *cb)).min(prev[j + 1] + 1).min(cur[j] + 1));
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+/// The candidates closest to `name`, best first.
+pub fn closest<'a>(name: &str, candidates: impl Iterator<Item = &'a str>, n: usize) -> Vec<&'a str> {
+    let mut v: Vec<(usize, &str)> = candidates
+        .map(|c| {
+            let d = levenshtein(name, c);
+            let bonus = if c.contains(name) || name.contains(c) { 0 } else { d };
+            (bonus.min(d), c)
+        })
+        .collect();
+    v.sort();
+    let limit = name.chars().count().max(4) / 2 + 2;
+    v.into_iter().filter(|(d, _)| *d <= limit).take(n).map(|(_, c)| c).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn edit_distance() {
+        assert_eq!(levenshtein("kitten", "sitting"), 3);
+        assert_eq!(levenshtein("", "abc"), 3);
+        let c = closest("github.psh", ["github.push", "github.ping", "stripe.invoice.paid"].into_iter(), 2);
+        assert_eq!(c[0], "github.push");
+    }
+}

@@ -1,0 +1,25 @@
+//! One file per subcommand. Each turns its `Args` into a validated configuration,
+//! calls the core, and hands the results to `output`. No signing, capture or delivery
+//! logic lives here.
+
+pub mod common;
+pub mod completions;
+pub mod keygen;
+pub mod sign;
+pub mod verify;
+
+use crate::cli::Command;
+use crate::exit::Outcome;
+use crate::output::Output;
+
+/// Runs one subcommand.
+pub fn run(command: Command, out: &Output) -> anyhow::Result<Outcome> {
+    match command {
+        Command::Sign(a) => sign::run(a, out),
+        Command::Verify(a) => verify::run(a, out),
+        Command::Keygen(a) => keygen::run(a, out),
+        Command::Completions(a) => completions::run(a),
+        Command::Man => completions::man(),
+        _ => anyhow::bail!("TEMP not yet"),
+    }
+}

@@ -1,0 +1,72 @@
+//! `hookcat sign`: the headers a provider would send for a body, streamed from a file
+//! or stdin in constant memory.
+
+use std::io::Read;
+
+use anyhow::Context;
+
+use crate::cli::SignArgs;
+use crate::core::scheme::{lookup, SignParams};
+use crate::exit::Outcome;
+use crate::output::{out_json, out_line, Output};
+
+pub fn run(a: SignArgs, out: &Output) -> anyhow::Result<Outcome> {
+    let secret = super::common::require_secret(&a.secret, "signing")?;
+    if a.verbose && secret.stripped_newline {
+        eprintln!("{}", out.err.dim("note: one trailing newline was stripped from the secret file"));
+    }
+    let scheme = lookup(&a.scheme, &super::common::generic(&a.generic))?;
+    let mut params = SignParams::now();
+    if let Some(t) = a.timestamp {
+        params.timestamp = t;
+        params.nanos = 0;
+    }
+    if let Some(id) = a.id {
+        params.id = id;
+    }
+    params.url = a.url;
+    let mut reader: Box<dyn Read> = match &a.file {
+        Some(p) if p.as_os_str() != "-" => {
+            Box::new(std::fs::File::open(p).with_context(|| format!("reading body file `{}`", p.display()))?)
+        }
+        _ => {
+            if out.stdin_tty {
+                return Err(crate::exit::hinted(
+                    "no body given",
+                    "pass a FILE, or pipe the body in: `hookcat sign … < body.json` (use /dev/null for an empty body)",
+                ));
+            }
+            Box::new(std::io::stdin().lock())
+        }
+    };
+    let signed = scheme.sign(&secret, &params, &mut reader)?;
+    if a.json {
+        let mut obj = serde_json::Map::new();
+        obj.insert("scheme".into(), scheme.meta().name.into());
+        let headers: serde_json::Map<String, serde_json::Value> =
+            signed.headers.iter().map(|(k, v)| (k.clone(), v.clone().into())).collect();
+        obj.insert("headers".into(), headers.into());
+        if let Some(u) = &signed.signed_url {
+            obj.insert("signed_url".into(), u.clone().into());
+        }
+        if !signed.fields.is_empty() {
+            let f: serde_json::Map<String, serde_json::Value> = signed.fields.iter().map(|(k, v)| (k.clone(), v.clone().into())).collect();
+            obj.insert("fields".into(), f.into());
+        }
+        out_json(&obj)?;
+    } else {
+        for (k, v) in &signed.headers {
+            out_line(&format!("{k}: {v}"))?;
+        }
+        for (k, v) in &signed.fields {
+            out_line(&format!("signature.{k}: {v}"))?;
+        }
+        if let Some(u) = &signed.signed_url {
+            eprintln!("{} the body is not a form, so it is signed as JSON: send it to {u}", out.err.cyan("note:"));
+        }
+        if !signed.fields.is_empty() {
+            eprintln!("{} {} puts these fields in the body's `signature` object", out.err.cyan("note:"), scheme.meta().name);
+        }
+    }
+    Ok(Outcome::Success)
+}

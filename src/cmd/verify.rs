@@ -1,0 +1,85 @@
+//! `hookcat verify`: exit 0 when valid, 1 when not (with the diagnosis), 2 when the
+//! question cannot be asked.
+
+use anyhow::Context;
+use serde_json::json;
+
+use crate::cli::VerifyArgs;
+use crate::core::body::Body;
+use crate::core::capture::CaptureRecord;
+use crate::core::diagnose::diagnose;
+use crate::core::headers::{parse_header_arg, parse_header_block, Headers};
+use crate::core::scheme::{detect, lookup, SchemeError, VerifyRequest};
+use crate::exit::{hinted, Outcome};
+use crate::output::{out_json, verdict_lines, Output};
+
+pub fn run(a: VerifyArgs, out: &Output) -> anyhow::Result<Outcome> {
+    let mut headers = Headers::new();
+    let mut record_body = None;
+    if let Some(p) = &a.headers_file {
+        let text = std::fs::read_to_string(p).with_context(|| format!("reading headers file `{}`", p.display()))?;
+        if text.trim_start().starts_with('{') {
+            let first = text.lines().find(|l| !l.trim().is_empty()).unwrap_or_default();
+            let rec: CaptureRecord = serde_json::from_str(first)
+                .with_context(|| format!("`{}` looks like JSON but is not a capture record", p.display()))?;
+            headers.extend(rec.headers.0.clone());
+            record_body = Some(rec.body_bytes()?);
+        } else {
+            headers.extend(parse_header_block(&text).map_err(|e| anyhow::anyhow!("in `{}`: {e}", p.display()))?.0);
+        }
+    }
+    for h in &a.headers {
+        let (n, v) = parse_header_arg(h).map_err(|e| hinted(e, "headers are written `Name: value`, e.g. -H 'X-Hub-Signature-256: sha256=…'"))?;
+        headers.push(n, v);
+    }
+    let body = match (&a.file, record_body) {
+        (None, Some(b)) => Body::Mem(b),
+        (f, _) => super::common::body_arg(f.as_deref(), out.stdin_tty)?,
+    };
+    let secret = super::common::require_secret(&a.secret, "verifying")?;
+    if a.verbose {
+        eprintln!("{}", out.err.dim(&format!("secret from {}", secret.source())));
+        if secret.stripped_newline {
+            eprintln!("{}", out.err.dim("note: one trailing newline was stripped from the secret file"));
+        }
+    }
+    let name = if a.scheme == "auto" {
+        let loaded = body.load()?;
+        let found = detect(&headers, loaded.as_deref()).ok_or(SchemeError::Undetected)?;
+        if !a.json {
+            eprintln!("{} {found} (from the headers)", out.err.cyan("scheme:"));
+        }
+        found.to_string()
+    } else {
+        a.scheme.clone()
+    };
+    let scheme = lookup(&name, &super::common::generic(&a.generic))?;
+    let now = a.now.unwrap_or_else(|| jiff::Timestamp::now().as_second());
+    let req = VerifyRequest { headers: &headers, body: &body, url: a.url.as_deref(), now, tolerance: a.tolerance };
+    let mut verdict = scheme.verify(&secret, &req)?;
+    if !verdict.valid {
+        verdict.diagnosis = diagnose(scheme.as_ref(), &secret, &req, &verdict);
+    }
+    if a.json {
+        out_json(&json!({
+            "valid": verdict.valid,
+            "scheme": verdict.scheme,
+            "detected": a.scheme == "auto",
+            "reason": verdict.reason,
+            "failure": verdict.failure,
+            "matched": verdict.matched,
+            "timestamp": verdict.timestamp,
+            "notes": verdict.notes,
+            "diagnosis": verdict.diagnosis,
+        }))?;
+    } else if !verdict.valid || a.verbose {
+        for l in verdict_lines(&verdict, &out.err) {
+            eprintln!("{l}");
+        }
+    } else if !verdict.notes.is_empty() {
+        for n in &verdict.notes {
+            eprintln!("{} {n}", out.err.dim("note:"));
+        }
+    }
+    Ok(Outcome::from_bool(verdict.valid))
+}

@@ -1,0 +1,274 @@
+//! The capture record: one JSON line per request, written by `listen` and read by
+//! `replay` and `captures`. Versioned (`"v": 1`); bodies are byte-exact (`utf8`
+//! text, or `base64` for bytes that are not valid UTF-8); headers are ordered pairs
+//! with duplicates kept. The reader streams, skips a torn or corrupt line with a
+//! warning naming its line number, and refuses a newer format version.
+
+use std::io::BufRead;
+
+use base64::Engine;
+use serde::{Deserialize, Serialize};
+
+use super::headers::Headers;
+use super::scheme::{Finding, Verdict};
+
+/// The format version this build writes and reads.
+pub const VERSION: u32 = 1;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum BodyEncoding {
+    Utf8,
+    Base64,
+}
+
+/// The verification of a captured request.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct VerificationRecord {
+    pub valid: bool,
+    pub scheme: String,
+    pub reason: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub failure: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timestamp: Option<i64>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub diagnosis: Vec<DiagnosisRecord>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DiagnosisRecord {
+    pub code: String,
+    pub message: String,
+}
+
+impl From<&Verdict> for VerificationRecord {
+    fn from(v: &Verdict) -> Self {
+        VerificationRecord {
+            valid: v.valid,
+            scheme: v.scheme.to_string(),
+            reason: v.reason.clone(),
+            failure: v.failure.as_ref().map(|f| {
+                serde_json::to_value(f).ok().and_then(|j| j.get("kind")?.as_str().map(str::to_string)).unwrap_or_default()
+            }),
+            timestamp: v.timestamp,
+            diagnosis: v.diagnosis.iter().map(|f: &Finding| DiagnosisRecord { code: f.code.to_string(), message: f.message.clone() }).collect(),
+        }
+    }
+}
+
+/// What the listener answered.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ResponseRecord {
+    /// The status sent; `null` when the connection was dropped or never answered.
+    pub status: Option<u16>,
+    /// How the answer came about: `normal`, `simulated`, `forwarded`, `handshake`,
+    /// `rejected` (signature, 401/403/413/429), `dropped`, `hung`.
+    pub kind: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body: Option<String>,
+    /// Time from receiving the whole request to answering it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duration_ms: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// One captured request.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CaptureRecord {
+    pub v: u32,
+    pub id: String,
+    /// RFC 3339, UTC.
+    pub received_at: String,
+    pub method: String,
+    /// Path with the query string.
+    pub path: String,
+    pub headers: Headers,
+    pub body: String,
+    pub body_encoding: BodyEncoding,
+    pub remote_addr: String,
+    pub verification: Option<VerificationRecord>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub response: Option<ResponseRecord>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provider: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub event: Option<String>,
+    /// Set when the body is not what the client meant to send (cut off, over the limit).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body_note: Option<String>,
+}
+
+/// Text and encoding for a body: UTF-8 as it is, anything else as base64.
+pub fn encode_body(bytes: &[u8]) -> (String, BodyEncoding) {
+    match std::str::from_utf8(bytes) {
+        Ok(s) => (s.to_string(), BodyEncoding::Utf8),
+        Err(_) => (base64::engine::general_purpose::STANDARD.encode(bytes), BodyEncoding::Base64),
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum CaptureError {
+    #[error("line {line}: this capture was written by a newer hookcat (format v{found}; this one reads v{VERSION})")]
+    NewerVersion { line: u64, found: u64 },
+    #[error("reading the capture log: {0}")]
+    Io(#[from] std::io::Error),
+    #[error("the body of capture {id} is not valid base64")]
+    BadBody { id: String },
+}
+
+impl CaptureRecord {
+    /// A new record id: sortable by time, unique enough for a log.
+    pub fn new_id() -> String {
+        let t = jiff::Timestamp::now();
+        format!("{}{}", t.strftime("%Y%m%d%H%M%S"), crate::core::ids::alnum(6).to_ascii_lowercase())
+    }
+
+    /// The body bytes, exactly as received.
+    pub fn body_bytes(&self) -> Result<Vec<u8>, CaptureError> {
+        match self.body_encoding {
+            BodyEncoding::Utf8 => Ok(self.body.as_bytes().to_vec()),
+            BodyEncoding::Base64 => base64::engine::general_purpose::STANDARD
+                .decode(&self.body)
+                .map_err(|_| CaptureError::BadBody { id: self.id.clone() }),
+        }
+    }
+
+    pub fn set_body(&mut self, bytes: &[u8]) {
+        let (b, e) = encode_body(bytes);
+        self.body = b;
+        self.body_encoding = e;
+    }
+
+    /// The JSON line, without the newline.
+    pub fn to_line(&self) -> String {
+        serde_json::to_string(self).expect("a capture record always serialises")
+    }
+
+    pub fn received(&self) -> Option<jiff::Timestamp> {
+        self.received_at.parse().ok()
+    }
+}
+
+/// One item of a capture log.
+#[derive(Debug)]
+pub enum LogItem {
+    Record { line: u64, record: Box<CaptureRecord> },
+    /// A line that is not a record: skipped, with why.
+    Skipped { line: u64, reason: String },
+}
+
+/// Streams a capture log line by line in bounded memory.
+pub struct LogReader<R> {
+    inner: R,
+    line: u64,
+    buf: Vec<u8>,
+}
+
+impl<R: BufRead> LogReader<R> {
+    pub fn new(inner: R) -> Self {
+        LogReader { inner, line: 0, buf: Vec::with_capacity(8192) }
+    }
+}
+
+impl<R: BufRead> Iterator for LogReader<R> {
+    type Item = Result<LogItem, CaptureError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            self.buf.clear();
+            match self.inner.read_until(b'\n', &mut self.buf) {
+                Ok(0) => return None,
+                Ok(_) => {}
+                Err(e) => return Some(Err(e.into())),
+            }
+            self.line += 1;
+            let complete = self.buf.ends_with(b"\n");
+            let text = self.buf.trim_ascii();
+            if text.is_empty() {
+                continue;
+            }
+            #[derive(Deserialize)]
+            struct Ver {
+                v: Option<u64>,
+            }
+            let line = self.line;
+            return Some(match serde_json::from_slice::<CaptureRecord>(text) {
+                Ok(r) if r.v > VERSION as u32 => Err(CaptureError::NewerVersion { line, found: r.v as u64 }),
+                Ok(r) => Ok(LogItem::Record { line, record: Box::new(r) }),
+                Err(e) => match serde_json::from_slice::<Ver>(text) {
+                    Ok(Ver { v: Some(v) }) if v > VERSION as u64 => Err(CaptureError::NewerVersion { line, found: v }),
+                    _ => Ok(LogItem::Skipped {
+                        line,
+                        reason: if complete { format!("not a capture record ({e})") } else { "a torn last line (the writer stopped mid-record)".into() },
+                    }),
+                },
+            });
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(body: &[u8]) -> CaptureRecord {
+        let (b, e) = encode_body(body);
+        CaptureRecord {
+            v: 1,
+            id: "abc".into(),
+            received_at: "2026-11-28T10:00:00Z".into(),
+            method: "POST".into(),
+            path: "/hook?x=1".into(),
+            headers: Headers(vec![("X-A".into(), "1".into()), ("x-a".into(), "2".into())]),
+            body: b,
+            body_encoding: e,
+            remote_addr: "127.0.0.1:5555".into(),
+            verification: None,
+            response: None,
+            provider: None,
+            event: None,
+            body_note: None,
+        }
+    }
+
+    #[test]
+    fn bodies_round_trip_byte_exact() {
+        for body in [&b"{\"a\":1}\n"[..], &[0xff, 0x00, 0xfe][..], b""] {
+            let r = record(body);
+            let back: CaptureRecord = serde_json::from_str(&r.to_line()).unwrap();
+            assert_eq!(back.body_bytes().unwrap(), body);
+            assert_eq!(back, r);
+        }
+        assert_eq!(record(&[0xff]).body_encoding, BodyEncoding::Base64);
+    }
+
+    #[test]
+    fn the_line_has_the_documented_fields() {
+        let v: serde_json::Value = serde_json::from_str(&record(b"x").to_line()).unwrap();
+        for k in ["v", "id", "received_at", "method", "path", "headers", "body", "body_encoding", "remote_addr", "verification"] {
+            assert!(v.get(k).is_some(), "missing {k}");
+        }
+        assert_eq!(v["headers"][1], serde_json::json!(["x-a", "2"]));
+        assert!(v["verification"].is_null());
+    }
+
+    #[test]
+    fn reader_skips_bad_lines_and_a_torn_tail() {
+        let good = record(b"x").to_line();
+        let log = format!("{good}\nnot json\n\n{good}\n{{\"v\":1,\"id\":\"tor");
+        let items: Vec<_> = LogReader::new(log.as_bytes()).map(|i| i.unwrap()).collect();
+        assert!(matches!(items[0], LogItem::Record { line: 1, .. }));
+        assert!(matches!(&items[1], LogItem::Skipped { line: 2, reason } if reason.contains("not a capture")));
+        assert!(matches!(items[2], LogItem::Record { line: 4, .. }));
+        assert!(matches!(&items[3], LogItem::Skipped { line: 5, reason } if reason.contains("torn")));
+    }
+
+    #[test]
+    fn reader_refuses_a_newer_version() {
+        let log = "{\"v\":2,\"id\":\"x\",\"something\":\"new\"}\n";
+        let e = LogReader::new(log.as_bytes()).next().unwrap().unwrap_err();
+        assert!(e.to_string().contains("newer hookcat"), "{e}");
+    }
+}

@@ -1,0 +1,157 @@
+//! An ordered header list that keeps duplicates and original case, as received, and
+//! the parsers for `Name: value` arguments and raw HTTP header blocks.
+
+use serde::{Deserialize, Serialize};
+
+/// Headers as ordered `(name, value)` pairs; look-ups ignore ASCII case.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Headers(pub Vec<(String, String)>);
+
+impl Headers {
+    pub fn new() -> Self {
+        Headers(Vec::new())
+    }
+
+    /// The first value of `name`.
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.0.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+    }
+
+    /// Every value of `name`, in order.
+    pub fn get_all<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+        self.0.iter().filter(move |(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+    }
+
+    pub fn contains(&self, name: &str) -> bool {
+        self.get(name).is_some()
+    }
+
+    pub fn push(&mut self, name: impl Into<String>, value: impl Into<String>) {
+        self.0.push((name.into(), value.into()));
+    }
+
+    /// Replaces every value of `name` with one (appended where there was none).
+    pub fn set(&mut self, name: &str, value: impl Into<String>) {
+        let value = value.into();
+        if let Some(i) = self.0.iter().position(|(n, _)| n.eq_ignore_ascii_case(name)) {
+            self.0[i].1 = value;
+            let mut k = 0;
+            self.0.retain(|(n, _)| {
+                k += 1;
+                k - 1 == i || !n.eq_ignore_ascii_case(name)
+            });
+        } else {
+            self.0.push((name.to_string(), value));
+        }
+    }
+
+    pub fn remove(&mut self, name: &str) {
+        self.0.retain(|(n, _)| !n.eq_ignore_ascii_case(name));
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.0.iter().map(|(n, v)| (n.as_str(), v.as_str()))
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn extend(&mut self, other: impl IntoIterator<Item = (String, String)>) {
+        self.0.extend(other);
+    }
+}
+
+impl FromIterator<(String, String)> for Headers {
+    fn from_iter<T: IntoIterator<Item = (String, String)>>(iter: T) -> Self {
+        Headers(iter.into_iter().collect())
+    }
+}
+
+/// Parses one `Name: value` argument (as curl's `-H`).
+pub fn parse_header_arg(s: &str) -> Result<(String, String), String> {
+    let (name, value) = s
+        .split_once(':')
+        .ok_or_else(|| format!("invalid header `{s}`: expected `Name: value`"))?;
+    let name = name.trim();
+    if name.is_empty() || !name.bytes().all(is_token_byte) {
+        return Err(format!("invalid header name in `{s}`"));
+    }
+    Ok((name.to_string(), value.trim().to_string()))
+}
+
+/// Is `b` allowed in an HTTP header name (RFC 9110 token)?
+pub fn is_token_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b)
+}
+
+/// Parses a raw HTTP header block: an optional request or status line, then
+/// `Name: value` lines up to the first blank line. Folded lines are joined.
+pub fn parse_header_block(text: &str) -> Result<Headers, String> {
+    let mut h = Headers::new();
+    for (i, line) in text.lines().enumerate() {
+        let line = line.trim_end_matches('\r');
+        if line.is_empty() {
+            if h.is_empty() && i == 0 {
+                continue;
+            }
+            break;
+        }
+        if i == 0 && !line.contains(':') || i == 0 && (line.starts_with("HTTP/") || line.contains(" HTTP/")) {
+            continue; // request or status line
+        }
+        if line.starts_with(' ') || line.starts_with('\t') {
+            if let Some(last) = h.0.last_mut() {
+                last.1.push(' ');
+                last.1.push_str(line.trim());
+                continue;
+            }
+        }
+        let (n, v) = parse_header_arg(line).map_err(|e| format!("line {}: {e}", i + 1))?;
+        h.push(n, v);
+    }
+    Ok(h)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lookups_ignore_case_and_keep_duplicates() {
+        let mut h = Headers::new();
+        h.push("X-A", "1");
+        h.push("x-a", "2");
+        h.push("B", "3");
+        assert_eq!(h.get("x-A"), Some("1"));
+        assert_eq!(h.get_all("X-A").collect::<Vec<_>>(), vec!["1", "2"]);
+        h.set("X-A", "9");
+        assert_eq!(h.0, vec![("X-A".into(), "9".into()), ("B".into(), "3".into())]);
+        h.remove("b");
+        assert_eq!(h.len(), 1);
+    }
+
+    #[test]
+    fn header_args() {
+        assert_eq!(parse_header_arg("X-Foo:  bar baz ").unwrap(), ("X-Foo".into(), "bar baz".into()));
+        assert_eq!(parse_header_arg("Stripe-Signature: t=1,v1=a").unwrap().1, "t=1,v1=a");
+        assert!(parse_header_arg("nocolon").is_err());
+        assert!(parse_header_arg("bad name: x").is_err());
+    }
+
+    #[test]
+    fn header_blocks() {
+        let block = "POST /hook HTTP/1.1\r\nHost: x\r\nX-Sig: a\r\n  b\r\n\r\nbody: not a header\r\n";
+        let h = parse_header_block(block).unwrap();
+        assert_eq!(h.get("host"), Some("x"));
+        assert_eq!(h.get("x-sig"), Some("a b"));
+        assert!(h.get("body").is_none());
+        let plain = parse_header_block("A: 1\nB: 2\n").unwrap();
+        assert_eq!(plain.len(), 2);
+    }
+}

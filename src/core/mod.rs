@@ -1,0 +1,11 @@
+//! The shared core: events, signature schemes, capture records, delivery and the
+//! listener. Nothing in here prints or knows about clap; errors are typed.
+
+pub mod body;
+pub mod capture;
+pub mod diagnose;
+pub mod headers;
+pub mod ids;
+pub mod scheme;
+pub mod secret;
+pub mod units;

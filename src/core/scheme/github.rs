@@ -1,0 +1,77 @@
+//! GitHub (`X-Hub-Signature-256: sha256=<hex>`), its legacy SHA-1 header
+//! (`X-Hub-Signature: sha1=<hex>`), and Intercom, which uses the legacy form.
+//! SIGNATURES.md §1 (GitHub) and §14 (Intercom): HMAC of the raw body, lower-case hex.
+
+use super::hmac::{random_hex_secret, Alg, Encoding, HmacSpec, MsgCtx, Presented};
+use super::{KeyKind, KeyPair, SchemeError, SchemeMeta, Signed, Verdict, VerifyRequest};
+
+/// A `<prefix>=<hex>` body signature in one header.
+pub struct HubSignature {
+    meta: SchemeMeta,
+    alg: Alg,
+    header: &'static str,
+    prefix: &'static str,
+}
+
+const fn meta(name: &'static str, provider: &'static str, title: &'static str, header: &'static str) -> SchemeMeta {
+    SchemeMeta { name, provider, title, signature_header: header, tolerance: None, key: KeyKind::Utf8, needs_url: false }
+}
+
+pub fn github() -> HubSignature {
+    HubSignature {
+        meta: meta("github", "github", "GitHub: X-Hub-Signature-256, HMAC-SHA256 of the body", "x-hub-signature-256"),
+        alg: Alg::Sha256,
+        header: "X-Hub-Signature-256",
+        prefix: "sha256=",
+    }
+}
+
+pub fn github_sha1() -> HubSignature {
+    HubSignature {
+        meta: meta("github-sha1", "github", "GitHub legacy: X-Hub-Signature, HMAC-SHA1 of the body", "x-hub-signature"),
+        alg: Alg::Sha1,
+        header: "X-Hub-Signature",
+        prefix: "sha1=",
+    }
+}
+
+pub fn intercom() -> HubSignature {
+    HubSignature {
+        meta: meta("intercom", "intercom", "Intercom: X-Hub-Signature, HMAC-SHA1 of the body", "x-hub-signature"),
+        alg: Alg::Sha1,
+        header: "X-Hub-Signature",
+        prefix: "sha1=",
+    }
+}
+
+impl HmacSpec for HubSignature {
+    fn meta(&self) -> &SchemeMeta {
+        &self.meta
+    }
+    fn alg(&self) -> Alg {
+        self.alg
+    }
+    fn encoding(&self) -> Encoding {
+        Encoding::Hex
+    }
+    fn prefix(&self, _: &MsgCtx<'_>) -> Result<Vec<u8>, SchemeError> {
+        Ok(Vec::new())
+    }
+    fn render(&self, sig: String, _: &MsgCtx<'_>) -> Result<Signed, SchemeError> {
+        Ok(Signed { headers: vec![(self.header.into(), format!("{}{sig}", self.prefix))], ..Default::default() })
+    }
+    fn parse(&self, req: &VerifyRequest<'_>) -> Result<Result<Presented, Verdict>, SchemeError> {
+        let v = super::require(req.headers, self.meta.name, self.header)?;
+        Ok(match v.trim().strip_prefix(self.prefix) {
+            Some(sig) if !sig.is_empty() => Ok(Presented { sigs: vec![sig.to_string()], ..Default::default() }),
+            Some(_) => Err(Verdict::malformed(self.meta.name, format!("{} has `{}` but no signature after it", self.header, self.prefix))),
+            None => Err(Verdict::malformed(
+                self.meta.name,
+                format!("{} does not start with `{}`: `{}`", self.header, self.prefix, crate::core::diagnose::clip(v, 80)),
+            )),
+        })
+    }
+    fn keygen(&self) -> KeyPair {
+        random_hex_secret(20)
+    }
+}

@@ -1,0 +1,50 @@
+//! GitLab's secret token: `X-Gitlab-Token: <token>`, sent in plain text and compared
+//! in constant time. It does not authenticate the body: a verdict says so.
+//! SIGNATURES.md §7. (GitLab signing tokens are Standard Webhooks: use that scheme.)
+
+use std::io::Read;
+
+use super::{ct_eq, KeyKind, KeyPair, Scheme, SchemeError, SchemeMeta, SignParams, Signed, Verdict, VerifyRequest};
+use crate::core::secret::Secret;
+
+pub struct Gitlab;
+
+static META: SchemeMeta = SchemeMeta {
+    name: "gitlab",
+    provider: "gitlab",
+    title: "GitLab: X-Gitlab-Token, a shared token (the body is not signed)",
+    signature_header: "x-gitlab-token",
+    tolerance: None,
+    key: KeyKind::Token,
+    needs_url: false,
+};
+
+pub const NOTE: &str = "GitLab's secret token does not authenticate the body: anyone who knows the token can send any body (GitLab signing tokens are the Standard Webhooks scheme)";
+
+impl Scheme for Gitlab {
+    fn meta(&self) -> &SchemeMeta {
+        &META
+    }
+
+    fn sign(&self, secret: &Secret, _: &SignParams, _body: &mut dyn Read) -> Result<Signed, SchemeError> {
+        let token = secret
+            .as_str()
+            .ok_or_else(|| SchemeError::BadKey { scheme: "gitlab", reason: "the token must be text".into() })?;
+        Ok(Signed { headers: vec![("X-Gitlab-Token".into(), token.to_string())], ..Default::default() })
+    }
+
+    fn verify(&self, secret: &Secret, req: &VerifyRequest<'_>) -> Result<Verdict, SchemeError> {
+        let token = super::require(req.headers, "gitlab", "X-Gitlab-Token")?;
+        let mut v = if ct_eq(token.as_bytes(), secret.bytes()) {
+            Verdict::valid("gitlab", "X-Gitlab-Token", None)
+        } else {
+            Verdict::invalid("gitlab", super::Failure::Mismatch, "X-Gitlab-Token does not match the secret", None)
+        };
+        v.notes.push(NOTE.into());
+        Ok(v)
+    }
+
+    fn keygen(&self) -> KeyPair {
+        KeyPair::Secret { secret: crate::core::ids::alnum(32) }
+    }
+}

@@ -1,0 +1,104 @@
+//! Mailgun: no header; the body carries `signature.{timestamp,token,signature}` (form
+//! posts: top-level fields). The MAC is HMAC-SHA256 of `timestamp ‖ token`, hex; the
+//! event data itself is not signed. SIGNATURES.md §15.
+
+use sha2::Digest;
+
+use super::hmac::{random_hex_secret, Alg, Encoding, HmacSpec, MsgCtx, Presented};
+use super::{KeyKind, KeyPair, SchemeError, SchemeMeta, SignParams, Signed, Verdict, VerifyRequest};
+use crate::core::ids::hex_lower;
+
+pub struct Mailgun;
+
+static META: SchemeMeta = SchemeMeta {
+    name: "mailgun",
+    provider: "mailgun",
+    title: "Mailgun: signature fields in the body, hex HMAC-SHA256 of `timestamp ‖ token`",
+    signature_header: "signature",
+    tolerance: None,
+    key: KeyKind::Utf8,
+    needs_url: false,
+};
+
+pub const NOTE: &str = "Mailgun signs only the timestamp and token, not the event data: refuse repeated tokens";
+
+/// A 50-character token derived from the delivery id (so `--id` reproduces it).
+pub fn token_for(id: &str) -> String {
+    let mut t = hex_lower(&sha2::Sha256::digest(id.as_bytes()));
+    t.truncate(50);
+    t
+}
+
+/// The `(timestamp, token, signature)` a body carries, JSON or form.
+fn fields(body: &[u8]) -> Option<(String, String, String)> {
+    let text = |v: &serde_json::Value| match v {
+        serde_json::Value::String(s) => Some(s.clone()),
+        serde_json::Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    };
+    if let Ok(v) = serde_json::from_slice::<serde_json::Value>(body) {
+        let s = v.get("signature")?;
+        return Some((text(s.get("timestamp")?)?, text(s.get("token")?)?, text(s.get("signature")?)?));
+    }
+    let mut t = (None, None, None);
+    for (k, v) in form_urlencoded::parse(body) {
+        match &*k {
+            "timestamp" => t.0 = Some(v.into_owned()),
+            "token" => t.1 = Some(v.into_owned()),
+            "signature" => t.2 = Some(v.into_owned()),
+            _ => {}
+        }
+    }
+    Some((t.0?, t.1?, t.2?))
+}
+
+impl HmacSpec for Mailgun {
+    fn meta(&self) -> &SchemeMeta {
+        &META
+    }
+    fn alg(&self) -> Alg {
+        Alg::Sha256
+    }
+    fn encoding(&self) -> Encoding {
+        Encoding::Hex
+    }
+    fn signs_body(&self) -> bool {
+        false
+    }
+    fn timestamp_text(&self, p: &SignParams) -> Option<String> {
+        Some(p.timestamp.to_string())
+    }
+    fn prefix(&self, ctx: &MsgCtx<'_>) -> Result<Vec<u8>, SchemeError> {
+        let token = ctx.id.map(|id| if id.len() == 50 { id.to_string() } else { token_for(id) }).unwrap_or_default();
+        Ok(format!("{}{token}", ctx.ts.unwrap_or_default()).into_bytes())
+    }
+    fn render(&self, sig: String, ctx: &MsgCtx<'_>) -> Result<Signed, SchemeError> {
+        let token = ctx.id.map(|id| if id.len() == 50 { id.to_string() } else { token_for(id) }).unwrap_or_default();
+        Ok(Signed {
+            fields: vec![
+                ("timestamp".into(), ctx.ts.unwrap_or_default().to_string()),
+                ("token".into(), token),
+                ("signature".into(), sig),
+            ],
+            ..Default::default()
+        })
+    }
+    fn parse(&self, req: &VerifyRequest<'_>) -> Result<Result<Presented, Verdict>, SchemeError> {
+        let missing = SchemeError::BadBody {
+            scheme: "mailgun",
+            what: "`signature.timestamp`, `signature.token` and `signature.signature`",
+            reason: "they are not in the body".into(),
+        };
+        let body = req.body.load()?.ok_or_else(|| SchemeError::BadBody {
+            scheme: "mailgun",
+            what: "the signature fields",
+            reason: "the body is too large to read whole".into(),
+        })?;
+        let (ts, token, sig) = fields(&body).ok_or(missing)?;
+        let ts_unix = ts.trim().parse::<i64>().ok();
+        Ok(Ok(Presented { sigs: vec![sig], ts: Some(ts), ts_unix, id: Some(token), alg: None }))
+    }
+    fn keygen(&self) -> KeyPair {
+        random_hex_secret(16)
+    }
+}

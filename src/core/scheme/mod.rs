@@ -1,0 +1,386 @@
+//! Signature schemes: one trait, one implementation per provider, a registry by name.
+//!
+//! Each scheme signs and verifies exactly as its provider does, as specified byte for
+//! byte in `SIGNATURES.md` (the section is named above each implementation). HMAC
+//! schemes share one engine ([`hmac::HmacAdapter`]) and only describe their message
+//! layout and header format; the Ed25519 and token schemes implement [`Scheme`] directly.
+//! Nothing here prints.
+
+pub mod discord;
+pub mod generic;
+pub mod github;
+pub mod gitlab;
+pub mod hmac;
+pub mod linear;
+pub mod mailgun;
+pub mod paddle;
+pub mod registry;
+pub mod shopify;
+pub mod slack;
+pub mod square;
+pub mod standard;
+pub mod standard_v1a;
+pub mod stripe;
+pub mod twilio;
+pub mod twitch;
+pub mod zoom;
+
+use std::io::Read;
+
+use serde::Serialize;
+
+use super::body::Body;
+use super::headers::Headers;
+use super::secret::Secret;
+
+pub use registry::{detect, lookup, names, GenericParams};
+
+/// How a scheme's timestamp is checked against the clock.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Tolerance {
+    pub secs: u64,
+    /// Only timestamps older than `secs` are refused (Stripe, Twitch); otherwise both
+    /// directions are checked (Slack, Standard Webhooks, Paddle, ...).
+    pub past_only: bool,
+}
+
+/// What kind of key a scheme takes: shown by `keygen` and used in error messages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum KeyKind {
+    /// Any string, used as its UTF-8 bytes.
+    Utf8,
+    /// `whsec_` + base64: the key is the base64-decoded part.
+    WhsecBase64,
+    /// An Ed25519 key pair: the private key signs, the public key verifies.
+    Ed25519,
+    /// A shared token sent as it is (no signature).
+    Token,
+}
+
+/// The facts about a scheme that commands show and rely on.
+#[derive(Debug, Clone, Serialize)]
+pub struct SchemeMeta {
+    pub name: &'static str,
+    pub provider: &'static str,
+    /// A short description for `--help` and listings.
+    pub title: &'static str,
+    /// The header that carries the signature (lower-case).
+    pub signature_header: &'static str,
+    pub tolerance: Option<Tolerance>,
+    pub key: KeyKind,
+    /// The signature covers the request URL (Twilio, Square): verify needs `--url`.
+    pub needs_url: bool,
+}
+
+/// The inputs of a signature besides the key and the body.
+#[derive(Debug, Clone)]
+pub struct SignParams {
+    /// Unix seconds.
+    pub timestamp: i64,
+    /// Sub-second part, for schemes that send RFC 3339 with nanoseconds (Twitch).
+    pub nanos: u32,
+    /// The delivery / message id, for schemes that sign or send one.
+    pub id: String,
+    /// The URL the request goes to, for schemes that sign it.
+    pub url: Option<String>,
+}
+
+impl SignParams {
+    /// Now, with a fresh id.
+    pub fn now() -> SignParams {
+        let now = jiff::Timestamp::now();
+        SignParams {
+            timestamp: now.as_second(),
+            nanos: now.subsec_nanosecond().max(0) as u32,
+            id: super::ids::message_id(),
+            url: None,
+        }
+    }
+}
+
+/// What signing produced.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Signed {
+    /// The headers to send, in order.
+    pub headers: Vec<(String, String)>,
+    /// The URL the request must go to, when signing changed it (Twilio's `bodySHA256`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub signed_url: Option<String>,
+    /// Fields that go into the body rather than headers (Mailgun's `signature` object).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub fields: Vec<(String, String)>,
+}
+
+/// A request to verify.
+#[derive(Debug, Clone, Copy)]
+pub struct VerifyRequest<'a> {
+    pub headers: &'a Headers,
+    pub body: &'a Body,
+    /// The URL the sender requested, for schemes that sign it.
+    pub url: Option<&'a str>,
+    /// Unix seconds to check timestamps against.
+    pub now: i64,
+    /// Overrides the scheme's tolerance; `Some(0)` turns the check off.
+    pub tolerance: Option<u64>,
+}
+
+/// Why a verification failed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Failure {
+    /// No presented signature matches the one computed.
+    Mismatch,
+    /// The signature matches, but the timestamp is older than the tolerance.
+    Stale { age_secs: i64, tolerance_secs: u64 },
+    /// The signature matches, but the timestamp is further in the future than allowed.
+    Future { ahead_secs: i64, tolerance_secs: u64 },
+    /// The signature header cannot be parsed.
+    Malformed { detail: String },
+    /// Twilio: the `bodySHA256` in the URL does not match the body.
+    BodyHash,
+}
+
+/// One finding of the diagnosis: what most likely broke the signature.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    pub code: &'static str,
+    pub message: String,
+}
+
+/// The answer of a verification.
+#[derive(Debug, Clone, Serialize)]
+pub struct Verdict {
+    pub valid: bool,
+    pub scheme: &'static str,
+    /// One sentence: why it is valid or not.
+    pub reason: String,
+    pub failure: Option<Failure>,
+    /// The presented signature that matched.
+    pub matched: Option<String>,
+    /// The timestamp the signature carried, in unix seconds.
+    pub timestamp: Option<i64>,
+    /// Things worth knowing even when valid (e.g. GitLab tokens do not cover the body).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
+    /// Filled in by [`crate::core::diagnose`] when the signature does not match.
+    pub diagnosis: Vec<Finding>,
+}
+
+impl Verdict {
+    pub fn valid(scheme: &'static str, matched: impl Into<String>, timestamp: Option<i64>) -> Verdict {
+        Verdict {
+            valid: true,
+            scheme,
+            reason: "signature matches".into(),
+            failure: None,
+            matched: Some(matched.into()),
+            timestamp,
+            notes: Vec::new(),
+            diagnosis: Vec::new(),
+        }
+    }
+
+    pub fn invalid(scheme: &'static str, failure: Failure, reason: impl Into<String>, timestamp: Option<i64>) -> Verdict {
+        Verdict {
+            valid: false,
+            scheme,
+            reason: reason.into(),
+            failure: Some(failure),
+            matched: None,
+            timestamp,
+            notes: Vec::new(),
+            diagnosis: Vec::new(),
+        }
+    }
+
+    pub fn malformed(scheme: &'static str, detail: impl Into<String>) -> Verdict {
+        let detail = detail.into();
+        Verdict::invalid(scheme, Failure::Malformed { detail: detail.clone() }, detail, None)
+    }
+
+    pub fn mismatch(scheme: &'static str, timestamp: Option<i64>) -> Verdict {
+        Verdict::invalid(scheme, Failure::Mismatch, "no signature matches", timestamp)
+    }
+}
+
+/// Errors that make a verification or signing impossible (exit 2), as opposed to a
+/// negative answer (a [`Verdict`] with `valid: false`).
+#[derive(Debug, thiserror::Error)]
+pub enum SchemeError {
+    #[error("unknown scheme `{0}`")]
+    Unknown(String),
+    #[error("the request has no `{header}` header, which the {scheme} scheme needs")]
+    MissingHeader { scheme: &'static str, header: &'static str },
+    #[error("the {0} scheme signs the request URL: pass it with --url")]
+    NeedsUrl(&'static str),
+    #[error("invalid URL `{url}`: {reason}")]
+    BadUrl { url: String, reason: String },
+    #[error("malformed key for {scheme}: {reason}")]
+    BadKey { scheme: &'static str, reason: String },
+    #[error("the {scheme} scheme needs {what} in the body: {reason}")]
+    BadBody { scheme: &'static str, what: &'static str, reason: String },
+    #[error("could not tell the scheme from the headers: none of the known signature headers is present")]
+    Undetected,
+    #[error("reading the body: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// The one interface every scheme implements.
+pub trait Scheme: Send + Sync {
+    fn meta(&self) -> &SchemeMeta;
+
+    /// Signs `body`, streaming it where the scheme allows, and returns the headers the
+    /// provider would send.
+    fn sign(&self, secret: &Secret, params: &SignParams, body: &mut dyn Read) -> Result<Signed, SchemeError>;
+
+    /// Verifies a request. `Ok` carries the verdict (valid or not); `Err` means the
+    /// question could not be asked (a missing header, a malformed key).
+    fn verify(&self, secret: &Secret, req: &VerifyRequest<'_>) -> Result<Verdict, SchemeError>;
+
+    /// A new secret or key pair in the provider's format.
+    fn keygen(&self) -> KeyPair;
+
+    /// The HMAC view of the scheme, for the diagnosis; `None` for non-HMAC schemes.
+    fn as_hmac(&self) -> Option<&dyn hmac::HmacView> {
+        None
+    }
+}
+
+/// What `keygen` produces.
+#[derive(Debug, Clone, Serialize)]
+#[serde(untagged)]
+pub enum KeyPair {
+    Secret { secret: String },
+    Pair { private_key: String, public_key: String },
+}
+
+/// Applies a tolerance to a timestamp; `None` when within it.
+pub fn check_time(scheme: &'static str, tol: Option<Tolerance>, override_secs: Option<u64>, ts: i64, now: i64, matched: String) -> Verdict {
+    let tol = match (tol, override_secs) {
+        (_, Some(0)) => None,
+        (Some(t), Some(s)) => Some(Tolerance { secs: s, ..t }),
+        (None, Some(s)) => Some(Tolerance { secs: s, past_only: false }),
+        (t, None) => t,
+    };
+    if let Some(t) = tol {
+        let age = now - ts;
+        if age > t.secs as i64 {
+            return Verdict::invalid(
+                scheme,
+                Failure::Stale { age_secs: age, tolerance_secs: t.secs },
+                format!(
+                    "the signature matches but its timestamp is {} old, over the {} tolerance of {}",
+                    human_secs(age),
+                    scheme,
+                    human_secs(t.secs as i64)
+                ),
+                Some(ts),
+            );
+        }
+        if !t.past_only && -age > t.secs as i64 {
+            return Verdict::invalid(
+                scheme,
+                Failure::Future { ahead_secs: -age, tolerance_secs: t.secs },
+                format!(
+                    "the signature matches but its timestamp is {} in the future, over the {} tolerance of {} (is a clock wrong?)",
+                    human_secs(-age),
+                    scheme,
+                    human_secs(t.secs as i64)
+                ),
+                Some(ts),
+            );
+        }
+    }
+    Verdict::valid(scheme, matched, Some(ts))
+}
+
+/// `75 s`, `12 min 3 s`, `3 h 2 min`, `2 days 4 h`.
+pub fn human_secs(s: i64) -> String {
+    let s = s.unsigned_abs();
+    match s {
+        0..=119 => format!("{s} s"),
+        120..=7199 => format!("{} min {} s", s / 60, s % 60),
+        7200..=172_799 => format!("{} h {} min", s / 3600, (s % 3600) / 60),
+        _ => format!("{} days {} h", s / 86400, (s % 86400) / 3600),
+    }
+}
+
+/// Constant-time equality of two byte strings (the length is not secret).
+pub fn ct_eq(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut diff = 0u8;
+    for (x, y) in a.iter().zip(b) {
+        diff |= x ^ y;
+    }
+    std::hint::black_box(diff) == 0
+}
+
+pub(crate) fn b64() -> base64::engine::GeneralPurpose {
+    base64::engine::general_purpose::STANDARD
+}
+
+/// Decodes base64 leniently: padding optional, standard or URL-safe alphabet.
+pub fn b64_decode_lenient(s: &str) -> Option<Vec<u8>> {
+    use base64::engine::{general_purpose, DecodePaddingMode, GeneralPurposeConfig};
+    use base64::Engine;
+    let cfg = GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent);
+    let std = base64::engine::GeneralPurpose::new(&base64::alphabet::STANDARD, cfg);
+    let url = base64::engine::GeneralPurpose::new(&base64::alphabet::URL_SAFE, cfg);
+    let _ = general_purpose::STANDARD;
+    std.decode(s.trim()).ok().or_else(|| url.decode(s.trim()).ok())
+}
+
+/// Parses a unix-seconds timestamp header.
+pub(crate) fn parse_unix(scheme: &'static str, header: &str, v: &str) -> Result<i64, Verdict> {
+    v.trim()
+        .parse::<i64>()
+        .map_err(|_| Verdict::malformed(scheme, format!("the {header} header `{v}` is not a unix timestamp")))
+}
+
+/// The header value, or the error that says it is missing.
+pub(crate) fn require<'a>(h: &'a Headers, scheme: &'static str, header: &'static str) -> Result<&'a str, SchemeError> {
+    h.get(header).ok_or(SchemeError::MissingHeader { scheme, header })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn constant_time_eq() {
+        assert!(ct_eq(b"abc", b"abc"));
+        assert!(!ct_eq(b"abc", b"abd"));
+        assert!(!ct_eq(b"abc", b"ab"));
+    }
+
+    #[test]
+    fn tolerance_directions() {
+        let past = Some(Tolerance { secs: 300, past_only: true });
+        let both = Some(Tolerance { secs: 300, past_only: false });
+        assert!(check_time("stripe", past, None, 1000, 1200, "x".into()).valid);
+        assert!(!check_time("stripe", past, None, 1000, 1301, "x".into()).valid);
+        assert!(check_time("stripe", past, None, 5000, 1000, "x".into()).valid);
+        let v = check_time("slack", both, None, 5000, 1000, "x".into());
+        assert!(matches!(v.failure, Some(Failure::Future { ahead_secs: 4000, .. })), "{v:?}");
+        assert!(check_time("slack", both, Some(0), 5000, 1000, "x".into()).valid);
+        assert!(!check_time("slack", both, Some(10), 1000, 1011, "x".into()).valid);
+    }
+
+    #[test]
+    fn lenient_base64() {
+        assert_eq!(b64_decode_lenient("aGk").unwrap(), b"hi");
+        assert_eq!(b64_decode_lenient("aGk=").unwrap(), b"hi");
+        assert_eq!(b64_decode_lenient("-_8").unwrap(), vec![0xfb, 0xff]);
+        assert!(b64_decode_lenient("***").is_none());
+    }
+
+    #[test]
+    fn human_durations() {
+        assert_eq!(human_secs(75), "75 s");
+        assert_eq!(human_secs(-725), "12 min 5 s");
+        assert_eq!(human_secs(3 * 86400 + 3600), "3 days 1 h");
+    }
+}

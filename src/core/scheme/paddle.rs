@@ -1,0 +1,74 @@
+//! Paddle Billing: `Paddle-Signature: ts=<unix>;h1=<hex>[;h1=…]` over `ts ":" body`,
+//! HMAC-SHA256 with the endpoint secret key as UTF-8; ±5 s. SIGNATURES.md §10.
+
+use super::hmac::{Alg, Encoding, HmacSpec, MsgCtx, Presented};
+use super::{KeyKind, KeyPair, SchemeError, SchemeMeta, SignParams, Signed, Tolerance, Verdict, VerifyRequest};
+
+pub struct Paddle;
+
+static META: SchemeMeta = SchemeMeta {
+    name: "paddle",
+    provider: "paddle",
+    title: "Paddle Billing: Paddle-Signature ts=…;h1=…, HMAC-SHA256 of `ts:body`",
+    signature_header: "paddle-signature",
+    tolerance: Some(Tolerance { secs: 5, past_only: false }),
+    key: KeyKind::Utf8,
+    needs_url: false,
+};
+
+impl HmacSpec for Paddle {
+    fn meta(&self) -> &SchemeMeta {
+        &META
+    }
+    fn alg(&self) -> Alg {
+        Alg::Sha256
+    }
+    fn encoding(&self) -> Encoding {
+        Encoding::Hex
+    }
+    fn timestamp_text(&self, p: &SignParams) -> Option<String> {
+        Some(p.timestamp.to_string())
+    }
+    fn prefix(&self, ctx: &MsgCtx<'_>) -> Result<Vec<u8>, SchemeError> {
+        Ok(format!("{}:", ctx.ts.unwrap_or_default()).into_bytes())
+    }
+    fn render(&self, sig: String, ctx: &MsgCtx<'_>) -> Result<Signed, SchemeError> {
+        Ok(Signed {
+            headers: vec![("Paddle-Signature".into(), format!("ts={};h1={sig}", ctx.ts.unwrap_or_default()))],
+            ..Default::default()
+        })
+    }
+    fn parse(&self, req: &VerifyRequest<'_>) -> Result<Result<Presented, Verdict>, SchemeError> {
+        let v = super::require(req.headers, "paddle", "Paddle-Signature")?;
+        Ok(parse_header(v))
+    }
+    fn keygen(&self) -> KeyPair {
+        use crate::core::ids::alnum;
+        KeyPair::Secret {
+            secret: format!("pdl_ntfset_01{}_{}", alnum(24).to_ascii_lowercase(), alnum(32)),
+        }
+    }
+}
+
+/// `ts=…;h1=…;h1=…`: the SDK refuses any other key.
+pub fn parse_header(v: &str) -> Result<Presented, Verdict> {
+    let mut p = Presented::default();
+    for part in v.split(';') {
+        let Some((k, val)) = part.trim().split_once('=') else {
+            return Err(Verdict::malformed("paddle", format!("Paddle-Signature part `{part}` is not `key=value`")));
+        };
+        match k {
+            "ts" => p.ts = Some(val.to_string()),
+            "h1" => p.sigs.push(val.to_string()),
+            other => return Err(Verdict::malformed("paddle", format!("Paddle-Signature has an unknown key `{other}`"))),
+        }
+    }
+    let Some(ts) = p.ts.clone() else {
+        return Err(Verdict::malformed("paddle", "Paddle-Signature has no `ts=` timestamp"));
+    };
+    p.ts_unix = Some(super::parse_unix("paddle", "Paddle-Signature ts=", &ts)?);
+    if p.sigs.is_empty() {
+        return Err(Verdict::malformed("paddle", "Paddle-Signature has no `h1=` signature"));
+    }
+    Ok(p)
+}

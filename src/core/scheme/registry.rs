@@ -1,0 +1,174 @@
+//! The registry: scheme names to implementations, and detection of the scheme from
+//! the headers a request carries (`--scheme auto`).
+
+use super::discord::Discord;
+use super::generic::Generic;
+use super::github::{github, github_sha1, intercom};
+use super::gitlab::Gitlab;
+use super::hmac::{Alg, Encoding, HmacAdapter};
+use super::linear::Linear;
+use super::mailgun::Mailgun;
+use super::paddle::Paddle;
+use super::shopify::Shopify;
+use super::slack::slack;
+use super::square::Square;
+use super::standard::{standard, svix};
+use super::standard_v1a::StandardV1a;
+use super::stripe::Stripe;
+use super::twilio::Twilio;
+use super::twitch::Twitch;
+use super::zoom::zoom;
+use super::{Scheme, SchemeError};
+use crate::core::headers::Headers;
+
+/// Every scheme name, in the order listings show them.
+pub const NAMES: &[&str] = &[
+    "github",
+    "github-sha1",
+    "stripe",
+    "slack",
+    "standard-webhooks",
+    "standard-webhooks-v1a",
+    "svix",
+    "shopify",
+    "twilio",
+    "gitlab",
+    "discord",
+    "square",
+    "paddle",
+    "zoom",
+    "twitch",
+    "linear",
+    "intercom",
+    "mailgun",
+    "generic",
+];
+
+pub fn names() -> &'static [&'static str] {
+    NAMES
+}
+
+/// The settings of the `generic` scheme.
+#[derive(Debug, Clone)]
+pub struct GenericParams {
+    pub alg: Alg,
+    pub encoding: Encoding,
+    pub header: String,
+    pub prefix: String,
+}
+
+impl Default for GenericParams {
+    fn default() -> Self {
+        GenericParams { alg: Alg::Sha256, encoding: Encoding::Hex, header: "X-Signature".into(), prefix: String::new() }
+    }
+}
+
+/// The scheme called `name`.
+pub fn lookup(name: &str, generic: &GenericParams) -> Result<Box<dyn Scheme>, SchemeError> {
+    Ok(match name {
+        "github" => Box::new(HmacAdapter(github())),
+        "github-sha1" => Box::new(HmacAdapter(github_sha1())),
+        "intercom" => Box::new(HmacAdapter(intercom())),
+        "stripe" => Box::new(HmacAdapter(Stripe)),
+        "slack" => Box::new(HmacAdapter(slack())),
+        "zoom" => Box::new(HmacAdapter(zoom())),
+        "standard-webhooks" => Box::new(HmacAdapter(standard())),
+        "svix" => Box::new(HmacAdapter(svix())),
+        "standard-webhooks-v1a" => Box::new(StandardV1a),
+        "shopify" => Box::new(HmacAdapter(Shopify)),
+        "twilio" => Box::new(HmacAdapter(Twilio)),
+        "gitlab" => Box::new(Gitlab),
+        "discord" => Box::new(Discord),
+        "square" => Box::new(HmacAdapter(Square)),
+        "paddle" => Box::new(HmacAdapter(Paddle)),
+        "twitch" => Box::new(HmacAdapter(Twitch)),
+        "linear" => Box::new(HmacAdapter(Linear)),
+        "mailgun" => Box::new(HmacAdapter(Mailgun)),
+        "generic" => Box::new(HmacAdapter(Generic::new(generic.alg, generic.encoding, generic.header.clone(), generic.prefix.clone()))),
+        other => return Err(SchemeError::Unknown(other.to_string())),
+    })
+}
+
+/// The scheme a request was most likely signed with, from its headers (and, for
+/// Mailgun, its body); `None` when no known signature is present.
+pub fn detect(h: &Headers, body: Option<&[u8]>) -> Option<&'static str> {
+    let has = |n: &str| h.contains(n);
+    Some(if has("stripe-signature") {
+        "stripe"
+    } else if has("x-slack-signature") {
+        "slack"
+    } else if has("svix-signature") {
+        "svix"
+    } else if let Some(sig) = h.get("webhook-signature") {
+        if sig.split_whitespace().any(|e| e.starts_with("v1a,")) && !sig.split_whitespace().any(|e| e.starts_with("v1,")) {
+            "standard-webhooks-v1a"
+        } else {
+            "standard-webhooks"
+        }
+    } else if has("x-hub-signature-256") {
+        "github"
+    } else if has("x-hub-signature") {
+        let ua = h.get("user-agent").unwrap_or_default().to_ascii_lowercase();
+        if ua.contains("intercom") && !has("x-github-event") {
+            "intercom"
+        } else {
+            "github-sha1"
+        }
+    } else if has("x-shopify-hmac-sha256") || has("shopify-hmac-sha256") {
+        "shopify"
+    } else if has("x-twilio-signature") {
+        "twilio"
+    } else if has("x-gitlab-token") {
+        "gitlab"
+    } else if has("x-signature-ed25519") {
+        "discord"
+    } else if has("x-square-hmacsha256-signature") || has("x-square-signature") {
+        "square"
+    } else if has("paddle-signature") {
+        "paddle"
+    } else if has("x-zm-signature") {
+        "zoom"
+    } else if has("twitch-eventsub-message-signature") {
+        "twitch"
+    } else if has("linear-signature") {
+        "linear"
+    } else if has("x-signature") {
+        "generic"
+    } else if body.is_some_and(looks_like_mailgun) {
+        "mailgun"
+    } else {
+        return None;
+    })
+}
+
+fn looks_like_mailgun(body: &[u8]) -> bool {
+    serde_json::from_slice::<serde_json::Value>(body)
+        .ok()
+        .and_then(|v| v.get("signature")?.get("token").map(|_| ()))
+        .is_some()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_name_resolves_to_itself() {
+        for n in NAMES {
+            let s = lookup(n, &GenericParams::default()).unwrap();
+            assert_eq!(s.meta().name, *n);
+        }
+        assert!(matches!(lookup("nope", &GenericParams::default()), Err(SchemeError::Unknown(_))));
+    }
+
+    #[test]
+    fn detection() {
+        let h = |n: &str, v: &str| Headers(vec![(n.to_string(), v.to_string())]);
+        assert_eq!(detect(&h("Stripe-Signature", "t=1,v1=a"), None), Some("stripe"));
+        assert_eq!(detect(&h("webhook-signature", "v1a,xx"), None), Some("standard-webhooks-v1a"));
+        assert_eq!(detect(&h("webhook-signature", "v1,xx v1a,yy"), None), Some("standard-webhooks"));
+        assert_eq!(detect(&h("X-Hub-Signature", "sha1=ab"), None), Some("github-sha1"));
+        assert_eq!(detect(&h("Content-Type", "x"), None), None);
+        assert_eq!(detect(&Headers::new(), Some(br#"{"signature":{"token":"t"}}"#)), Some("mailgun"));
+    }
+}

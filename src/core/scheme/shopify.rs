@@ -1,0 +1,51 @@
+//! Shopify: `X-Shopify-Hmac-Sha256: <base64>` (Events webhooks: `shopify-hmac-sha256`),
+//! HMAC-SHA256 of the raw body with the app's client secret. SIGNATURES.md §5.
+
+use super::hmac::{Alg, Encoding, HmacSpec, MsgCtx, Presented};
+use super::{KeyKind, KeyPair, SchemeError, SchemeMeta, Signed, Verdict, VerifyRequest};
+
+pub struct Shopify;
+
+static META: SchemeMeta = SchemeMeta {
+    name: "shopify",
+    provider: "shopify",
+    title: "Shopify: X-Shopify-Hmac-Sha256, base64 HMAC-SHA256 of the body",
+    signature_header: "x-shopify-hmac-sha256",
+    tolerance: None,
+    key: KeyKind::Utf8,
+    needs_url: false,
+};
+
+impl HmacSpec for Shopify {
+    fn meta(&self) -> &SchemeMeta {
+        &META
+    }
+    fn alg(&self) -> Alg {
+        Alg::Sha256
+    }
+    fn encoding(&self) -> Encoding {
+        Encoding::Base64
+    }
+    fn prefix(&self, _: &MsgCtx<'_>) -> Result<Vec<u8>, SchemeError> {
+        Ok(Vec::new())
+    }
+    fn render(&self, sig: String, _: &MsgCtx<'_>) -> Result<Signed, SchemeError> {
+        Ok(Signed { headers: vec![("X-Shopify-Hmac-Sha256".into(), sig)], ..Default::default() })
+    }
+    fn parse(&self, req: &VerifyRequest<'_>) -> Result<Result<Presented, Verdict>, SchemeError> {
+        // The Events family has the same header without `X-`; look-ups ignore case.
+        let v = req
+            .headers
+            .get("X-Shopify-Hmac-Sha256")
+            .or_else(|| req.headers.get("shopify-hmac-sha256"))
+            .ok_or(SchemeError::MissingHeader { scheme: "shopify", header: "X-Shopify-Hmac-Sha256" })?;
+        Ok(if v.trim().is_empty() {
+            Err(Verdict::malformed("shopify", "X-Shopify-Hmac-Sha256 is empty"))
+        } else {
+            Ok(Presented { sigs: vec![v.trim().to_string()], ..Default::default() })
+        })
+    }
+    fn keygen(&self) -> KeyPair {
+        KeyPair::Secret { secret: format!("shpss_{}", crate::core::ids::hex_chars(32)) }
+    }
+}

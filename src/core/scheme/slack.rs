@@ -1,0 +1,75 @@
+//! Slack: `X-Slack-Signature: v0=<hex>` over `v0:<ts>:body` with
+//! `X-Slack-Request-Timestamp`, and Zoom's identical layout lives in `zoom.rs`.
+//! SIGNATURES.md §3.
+
+use super::hmac::{random_hex_secret, Alg, Encoding, HmacSpec, MsgCtx, Presented};
+use super::{KeyKind, KeyPair, SchemeError, SchemeMeta, SignParams, Signed, Tolerance, Verdict, VerifyRequest};
+
+/// The `v0=` scheme shared by Slack and Zoom: HMAC-SHA256 of `v0:{ts}:{body}`.
+pub struct V0 {
+    pub meta: SchemeMeta,
+    pub sig_header: &'static str,
+    pub ts_header: &'static str,
+    pub secret_len: usize,
+}
+
+pub fn slack() -> V0 {
+    V0 {
+        meta: SchemeMeta {
+            name: "slack",
+            provider: "slack",
+            title: "Slack: X-Slack-Signature v0=…, HMAC-SHA256 of `v0:ts:body`",
+            signature_header: "x-slack-signature",
+            // slack_sdk checks abs(now - ts) > 300.
+            tolerance: Some(Tolerance { secs: 300, past_only: false }),
+            key: KeyKind::Utf8,
+            needs_url: false,
+        },
+        sig_header: "X-Slack-Signature",
+        ts_header: "X-Slack-Request-Timestamp",
+        secret_len: 16,
+    }
+}
+
+impl HmacSpec for V0 {
+    fn meta(&self) -> &SchemeMeta {
+        &self.meta
+    }
+    fn alg(&self) -> Alg {
+        Alg::Sha256
+    }
+    fn encoding(&self) -> Encoding {
+        Encoding::Hex
+    }
+    fn timestamp_text(&self, p: &SignParams) -> Option<String> {
+        Some(p.timestamp.to_string())
+    }
+    fn prefix(&self, ctx: &MsgCtx<'_>) -> Result<Vec<u8>, SchemeError> {
+        Ok(format!("v0:{}:", ctx.ts.unwrap_or_default()).into_bytes())
+    }
+    fn render(&self, sig: String, ctx: &MsgCtx<'_>) -> Result<Signed, SchemeError> {
+        Ok(Signed {
+            headers: vec![
+                (self.ts_header.into(), ctx.ts.unwrap_or_default().to_string()),
+                (self.sig_header.into(), format!("v0={sig}")),
+            ],
+            ..Default::default()
+        })
+    }
+    fn parse(&self, req: &VerifyRequest<'_>) -> Result<Result<Presented, Verdict>, SchemeError> {
+        let name = self.meta.name;
+        let sig = super::require(req.headers, name, self.sig_header)?;
+        let ts = super::require(req.headers, name, self.ts_header)?;
+        let ts_unix = match super::parse_unix(name, self.ts_header, ts) {
+            Ok(t) => t,
+            Err(v) => return Ok(Err(v)),
+        };
+        let Some(s) = sig.trim().strip_prefix("v0=") else {
+            return Ok(Err(Verdict::malformed(name, format!("{} does not start with `v0=`", self.sig_header))));
+        };
+        Ok(Ok(Presented { sigs: vec![s.to_string()], ts: Some(ts.trim().to_string()), ts_unix: Some(ts_unix), ..Default::default() }))
+    }
+    fn keygen(&self) -> KeyPair {
+        random_hex_secret(self.secret_len)
+    }
+}

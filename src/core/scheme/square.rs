@@ -1,0 +1,50 @@
+//! Square: `x-square-hmacsha256-signature: <base64>` over `notification_url ‖ body`,
+//! keyed with the signature key as UTF-8 (not decoded). The legacy
+//! `x-square-signature` is HMAC-SHA1 of the same input. SIGNATURES.md §9.
+
+use super::hmac::{Alg, Encoding, HmacSpec, MsgCtx, Presented};
+use super::{KeyKind, KeyPair, SchemeError, SchemeMeta, Signed, Verdict, VerifyRequest};
+
+pub struct Square;
+
+static META: SchemeMeta = SchemeMeta {
+    name: "square",
+    provider: "square",
+    title: "Square: x-square-hmacsha256-signature, base64 HMAC-SHA256 of `url ‖ body`",
+    signature_header: "x-square-hmacsha256-signature",
+    tolerance: None,
+    key: KeyKind::Utf8,
+    needs_url: true,
+};
+
+impl HmacSpec for Square {
+    fn meta(&self) -> &SchemeMeta {
+        &META
+    }
+    fn alg(&self) -> Alg {
+        Alg::Sha256
+    }
+    fn encoding(&self) -> Encoding {
+        Encoding::Base64
+    }
+    fn prefix(&self, ctx: &MsgCtx<'_>) -> Result<Vec<u8>, SchemeError> {
+        Ok(ctx.url.ok_or(SchemeError::NeedsUrl("square"))?.as_bytes().to_vec())
+    }
+    fn render(&self, sig: String, _: &MsgCtx<'_>) -> Result<Signed, SchemeError> {
+        Ok(Signed { headers: vec![("x-square-hmacsha256-signature".into(), sig)], ..Default::default() })
+    }
+    fn parse(&self, req: &VerifyRequest<'_>) -> Result<Result<Presented, Verdict>, SchemeError> {
+        let (v, alg) = match (req.headers.get("x-square-hmacsha256-signature"), req.headers.get("x-square-signature")) {
+            (Some(v), _) => (v, None),
+            (None, Some(v)) => (v, Some(Alg::Sha1)),
+            (None, None) => return Err(SchemeError::MissingHeader { scheme: "square", header: "x-square-hmacsha256-signature" }),
+        };
+        Ok(Ok(Presented { sigs: vec![v.trim().to_string()], alg, ..Default::default() }))
+    }
+    fn keygen(&self) -> KeyPair {
+        use base64::Engine;
+        let mut k = [0u8; 16];
+        crate::core::ids::fill_random(&mut k);
+        KeyPair::Secret { secret: base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(k) }
+    }
+}

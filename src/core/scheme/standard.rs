@@ -1,0 +1,150 @@
+//! Standard Webhooks and Svix (v1, symmetric): `webhook-signature: v1,<base64> …`
+//! over `{id}.{ts}.{body}`, keyed with the base64-decoded `whsec_` secret. GitLab's
+//! signing tokens use the same scheme. SIGNATURES.md §4, §4b, §7b.
+
+use base64::Engine;
+
+use super::hmac::{Alg, Encoding, HmacSpec, MsgCtx, Presented};
+use super::{b64, b64_decode_lenient, KeyKind, KeyPair, SchemeError, SchemeMeta, SignParams, Signed, Tolerance, Verdict, VerifyRequest};
+
+pub struct StandardWebhooks {
+    meta: SchemeMeta,
+    /// Header names sent when signing; verification also reads the other family.
+    prefix: &'static str,
+}
+
+const TOL: Option<Tolerance> = Some(Tolerance { secs: 300, past_only: false });
+
+pub fn standard() -> StandardWebhooks {
+    StandardWebhooks {
+        meta: SchemeMeta {
+            name: "standard-webhooks",
+            provider: "standard-webhooks",
+            title: "Standard Webhooks: webhook-signature v1,…, HMAC-SHA256 of `id.ts.body`",
+            signature_header: "webhook-signature",
+            tolerance: TOL,
+            key: KeyKind::WhsecBase64,
+            needs_url: false,
+        },
+        prefix: "webhook",
+    }
+}
+
+pub fn svix() -> StandardWebhooks {
+    StandardWebhooks {
+        meta: SchemeMeta {
+            name: "svix",
+            provider: "svix",
+            title: "Svix: svix-signature v1,…, HMAC-SHA256 of `id.ts.body`",
+            signature_header: "svix-signature",
+            tolerance: TOL,
+            key: KeyKind::WhsecBase64,
+            needs_url: false,
+        },
+        prefix: "svix",
+    }
+}
+
+/// The HMAC key of a `whsec_` secret: the base64 after the optional prefix, padding optional.
+pub fn whsec_key(scheme: &'static str, secret: &[u8]) -> Result<Vec<u8>, SchemeError> {
+    let s = std::str::from_utf8(secret)
+        .map_err(|_| SchemeError::BadKey { scheme, reason: "the secret is not UTF-8 text".into() })?;
+    let body = s.strip_prefix("whsec_").unwrap_or(s);
+    let key = b64_decode_lenient(body).ok_or_else(|| SchemeError::BadKey {
+        scheme,
+        reason: "a whsec_ secret is `whsec_` followed by base64, and this part is not valid base64".into(),
+    })?;
+    if key.is_empty() {
+        return Err(SchemeError::BadKey { scheme, reason: "the decoded key is empty".into() });
+    }
+    Ok(key)
+}
+
+/// The id / timestamp / signature headers of a request: `svix-*` first, then `webhook-*`.
+pub fn read_headers<'a>(
+    req: &'a VerifyRequest<'_>,
+    scheme: &'static str,
+) -> Result<(&'a str, &'a str, &'a str), SchemeError> {
+    for fam in ["svix", "webhook"] {
+        let h = req.headers;
+        if let Some(sig) = h.get(&format!("{fam}-signature")) {
+            let id = h.get(&format!("{fam}-id")).ok_or(SchemeError::MissingHeader {
+                scheme,
+                header: if fam == "svix" { "svix-id" } else { "webhook-id" },
+            })?;
+            let ts = h.get(&format!("{fam}-timestamp")).ok_or(SchemeError::MissingHeader {
+                scheme,
+                header: if fam == "svix" { "svix-timestamp" } else { "webhook-timestamp" },
+            })?;
+            return Ok((id, ts, sig));
+        }
+    }
+    Err(SchemeError::MissingHeader { scheme, header: if scheme == "svix" { "svix-signature" } else { "webhook-signature" } })
+}
+
+/// Parses a space-separated `version,signature` list, keeping the entries of `version`.
+pub fn parse_list(scheme: &'static str, id: &str, ts: &str, sig: &str, version: &str) -> Result<Presented, Verdict> {
+    let ts_unix = super::parse_unix(scheme, "timestamp", ts)?;
+    let mut p = Presented { ts: Some(ts.trim().to_string()), ts_unix: Some(ts_unix), id: Some(id.to_string()), ..Default::default() };
+    let mut empty = false;
+    for entry in sig.split_whitespace() {
+        let Some((v, s)) = entry.split_once(',') else { continue };
+        if v == version {
+            if s.is_empty() {
+                empty = true;
+            } else {
+                p.sigs.push(s.to_string());
+            }
+        }
+    }
+    if p.sigs.is_empty() {
+        let why = if empty {
+            format!("the signature header has a `{version},` entry with no signature after the comma")
+        } else {
+            format!("the signature header has no `{version},` entry (other versions are skipped)")
+        };
+        return Err(Verdict::malformed(scheme, why));
+    }
+    Ok(p)
+}
+
+impl HmacSpec for StandardWebhooks {
+    fn meta(&self) -> &SchemeMeta {
+        &self.meta
+    }
+    fn alg(&self) -> Alg {
+        Alg::Sha256
+    }
+    fn encoding(&self) -> Encoding {
+        Encoding::Base64
+    }
+    fn key(&self, secret: &[u8]) -> Result<Vec<u8>, SchemeError> {
+        whsec_key(self.meta.name, secret)
+    }
+    fn timestamp_text(&self, p: &SignParams) -> Option<String> {
+        Some(p.timestamp.to_string())
+    }
+    fn prefix(&self, ctx: &MsgCtx<'_>) -> Result<Vec<u8>, SchemeError> {
+        Ok(format!("{}.{}.", ctx.id.unwrap_or_default(), ctx.ts.unwrap_or_default()).into_bytes())
+    }
+    fn render(&self, sig: String, ctx: &MsgCtx<'_>) -> Result<Signed, SchemeError> {
+        let p = self.prefix;
+        Ok(Signed {
+            headers: vec![
+                (format!("{p}-id"), ctx.id.unwrap_or_default().to_string()),
+                (format!("{p}-timestamp"), ctx.ts.unwrap_or_default().to_string()),
+                (format!("{p}-signature"), format!("v1,{sig}")),
+            ],
+            ..Default::default()
+        })
+    }
+    fn parse(&self, req: &VerifyRequest<'_>) -> Result<Result<Presented, Verdict>, SchemeError> {
+        let (id, ts, sig) = read_headers(req, self.meta.name)?;
+        Ok(parse_list(self.meta.name, id, ts, sig, "v1"))
+    }
+    fn keygen(&self) -> KeyPair {
+        let mut k = [0u8; 32];
+        crate::core::ids::fill_random(&mut k);
+        KeyPair::Secret { secret: format!("whsec_{}", b64().encode(k)) }
+    }
+}

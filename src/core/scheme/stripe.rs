@@ -1,0 +1,68 @@
+//! Stripe: `Stripe-Signature: t=<unix>,v1=<hex>[,v1=…][,v0=…]`, HMAC-SHA256 of
+//! `t "." body` keyed with the whole `whsec_…` string. SIGNATURES.md §2.
+
+use super::hmac::{Alg, Encoding, HmacSpec, MsgCtx, Presented};
+use super::{KeyKind, KeyPair, SchemeError, SchemeMeta, SignParams, Signed, Tolerance, Verdict, VerifyRequest};
+
+pub struct Stripe;
+
+static META: SchemeMeta = SchemeMeta {
+    name: "stripe",
+    provider: "stripe",
+    title: "Stripe: Stripe-Signature t=…,v1=…, HMAC-SHA256 of `t.body`",
+    signature_header: "stripe-signature",
+    // stripe-python rejects only timestamps older than the tolerance.
+    tolerance: Some(Tolerance { secs: 300, past_only: true }),
+    key: KeyKind::Utf8,
+    needs_url: false,
+};
+
+impl HmacSpec for Stripe {
+    fn meta(&self) -> &SchemeMeta {
+        &META
+    }
+    fn alg(&self) -> Alg {
+        Alg::Sha256
+    }
+    fn encoding(&self) -> Encoding {
+        Encoding::Hex
+    }
+    fn timestamp_text(&self, p: &SignParams) -> Option<String> {
+        Some(p.timestamp.to_string())
+    }
+    fn prefix(&self, ctx: &MsgCtx<'_>) -> Result<Vec<u8>, SchemeError> {
+        Ok(format!("{}.", ctx.ts.unwrap_or_default()).into_bytes())
+    }
+    fn render(&self, sig: String, ctx: &MsgCtx<'_>) -> Result<Signed, SchemeError> {
+        let t = ctx.ts.unwrap_or_default();
+        Ok(Signed { headers: vec![("Stripe-Signature".into(), format!("t={t},v1={sig}"))], ..Default::default() })
+    }
+    fn parse(&self, req: &VerifyRequest<'_>) -> Result<Result<Presented, Verdict>, SchemeError> {
+        let v = super::require(req.headers, "stripe", "Stripe-Signature")?;
+        Ok(parse_header(v))
+    }
+    fn keygen(&self) -> KeyPair {
+        KeyPair::Secret { secret: format!("whsec_{}", crate::core::ids::alnum(32)) }
+    }
+}
+
+/// Splits on `,`, each item on the first `=`; takes `t` and every `v1`, as stripe-python does.
+pub fn parse_header(v: &str) -> Result<Presented, Verdict> {
+    let mut p = Presented::default();
+    for item in v.split(',') {
+        let Some((k, val)) = item.trim().split_once('=') else { continue };
+        match k {
+            "t" => p.ts = Some(val.to_string()),
+            "v1" => p.sigs.push(val.to_string()),
+            _ => {}
+        }
+    }
+    let Some(ts) = p.ts.clone() else {
+        return Err(Verdict::malformed("stripe", "Stripe-Signature has no `t=` timestamp"));
+    };
+    p.ts_unix = Some(super::parse_unix("stripe", "Stripe-Signature t=", &ts)?);
+    if p.sigs.iter().all(|s| s.is_empty()) {
+        return Err(Verdict::malformed("stripe", "Stripe-Signature has no `v1=` signature (other versions such as v0 are ignored)"));
+    }
+    Ok(p)
+}

@@ -1,0 +1,102 @@
+//! The one place that maps outcomes and errors to exit codes and error messages.
+//!
+//! `0` success · `1` a negative answer · `2` usage, configuration or input error ·
+//! `130` interrupted. Errors print as `hookcat: error: …` then `hint: …`.
+
+use std::process::ExitCode;
+
+use crate::core::scheme::SchemeError;
+use crate::core::secret::SecretError;
+use crate::output::Painter;
+
+/// How a command that ran to the end came out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Exit 0.
+    Success,
+    /// Exit 1: invalid signature, not delivered, expectation not met.
+    Negative,
+    /// Exit 130: stopped by Ctrl-C after cleaning up.
+    Interrupted,
+}
+
+impl Outcome {
+    pub fn code(self) -> u8 {
+        match self {
+            Outcome::Success => 0,
+            Outcome::Negative => 1,
+            Outcome::Interrupted => 130,
+        }
+    }
+
+    pub fn from_bool(ok: bool) -> Outcome {
+        if ok {
+            Outcome::Success
+        } else {
+            Outcome::Negative
+        }
+    }
+}
+
+/// An input error with a suggestion of what to do.
+#[derive(Debug, thiserror::Error)]
+#[error("{message}")]
+pub struct Hinted {
+    pub message: String,
+    pub hint: String,
+}
+
+/// Makes an error with a hint.
+pub fn hinted(message: impl Into<String>, hint: impl Into<String>) -> anyhow::Error {
+    Hinted { message: message.into(), hint: hint.into() }.into()
+}
+
+/// The suggestion for an error, from an explicit [`Hinted`] or from the core error kind.
+pub fn hint_for(err: &anyhow::Error) -> Option<String> {
+    for cause in err.chain() {
+        if let Some(h) = cause.downcast_ref::<Hinted>() {
+            return Some(h.hint.clone());
+        }
+        if let Some(e) = cause.downcast_ref::<SchemeError>() {
+            return match e {
+                SchemeError::MissingHeader { header, .. } => Some(format!("pass it with -H '{header}: …', or read a header block with --headers-file")),
+                SchemeError::NeedsUrl(_) => Some("give the exact URL the provider calls, e.g. --url https://example.com/webhooks?x=1".into()),
+                SchemeError::Undetected => Some("name the scheme with --scheme (see `hookcat sign --help` for the list)".into()),
+                SchemeError::BadKey { .. } => Some("`hookcat keygen --scheme NAME` shows the key format".into()),
+                _ => None,
+            };
+        }
+        if let Some(e) = cause.downcast_ref::<SecretError>() {
+            return match e {
+                SecretError::EnvMissing(v) => Some(format!("export {v}=… first, or use --secret-file PATH")),
+                _ => None,
+            };
+        }
+    }
+    None
+}
+
+/// Is this error a closed stdout (`hookcat … | head`)? Then exit 0 quietly.
+pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|c| c.downcast_ref::<std::io::Error>().is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe))
+}
+
+/// Prints an error and returns its exit code (2, or 0 for a broken pipe).
+pub fn report(err: &anyhow::Error, p: &Painter) -> ExitCode {
+    if is_broken_pipe(err) {
+        return ExitCode::SUCCESS;
+    }
+    let mut msg = err.to_string();
+    for cause in err.chain().skip(1) {
+        let c = cause.to_string();
+        if !msg.contains(&c) {
+            msg.push_str(": ");
+            msg.push_str(&c);
+        }
+    }
+    eprintln!("{} {}", p.red_bold("hookcat: error:"), crate::output::sanitize(&msg));
+    if let Some(h) = hint_for(err) {
+        eprintln!("{} {}", p.cyan("hint:"), h);
+    }
+    ExitCode::from(2)
+}

@@ -1,0 +1,16 @@
+//! The hookcat binary: parse, decide output settings once, run, map to an exit code.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use hookcat::cli::Cli;
+use hookcat::{cmd, exit, output};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let out = output::Output::init(cli.color);
+    match cmd::run(cli.command, &out) {
+        Ok(outcome) => ExitCode::from(outcome.code()),
+        Err(err) => exit::report(&err, &out.err),
+    }
+}

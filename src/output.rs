@@ -1,0 +1,410 @@
+//! The only code that writes to the terminal: colour decided once per stream, human
+//! renderings of verdicts, requests and bodies (JSON indented and coloured, forms as
+//! fields, XML indented, gzip decoded, binary as a hex preview), and text from the
+//! network neutralised before it reaches a terminal.
+
+use std::borrow::Cow;
+use std::io::{IsTerminal, Write};
+
+use colored::Colorize;
+
+use crate::cli::ColorChoice;
+use crate::core::scheme::Verdict;
+
+/// Colours one stream, or passes text through when colour is off for it.
+#[derive(Debug, Clone, Copy)]
+pub struct Painter {
+    pub on: bool,
+}
+
+macro_rules! paint {
+    ($($name:ident => $f:expr),* $(,)?) => {
+        impl Painter {
+            $(pub fn $name(&self, s: &str) -> String {
+                if self.on { let f: fn(&str) -> colored::ColoredString = $f; f(s).to_string() } else { s.to_string() }
+            })*
+        }
+    };
+}
+
+paint! {
+    red => |s| s.red(),
+    red_bold => |s| s.red().bold(),
+    green => |s| s.green(),
+    green_bold => |s| s.green().bold(),
+    yellow => |s| s.yellow(),
+    cyan => |s| s.cyan(),
+    blue => |s| s.blue(),
+    magenta => |s| s.magenta(),
+    dim => |s| s.dimmed(),
+    bold => |s| s.bold(),
+}
+
+/// Output settings, decided once at start.
+#[derive(Debug, Clone, Copy)]
+pub struct Output {
+    pub out: Painter,
+    pub err: Painter,
+    pub stdout_tty: bool,
+    pub stderr_tty: bool,
+    pub stdin_tty: bool,
+}
+
+impl Output {
+    pub fn init(choice: ColorChoice) -> Output {
+        let stdout_tty = std::io::stdout().is_terminal();
+        let stderr_tty = std::io::stderr().is_terminal();
+        let env_ok = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+            && std::env::var("TERM").map(|t| t != "dumb").unwrap_or(true);
+        let decide = |tty: bool| match choice {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => tty && env_ok,
+        };
+        // Painter decides per stream; tell colored never to second-guess it.
+        colored::control::set_override(true);
+        Output {
+            out: Painter { on: decide(stdout_tty) },
+            err: Painter { on: decide(stderr_tty) },
+            stdout_tty,
+            stderr_tty,
+            stdin_tty: std::io::stdin().is_terminal(),
+        }
+    }
+
+    /// Plain output for tests and pipes.
+    pub fn plain() -> Output {
+        Output { out: Painter { on: false }, err: Painter { on: false }, stdout_tty: false, stderr_tty: false, stdin_tty: false }
+    }
+}
+
+/// Writes a line to stdout; a closed pipe becomes an error the exit mapping treats as success.
+pub fn out_line(s: &str) -> std::io::Result<()> {
+    let mut o = std::io::stdout().lock();
+    o.write_all(s.as_bytes())?;
+    o.write_all(b"\n")?;
+    o.flush()
+}
+
+/// Writes bytes to stdout as they are.
+pub fn out_bytes(b: &[u8]) -> std::io::Result<()> {
+    let mut o = std::io::stdout().lock();
+    o.write_all(b)?;
+    o.flush()
+}
+
+/// Prints a JSON value as one line on stdout.
+pub fn out_json(v: &impl serde::Serialize) -> std::io::Result<()> {
+    out_line(&serde_json::to_string(v).map_err(std::io::Error::other)?)
+}
+
+/// Prints a JSON value indented on stdout.
+pub fn out_json_pretty(v: &impl serde::Serialize) -> std::io::Result<()> {
+    out_line(&serde_json::to_string_pretty(v).map_err(std::io::Error::other)?)
+}
+
+/// Neutralises control characters (escape sequences above all) so that text from the
+/// network cannot drive the terminal; newlines and tabs are kept.
+pub fn sanitize(s: &str) -> Cow<'_, str> {
+    if !s.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
+        return Cow::Borrowed(s);
+    }
+    let mut o = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '\n' | '\t' => o.push(c),
+            '\u{1b}' => o.push_str("\\e"),
+            '\r' => o.push_str("\\r"),
+            c if c.is_control() => o.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            c => o.push(c),
+        }
+    }
+    Cow::Owned(o)
+}
+
+/// Single-line form: also newlines escaped.
+pub fn sanitize_line(s: &str) -> String {
+    sanitize(s).replace('\n', "\\n").replace('\t', "\\t")
+}
+
+/// The verdict in words, for stderr: `✓ valid stripe signature` or `✗ …` and the diagnosis.
+pub fn verdict_lines(v: &Verdict, p: &Painter) -> Vec<String> {
+    let mut lines = Vec::new();
+    if v.valid {
+        let mut l = format!("{} valid {} signature", p.green_bold("✓"), v.scheme);
+        if let Some(ts) = v.timestamp {
+            let age = jiff::Timestamp::now().as_second() - ts;
+            if age.abs() < 10 * 365 * 86400 {
+                l.push_str(&p.dim(&format!(" (timestamp {})", age_words(age))));
+            }
+        }
+        lines.push(l);
+    } else {
+        lines.push(format!("{} invalid {} signature: {}", p.red_bold("✗"), v.scheme, sanitize_line(&v.reason)));
+        for f in &v.diagnosis {
+            lines.push(format!("  {} {}", p.yellow("why:"), f.message));
+        }
+    }
+    for n in &v.notes {
+        lines.push(format!("  {} {}", p.dim("note:"), n));
+    }
+    lines
+}
+
+/// `12 s ago`, `3 min 2 s in the future`.
+pub fn age_words(age: i64) -> String {
+    let h = crate::core::scheme::human_secs(age);
+    if age >= 0 {
+        format!("{h} ago")
+    } else {
+        format!("{h} in the future")
+    }
+}
+
+/// How a body is shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BodyView {
+    /// At most this many lines (0: all).
+    pub max_lines: usize,
+}
+
+/// Renders a body for people according to its content type. Returns lines.
+pub fn render_body(body: &[u8], content_type: Option<&str>, content_encoding: Option<&str>, view: BodyView, p: &Painter) -> Vec<String> {
+    let mut notes = Vec::new();
+    let decoded;
+    let mut body = body;
+    if content_encoding.is_some_and(|e| e.eq_ignore_ascii_case("gzip")) || body.starts_with(&[0x1f, 0x8b]) {
+        let mut d = flate2::read::GzDecoder::new(body).take_limit(16 << 20);
+        let mut v = Vec::new();
+        if std::io::Read::read_to_end(&mut d, &mut v).is_ok() {
+            notes.push(p.dim(&format!("(gzip, {} bytes decoded)", v.len())));
+            decoded = v;
+            body = &decoded;
+        }
+    }
+    if body.is_empty() {
+        return vec![p.dim("(empty body)")];
+    }
+    let ct = content_type.unwrap_or("").to_ascii_lowercase();
+    let mut lines = match std::str::from_utf8(body) {
+        Err(_) => hex_preview(body, p),
+        Ok(text) => {
+            if ct.contains("json") || (ct.is_empty() && text.trim_start().starts_with(['{', '['])) {
+                match serde_json::from_str::<serde_json::Value>(text) {
+                    Ok(v) => {
+                        let mut s = String::new();
+                        json_colored(&v, 0, p, &mut s);
+                        s.lines().map(str::to_string).collect()
+                    }
+                    Err(e) => {
+                        notes.push(p.yellow(&format!("(not valid JSON: {e}; shown raw)")));
+                        raw_lines(text)
+                    }
+                }
+            } else if ct.contains("x-www-form-urlencoded") {
+                form_lines(text, p)
+            } else if ct.contains("xml") || (ct.is_empty() && text.trim_start().starts_with("<?xml")) {
+                xml_indent(text).lines().map(|l| sanitize(l).into_owned()).collect()
+            } else {
+                raw_lines(text)
+            }
+        }
+    };
+    if view.max_lines > 0 && lines.len() > view.max_lines {
+        let more = lines.len() - view.max_lines;
+        lines.truncate(view.max_lines);
+        lines.push(p.dim(&format!("… {more} more lines (-v shows all)")));
+    }
+    notes.extend(lines);
+    notes
+}
+
+trait TakeLimit: Sized {
+    fn take_limit(self, n: u64) -> std::io::Take<Self>;
+}
+impl<R: std::io::Read> TakeLimit for R {
+    fn take_limit(self, n: u64) -> std::io::Take<Self> {
+        std::io::Read::take(self, n)
+    }
+}
+
+fn raw_lines(text: &str) -> Vec<String> {
+    sanitize(text).lines().map(str::to_string).collect()
+}
+
+fn form_lines(text: &str, p: &Painter) -> Vec<String> {
+    let pairs: Vec<(String, String)> = form_urlencoded::parse(text.as_bytes()).map(|(k, v)| (k.into_owned(), v.into_owned())).collect();
+    let w = pairs.iter().map(|(k, _)| k.chars().count()).max().unwrap_or(0).min(32);
+    pairs
+        .iter()
+        .map(|(k, v)| format!("{} = {}", p.cyan(&format!("{:<w$}", sanitize_line(k))), sanitize_line(v)))
+        .collect()
+}
+
+/// A hex + ASCII preview of the first 256 bytes.
+pub fn hex_preview(body: &[u8], p: &Painter) -> Vec<String> {
+    let mut v = vec![p.dim(&format!("(binary, {} bytes)", body.len()))];
+    for (i, chunk) in body.chunks(16).take(16).enumerate() {
+        let hex: Vec<String> = chunk.iter().map(|b| format!("{b:02x}")).collect();
+        let ascii: String = chunk.iter().map(|&b| if (0x20..0x7f).contains(&b) { b as char } else { '.' }).collect();
+        v.push(format!("{:08x}  {:<47}  {}", i * 16, hex.join(" "), ascii));
+    }
+    if body.len() > 256 {
+        v.push(p.dim("…"));
+    }
+    v
+}
+
+/// JSON indented by two spaces, keys and values coloured, strings neutralised.
+pub fn json_colored(v: &serde_json::Value, depth: usize, p: &Painter, out: &mut String) {
+    use serde_json::Value;
+    let pad = "  ".repeat(depth + 1);
+    let end = "  ".repeat(depth);
+    let s = |x: &str| sanitize(&serde_json::to_string(x).unwrap_or_default()).into_owned();
+    match v {
+        Value::Object(m) if !m.is_empty() => {
+            out.push_str("{\n");
+            for (i, (k, val)) in m.iter().enumerate() {
+                out.push_str(&pad);
+                out.push_str(&p.blue(&s(k)));
+                out.push_str(": ");
+                json_colored(val, depth + 1, p, out);
+                if i + 1 < m.len() {
+                    out.push(',');
+                }
+                out.push('\n');
+            }
+            out.push_str(&end);
+            out.push('}');
+        }
+        Value::Array(a) if !a.is_empty() => {
+            out.push_str("[\n");
+            for (i, val) in a.iter().enumerate() {
+                out.push_str(&pad);
+                json_colored(val, depth + 1, p, out);
+                if i + 1 < a.len() {
+                    out.push(',');
+                }
+                out.push('\n');
+            }
+            out.push_str(&end);
+            out.push(']');
+        }
+        Value::String(x) => out.push_str(&p.green(&s(x))),
+        Value::Number(n) => out.push_str(&p.yellow(&n.to_string())),
+        Value::Bool(b) => out.push_str(&p.magenta(&b.to_string())),
+        Value::Null => out.push_str(&p.dim("null")),
+        other => out.push_str(&other.to_string()),
+    }
+}
+
+/// Indents XML by element depth; text that is not well-formed still comes out whole.
+pub fn xml_indent(text: &str) -> String {
+    let mut out = String::new();
+    let mut depth: usize = 0;
+    let mut rest = text.trim();
+    while !rest.is_empty() {
+        if let Some(stripped) = rest.strip_prefix('<') {
+            let end = if stripped.starts_with("!--") {
+                rest.find("-->").map(|i| i + 3)
+            } else if stripped.starts_with("![CDATA[") {
+                rest.find("]]>").map(|i| i + 3)
+            } else {
+                rest.find('>').map(|i| i + 1)
+            };
+            let end = end.unwrap_or(rest.len());
+            let tag = &rest[..end];
+            let closing = tag.starts_with("</");
+            let selfclosing = tag.ends_with("/>") || tag.starts_with("<?") || tag.starts_with("<!");
+            if closing {
+                depth = depth.saturating_sub(1);
+            }
+            out.push_str(&"  ".repeat(depth));
+            out.push_str(tag);
+            rest = &rest[end..];
+            // Keep `<a>text</a>` on one line.
+            if !closing && !selfclosing {
+                let text_end = rest.find('<').unwrap_or(rest.len());
+                let inner = &rest[..text_end];
+                if rest[text_end..].starts_with("</") && !inner.contains('\n') {
+                    let close_end = rest[text_end..].find('>').map(|i| text_end + i + 1).unwrap_or(rest.len());
+                    out.push_str(inner.trim());
+                    out.push_str(&rest[text_end..close_end]);
+                    rest = &rest[close_end..];
+                } else {
+                    depth += 1;
+                }
+            }
+            out.push('\n');
+        } else {
+            let end = rest.find('<').unwrap_or(rest.len());
+            let t = rest[..end].trim();
+            if !t.is_empty() {
+                out.push_str(&"  ".repeat(depth));
+                out.push_str(t);
+                out.push('\n');
+            }
+            rest = &rest[end..];
+        }
+        rest = rest.trim_start();
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const P: Painter = Painter { on: false };
+
+    #[test]
+    fn escapes_are_neutralised() {
+        assert_eq!(sanitize("a\u{1b}[31mred"), "a\\e[31mred");
+        assert_eq!(sanitize("line\nnext"), "line\nnext");
+        assert_eq!(sanitize_line("a\nb"), "a\\nb");
+    }
+
+    #[test]
+    fn json_is_indented() {
+        let lines = render_body(br#"{"a":[1,"x"],"b":{}}"#, Some("application/json"), None, BodyView { max_lines: 0 }, &P);
+        assert_eq!(lines.join("\n"), "{\n  \"a\": [\n    1,\n    \"x\"\n  ],\n  \"b\": {}\n}");
+    }
+
+    #[test]
+    fn invalid_json_is_shown_raw_with_a_note() {
+        let lines = render_body(b"{oops", Some("application/json"), None, BodyView { max_lines: 0 }, &P);
+        assert!(lines[0].contains("not valid JSON"));
+        assert_eq!(lines[1], "{oops");
+    }
+
+    #[test]
+    fn forms_are_decoded() {
+        let lines = render_body(b"Body=hi+there&From=%2B1555", Some("application/x-www-form-urlencoded"), None, BodyView { max_lines: 0 }, &P);
+        assert_eq!(lines, vec!["Body = hi there", "From = +1555"]);
+    }
+
+    #[test]
+    fn xml_is_indented() {
+        let x = xml_indent("<?xml version=\"1.0\"?><a><b>t</b><c/></a>");
+        assert_eq!(x, "<?xml version=\"1.0\"?>\n<a>\n  <b>t</b>\n  <c/>\n</a>\n");
+    }
+
+    #[test]
+    fn binary_and_gzip() {
+        let lines = render_body(&[0xff, 0xfe, 0, 1], None, None, BodyView { max_lines: 0 }, &P);
+        assert!(lines[0].contains("binary, 4 bytes"));
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        gz.write_all(b"{\"z\":1}").unwrap();
+        let lines = render_body(&gz.finish().unwrap(), Some("application/json"), Some("gzip"), BodyView { max_lines: 0 }, &P);
+        assert!(lines[0].contains("gzip"));
+        assert_eq!(lines[2], "  \"z\": 1");
+    }
+
+    #[test]
+    fn long_bodies_are_truncated() {
+        let body = (0..50).map(|i| i.to_string()).collect::<Vec<_>>().join("\n");
+        let lines = render_body(body.as_bytes(), Some("text/plain"), None, BodyView { max_lines: 10 }, &P);
+        assert_eq!(lines.len(), 11);
+        assert!(lines[10].contains("40 more lines"));
+    }
+}
