@@ -4,8 +4,10 @@
 pub mod body;
 pub mod capture;
 pub mod diagnose;
+pub mod event;
 pub mod headers;
 pub mod ids;
 pub mod scheme;
 pub mod secret;
+pub mod suggest;
 pub mod units;

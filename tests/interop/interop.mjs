@@ -235,7 +235,8 @@ class Hookcat {
       const v = 'IOP_SECRET_' + randWord(this.rng, 6, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ');
       return [['--secret-env', v], { [v]: secret }];
     }
-    if (mode === 'file') return [['--secret-file', this.tmp('secret', Buffer.from(secret))], {}];
+    // hookcat sign --help: "one trailing newline is stripped", as editors add one
+    if (mode === 'file') return [['--secret-file', this.tmp('secret', Buffer.from(secret + (this.rng.random() < 0.5 ? '\n' : '')))], {}];
     return [secret.startsWith('-') ? [`--secret=${secret}`] : ['--secret', secret], {}];
   }
 

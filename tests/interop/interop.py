@@ -301,7 +301,9 @@ class Hookcat:
             var = "IOP_SECRET_" + rand_word(self.rng, 6, string.ascii_uppercase)
             return ["--secret-env", var], {var: secret}
         if mode == "file":
-            return ["--secret-file", self._tmp("secret", secret.encode())], {}
+            # hookcat sign --help: "one trailing newline is stripped", as editors add one
+            nl = b"\n" if self.rng.random() < 0.5 else b""
+            return ["--secret-file", self._tmp("secret", secret.encode() + nl)], {}
         if secret.startswith("-"):
             return [f"--secret={secret}"], {}
         return ["--secret", secret], {}
