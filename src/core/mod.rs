@@ -2,6 +2,7 @@
 //! listener. Nothing in here prints or knows about clap; errors are typed.
 
 pub mod body;
+pub mod deliver;
 pub mod capture;
 pub mod diagnose;
 pub mod event;
@@ -9,5 +10,7 @@ pub mod headers;
 pub mod ids;
 pub mod scheme;
 pub mod secret;
+pub mod server;
 pub mod suggest;
+pub mod tls;
 pub mod units;

@@ -539,6 +539,8 @@ class Linear {
     const obj = { action: 'create', type: 'Issue', id: 7, data: { title: 'no timestamp' } };
     const bn = Buffer.from(JSON.stringify(obj));
     out.push(['body without webhookTimestamp', bn, await this.libSign(bn, secret), {}, false, {}]);
+    const bstr = Buffer.from(JSON.stringify({ ...obj, webhookTimestamp: String(Date.now()) }));
+    out.push(['webhookTimestamp as a string (the SDK requires a number)', bstr, await this.libSign(bstr, secret), {}, false, {}]);
     // --now pins hookcat's clock: a body 10 minutes old verified "at" its own time
     const old = Date.now() - 600000;
     const [bo] = this.body('json', old);
@@ -568,13 +570,8 @@ class Suite {
     Object.assign(this, { args, rng, res, hc });
   }
 
-  async withSecret(sch, secret, fn) {
-    sch._secret = secret; // Linear's verifier is constructed with the secret
-    return fn();
-  }
-
   async libVerify(sch, body, headers, secret, ctx = {}) {
-    sch._secret = secret;
+    sch._secret = secret; // Linear's verifier is constructed with the secret
     if (ctx.libNow != null) {
       // the library's clock pinned (Linear checks webhookTimestamp against Date.now())
       const real = Date.now;

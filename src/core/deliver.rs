@@ -1,0 +1,559 @@
+//! The one delivery engine, shared by `send`, `replay` and `demo`: per-attempt
+//! timeouts, retries with exponential backoff and full jitter that honour
+//! `Retry-After`, re-signing on every attempt with a fresh timestamp and the same
+//! delivery id, bounded reading of responses, and a load mode with concurrency, a
+//! rate limit and a latency summary. Nothing here prints: callers get each attempt
+//! through a callback.
+
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+
+use super::headers::Headers;
+use super::ids::SplitMix64;
+use super::scheme::{Scheme, SignParams, Signed};
+use super::secret::Secret;
+
+/// A request ready to go, before signing.
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    pub method: String,
+    pub url: String,
+    pub headers: Headers,
+    pub body: bytes::Bytes,
+}
+
+/// Signs each attempt.
+pub struct Signer {
+    pub scheme: Box<dyn Scheme>,
+    pub secret: Secret,
+    /// The delivery id: the same on every attempt, as providers do.
+    pub id: String,
+    /// A fixed timestamp (unix seconds) instead of the clock at each attempt.
+    pub fixed_timestamp: Option<i64>,
+}
+
+impl Signer {
+    /// The signature for one attempt at `url`, now.
+    pub fn sign(&self, url: &str, body: &[u8]) -> Result<Signed, super::scheme::SchemeError> {
+        let mut p = SignParams::now();
+        if let Some(t) = self.fixed_timestamp {
+            p.timestamp = t;
+            p.nanos = 0;
+        }
+        p.id = self.id.clone();
+        p.url = Some(url.to_string());
+        self.scheme.sign(&self.secret, &p, &mut &body[..])
+    }
+}
+
+/// Applies a signature to a request: its headers replace same-named ones; a signed
+/// URL (Twilio's `bodySHA256`) replaces the URL.
+pub fn apply_signature(req: &mut Prepared, signed: &Signed) {
+    for (k, v) in &signed.headers {
+        req.headers.set(k, v.clone());
+    }
+    if let Some(u) = &signed.signed_url {
+        req.url = u.clone();
+    }
+}
+
+/// How to deliver.
+#[derive(Debug, Clone)]
+pub struct Policy {
+    pub timeout: Duration,
+    pub retries: u32,
+    /// First backoff ceiling; doubles per retry up to `backoff_max`.
+    pub backoff_base: Duration,
+    pub backoff_max: Duration,
+    /// The longest `Retry-After` honoured.
+    pub retry_after_max: Duration,
+    /// Response bytes kept for display; the rest is not read.
+    pub keep_body: usize,
+}
+
+impl Default for Policy {
+    fn default() -> Self {
+        Policy {
+            timeout: Duration::from_secs(10),
+            retries: 0,
+            backoff_base: Duration::from_millis(500),
+            backoff_max: Duration::from_secs(30),
+            retry_after_max: Duration::from_secs(300),
+            keep_body: 1 << 20,
+        }
+    }
+}
+
+/// Why an attempt got no answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorKind {
+    Refused,
+    Dns,
+    Tls,
+    Timeout,
+    Connect,
+    Other,
+}
+
+impl ErrorKind {
+    pub fn label(self) -> &'static str {
+        match self {
+            ErrorKind::Refused => "connection refused",
+            ErrorKind::Dns => "DNS lookup failed",
+            ErrorKind::Tls => "TLS error",
+            ErrorKind::Timeout => "timed out",
+            ErrorKind::Connect => "could not connect",
+            ErrorKind::Other => "request failed",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AttemptError {
+    pub kind: ErrorKind,
+    pub message: String,
+}
+
+/// One attempt and its answer.
+#[derive(Debug, Clone, Serialize)]
+pub struct Attempt {
+    /// 1-based.
+    pub attempt: u32,
+    pub method: String,
+    pub url: String,
+    /// The headers sent, signature included.
+    #[serde(skip)]
+    pub sent_headers: Headers,
+    pub status: Option<u16>,
+    pub error: Option<AttemptError>,
+    #[serde(serialize_with = "ser_ms", rename = "duration_ms")]
+    pub duration: Duration,
+    #[serde(skip)]
+    pub response_headers: Headers,
+    #[serde(skip)]
+    pub response_body: Vec<u8>,
+    /// The response body was longer than what was kept (or was cut off by the timeout).
+    pub response_truncated: bool,
+    /// The wait before the next attempt, when there is one.
+    #[serde(serialize_with = "ser_opt_ms", rename = "retry_in_ms")]
+    pub retry_in: Option<Duration>,
+}
+
+fn ser_ms<S: serde::Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_f64((d.as_secs_f64() * 1e6).round() / 1e3)
+}
+
+fn ser_opt_ms<S: serde::Serializer>(d: &Option<Duration>, s: S) -> Result<S::Ok, S::Error> {
+    match d {
+        Some(d) => ser_ms(d, s),
+        None => s.serialize_none(),
+    }
+}
+
+impl Attempt {
+    pub fn ok(&self) -> bool {
+        self.status.is_some_and(|s| (200..300).contains(&s))
+    }
+
+    /// Worth another try: connect errors, timeouts, 429 and 5xx.
+    pub fn retryable(&self) -> bool {
+        match (self.status, &self.error) {
+            (Some(s), _) => s == 429 || s >= 500,
+            (None, Some(e)) => !matches!(e.kind, ErrorKind::Tls | ErrorKind::Dns),
+            _ => false,
+        }
+    }
+}
+
+/// Client options.
+#[derive(Debug, Clone, Default)]
+pub struct ClientOptions {
+    pub insecure: bool,
+    pub cacert_pem: Option<Vec<u8>>,
+    /// Load TLS roots: only when some URL is https.
+    pub https: bool,
+    pub pool_size: usize,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum DeliverError {
+    #[error("invalid CA certificate: {0}")]
+    BadCert(String),
+    #[error("could not build the HTTP client: {0}")]
+    Client(String),
+    #[error("invalid URL `{url}`: {reason}")]
+    BadUrl { url: String, reason: String },
+    #[error("signing: {0}")]
+    Sign(#[from] super::scheme::SchemeError),
+}
+
+/// Checks a URL before anything is sent.
+pub fn check_url(url: &str) -> Result<url::Url, DeliverError> {
+    let u = url::Url::parse(url).map_err(|e| DeliverError::BadUrl { url: url.to_string(), reason: e.to_string() })?;
+    if u.scheme() != "http" && u.scheme() != "https" {
+        return Err(DeliverError::BadUrl { url: url.to_string(), reason: "only http and https URLs can be sent to".into() });
+    }
+    if u.host_str().is_none_or(str::is_empty) {
+        return Err(DeliverError::BadUrl { url: url.to_string(), reason: "no host".into() });
+    }
+    Ok(u)
+}
+
+/// The HTTP client. Built once per process; TLS roots are loaded only for https.
+pub fn client(o: &ClientOptions) -> Result<reqwest::Client, DeliverError> {
+    let mut b = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .user_agent(concat!("hookcat/", env!("CARGO_PKG_VERSION")))
+        .pool_max_idle_per_host(o.pool_size.max(8))
+        .tcp_nodelay(true)
+        .tls_built_in_root_certs(o.https)
+        .danger_accept_invalid_certs(o.insecure);
+    if let Some(pem) = &o.cacert_pem {
+        let cert = reqwest::Certificate::from_pem(pem).map_err(|e| DeliverError::BadCert(e.to_string()))?;
+        b = b.add_root_certificate(cert);
+    }
+    b.build().map_err(|e| DeliverError::Client(e.to_string()))
+}
+
+fn classify(e: &reqwest::Error) -> AttemptError {
+    let mut chain = String::new();
+    let mut src: Option<&dyn std::error::Error> = Some(e);
+    let mut refused = false;
+    while let Some(s) = src {
+        if let Some(io) = s.downcast_ref::<std::io::Error>() {
+            refused |= io.kind() == std::io::ErrorKind::ConnectionRefused;
+        }
+        let t = s.to_string();
+        if !chain.contains(&t) {
+            if !chain.is_empty() {
+                chain.push_str(": ");
+            }
+            chain.push_str(&t);
+        }
+        src = s.source();
+    }
+    let lower = chain.to_ascii_lowercase();
+    let kind = if e.is_timeout() {
+        ErrorKind::Timeout
+    } else if refused || lower.contains("connection refused") {
+        ErrorKind::Refused
+    } else if lower.contains("dns error") || lower.contains("failed to lookup address") || lower.contains("name or service not known") {
+        ErrorKind::Dns
+    } else if lower.contains("certificate") || lower.contains("tls") || lower.contains("handshake") {
+        ErrorKind::Tls
+    } else if e.is_connect() {
+        ErrorKind::Connect
+    } else {
+        ErrorKind::Other
+    };
+    AttemptError { kind, message: chain }
+}
+
+/// `Retry-After` as seconds or an HTTP date.
+pub fn parse_retry_after(v: &str) -> Option<Duration> {
+    let v = v.trim();
+    if let Ok(s) = v.parse::<u64>() {
+        return Some(Duration::from_secs(s));
+    }
+    let t = jiff::fmt::rfc2822::parse(v).ok()?.timestamp();
+    let d = t.as_second() - jiff::Timestamp::now().as_second();
+    Some(Duration::from_secs(d.max(0) as u64))
+}
+
+/// Sends one attempt: never fails, errors are part of the attempt.
+pub async fn attempt_once(client: &reqwest::Client, req: &Prepared, n: u32, policy: &Policy) -> Attempt {
+    let start = Instant::now();
+    let mut a = Attempt {
+        attempt: n,
+        method: req.method.clone(),
+        url: req.url.clone(),
+        sent_headers: req.headers.clone(),
+        status: None,
+        error: None,
+        duration: Duration::ZERO,
+        response_headers: Headers::new(),
+        response_body: Vec::new(),
+        response_truncated: false,
+        retry_in: None,
+    };
+    let method = reqwest::Method::from_bytes(req.method.as_bytes()).unwrap_or(reqwest::Method::POST);
+    let mut rb = client.request(method, &req.url).timeout(policy.timeout);
+    for (k, v) in req.headers.iter() {
+        rb = rb.header(k, v);
+    }
+    let result = tokio::time::timeout(policy.timeout, async {
+        let mut resp = rb.body(req.body.clone()).send().await?;
+        a.status = Some(resp.status().as_u16());
+        a.response_headers = resp
+            .headers()
+            .iter()
+            .map(|(k, v)| (k.as_str().to_string(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+            .collect();
+        while let Some(chunk) = resp.chunk().await? {
+            let room = policy.keep_body.saturating_sub(a.response_body.len());
+            if chunk.len() > room {
+                a.response_body.extend_from_slice(&chunk[..room]);
+                a.response_truncated = true;
+                break; // stop reading: the rest of a huge body is not needed
+            }
+            a.response_body.extend_from_slice(&chunk);
+        }
+        Ok::<(), reqwest::Error>(())
+    })
+    .await;
+    match result {
+        Ok(Ok(())) => {}
+        Ok(Err(e)) => {
+            if a.status.is_some() {
+                a.response_truncated = true; // the answer came, its body broke off
+            } else {
+                a.error = Some(classify(&e));
+            }
+        }
+        Err(_) => {
+            if a.status.is_some() {
+                a.response_truncated = true;
+            } else {
+                a.error = Some(AttemptError { kind: ErrorKind::Timeout, message: format!("no answer within {:?}", policy.timeout) });
+            }
+        }
+    }
+    a.duration = start.elapsed();
+    a
+}
+
+/// The wait before retry number `retry` (1-based): full jitter over an exponential
+/// ceiling, or the server's `Retry-After` when it asked for one.
+pub fn backoff(policy: &Policy, retry: u32, retry_after: Option<Duration>, rng: &mut SplitMix64) -> Duration {
+    if let Some(ra) = retry_after {
+        return ra.min(policy.retry_after_max);
+    }
+    let ceiling = policy.backoff_base.saturating_mul(1u32 << (retry - 1).min(20)).min(policy.backoff_max);
+    ceiling.mul_f64(rng.next_f64())
+}
+
+/// The result of a delivery with retries.
+#[derive(Debug, Clone)]
+pub struct Delivery {
+    pub attempts: Vec<Attempt>,
+}
+
+impl Delivery {
+    pub fn delivered(&self) -> bool {
+        self.attempts.last().is_some_and(Attempt::ok)
+    }
+}
+
+/// Delivers `req` with retries, signing each attempt afresh. `on_attempt` sees every
+/// attempt as it completes (with `retry_in` set when another follows).
+pub async fn deliver(
+    client: &reqwest::Client,
+    req: &Prepared,
+    signer: Option<&Signer>,
+    policy: &Policy,
+    mut on_attempt: impl FnMut(&Attempt),
+) -> Result<Delivery, DeliverError> {
+    let mut rng = SplitMix64::from_entropy();
+    let mut attempts = Vec::new();
+    for n in 1..=policy.retries + 1 {
+        let mut r = req.clone();
+        if let Some(s) = signer {
+            let signed = s.sign(&req.url, &req.body)?;
+            apply_signature(&mut r, &signed);
+        }
+        let mut a = attempt_once(client, &r, n, policy).await;
+        if a.retryable() && n <= policy.retries {
+            let ra = a.response_headers.get("retry-after").and_then(parse_retry_after);
+            a.retry_in = Some(backoff(policy, n, ra, &mut rng));
+        }
+        on_attempt(&a);
+        let wait = a.retry_in;
+        attempts.push(a);
+        match wait {
+            Some(w) => tokio::time::sleep(w).await,
+            None => break,
+        }
+    }
+    Ok(Delivery { attempts })
+}
+
+/// Settings of a load run.
+#[derive(Debug, Clone)]
+pub struct Load {
+    pub count: u64,
+    pub concurrency: usize,
+    /// Requests per second, at most.
+    pub rate: Option<f64>,
+}
+
+/// What a load run measured.
+#[derive(Debug, Clone, Serialize)]
+pub struct LoadSummary {
+    pub requested: u64,
+    pub sent: u64,
+    pub ok_2xx: u64,
+    pub statuses: BTreeMap<u16, u64>,
+    pub errors: BTreeMap<String, u64>,
+    pub latency_ms: Latency,
+    pub elapsed_s: f64,
+    pub requests_per_sec: f64,
+    pub interrupted: bool,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Latency {
+    pub p50: f64,
+    pub p90: f64,
+    pub p99: f64,
+    pub max: f64,
+    pub mean: f64,
+}
+
+impl Latency {
+    pub fn from_micros(mut v: Vec<u64>) -> Latency {
+        if v.is_empty() {
+            return Latency::default();
+        }
+        v.sort_unstable();
+        let q = |p: f64| v[((v.len() as f64 - 1.0) * p).round() as usize] as f64 / 1000.0;
+        Latency { p50: q(0.5), p90: q(0.9), p99: q(0.99), max: *v.last().expect("not empty") as f64 / 1000.0, mean: v.iter().sum::<u64>() as f64 / v.len() as f64 / 1000.0 }
+    }
+}
+
+/// Progress shared with the caller while a load runs.
+#[derive(Debug, Default)]
+pub struct Progress {
+    pub done: AtomicU64,
+    pub stop: AtomicBool,
+}
+
+/// Sends `make(i)` for i in 0..count with `concurrency` requests in flight, each
+/// delivered (and re-signed) by [`deliver`]. Stops early when `progress.stop` is set.
+pub async fn load<F>(client: reqwest::Client, make: F, signer: Option<Arc<Signer>>, policy: Policy, load: Load, progress: Arc<Progress>) -> LoadSummary
+where
+    F: Fn(u64) -> Prepared + Send + Sync + 'static,
+{
+    let make = Arc::new(make);
+    let next = Arc::new(AtomicU64::new(0));
+    let start = Instant::now();
+    let interval = load.rate.filter(|r| *r > 0.0).map(|r| Duration::from_secs_f64(1.0 / r));
+    let policy = Arc::new(policy);
+    let mut tasks = Vec::new();
+    for _ in 0..load.concurrency.max(1) {
+        let (client, make, next, signer, policy, progress) = (client.clone(), make.clone(), next.clone(), signer.clone(), policy.clone(), progress.clone());
+        let count = load.count;
+        tasks.push(tokio::spawn(async move {
+            let mut lat = Vec::new();
+            let mut statuses: BTreeMap<u16, u64> = BTreeMap::new();
+            let mut errors: BTreeMap<String, u64> = BTreeMap::new();
+            let mut sent = 0u64;
+            loop {
+                if progress.stop.load(Ordering::Relaxed) {
+                    break;
+                }
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                if i >= count {
+                    break;
+                }
+                if let Some(iv) = interval {
+                    let due = start + iv.mul_f64(i as f64);
+                    tokio::time::sleep_until(due.into()).await;
+                }
+                let req = make(i);
+                let t = Instant::now();
+                let d = match deliver(&client, &req, signer.as_deref(), &policy, |_| {}).await {
+                    Ok(d) => d,
+                    Err(e) => {
+                        *errors.entry(e.to_string()).or_default() += 1;
+                        progress.done.fetch_add(1, Ordering::Relaxed);
+                        continue;
+                    }
+                };
+                lat.push(t.elapsed().as_micros() as u64);
+                sent += 1;
+                let last = d.attempts.last().expect("at least one attempt");
+                match (last.status, &last.error) {
+                    (Some(s), _) => *statuses.entry(s).or_default() += 1,
+                    (None, Some(e)) => *errors.entry(e.kind.label().to_string()).or_default() += 1,
+                    _ => {}
+                }
+                progress.done.fetch_add(1, Ordering::Relaxed);
+            }
+            (lat, statuses, errors, sent)
+        }));
+    }
+    let mut lat = Vec::new();
+    let mut statuses = BTreeMap::new();
+    let mut errors = BTreeMap::new();
+    let mut sent = 0;
+    for t in tasks {
+        if let Ok((l, s, e, n)) = t.await {
+            lat.extend(l);
+            sent += n;
+            for (k, v) in s {
+                *statuses.entry(k).or_default() += v;
+            }
+            for (k, v) in e {
+                *errors.entry(k).or_default() += v;
+            }
+        }
+    }
+    let elapsed = start.elapsed().as_secs_f64();
+    let ok_2xx = statuses.iter().filter(|(s, _)| (200..300).contains(*s)).map(|(_, n)| n).sum();
+    LoadSummary {
+        requested: load.count,
+        sent,
+        ok_2xx,
+        statuses,
+        errors,
+        latency_ms: Latency::from_micros(lat),
+        elapsed_s: elapsed,
+        requests_per_sec: if elapsed > 0.0 { sent as f64 / elapsed } else { 0.0 },
+        interrupted: progress.stop.load(Ordering::Relaxed),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_is_bounded_and_honours_retry_after() {
+        let p = Policy::default();
+        let mut rng = SplitMix64::new(1);
+        for r in 1..10 {
+            let b = backoff(&p, r, None, &mut rng);
+            assert!(b <= p.backoff_max);
+            assert!(b <= p.backoff_base * (1 << (r - 1)));
+        }
+        assert_eq!(backoff(&p, 1, Some(Duration::from_secs(3)), &mut rng), Duration::from_secs(3));
+        assert_eq!(backoff(&p, 1, Some(Duration::from_secs(9999)), &mut rng), p.retry_after_max);
+    }
+
+    #[test]
+    fn retry_after_forms() {
+        assert_eq!(parse_retry_after("7"), Some(Duration::from_secs(7)));
+        assert_eq!(parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT"), Some(Duration::ZERO));
+        assert_eq!(parse_retry_after("soon"), None);
+    }
+
+    #[test]
+    fn latency_percentiles() {
+        let l = Latency::from_micros((1..=100).map(|x| x * 1000).collect());
+        assert_eq!(l.p50, 51.0);
+        assert_eq!(l.p99, 99.0);
+        assert_eq!(l.max, 100.0);
+    }
+
+    #[test]
+    fn urls_are_checked() {
+        assert!(check_url("http://127.0.0.1:9/x").is_ok());
+        assert!(check_url("ftp://x").unwrap_err().to_string().contains("only http"));
+        assert!(check_url("not a url").is_err());
+    }
+}
