@@ -408,3 +408,98 @@ mod tests {
         assert!(lines[10].contains("40 more lines"));
     }
 }
+
+/// Header values never shown on a terminal: they are secrets.
+pub const SECRET_HEADERS: &[&str] = &["x-gitlab-token", "authorization", "proxy-authorization", "cookie", "x-api-key"];
+
+/// How much of a captured request to show.
+#[derive(Debug, Clone, Copy)]
+pub struct CaptureView {
+    pub headers: bool,
+    pub body: bool,
+    pub max_body_lines: usize,
+}
+
+/// The one-line summary of a captured request:
+/// `16:05:49 POST /hook 1.2 KiB application/json github push ✓ github → 200 3.1ms`.
+pub fn capture_summary(r: &crate::core::capture::CaptureRecord, p: &Painter) -> String {
+    let time = r.received_at.get(11..19).unwrap_or(&r.received_at);
+    let size = r.body_bytes().map(|b| b.len() as u64).unwrap_or(0);
+    let ct = r.headers.get("content-type").map(|c| c.split(';').next().unwrap_or(c).trim().to_string()).unwrap_or_else(|| "-".into());
+    let mut s = format!("{} {} {} {} {}", p.dim(time), p.bold(&r.method), sanitize_line(&r.path), p.dim(&crate::core::units::format_size(size)), p.dim(&sanitize_line(&ct)));
+    match (&r.provider, &r.event) {
+        (Some(pr), Some(ev)) => s.push_str(&format!(" {}", p.cyan(&format!("{pr} {}", sanitize_line(ev))))),
+        (Some(pr), None) => s.push_str(&format!(" {}", p.cyan(pr))),
+        _ => {}
+    }
+    if let Some(v) = &r.verification {
+        if v.valid {
+            s.push_str(&format!(" {}", p.green(&format!("✓ {}", v.scheme))));
+        } else {
+            let why = v.diagnosis.first().map(|d| d.code.as_str()).unwrap_or(v.failure.as_deref().unwrap_or("invalid"));
+            s.push_str(&format!(" {}", p.red(&format!("✗ {} ({})", v.scheme, why.replace('_', " ")))));
+        }
+    }
+    if let Some(resp) = &r.response {
+        let st = match resp.status {
+            Some(code) if code < 300 => p.green(&code.to_string()),
+            Some(code) if code < 500 => p.yellow(&code.to_string()),
+            Some(code) => p.red(&code.to_string()),
+            None => p.red(&resp.kind),
+        };
+        s.push_str(&format!(" → {st}"));
+        if resp.kind != "normal" {
+            s.push_str(&p.dim(&format!(" ({})", resp.kind)));
+        }
+    }
+    s
+}
+
+/// The full rendering of a captured request: summary, then headers, verdict, notes and body.
+pub fn capture_lines(
+    r: &crate::core::capture::CaptureRecord,
+    view: CaptureView,
+    redact: &[String],
+    p: &Painter,
+) -> Vec<String> {
+    let mut lines = vec![capture_summary(r, p)];
+    if view.headers {
+        for (k, v) in r.headers.iter() {
+            let lk = k.to_ascii_lowercase();
+            let shown = if SECRET_HEADERS.contains(&lk.as_str()) || redact.iter().any(|x| x.eq_ignore_ascii_case(k)) {
+                "•••••• (hidden)".to_string()
+            } else {
+                sanitize_line(v)
+            };
+            lines.push(format!("  {}: {}", p.blue(&sanitize_line(k)), shown));
+        }
+    }
+    if let Some(v) = &r.verification {
+        if !v.valid {
+            lines.push(format!("  {} {}", p.red("signature:"), sanitize_line(&v.reason)));
+            for d in &v.diagnosis {
+                lines.push(format!("  {} {}", p.yellow("why:"), d.message));
+            }
+        }
+    }
+    if let Some(n) = &r.body_note {
+        lines.push(format!("  {} {}", p.yellow("note:"), n));
+    }
+    if let Some(resp) = &r.response {
+        if let Some(n) = &resp.note {
+            lines.push(format!("  {} {}", p.dim("answer:"), sanitize_line(n)));
+        }
+    }
+    if view.body {
+        match r.body_bytes() {
+            Ok(b) => {
+                let bv = BodyView { max_lines: view.max_body_lines };
+                for l in render_body(&b, r.headers.get("content-type"), r.headers.get("content-encoding"), bv, p) {
+                    lines.push(format!("  {l}"));
+                }
+            }
+            Err(e) => lines.push(format!("  {} {e}", p.red("body:"))),
+        }
+    }
+    lines
+}

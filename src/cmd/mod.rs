@@ -2,9 +2,12 @@
 //! calls the core, and hands the results to `output`. No signing, capture or delivery
 //! logic lives here.
 
+pub mod captures;
 pub mod common;
 pub mod completions;
 pub mod keygen;
+pub mod listen;
+pub mod replay;
 pub mod sign;
 pub mod verify;
 
@@ -20,6 +23,9 @@ pub fn run(command: Command, out: &Output) -> anyhow::Result<Outcome> {
         Command::Keygen(a) => keygen::run(a, out),
         Command::Completions(a) => completions::run(a),
         Command::Man => completions::man(),
+        Command::Listen(a) => listen::run(a, out),
+        Command::Replay(a) => replay::run(a, out),
+        Command::Captures(a) => captures::run(a, out),
         _ => anyhow::bail!("TEMP not yet"),
     }
 }

@@ -272,3 +272,17 @@ mod tests {
         assert!(e.to_string().contains("newer hookcat"), "{e}");
     }
 }
+
+/// Where captures go by default: `$HOOKCAT_DATA_DIR/captures.jsonl`, else the user's
+/// data directory (`~/.local/share/hookcat/captures.jsonl` on Linux).
+pub fn default_log_path() -> std::path::PathBuf {
+    data_dir().join("captures.jsonl")
+}
+
+/// hookcat's data directory.
+pub fn data_dir() -> std::path::PathBuf {
+    if let Some(d) = std::env::var_os("HOOKCAT_DATA_DIR").filter(|d| !d.is_empty()) {
+        return d.into();
+    }
+    dirs::data_dir().unwrap_or_else(std::env::temp_dir).join("hookcat")
+}

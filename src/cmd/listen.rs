@@ -1,0 +1,329 @@
+//! `hookcat listen`: a local capture listener. Turns the flags into a
+//! [`ServerConfig`], starts the core's server, and renders each request as it comes:
+//! a summary line and the body on stdout (or one JSON line with `--json`); the
+//! banner, warnings and the closing summary on stderr.
+
+use std::io::Write;
+use std::time::Duration;
+
+use anyhow::Context;
+use bytes::Bytes;
+use tokio::sync::mpsc;
+
+use crate::cli::ListenArgs;
+use crate::core::capture::default_log_path;
+use crate::core::headers::parse_header_arg;
+use crate::core::scheme::lookup;
+use crate::core::server::{Behaviour, Captured, Cidr, SchemeChoice, Server, ServerConfig, ServerEvent, VerifyConfig};
+use crate::core::units::{format_size, parse_duration, parse_size};
+use crate::exit::{hinted, Outcome};
+use crate::output::{capture_lines, sanitize_line, CaptureView, Output};
+
+/// The validated configuration plus what the command itself needs.
+pub struct Plan {
+    pub bind: String,
+    pub server: ServerConfig,
+    pub expect: Option<u64>,
+    pub timeout: Option<Duration>,
+    pub redact: Vec<String>,
+    pub tls_info: Option<(std::path::PathBuf, String)>,
+}
+
+pub fn plan(a: &ListenArgs) -> anyhow::Result<Plan> {
+    let mut cfg = ServerConfig::default();
+    let secret = super::common::secret(&a.secret)?;
+    cfg.verify = match (&a.scheme, secret) {
+        (Some(name), Some(secret)) => Some(VerifyConfig {
+            scheme: if name == "auto" {
+                SchemeChoice::Auto(super::common::generic(&a.generic))
+            } else {
+                SchemeChoice::Fixed(lookup(name, &super::common::generic(&a.generic))?)
+            },
+            secret,
+            public_url: a.public_url.clone(),
+            reject_invalid: a.reject_invalid,
+            tolerance: None,
+        }),
+        (None, Some(secret)) => Some(VerifyConfig {
+            scheme: SchemeChoice::Auto(super::common::generic(&a.generic)),
+            secret,
+            public_url: a.public_url.clone(),
+            reject_invalid: a.reject_invalid,
+            tolerance: None,
+        }),
+        (Some(name), None) => {
+            return Err(hinted(
+                format!("verifying with --scheme {name} needs a secret"),
+                "add --secret-env VAR, --secret-file PATH or --secret VALUE",
+            ))
+        }
+        (None, None) if a.reject_invalid => {
+            return Err(hinted("--reject-invalid needs --scheme and a secret", "add --scheme NAME --secret-env VAR"))
+        }
+        (None, None) => None,
+    };
+    let status_ok = |s: u16| (100..=599).contains(&s);
+    if let Some(s) = a.status.filter(|s| !status_ok(*s)) {
+        anyhow::bail!("invalid --status {s}: an HTTP status is 100 to 599");
+    }
+    if let Some(s) = a.status_sequence.iter().find(|s| !status_ok(**s)) {
+        anyhow::bail!("invalid status {s} in --status-sequence: an HTTP status is 100 to 599");
+    }
+    if let Some(p) = a.fail_rate.filter(|p| !(0.0..=1.0).contains(p)) {
+        anyhow::bail!("invalid --fail-rate {p}: a fraction from 0.0 to 1.0");
+    }
+    if a.hang && a.drop {
+        anyhow::bail!("--hang and --drop cannot both be used: one never answers, the other closes at once");
+    }
+    let body = match &a.body {
+        Some(b) if b.starts_with('@') => {
+            let p = &b[1..];
+            Some(Bytes::from(std::fs::read(p).with_context(|| format!("reading --body file `{p}`"))?))
+        }
+        Some(b) => Some(Bytes::from(b.clone())),
+        None => None,
+    };
+    let mut response_headers = Vec::new();
+    for h in &a.response_headers {
+        response_headers.push(parse_header_arg(h).map_err(|e| anyhow::anyhow!("--response-header: {e}"))?);
+    }
+    cfg.behaviour = Behaviour {
+        status: a.status,
+        body,
+        headers: response_headers,
+        delay: a.delay.as_deref().map(parse_duration).transpose().map_err(|e| anyhow::anyhow!("--delay: {e}"))?,
+        fail_first: a.fail_first.unwrap_or(0),
+        fail_rate: a.fail_rate,
+        seed: a.seed,
+        status_sequence: a.status_sequence.clone(),
+        retry_after: a.retry_after,
+        hang: a.hang,
+        drop: a.drop,
+    };
+    cfg.forward_to = a.forward_to.clone();
+    cfg.handshake = !a.no_handshake;
+    cfg.max_body = parse_size(&a.max_body).map_err(|e| anyhow::anyhow!("--max-body: {e}"))?;
+    cfg.allow = a.allow_ip.iter().map(|c| c.parse::<Cidr>().map_err(|e| anyhow::anyhow!("--allow-ip: {e}"))).collect::<anyhow::Result<_>>()?;
+    cfg.rate_limit = match &a.rate_limit {
+        Some(r) => Some(parse_rate(r).map_err(|e| anyhow::anyhow!("--rate-limit: {e}"))?),
+        None => None,
+    };
+    let mut redact = Vec::new();
+    for h in &a.require_header {
+        let (n, v) = parse_header_arg(h).map_err(|e| anyhow::anyhow!("--require-header: {e}"))?;
+        redact.push(n.clone());
+        cfg.require_headers.push((n, v));
+    }
+    cfg.save = if a.no_save { None } else { Some(a.save.clone().unwrap_or_else(default_log_path)) };
+    cfg.fsync = a.fsync;
+    let mut tls_info = None;
+    if a.tls || a.cert.is_some() {
+        let setup = match (&a.cert, &a.key) {
+            (Some(c), Some(k)) => crate::core::tls::from_files(c, k)?,
+            _ => crate::core::tls::self_signed(&crate::core::capture::data_dir())?,
+        };
+        tls_info = Some((setup.cert_path.clone(), setup.fingerprint.clone()));
+        cfg.tls = Some(setup.acceptor);
+    }
+    let host = if a.host.contains(':') && !a.host.starts_with('[') { format!("[{}]", a.host) } else { a.host.clone() };
+    let expect = if a.once { Some(1) } else { a.expect };
+    let timeout = a.timeout.as_deref().map(parse_duration).transpose().map_err(|e| anyhow::anyhow!("--timeout: {e}"))?;
+    if timeout.is_some() && expect.is_none() {
+        anyhow::bail!("--timeout goes with --expect N or --once");
+    }
+    Ok(Plan { bind: format!("{host}:{}", a.port), server: cfg, expect, timeout, redact, tls_info })
+}
+
+/// `100`, `100/s`, `6000/m`.
+pub fn parse_rate(s: &str) -> Result<f64, String> {
+    let (n, unit) = s.split_once('/').unwrap_or((s, "s"));
+    let n: f64 = n.trim().parse().map_err(|_| format!("invalid rate `{s}`: expected e.g. 100/s"))?;
+    let per = match unit.trim() {
+        "s" | "sec" => 1.0,
+        "m" | "min" => 60.0,
+        "h" => 3600.0,
+        other => return Err(format!("invalid rate `{s}`: unknown unit `{other}`")),
+    };
+    if n <= 0.0 {
+        return Err(format!("invalid rate `{s}`: must be above 0"));
+    }
+    Ok(n / per)
+}
+
+/// Counts for the closing summary.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Tally {
+    pub requests: u64,
+    pub valid: u64,
+    pub invalid: u64,
+    pub save_errors: u64,
+}
+
+/// Renders server events until `done` says stop; returns the tally.
+pub struct Renderer<'a> {
+    pub out: &'a Output,
+    pub json: bool,
+    pub view: CaptureView,
+    pub redact: Vec<String>,
+    pub tally: Tally,
+    pub stdout: std::io::BufWriter<std::io::Stdout>,
+}
+
+impl Renderer<'_> {
+    pub fn event(&mut self, ev: ServerEvent) -> std::io::Result<()> {
+        match ev {
+            ServerEvent::Request(c) => self.request(*c),
+            ServerEvent::ConnectionError { remote, message } => {
+                if self.json {
+                    let v = serde_json::json!({"type": "connection_error", "remote_addr": remote.to_string(), "message": message});
+                    writeln!(self.stdout, "{v}")
+                } else {
+                    eprintln!("{} {remote}: {}", self.out.err.yellow("connection:"), sanitize_line(&message));
+                    Ok(())
+                }
+            }
+        }
+    }
+
+    fn request(&mut self, c: Captured) -> std::io::Result<()> {
+        self.tally.requests += 1;
+        match &c.verdict {
+            Some(v) if v.valid => self.tally.valid += 1,
+            Some(_) => self.tally.invalid += 1,
+            None => {}
+        }
+        if let Some(e) = &c.save_error {
+            self.tally.save_errors += 1;
+            eprintln!("{} could not save request {}: {e} (answered 503)", self.out.err.red_bold("error:"), c.record.id);
+        }
+        if self.json {
+            // The capture record, with the stream's message type first.
+            self.stdout.write_all(b"{\"type\":\"request\",")?;
+            self.stdout.write_all(&c.line.as_bytes()[1..])?;
+            return self.stdout.write_all(b"\n");
+        }
+        let p = &self.out.out;
+        for l in capture_lines(&c.record, self.view, &self.redact, p) {
+            writeln!(self.stdout, "{l}")?;
+        }
+        if let Some(f) = &c.forward {
+            match (f.status, &f.error) {
+                (Some(s), _) => {
+                    let st = if s < 300 { p.green(&s.to_string()) } else if s < 500 { p.yellow(&s.to_string()) } else { p.red(&s.to_string()) };
+                    writeln!(self.stdout, "  {} {} answered {st} in {:.1}ms", p.magenta("app:"), sanitize_line(&f.url), f.duration_ms)?;
+                    if self.view.body && !f.body.is_empty() {
+                        let bv = crate::output::BodyView { max_lines: self.view.max_body_lines.min(20) };
+                        for l in crate::output::render_body(&f.body, f.content_type.as_deref(), None, bv, p) {
+                            writeln!(self.stdout, "    {l}")?;
+                        }
+                    }
+                }
+                (None, Some(e)) => writeln!(self.stdout, "  {} {} unreachable: {} (answered 502)", p.red("app:"), sanitize_line(&f.url), sanitize_line(e))?,
+                _ => {}
+            }
+        }
+        if !self.view.body && !self.view.headers {
+            return Ok(());
+        }
+        writeln!(self.stdout)
+    }
+}
+
+pub fn run(a: ListenArgs, out: &Output) -> anyhow::Result<Outcome> {
+    let plan = plan(&a)?;
+    let rt = super::common::runtime()?;
+    rt.block_on(serve(a, plan, out))
+}
+
+async fn serve(a: ListenArgs, plan: Plan, out: &Output) -> anyhow::Result<Outcome> {
+    let e = &out.err;
+    let scheme = crate::core::server::scheme_label(&plan.server);
+    let save = plan.server.save.clone();
+    let forward = plan.server.forward_to.clone();
+    let tls = plan.server.tls.is_some();
+    let (tx, mut rx) = mpsc::channel(65_536);
+    let server = Server::start(&plan.bind, plan.server, tx).await?;
+    let proto = if tls { "https" } else { "http" };
+    // The first line on stderr: tests and scripts read the real address from it.
+    eprintln!("Listening on {proto}://{}", server.addr);
+    if !server.addr.ip().is_loopback() {
+        eprintln!("{} listening on {}: reachable from the network, not just this machine", e.yellow("warning:"), server.addr.ip());
+    }
+    if let Some((path, fp)) = &plan.tls_info {
+        eprintln!("{} certificate {} (SHA-256 {fp})", e.dim("tls:"), path.display());
+    }
+    match &save {
+        Some(p) => eprintln!("{} {}", e.dim("saving to"), p.display()),
+        None => eprintln!("{}", e.dim("not saving (--no-save)")),
+    }
+    if let Some(s) = &scheme {
+        eprintln!("{} {s}{}", e.dim("verifying with"), if a.reject_invalid { " (invalid signatures get 401)" } else { "" });
+    }
+    if let Some(f) = &forward {
+        eprintln!("{} {f}", e.dim("forwarding to"));
+    }
+    if let Some(n) = plan.expect {
+        eprintln!("{} {n} request{}{}", e.dim("expecting"), if n == 1 { "" } else { "s" }, plan.timeout.map(|t| format!(" within {t:?}")).unwrap_or_default());
+    } else if out.stderr_tty {
+        eprintln!("{}", e.dim("Ctrl-C to stop"));
+    }
+    let mut r = Renderer {
+        out,
+        json: a.json,
+        view: CaptureView { headers: a.verbose, body: !a.quiet, max_body_lines: if a.verbose { 0 } else { 60 } },
+        redact: plan.redact.clone(),
+        tally: Tally::default(),
+        stdout: std::io::BufWriter::with_capacity(64 * 1024, std::io::stdout()),
+    };
+    let deadline = plan.timeout.map(|t| tokio::time::Instant::now() + t);
+    let sleep = tokio::time::sleep_until(deadline.unwrap_or_else(|| tokio::time::Instant::now() + Duration::from_secs(86400 * 365)));
+    tokio::pin!(sleep);
+    let outcome = loop {
+        tokio::select! {
+            ev = rx.recv() => {
+                let Some(ev) = ev else { break Outcome::Success };
+                r.event(ev)?;
+                while let Ok(more) = rx.try_recv() {
+                    r.event(more)?;
+                }
+                r.stdout.flush()?;
+                if plan.expect.is_some_and(|n| r.tally.requests >= n) {
+                    break Outcome::Success;
+                }
+            }
+            _ = tokio::signal::ctrl_c() => break Outcome::Interrupted,
+            _ = &mut sleep, if deadline.is_some() => break Outcome::Negative,
+        }
+    };
+    server.shutdown().await;
+    while let Ok(ev) = rx.try_recv() {
+        r.event(ev)?;
+    }
+    r.stdout.flush()?;
+    let t = r.tally;
+    let mut summary = format!("{} request{}", t.requests, if t.requests == 1 { "" } else { "s" });
+    if scheme.is_some() {
+        summary.push_str(&format!(": {} valid, {} invalid", t.valid, t.invalid));
+    }
+    if let Some(p) = &save {
+        let size = std::fs::metadata(p).map(|m| format_size(m.len())).unwrap_or_default();
+        summary.push_str(&format!("; log {} ({size})", p.display()));
+    }
+    match outcome {
+        Outcome::Negative => {
+            eprintln!("{} expected {} request(s), got {} before the timeout ({summary})", e.red_bold("✗"), plan.expect.unwrap_or(0), t.requests);
+            Ok(Outcome::Negative)
+        }
+        Outcome::Interrupted => {
+            eprintln!("\n{} {summary}", e.dim("stopped:"));
+            // Ctrl-C is how a listener is meant to stop: exit 0.
+            Ok(Outcome::Success)
+        }
+        Outcome::Success => {
+            if plan.expect.is_some() {
+                eprintln!("{} {summary}", e.green_bold("✓"));
+            }
+            Ok(Outcome::Success)
+        }
+    }
+}

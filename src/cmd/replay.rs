@@ -1,0 +1,8 @@
+//! Being written.
+
+use crate::exit::Outcome;
+use crate::output::Output;
+
+pub fn run(_a: crate::cli::ReplayArgs, _out: &Output) -> anyhow::Result<Outcome> {
+    anyhow::bail!("not written yet")
+}
