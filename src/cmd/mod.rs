@@ -7,7 +7,9 @@ pub mod common;
 pub mod completions;
 pub mod keygen;
 pub mod listen;
+pub mod prompt;
 pub mod replay;
+pub mod send;
 pub mod sign;
 pub mod verify;
 
@@ -25,6 +27,7 @@ pub fn run(command: Command, out: &Output) -> anyhow::Result<Outcome> {
         Command::Man => completions::man(),
         Command::Listen(a) => listen::run(a, out),
         Command::Replay(a) => replay::run(a, out),
+        Command::Send(a) => send::run(a, out),
         Command::Captures(a) => captures::run(a, out),
         _ => anyhow::bail!("TEMP not yet"),
     }

@@ -251,7 +251,13 @@ fn classify(e: &reqwest::Error) -> AttemptError {
     } else {
         ErrorKind::Other
     };
-    AttemptError { kind, message: chain }
+    // The innermost cause says it best ("Connection refused (os error 111)").
+    let mut inner: &dyn std::error::Error = e;
+    while let Some(s) = inner.source() {
+        inner = s;
+    }
+    let message = if kind == ErrorKind::Other { chain } else { format!("{} ({})", inner, e.url().map(|u| u.as_str()).unwrap_or("")) };
+    AttemptError { kind, message }
 }
 
 /// `Retry-After` as seconds or an HTTP date.
@@ -555,5 +561,108 @@ mod tests {
         assert!(check_url("http://127.0.0.1:9/x").is_ok());
         assert!(check_url("ftp://x").unwrap_err().to_string().contains("only http"));
         assert!(check_url("not a url").is_err());
+    }
+}
+
+/// A prepared request for `event` to `url`: the event's headers, then `extra`
+/// (replacing same-named ones), and its Content-Type.
+pub fn prepare(event: &super::event::Event, url: &str, extra: &Headers, method: Option<&str>) -> Prepared {
+    let mut headers = event.headers.clone();
+    if !event.body.is_empty() || event.method != "GET" {
+        headers.set("Content-Type", event.content_type.clone());
+    }
+    for (k, v) in extra.iter() {
+        headers.set(k, v.to_string());
+    }
+    Prepared {
+        method: method.map(|m| m.to_ascii_uppercase()).unwrap_or_else(|| event.method.clone()),
+        url: url.to_string(),
+        headers,
+        body: bytes::Bytes::from(event.body.clone()),
+    }
+}
+
+/// Puts signature fields that live in the body (Mailgun's `signature` object, or
+/// top-level form fields) into it.
+pub fn apply_body_fields(body: &[u8], fields: &[(String, String)]) -> Vec<u8> {
+    if fields.is_empty() {
+        return body.to_vec();
+    }
+    if let Ok(mut v) = serde_json::from_slice::<serde_json::Value>(body) {
+        if let Some(obj) = v.as_object_mut() {
+            let sig = obj.entry("signature").or_insert_with(|| serde_json::json!({}));
+            if let Some(s) = sig.as_object_mut() {
+                for (k, val) in fields {
+                    s.insert(k.clone(), serde_json::Value::String(val.clone()));
+                }
+            }
+            return serde_json::to_vec(&v).unwrap_or_else(|_| body.to_vec());
+        }
+    }
+    let mut pairs: Vec<(String, String)> = form_urlencoded::parse(body).map(|(k, v)| (k.into_owned(), v.into_owned())).collect();
+    for (k, val) in fields {
+        match pairs.iter_mut().find(|(pk, _)| pk == k) {
+            Some(p) => p.1 = val.clone(),
+            None => pairs.push((k.clone(), val.clone())),
+        }
+    }
+    let mut enc = form_urlencoded::Serializer::new(String::new());
+    for (k, v) in &pairs {
+        enc.append_pair(k, v);
+    }
+    enc.finish().into_bytes()
+}
+
+/// The request as it goes on the wire (for `--dry-run`): request line, headers
+/// (Host, Content-Length and the default User-Agent included), a blank line, the body.
+pub fn wire_format(req: &Prepared) -> Vec<u8> {
+    let (host, path) = match url::Url::parse(&req.url) {
+        Ok(u) => {
+            let host = match u.port() {
+                Some(p) => format!("{}:{p}", u.host_str().unwrap_or_default()),
+                None => u.host_str().unwrap_or_default().to_string(),
+            };
+            let mut path = u.path().to_string();
+            if let Some(q) = u.query() {
+                path.push('?');
+                path.push_str(q);
+            }
+            (host, path)
+        }
+        Err(_) => (String::new(), req.url.clone()),
+    };
+    let mut out = format!("{} {path} HTTP/1.1\r\nHost: {host}\r\n", req.method);
+    for (k, v) in req.headers.iter() {
+        out.push_str(&format!("{k}: {v}\r\n"));
+    }
+    if !req.headers.contains("user-agent") {
+        out.push_str(concat!("User-Agent: hookcat/", env!("CARGO_PKG_VERSION"), "\r\n"));
+    }
+    out.push_str(&format!("Content-Length: {}\r\n\r\n", req.body.len()));
+    let mut b = out.into_bytes();
+    b.extend_from_slice(&req.body);
+    b
+}
+
+#[cfg(test)]
+mod more_tests {
+    use super::*;
+
+    #[test]
+    fn mailgun_fields_go_into_the_body() {
+        let b = apply_body_fields(br#"{"signature":{"timestamp":"1","token":"t","signature":""},"x":1}"#, &[("signature".into(), "abc".into())]);
+        let v: serde_json::Value = serde_json::from_slice(&b).unwrap();
+        assert_eq!(v["signature"]["signature"], "abc");
+        assert_eq!(v["x"], 1);
+        let f = apply_body_fields(b"a=1&signature=", &[("signature".into(), "s".into()), ("token".into(), "t".into())]);
+        assert_eq!(f, b"a=1&signature=s&token=t");
+    }
+
+    #[test]
+    fn wire_format_is_http() {
+        let req = Prepared { method: "POST".into(), url: "http://127.0.0.1:9000/h?x=1".into(), headers: Headers(vec![("X-A".into(), "1".into())]), body: bytes::Bytes::from_static(b"hi") };
+        let w = String::from_utf8(wire_format(&req)).unwrap();
+        assert!(w.starts_with("POST /h?x=1 HTTP/1.1\r\nHost: 127.0.0.1:9000\r\nX-A: 1\r\n"), "{w}");
+        assert!(w.ends_with("Content-Length: 2\r\n\r\nhi"));
     }
 }

@@ -4,6 +4,7 @@
 pub mod body;
 pub mod deliver;
 pub mod capture;
+pub mod config;
 pub mod diagnose;
 pub mod event;
 pub mod headers;

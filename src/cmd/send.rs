@@ -1,0 +1,406 @@
+//! `hookcat send`: a catalog event (or any body), signed as its provider signs,
+//! delivered by the core's engine with retries; `--dry-run`, `--print curl`, a load
+//! mode, config targets and prompts on a terminal.
+
+use std::io::Read;
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context;
+
+use crate::cli::{PrintFormat, SendArgs};
+use crate::core::config::{Config, Target};
+use crate::core::deliver::{self, apply_signature, Attempt, ClientOptions, Load, Policy, Prepared, Progress, Signer};
+use crate::core::event::{self, parse_override, sniff_content_type, Event, Override};
+use crate::core::headers::{parse_header_arg, Headers};
+use crate::core::scheme::lookup;
+use crate::core::secret::Secret;
+use crate::core::units::{format_duration, parse_duration};
+use crate::exit::{hinted, Outcome};
+use crate::output::{out_bytes, out_json, out_line, render_body, sanitize_line, BodyView, Output};
+
+/// Everything `send` needs, resolved from flags, environment, config and prompts.
+struct Plan {
+    url: String,
+    /// Builds the event afresh (new ids and timestamps) for each request.
+    source: Source,
+    extra: Headers,
+    method: Option<String>,
+    scheme: Option<String>,
+    secret: Option<Secret>,
+    policy: Policy,
+}
+
+enum Source {
+    Catalog(&'static event::CatalogEntry, Vec<Override>),
+    Data(Event),
+}
+
+impl Source {
+    fn event(&self) -> anyhow::Result<Event> {
+        Ok(match self {
+            Source::Catalog(e, o) => e.render(o)?,
+            Source::Data(e) => e.clone(),
+        })
+    }
+}
+
+fn env(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.is_empty())
+}
+
+pub fn run(a: SendArgs, out: &Output) -> anyhow::Result<Outcome> {
+    let config = Config::load(a.config.as_deref(), &std::env::current_dir().unwrap_or_default())?;
+    let target = match &a.target {
+        Some(t) => config.target(t)?,
+        None => Target::default(),
+    };
+    let interactive = !a.no_input && out.stdin_tty && out.stderr_tty && a.data.is_none();
+    let mut url = a.url.clone().or_else(|| env("HOOKCAT_URL")).or(target.url.clone());
+    let mut event_name = a.event.clone().or(target.event.clone());
+    let mut prompted_secret = None;
+    if (url.is_none() || (event_name.is_none() && a.data.is_none())) && interactive {
+        let p = super::prompt::send_prompts(url.is_none(), event_name.is_none())?;
+        url = url.or(p.url);
+        event_name = event_name.or(p.event);
+        prompted_secret = p.secret;
+    }
+    let url = url.ok_or_else(|| {
+        hinted(
+            "no URL to send to",
+            "give it as the first argument (hookcat send http://localhost:3000/webhooks --event github.push), or --target NAME from hookcat.toml",
+        )
+    })?;
+    let parsed = deliver::check_url(&url)?;
+    let overrides = a.sets.iter().map(|s| parse_override(s)).collect::<Result<Vec<_>, _>>()?;
+    let source = match (&a.data, &event_name) {
+        (Some(d), _) => Source::Data(data_event(d, a.content_type.as_deref(), &overrides, out)?),
+        (None, Some(n)) => {
+            let e = event::find(n).map_err(|e| {
+                let h = "`hookcat events list` shows every event";
+                hinted(e.to_string(), h)
+            })?;
+            e.render(&overrides)?; // check the overrides once, before sending anything
+            Source::Catalog(e, overrides)
+        }
+        (None, None) => {
+            return Err(hinted("nothing to send: give --event NAME or --data FILE", "`hookcat events list` shows the catalog; --data - reads a body from stdin"))
+        }
+    };
+    let mut extra = Headers::new();
+    for (k, v) in &target.headers {
+        extra.push(k.clone(), v.clone());
+    }
+    for h in &a.headers {
+        let (k, v) = parse_header_arg(h).map_err(|e| hinted(e, "headers are written `Name: value`"))?;
+        extra.set(&k, v);
+    }
+    let first = source.event()?;
+    let scheme = match a.scheme.clone().or_else(|| env("HOOKCAT_SCHEME")).or(target.scheme.clone()) {
+        Some(s) if s == "none" => None,
+        Some(s) => Some(s),
+        None => first.scheme.clone(),
+    };
+    let secret = match super::common::secret(&a.secret)? {
+        Some(s) => Some(s),
+        None => match (&target.secret_env, &target.secret_file, prompted_secret) {
+            (_, _, Some(s)) => Some(s),
+            (Some(v), _, _) => Some(Secret::from_env(v)?),
+            (None, Some(p), _) => Some(Secret::from_file(p)?),
+            _ => None,
+        },
+    };
+    let timeout = match a.timeout.clone().or_else(|| env("HOOKCAT_TIMEOUT")).or(target.timeout.clone()) {
+        Some(t) => parse_duration(&t).map_err(|e| anyhow::anyhow!("--timeout: {e}"))?,
+        None => Duration::from_secs(10),
+    };
+    let retries = match a.retries {
+        Some(r) => r,
+        None => match env("HOOKCAT_RETRIES") {
+            Some(r) => r.parse().map_err(|_| anyhow::anyhow!("HOOKCAT_RETRIES=`{r}` is not a number"))?,
+            None => target.retries.unwrap_or(0),
+        },
+    };
+    let policy = Policy { timeout, retries, ..Policy::default() };
+    let plan = Plan { url, source, extra, method: a.method.clone(), scheme, secret, policy };
+    if let Some(s) = &plan.scheme {
+        lookup(s, &super::common::generic(&a.generic))?;
+        if plan.secret.is_none() && !a.json {
+            eprintln!(
+                "{} no secret given: sending unsigned (add --secret-env VAR to sign with {s})",
+                out.err.yellow("note:")
+            );
+        }
+    }
+    let signer = match (&plan.scheme, &plan.secret) {
+        (Some(s), Some(secret)) => Some(Signer {
+            scheme: lookup(s, &super::common::generic(&a.generic))?,
+            secret: secret.clone(),
+            id: crate::core::ids::message_id(),
+            fixed_timestamp: None,
+        }),
+        _ => None,
+    };
+    let opts = ClientOptions {
+        insecure: a.insecure,
+        cacert_pem: match &a.cacert {
+            Some(p) => Some(std::fs::read(p).with_context(|| format!("reading --cacert `{}`", p.display()))?),
+            None => None,
+        },
+        https: parsed.scheme() == "https",
+        pool_size: a.concurrency.unwrap_or(1),
+    };
+
+    if a.dry_run || a.print.is_some() {
+        let req = one_request(&plan, first, signer.as_ref())?;
+        match a.print {
+            Some(PrintFormat::Curl) => anyhow::bail!("TEMP curl"),
+            None => out_bytes(&deliver::wire_format(&req))?,
+        }
+        return Ok(Outcome::Success);
+    }
+    let client = deliver::client(&opts)?;
+    let rt = super::common::runtime()?;
+    match a.count {
+        Some(n) => rt.block_on(load(plan, signer, client, n, &a, out)),
+        None => {
+            let req_signer = if mailgun(&signer) { None } else { signer.as_ref() };
+            let name = first.name.clone();
+            let req = if mailgun(&signer) { one_request(&plan, first, signer.as_ref())? } else { unsigned(&plan, &first) };
+            rt.block_on(single(&client, req, req_signer, &plan.policy, name.as_deref(), &a, out))
+        }
+    }
+}
+
+/// Mailgun's signature lives in the body: sign once, up front, not per attempt.
+fn mailgun(s: &Option<Signer>) -> bool {
+    s.as_ref().is_some_and(|s| s.scheme.meta().name == "mailgun")
+}
+
+fn unsigned(plan: &Plan, ev: &Event) -> Prepared {
+    deliver::prepare(ev, &plan.url, &plan.extra, plan.method.as_deref())
+}
+
+/// The request as it will be sent, signed now.
+fn one_request(plan: &Plan, ev: Event, signer: Option<&Signer>) -> anyhow::Result<Prepared> {
+    let mut req = unsigned(plan, &ev);
+    if let Some(s) = signer {
+        let signed = s.sign(&req.url, &req.body)?;
+        if !signed.fields.is_empty() {
+            req.body = deliver::apply_body_fields(&req.body, &signed.fields).into();
+        }
+        apply_signature(&mut req, &signed);
+    }
+    Ok(req)
+}
+
+fn data_event(d: &str, ct: Option<&str>, overrides: &[Override], out: &Output) -> anyhow::Result<Event> {
+    let mut body = Vec::new();
+    if d == "-" {
+        if out.stdin_tty {
+            return Err(hinted("--data - reads the body from standard input, which is a terminal", "pipe a body in: `hookcat send URL --data - < body.json`"));
+        }
+        std::io::stdin().read_to_end(&mut body).context("reading the body from standard input")?;
+    } else {
+        body = std::fs::read(d).with_context(|| format!("reading --data file `{d}`"))?;
+    }
+    let content_type = ct.map(str::to_string).unwrap_or_else(|| sniff_content_type(&body).to_string());
+    if !overrides.is_empty() {
+        if content_type.contains("json") {
+            let mut v: serde_json::Value = serde_json::from_slice(&body).with_context(|| format!("--set needs a JSON body, and `{d}` is not valid JSON"))?;
+            event::apply_overrides(&mut v, overrides)?;
+            body = serde_json::to_vec(&v)?;
+        } else if content_type.contains("x-www-form-urlencoded") {
+            let mut pairs: Vec<(String, String)> = form_urlencoded::parse(&body).map(|(k, v)| (k.into_owned(), v.into_owned())).collect();
+            event::overrides::apply_form_overrides(&mut pairs, overrides)?;
+            let mut enc = form_urlencoded::Serializer::new(String::new());
+            for (k, v) in &pairs {
+                enc.append_pair(k, v);
+            }
+            body = enc.finish().into_bytes();
+        } else {
+            anyhow::bail!("--set works on JSON and form bodies; `{d}` is {content_type}");
+        }
+    }
+    Ok(Event { provider: None, name: None, content_type, method: "POST".into(), headers: Headers::new(), body, scheme: None })
+}
+
+fn status_text(s: u16) -> &'static str {
+    reqwest::StatusCode::from_u16(s).ok().and_then(|c| c.canonical_reason()).unwrap_or("")
+}
+
+async fn single(client: &reqwest::Client, req: Prepared, signer: Option<&Signer>, policy: &Policy, name: Option<&str>, a: &SendArgs, out: &Output) -> anyhow::Result<Outcome> {
+    let e = &out.err;
+    if !a.json {
+        let what = name.map(|n| format!(" {}", e.cyan(n))).unwrap_or_default();
+        let signed = signer.map(|s| format!(" signed with {}", s.scheme.meta().name)).unwrap_or_default();
+        eprintln!("{} {} {}{what}{}", e.dim("→"), e.bold(&req.method), sanitize_line(&req.url), e.dim(&signed));
+    }
+    let json = a.json;
+    let verbose = a.verbose;
+    let delivery = deliver::deliver(client, &req, signer, policy, |at: &Attempt| {
+        if json {
+            let mut v = serde_json::to_value(at).unwrap_or_default();
+            if let Some(o) = v.as_object_mut() {
+                o.insert("type".into(), "attempt".into());
+                o.insert("response_body".into(), String::from_utf8_lossy(&at.response_body).into());
+            }
+            let _ = out_json(&v);
+            return;
+        }
+        let line = match (at.status, &at.error) {
+            (Some(s), _) => {
+                let st = format!("{s} {}", status_text(s));
+                let st = if s < 300 { e.green_bold(&st) } else if s < 500 { e.yellow(&st) } else { e.red_bold(&st) };
+                format!("{} {st} {}", e.dim("←"), e.dim(&format_duration(at.duration)))
+            }
+            (None, Some(err)) => format!("{} {} {}", e.red_bold("✗"), err.kind.label(), e.dim(&format!("({})", sanitize_line(&err.message)))),
+            _ => String::new(),
+        };
+        let attempt = if policy.retries > 0 { e.dim(&format!("[attempt {}/{}] ", at.attempt, policy.retries + 1)) } else { String::new() };
+        eprintln!("{attempt}{line}");
+        if verbose {
+            for (k, v) in at.response_headers.iter() {
+                eprintln!("  {}: {}", e.blue(k), sanitize_line(v));
+            }
+        }
+        if let Some(w) = at.retry_in {
+            eprintln!("{}", e.dim(&format!("  retrying in {}", format_duration(w))));
+        }
+    })
+    .await?;
+    let last = delivery.attempts.last().expect("at least one attempt");
+    let ok = delivery.delivered();
+    if json {
+        out_json(&serde_json::json!({
+            "type": "summary",
+            "delivered": ok,
+            "attempts": delivery.attempts.len(),
+            "status": last.status,
+            "error": last.error,
+            "url": req.url,
+            "event": name,
+        }))?;
+    } else {
+        if !last.response_body.is_empty() {
+            let view = BodyView { max_lines: if verbose { 0 } else { 40 } };
+            for l in render_body(&last.response_body, last.response_headers.get("content-type"), last.response_headers.get("content-encoding"), view, &out.out) {
+                out_line(&l)?;
+            }
+            if last.response_truncated {
+                eprintln!("{}", e.dim(&format!("(response body cut at {} bytes)", last.response_body.len())));
+            }
+        }
+        if !ok {
+            let why = match (last.status, &last.error) {
+                (Some(s), _) => format!("the receiver answered {s} {}", status_text(s)),
+                (None, Some(err)) => format!("{}: {}", err.kind.label(), sanitize_line(&err.message)),
+                _ => "no answer".into(),
+            };
+            let tries = delivery.attempts.len();
+            eprintln!("{} not delivered after {tries} attempt{}: {why}", e.red_bold("✗"), if tries == 1 { "" } else { "s" });
+        }
+    }
+    Ok(Outcome::from_bool(ok))
+}
+
+async fn load(plan: Plan, signer: Option<Signer>, client: reqwest::Client, count: u64, a: &SendArgs, out: &Output) -> anyhow::Result<Outcome> {
+    let rate = match &a.rate {
+        Some(r) => Some(super::listen::parse_rate(r).map_err(|e| anyhow::anyhow!("--rate: {e}"))?),
+        None => None,
+    };
+    let concurrency = a.concurrency.unwrap_or(10).max(1);
+    // Load mode keeps little of each response: it only counts statuses.
+    let policy = Policy { keep_body: 0, ..plan.policy.clone() };
+    let is_mailgun = mailgun(&signer);
+    let signer = signer.map(Arc::new);
+    let url = plan.url.clone();
+    let progress = Arc::new(Progress::default());
+    // Build requests: fresh ids per request for catalog events; a fixed body once.
+    let (signer_for_engine, make): (Option<Arc<Signer>>, Box<dyn Fn(u64) -> Prepared + Send + Sync>) = {
+        let plan = Arc::new(plan);
+        let fixed = match &plan.source {
+            Source::Data(ev) => Some(unsigned(&plan, ev)),
+            Source::Catalog(..) => None,
+        };
+        if is_mailgun {
+            let s = signer.clone();
+            let p = plan.clone();
+            (None, Box::new(move |_| {
+                let ev = p.source.event().expect("rendered once already");
+                one_request(&p, ev, s.as_deref()).expect("signed once already")
+            }))
+        } else {
+            let p = plan.clone();
+            (signer.clone(), Box::new(move |_| match &fixed {
+                Some(r) => r.clone(),
+                None => unsigned(&p, &p.source.event().expect("rendered once already")),
+            }))
+        }
+    };
+    let bar = if out.stderr_tty && !a.json {
+        let b = indicatif::ProgressBar::new(count);
+        b.set_style(
+            indicatif::ProgressStyle::with_template("{spinner} {bar:40} {pos}/{len} {per_sec} eta {eta}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        Some(b)
+    } else {
+        None
+    };
+    if !a.json {
+        eprintln!("{} {count} × {} {} (concurrency {concurrency}{})", out.err.dim("→"), "POST", sanitize_line(&url), rate.map(|r| format!(", ≤{r:.0}/s")).unwrap_or_default());
+    }
+    let ticker = {
+        let progress = progress.clone();
+        let bar = bar.clone();
+        tokio::spawn(async move {
+            loop {
+                tokio::time::sleep(Duration::from_millis(100)).await;
+                if let Some(b) = &bar {
+                    b.set_position(progress.done.load(Ordering::Relaxed));
+                }
+            }
+        })
+    };
+    let stopper = {
+        let progress = progress.clone();
+        tokio::spawn(async move {
+            if tokio::signal::ctrl_c().await.is_ok() {
+                progress.stop.store(true, Ordering::Relaxed);
+            }
+        })
+    };
+    let summary = deliver::load(client, make, signer_for_engine, policy, Load { count, concurrency, rate }, progress.clone()).await;
+    ticker.abort();
+    stopper.abort();
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
+    if a.json {
+        let mut v = serde_json::to_value(&summary)?;
+        if let Some(o) = v.as_object_mut() {
+            o.insert("type".into(), "summary".into());
+        }
+        out_json(&v)?;
+    } else {
+        let p = &out.out;
+        out_line(&format!("{} {} of {} in {:.2}s ({:.0} req/s){}", p.bold("sent"), summary.sent, summary.requested, summary.elapsed_s, summary.requests_per_sec, if summary.interrupted { p.yellow(" (interrupted)") } else { String::new() }))?;
+        let statuses: Vec<String> = summary.statuses.iter().map(|(s, n)| {
+            let t = format!("{s}×{n}");
+            if *s < 300 { p.green(&t) } else if *s < 500 { p.yellow(&t) } else { p.red(&t) }
+        }).collect();
+        out_line(&format!("{} {}", p.bold("status"), if statuses.is_empty() { "-".to_string() } else { statuses.join("  ") }))?;
+        if !summary.errors.is_empty() {
+            let errs: Vec<String> = summary.errors.iter().map(|(k, n)| format!("{k}×{n}")).collect();
+            out_line(&format!("{} {}", p.red("errors"), errs.join("  ")))?;
+        }
+        let l = &summary.latency_ms;
+        out_line(&format!("{} p50 {:.2}ms  p90 {:.2}ms  p99 {:.2}ms  max {:.2}ms", p.bold("latency"), l.p50, l.p90, l.p99, l.max))?;
+    }
+    if summary.interrupted {
+        return Ok(Outcome::Interrupted);
+    }
+    Ok(Outcome::from_bool(summary.ok_2xx == summary.requested))
+}

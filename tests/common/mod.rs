@@ -1,0 +1,189 @@
+//! Test helpers: the hookcat binary with a clean environment, a recording receiver
+//! on 127.0.0.1:0, and `spawn_listen`, which reads the listener's announced address
+//! from its first stderr line.
+#![allow(dead_code)]
+
+use std::io::{BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStderr, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+/// The variables hookcat reads, removed so the machine's settings cannot leak in.
+const ENV: &[&str] = &["NO_COLOR", "HOOKCAT_DATA_DIR", "HOOKCAT_CONFIG", "EDITOR", "VISUAL", "TERM"];
+
+pub fn bin() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_hookcat"))
+}
+
+/// `hookcat` with a clean environment and its data directory in `data`.
+pub fn hookcat_in(data: &Path) -> assert_cmd::Command {
+    let mut c = assert_cmd::Command::new(bin());
+    for v in ENV {
+        c.env_remove(v);
+    }
+    c.env("HOOKCAT_DATA_DIR", data);
+    c
+}
+
+/// `hookcat` with a clean environment and a throwaway data directory.
+pub fn hookcat() -> assert_cmd::Command {
+    let dir = std::env::temp_dir().join(format!("hookcat-test-{}", std::process::id()));
+    hookcat_in(&dir)
+}
+
+/// A std `Command` for long-running processes (listen).
+pub fn hookcat_std(data: &Path) -> Command {
+    let mut c = Command::new(bin());
+    for v in ENV {
+        c.env_remove(v);
+    }
+    c.env("HOOKCAT_DATA_DIR", data);
+    c
+}
+
+#[derive(Debug, Clone)]
+pub struct Recorded {
+    pub method: String,
+    pub path: String,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+impl Recorded {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+    }
+}
+
+/// A real axum server on 127.0.0.1:0 that records every request and answers the
+/// statuses given in turn (the last one forever; 200 when none).
+pub struct Receiver {
+    pub url: String,
+    pub requests: Arc<Mutex<Vec<Recorded>>>,
+    _rt: tokio::runtime::Runtime,
+}
+
+impl Receiver {
+    pub fn start(statuses: Vec<u16>) -> Receiver {
+        Self::start_with(statuses, Vec::new())
+    }
+
+    /// `headers` are added to every answer (e.g. Retry-After).
+    pub fn start_with(statuses: Vec<u16>, headers: Vec<(String, String)>) -> Receiver {
+        use axum::body::Bytes;
+        use axum::http::{HeaderMap, Method, StatusCode, Uri};
+        let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+        let requests = Arc::new(Mutex::new(Vec::new()));
+        let listener = rt.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).unwrap();
+        let addr = listener.local_addr().unwrap();
+        let reqs = requests.clone();
+        let statuses = Arc::new(statuses);
+        let extra = Arc::new(headers);
+        let app = axum::Router::new().fallback(move |method: Method, uri: Uri, hm: HeaderMap, body: Bytes| {
+            let reqs = reqs.clone();
+            let statuses = statuses.clone();
+            let extra = extra.clone();
+            async move {
+                let n = {
+                    let mut r = reqs.lock().unwrap();
+                    r.push(Recorded {
+                        method: method.to_string(),
+                        path: uri.path_and_query().map(|p| p.to_string()).unwrap_or_default(),
+                        headers: hm.iter().map(|(k, v)| (k.to_string(), String::from_utf8_lossy(v.as_bytes()).into_owned())).collect(),
+                        body: body.to_vec(),
+                    });
+                    r.len() - 1
+                };
+                let status = statuses.get(n).or(statuses.last()).copied().unwrap_or(200);
+                let mut resp = axum::response::Response::new(axum::body::Body::from(format!("{{\"n\":{n}}}")));
+                *resp.status_mut() = StatusCode::from_u16(status).unwrap();
+                resp.headers_mut().insert("content-type", "application/json".parse().unwrap());
+                for (k, v) in extra.iter() {
+                    resp.headers_mut().insert(axum::http::HeaderName::from_bytes(k.as_bytes()).unwrap(), v.parse().unwrap());
+                }
+                resp
+            }
+        });
+        rt.spawn(async move {
+            axum::serve(listener, app).await.unwrap();
+        });
+        Receiver { url: format!("http://{addr}"), requests, _rt: rt }
+    }
+
+    pub fn got(&self) -> Vec<Recorded> {
+        self.requests.lock().unwrap().clone()
+    }
+}
+
+/// A running `hookcat listen`.
+pub struct Listen {
+    pub child: Child,
+    pub url: String,
+    pub stderr: BufReader<ChildStderr>,
+    /// The first stderr line and everything read from stderr since.
+    pub banner: Vec<String>,
+}
+
+impl Listen {
+    /// Stops it with SIGINT (as Ctrl-C), waits, and returns (exit code, stdout, rest of stderr).
+    pub fn stop(mut self) -> (Option<i32>, String, String) {
+        let _ = Command::new("kill").args(["-INT", &self.child.id().to_string()]).status();
+        self.finish()
+    }
+
+    /// Waits for it to exit by itself.
+    pub fn finish(mut self) -> (Option<i32>, String, String) {
+        let mut out = String::new();
+        if let Some(mut o) = self.child.stdout.take() {
+            o.read_to_string(&mut out).unwrap();
+        }
+        let mut err = self.banner.join("\n");
+        let mut rest = String::new();
+        self.stderr.read_to_string(&mut rest).unwrap();
+        err.push('\n');
+        err.push_str(&rest);
+        let status = self.child.wait().unwrap();
+        (status.code(), out, err)
+    }
+}
+
+/// Starts `hookcat listen --port 0 ARGS`, reads the address it announces on its first
+/// stderr line (no sleeping, no guessing a free port).
+pub fn spawn_listen(data: &Path, args: &[&str]) -> Listen {
+    let mut child = hookcat_std(data)
+        .arg("listen")
+        .args(["--port", "0"])
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start hookcat listen");
+    let mut stderr = BufReader::new(child.stderr.take().unwrap());
+    let mut first = String::new();
+    stderr.read_line(&mut first).unwrap();
+    let url = first
+        .trim()
+        .strip_prefix("Listening on ")
+        .unwrap_or_else(|| panic!("unexpected first stderr line: {first:?}"))
+        .to_string();
+    Listen { child, url, stderr, banner: vec![first.trim().to_string()] }
+}
+
+/// A temporary directory kept for the test's life.
+pub fn tempdir() -> tempfile::TempDir {
+    tempfile::tempdir().unwrap()
+}
+
+/// Polls `f` until true or the deadline (for things that complete asynchronously).
+pub fn wait_for(mut f: impl FnMut() -> bool, within: Duration) -> bool {
+    let end = std::time::Instant::now() + within;
+    while std::time::Instant::now() < end {
+        if f() {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    f()
+}
