@@ -213,7 +213,7 @@ pub fn render_body(body: &[u8], content_type: Option<&str>, content_encoding: Op
     if view.max_lines > 0 && lines.len() > view.max_lines {
         let more = lines.len() - view.max_lines;
         lines.truncate(view.max_lines);
-        lines.push(p.dim(&format!("… {more} more lines (-v shows all)")));
+        lines.push(p.dim(&format!("… {more} more line{} (-v shows all)", if more == 1 { "" } else { "s" })));
     }
     notes.extend(lines);
     notes

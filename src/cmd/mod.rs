@@ -5,6 +5,8 @@
 pub mod captures;
 pub mod common;
 pub mod completions;
+pub mod demo;
+pub mod events;
 pub mod keygen;
 pub mod listen;
 pub mod prompt;
@@ -28,7 +30,8 @@ pub fn run(command: Command, out: &Output) -> anyhow::Result<Outcome> {
         Command::Listen(a) => listen::run(a, out),
         Command::Replay(a) => replay::run(a, out),
         Command::Send(a) => send::run(a, out),
+        Command::Events(a) => events::run(a, out),
+        Command::Demo(a) => demo::run(a, out),
         Command::Captures(a) => captures::run(a, out),
-        _ => anyhow::bail!("TEMP not yet"),
     }
 }

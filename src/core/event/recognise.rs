@@ -72,6 +72,13 @@ pub fn recognise(h: &Headers, body: &[u8]) -> (Option<String>, Option<String>) {
         });
         return (s("discord"), ev);
     }
+    if field(&["$schema"]).is_some_and(|x| x.contains("recentchange")) {
+        let ev = match (field(&["type"]), field(&["log_type"])) {
+            (Some(t), Some(l)) if t == "log" => Some(format!("log.{l}")),
+            (t, _) => t,
+        };
+        return (s("mediawiki"), ev);
+    }
     if h.contains("svix-signature") {
         return (s("svix"), field(&["type"]));
     }
@@ -83,13 +90,6 @@ pub fn recognise(h: &Headers, body: &[u8]) -> (Option<String>, Option<String>) {
     }
     if json.as_ref().is_some_and(|j| j.get("signature").and_then(|s| s.get("token")).is_some()) {
         return (s("mailgun"), field(&["event-data", "event"]));
-    }
-    if field(&["$schema"]).is_some_and(|x| x.contains("recentchange")) {
-        let ev = match (field(&["type"]), field(&["log_type"])) {
-            (Some(t), Some(l)) if t == "log" => Some(format!("log.{l}")),
-            (t, _) => t,
-        };
-        return (s("mediawiki"), ev);
     }
     (None, None)
 }

@@ -42,7 +42,14 @@ impl HmacSpec for Linear {
     }
     fn parse(&self, req: &VerifyRequest<'_>) -> Result<Result<Presented, Verdict>, SchemeError> {
         let v = super::require(req.headers, "linear", "Linear-Signature")?;
-        Ok(Ok(Presented { sigs: vec![v.trim().to_string()], ts_unix: body_timestamp(req), ..Default::default() }))
+        // @linear/sdk refuses a body without a numeric `webhookTimestamp`.
+        let Some(ts) = body_timestamp(req) else {
+            return Ok(Err(Verdict::malformed(
+                "linear",
+                "the body has no numeric `webhookTimestamp` (milliseconds), which Linear signs and its SDK requires",
+            )));
+        };
+        Ok(Ok(Presented { sigs: vec![v.trim().to_string()], ts_unix: Some(ts), ..Default::default() }))
     }
     fn keygen(&self) -> KeyPair {
         KeyPair::Secret { secret: format!("lin_wh_{}", crate::core::ids::alnum(40)) }
