@@ -378,6 +378,12 @@ pub struct ListenArgs {
     /// TLS private key (PEM).
     #[arg(long, value_name = "FILE", requires = "cert")]
     pub key: Option<PathBuf>,
+    /// Cut off a client that has not sent its headers within this time (slow-loris guard).
+    #[arg(long, default_value = "10s", value_name = "DURATION")]
+    pub header_timeout: String,
+    /// Answer 408 when a request body has not arrived within this time.
+    #[arg(long, default_value = "30s", value_name = "DURATION")]
+    pub body_timeout: String,
     /// Exit 0 once N requests arrived; 1 if --timeout passes first.
     #[arg(long, value_name = "N")]
     pub expect: Option<u64>,

@@ -1,8 +1,296 @@
-//! Being written.
+//! `hookcat captures`: list, show, export and compare captured requests. The log is
+//! read as a stream (listing a 1 GiB log takes bounded memory); selection, exports and
+//! the comparison are the core's ([`crate::core::replay`]); this file renders them.
+//! Also the log helpers `replay` shares: opening the log, warning about skipped lines,
+//! and turning selection errors into messages with a hint.
 
-use crate::exit::Outcome;
-use crate::output::Output;
+use std::fs::File;
+use std::io::{BufReader, BufWriter, Write};
+use std::path::{Path, PathBuf};
 
-pub fn run(_a: crate::cli::CapturesCommand, _out: &Output) -> anyhow::Result<Outcome> {
-    anyhow::bail!("not written yet")
+use serde_json::json;
+
+use crate::cli::{CapturesCommand, ExportFormat};
+use crate::core::capture::{default_log_path, CaptureError, CaptureRecord, LogItem, LogReader};
+use crate::core::replay::{self, BodyDiff, BodyMode, Change, LineKind, ReplayError, FILTER_KEYS};
+use crate::core::server::join_url;
+use crate::exit::{hinted, Outcome};
+use crate::output::{
+    capture_lines, capture_summary, out_bytes, out_json, out_json_pretty, out_line, sanitize_line, CaptureView, Output,
+    Painter,
+};
+
+pub fn run(c: CapturesCommand, out: &Output) -> anyhow::Result<Outcome> {
+    match c {
+        CapturesCommand::List { log, json } => list(&log_path(log.as_deref()), json, out),
+        CapturesCommand::Show { id, file, json } => show(&log_path(file.as_deref()), &id, json, out),
+        CapturesCommand::Export { ids, file, format, to } => export(&log_path(file.as_deref()), &ids, format, to.as_deref(), out),
+        CapturesCommand::Diff { a, b, file, exact, json } => diff(&log_path(file.as_deref()), &a, &b, exact, json, out),
+    }
+}
+
+/// The log named, or the listener's default log.
+pub(super) fn log_path(p: Option<&Path>) -> PathBuf {
+    p.map(Path::to_path_buf).unwrap_or_else(default_log_path)
+}
+
+/// Opens a capture log for streaming.
+pub(super) fn open_log(path: &Path) -> anyhow::Result<BufReader<File>> {
+    match File::open(path) {
+        Ok(f) => Ok(BufReader::with_capacity(256 * 1024, f)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(hinted(
+            format!("no capture log at `{}`", path.display()),
+            "capture some requests with `hookcat listen`, or name a log file (listen --save FILE writes one)",
+        )),
+        Err(e) => Err(anyhow::Error::new(e).context(format!("opening the capture log `{}`", path.display()))),
+    }
+}
+
+/// Warnings for torn or corrupt lines: the first few one by one, then a count.
+pub(super) struct Skips<'a> {
+    painter: &'a Painter,
+    log: &'a Path,
+    count: u64,
+}
+
+impl<'a> Skips<'a> {
+    const SHOWN: u64 = 20;
+
+    pub(super) fn new(out: &'a Output, log: &'a Path) -> Self {
+        Skips { painter: &out.err, log, count: 0 }
+    }
+
+    pub(super) fn warn(&mut self, line: u64, reason: &str) {
+        self.count += 1;
+        if self.count <= Self::SHOWN {
+            eprintln!(
+                "{} skipped line {line} of {}: {}",
+                self.painter.yellow("warning:"),
+                self.log.display(),
+                sanitize_line(reason)
+            );
+        }
+    }
+
+    pub(super) fn finish(&self) {
+        if self.count > Self::SHOWN {
+            eprintln!("{} {} more lines skipped", self.painter.yellow("warning:"), self.count - Self::SHOWN);
+        }
+    }
+}
+
+/// A capture log error as a message, with a hint where there is one.
+pub(super) fn capture_error(e: CaptureError, log: &Path) -> anyhow::Error {
+    match e {
+        CaptureError::NewerVersion { .. } => hinted(
+            format!("{}: {e}", log.display()),
+            "upgrade hookcat to read this log (`hookcat --version` shows this one)",
+        ),
+        e => anyhow::Error::new(e).context(format!("reading `{}`", log.display())),
+    }
+}
+
+/// A selection error as a message, with a hint where there is one.
+pub(super) fn explain(e: ReplayError, log: &Path) -> anyhow::Error {
+    let list = format!("`hookcat captures list {}` shows the ids (a unique prefix is enough)", log.display());
+    match e {
+        ReplayError::Capture(c) => capture_error(c, log),
+        ReplayError::UnknownIds(_) => hinted(format!("{e} in `{}`", log.display()), list),
+        ReplayError::Ambiguous { .. } => hinted(e.to_string(), "give more characters of the id"),
+        ReplayError::NothingSelected => hinted(
+            "nothing selected",
+            "give capture ids, --last N, --all or --filter KEY=VALUE (`hookcat captures list` shows the ids)",
+        ),
+        ReplayError::Empty => hinted(
+            format!("the selection is empty: no capture in `{}` matches", log.display()),
+            format!("`hookcat captures list {}` shows what the log holds", log.display()),
+        ),
+        ReplayError::BadFilter { .. } => {
+            hinted(e.to_string(), format!("keys: {FILTER_KEYS}; e.g. --filter provider=github --filter status=5xx"))
+        }
+        e => e.into(),
+    }
+}
+
+/// The captures with these ids (or unique prefixes), in the order given.
+pub(super) fn find(log: &Path, ids: &[String], out: &Output) -> anyhow::Result<Vec<CaptureRecord>> {
+    let reader = open_log(log)?;
+    let mut skips = Skips::new(out, log);
+    let found = replay::find_ids(reader, ids, &mut |l, r| skips.warn(l, r));
+    skips.finish();
+    found.map_err(|e| explain(e, log))
+}
+
+fn list(log: &Path, json: bool, out: &Output) -> anyhow::Result<Outcome> {
+    let reader = open_log(log)?;
+    let mut skips = Skips::new(out, log);
+    let mut w = BufWriter::with_capacity(64 * 1024, std::io::stdout().lock());
+    let p = &out.out;
+    let mut n = 0u64;
+    if json {
+        w.write_all(b"[")?;
+    }
+    for item in LogReader::new(reader) {
+        // One record at a time: nothing of a row is kept once it is written.
+        let record = match item.map_err(|e| capture_error(e, log))? {
+            LogItem::Skipped { line, reason } => {
+                skips.warn(line, &reason);
+                continue;
+            }
+            LogItem::Record { record, .. } => record,
+        };
+        n += 1;
+        if json {
+            w.write_all(if n == 1 { b"\n  " } else { b",\n  " })?;
+            serde_json::to_writer(&mut w, &list_object(&record))?;
+        } else {
+            writeln!(w, "{}  {}", p.yellow(&record.id), capture_summary(&record, p))?;
+        }
+    }
+    if json {
+        w.write_all(if n == 0 { b"]\n" } else { b"\n]\n" })?;
+    }
+    w.flush()?;
+    skips.finish();
+    if !json {
+        eprintln!("{}", out.err.dim(&format!("{n} capture{} in {}", if n == 1 { "" } else { "s" }, log.display())));
+    }
+    Ok(Outcome::Success)
+}
+
+fn list_object(r: &CaptureRecord) -> serde_json::Value {
+    json!({
+        "id": r.id,
+        "received_at": r.received_at,
+        "method": r.method,
+        "path": r.path,
+        "provider": r.provider,
+        "event": r.event,
+        "size": r.body_bytes().map(|b| b.len()).ok(),
+        "content_type": r.headers.get("content-type"),
+        "scheme": r.verification.as_ref().map(|v| &v.scheme),
+        "valid": r.verification.as_ref().map(|v| v.valid),
+        "status": r.response.as_ref().and_then(|x| x.status),
+        "answer": r.response.as_ref().map(|x| &x.kind),
+    })
+}
+
+fn show(log: &Path, id: &str, json: bool, out: &Output) -> anyhow::Result<Outcome> {
+    let r = find(log, &[id.to_string()], out)?.remove(0);
+    if json {
+        out_line(&r.to_line())?;
+    } else {
+        let view = CaptureView { headers: true, body: true, max_body_lines: 0 };
+        for l in capture_lines(&r, view, &[], &out.out) {
+            out_line(&l)?;
+        }
+    }
+    Ok(Outcome::Success)
+}
+
+fn export(log: &Path, ids: &[String], format: ExportFormat, to: Option<&str>, out: &Output) -> anyhow::Result<Outcome> {
+    if let Some(u) = to {
+        crate::core::deliver::check_url(u)?;
+    }
+    let records = find(log, ids, out)?;
+    match format {
+        ExportFormat::Curl => {
+            let base = to.unwrap_or("http://localhost:9000");
+            for (i, r) in records.iter().enumerate() {
+                let cmd = replay::curl_command(r, &join_url(base, &r.path)).map_err(|e| capture_error(e, log))?;
+                let sep = if i == 0 { "" } else { "\n" };
+                out_line(&format!("{sep}# capture {}: {} {} at {}\n{cmd}", r.id, r.method, sanitize_line(&r.path), r.received_at))?;
+            }
+        }
+        ExportFormat::Har => out_json_pretty(&replay::har(&records, to).map_err(|e| capture_error(e, log))?)?,
+        ExportFormat::Raw => {
+            for r in &records {
+                out_bytes(&replay::raw_request(r).map_err(|e| capture_error(e, log))?)?;
+            }
+        }
+        ExportFormat::Json => {
+            for r in &records {
+                out_line(&r.to_line())?;
+            }
+        }
+    }
+    Ok(Outcome::Success)
+}
+
+fn diff(log: &Path, a: &str, b: &str, exact: bool, json: bool, out: &Output) -> anyhow::Result<Outcome> {
+    let found = find(log, &[a.to_string(), b.to_string()], out)?;
+    let (ra, rb) = (&found[0], &found[1]);
+    let d = replay::diff_captures(ra, rb, exact).map_err(|e| capture_error(e, log))?;
+    if json {
+        out_json(&d)?;
+        return Ok(Outcome::from_bool(d.identical));
+    }
+    let p = &out.out;
+    out_line(&p.red(&format!("--- {}  {} {}  {}", ra.id, ra.method, sanitize_line(&ra.path), ra.received_at)))?;
+    out_line(&p.green(&format!("+++ {}  {} {}  {}", rb.id, rb.method, sanitize_line(&rb.path), rb.received_at)))?;
+    if d.identical {
+        out_line("no differences")?;
+        return Ok(Outcome::Success);
+    }
+    if let Some(m) = &d.method {
+        out_line(&format!("{} {} → {}", p.bold("method:"), m.a, m.b))?;
+    }
+    if let Some(x) = &d.path {
+        out_line(&format!("{} {} → {}", p.bold("path:"), sanitize_line(&x.a), sanitize_line(&x.b)))?;
+    }
+    out_line(&p.bold("headers:"))?;
+    for h in &d.headers {
+        let (a, b) = (h.a.as_deref().map(sanitize_line), h.b.as_deref().map(sanitize_line));
+        let mut l = match h.change {
+            Change::Changed => format!("  {} {}: {} → {}", p.yellow("~"), h.name, a.unwrap_or_default(), b.unwrap_or_default()),
+            Change::Removed => p.red(&format!("  - {}: {}", h.name, a.unwrap_or_default())),
+            Change::Added => p.green(&format!("  + {}: {}", h.name, b.unwrap_or_default())),
+        };
+        if h.varies {
+            l.push_str(&p.dim("  (varies per delivery)"));
+        }
+        out_line(&l)?;
+    }
+    let same = d.same_headers;
+    out_line(&p.dim(&format!("  ({same} header{} the same)", if same == 1 { "" } else { "s" })))?;
+    let how = match d.body.mode {
+        BodyMode::Json => "as JSON: key order and whitespace ignored",
+        BodyMode::Text => "as text",
+        BodyMode::Binary => "as bytes",
+    };
+    out_line(&format!("{} {}", p.bold("body"), p.dim(&format!("({how}):"))))?;
+    for l in body_diff_lines(&d.body, p, "  ") {
+        out_line(&l)?;
+    }
+    Ok(Outcome::Negative)
+}
+
+/// A body comparison for people: changed paths for JSON, a line diff for text.
+pub(super) fn body_diff_lines(d: &BodyDiff, p: &Painter, indent: &str) -> Vec<String> {
+    let v = |x: &Option<serde_json::Value>| sanitize_line(&x.as_ref().map(|v| v.to_string()).unwrap_or_default());
+    let mut lines = Vec::new();
+    if d.same {
+        lines.push(format!("{indent}{}", p.dim("the same")));
+    }
+    for c in &d.changes {
+        let path = sanitize_line(&c.path);
+        lines.push(match c.change {
+            Change::Changed => format!("{indent}{} {path}: {} → {}", p.yellow("~"), v(&c.a), v(&c.b)),
+            Change::Removed => p.red(&format!("{indent}- {path}: {}", v(&c.a))),
+            Change::Added => p.green(&format!("{indent}+ {path}: {}", v(&c.b))),
+        });
+    }
+    for l in &d.lines {
+        let t = sanitize_line(&l.text);
+        lines.push(match l.kind {
+            LineKind::Same => p.dim(&format!("{indent}  {t}")),
+            LineKind::Removed => p.red(&format!("{indent}- {t}")),
+            LineKind::Added => p.green(&format!("{indent}+ {t}")),
+            LineKind::Skipped => p.dim(&format!("{indent}  … {t}")),
+        });
+    }
+    if let Some(n) = &d.note {
+        lines.push(format!("{indent}{}", p.dim(n)));
+    }
+    lines
 }

@@ -102,6 +102,8 @@ pub fn plan(a: &ListenArgs) -> anyhow::Result<Plan> {
     };
     cfg.forward_to = a.forward_to.clone();
     cfg.handshake = !a.no_handshake;
+    cfg.header_timeout = parse_duration(&a.header_timeout).map_err(|e| anyhow::anyhow!("--header-timeout: {e}"))?;
+    cfg.body_timeout = parse_duration(&a.body_timeout).map_err(|e| anyhow::anyhow!("--body-timeout: {e}"))?;
     cfg.max_body = parse_size(&a.max_body).map_err(|e| anyhow::anyhow!("--max-body: {e}"))?;
     cfg.allow = a.allow_ip.iter().map(|c| c.parse::<Cidr>().map_err(|e| anyhow::anyhow!("--allow-ip: {e}"))).collect::<anyhow::Result<_>>()?;
     cfg.rate_limit = match &a.rate_limit {

@@ -9,6 +9,7 @@ pub mod diagnose;
 pub mod event;
 pub mod headers;
 pub mod ids;
+pub mod replay;
 pub mod scheme;
 pub mod secret;
 pub mod server;

@@ -127,7 +127,7 @@ pub struct Listen {
 
 impl Listen {
     /// Stops it with SIGINT (as Ctrl-C), waits, and returns (exit code, stdout, rest of stderr).
-    pub fn stop(mut self) -> (Option<i32>, String, String) {
+    pub fn stop(self) -> (Option<i32>, String, String) {
         let _ = Command::new("kill").args(["-INT", &self.child.id().to_string()]).status();
         self.finish()
     }
