@@ -121,8 +121,14 @@ pub enum CaptureError {
 impl CaptureRecord {
     /// A new record id: sortable by time, unique enough for a log.
     pub fn new_id() -> String {
-        let t = jiff::Timestamp::now();
-        format!("{}{}", t.strftime("%Y%m%d%H%M%S"), crate::core::ids::alnum(6).to_ascii_lowercase())
+        use std::cell::RefCell;
+        thread_local! {
+            static RNG: RefCell<crate::core::ids::SplitMix64> = RefCell::new(crate::core::ids::SplitMix64::from_entropy());
+        }
+        const ALPHA: &[u8] = b"0123456789abcdefghijklmnopqrstuvwxyz";
+        let r = RNG.with(|g| g.borrow_mut().next_u64());
+        let suffix: String = (0..6).map(|i| ALPHA[((r >> (i * 6)) % 36) as usize] as char).collect();
+        format!("{}{suffix}", jiff::Timestamp::now().strftime("%Y%m%d%H%M%S"))
     }
 
     /// The body bytes, exactly as received.

@@ -4,9 +4,15 @@ use crate::core::headers::Headers;
 
 /// `(provider, event)` as far as they can be told.
 pub fn recognise(h: &Headers, body: &[u8]) -> (Option<String>, Option<String>) {
-    let json: Option<serde_json::Value> = if body.trim_ascii_start().starts_with(b"{") { serde_json::from_slice(body).ok() } else { None };
+    // Parsed only when a provider's event name lives in the body.
+    let json_cell: std::cell::OnceCell<Option<serde_json::Value>> = std::cell::OnceCell::new();
+    let json = || {
+        json_cell
+            .get_or_init(|| if body.trim_ascii_start().starts_with(b"{") { serde_json::from_slice(body).ok() } else { None })
+            .as_ref()
+    };
     let field = |path: &[&str]| -> Option<String> {
-        let mut v = json.as_ref()?;
+        let mut v = json()?;
         for p in path {
             v = v.get(p)?;
         }
@@ -65,14 +71,14 @@ pub fn recognise(h: &Headers, body: &[u8]) -> (Option<String>, Option<String>) {
         return (s("zoom"), field(&["event"]));
     }
     if h.contains("x-signature-ed25519") {
-        let ev = json.as_ref().and_then(|j| j.get("type")?.as_i64()).map(|t| match t {
+        let ev = json().and_then(|j| j.get("type")?.as_i64()).map(|t| match t {
             1 => "ping".to_string(),
             2 => "application_command".to_string(),
             n => format!("interaction.{n}"),
         });
         return (s("discord"), ev);
     }
-    if field(&["$schema"]).is_some_and(|x| x.contains("recentchange")) {
+    if memchr_sub(body, b"recentchange") && field(&["$schema"]).is_some_and(|x| x.contains("recentchange")) {
         let ev = match (field(&["type"]), field(&["log_type"])) {
             (Some(t), Some(l)) if t == "log" => Some(format!("log.{l}")),
             (t, _) => t,
@@ -88,10 +94,15 @@ pub fn recognise(h: &Headers, body: &[u8]) -> (Option<String>, Option<String>) {
     if h.contains("x-hub-signature") && h.get("user-agent").is_some_and(|u| u.to_ascii_lowercase().contains("intercom")) {
         return (s("intercom"), field(&["topic"]));
     }
-    if json.as_ref().is_some_and(|j| j.get("signature").and_then(|s| s.get("token")).is_some()) {
+    if memchr_sub(body, b"\"token\"") && json().is_some_and(|j| j.get("signature").and_then(|s| s.get("token")).is_some()) {
         return (s("mailgun"), field(&["event-data", "event"]));
     }
     (None, None)
+}
+
+/// Does `hay` contain `needle`? A cheap test before parsing a body as JSON.
+fn memchr_sub(hay: &[u8], needle: &[u8]) -> bool {
+    hay.windows(needle.len()).any(|w| w == needle)
 }
 
 fn form_field(body: &[u8], name: &str) -> Option<String> {
