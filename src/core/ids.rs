@@ -3,7 +3,7 @@
 
 /// Fills `buf` with operating-system randomness.
 pub fn fill_random(buf: &mut [u8]) {
-    getrandom::fill(buf).expect("the operating system's random source failed");
+    getrandom::getrandom(buf).expect("the operating system's random source failed");
 }
 
 /// A random 64-bit value from the operating system.
