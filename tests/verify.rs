@@ -221,7 +221,7 @@ fn twilio_json_bodies_and_ports() {
     let url = v["signed_url"].as_str().unwrap();
     assert!(url.contains("&bodySHA256="));
     let sig = format!("X-Twilio-Signature: {}", v["headers"]["X-Twilio-Signature"].as_str().unwrap());
-    assert_eq!(verify("twilio", "tok", &[sig.clone()], JSON, &["--url", url]).0, 0);
+    assert_eq!(verify("twilio", "tok", std::slice::from_ref(&sig), JSON, &["--url", url]).0, 0);
     // The body changed: the hash in the URL says so.
     let (code, v) = verify("twilio", "tok", &[sig], b"{}", &["--url", url]);
     assert_eq!(code, 1);
@@ -273,7 +273,9 @@ fn headers_from_a_raw_block_or_a_capture_record() {
 
 #[test]
 fn bad_input_is_a_clear_message_never_a_panic() {
-    let cases: &[(&str, &[&str], &[u8], i32, &str)] = &[
+    // (scheme, headers, body, exit code, what the message says)
+    type Case<'a> = (&'a str, &'a [&'a str], &'a [u8], i32, &'a str);
+    let cases: &[Case] = &[
         ("stripe", &["Stripe-Signature: v1=abc"], JSON, 1, "no `t=` timestamp"),
         ("stripe", &["Stripe-Signature: t=abc,v1=00"], JSON, 1, "not a unix timestamp"),
         ("standard-webhooks", &["webhook-id: m", "webhook-timestamp: 1", "webhook-signature: v1,"], JSON, 1, "no signature after the comma"),

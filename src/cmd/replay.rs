@@ -137,7 +137,7 @@ pub fn run(a: ReplayArgs, out: &Output) -> anyhow::Result<Outcome> {
             warn.say(
                 "stale",
                 format!(
-                    "capture {}: its {} signature is {} old, over the {} tolerance of {}: the receiver will refuse it as stale; add --resign (with the secret)",
+                    "capture {}: its {} signature is {} old, over {}'s tolerance of {}: the receiver will refuse it as stale; add --resign (with the secret)",
                     r.id,
                     st.scheme,
                     human_secs(st.age_secs),

@@ -46,6 +46,9 @@ impl Source {
     }
 }
 
+/// Builds request number `i` of a load run.
+type MakeRequest = Box<dyn Fn(u64) -> Prepared + Send + Sync>;
+
 fn env(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.is_empty())
 }
@@ -316,9 +319,10 @@ async fn load(plan: Plan, signer: Option<Signer>, client: reqwest::Client, count
     let is_mailgun = mailgun(&signer);
     let signer = signer.map(Arc::new);
     let url = plan.url.clone();
+    let method = plan.method.clone().map(|m| m.to_ascii_uppercase()).unwrap_or_else(|| "POST".into());
     let progress = Arc::new(Progress::default());
     // Build requests: fresh ids per request for catalog events; a fixed body once.
-    let (signer_for_engine, make): (Option<Arc<Signer>>, Box<dyn Fn(u64) -> Prepared + Send + Sync>) = {
+    let (signer_for_engine, make): (Option<Arc<Signer>>, MakeRequest) = {
         let plan = Arc::new(plan);
         let fixed = match &plan.source {
             Source::Data(ev) => Some(unsigned(&plan, ev)),
@@ -350,7 +354,7 @@ async fn load(plan: Plan, signer: Option<Signer>, client: reqwest::Client, count
         None
     };
     if !a.json {
-        eprintln!("{} {count} × {} {} (concurrency {concurrency}{})", out.err.dim("→"), "POST", sanitize_line(&url), rate.map(|r| format!(", ≤{r:.0}/s")).unwrap_or_default());
+        eprintln!("{} {count} × {method} {} (concurrency {concurrency}{})", out.err.dim("→"), sanitize_line(&url), rate.map(|r| format!(", ≤{r:.0}/s")).unwrap_or_default());
     }
     let ticker = {
         let progress = progress.clone();

@@ -201,7 +201,7 @@ impl<R: BufRead> Iterator for LogReader<R> {
             }
             let line = self.line;
             return Some(match serde_json::from_slice::<CaptureRecord>(text) {
-                Ok(r) if r.v > VERSION as u32 => Err(CaptureError::NewerVersion { line, found: r.v as u64 }),
+                Ok(r) if r.v > VERSION => Err(CaptureError::NewerVersion { line, found: r.v as u64 }),
                 Ok(r) => Ok(LogItem::Record { line, record: Box::new(r) }),
                 Err(e) => match serde_json::from_slice::<Ver>(text) {
                     Ok(Ver { v: Some(v) }) if v > VERSION as u64 => Err(CaptureError::NewerVersion { line, found: v }),
@@ -213,6 +213,20 @@ impl<R: BufRead> Iterator for LogReader<R> {
             });
         }
     }
+}
+
+/// Where captures go by default: `$HOOKCAT_DATA_DIR/captures.jsonl`, else the user's
+/// data directory (`~/.local/share/hookcat/captures.jsonl` on Linux).
+pub fn default_log_path() -> std::path::PathBuf {
+    data_dir().join("captures.jsonl")
+}
+
+/// hookcat's data directory.
+pub fn data_dir() -> std::path::PathBuf {
+    if let Some(d) = std::env::var_os("HOOKCAT_DATA_DIR").filter(|d| !d.is_empty()) {
+        return d.into();
+    }
+    dirs::data_dir().unwrap_or_else(std::env::temp_dir).join("hookcat")
 }
 
 #[cfg(test)]
@@ -277,18 +291,4 @@ mod tests {
         let e = LogReader::new(log.as_bytes()).next().unwrap().unwrap_err();
         assert!(e.to_string().contains("newer hookcat"), "{e}");
     }
-}
-
-/// Where captures go by default: `$HOOKCAT_DATA_DIR/captures.jsonl`, else the user's
-/// data directory (`~/.local/share/hookcat/captures.jsonl` on Linux).
-pub fn default_log_path() -> std::path::PathBuf {
-    data_dir().join("captures.jsonl")
-}
-
-/// hookcat's data directory.
-pub fn data_dir() -> std::path::PathBuf {
-    if let Some(d) = std::env::var_os("HOOKCAT_DATA_DIR").filter(|d| !d.is_empty()) {
-        return d.into();
-    }
-    dirs::data_dir().unwrap_or_else(std::env::temp_dir).join("hookcat")
 }

@@ -102,7 +102,8 @@ pub fn parse_header_block(text: &str) -> Result<Headers, String> {
             }
             break;
         }
-        if i == 0 && !line.contains(':') || i == 0 && (line.starts_with("HTTP/") || line.contains(" HTTP/")) {
+        let start_line = !line.contains(':') || line.starts_with("HTTP/") || line.contains(" HTTP/");
+        if i == 0 && start_line {
             continue; // request or status line
         }
         if line.starts_with(' ') || line.starts_with('\t') {
