@@ -71,3 +71,35 @@ pub fn body_arg(file: Option<&Path>, stdin_tty: bool) -> anyhow::Result<Body> {
 pub fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
     tokio::runtime::Builder::new_multi_thread().enable_all().build().context("starting the async runtime")
 }
+
+/// Ctrl-C, listened for from the moment this is made (so a signal that arrives
+/// before the first `recv` is not lost, and never kills the process half-way).
+pub struct Interrupt {
+    #[cfg(unix)]
+    sig: tokio::signal::unix::Signal,
+}
+
+impl Interrupt {
+    /// Must be called inside the runtime.
+    pub fn new() -> anyhow::Result<Interrupt> {
+        #[cfg(unix)]
+        {
+            let sig = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt()).context("listening for Ctrl-C")?;
+            Ok(Interrupt { sig })
+        }
+        #[cfg(not(unix))]
+        Ok(Interrupt {})
+    }
+
+    /// Resolves at the next Ctrl-C.
+    pub async fn recv(&mut self) {
+        #[cfg(unix)]
+        {
+            self.sig.recv().await;
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = tokio::signal::ctrl_c().await;
+        }
+    }
+}

@@ -243,6 +243,9 @@ async fn serve(a: ListenArgs, plan: Plan, out: &Output) -> anyhow::Result<Outcom
     let save = plan.server.save.clone();
     let forward = plan.server.forward_to.clone();
     let tls = plan.server.tls.is_some();
+    // Listen for Ctrl-C before announcing the address: a signal sent right after the
+    // announcement must stop the listener cleanly, not kill it.
+    let mut interrupt = super::common::Interrupt::new()?;
     let (tx, mut rx) = mpsc::channel(65_536);
     let server = Server::start(&plan.bind, plan.server, tx).await?;
     let proto = if tls { "https" } else { "http" };
@@ -293,7 +296,7 @@ async fn serve(a: ListenArgs, plan: Plan, out: &Output) -> anyhow::Result<Outcom
                     break Outcome::Success;
                 }
             }
-            _ = tokio::signal::ctrl_c() => break Outcome::Interrupted,
+            _ = interrupt.recv() => break Outcome::Interrupted,
             _ = &mut sleep, if deadline.is_some() => break Outcome::Negative,
         }
     };

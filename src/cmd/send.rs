@@ -370,10 +370,10 @@ async fn load(plan: Plan, signer: Option<Signer>, client: reqwest::Client, count
     };
     let stopper = {
         let progress = progress.clone();
+        let mut interrupt = super::common::Interrupt::new()?;
         tokio::spawn(async move {
-            if tokio::signal::ctrl_c().await.is_ok() {
-                progress.stop.store(true, Ordering::Relaxed);
-            }
+            interrupt.recv().await;
+            progress.stop.store(true, Ordering::Relaxed);
         })
     };
     let summary = deliver::load(client, make, signer_for_engine, policy, Load { count, concurrency, rate }, progress.clone()).await;
