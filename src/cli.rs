@@ -249,7 +249,7 @@ pub struct SendArgs {
     /// Load mode: at most R requests per second (`100` or `100/s`).
     #[arg(long, value_name = "R/s")]
     pub rate: Option<String>,
-    /// One JSON object per attempt, then a summary.
+    /// One JSON object per attempt, then a summary (load mode: the summary alone).
     #[arg(long)]
     pub json: bool,
     /// Show response headers and the whole response body.
@@ -419,10 +419,13 @@ pub struct ReplayArgs {
     /// Every capture in the log.
     #[arg(long)]
     pub all: bool,
-    /// Keep captures whose KEY equals VALUE (keys: provider, event, method, path, status, valid).
+    /// Keep captures whose KEY matches VALUE (repeatable; keys: provider, event, method, path, status, valid).
+    ///
+    /// `path` and `event` take a trailing `*` (`path=/hooks/*`, `event=stripe.invoice.*`); `status` a code,
+    /// a class or `none` (`status=5xx`); `valid` is `true`, `false` or `none` (not verified).
     #[arg(long = "filter", value_name = "KEY=VALUE")]
     pub filters: Vec<String>,
-    /// Only captures received at or after TIME (RFC 3339, or a duration ago such as 10m).
+    /// Only captures received at or after TIME (RFC 3339, a date, or a duration ago such as 10m or 3d).
     #[arg(long, value_name = "TIME")]
     pub since: Option<String>,
     /// Sign again with a fresh timestamp and id.
@@ -435,10 +438,10 @@ pub struct ReplayArgs {
     pub secret: SecretArgs,
     #[command(flatten)]
     pub generic: GenericArgs,
-    /// Override a field of the body (then re-sign).
+    /// Override a field of a JSON or form body (re-sign it with --resign).
     #[arg(long = "set", value_name = "PATH=VALUE")]
     pub sets: Vec<String>,
-    /// Edit each body in $EDITOR before sending.
+    /// Edit each body in $VISUAL or $EDITOR before sending (re-sign it with --resign).
     #[arg(long)]
     pub edit: bool,
     /// Per-attempt timeout.
@@ -453,7 +456,7 @@ pub struct ReplayArgs {
     /// At most R requests per second.
     #[arg(long, value_name = "R/s")]
     pub rate: Option<String>,
-    /// Print, per request, the new answer beside the one recorded at capture time.
+    /// Print, per request, the new answer beside the one recorded at capture time; exit 1 when one differs.
     #[arg(long)]
     pub compare: bool,
     /// One JSON object per request, then a summary.
@@ -489,14 +492,17 @@ pub enum CapturesCommand {
     List {
         /// The capture log (default: the listener's default log).
         log: Option<PathBuf>,
+        /// An array of {id, received_at, method, path, provider, event, size, status, …}.
         #[arg(long)]
         json: bool,
     },
-    /// Show one capture as `listen` prints it.
+    /// Show one capture as `listen` prints it, headers included.
     Show {
+        /// A capture id, or a unique prefix of one.
         id: String,
         #[arg(short, long, value_name = "LOG")]
         file: Option<PathBuf>,
+        /// The capture record as one JSON line.
         #[arg(long)]
         json: bool,
     },
@@ -508,11 +514,11 @@ pub enum CapturesCommand {
         file: Option<PathBuf>,
         #[arg(long, value_enum)]
         format: ExportFormat,
-        /// curl: the URL to send to (default: http://localhost:9000 + the captured path).
+        /// curl, har: the base URL, the captured path appended (default: curl http://localhost:9000, har the captured Host).
         #[arg(long, value_name = "URL")]
         to: Option<String>,
     },
-    /// Compare two captures: headers and body (JSON-aware).
+    /// Compare two captures: headers and body (JSON-aware). Exit 0 when identical, 1 when they differ.
     Diff {
         a: String,
         b: String,
@@ -528,9 +534,13 @@ pub enum CapturesCommand {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ExportFormat {
+    /// A curl command per capture that sends it byte-exact (run it with sh).
     Curl,
+    /// HAR 1.2, for a browser's devtools.
     Har,
+    /// The HTTP/1.1 request bytes.
     Raw,
+    /// Capture-log lines: a log of its own, which replay and captures read.
     Json,
 }
 

@@ -424,7 +424,7 @@ pub struct CaptureView {
 /// `16:05:49 POST /hook 1.2 KiB application/json github push ✓ github → 200 3.1ms`.
 pub fn capture_summary(r: &crate::core::capture::CaptureRecord, p: &Painter) -> String {
     let time = r.received_at.get(11..19).unwrap_or(&r.received_at);
-    let size = r.body_bytes().map(|b| b.len() as u64).unwrap_or(0);
+    let size = r.body_len() as u64;
     let ct = r.headers.get("content-type").map(|c| c.split(';').next().unwrap_or(c).trim().to_string()).unwrap_or_else(|| "-".into());
     let mut s = format!("{} {} {} {} {}", p.dim(time), p.bold(&r.method), sanitize_line(&r.path), p.dim(&crate::core::units::format_size(size)), p.dim(&sanitize_line(&ct)));
     match (&r.provider, &r.event) {

@@ -127,14 +127,23 @@ pub fn run(a: SendArgs, out: &Output) -> anyhow::Result<Outcome> {
     };
     let policy = Policy { timeout, retries, ..Policy::default() };
     let plan = Plan { url, source, extra, method: a.method.clone(), scheme, secret, policy };
-    if let Some(s) = &plan.scheme {
-        lookup(s, &super::common::generic(&a.generic))?;
-        if plan.secret.is_none() && !a.json {
-            eprintln!(
-                "{} no secret given: sending unsigned (add --secret-env VAR to sign with {s})",
-                out.err.yellow("note:")
-            );
+    match &plan.scheme {
+        Some(s) => {
+            lookup(s, &super::common::generic(&a.generic))?;
+            if plan.secret.is_none() && !a.json {
+                eprintln!("{} no secret given: sending unsigned (add --secret-env VAR to sign with {s})", out.err.yellow("note:"));
+            }
         }
+        None if !a.json => {
+            let why = match (&first.provider, a.scheme.as_deref()) {
+                (_, Some("none")) => "--scheme none".to_string(),
+                (Some(p), _) if first.name.is_some() => format!("{p} does not sign its events"),
+                _ => "no --scheme given".to_string(),
+            };
+            let ignored = if plan.secret.is_some() { "; the secret is not used (add --scheme NAME to sign)" } else { "" };
+            eprintln!("{} sending unsigned: {why}{ignored}", out.err.yellow("note:"));
+        }
+        None => {}
     }
     let signer = match (&plan.scheme, &plan.secret) {
         (Some(s), Some(secret)) => Some(Signer {
@@ -153,6 +162,7 @@ pub fn run(a: SendArgs, out: &Output) -> anyhow::Result<Outcome> {
         },
         https: parsed.scheme() == "https",
         pool_size: a.concurrency.unwrap_or(1),
+        relay: false,
     };
 
     if a.dry_run || a.print.is_some() {

@@ -121,14 +121,61 @@ pub enum CaptureError {
 impl CaptureRecord {
     /// A new record id: sortable by time, unique enough for a log.
     pub fn new_id() -> String {
+        Self::stamp_and_id().1
+    }
+
+    /// The receive time (RFC 3339, UTC, milliseconds) and a new id (`YYYYMMDDhhmmss`
+    /// and 10 random base-36 digits), from one clock reading. The date part is
+    /// formatted once per second per thread: this runs for every request.
+    pub fn stamp_and_id() -> (String, String) {
         use std::cell::RefCell;
+        struct Cache {
+            rng: crate::core::ids::SplitMix64,
+            second: i64,
+            rfc: String,
+            compact: String,
+        }
         thread_local! {
-            static RNG: RefCell<crate::core::ids::SplitMix64> = RefCell::new(crate::core::ids::SplitMix64::from_entropy());
+            static CACHE: RefCell<Cache> = RefCell::new(Cache {
+                rng: crate::core::ids::SplitMix64::from_entropy(),
+                second: i64::MIN,
+                rfc: String::new(),
+                compact: String::new(),
+            });
         }
         const ALPHA: &[u8] = b"0123456789abcdefghijklmnopqrstuvwxyz";
-        let r = RNG.with(|g| g.borrow_mut().next_u64());
-        let suffix: String = (0..6).map(|i| ALPHA[((r >> (i * 6)) % 36) as usize] as char).collect();
-        format!("{}{suffix}", jiff::Timestamp::now().strftime("%Y%m%d%H%M%S"))
+        let now = jiff::Timestamp::now();
+        CACHE.with(|c| {
+            let mut c = c.borrow_mut();
+            let sec = now.as_second();
+            if c.second != sec {
+                c.second = sec;
+                c.rfc = now.strftime("%Y-%m-%dT%H:%M:%S").to_string();
+                c.compact = now.strftime("%Y%m%d%H%M%S").to_string();
+            }
+            let ms = now.subsec_millisecond().max(0);
+            let stamp = format!("{}.{ms:03}Z", c.rfc);
+            // 10 base-36 digits: collisions within one second are vanishingly rare.
+            let mut r = c.rng.next_u64();
+            let mut id = String::with_capacity(24);
+            id.push_str(&c.compact);
+            for _ in 0..10 {
+                id.push(ALPHA[(r % 36) as usize] as char);
+                r /= 36;
+            }
+            (stamp, id)
+        })
+    }
+
+    /// The body's size in bytes, without decoding it.
+    pub fn body_len(&self) -> usize {
+        match self.body_encoding {
+            BodyEncoding::Utf8 => self.body.len(),
+            BodyEncoding::Base64 => {
+                let pad = self.body.bytes().rev().take_while(|b| *b == b'=').count();
+                self.body.len() / 4 * 3 - pad.min(2)
+            }
+        }
     }
 
     /// The body bytes, exactly as received.
@@ -283,6 +330,18 @@ mod tests {
         assert!(matches!(&items[1], LogItem::Skipped { line: 2, reason } if reason.contains("not a capture")));
         assert!(matches!(items[2], LogItem::Record { line: 4, .. }));
         assert!(matches!(&items[3], LogItem::Skipped { line: 5, reason } if reason.contains("torn")));
+    }
+
+    #[test]
+    fn ids_and_stamps() {
+        let (stamp, id) = CaptureRecord::stamp_and_id();
+        assert!(stamp.parse::<jiff::Timestamp>().is_ok(), "{stamp}");
+        assert_eq!(stamp.len(), 24);
+        assert_eq!(id.len(), 24);
+        assert_ne!(CaptureRecord::new_id(), CaptureRecord::new_id());
+        for body in [&b""[..], b"a", b"ab", b"abc", &[0xff], &[0xff, 0], &[0xff, 0, 1]] {
+            assert_eq!(record(body).body_len(), body.len());
+        }
     }
 
     #[test]

@@ -178,6 +178,8 @@ pub struct ClientOptions {
     /// Load TLS roots: only when some URL is https.
     pub https: bool,
     pub pool_size: usize,
+    /// Relaying someone else's request (`listen --forward-to`): add no User-Agent.
+    pub relay: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -206,9 +208,11 @@ pub fn check_url(url: &str) -> Result<url::Url, DeliverError> {
 
 /// The HTTP client. Built once per process; TLS roots are loaded only for https.
 pub fn client(o: &ClientOptions) -> Result<reqwest::Client, DeliverError> {
-    let mut b = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .user_agent(concat!("hookcat/", env!("CARGO_PKG_VERSION")))
+    let mut b = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none());
+    if !o.relay {
+        b = b.user_agent(concat!("hookcat/", env!("CARGO_PKG_VERSION")));
+    }
+    let mut b = b
         .pool_max_idle_per_host(o.pool_size.max(8))
         .tcp_nodelay(true)
         .tls_built_in_root_certs(o.https)

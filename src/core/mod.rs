@@ -8,6 +8,7 @@ pub mod config;
 pub mod diagnose;
 pub mod event;
 pub mod headers;
+pub mod log;
 pub mod ids;
 pub mod replay;
 pub mod scheme;

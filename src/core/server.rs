@@ -1,13 +1,10 @@
 //! The listener: receive any request, check it (allowed IP, rate, required header,
 //! size), verify its signature, answer handshakes, play a misbehaving receiver or
-//! forward to the app, and write the capture record **before** answering. Records go
-//! to one writer thread that drains everything queued, writes it in one go and
-//! flushes (and fsyncs with `--fsync`) before the requests of that batch are
-//! answered, so an answered request is always in the log. Nothing here prints: the
-//! command receives a [`ServerEvent`] per request.
+//! forward to the app, and write the capture record **before** answering (through the
+//! group-commit [`super::log::CaptureLog`]), so an answered request is always in the
+//! log. Nothing here prints: the command receives a [`ServerEvent`] per request.
 
 use std::collections::HashMap;
-use std::io::Write;
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -19,7 +16,7 @@ use axum::extract::State;
 use axum::http::{HeaderName, HeaderValue, Request, Response, StatusCode};
 use bytes::Bytes;
 use http_body_util::BodyExt;
-use tokio::sync::{mpsc, oneshot, watch};
+use tokio::sync::{mpsc, watch};
 
 use super::body::Body;
 use super::capture::{encode_body, CaptureRecord, ResponseRecord, VerificationRecord};
@@ -185,59 +182,12 @@ pub enum ServerError {
     Forward(String),
 }
 
-type Ack = oneshot::Sender<Result<(), String>>;
-
-/// The writer thread: drains the queue, writes the batch, flushes (fsync), acks.
-fn spawn_writer(path: PathBuf, fsync: bool) -> Result<std::sync::mpsc::Sender<(String, Ack)>, ServerError> {
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).map_err(|source| ServerError::Log { path: path.clone(), source })?;
-    }
-    let file = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(&path)
-        .map_err(|source| ServerError::Log { path: path.clone(), source })?;
-    let (tx, rx) = std::sync::mpsc::channel::<(String, Ack)>();
-    std::thread::Builder::new()
-        .name("hookcat-capture-writer".into())
-        .spawn(move || {
-            let mut out = std::io::BufWriter::with_capacity(1 << 20, file);
-            let mut acks = Vec::new();
-            while let Ok(first) = rx.recv() {
-                let mut batch = vec![first];
-                while let Ok(more) = rx.try_recv() {
-                    batch.push(more);
-                    if batch.len() >= 4096 {
-                        break;
-                    }
-                }
-                let mut res: std::io::Result<()> = Ok(());
-                for (line, ack) in batch {
-                    if res.is_ok() {
-                        res = out.write_all(line.as_bytes()).and_then(|_| out.write_all(b"\n"));
-                    }
-                    acks.push(ack);
-                }
-                res = res.and_then(|_| out.flush());
-                if fsync && res.is_ok() {
-                    res = out.get_ref().sync_data();
-                }
-                let r = res.map_err(|e| e.to_string());
-                for ack in acks.drain(..) {
-                    let _ = ack.send(r.clone());
-                }
-            }
-        })
-        .map_err(|source| ServerError::Log { path, source })?;
-    Ok(tx)
-}
-
 struct Shared {
     cfg: ServerConfig,
     count: AtomicU64,
     rng: Mutex<SplitMix64>,
     rates: Mutex<HashMap<IpAddr, (Instant, f64)>>,
-    writer: Option<Mutex<std::sync::mpsc::Sender<(String, Ack)>>>,
+    log: Option<super::log::CaptureLog>,
     events: mpsc::Sender<ServerEvent>,
     forward: Option<reqwest::Client>,
     shutdown: watch::Receiver<bool>,
@@ -259,14 +209,14 @@ impl Server {
     pub async fn start(bind: &str, cfg: ServerConfig, events: mpsc::Sender<ServerEvent>) -> Result<Server, ServerError> {
         let listener = tokio::net::TcpListener::bind(bind).await.map_err(|source| ServerError::Bind { addr: bind.to_string(), source })?;
         let addr = listener.local_addr().map_err(|source| ServerError::Bind { addr: bind.to_string(), source })?;
-        let writer = match &cfg.save {
-            Some(p) => Some(Mutex::new(spawn_writer(p.clone(), cfg.fsync)?)),
+        let log = match &cfg.save {
+            Some(p) => Some(super::log::CaptureLog::open(p, cfg.fsync).map_err(|source| ServerError::Log { path: p.clone(), source })?),
             None => None,
         };
         let forward = match &cfg.forward_to {
             Some(u) => {
                 let parsed = super::deliver::check_url(u).map_err(|e| ServerError::Forward(e.to_string()))?;
-                let opts = super::deliver::ClientOptions { https: parsed.scheme() == "https", pool_size: 32, ..Default::default() };
+                let opts = super::deliver::ClientOptions { https: parsed.scheme() == "https", pool_size: 32, relay: true, ..Default::default() };
                 Some(super::deliver::client(&opts).map_err(|e| ServerError::Forward(e.to_string()))?)
             }
             None => None,
@@ -284,7 +234,7 @@ impl Server {
             count: AtomicU64::new(0),
             rng: Mutex::new(SplitMix64::new(seed)),
             rates: Mutex::new(HashMap::new()),
-            writer,
+            log,
             events,
             forward,
             shutdown: srx.clone(),
@@ -304,7 +254,7 @@ impl Server {
 
 async fn accept_loop(listener: tokio::net::TcpListener, shared: Arc<Shared>, mut stop: watch::Receiver<bool>, tls: Option<tokio_rustls::TlsAcceptor>) {
     let graceful = hyper_util::server::graceful::GracefulShutdown::new();
-    let app = axum::Router::new().fallback(handle).with_state(shared.clone());
+
     loop {
         let (stream, remote) = tokio::select! {
             r = listener.accept() => match r {
@@ -314,13 +264,13 @@ async fn accept_loop(listener: tokio::net::TcpListener, shared: Arc<Shared>, mut
             _ = stop.changed() => break,
         };
         let _ = stream.set_nodelay(true);
-        let app = app.clone();
+        let sh = shared.clone();
+        // Every method and path goes to the one handler: no routing to do.
         let svc = hyper::service::service_fn(move |mut req: Request<hyper::body::Incoming>| {
-            let app = app.clone();
+            let sh = sh.clone();
             req.extensions_mut().insert(remote);
             async move {
-                use tower::ServiceExt;
-                let resp = app.oneshot(req.map(AxBody::new)).await.unwrap_or_else(|e| match e {});
+                let resp = handle(State(sh), req.map(AxBody::new)).await;
                 if resp.extensions().get::<DropMarker>().is_some() {
                     return Err(Drop);
                 }
@@ -444,10 +394,11 @@ async fn handle(State(sh): State<Arc<Shared>>, req: Request<AxBody>) -> Response
         .map(|(k, v)| (k.as_str().to_string(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
         .collect();
     let path = parts.uri.path_and_query().map(|p| p.as_str().to_string()).unwrap_or_else(|| "/".into());
+    let (received_at, id) = CaptureRecord::stamp_and_id();
     let mut record = CaptureRecord {
         v: super::capture::VERSION,
-        id: CaptureRecord::new_id(),
-        received_at: jiff::Timestamp::now().strftime("%Y-%m-%dT%H:%M:%S%.3fZ").to_string(),
+        id,
+        received_at,
         method: parts.method.as_str().to_string(),
         path,
         headers,
@@ -552,11 +503,8 @@ async fn handle(State(sh): State<Arc<Shared>>, req: Request<AxBody>) -> Response
     // Durable before answering.
     let line = record.to_line();
     let mut save_error = None;
-    if let Some(w) = &sh.writer {
-        let (tx, rx) = oneshot::channel();
-        let sent = w.lock().map(|w| w.send((line.clone(), tx)).is_ok()).unwrap_or(false);
-        let res = if sent { rx.await.unwrap_or_else(|_| Err("the writer stopped".into())) } else { Err("the writer stopped".into()) };
-        if let Err(e) = res {
+    if let Some(log) = &sh.log {
+        if let Err(e) = log.append(&line).await {
             save_error = Some(e.clone());
             answer = Answer::json(503, "save_failed", serde_json::json!({"error": "the listener could not save this request", "detail": e}));
         }
@@ -620,8 +568,13 @@ async fn read_body(mut body: AxBody, max: u64, timeout: Duration) -> BodyRead {
             Ok(None) => return BodyRead::Ok(buf),
             Ok(Some(Err(e))) => {
                 let mut why = e.to_string();
-                if let Some(src) = std::error::Error::source(&e) {
-                    why = format!("{why}: {src}");
+                let mut src = std::error::Error::source(&e);
+                while let Some(s) = src {
+                    let t = s.to_string();
+                    if !why.contains(&t) {
+                        why = format!("{why}: {t}");
+                    }
+                    src = s.source();
                 }
                 return BodyRead::Broken(buf, why);
             }
@@ -688,7 +641,9 @@ fn handshake(record: &CaptureRecord, body: &[u8], secret: Option<&Secret>) -> Op
         a.note = Some("answered Twitch's webhook_callback_verification with its challenge".into());
         return Some(a);
     }
-    if !body.trim_ascii_start().starts_with(b"{") {
+    // Parse only bodies that can be a handshake: most are not.
+    let finder = |n: &[u8]| memchr::memmem::find(body, n).is_some();
+    if !body.trim_ascii_start().starts_with(b"{") || !(finder(b"url_verification") || finder(b"endpoint.url_validation")) {
         return None;
     }
     let v: serde_json::Value = serde_json::from_slice(body).ok()?;
@@ -718,8 +673,12 @@ async fn forward_request(client: &reqwest::Client, base: &str, record: &CaptureR
     let start = Instant::now();
     let method = reqwest::Method::from_bytes(record.method.as_bytes()).unwrap_or(reqwest::Method::POST);
     let mut rb = client.request(method, &url).timeout(timeout);
+    // Hop-by-hop: the fixed list, and any header the Connection header names (RFC 9110 §7.6.1).
+    let named: Vec<String> =
+        record.headers.get_all("connection").flat_map(|v| v.split(',')).map(|t| t.trim().to_ascii_lowercase()).collect();
     for (k, v) in record.headers.iter() {
-        if !HOP_BY_HOP.contains(&k.to_ascii_lowercase().as_str()) {
+        let lk = k.to_ascii_lowercase();
+        if !HOP_BY_HOP.contains(&lk.as_str()) && !named.contains(&lk) {
             rb = rb.header(k, v);
         }
     }
@@ -784,7 +743,12 @@ fn behave(sh: &Shared, record: &CaptureRecord) -> Answer {
     };
     let mut a = match &b.body {
         Some(body) => Answer::new(status, kind, body.clone()),
-        None if (200..300).contains(&status) => Answer::json(status, kind, serde_json::json!({"ok": true, "id": record.id})),
+        None if (200..300).contains(&status) => {
+            // The record id is [0-9a-z]: no escaping needed.
+            let mut a = Answer::new(status, kind, format!("{{\"ok\":true,\"id\":\"{}\"}}", record.id));
+            a.headers.push(("content-type".into(), "application/json".into()));
+            a
+        }
         None => Answer::json(status, kind, serde_json::json!({"ok": false, "error": note.clone().unwrap_or_else(|| format!("status {status} (--status)"))})),
     };
     if b.status.is_some() && kind == "normal" && b.status != Some(200) {

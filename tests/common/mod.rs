@@ -10,7 +10,18 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 /// The variables hookcat reads, removed so the machine's settings cannot leak in.
-const ENV: &[&str] = &["NO_COLOR", "HOOKCAT_DATA_DIR", "HOOKCAT_CONFIG", "EDITOR", "VISUAL", "TERM"];
+const ENV: &[&str] = &[
+    "NO_COLOR",
+    "TERM",
+    "HOOKCAT_DATA_DIR",
+    "HOOKCAT_CONFIG_DIR",
+    "HOOKCAT_URL",
+    "HOOKCAT_SCHEME",
+    "HOOKCAT_TIMEOUT",
+    "HOOKCAT_RETRIES",
+    "EDITOR",
+    "VISUAL",
+];
 
 pub fn bin() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_hookcat"))
@@ -23,6 +34,8 @@ pub fn hookcat_in(data: &Path) -> assert_cmd::Command {
         c.env_remove(v);
     }
     c.env("HOOKCAT_DATA_DIR", data);
+    // A developer's own ~/.config/hookcat must not leak into the tests.
+    c.env("HOOKCAT_CONFIG_DIR", data.join("config"));
     c
 }
 
@@ -39,6 +52,7 @@ pub fn hookcat_std(data: &Path) -> Command {
         c.env_remove(v);
     }
     c.env("HOOKCAT_DATA_DIR", data);
+    c.env("HOOKCAT_CONFIG_DIR", data.join("config"));
     c
 }
 

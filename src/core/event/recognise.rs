@@ -102,7 +102,7 @@ pub fn recognise(h: &Headers, body: &[u8]) -> (Option<String>, Option<String>) {
 
 /// Does `hay` contain `needle`? A cheap test before parsing a body as JSON.
 fn memchr_sub(hay: &[u8], needle: &[u8]) -> bool {
-    hay.windows(needle.len()).any(|w| w == needle)
+    memchr::memmem::find(hay, needle).is_some()
 }
 
 fn form_field(body: &[u8], name: &str) -> Option<String> {
