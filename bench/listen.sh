@@ -47,6 +47,17 @@ stop_server() {  # stop_server SIGNAL: signal the server we started, wait (bound
   SERVER_PID=""
 }
 trap 'stop_server TERM' EXIT
+# CPU time (user+sys, clock ticks) of the server: its process, its live children (nginx's
+# worker) and its reaped children (webhook's /bin/true).
+cpu_ticks() {
+  local p sum=0 t
+  for p in "$SERVER_PID" $(pgrep -P "$SERVER_PID" || true); do
+    t=$(awk '{print $14 + $15 + $16 + $17}' "/proc/$p/stat" 2>/dev/null || echo 0)
+    sum=$((sum + ${t:-0}))
+  done
+  echo "$sum"
+}
+HZ=$(getconf CLK_TCK)
 
 start() {  # start TARGET PORT -> sets SERVER_PID and URL
   local target=$1 port=$2
@@ -77,18 +88,21 @@ start() {  # start TARGET PORT -> sets SERVER_PID and URL
 
 targets=(nginx webhook hookcat)
 [[ ${NOSAVE:-0} == 1 ]] && targets+=(hookcat-nosave)
-printf 'round\ttarget\treq_s\tcompleted\tnon2xx\tsocket_errors\trecords\tbad_lines\tpeak_rss_kib\n' > "$RES"
+printf 'round\ttarget\treq_s\tcompleted\tnon2xx\tsocket_errors\trecords\tbad_lines\tpeak_rss_kib\tcpu_us_per_req\n' > "$RES"
 n=${#targets[@]}
 for ((r = 1; r <= ROUNDS; r++)); do
   for ((k = 0; k < n; k++)); do
     target=${targets[$(((k + r - 1) % n))]}   # rotate the order each round
     port=$(free_port)
     start "$target" "$port"
+    c0=$(cpu_ticks)
     wrk -t1 -c50 -d"$DURATION" -s bench/post.lua "$URL" > "$OUT/wrk-$target-$r.txt" 2>&1
+    c1=$(cpu_ticks)
     rps=$(awk '/^Requests\/sec:/ {print $2}' "$OUT/wrk-$target-$r.txt")
     completed=$(awk '/requests in/ {print $1}' "$OUT/wrk-$target-$r.txt")
     non2xx=$(awk -F': *' '/Non-2xx/ {print $2}' "$OUT/wrk-$target-$r.txt"); non2xx=${non2xx:-0}
     sockerr=$(sed -n 's/.*Socket errors: //p' "$OUT/wrk-$target-$r.txt"); sockerr=${sockerr:--}
+    cpu_us=$(python3 -c "print(round(($c1 - $c0) / $HZ / max($completed, 1) * 1e6, 1))")
     records=- bad=- rss=-
     if [[ $target == hookcat* ]]; then
       rss=$(awk '/^VmHWM:/ {print $2}' "/proc/$SERVER_PID/status")
@@ -111,7 +125,7 @@ PY
     else
       stop_server TERM
     fi
-    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$r" "$target" "$rps" "$completed" "$non2xx" "$sockerr" "$records" "$bad" "$rss" >> "$RES"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$r" "$target" "$rps" "$completed" "$non2xx" "$sockerr" "$records" "$bad" "$rss" "$cpu_us" >> "$RES"
   done
 done
 trap - EXIT
@@ -129,6 +143,12 @@ for t in targets:
     v = {int(r["round"]): float(r["req_s"]) for r in rows if r["target"] == t}
     med[t] = statistics.median(v.values())
     print("%-15s" % t + "".join("%10.0f" % v[i] for i in rounds) + "%10.0f" % med[t])
+print()
+print("server CPU (user+sys) per completed request, microseconds")
+print("%-15s" % "target" + "".join("%10s" % f"round {i}" for i in rounds) + "%10s" % "median")
+for t in targets:
+    v = {int(r["round"]): float(r["cpu_us_per_req"]) for r in rows if r["target"] == t}
+    print("%-15s" % t + "".join("%10.1f" % v[i] for i in rounds) + "%10.1f" % statistics.median(v.values()))
 print()
 def verdict(ok): return "PASS" if ok else "FAIL"
 a = med["hookcat"] / med["nginx"]

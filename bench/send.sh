@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 HOOKCAT=${HOOKCAT:-target/bench/release/hookcat}
 [[ -x $HOOKCAT ]] || CARGO_TARGET_DIR=target/bench cargo build --release
-for t in hey python3 jq; do command -v "$t" >/dev/null || { echo "missing $t: run bash bench/setup.sh" >&2; exit 2; }; done
+for t in hey python3 jq /usr/bin/time; do command -v "$t" >/dev/null || { echo "missing $t: run bash bench/setup.sh" >&2; exit 2; }; done
 NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 [[ -x $NGINX ]] || { echo "missing nginx: run bash bench/setup.sh" >&2; exit 2; }
 ROUNDS=${ROUNDS:-3}
@@ -40,21 +40,23 @@ trap 'kill -TERM $NGINX_PID 2>/dev/null; wait $NGINX_PID 2>/dev/null || true' EX
 wait_port "$PORT"
 URL=http://127.0.0.1:$PORT/
 
-printf 'round\ttool\treq_s\tok\telapsed_s\n' > "$RES"
+printf 'round\ttool\treq_s\tok\telapsed_s\tcpu_s\n' > "$RES"
+# CPU seconds (user+sys) of the client process, from /usr/bin/time.
+cpu_s() { awk '{print $2 + $3}' "$1"; }
 for ((r = 1; r <= ROUNDS; r++)); do
   order=(hookcat hey)
   ((r % 2 == 0)) && order=(hey hookcat)
   for tool in "${order[@]}"; do
     case $tool in
       hookcat)
-        timeout 300 "$HOOKCAT" send "$URL" --data "$BODY" --count "$COUNT" --concurrency 50 --json > "$OUT/send-hookcat-$r.json" 2>"$OUT/send-hookcat-$r.err"
-        jq -r --arg r "$r" '[$r, "hookcat", .requests_per_sec, .ok_2xx, .elapsed_s] | @tsv' "$OUT/send-hookcat-$r.json" >> "$RES" ;;
+        /usr/bin/time -f '%e %U %S' -o "$OUT/send-hookcat-$r.time" timeout 300 "$HOOKCAT" send "$URL" --data "$BODY" --count "$COUNT" --concurrency 50 --json > "$OUT/send-hookcat-$r.json" 2>"$OUT/send-hookcat-$r.err"
+        jq -r --arg r "$r" --arg cpu "$(cpu_s "$OUT/send-hookcat-$r.time")" '[$r, "hookcat", .requests_per_sec, .ok_2xx, .elapsed_s, $cpu] | @tsv' "$OUT/send-hookcat-$r.json" >> "$RES" ;;
       hey)
-        timeout 300 hey -n "$COUNT" -c 50 -m POST -T application/json -D "$BODY" "$URL" > "$OUT/send-hey-$r.txt" 2>&1
+        /usr/bin/time -f '%e %U %S' -o "$OUT/send-hey-$r.time" timeout 300 hey -n "$COUNT" -c 50 -m POST -T application/json -D "$BODY" "$URL" > "$OUT/send-hey-$r.txt" 2>&1
         rps=$(awk '/Requests\/sec:/ {print $2}' "$OUT/send-hey-$r.txt")
         ok=$(awk '/\[200\]/ {print $2}' "$OUT/send-hey-$r.txt")
         total=$(awk '/Total:/ {print $2; exit}' "$OUT/send-hey-$r.txt")
-        printf '%s\they\t%s\t%s\t%s\n' "$r" "$rps" "${ok:-0}" "$total" >> "$RES" ;;
+        printf '%s\they\t%s\t%s\t%s\t%s\n' "$r" "$rps" "${ok:-0}" "$total" "$(cpu_s "$OUT/send-hey-$r.time")" >> "$RES" ;;
     esac
   done
 done
@@ -73,6 +75,11 @@ for t in ("hookcat", "hey"):
     med[t] = statistics.median(float(x["req_s"]) for x in v.values())
     print("%-9s" % t + "".join("%10.0f" % float(v[i]["req_s"]) for i in rounds) + "%10.0f" % med[t]
           + "   " + " ".join(v[i]["ok"] for i in rounds))
+print()
+print("client CPU (user+sys) per request, microseconds")
+for t in ("hookcat", "hey"):
+    v = {int(r["round"]): float(r["cpu_s"]) / count * 1e6 for r in rows if r["tool"] == t}
+    print("%-9s" % t + "".join("%10.1f" % v[i] for i in rounds) + "%10.1f" % statistics.median(v.values()))
 ratio = med["hookcat"] / med["hey"]
 print(f"\nhookcat/hey {ratio:.2f}x  (target >= 1)  {'PASS' if ratio >= 1 else 'FAIL'}")
 bad = [r for r in rows if int(float(r["ok"])) != count]

@@ -75,7 +75,7 @@ Register-ArgumentCompleter -Native -CommandName 'hookcat' -ScriptBlock {
             [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print exactly what would be sent and send nothing')
             [CompletionResult]::new('-k', '-k', [CompletionResultType]::ParameterName, 'Accept any TLS certificate (for a self-signed local receiver)')
             [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Accept any TLS certificate (for a self-signed local receiver)')
-            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'One JSON object per attempt, then a summary')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'One JSON object per attempt, then a summary (load mode: the summary alone)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Show response headers and the whole response body')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Show response headers and the whole response body')
             [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt, even on a terminal')
@@ -191,8 +191,8 @@ Register-ArgumentCompleter -Native -CommandName 'hookcat' -ScriptBlock {
             [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'The capture log (default: the listener''s default log)')
             [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'Where to send')
             [CompletionResult]::new('--last', '--last', [CompletionResultType]::ParameterName, 'The last N captures')
-            [CompletionResult]::new('--filter', '--filter', [CompletionResultType]::ParameterName, 'Keep captures whose KEY equals VALUE (keys: provider, event, method, path, status, valid)')
-            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Only captures received at or after TIME (RFC 3339, or a duration ago such as 10m)')
+            [CompletionResult]::new('--filter', '--filter', [CompletionResultType]::ParameterName, 'Keep captures whose KEY matches VALUE (repeatable; keys: provider, event, method, path, status, valid)')
+            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Only captures received at or after TIME (RFC 3339, a date, or a duration ago such as 10m or 3d)')
             [CompletionResult]::new('--scheme', '--scheme', [CompletionResultType]::ParameterName, 'The scheme for --resign (`auto` detects it from the captured headers)')
             [CompletionResult]::new('--secret-env', '--secret-env', [CompletionResultType]::ParameterName, 'Read the secret from this environment variable (best in CI)')
             [CompletionResult]::new('--secret-file', '--secret-file', [CompletionResultType]::ParameterName, 'Read the secret from a file; one trailing newline is stripped')
@@ -201,7 +201,7 @@ Register-ArgumentCompleter -Native -CommandName 'hookcat' -ScriptBlock {
             [CompletionResult]::new('--encoding', '--encoding', [CompletionResultType]::ParameterName, 'generic scheme: how the MAC is written (hex or base64)')
             [CompletionResult]::new('--header-name', '--header-name', [CompletionResultType]::ParameterName, 'generic scheme: the header that carries the signature')
             [CompletionResult]::new('--prefix', '--prefix', [CompletionResultType]::ParameterName, 'generic scheme: a literal prefix before the signature, e.g. `sha256=`')
-            [CompletionResult]::new('--set', '--set', [CompletionResultType]::ParameterName, 'Override a field of the body (then re-sign)')
+            [CompletionResult]::new('--set', '--set', [CompletionResultType]::ParameterName, 'Override a field of a JSON or form body (re-sign it with --resign)')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Per-attempt timeout')
             [CompletionResult]::new('--retries', '--retries', [CompletionResultType]::ParameterName, 'Retries after a connect error, timeout, 429 or 5xx')
             [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Requests in flight at once')
@@ -210,13 +210,13 @@ Register-ArgumentCompleter -Native -CommandName 'hookcat' -ScriptBlock {
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never')
             [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Every capture in the log')
             [CompletionResult]::new('--resign', '--resign', [CompletionResultType]::ParameterName, 'Sign again with a fresh timestamp and id')
-            [CompletionResult]::new('--edit', '--edit', [CompletionResultType]::ParameterName, 'Edit each body in $EDITOR before sending')
-            [CompletionResult]::new('--compare', '--compare', [CompletionResultType]::ParameterName, 'Print, per request, the new answer beside the one recorded at capture time')
+            [CompletionResult]::new('--edit', '--edit', [CompletionResultType]::ParameterName, 'Edit each body in $VISUAL or $EDITOR before sending (re-sign it with --resign)')
+            [CompletionResult]::new('--compare', '--compare', [CompletionResultType]::ParameterName, 'Print, per request, the new answer beside the one recorded at capture time; exit 1 when one differs')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'One JSON object per request, then a summary')
             [CompletionResult]::new('-k', '-k', [CompletionResultType]::ParameterName, 'Accept any TLS certificate')
             [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Accept any TLS certificate')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
@@ -273,15 +273,15 @@ Register-ArgumentCompleter -Native -CommandName 'hookcat' -ScriptBlock {
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List captured requests')
-            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one capture as `listen` prints it')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one capture as `listen` prints it, headers included')
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Export captures as curl commands, HAR 1.2, raw HTTP or JSON')
-            [CompletionResult]::new('diff', 'diff', [CompletionResultType]::ParameterValue, 'Compare two captures: headers and body (JSON-aware)')
+            [CompletionResult]::new('diff', 'diff', [CompletionResultType]::ParameterValue, 'Compare two captures: headers and body (JSON-aware). Exit 0 when identical, 1 when they differ')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
         'hookcat;captures;list' {
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never')
-            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'json')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'An array of {id, received_at, method, path, provider, event, size, status, …}')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -292,7 +292,7 @@ Register-ArgumentCompleter -Native -CommandName 'hookcat' -ScriptBlock {
             [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'f')
             [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'file')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never')
-            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'json')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'The capture record as one JSON line')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -303,10 +303,10 @@ Register-ArgumentCompleter -Native -CommandName 'hookcat' -ScriptBlock {
             [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'f')
             [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'file')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'format')
-            [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'curl: the URL to send to (default: http://localhost:9000 + the captured path)')
+            [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'curl, har: the base URL, the captured path appended (default: curl http://localhost:9000, har the captured Host)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
@@ -325,9 +325,9 @@ Register-ArgumentCompleter -Native -CommandName 'hookcat' -ScriptBlock {
         }
         'hookcat;captures;help' {
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List captured requests')
-            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one capture as `listen` prints it')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one capture as `listen` prints it, headers included')
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Export captures as curl commands, HAR 1.2, raw HTTP or JSON')
-            [CompletionResult]::new('diff', 'diff', [CompletionResultType]::ParameterValue, 'Compare two captures: headers and body (JSON-aware)')
+            [CompletionResult]::new('diff', 'diff', [CompletionResultType]::ParameterValue, 'Compare two captures: headers and body (JSON-aware). Exit 0 when identical, 1 when they differ')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -424,9 +424,9 @@ Register-ArgumentCompleter -Native -CommandName 'hookcat' -ScriptBlock {
         }
         'hookcat;help;captures' {
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List captured requests')
-            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one capture as `listen` prints it')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one capture as `listen` prints it, headers included')
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Export captures as curl commands, HAR 1.2, raw HTTP or JSON')
-            [CompletionResult]::new('diff', 'diff', [CompletionResultType]::ParameterValue, 'Compare two captures: headers and body (JSON-aware)')
+            [CompletionResult]::new('diff', 'diff', [CompletionResultType]::ParameterValue, 'Compare two captures: headers and body (JSON-aware). Exit 0 when identical, 1 when they differ')
             break
         }
         'hookcat;help;captures;list' {

@@ -71,7 +71,7 @@ set edit:completion:arg-completer[hookcat] = {|@words|
             cand --dry-run 'Print exactly what would be sent and send nothing'
             cand -k 'Accept any TLS certificate (for a self-signed local receiver)'
             cand --insecure 'Accept any TLS certificate (for a self-signed local receiver)'
-            cand --json 'One JSON object per attempt, then a summary'
+            cand --json 'One JSON object per attempt, then a summary (load mode: the summary alone)'
             cand -v 'Show response headers and the whole response body'
             cand --verbose 'Show response headers and the whole response body'
             cand --no-input 'Never prompt, even on a terminal'
@@ -183,8 +183,8 @@ set edit:completion:arg-completer[hookcat] = {|@words|
             cand --file 'The capture log (default: the listener''s default log)'
             cand --to 'Where to send'
             cand --last 'The last N captures'
-            cand --filter 'Keep captures whose KEY equals VALUE (keys: provider, event, method, path, status, valid)'
-            cand --since 'Only captures received at or after TIME (RFC 3339, or a duration ago such as 10m)'
+            cand --filter 'Keep captures whose KEY matches VALUE (repeatable; keys: provider, event, method, path, status, valid)'
+            cand --since 'Only captures received at or after TIME (RFC 3339, a date, or a duration ago such as 10m or 3d)'
             cand --scheme 'The scheme for --resign (`auto` detects it from the captured headers)'
             cand --secret-env 'Read the secret from this environment variable (best in CI)'
             cand --secret-file 'Read the secret from a file; one trailing newline is stripped'
@@ -193,7 +193,7 @@ set edit:completion:arg-completer[hookcat] = {|@words|
             cand --encoding 'generic scheme: how the MAC is written (hex or base64)'
             cand --header-name 'generic scheme: the header that carries the signature'
             cand --prefix 'generic scheme: a literal prefix before the signature, e.g. `sha256=`'
-            cand --set 'Override a field of the body (then re-sign)'
+            cand --set 'Override a field of a JSON or form body (re-sign it with --resign)'
             cand --timeout 'Per-attempt timeout'
             cand --retries 'Retries after a connect error, timeout, 429 or 5xx'
             cand -c 'Requests in flight at once'
@@ -202,13 +202,13 @@ set edit:completion:arg-completer[hookcat] = {|@words|
             cand --color 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never'
             cand --all 'Every capture in the log'
             cand --resign 'Sign again with a fresh timestamp and id'
-            cand --edit 'Edit each body in $EDITOR before sending'
-            cand --compare 'Print, per request, the new answer beside the one recorded at capture time'
+            cand --edit 'Edit each body in $VISUAL or $EDITOR before sending (re-sign it with --resign)'
+            cand --compare 'Print, per request, the new answer beside the one recorded at capture time; exit 1 when one differs'
             cand --json 'One JSON object per request, then a summary'
             cand -k 'Accept any TLS certificate'
             cand --insecure 'Accept any TLS certificate'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
         }
@@ -257,14 +257,14 @@ set edit:completion:arg-completer[hookcat] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
             cand list 'List captured requests'
-            cand show 'Show one capture as `listen` prints it'
+            cand show 'Show one capture as `listen` prints it, headers included'
             cand export 'Export captures as curl commands, HAR 1.2, raw HTTP or JSON'
-            cand diff 'Compare two captures: headers and body (JSON-aware)'
+            cand diff 'Compare two captures: headers and body (JSON-aware). Exit 0 when identical, 1 when they differ'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'hookcat;captures;list'= {
             cand --color 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never'
-            cand --json 'json'
+            cand --json 'An array of {id, received_at, method, path, provider, event, size, status, …}'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
@@ -274,7 +274,7 @@ set edit:completion:arg-completer[hookcat] = {|@words|
             cand -f 'f'
             cand --file 'file'
             cand --color 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never'
-            cand --json 'json'
+            cand --json 'The capture record as one JSON line'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
@@ -284,10 +284,10 @@ set edit:completion:arg-completer[hookcat] = {|@words|
             cand -f 'f'
             cand --file 'file'
             cand --format 'format'
-            cand --to 'curl: the URL to send to (default: http://localhost:9000 + the captured path)'
+            cand --to 'curl, har: the base URL, the captured path appended (default: curl http://localhost:9000, har the captured Host)'
             cand --color 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
         }
@@ -304,9 +304,9 @@ set edit:completion:arg-completer[hookcat] = {|@words|
         }
         &'hookcat;captures;help'= {
             cand list 'List captured requests'
-            cand show 'Show one capture as `listen` prints it'
+            cand show 'Show one capture as `listen` prints it, headers included'
             cand export 'Export captures as curl commands, HAR 1.2, raw HTTP or JSON'
-            cand diff 'Compare two captures: headers and body (JSON-aware)'
+            cand diff 'Compare two captures: headers and body (JSON-aware). Exit 0 when identical, 1 when they differ'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'hookcat;captures;help;list'= {
@@ -384,9 +384,9 @@ set edit:completion:arg-completer[hookcat] = {|@words|
         }
         &'hookcat;help;captures'= {
             cand list 'List captured requests'
-            cand show 'Show one capture as `listen` prints it'
+            cand show 'Show one capture as `listen` prints it, headers included'
             cand export 'Export captures as curl commands, HAR 1.2, raw HTTP or JSON'
-            cand diff 'Compare two captures: headers and body (JSON-aware)'
+            cand diff 'Compare two captures: headers and body (JSON-aware). Exit 0 when identical, 1 when they differ'
         }
         &'hookcat;help;captures;list'= {
         }

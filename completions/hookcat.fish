@@ -72,7 +72,7 @@ always\t''
 never\t''"
 complete -c hookcat -n "__fish_hookcat_using_subcommand send" -l dry-run -d 'Print exactly what would be sent and send nothing'
 complete -c hookcat -n "__fish_hookcat_using_subcommand send" -s k -l insecure -d 'Accept any TLS certificate (for a self-signed local receiver)'
-complete -c hookcat -n "__fish_hookcat_using_subcommand send" -l json -d 'One JSON object per attempt, then a summary'
+complete -c hookcat -n "__fish_hookcat_using_subcommand send" -l json -d 'One JSON object per attempt, then a summary (load mode: the summary alone)'
 complete -c hookcat -n "__fish_hookcat_using_subcommand send" -s v -l verbose -d 'Show response headers and the whole response body'
 complete -c hookcat -n "__fish_hookcat_using_subcommand send" -l no-input -d 'Never prompt, even on a terminal'
 complete -c hookcat -n "__fish_hookcat_using_subcommand send" -s h -l help -d 'Print help'
@@ -231,8 +231,8 @@ complete -c hookcat -n "__fish_hookcat_using_subcommand verify" -s V -l version 
 complete -c hookcat -n "__fish_hookcat_using_subcommand replay" -s f -l file -d 'The capture log (default: the listener\'s default log)' -r -F
 complete -c hookcat -n "__fish_hookcat_using_subcommand replay" -l to -d 'Where to send' -r
 complete -c hookcat -n "__fish_hookcat_using_subcommand replay" -l last -d 'The last N captures' -r
-complete -c hookcat -n "__fish_hookcat_using_subcommand replay" -l filter -d 'Keep captures whose KEY equals VALUE (keys: provider, event, method, path, status, valid)' -r
-complete -c hookcat -n "__fish_hookcat_using_subcommand replay" -l since -d 'Only captures received at or after TIME (RFC 3339, or a duration ago such as 10m)' -r
+complete -c hookcat -n "__fish_hookcat_using_subcommand replay" -l filter -d 'Keep captures whose KEY matches VALUE (repeatable; keys: provider, event, method, path, status, valid)' -r
+complete -c hookcat -n "__fish_hookcat_using_subcommand replay" -l since -d 'Only captures received at or after TIME (RFC 3339, a date, or a duration ago such as 10m or 3d)' -r
 complete -c hookcat -n "__fish_hookcat_using_subcommand replay" -l scheme -d 'The scheme for --resign (`auto` detects it from the captured headers)' -r -f -a "github\t''
 github-sha1\t''
 stripe\t''
@@ -263,7 +263,7 @@ complete -c hookcat -n "__fish_hookcat_using_subcommand replay" -l encoding -d '
 base64\t''"
 complete -c hookcat -n "__fish_hookcat_using_subcommand replay" -l header-name -d 'generic scheme: the header that carries the signature' -r
 complete -c hookcat -n "__fish_hookcat_using_subcommand replay" -l prefix -d 'generic scheme: a literal prefix before the signature, e.g. `sha256=`' -r
-complete -c hookcat -n "__fish_hookcat_using_subcommand replay" -l set -d 'Override a field of the body (then re-sign)' -r
+complete -c hookcat -n "__fish_hookcat_using_subcommand replay" -l set -d 'Override a field of a JSON or form body (re-sign it with --resign)' -r
 complete -c hookcat -n "__fish_hookcat_using_subcommand replay" -l timeout -d 'Per-attempt timeout' -r
 complete -c hookcat -n "__fish_hookcat_using_subcommand replay" -l retries -d 'Retries after a connect error, timeout, 429 or 5xx' -r
 complete -c hookcat -n "__fish_hookcat_using_subcommand replay" -s c -l concurrency -d 'Requests in flight at once' -r
@@ -273,11 +273,11 @@ always\t''
 never\t''"
 complete -c hookcat -n "__fish_hookcat_using_subcommand replay" -l all -d 'Every capture in the log'
 complete -c hookcat -n "__fish_hookcat_using_subcommand replay" -l resign -d 'Sign again with a fresh timestamp and id'
-complete -c hookcat -n "__fish_hookcat_using_subcommand replay" -l edit -d 'Edit each body in $EDITOR before sending'
-complete -c hookcat -n "__fish_hookcat_using_subcommand replay" -l compare -d 'Print, per request, the new answer beside the one recorded at capture time'
+complete -c hookcat -n "__fish_hookcat_using_subcommand replay" -l edit -d 'Edit each body in $VISUAL or $EDITOR before sending (re-sign it with --resign)'
+complete -c hookcat -n "__fish_hookcat_using_subcommand replay" -l compare -d 'Print, per request, the new answer beside the one recorded at capture time; exit 1 when one differs'
 complete -c hookcat -n "__fish_hookcat_using_subcommand replay" -l json -d 'One JSON object per request, then a summary'
 complete -c hookcat -n "__fish_hookcat_using_subcommand replay" -s k -l insecure -d 'Accept any TLS certificate'
-complete -c hookcat -n "__fish_hookcat_using_subcommand replay" -s h -l help -d 'Print help'
+complete -c hookcat -n "__fish_hookcat_using_subcommand replay" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c hookcat -n "__fish_hookcat_using_subcommand replay" -s V -l version -d 'Print version'
 complete -c hookcat -n "__fish_hookcat_using_subcommand events; and not __fish_seen_subcommand_from list show help" -l color -d 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''
 always\t''
@@ -309,33 +309,33 @@ never\t''"
 complete -c hookcat -n "__fish_hookcat_using_subcommand captures; and not __fish_seen_subcommand_from list show export diff help" -s h -l help -d 'Print help'
 complete -c hookcat -n "__fish_hookcat_using_subcommand captures; and not __fish_seen_subcommand_from list show export diff help" -s V -l version -d 'Print version'
 complete -c hookcat -n "__fish_hookcat_using_subcommand captures; and not __fish_seen_subcommand_from list show export diff help" -f -a "list" -d 'List captured requests'
-complete -c hookcat -n "__fish_hookcat_using_subcommand captures; and not __fish_seen_subcommand_from list show export diff help" -f -a "show" -d 'Show one capture as `listen` prints it'
+complete -c hookcat -n "__fish_hookcat_using_subcommand captures; and not __fish_seen_subcommand_from list show export diff help" -f -a "show" -d 'Show one capture as `listen` prints it, headers included'
 complete -c hookcat -n "__fish_hookcat_using_subcommand captures; and not __fish_seen_subcommand_from list show export diff help" -f -a "export" -d 'Export captures as curl commands, HAR 1.2, raw HTTP or JSON'
-complete -c hookcat -n "__fish_hookcat_using_subcommand captures; and not __fish_seen_subcommand_from list show export diff help" -f -a "diff" -d 'Compare two captures: headers and body (JSON-aware)'
+complete -c hookcat -n "__fish_hookcat_using_subcommand captures; and not __fish_seen_subcommand_from list show export diff help" -f -a "diff" -d 'Compare two captures: headers and body (JSON-aware). Exit 0 when identical, 1 when they differ'
 complete -c hookcat -n "__fish_hookcat_using_subcommand captures; and not __fish_seen_subcommand_from list show export diff help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c hookcat -n "__fish_hookcat_using_subcommand captures; and __fish_seen_subcommand_from list" -l color -d 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c hookcat -n "__fish_hookcat_using_subcommand captures; and __fish_seen_subcommand_from list" -l json
+complete -c hookcat -n "__fish_hookcat_using_subcommand captures; and __fish_seen_subcommand_from list" -l json -d 'An array of {id, received_at, method, path, provider, event, size, status, …}'
 complete -c hookcat -n "__fish_hookcat_using_subcommand captures; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
 complete -c hookcat -n "__fish_hookcat_using_subcommand captures; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
 complete -c hookcat -n "__fish_hookcat_using_subcommand captures; and __fish_seen_subcommand_from show" -s f -l file -r -F
 complete -c hookcat -n "__fish_hookcat_using_subcommand captures; and __fish_seen_subcommand_from show" -l color -d 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c hookcat -n "__fish_hookcat_using_subcommand captures; and __fish_seen_subcommand_from show" -l json
+complete -c hookcat -n "__fish_hookcat_using_subcommand captures; and __fish_seen_subcommand_from show" -l json -d 'The capture record as one JSON line'
 complete -c hookcat -n "__fish_hookcat_using_subcommand captures; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
 complete -c hookcat -n "__fish_hookcat_using_subcommand captures; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
 complete -c hookcat -n "__fish_hookcat_using_subcommand captures; and __fish_seen_subcommand_from export" -s f -l file -r -F
-complete -c hookcat -n "__fish_hookcat_using_subcommand captures; and __fish_seen_subcommand_from export" -l format -r -f -a "curl\t''
-har\t''
-raw\t''
-json\t''"
-complete -c hookcat -n "__fish_hookcat_using_subcommand captures; and __fish_seen_subcommand_from export" -l to -d 'curl: the URL to send to (default: http://localhost:9000 + the captured path)' -r
+complete -c hookcat -n "__fish_hookcat_using_subcommand captures; and __fish_seen_subcommand_from export" -l format -r -f -a "curl\t'A curl command per capture that sends it byte-exact (run it with sh)'
+har\t'HAR 1.2, for a browser\'s devtools'
+raw\t'The HTTP/1.1 request bytes'
+json\t'Capture-log lines: a log of its own, which replay and captures read'"
+complete -c hookcat -n "__fish_hookcat_using_subcommand captures; and __fish_seen_subcommand_from export" -l to -d 'curl, har: the base URL, the captured path appended (default: curl http://localhost:9000, har the captured Host)' -r
 complete -c hookcat -n "__fish_hookcat_using_subcommand captures; and __fish_seen_subcommand_from export" -l color -d 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c hookcat -n "__fish_hookcat_using_subcommand captures; and __fish_seen_subcommand_from export" -s h -l help -d 'Print help'
+complete -c hookcat -n "__fish_hookcat_using_subcommand captures; and __fish_seen_subcommand_from export" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c hookcat -n "__fish_hookcat_using_subcommand captures; and __fish_seen_subcommand_from export" -s V -l version -d 'Print version'
 complete -c hookcat -n "__fish_hookcat_using_subcommand captures; and __fish_seen_subcommand_from diff" -s f -l file -r -F
 complete -c hookcat -n "__fish_hookcat_using_subcommand captures; and __fish_seen_subcommand_from diff" -l color -d 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''
@@ -346,9 +346,9 @@ complete -c hookcat -n "__fish_hookcat_using_subcommand captures; and __fish_see
 complete -c hookcat -n "__fish_hookcat_using_subcommand captures; and __fish_seen_subcommand_from diff" -s h -l help -d 'Print help'
 complete -c hookcat -n "__fish_hookcat_using_subcommand captures; and __fish_seen_subcommand_from diff" -s V -l version -d 'Print version'
 complete -c hookcat -n "__fish_hookcat_using_subcommand captures; and __fish_seen_subcommand_from help" -f -a "list" -d 'List captured requests'
-complete -c hookcat -n "__fish_hookcat_using_subcommand captures; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show one capture as `listen` prints it'
+complete -c hookcat -n "__fish_hookcat_using_subcommand captures; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show one capture as `listen` prints it, headers included'
 complete -c hookcat -n "__fish_hookcat_using_subcommand captures; and __fish_seen_subcommand_from help" -f -a "export" -d 'Export captures as curl commands, HAR 1.2, raw HTTP or JSON'
-complete -c hookcat -n "__fish_hookcat_using_subcommand captures; and __fish_seen_subcommand_from help" -f -a "diff" -d 'Compare two captures: headers and body (JSON-aware)'
+complete -c hookcat -n "__fish_hookcat_using_subcommand captures; and __fish_seen_subcommand_from help" -f -a "diff" -d 'Compare two captures: headers and body (JSON-aware). Exit 0 when identical, 1 when they differ'
 complete -c hookcat -n "__fish_hookcat_using_subcommand captures; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c hookcat -n "__fish_hookcat_using_subcommand keygen" -l scheme -r -f -a "github\t''
 github-sha1\t''
@@ -406,6 +406,6 @@ complete -c hookcat -n "__fish_hookcat_using_subcommand help; and not __fish_see
 complete -c hookcat -n "__fish_hookcat_using_subcommand help; and __fish_seen_subcommand_from events" -f -a "list" -d 'List the catalog\'s events'
 complete -c hookcat -n "__fish_hookcat_using_subcommand help; and __fish_seen_subcommand_from events" -f -a "show" -d 'Print the rendered request of an event (fresh ids and timestamps)'
 complete -c hookcat -n "__fish_hookcat_using_subcommand help; and __fish_seen_subcommand_from captures" -f -a "list" -d 'List captured requests'
-complete -c hookcat -n "__fish_hookcat_using_subcommand help; and __fish_seen_subcommand_from captures" -f -a "show" -d 'Show one capture as `listen` prints it'
+complete -c hookcat -n "__fish_hookcat_using_subcommand help; and __fish_seen_subcommand_from captures" -f -a "show" -d 'Show one capture as `listen` prints it, headers included'
 complete -c hookcat -n "__fish_hookcat_using_subcommand help; and __fish_seen_subcommand_from captures" -f -a "export" -d 'Export captures as curl commands, HAR 1.2, raw HTTP or JSON'
-complete -c hookcat -n "__fish_hookcat_using_subcommand help; and __fish_seen_subcommand_from captures" -f -a "diff" -d 'Compare two captures: headers and body (JSON-aware)'
+complete -c hookcat -n "__fish_hookcat_using_subcommand help; and __fish_seen_subcommand_from captures" -f -a "diff" -d 'Compare two captures: headers and body (JSON-aware). Exit 0 when identical, 1 when they differ'

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use serde_json::json;
 
 use crate::cli::{CapturesCommand, ExportFormat};
-use crate::core::capture::{default_log_path, CaptureError, CaptureRecord, LogItem, LogReader};
+use crate::core::capture::{default_log_path, BodyEncoding, CaptureError, CaptureRecord, LogItem, LogReader};
 use crate::core::replay::{self, BodyDiff, BodyMode, Change, LineKind, ReplayError, FILTER_KEYS};
 use crate::core::server::join_url;
 use crate::exit::{hinted, Outcome};
@@ -24,8 +24,16 @@ pub fn run(c: CapturesCommand, out: &Output) -> anyhow::Result<Outcome> {
     match c {
         CapturesCommand::List { log, json } => list(&log_path(log.as_deref()), json, out),
         CapturesCommand::Show { id, file, json } => show(&log_path(file.as_deref()), &id, json, out),
-        CapturesCommand::Export { ids, file, format, to } => export(&log_path(file.as_deref()), &ids, format, to.as_deref(), out),
-        CapturesCommand::Diff { a, b, file, exact, json } => diff(&log_path(file.as_deref()), &a, &b, exact, json, out),
+        CapturesCommand::Export { ids, file, format, to } => {
+            export(&log_path(file.as_deref()), &ids, format, to.as_deref(), out)
+        }
+        CapturesCommand::Diff {
+            a,
+            b,
+            file,
+            exact,
+            json,
+        } => diff(&log_path(file.as_deref()), &a, &b, exact, json, out),
     }
 }
 
@@ -57,7 +65,11 @@ impl<'a> Skips<'a> {
     const SHOWN: u64 = 20;
 
     pub(super) fn new(out: &'a Output, log: &'a Path) -> Self {
-        Skips { painter: &out.err, log, count: 0 }
+        Skips {
+            painter: &out.err,
+            log,
+            count: 0,
+        }
     }
 
     pub(super) fn warn(&mut self, line: u64, reason: &str) {
@@ -74,7 +86,11 @@ impl<'a> Skips<'a> {
 
     pub(super) fn finish(&self) {
         if self.count > Self::SHOWN {
-            eprintln!("{} {} more lines skipped", self.painter.yellow("warning:"), self.count - Self::SHOWN);
+            eprintln!(
+                "{} {} more lines skipped",
+                self.painter.yellow("warning:"),
+                self.count - Self::SHOWN
+            );
         }
     }
 }
@@ -92,7 +108,10 @@ pub(super) fn capture_error(e: CaptureError, log: &Path) -> anyhow::Error {
 
 /// A selection error as a message, with a hint where there is one.
 pub(super) fn explain(e: ReplayError, log: &Path) -> anyhow::Error {
-    let list = format!("`hookcat captures list {}` shows the ids (a unique prefix is enough)", log.display());
+    let list = format!(
+        "`hookcat captures list {}` shows the ids (a unique prefix is enough)",
+        log.display()
+    );
     match e {
         ReplayError::Capture(c) => capture_error(c, log),
         ReplayError::UnknownIds(_) => hinted(format!("{e} in `{}`", log.display()), list),
@@ -105,9 +124,10 @@ pub(super) fn explain(e: ReplayError, log: &Path) -> anyhow::Error {
             format!("the selection is empty: no capture in `{}` matches", log.display()),
             format!("`hookcat captures list {}` shows what the log holds", log.display()),
         ),
-        ReplayError::BadFilter { .. } => {
-            hinted(e.to_string(), format!("keys: {FILTER_KEYS}; e.g. --filter provider=github --filter status=5xx"))
-        }
+        ReplayError::BadFilter { .. } => hinted(
+            e.to_string(),
+            format!("keys: {FILTER_KEYS}; e.g. --filter provider=github --filter status=5xx"),
+        ),
         e => e.into(),
     }
 }
@@ -153,7 +173,14 @@ fn list(log: &Path, json: bool, out: &Output) -> anyhow::Result<Outcome> {
     w.flush()?;
     skips.finish();
     if !json {
-        eprintln!("{}", out.err.dim(&format!("{n} capture{} in {}", if n == 1 { "" } else { "s" }, log.display())));
+        eprintln!(
+            "{}",
+            out.err.dim(&format!(
+                "{n} capture{} in {}",
+                if n == 1 { "" } else { "s" },
+                log.display()
+            ))
+        );
     }
     Ok(Outcome::Success)
 }
@@ -166,7 +193,7 @@ fn list_object(r: &CaptureRecord) -> serde_json::Value {
         "path": r.path,
         "provider": r.provider,
         "event": r.event,
-        "size": r.body_bytes().map(|b| b.len()).ok(),
+        "size": body_size(r),
         "content_type": r.headers.get("content-type"),
         "scheme": r.verification.as_ref().map(|v| &v.scheme),
         "valid": r.verification.as_ref().map(|v| v.valid),
@@ -175,12 +202,27 @@ fn list_object(r: &CaptureRecord) -> serde_json::Value {
     })
 }
 
+/// The body's size in bytes, without decoding or copying it.
+fn body_size(r: &CaptureRecord) -> usize {
+    match r.body_encoding {
+        BodyEncoding::Utf8 => r.body.len(),
+        BodyEncoding::Base64 => {
+            let t = r.body.trim_end();
+            (t.len() / 4 * 3).saturating_sub(t.bytes().rev().take_while(|b| *b == b'=').count().min(2))
+        }
+    }
+}
+
 fn show(log: &Path, id: &str, json: bool, out: &Output) -> anyhow::Result<Outcome> {
     let r = find(log, &[id.to_string()], out)?.remove(0);
     if json {
         out_line(&r.to_line())?;
     } else {
-        let view = CaptureView { headers: true, body: true, max_body_lines: 0 };
+        let view = CaptureView {
+            headers: true,
+            body: true,
+            max_body_lines: 0,
+        };
         for l in capture_lines(&r, view, &[], &out.out) {
             out_line(&l)?;
         }
@@ -199,7 +241,13 @@ fn export(log: &Path, ids: &[String], format: ExportFormat, to: Option<&str>, ou
             for (i, r) in records.iter().enumerate() {
                 let cmd = replay::curl_command(r, &join_url(base, &r.path)).map_err(|e| capture_error(e, log))?;
                 let sep = if i == 0 { "" } else { "\n" };
-                out_line(&format!("{sep}# capture {}: {} {} at {}\n{cmd}", r.id, r.method, sanitize_line(&r.path), r.received_at))?;
+                out_line(&format!(
+                    "{sep}# capture {}: {} {} at {}\n{cmd}",
+                    r.id,
+                    r.method,
+                    sanitize_line(&r.path),
+                    r.received_at
+                ))?;
             }
         }
         ExportFormat::Har => out_json_pretty(&replay::har(&records, to).map_err(|e| capture_error(e, log))?)?,
@@ -226,8 +274,20 @@ fn diff(log: &Path, a: &str, b: &str, exact: bool, json: bool, out: &Output) -> 
         return Ok(Outcome::from_bool(d.identical));
     }
     let p = &out.out;
-    out_line(&p.red(&format!("--- {}  {} {}  {}", ra.id, ra.method, sanitize_line(&ra.path), ra.received_at)))?;
-    out_line(&p.green(&format!("+++ {}  {} {}  {}", rb.id, rb.method, sanitize_line(&rb.path), rb.received_at)))?;
+    out_line(&p.red(&format!(
+        "--- {}  {} {}  {}",
+        ra.id,
+        ra.method,
+        sanitize_line(&ra.path),
+        ra.received_at
+    )))?;
+    out_line(&p.green(&format!(
+        "+++ {}  {} {}  {}",
+        rb.id,
+        rb.method,
+        sanitize_line(&rb.path),
+        rb.received_at
+    )))?;
     if d.identical {
         out_line("no differences")?;
         return Ok(Outcome::Success);
@@ -236,13 +296,24 @@ fn diff(log: &Path, a: &str, b: &str, exact: bool, json: bool, out: &Output) -> 
         out_line(&format!("{} {} → {}", p.bold("method:"), m.a, m.b))?;
     }
     if let Some(x) = &d.path {
-        out_line(&format!("{} {} → {}", p.bold("path:"), sanitize_line(&x.a), sanitize_line(&x.b)))?;
+        out_line(&format!(
+            "{} {} → {}",
+            p.bold("path:"),
+            sanitize_line(&x.a),
+            sanitize_line(&x.b)
+        ))?;
     }
     out_line(&p.bold("headers:"))?;
     for h in &d.headers {
         let (a, b) = (h.a.as_deref().map(sanitize_line), h.b.as_deref().map(sanitize_line));
         let mut l = match h.change {
-            Change::Changed => format!("  {} {}: {} → {}", p.yellow("~"), h.name, a.unwrap_or_default(), b.unwrap_or_default()),
+            Change::Changed => format!(
+                "  {} {}: {} → {}",
+                p.yellow("~"),
+                h.name,
+                a.unwrap_or_default(),
+                b.unwrap_or_default()
+            ),
             Change::Removed => p.red(&format!("  - {}: {}", h.name, a.unwrap_or_default())),
             Change::Added => p.green(&format!("  + {}: {}", h.name, b.unwrap_or_default())),
         };
@@ -252,7 +323,10 @@ fn diff(log: &Path, a: &str, b: &str, exact: bool, json: bool, out: &Output) -> 
         out_line(&l)?;
     }
     let same = d.same_headers;
-    out_line(&p.dim(&format!("  ({same} header{} the same)", if same == 1 { "" } else { "s" })))?;
+    out_line(&p.dim(&format!(
+        "  ({same} header{} the same)",
+        if same == 1 { "" } else { "s" }
+    )))?;
     let how = match d.body.mode {
         BodyMode::Json => "as JSON: key order and whitespace ignored",
         BodyMode::Text => "as text",

@@ -5,23 +5,29 @@
 //! result line (or JSON object) per request, then a summary; `--compare` puts each new
 //! answer beside the one recorded at capture time.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
+use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use serde_json::json;
 
-use super::captures::{body_diff_lines, explain, open_log, Skips};
+use super::captures::{body_diff_lines, capture_error, explain, open_log, Skips};
 use crate::cli::ReplayArgs;
-use crate::core::capture::CaptureRecord;
-use crate::core::deliver::{self, apply_signature, ClientOptions, DeliverError, Delivery, Policy, Signer};
-use crate::core::event::parse_override;
-use crate::core::replay::{self, Job, Selection};
-use crate::core::scheme::{detect, human_secs, lookup};
+use crate::core::capture::{BodyEncoding, CaptureRecord, LogItem, LogReader};
+use crate::core::deliver::{
+    self, apply_signature, Attempt, AttemptError, ClientOptions, DeliverError, Delivery, Policy, Signer,
+};
+use crate::core::event::{parse_override, Override};
+use crate::core::replay::{self, BodyDiff, CloseOnDrop, Job, JobQueue, ReplayError, Selection};
+use crate::core::scheme::{detect, human_secs, lookup, GenericParams};
+use crate::core::secret::Secret;
 use crate::core::units::{format_duration, parse_duration};
 use crate::exit::{hinted, Outcome};
-use crate::output::{out_json, out_line, sanitize_line, Output};
+use crate::output::{out_json, sanitize_line, Output};
 
 /// What the result of each request is shown with.
 struct Info {
@@ -45,71 +51,204 @@ pub fn run(a: ReplayArgs, out: &Output) -> anyhow::Result<Outcome> {
         ));
     }
     if a.all && !ids.is_empty() {
-        return Err(hinted("--all and capture ids cannot both be given", "drop the ids to replay every capture, or drop --all"));
+        return Err(hinted(
+            "--all and capture ids cannot both be given",
+            "drop the ids to replay every capture, or drop --all",
+        ));
     }
     if a.concurrency == 0 {
         anyhow::bail!("--concurrency must be at least 1");
     }
-    let rate = a.rate.as_deref().map(super::listen::parse_rate).transpose().map_err(|e| anyhow::anyhow!("--rate: {e}"))?;
+    let rate = a
+        .rate
+        .as_deref()
+        .map(super::listen::parse_rate)
+        .transpose()
+        .map_err(|e| anyhow::anyhow!("--rate: {e}"))?;
     let timeout = match &a.timeout {
         Some(t) => parse_duration(t).map_err(|e| anyhow::anyhow!("--timeout: {e}"))?,
         None => Duration::from_secs(10),
     };
-    let overrides = a.sets.iter().map(|s| parse_override(s)).collect::<Result<Vec<_>, _>>()?;
-    let filters = a.filters.iter().map(|f| replay::parse_filter(f).map_err(|e| explain(e, &log))).collect::<anyhow::Result<_>>()?;
+    let overrides = a
+        .sets
+        .iter()
+        .map(|s| parse_override(s))
+        .collect::<Result<Vec<_>, _>>()?;
+    let filters = a
+        .filters
+        .iter()
+        .map(|f| replay::parse_filter(f).map_err(|e| explain(e, &log)))
+        .collect::<anyhow::Result<_>>()?;
     let now = jiff::Timestamp::now();
     let since = a.since.as_deref().map(|s| replay::parse_since(s, now)).transpose()?;
-    let secret = if a.resign { Some(super::common::require_secret(&a.secret, "re-signing (--resign)")?) } else { None };
+    let secret = if a.resign {
+        Some(super::common::require_secret(&a.secret, "re-signing (--resign)")?)
+    } else {
+        None
+    };
     let editor = if a.edit { Some(editor()?) } else { None };
 
-    let sel = Selection { ids, last: a.last, all: a.all, filters, since };
-    let reader = open_log(&log)?;
-    let mut skips = Skips::new(out, &log);
-    let selected = replay::select(reader, &sel, &mut |l, r| skips.warn(l, r));
-    skips.finish();
-    let records = selected.map_err(|e| explain(e, &log))?;
+    let sel = Selection {
+        ids,
+        last: a.last,
+        all: a.all,
+        filters,
+        since,
+    };
+    if sel.is_unset() {
+        return Err(explain(ReplayError::NothingSelected, &log));
+    }
+    let generic = super::common::generic(&a.generic);
+    if let Some(s) = a.scheme.as_deref().filter(|s| *s != "auto") {
+        lookup(s, &generic)?;
+    }
+    let label = match (&a.scheme, secret.is_some()) {
+        (_, false) => String::new(),
+        (Some(s), true) if s != "auto" => format!(", re-signed with {s}"),
+        _ => ", re-signed".to_string(),
+    };
+    let prep = Prep {
+        to: a.to.clone(),
+        scheme: a.scheme.clone().filter(|s| s != "auto"),
+        generic,
+        secret,
+        overrides,
+        editor,
+        now,
+    };
+    let source = Source {
+        log,
+        sel,
+        prep,
+        out: *out,
+        banner: !a.json,
+        label,
+    };
+    let opts = ClientOptions {
+        insecure: a.insecure,
+        cacert_pem: None,
+        https: to.scheme() == "https",
+        pool_size: a.concurrency,
+        relay: false,
+    };
+    let client = deliver::client(&opts)?;
+    let policy = Policy {
+        timeout,
+        retries: a.retries,
+        ..Policy::default()
+    };
+    let rt = super::common::runtime()?;
+    let mode = Mode {
+        json: a.json,
+        compare: a.compare,
+    };
+    rt.block_on(send(client, source, policy, rate, a.concurrency, mode, *out))
+}
 
-    let mut warn = Warnings::new(out);
-    let mut jobs = Vec::with_capacity(records.len());
-    let mut infos = Vec::with_capacity(records.len());
-    for r in &records {
-        let original = r.body_bytes()?;
-        let mut body = original.clone();
+/// Everything that turns a capture into a request.
+struct Prep {
+    to: String,
+    /// The scheme for --resign; `None` for auto.
+    scheme: Option<String>,
+    generic: GenericParams,
+    secret: Option<Secret>,
+    overrides: Vec<Override>,
+    editor: Option<String>,
+    now: jiff::Timestamp,
+}
+
+impl Prep {
+    /// A capture can be refused while it is prepared (an override that does not apply,
+    /// an editor that fails, a signature scheme that cannot be told): then every capture
+    /// is prepared before the first is sent.
+    fn may_refuse(&self) -> bool {
+        !self.overrides.is_empty() || self.editor.is_some() || self.secret.is_some()
+    }
+
+    /// The request for one capture, and what its result line shows.
+    fn job(&self, mut r: CaptureRecord, warn: &mut Warnings) -> anyhow::Result<(Job, Info)> {
+        let original = take_body(&mut r)?;
         if let Some(n) = &r.body_note {
-            warn.say("incomplete", format!("capture {}: {}; replaying the bytes that were received", r.id, sanitize_line(n)));
+            warn.say(
+                "incomplete",
+                format!(
+                    "capture {}: {}; replaying the bytes that were received",
+                    r.id,
+                    sanitize_line(n)
+                ),
+            );
         }
-        if !overrides.is_empty() {
-            body = replay::modify_body(&r.id, &body, r.headers.get("content-type"), &overrides)?;
+        let mut edited: Option<Vec<u8>> = None;
+        if !self.overrides.is_empty() {
+            edited = Some(replay::modify_body(
+                &r.id,
+                &original,
+                r.headers.get("content-type"),
+                &self.overrides,
+            )?);
         }
-        if let Some(ed) = &editor {
-            body = edit(ed, r, &body)?;
+        if let Some(ed) = &self.editor {
+            edited = Some(edit(ed, &r, edited.as_deref().unwrap_or(&original))?);
         }
-        let modified = body != original;
-        let mut req = replay::prepare(r, &a.to, body);
+        let modified = edited.as_ref().is_some_and(|b| *b != original);
+        // What the captured signature tells, before the body moves into the request.
+        let captured = if self.secret.is_some() {
+            replay::captured_scheme(&r, &original)
+        } else {
+            None
+        };
+        if self.secret.is_none() {
+            if modified {
+                if let Some(s) = detect(&r.headers, Some(&original)) {
+                    warn.say(
+                        "modified",
+                        format!(
+                            "capture {}: the body was changed, so its {s} signature no longer matches; add --resign (with the secret) to sign it again",
+                            r.id
+                        ),
+                    );
+                }
+            } else if let Some(st) = replay::staleness(&r.headers, &original, self.now.as_second()) {
+                warn.say(
+                    "stale",
+                    format!(
+                        "capture {}: its {} signature is {} old, over {}'s tolerance of {}: the receiver will refuse it as stale; add --resign (with the secret)",
+                        r.id,
+                        st.scheme,
+                        human_secs(st.age_secs),
+                        st.scheme,
+                        human_secs(st.tolerance_secs as i64)
+                    ),
+                );
+            }
+        }
+        let mut req = replay::prepare(&r, &self.to, edited.unwrap_or(original));
         let mut signer = None;
         let mut resigned = None;
-        if let Some(secret) = &secret {
-            let captured = replay::captured_scheme(r, &original);
-            let name: &'static str = match a.scheme.as_deref() {
-                Some(s) if s != "auto" => lookup(s, &super::common::generic(&a.generic))?.meta().name,
-                _ => captured.ok_or_else(|| {
+        if let Some(secret) = &self.secret {
+            let name: &'static str = match self.scheme.as_deref() {
+                Some(s) => lookup(s, &self.generic)?.meta().name,
+                None => captured.ok_or_else(|| {
                     hinted(
-                        format!("capture {}: cannot tell which scheme signed it, so it cannot be re-signed", r.id),
+                        format!(
+                            "capture {}: cannot tell which scheme signed it, so it cannot be re-signed",
+                            r.id
+                        ),
                         "name the scheme: --resign --scheme NAME",
                     )
                 })?,
             };
             // No stale signature may travel next to the fresh one.
             for s in [Some(name), captured].into_iter().flatten() {
-                for h in replay::signature_headers(s, &a.generic.header_name) {
+                for h in replay::signature_headers(s, &self.generic.header) {
                     req.headers.remove(&h);
                 }
             }
-            if let Some(b) = replay::refresh_body_timestamp(name, &req.body, now.as_millisecond()) {
+            if let Some(b) = replay::refresh_body_timestamp(name, &req.body, self.now.as_millisecond()) {
                 req.body = b.into();
             }
             let s = Signer {
-                scheme: lookup(name, &super::common::generic(&a.generic))?,
+                scheme: lookup(name, &self.generic)?,
                 secret: secret.clone(),
                 id: crate::core::ids::message_id(),
                 fixed_timestamp: None,
@@ -123,64 +262,111 @@ pub fn run(a: ReplayArgs, out: &Output) -> anyhow::Result<Outcome> {
                 signer = Some(s);
             }
             resigned = Some(name);
-        } else if modified {
-            if let Some(s) = detect(&r.headers, Some(&original)) {
-                warn.say(
-                    "modified",
-                    format!(
-                        "capture {}: the body was changed, so its {s} signature no longer matches; add --resign (with the secret) to sign it again",
-                        r.id
-                    ),
-                );
-            }
-        } else if let Some(st) = replay::staleness(&r.headers, &original, now.as_second()) {
-            warn.say(
-                "stale",
-                format!(
-                    "capture {}: its {} signature is {} old, over {}'s tolerance of {}: the receiver will refuse it as stale; add --resign (with the secret)",
-                    r.id,
-                    st.scheme,
-                    human_secs(st.age_secs),
-                    st.scheme,
-                    human_secs(st.tolerance_secs as i64)
-                ),
-            );
         }
-        let resp = r.response.as_ref();
-        infos.push(Info {
-            capture: r.id.clone(),
+        let resp = r.response.as_mut();
+        let info = Info {
+            capture: std::mem::take(&mut r.id),
             method: req.method.clone(),
             url: req.url.clone(),
             resigned,
             modified,
-            recorded_status: resp.and_then(|x| x.status),
-            recorded_body: resp.and_then(|x| x.body.clone()),
-        });
-        jobs.push(Job { req, signer });
+            recorded_status: resp.as_ref().and_then(|x| x.status),
+            recorded_body: resp.and_then(|x| x.body.take()),
+        };
+        Ok((Job { req, signer }, info))
+    }
+}
+
+/// Where the requests come from.
+struct Source {
+    log: PathBuf,
+    sel: Selection,
+    prep: Prep,
+    out: Output,
+    banner: bool,
+    /// `, re-signed with …` for the banner.
+    label: String,
+}
+
+/// Reads the log, prepares the selected captures and queues them for delivery (on its
+/// own thread, while the first ones travel); returns how many were queued. Without ids
+/// or `--last`, and when no capture can be refused, the log streams straight into the
+/// queue (bounded memory, the first request leaves at once); otherwise every capture is
+/// selected and prepared before the first is queued, so that a bad one stops the run
+/// before anything is sent.
+fn produce(src: Source, queue: Arc<JobQueue<(Job, Info)>>, bar: indicatif::ProgressBar) -> anyhow::Result<u64> {
+    // However this ends, the delivering tasks learn that no more jobs will come.
+    let _close = CloseOnDrop(queue.clone());
+    let Source {
+        log,
+        sel,
+        prep,
+        out,
+        banner,
+        label,
+    } = src;
+    let reader = open_log(&log)?;
+    let mut skips = Skips::new(&out, &log);
+    let mut warn = Warnings::new(&out);
+    let say = |n: Option<u64>| {
+        if banner {
+            let what = match n {
+                Some(n) => format!("{n} capture{}", if n == 1 { "" } else { "s" }),
+                None => "captures".into(),
+            };
+            let to = sanitize_line(&prep.to);
+            eprintln!(
+                "{} replaying {what} from {} to {to}{label}",
+                out.err.dim("→"),
+                log.display()
+            );
+        }
+    };
+    let mut n = 0u64;
+    if sel.ids.is_empty() && sel.last.is_none() && !prep.may_refuse() {
+        say(None);
+        for item in LogReader::new(reader) {
+            let record = match item.map_err(|e| capture_error(e, &log))? {
+                LogItem::Skipped { line, reason } => {
+                    skips.warn(line, &reason);
+                    continue;
+                }
+                LogItem::Record { record, .. } => record,
+            };
+            if !sel.keeps(&record) {
+                continue;
+            }
+            let job = prep.job(*record, &mut warn)?;
+            n += 1;
+            bar.inc_length(1);
+            if queue.push(job).is_err() {
+                break; // the run stopped (Ctrl-C, a closed pipe)
+            }
+        }
+        skips.finish();
+        warn.finish();
+        if n == 0 {
+            return Err(explain(ReplayError::Empty, &log));
+        }
+        return Ok(n);
+    }
+    let selected = replay::select(reader, &sel, &mut |l, r| skips.warn(l, r));
+    skips.finish();
+    let records = selected.map_err(|e| explain(e, &log))?;
+    let mut jobs = Vec::with_capacity(records.len());
+    for r in records {
+        jobs.push(prep.job(r, &mut warn)?);
     }
     warn.finish();
-    drop(records);
-
-    if !a.json {
-        let n = jobs.len();
-        let how = match (&a.scheme, secret.is_some()) {
-            (_, false) => String::new(),
-            (Some(s), true) if s != "auto" => format!(", re-signed with {s}"),
-            _ => ", re-signed".to_string(),
-        };
-        eprintln!(
-            "{} replaying {n} capture{} from {} to {}{how}",
-            out.err.dim("→"),
-            if n == 1 { "" } else { "s" },
-            log.display(),
-            sanitize_line(&a.to)
-        );
+    say(Some(jobs.len() as u64));
+    bar.set_length(jobs.len() as u64);
+    for job in jobs {
+        if queue.push(job).is_err() {
+            break;
+        }
+        n += 1;
     }
-    let opts = ClientOptions { insecure: a.insecure, cacert_pem: None, https: to.scheme() == "https", pool_size: a.concurrency };
-    let client = deliver::client(&opts)?;
-    let policy = Policy { timeout, retries: a.retries, ..Policy::default() };
-    let rt = super::common::runtime()?;
-    rt.block_on(send(client, jobs, infos, policy, rate, &a, out))
+    Ok(n)
 }
 
 /// The log (`--file`, or a positional item that is an existing file, or the default
@@ -215,7 +401,10 @@ impl<'a> Warnings<'a> {
     const SHOWN: u64 = 5;
 
     fn new(out: &'a Output) -> Self {
-        Warnings { out, seen: BTreeMap::new() }
+        Warnings {
+            out,
+            seen: BTreeMap::new(),
+        }
     }
 
     fn say(&mut self, kind: &'static str, msg: String) {
@@ -229,34 +418,68 @@ impl<'a> Warnings<'a> {
     fn finish(&self) {
         for (kind, n) in &self.seen {
             if *n > Self::SHOWN {
-                eprintln!("{} … and {} more captures {kind} in the same way", self.out.err.yellow("warning:"), n - Self::SHOWN);
+                eprintln!(
+                    "{} … and {} more captures {kind} in the same way",
+                    self.out.err.yellow("warning:"),
+                    n - Self::SHOWN
+                );
             }
         }
     }
 }
 
+/// The body bytes, moved out of the record when they are text (no copy).
+fn take_body(r: &mut CaptureRecord) -> anyhow::Result<Vec<u8>> {
+    Ok(match r.body_encoding {
+        BodyEncoding::Utf8 => std::mem::take(&mut r.body).into_bytes(),
+        BodyEncoding::Base64 => r.body_bytes()?,
+    })
+}
+
 /// `$VISUAL`, else `$EDITOR`.
 fn editor() -> anyhow::Result<String> {
     let var = |n: &str| std::env::var(n).ok().filter(|v| !v.trim().is_empty());
-    var("VISUAL")
-        .or_else(|| var("EDITOR"))
-        .ok_or_else(|| hinted("--edit needs an editor, and neither $VISUAL nor $EDITOR is set", "set one, e.g. EDITOR=nano"))
+    var("VISUAL").or_else(|| var("EDITOR")).ok_or_else(|| {
+        hinted(
+            "--edit needs an editor, and neither $VISUAL nor $EDITOR is set",
+            "set one, e.g. EDITOR=nano",
+        )
+    })
 }
 
 /// Opens the body in the editor; returns what was saved.
 fn edit(editor: &str, r: &CaptureRecord, body: &[u8]) -> anyhow::Result<Vec<u8>> {
-    let ext = if serde_json::from_slice::<serde::de::IgnoredAny>(body).is_ok() { "json" } else { "txt" };
+    let ext = if serde_json::from_slice::<serde::de::IgnoredAny>(body).is_ok() {
+        "json"
+    } else {
+        "txt"
+    };
     let path = std::env::temp_dir().join(format!("hookcat-{}-{}.{ext}", r.id, std::process::id()));
     std::fs::write(&path, body).with_context(|| format!("writing `{}` for the editor", path.display()))?;
     // Through the shell, so that an editor with arguments (`code --wait`) works.
-    let status = std::process::Command::new("sh").arg("-c").arg(format!("{editor} \"$1\"")).arg("sh").arg(&path).status();
+    let status = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!("{editor} \"$1\""))
+        .arg("sh")
+        .arg(&path)
+        .status();
     let result = match status {
         Ok(s) if s.success() => std::fs::read(&path).with_context(|| format!("reading back `{}`", path.display())),
-        Ok(s) => Err(anyhow::anyhow!("the editor `{editor}` exited with {s} while editing capture {}: nothing was sent", r.id)),
+        Ok(s) => Err(anyhow::anyhow!(
+            "the editor `{editor}` exited with {s} while editing capture {}: nothing was sent",
+            r.id
+        )),
         Err(e) => Err(anyhow::Error::new(e).context(format!("starting the editor `{editor}`"))),
     };
     let _ = std::fs::remove_file(&path);
     result
+}
+
+/// How results are shown.
+#[derive(Debug, Clone, Copy)]
+struct Mode {
+    json: bool,
+    compare: bool,
 }
 
 /// Counts for the summary.
@@ -270,18 +493,41 @@ struct Tally {
     errors: BTreeMap<String, u64>,
 }
 
+impl Tally {
+    fn add(&mut self, o: Tally) {
+        self.done += o.done;
+        self.ok += o.ok;
+        self.failed += o.failed;
+        self.changed += o.changed;
+        for (k, n) in o.statuses {
+            *self.statuses.entry(k).or_default() += n;
+        }
+        for (k, n) in o.errors {
+            *self.errors.entry(k).or_default() += n;
+        }
+    }
+}
+
+/// Where finished requests are written, shared by the delivering tasks.
+struct Sink {
+    w: std::io::BufWriter<std::io::Stdout>,
+    tally: Tally,
+    last_flush: Instant,
+    /// The first write error (a closed pipe): no more is written or started.
+    error: Option<std::io::Error>,
+}
+
 async fn send(
     client: reqwest::Client,
-    jobs: Vec<Job>,
-    infos: Vec<Info>,
+    source: Source,
     policy: Policy,
     rate: Option<f64>,
-    a: &ReplayArgs,
-    out: &Output,
+    concurrency: usize,
+    mode: Mode,
+    out: Output,
 ) -> anyhow::Result<Outcome> {
-    let total = jobs.len() as u64;
-    let bar = if out.stderr_tty && !a.json && total > 1 {
-        let b = indicatif::ProgressBar::new(total);
+    let bar = if out.stderr_tty && !mode.json {
+        let b = indicatif::ProgressBar::new(0);
         b.set_style(
             indicatif::ProgressStyle::with_template("{spinner} {bar:40} {pos}/{len} eta {eta}")
                 .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
@@ -290,33 +536,107 @@ async fn send(
     } else {
         indicatif::ProgressBar::hidden()
     };
-    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-    let mut runner = Box::pin(replay::run(client, jobs, policy, a.concurrency, rate, tx));
-    let mut runner_done = false;
-    let mut interrupted = false;
-    let mut tally = Tally::default();
-    let start = Instant::now();
-    loop {
-        tokio::select! {
-            msg = rx.recv() => match msg {
-                Some((i, res)) => {
-                    bar.suspend(|| result(&infos[i], res, a, out, &mut tally))?;
-                    bar.inc(1);
+    // Lines go out at once when someone watches; otherwise in blocks, so that a fast
+    // run is not a write per request.
+    let eager = out.stdout_tty || !bar.is_hidden();
+    let sink = Arc::new(Mutex::new(Sink {
+        w: std::io::BufWriter::with_capacity(64 * 1024, std::io::stdout()),
+        tally: Tally::default(),
+        last_flush: Instant::now(),
+        error: None,
+    }));
+    let on_done = {
+        let (sink, bar) = (sink.clone(), bar.clone());
+        move |info: Info, res: Result<Delivery, DeliverError>| -> bool {
+            // Rendered and counted before taking the lock: the tasks only queue for the append.
+            let mut line = Vec::with_capacity(512);
+            let mut counted = Tally::default();
+            if let Err(e) = result(&mut line, &info, res, mode, &out, &mut counted) {
+                sink.lock().unwrap_or_else(|e| e.into_inner()).error.get_or_insert(e);
+                return false;
+            }
+            let mut guard = sink.lock().unwrap_or_else(|e| e.into_inner());
+            let s = &mut *guard;
+            if s.error.is_some() {
+                return false;
+            }
+            s.tally.add(counted);
+            let mut write = || -> std::io::Result<()> {
+                s.w.write_all(&line)?;
+                if eager || s.last_flush.elapsed() > Duration::from_millis(100) {
+                    s.last_flush = Instant::now();
+                    s.w.flush()?;
                 }
-                None => break,
-            },
-            _ = &mut runner, if !runner_done => runner_done = true,
-            _ = tokio::signal::ctrl_c() => {
-                interrupted = true;
-                break;
+                Ok(())
+            };
+            let written = if bar.is_hidden() { write() } else { bar.suspend(write) };
+            // (The bar's state is locked inside `suspend`: count outside it.)
+            bar.inc(1);
+            match written {
+                Ok(()) => true,
+                Err(e) => {
+                    s.error = Some(e);
+                    false
+                }
             }
         }
-    }
-    // Dropping the runner stops whatever is still in flight.
-    drop(runner);
-    bar.finish_and_clear();
+    };
+    let queue = JobQueue::new(1024);
+    let producer = {
+        let (bar, queue) = (bar.clone(), queue.clone());
+        std::thread::spawn(move || produce(source, queue, bar))
+    };
+    let start = Instant::now();
+    let interrupted = tokio::select! {
+        _ = replay::run(client, queue, policy, concurrency, rate, on_done) => false,
+        // Dropping the run stops whatever is still in flight.
+        _ = tokio::signal::ctrl_c() => true,
+    };
     let elapsed = start.elapsed();
-    if a.json {
+    bar.finish_and_clear();
+    let mut guard = sink.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(e) = guard.error.take() {
+        return Err(e.into());
+    }
+    guard.w.flush()?;
+    let tally = std::mem::take(&mut guard.tally);
+    drop(guard);
+    // After Ctrl-C the reader is left to stop by itself (its queue is gone).
+    let queued = if interrupted {
+        Ok(bar.length().unwrap_or(tally.done))
+    } else {
+        producer
+            .join()
+            .unwrap_or_else(|_| Err(anyhow::anyhow!("reading the capture log failed")))
+    };
+    let total = match queued {
+        Ok(n) => n,
+        // Nothing sent: just the error. Some sent: their summary, then the error.
+        Err(e) if tally.done == 0 => return Err(e),
+        Err(e) => {
+            summary(&tally, tally.done, elapsed, false, mode, &out)?;
+            return Err(e);
+        }
+    };
+    summary(&tally, total, elapsed, interrupted, mode, &out)?;
+    Ok(if interrupted {
+        Outcome::Interrupted
+    } else {
+        Outcome::from_bool(tally.failed == 0 && tally.changed == 0)
+    })
+}
+
+/// The closing summary: a JSON object on stdout, or a line on stderr.
+fn summary(
+    tally: &Tally,
+    total: u64,
+    elapsed: Duration,
+    interrupted: bool,
+    mode: Mode,
+    out: &Output,
+) -> anyhow::Result<()> {
+    if mode.json {
+        let secs = elapsed.as_secs_f64();
         out_json(&json!({
             "type": "summary",
             "requested": total,
@@ -325,59 +645,128 @@ async fn send(
             "failed": tally.failed,
             "statuses": tally.statuses,
             "errors": tally.errors,
-            "changed": if a.compare { Some(tally.changed) } else { None },
-            "elapsed_s": elapsed.as_secs_f64(),
+            "changed": if mode.compare { Some(tally.changed) } else { None },
+            "elapsed_s": secs,
+            "requests_per_sec": if secs > 0.0 { tally.done as f64 / secs } else { 0.0 },
             "interrupted": interrupted,
         }))?;
-    } else {
-        let e = &out.err;
-        let statuses: Vec<String> = tally.statuses.iter().map(|(s, n)| format!("{s}×{n}")).collect();
-        let errors: Vec<String> = tally.errors.iter().map(|(k, n)| format!("{k}×{n}")).collect();
-        let mut s = format!("replayed {} of {total} in {}: {} answered 2xx", tally.done, format_duration(elapsed), tally.ok);
-        if tally.failed > 0 {
-            s.push_str(&format!(", {} not", tally.failed));
-        }
-        if !statuses.is_empty() {
-            s.push_str(&format!(" (status {})", statuses.join(" ")));
-        }
-        if !errors.is_empty() {
-            s.push_str(&format!(" (errors {})", errors.join(" ")));
-        }
-        if a.compare {
-            s.push_str(&format!("; {} answer{} differ from the recorded ones", tally.changed, if tally.changed == 1 { "" } else { "s" }));
-        }
-        let mark = if interrupted {
-            e.yellow("stopped:")
-        } else if tally.failed == 0 && tally.changed == 0 {
-            e.green_bold("✓")
-        } else {
-            e.red_bold("✗")
-        };
-        eprintln!("{mark} {s}");
+        return Ok(());
     }
-    Ok(if interrupted {
-        Outcome::Interrupted
+    let e = &out.err;
+    let statuses: Vec<String> = tally.statuses.iter().map(|(s, n)| format!("{s}×{n}")).collect();
+    let errors: Vec<String> = tally.errors.iter().map(|(k, n)| format!("{k}×{n}")).collect();
+    let mut s = format!(
+        "replayed {} of {total} in {}: {} answered 2xx",
+        tally.done,
+        format_duration(elapsed),
+        tally.ok
+    );
+    if tally.failed > 0 {
+        s.push_str(&format!(", {} not", tally.failed));
+    }
+    if !statuses.is_empty() {
+        s.push_str(&format!(" (status {})", statuses.join(" ")));
+    }
+    if !errors.is_empty() {
+        s.push_str(&format!(" (errors {})", errors.join(" ")));
+    }
+    if mode.compare {
+        let n = tally.changed;
+        s.push_str(&format!(
+            "; {n} answer{} differ from the recorded ones",
+            if n == 1 { "" } else { "s" }
+        ));
+    }
+    let mark = if interrupted {
+        e.yellow("stopped:")
+    } else if tally.failed == 0 && tally.changed == 0 {
+        e.green_bold("✓")
     } else {
-        Outcome::from_bool(tally.failed == 0 && tally.changed == 0)
-    })
+        e.red_bold("✗")
+    };
+    eprintln!("{mark} {s}");
+    Ok(())
 }
 
-/// Renders one finished request.
-fn result(info: &Info, res: Result<Delivery, DeliverError>, a: &ReplayArgs, out: &Output, t: &mut Tally) -> std::io::Result<()> {
+/// One request in `--json`: the line's fields, serialised without building a tree.
+#[derive(serde::Serialize)]
+struct Line<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    capture: &'a str,
+    method: &'a str,
+    url: &'a str,
+    resigned: Option<&'static str>,
+    modified: bool,
+    delivered: bool,
+    status: Option<u16>,
+    error: Option<Cow<'a, AttemptError>>,
+    duration_ms: f64,
+    attempts: &'a [Attempt],
+    response_body: Cow<'a, str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    compare: Option<Compared<'a>>,
+}
+
+#[derive(serde::Serialize)]
+struct Compared<'a> {
+    same: bool,
+    recorded_status: Option<u16>,
+    status_same: bool,
+    body: &'a Option<BodyDiff>,
+}
+
+fn json_line(w: &mut impl Write, v: &impl serde::Serialize) -> std::io::Result<()> {
+    serde_json::to_writer(&mut *w, v)?;
+    w.write_all(b"\n")
+}
+
+/// Renders one finished request and counts it.
+fn result(
+    w: &mut impl Write,
+    info: &Info,
+    res: Result<Delivery, DeliverError>,
+    mode: Mode,
+    out: &Output,
+    t: &mut Tally,
+) -> std::io::Result<()> {
     t.done += 1;
+    let p = &out.out;
     let d = match res {
         Ok(d) => d,
         Err(err) => {
             t.failed += 1;
             *t.errors.entry("signing".into()).or_default() += 1;
-            if a.json {
-                return out_json(&json!({
-                    "type": "replay", "capture": info.capture, "method": info.method, "url": info.url,
-                    "delivered": false, "status": null, "error": {"kind": "signing", "message": err.to_string()},
-                }));
+            if mode.json {
+                let e = AttemptError {
+                    kind: deliver::ErrorKind::Other,
+                    message: err.to_string(),
+                };
+                let line = Line {
+                    kind: "replay",
+                    capture: &info.capture,
+                    method: &info.method,
+                    url: &info.url,
+                    resigned: info.resigned,
+                    modified: info.modified,
+                    delivered: false,
+                    status: None,
+                    error: Some(Cow::Owned(e)),
+                    duration_ms: 0.0,
+                    attempts: &[],
+                    response_body: Cow::Borrowed(""),
+                    compare: None,
+                };
+                return json_line(w, &line);
             }
-            let p = &out.out;
-            return out_line(&format!("{} {} {} {}", p.red_bold("✗"), info.method, sanitize_line(&info.url), p.red(&err.to_string())));
+            let msg = p.red(&err.to_string());
+            return writeln!(
+                w,
+                "{} {} {} {msg}",
+                p.red_bold("✗"),
+                info.method,
+                sanitize_line(&info.url)
+            );
         }
     };
     let last = d.attempts.last().expect("at least one attempt");
@@ -392,47 +781,55 @@ fn result(info: &Info, res: Result<Delivery, DeliverError>, a: &ReplayArgs, out:
         (None, Some(e)) => *t.errors.entry(e.kind.label().to_string()).or_default() += 1,
         _ => {}
     }
-    let compare = a.compare.then(|| {
-        let same = info.recorded_status == last.status;
-        let body = info.recorded_body.as_ref().map(|b| replay::diff_bodies(b.as_bytes(), &last.response_body, false));
-        (same && body.as_ref().is_none_or(|b| b.same), body)
+    let compare = mode.compare.then(|| {
+        let body = info
+            .recorded_body
+            .as_ref()
+            .map(|b| replay::diff_bodies(b.as_bytes(), &last.response_body, false));
+        let same = info.recorded_status == last.status && body.as_ref().is_none_or(|b| b.same);
+        (same, body)
     });
     if let Some((false, _)) = &compare {
         t.changed += 1;
     }
-    if a.json {
-        let mut v = json!({
-            "type": "replay",
-            "capture": info.capture,
-            "method": info.method,
-            "url": info.url,
-            "resigned": info.resigned,
-            "modified": info.modified,
-            "delivered": ok,
-            "status": last.status,
-            "error": last.error,
-            "duration_ms": d.attempts.iter().map(|x| x.duration.as_secs_f64() * 1e3).sum::<f64>(),
-            "attempts": d.attempts,
-            "response_body": String::from_utf8_lossy(&last.response_body),
-        });
-        if let Some((same, body)) = compare {
-            v["compare"] = json!({
-                "same": same,
-                "recorded_status": info.recorded_status,
-                "status_same": info.recorded_status == last.status,
-                "body": body,
-            });
-        }
-        return out_json(&v);
+    let took: Duration = d.attempts.iter().map(|x| x.duration).sum();
+    if mode.json {
+        let line = Line {
+            kind: "replay",
+            capture: &info.capture,
+            method: &info.method,
+            url: &info.url,
+            resigned: info.resigned,
+            modified: info.modified,
+            delivered: ok,
+            status: last.status,
+            error: last.error.as_ref().map(Cow::Borrowed),
+            duration_ms: took.as_secs_f64() * 1e3,
+            attempts: &d.attempts,
+            response_body: String::from_utf8_lossy(&last.response_body),
+            compare: compare.as_ref().map(|(same, body)| Compared {
+                same: *same,
+                recorded_status: info.recorded_status,
+                status_same: info.recorded_status == last.status,
+                body,
+            }),
+        };
+        return json_line(w, &line);
     }
-    let p = &out.out;
     let (mark, what) = match (last.status, &last.error) {
         (Some(s), _) if ok => (p.green_bold("✓"), p.green(&s.to_string())),
-        (Some(s), _) => (p.red_bold("✗"), if s < 500 { p.yellow(&s.to_string()) } else { p.red(&s.to_string()) }),
+        (Some(s), _) => (
+            p.red_bold("✗"),
+            if s < 500 {
+                p.yellow(&s.to_string())
+            } else {
+                p.red(&s.to_string())
+            },
+        ),
         (None, Some(e)) => (p.red_bold("✗"), p.red(e.kind.label())),
         _ => (p.red_bold("✗"), p.red("no answer")),
     };
-    let mut notes = vec![info.capture.clone(), format_duration(d.attempts.iter().map(|x| x.duration).sum())];
+    let mut notes = vec![info.capture.clone(), format_duration(took)];
     if d.attempts.len() > 1 {
         notes.push(format!("{} attempts", d.attempts.len()));
     }
@@ -442,24 +839,36 @@ fn result(info: &Info, res: Result<Delivery, DeliverError>, a: &ReplayArgs, out:
     if info.modified {
         notes.push("modified".into());
     }
-    out_line(&format!("{mark} {what} {} {}  {}", info.method, sanitize_line(&info.url), p.dim(&format!("({})", notes.join(", ")))))?;
+    let notes = p.dim(&format!("({})", notes.join(", ")));
+    writeln!(w, "{mark} {what} {} {}  {notes}", info.method, sanitize_line(&info.url))?;
     if let (None, Some(e)) = (last.status, &last.error) {
-        out_line(&format!("  {}", p.dim(&sanitize_line(&e.message))))?;
+        writeln!(w, "  {}", p.dim(&sanitize_line(&e.message)))?;
     }
     if let Some((same, body)) = compare {
-        let rec = info.recorded_status.map(|s| s.to_string()).unwrap_or_else(|| "no answer".into());
+        let rec = info
+            .recorded_status
+            .map(|s| s.to_string())
+            .unwrap_or_else(|| "no answer".into());
         let now = last.status.map(|s| s.to_string()).unwrap_or_else(|| "no answer".into());
         let l = format!("  recorded {rec}, now {now}");
-        out_line(&if same { p.dim(&format!("{l}: the same")) } else { p.yellow(&l) })?;
+        writeln!(
+            w,
+            "{}",
+            if same {
+                p.dim(&format!("{l}: the same"))
+            } else {
+                p.yellow(&l)
+            }
+        )?;
         match body {
             Some(b) if !b.same => {
-                out_line(&format!("  {}", p.bold("body (recorded → now):")))?;
+                writeln!(w, "  {}", p.bold("body (recorded → now):"))?;
                 for l in body_diff_lines(&b, p, "    ") {
-                    out_line(&l)?;
+                    writeln!(w, "{l}")?;
                 }
             }
             Some(_) => {}
-            None => out_line(&format!("  {}", p.dim("(no response body was recorded at capture time)")))?,
+            None => writeln!(w, "  {}", p.dim("(no response body was recorded at capture time)"))?,
         }
     }
     Ok(())

@@ -168,7 +168,7 @@ pub fn run(a: SendArgs, out: &Output) -> anyhow::Result<Outcome> {
     if a.dry_run || a.print.is_some() {
         let req = one_request(&plan, first, signer.as_ref())?;
         match a.print {
-            Some(PrintFormat::Curl) => anyhow::bail!("TEMP curl"),
+            Some(PrintFormat::Curl) => out_line(&crate::core::replay::curl_for(&req.method, &req.url, &req.headers, &req.body))?,
             None => out_bytes(&deliver::wire_format(&req))?,
         }
         return Ok(Outcome::Success);

@@ -9,7 +9,7 @@
 use std::collections::VecDeque;
 use std::io::BufRead;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
 
 use base64::Engine;
@@ -37,7 +37,11 @@ pub enum ReplayError {
     #[error("no capture with id {}", quoted(.0))]
     UnknownIds(Vec<String>),
     #[error("the id `{id}` is ambiguous: it starts {}{}", quoted(.candidates), if *.more { " and more" } else { "" })]
-    Ambiguous { id: String, candidates: Vec<String>, more: bool },
+    Ambiguous {
+        id: String,
+        candidates: Vec<String>,
+        more: bool,
+    },
     #[error("nothing selected")]
     NothingSelected,
     #[error("the selection is empty: no capture matches")]
@@ -80,8 +84,13 @@ pub struct Filter {
 /// Parses `KEY=VALUE`. `path` and `event` values may end in `*` (a prefix); `status`
 /// takes a code, a class (`5xx`) or `none`; `valid` takes `true`, `false` or `none`.
 pub fn parse_filter(spec: &str) -> Result<Filter, ReplayError> {
-    let bad = |reason: String| ReplayError::BadFilter { spec: spec.to_string(), reason };
-    let (k, v) = spec.split_once('=').ok_or_else(|| bad(format!("expected KEY=VALUE (keys: {FILTER_KEYS})")))?;
+    let bad = |reason: String| ReplayError::BadFilter {
+        spec: spec.to_string(),
+        reason,
+    };
+    let (k, v) = spec
+        .split_once('=')
+        .ok_or_else(|| bad(format!("expected KEY=VALUE (keys: {FILTER_KEYS})")))?;
     let key = match k.trim().to_ascii_lowercase().as_str() {
         "provider" => FilterKey::Provider,
         "event" => FilterKey::Event,
@@ -97,7 +106,9 @@ pub fn parse_filter(spec: &str) -> Result<Filter, ReplayError> {
             value = value.to_ascii_lowercase();
             let class = value.len() == 3 && value.ends_with("xx") && matches!(value.as_bytes()[0], b'1'..=b'5');
             if value != "none" && !class && value.parse::<u16>().is_err() {
-                return Err(bad("a status is a code (500), a class (5xx) or `none` (not answered)".into()));
+                return Err(bad(
+                    "a status is a code (500), a class (5xx) or `none` (not answered)".into()
+                ));
             }
         }
         FilterKey::Valid => {
@@ -129,7 +140,9 @@ impl Filter {
         match self.key {
             FilterKey::Provider => {
                 r.provider.as_deref().is_some_and(|p| p.eq_ignore_ascii_case(v))
-                    || r.verification.as_ref().is_some_and(|x| x.scheme.eq_ignore_ascii_case(v))
+                    || r.verification
+                        .as_ref()
+                        .is_some_and(|x| x.scheme.eq_ignore_ascii_case(v))
             }
             FilterKey::Event => match (&r.provider, &r.event) {
                 (p, Some(e)) => glob(v, e) || p.as_ref().is_some_and(|p| glob(v, &format!("{p}.{e}"))),
@@ -165,7 +178,12 @@ pub fn parse_since(s: &str, now: jiff::Timestamp) -> Result<jiff::Timestamp, Rep
         return Err(bad());
     }
     let secs = match t.strip_suffix('d') {
-        Some(days) => days.trim().parse::<f64>().ok().filter(|d| d.is_finite() && *d >= 0.0).map(|d| d * 86400.0),
+        Some(days) => days
+            .trim()
+            .parse::<f64>()
+            .ok()
+            .filter(|d| d.is_finite() && *d >= 0.0)
+            .map(|d| d * 86400.0),
         None => super::units::parse_duration(t).ok().map(|d| d.as_secs_f64()),
     }
     .ok_or_else(bad)?;
@@ -191,7 +209,8 @@ impl Selection {
         self.ids.is_empty() && self.last.is_none() && !self.all && self.filters.is_empty() && self.since.is_none()
     }
 
-    fn keeps(&self, r: &CaptureRecord) -> bool {
+    /// Whether the filters and `--since` keep this capture (ids and `--last` aside).
+    pub fn keeps(&self, r: &CaptureRecord) -> bool {
         self.filters.iter().all(|f| f.matches(r)) && self.since.is_none_or(|t| r.received().is_some_and(|x| x >= t))
     }
 }
@@ -208,7 +227,10 @@ pub fn select<R: BufRead>(
         return Err(ReplayError::NothingSelected);
     }
     let picked: Vec<CaptureRecord> = if !sel.ids.is_empty() {
-        let mut v: Vec<CaptureRecord> = find_ids(log, &sel.ids, on_skip)?.into_iter().filter(|r| sel.keeps(r)).collect();
+        let mut v: Vec<CaptureRecord> = find_ids(log, &sel.ids, on_skip)?
+            .into_iter()
+            .filter(|r| sel.keeps(r))
+            .collect();
         if let Some(n) = sel.last {
             v.drain(..v.len().saturating_sub(n));
         }
@@ -259,7 +281,13 @@ pub fn find_ids<R: BufRead>(
     }
     let mut wants: Vec<Want> = ids
         .iter()
-        .map(|q| Want { query: q.trim().to_ascii_lowercase(), exact: None, first: None, candidates: Vec::new(), more: false })
+        .map(|q| Want {
+            query: q.trim().to_ascii_lowercase(),
+            exact: None,
+            first: None,
+            candidates: Vec::new(),
+            more: false,
+        })
         .collect();
     for item in LogReader::new(log) {
         let record = match item? {
@@ -289,8 +317,11 @@ pub fn find_ids<R: BufRead>(
             }
         }
     }
-    let unknown: Vec<String> =
-        wants.iter().filter(|w| w.exact.is_none() && w.first.is_none()).map(|w| w.query.clone()).collect();
+    let unknown: Vec<String> = wants
+        .iter()
+        .filter(|w| w.exact.is_none() && w.first.is_none())
+        .map(|w| w.query.clone())
+        .collect();
     if !unknown.is_empty() {
         return Err(ReplayError::UnknownIds(unknown));
     }
@@ -299,7 +330,11 @@ pub fn find_ids<R: BufRead>(
         match (w.exact, w.first) {
             (Some(r), _) => out.push(r),
             (None, Some(_)) if w.candidates.len() > 1 => {
-                return Err(ReplayError::Ambiguous { id: w.query, candidates: w.candidates, more: w.more })
+                return Err(ReplayError::Ambiguous {
+                    id: w.query,
+                    candidates: w.candidates,
+                    more: w.more,
+                })
             }
             (None, Some(r)) => out.push(r),
             (None, None) => unreachable!("unknown ids were reported above"),
@@ -334,12 +369,20 @@ fn replayed(name: &str) -> bool {
 
 /// The captured headers to send again, in order, duplicates kept.
 pub fn replay_headers(h: &Headers) -> Headers {
-    h.iter().filter(|(k, _)| replayed(k)).map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    h.iter()
+        .filter(|(k, _)| replayed(k))
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
 }
 
 /// The capture as a request to `base` (its path and query appended to base's path).
 pub fn prepare(r: &CaptureRecord, base: &str, body: Vec<u8>) -> Prepared {
-    Prepared { method: r.method.clone(), url: join_url(base, &r.path), headers: replay_headers(&r.headers), body: body.into() }
+    Prepared {
+        method: r.method.clone(),
+        url: join_url(base, &r.path),
+        headers: replay_headers(&r.headers),
+        body: body.into(),
+    }
 }
 
 /// The scheme a capture was signed with: the one its verification named, else the one
@@ -360,9 +403,14 @@ pub fn signature_headers(scheme: &str, generic_header: &str) -> Vec<String> {
         "stripe" => &["stripe-signature"],
         "slack" => &["x-slack-signature", "x-slack-request-timestamp"],
         "zoom" => &["x-zm-signature", "x-zm-request-timestamp"],
-        "standard-webhooks" | "standard-webhooks-v1a" | "svix" => {
-            &["webhook-id", "webhook-timestamp", "webhook-signature", "svix-id", "svix-timestamp", "svix-signature"]
-        }
+        "standard-webhooks" | "standard-webhooks-v1a" | "svix" => &[
+            "webhook-id",
+            "webhook-timestamp",
+            "webhook-signature",
+            "svix-id",
+            "svix-timestamp",
+            "svix-signature",
+        ],
         "github" | "github-sha1" | "intercom" => &["x-hub-signature-256", "x-hub-signature"],
         "shopify" => &["x-shopify-hmac-sha256", "shopify-hmac-sha256"],
         "twilio" => &["x-twilio-signature"],
@@ -394,21 +442,41 @@ pub struct SignedAt {
 /// (SIGNATURES.md: Stripe `t=`, Slack and Zoom timestamp headers, Standard Webhooks and
 /// Svix `*-timestamp`, Paddle `ts=`, Twitch RFC 3339, Linear's `webhookTimestamp`).
 pub fn signature_timestamp(h: &Headers, body: &[u8]) -> Option<SignedAt> {
-    let scheme = detect(h, Some(body))?;
+    // From the headers alone: the body only tells Mailgun, which has no timestamp check.
+    let scheme = detect(h, None)?;
     let unix = |v: &str| v.trim().parse::<i64>().ok();
     let timestamp = match scheme {
-        "stripe" => h.get("stripe-signature")?.split(',').find_map(|p| p.trim().strip_prefix("t=")).and_then(unix),
+        "stripe" => h
+            .get("stripe-signature")?
+            .split(',')
+            .find_map(|p| p.trim().strip_prefix("t="))
+            .and_then(unix),
         "slack" => unix(h.get("x-slack-request-timestamp")?),
         "zoom" => unix(h.get("x-zm-request-timestamp")?),
         "standard-webhooks" | "standard-webhooks-v1a" | "svix" => {
-            let fam = if h.contains("svix-signature") { "svix" } else { "webhook" };
+            let fam = if h.contains("svix-signature") {
+                "svix"
+            } else {
+                "webhook"
+            };
             unix(h.get(&format!("{fam}-timestamp"))?)
         }
-        "paddle" => h.get("paddle-signature")?.split(';').find_map(|p| p.trim().strip_prefix("ts=")).and_then(unix),
-        "twitch" => h.get("twitch-eventsub-message-timestamp")?.trim().parse::<jiff::Timestamp>().ok().map(|t| t.as_second()),
+        "paddle" => h
+            .get("paddle-signature")?
+            .split(';')
+            .find_map(|p| p.trim().strip_prefix("ts="))
+            .and_then(unix),
+        "twitch" => h
+            .get("twitch-eventsub-message-timestamp")?
+            .trim()
+            .parse::<jiff::Timestamp>()
+            .ok()
+            .map(|t| t.as_second()),
         "linear" => {
             let v: Value = serde_json::from_slice(body).ok()?;
-            v.get("webhookTimestamp")?.as_f64().map(|ms| (ms / 1000.0).floor() as i64)
+            v.get("webhookTimestamp")?
+                .as_f64()
+                .map(|ms| (ms / 1000.0).floor() as i64)
         }
         _ => None,
     }?;
@@ -428,7 +496,11 @@ pub fn staleness(h: &Headers, body: &[u8], now: i64) -> Option<Stale> {
     let s = signature_timestamp(h, body)?;
     let tol = lookup(s.scheme, &GenericParams::default()).ok()?.meta().tolerance?;
     let age = now - s.timestamp;
-    (age > tol.secs as i64).then_some(Stale { scheme: s.scheme, age_secs: age, tolerance_secs: tol.secs })
+    (age > tol.secs as i64).then_some(Stale {
+        scheme: s.scheme,
+        age_secs: age,
+        tolerance_secs: tol.secs,
+    })
 }
 
 /// Applies `--set` overrides to a JSON or form body.
@@ -440,8 +512,9 @@ pub fn modify_body(
 ) -> Result<Vec<u8>, ReplayError> {
     let ct = content_type.unwrap_or_default().to_ascii_lowercase();
     if ct.contains("x-www-form-urlencoded") {
-        let mut pairs: Vec<(String, String)> =
-            form_urlencoded::parse(body).map(|(k, v)| (k.into_owned(), v.into_owned())).collect();
+        let mut pairs: Vec<(String, String)> = form_urlencoded::parse(body)
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect();
         apply_form_overrides(&mut pairs, overrides)?;
         let mut enc = form_urlencoded::Serializer::new(String::new());
         for (k, v) in &pairs {
@@ -456,7 +529,11 @@ pub fn modify_body(
         }
         Err(_) => Err(ReplayError::NotEditable {
             id: id.to_string(),
-            what: if ct.is_empty() { "a body that is neither JSON nor a form".into() } else { format!("a {ct} body") },
+            what: if ct.is_empty() {
+                "a body that is neither JSON nor a form".into()
+            } else {
+                format!("a {ct} body")
+            },
         }),
     }
 }
@@ -482,44 +559,168 @@ pub struct Job {
     pub signer: Option<Signer>,
 }
 
-/// Delivers every job through [`deliver`], `concurrency` at a time, starting at most
-/// `rate` per second, and sends `(index, result)` as each finishes. Dropping the
-/// returned future stops the deliveries in flight (Ctrl-C).
-pub async fn run(
+/// A bounded queue from one producing thread (reading and preparing the log) to many
+/// delivering tasks. Taking a job is a short lock, not a task hand-over: idle tasks are
+/// woken only when the queue was empty. The producer blocks while the queue is full and
+/// is woken when it is half empty (one wake-up per half queue, not per job).
+pub struct JobQueue<T> {
+    state: Mutex<QueueState<T>>,
+    /// Wakes a delivering task: a job came, or the queue closed.
+    ready: tokio::sync::Notify,
+    /// Wakes the producer: there is room, or the deliveries stopped.
+    room: Condvar,
+    cap: usize,
+}
+
+struct QueueState<T> {
+    items: VecDeque<T>,
+    /// The producer is done: no more jobs will come.
+    closed: bool,
+    /// The deliveries are over (done, Ctrl-C, a closed pipe): jobs are no longer taken.
+    stopped: bool,
+}
+
+impl<T> JobQueue<T> {
+    pub fn new(cap: usize) -> Arc<JobQueue<T>> {
+        Arc::new(JobQueue {
+            state: Mutex::new(QueueState {
+                items: VecDeque::new(),
+                closed: false,
+                stopped: false,
+            }),
+            ready: tokio::sync::Notify::new(),
+            room: Condvar::new(),
+            cap: cap.max(1),
+        })
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, QueueState<T>> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Queues a job, waiting while the queue is full (blocking: call from a thread).
+    /// `Err` gives the job back when the deliveries have stopped.
+    pub fn push(&self, item: T) -> Result<(), T> {
+        let mut st = self.lock();
+        while st.items.len() >= self.cap && !st.stopped {
+            st = self.room.wait(st).unwrap_or_else(|e| e.into_inner());
+        }
+        if st.stopped {
+            return Err(item);
+        }
+        st.items.push_back(item);
+        drop(st);
+        self.ready.notify_one();
+        Ok(())
+    }
+
+    /// No more jobs will come: the delivering tasks finish what is queued and end.
+    pub fn close(&self) {
+        self.lock().closed = true;
+        self.ready.notify_waiters();
+    }
+
+    fn stop(&self) {
+        let mut st = self.lock();
+        st.stopped = true;
+        st.items.clear();
+        drop(st);
+        self.room.notify_all();
+    }
+
+    async fn pop(&self) -> Option<T> {
+        loop {
+            // Registered before looking, so that a push or close in between is not missed.
+            let notified = self.ready.notified();
+            tokio::pin!(notified);
+            notified.as_mut().enable();
+            {
+                let mut st = self.lock();
+                if st.stopped {
+                    return None;
+                }
+                if let Some(x) = st.items.pop_front() {
+                    // Wake the producer once the queue is half empty, not at every job.
+                    let wake = st.items.len() == self.cap / 2;
+                    drop(st);
+                    if wake {
+                        self.room.notify_one();
+                    }
+                    return Some(x);
+                }
+                if st.closed {
+                    return None;
+                }
+            }
+            notified.await;
+        }
+    }
+}
+
+/// Closes the queue when the producer ends, however it ends.
+pub struct CloseOnDrop<T>(pub Arc<JobQueue<T>>);
+
+impl<T> Drop for CloseOnDrop<T> {
+    fn drop(&mut self) {
+        self.0.close();
+    }
+}
+
+struct StopOnDrop<T>(Arc<JobQueue<T>>);
+
+impl<T> Drop for StopOnDrop<T> {
+    fn drop(&mut self) {
+        self.0.stop();
+    }
+}
+
+/// Delivers the jobs queued on `queue` through [`deliver`], `concurrency` at a time,
+/// starting at most `rate` per second, and calls `on_done(meta, result)` as each
+/// finishes, in the task that delivered it (no hand-over to another thread per
+/// request). The queue lets the caller read and prepare the log while the first
+/// requests are already travelling. When `on_done` returns `false`, no further job is
+/// started. Dropping the returned future stops the deliveries in flight (Ctrl-C); either
+/// way the queue is stopped at the end, which releases a producer waiting for room.
+pub async fn run<T, F>(
     client: reqwest::Client,
-    jobs: Vec<Job>,
+    queue: Arc<JobQueue<(Job, T)>>,
     policy: Policy,
     concurrency: usize,
     rate: Option<f64>,
-    tx: tokio::sync::mpsc::UnboundedSender<(usize, Result<Delivery, DeliverError>)>,
-) {
-    let n = jobs.len();
-    let jobs = Arc::new(jobs);
+    on_done: F,
+) where
+    T: Send + 'static,
+    F: Fn(T, Result<Delivery, DeliverError>) -> bool + Send + Sync + 'static,
+{
+    let _stop = StopOnDrop(queue.clone());
     let policy = Arc::new(policy);
-    let next = Arc::new(AtomicUsize::new(0));
+    let on_done = Arc::new(on_done);
+    let started = Arc::new(AtomicUsize::new(0));
     let start = Instant::now();
     let interval = rate.filter(|r| *r > 0.0).map(|r| Duration::from_secs_f64(1.0 / r));
     let mut set = tokio::task::JoinSet::new();
-    for _ in 0..concurrency.clamp(1, n.max(1)) {
-        let (client, jobs, policy, next, tx) = (client.clone(), jobs.clone(), policy.clone(), next.clone(), tx.clone());
+    for _ in 0..concurrency.max(1) {
+        let (client, queue, policy, on_done, started) = (
+            client.clone(),
+            queue.clone(),
+            policy.clone(),
+            on_done.clone(),
+            started.clone(),
+        );
         set.spawn(async move {
-            loop {
-                let i = next.fetch_add(1, Ordering::Relaxed);
-                if i >= n {
-                    break;
-                }
+            while let Some((job, meta)) = queue.pop().await {
+                let i = started.fetch_add(1, Ordering::Relaxed);
                 if let Some(iv) = interval {
                     tokio::time::sleep_until((start + iv.mul_f64(i as f64)).into()).await;
                 }
-                let job = &jobs[i];
                 let res = deliver(&client, &job.req, job.signer.as_ref(), &policy, |_| {}).await;
-                if tx.send((i, res)).is_err() {
+                if !on_done(meta, res) {
+                    queue.stop();
                     break;
                 }
             }
         });
     }
-    drop(tx);
     while set.join_next().await.is_some() {}
 }
 
@@ -537,6 +738,13 @@ pub fn shell_quote(s: &str) -> String {
 /// Content-Type, Accept, User-Agent and Expect are suppressed where the capture had none.
 pub fn curl_command(r: &CaptureRecord, url: &str) -> Result<String, CaptureError> {
     let body = r.body_bytes()?;
+    let headers = Headers(r.headers.iter().filter(|(k, _)| replayed(k)).map(|(k, v)| (k.to_string(), v.to_string())).collect());
+    Ok(curl_for(&r.method, url, &headers, &body))
+}
+
+/// A curl command for any request (`send --print curl` and the capture export): the
+/// body goes through `printf '%s'`, or `base64 -d` when it is not UTF-8 text.
+pub fn curl_for(method: &str, url: &str, headers: &Headers, body: &[u8]) -> String {
     let mut parts: Vec<String> = Vec::new();
     let mut head = String::new();
     if !body.is_empty() {
@@ -549,20 +757,28 @@ pub fn curl_command(r: &CaptureRecord, url: &str) -> Result<String, CaptureError
         }
     }
     head.push_str("curl -sS --globoff --path-as-is");
-    if r.method.eq_ignore_ascii_case("HEAD") {
+    if method.eq_ignore_ascii_case("HEAD") {
         head.push_str(" --head");
     } else {
-        head.push_str(&format!(" -X {}", shell_quote(&r.method)));
+        head.push_str(&format!(" -X {}", shell_quote(method)));
     }
     head.push_str(&format!(" {}", shell_quote(url)));
     parts.push(head);
-    for (k, v) in r.headers.iter().filter(|(k, _)| replayed(k)) {
+    for (k, v) in headers.iter() {
         // `-H 'Name:'` would remove the header; `Name;` sends it empty.
-        let h = if v.is_empty() { format!("{k};") } else { format!("{k}: {v}") };
+        let h = if v.is_empty() {
+            format!("{k};")
+        } else {
+            format!("{k}: {v}")
+        };
         parts.push(format!("-H {}", shell_quote(&h)));
     }
-    for (name, needed) in [("Accept", true), ("User-Agent", true), ("Content-Type", !body.is_empty())] {
-        if needed && !r.headers.contains(name) {
+    for (name, needed) in [
+        ("Accept", true),
+        ("User-Agent", true),
+        ("Content-Type", !body.is_empty()),
+    ] {
+        if needed && !headers.contains(name) {
             parts.push(format!("-H '{name}:'"));
         }
     }
@@ -570,11 +786,14 @@ pub fn curl_command(r: &CaptureRecord, url: &str) -> Result<String, CaptureError
         parts.push("-H 'Expect:'".into());
         parts.push("--data-binary @-".into());
     }
-    Ok(parts.join(" \\\n  "))
+    parts.join(" \\\n  ")
 }
 
 fn status_text(s: u16) -> &'static str {
-    reqwest::StatusCode::from_u16(s).ok().and_then(|c| c.canonical_reason()).unwrap_or("")
+    reqwest::StatusCode::from_u16(s)
+        .ok()
+        .and_then(|c| c.canonical_reason())
+        .unwrap_or("")
 }
 
 /// The captures as one HAR 1.2 document. URLs are `base` + the captured path, or
@@ -770,8 +989,27 @@ pub struct CaptureDiff {
 /// Headers expected to differ between two deliveries of the same event.
 pub fn varies_per_delivery(name: &str) -> bool {
     let n = name.to_ascii_lowercase();
-    const EXACT: &[&str] = &["date", "content-length", "traceparent", "tracestate", "x-forwarded-for", "idempotency-key"];
-    const PARTS: &[&str] = &["signature", "timestamp", "delivery", "request-id", "-id", "uuid", "hmac", "nonce", "trace", "triggered-at", "token"];
+    const EXACT: &[&str] = &[
+        "date",
+        "content-length",
+        "traceparent",
+        "tracestate",
+        "x-forwarded-for",
+        "idempotency-key",
+    ];
+    const PARTS: &[&str] = &[
+        "signature",
+        "timestamp",
+        "delivery",
+        "request-id",
+        "-id",
+        "uuid",
+        "hmac",
+        "nonce",
+        "trace",
+        "triggered-at",
+        "token",
+    ];
     EXACT.contains(&n.as_str()) || PARTS.iter().any(|p| n.contains(p))
 }
 
@@ -793,7 +1031,12 @@ fn grouped(h: &Headers) -> Vec<(String, String)> {
 /// Compares two captures: method, path, headers (names without regard to case) and
 /// bodies (as JSON unless `exact`).
 pub fn diff_captures(a: &CaptureRecord, b: &CaptureRecord, exact: bool) -> Result<CaptureDiff, CaptureError> {
-    let field = |x: &str, y: &str| (x != y).then(|| FieldDiff { a: x.to_string(), b: y.to_string() });
+    let field = |x: &str, y: &str| {
+        (x != y).then(|| FieldDiff {
+            a: x.to_string(),
+            b: y.to_string(),
+        })
+    };
     let (ha, hb) = (grouped(&a.headers), grouped(&b.headers));
     let mut headers = Vec::new();
     let mut same_headers = 0;
@@ -873,8 +1116,16 @@ pub fn diff_bodies(a: &[u8], b: &[u8], exact: bool) -> BodyDiff {
             }
         }
         _ if !d.same => {
-            let at = a.iter().zip(b).position(|(x, y)| x != y).unwrap_or(a.len().min(b.len()));
-            d.note = Some(format!("the bodies differ from byte {at} on ({} and {} bytes)", a.len(), b.len()));
+            let at = a
+                .iter()
+                .zip(b)
+                .position(|(x, y)| x != y)
+                .unwrap_or(a.len().min(b.len()));
+            d.note = Some(format!(
+                "the bodies differ from byte {at} on ({} and {} bytes)",
+                a.len(),
+                b.len()
+            ));
         }
         _ => {}
     }
@@ -882,7 +1133,9 @@ pub fn diff_bodies(a: &[u8], b: &[u8], exact: bool) -> BodyDiff {
 }
 
 fn simple_key(k: &str) -> bool {
-    !k.is_empty() && k.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '-' || c == '$' || c == '@')
+    !k.is_empty()
+        && k.chars()
+            .all(|c| c.is_alphanumeric() || c == '_' || c == '-' || c == '$' || c == '@')
 }
 
 fn render_path(segments: &[String]) -> String {
@@ -961,7 +1214,12 @@ pub fn line_diff(a: &str, b: &str, context: usize) -> Vec<DiffLine> {
     let la: Vec<&str> = a.split('\n').collect();
     let lb: Vec<&str> = b.split('\n').collect();
     let pre = la.iter().zip(&lb).take_while(|(x, y)| x == y).count();
-    let suf = la[pre..].iter().rev().zip(lb[pre..].iter().rev()).take_while(|(x, y)| x == y).count();
+    let suf = la[pre..]
+        .iter()
+        .rev()
+        .zip(lb[pre..].iter().rev())
+        .take_while(|(x, y)| x == y)
+        .count();
     let (ma, mb) = (&la[pre..la.len() - suf], &lb[pre..lb.len() - suf]);
     let mut ops: Vec<(LineKind, &str)> = la[..pre].iter().map(|l| (LineKind::Same, *l)).collect();
     let (n, m) = (ma.len(), mb.len());
@@ -971,8 +1229,11 @@ pub fn line_diff(a: &str, b: &str, context: usize) -> Vec<DiffLine> {
         let mut dp = vec![0u32; (n + 1) * w];
         for i in (0..n).rev() {
             for j in (0..m).rev() {
-                dp[i * w + j] =
-                    if ma[i] == mb[j] { dp[(i + 1) * w + j + 1] + 1 } else { dp[(i + 1) * w + j].max(dp[i * w + j + 1]) };
+                dp[i * w + j] = if ma[i] == mb[j] {
+                    dp[(i + 1) * w + j + 1] + 1
+                } else {
+                    dp[(i + 1) * w + j].max(dp[i * w + j + 1])
+                };
             }
         }
         let (mut i, mut j) = (0, 0);
@@ -995,7 +1256,12 @@ pub fn line_diff(a: &str, b: &str, context: usize) -> Vec<DiffLine> {
     }
     ops.extend(la[la.len() - suf..].iter().map(|l| (LineKind::Same, *l)));
     // Keep unchanged lines only near a change.
-    let changed: Vec<usize> = ops.iter().enumerate().filter(|(_, (k, _))| *k != LineKind::Same).map(|(i, _)| i).collect();
+    let changed: Vec<usize> = ops
+        .iter()
+        .enumerate()
+        .filter(|(_, (k, _))| *k != LineKind::Same)
+        .map(|(i, _)| i)
+        .collect();
     let near = |i: usize| changed.iter().any(|&c| c.abs_diff(i) <= context);
     let mut out = Vec::new();
     let mut skipped = 0usize;
@@ -1005,13 +1271,22 @@ pub fn line_diff(a: &str, b: &str, context: usize) -> Vec<DiffLine> {
             continue;
         }
         if skipped > 0 {
-            out.push(DiffLine { kind: LineKind::Skipped, text: format!("{skipped} unchanged lines") });
+            out.push(DiffLine {
+                kind: LineKind::Skipped,
+                text: format!("{skipped} unchanged lines"),
+            });
             skipped = 0;
         }
-        out.push(DiffLine { kind: *kind, text: text.to_string() });
+        out.push(DiffLine {
+            kind: *kind,
+            text: text.to_string(),
+        });
     }
     if skipped > 0 {
-        out.push(DiffLine { kind: LineKind::Skipped, text: format!("{skipped} unchanged lines") });
+        out.push(DiffLine {
+            kind: LineKind::Skipped,
+            text: format!("{skipped} unchanged lines"),
+        });
     }
     out
 }
@@ -1034,7 +1309,13 @@ mod tests {
             body_encoding: e,
             remote_addr: "127.0.0.1:1".into(),
             verification: None,
-            response: Some(ResponseRecord { status: Some(200), kind: "normal".into(), body: None, duration_ms: Some(1.5), note: None }),
+            response: Some(ResponseRecord {
+                status: Some(200),
+                kind: "normal".into(),
+                body: None,
+                duration_ms: Some(1.5),
+                note: None,
+            }),
             provider: None,
             event: None,
             body_note: None,
@@ -1059,7 +1340,10 @@ mod tests {
         assert!(m("path=/hooks/*"));
         assert!(m("status=200") && m("status=2xx") && !m("status=5xx"));
         assert!(m("valid=none") && !m("valid=true"));
-        assert!(parse_filter("colour=red").unwrap_err().to_string().contains("keys: provider"));
+        assert!(parse_filter("colour=red")
+            .unwrap_err()
+            .to_string()
+            .contains("keys: provider"));
         assert!(parse_filter("status=abc").is_err());
         assert!(parse_filter("novalue").is_err());
     }
@@ -1069,34 +1353,74 @@ mod tests {
         let now: jiff::Timestamp = "2026-11-28T12:00:00Z".parse().unwrap();
         assert_eq!(parse_since("10m", now).unwrap().to_string(), "2026-11-28T11:50:00Z");
         assert_eq!(parse_since("1d", now).unwrap().to_string(), "2026-11-27T12:00:00Z");
-        assert_eq!(parse_since("2026-11-28", now).unwrap().to_string(), "2026-11-28T00:00:00Z");
-        assert_eq!(parse_since("2026-11-28T10:30:00", now).unwrap().to_string(), "2026-11-28T10:30:00Z");
-        assert_eq!(parse_since("2026-11-28T10:30:00+01:00", now).unwrap().to_string(), "2026-11-28T09:30:00Z");
+        assert_eq!(
+            parse_since("2026-11-28", now).unwrap().to_string(),
+            "2026-11-28T00:00:00Z"
+        );
+        assert_eq!(
+            parse_since("2026-11-28T10:30:00", now).unwrap().to_string(),
+            "2026-11-28T10:30:00Z"
+        );
+        assert_eq!(
+            parse_since("2026-11-28T10:30:00+01:00", now).unwrap().to_string(),
+            "2026-11-28T09:30:00Z"
+        );
         assert!(parse_since("yesterday", now).is_err());
     }
 
     #[test]
     fn last_n_is_a_ring_and_ids_take_prefixes() {
-        let records: Vec<_> = (0..10).map(|i| rec(&format!("2026a{i}x"), "POST", "/", &[], b"")).collect();
+        let records: Vec<_> = (0..10)
+            .map(|i| rec(&format!("2026a{i}x"), "POST", "/", &[], b""))
+            .collect();
         let text = format!("{}garbage\n", log(&records));
         let mut skipped = Vec::new();
-        let sel = Selection { last: Some(3), ..Default::default() };
+        let sel = Selection {
+            last: Some(3),
+            ..Default::default()
+        };
         let got = select(text.as_bytes(), &sel, &mut |l, _| skipped.push(l)).unwrap();
-        assert_eq!(got.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(), ["2026a7x", "2026a8x", "2026a9x"]);
+        assert_eq!(
+            got.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(),
+            ["2026a7x", "2026a8x", "2026a9x"]
+        );
         assert_eq!(skipped, [11]);
 
-        let sel = Selection { ids: vec!["2026a5".into(), "2026a1x".into()], ..Default::default() };
+        let sel = Selection {
+            ids: vec!["2026a5".into(), "2026a1x".into()],
+            ..Default::default()
+        };
         let got = select(text.as_bytes(), &sel, &mut |_, _| {}).unwrap();
-        assert_eq!(got.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(), ["2026a5x", "2026a1x"]);
+        assert_eq!(
+            got.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(),
+            ["2026a5x", "2026a1x"]
+        );
 
         let e = find_ids(text.as_bytes(), &["2026a".into()], &mut |_, _| {}).unwrap_err();
-        assert!(matches!(&e, ReplayError::Ambiguous { candidates, .. } if candidates.len() == 10), "{e}");
-        let e = find_ids(text.as_bytes(), &["nope".into(), "2026a1x".into(), "zzz".into()], &mut |_, _| {}).unwrap_err();
+        assert!(
+            matches!(&e, ReplayError::Ambiguous { candidates, .. } if candidates.len() == 10),
+            "{e}"
+        );
+        let e = find_ids(
+            text.as_bytes(),
+            &["nope".into(), "2026a1x".into(), "zzz".into()],
+            &mut |_, _| {},
+        )
+        .unwrap_err();
         assert_eq!(e.to_string(), "no capture with id `nope`, `zzz`");
 
-        assert!(matches!(select(text.as_bytes(), &Selection::default(), &mut |_, _| {}), Err(ReplayError::NothingSelected)));
-        let none = Selection { filters: vec![parse_filter("method=DELETE").unwrap()], ..Default::default() };
-        assert!(matches!(select(text.as_bytes(), &none, &mut |_, _| {}), Err(ReplayError::Empty)));
+        assert!(matches!(
+            select(text.as_bytes(), &Selection::default(), &mut |_, _| {}),
+            Err(ReplayError::NothingSelected)
+        ));
+        let none = Selection {
+            filters: vec![parse_filter("method=DELETE").unwrap()],
+            ..Default::default()
+        };
+        assert!(matches!(
+            select(text.as_bytes(), &none, &mut |_, _| {}),
+            Err(ReplayError::Empty)
+        ));
     }
 
     #[test]
@@ -1105,13 +1429,25 @@ mod tests {
             "a",
             "PUT",
             "/x?y=1",
-            &[("host", "h"), ("content-length", "2"), ("x-a", "1"), ("x-a", "2"), ("Connection", "close")],
+            &[
+                ("host", "h"),
+                ("content-length", "2"),
+                ("x-a", "1"),
+                ("x-a", "2"),
+                ("Connection", "close"),
+            ],
             b"hi",
         );
         let p = prepare(&r, "http://127.0.0.1:9/base/", b"hi".to_vec());
         assert_eq!(p.url, "http://127.0.0.1:9/base/x?y=1");
         assert_eq!(p.method, "PUT");
-        assert_eq!(p.headers.0, vec![("x-a".to_string(), "1".to_string()), ("x-a".to_string(), "2".to_string())]);
+        assert_eq!(
+            p.headers.0,
+            vec![
+                ("x-a".to_string(), "1".to_string()),
+                ("x-a".to_string(), "2".to_string())
+            ]
+        );
     }
 
     #[test]
@@ -1119,46 +1455,95 @@ mod tests {
         let h = |n: &str, v: &str| Headers(vec![(n.to_string(), v.to_string())]);
         let st = signature_timestamp(&h("Stripe-Signature", "t=1700000000,v1=ab"), b"").unwrap();
         assert_eq!((st.scheme, st.timestamp), ("stripe", 1_700_000_000));
-        let sw = Headers(vec![("webhook-id".into(), "m".into()), ("webhook-timestamp".into(), "42".into()), ("webhook-signature".into(), "v1,x".into())]);
+        let sw = Headers(vec![
+            ("webhook-id".into(), "m".into()),
+            ("webhook-timestamp".into(), "42".into()),
+            ("webhook-signature".into(), "v1,x".into()),
+        ]);
         assert_eq!(signature_timestamp(&sw, b"").unwrap().timestamp, 42);
         let tw = Headers(vec![
             ("twitch-eventsub-message-signature".into(), "sha256=aa".into()),
-            ("twitch-eventsub-message-timestamp".into(), "2023-11-14T22:13:20.123456789Z".into()),
+            (
+                "twitch-eventsub-message-timestamp".into(),
+                "2023-11-14T22:13:20.123456789Z".into(),
+            ),
         ]);
         assert_eq!(signature_timestamp(&tw, b"").unwrap().timestamp, 1_700_000_000);
-        assert_eq!(signature_timestamp(&h("Paddle-Signature", "ts=7;h1=aa"), b"").unwrap().timestamp, 7);
+        assert_eq!(
+            signature_timestamp(&h("Paddle-Signature", "ts=7;h1=aa"), b"")
+                .unwrap()
+                .timestamp,
+            7
+        );
         assert!(signature_timestamp(&h("X-Hub-Signature-256", "sha256=aa"), b"").is_none());
         let s = staleness(&h("Stripe-Signature", "t=1000,v1=ab"), b"", 1000 + 301).unwrap();
         assert_eq!((s.age_secs, s.tolerance_secs), (301, 300));
         assert!(staleness(&h("Stripe-Signature", "t=1000,v1=ab"), b"", 1200).is_none());
         let lin = Headers(vec![("linear-signature".into(), "aa".into())]);
-        assert_eq!(signature_timestamp(&lin, br#"{"webhookTimestamp": 5500}"#).unwrap().timestamp, 5);
-        assert_eq!(refresh_body_timestamp("linear", br#"{"a":1,"webhookTimestamp":5500}"#, 9).unwrap(), br#"{"a":1,"webhookTimestamp":9}"#);
+        assert_eq!(
+            signature_timestamp(&lin, br#"{"webhookTimestamp": 5500}"#)
+                .unwrap()
+                .timestamp,
+            5
+        );
+        assert_eq!(
+            refresh_body_timestamp("linear", br#"{"a":1,"webhookTimestamp":5500}"#, 9).unwrap(),
+            br#"{"a":1,"webhookTimestamp":9}"#
+        );
     }
 
     #[test]
     fn bodies_are_modified() {
         let o = [crate::core::event::parse_override("data.amount=200").unwrap()];
-        assert_eq!(modify_body("a", br#"{"data":{"amount":1,"z":0}}"#, Some("application/json"), &o).unwrap(), br#"{"data":{"amount":200,"z":0}}"#);
+        assert_eq!(
+            modify_body("a", br#"{"data":{"amount":1,"z":0}}"#, Some("application/json"), &o).unwrap(),
+            br#"{"data":{"amount":200,"z":0}}"#
+        );
         let f = [crate::core::event::parse_override("Body=STOP").unwrap()];
-        assert_eq!(modify_body("a", b"Body=hi&From=x", Some("application/x-www-form-urlencoded"), &f).unwrap(), b"Body=STOP&From=x");
-        assert!(modify_body("a", b"plain", Some("text/plain"), &o).unwrap_err().to_string().contains("text/plain"));
+        assert_eq!(
+            modify_body("a", b"Body=hi&From=x", Some("application/x-www-form-urlencoded"), &f).unwrap(),
+            b"Body=STOP&From=x"
+        );
+        assert!(modify_body("a", b"plain", Some("text/plain"), &o)
+            .unwrap_err()
+            .to_string()
+            .contains("text/plain"));
     }
 
     #[test]
     fn shell_quoting() {
         assert_eq!(shell_quote("it's"), "'it'\\''s'");
-        let r = rec("a", "POST", "/p", &[("content-type", "application/json"), ("x-e", "")], b"{}");
+        let r = rec(
+            "a",
+            "POST",
+            "/p",
+            &[("content-type", "application/json"), ("x-e", "")],
+            b"{}",
+        );
         let c = curl_command(&r, "http://h/p").unwrap();
-        assert!(c.starts_with("printf '%s' '{}' | curl -sS --globoff --path-as-is -X 'POST' 'http://h/p'"), "{c}");
-        assert!(c.contains("-H 'x-e;'") && c.contains("-H 'Accept:'") && !c.contains("-H 'Content-Type:'"), "{c}");
+        assert!(
+            c.starts_with("printf '%s' '{}' | curl -sS --globoff --path-as-is -X 'POST' 'http://h/p'"),
+            "{c}"
+        );
+        assert!(
+            c.contains("-H 'x-e;'") && c.contains("-H 'Accept:'") && !c.contains("-H 'Content-Type:'"),
+            "{c}"
+        );
         let bin = rec("b", "POST", "/p", &[], &[0xff, 0]);
-        assert!(curl_command(&bin, "http://h/p").unwrap().contains("'/wA=' | base64 -d |"));
+        assert!(curl_command(&bin, "http://h/p")
+            .unwrap()
+            .contains("'/wA=' | base64 -d |"));
     }
 
     #[test]
     fn har_and_raw() {
-        let r = rec("a", "POST", "/p?q=1", &[("host", "example.test"), ("content-length", "2")], b"hi");
+        let r = rec(
+            "a",
+            "POST",
+            "/p?q=1",
+            &[("host", "example.test"), ("content-length", "2")],
+            b"hi",
+        );
         let h = har(&[r.clone(), rec("b", "POST", "/", &[], &[0xff])], None).unwrap();
         let e = &h["log"]["entries"];
         assert_eq!(h["log"]["version"], "1.2");
@@ -1168,7 +1553,10 @@ mod tests {
         assert_eq!(e[0]["response"]["status"], 200);
         assert_eq!(e[1]["request"]["postData"]["encoding"], "base64");
         let raw = raw_request(&r).unwrap();
-        assert_eq!(raw, b"POST /p?q=1 HTTP/1.1\r\nhost: example.test\r\ncontent-length: 2\r\n\r\nhi");
+        assert_eq!(
+            raw,
+            b"POST /p?q=1 HTTP/1.1\r\nhost: example.test\r\ncontent-length: 2\r\n\r\nhi"
+        );
     }
 
     #[test]
@@ -1180,7 +1568,12 @@ mod tests {
         let paths: Vec<(&str, Change)> = d.changes.iter().map(|c| (c.path.as_str(), c.change)).collect();
         assert_eq!(
             paths,
-            [("data.object.amount", Change::Changed), ("data.object.cur", Change::Removed), ("data.object.new", Change::Added), ("list.2", Change::Added)]
+            [
+                ("data.object.amount", Change::Changed),
+                ("data.object.cur", Change::Removed),
+                ("data.object.new", Change::Added),
+                ("list.2", Change::Added)
+            ]
         );
         let same = diff_bodies(br#"{"a":1,"b":2}"#, b"{ \"b\": 2,\n \"a\": 1 }", false);
         assert!(same.same && same.note.is_some());
@@ -1203,13 +1596,83 @@ mod tests {
     }
 
     #[test]
+    fn the_job_queue_hands_over_everything_and_stops() {
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap();
+        let q: Arc<JobQueue<u32>> = JobQueue::new(4);
+        let producer = {
+            let q = q.clone();
+            std::thread::spawn(move || {
+                let _close = CloseOnDrop(q.clone());
+                (0..100).all(|i| q.push(i).is_ok())
+            })
+        };
+        let got = rt.block_on(async {
+            let mut tasks = tokio::task::JoinSet::new();
+            for _ in 0..3 {
+                let q = q.clone();
+                tasks.spawn(async move {
+                    let mut v = Vec::new();
+                    while let Some(x) = q.pop().await {
+                        v.push(x);
+                    }
+                    v
+                });
+            }
+            let mut all = Vec::new();
+            while let Some(v) = tasks.join_next().await {
+                all.extend(v.unwrap());
+            }
+            all.sort();
+            all
+        });
+        assert!(producer.join().unwrap());
+        assert_eq!(got, (0..100).collect::<Vec<_>>());
+        // Once stopped, a waiting producer gets its job back instead of blocking.
+        let q: Arc<JobQueue<u32>> = JobQueue::new(1);
+        q.push(1).unwrap();
+        let blocked = {
+            let q = q.clone();
+            std::thread::spawn(move || q.push(2))
+        };
+        q.stop();
+        assert_eq!(blocked.join().unwrap(), Err(2));
+    }
+
+    #[test]
     fn capture_diff_headers_ignore_case() {
-        let a = rec("a", "POST", "/p", &[("X-A", "1"), ("Date", "d1"), ("x-gone", "g")], b"{}");
-        let b = rec("b", "POST", "/p", &[("x-a", "1"), ("date", "d2"), ("x-new", "n")], b"{}");
+        let a = rec(
+            "a",
+            "POST",
+            "/p",
+            &[("X-A", "1"), ("Date", "d1"), ("x-gone", "g")],
+            b"{}",
+        );
+        let b = rec(
+            "b",
+            "POST",
+            "/p",
+            &[("x-a", "1"), ("date", "d2"), ("x-new", "n")],
+            b"{}",
+        );
         let d = diff_captures(&a, &b, false).unwrap();
         assert_eq!(d.same_headers, 1);
-        let h: Vec<(&str, Change, bool)> = d.headers.iter().map(|h| (h.name.as_str(), h.change, h.varies)).collect();
-        assert_eq!(h, [("date", Change::Changed, true), ("x-gone", Change::Removed, false), ("x-new", Change::Added, false)]);
+        let h: Vec<(&str, Change, bool)> = d
+            .headers
+            .iter()
+            .map(|h| (h.name.as_str(), h.change, h.varies))
+            .collect();
+        assert_eq!(
+            h,
+            [
+                ("date", Change::Changed, true),
+                ("x-gone", Change::Removed, false),
+                ("x-new", Change::Added, false)
+            ]
+        );
         assert!(!d.identical);
         assert!(diff_captures(&a, &a, false).unwrap().identical);
     }

@@ -492,10 +492,15 @@ async fn handle(State(sh): State<Arc<Shared>>, req: Request<AxBody>) -> Response
     let (b, enc) = encode_body(&bytes);
     record.body = b;
     record.body_encoding = enc;
+    // The answer's body is kept (when it is short text) so `replay --compare` can
+    // show how a receiver's answer changed.
+    let answered_body = (!answer.drop && !answer.hang && !answer.body.is_empty() && answer.body.len() <= 64 * 1024)
+        .then(|| std::str::from_utf8(&answer.body).ok().map(str::to_string))
+        .flatten();
     record.response = Some(ResponseRecord {
         status: if answer.drop || answer.hang { None } else { answer.status },
         kind: answer.kind.to_string(),
-        body: None,
+        body: answered_body,
         duration_ms: Some((received.elapsed().as_secs_f64() * 1e6).round() / 1e3 + answer.delay.map(|d| d.as_secs_f64() * 1e3).unwrap_or(0.0)),
         note: answer.note.clone(),
     });
@@ -624,11 +629,23 @@ fn verify(v: &VerifyConfig, record: &CaptureRecord, body: &[u8]) -> Verdict {
 
 /// `base` (a URL, maybe with a path) followed by the request's path and query.
 pub fn join_url(base: &str, path_and_query: &str) -> String {
+    // A query on the base goes after the joined path, merged with the request's.
+    let (base, base_query) = match base.split_once('?') {
+        Some((b, q)) => (b, Some(q)),
+        None => (base, None),
+    };
     let base = base.trim_end_matches('/');
-    if path_and_query == "/" && base.matches('/').count() > 2 {
-        return base.to_string();
+    let (path, query) = match path_and_query.split_once('?') {
+        Some((p, q)) => (p, Some(q)),
+        None => (path_and_query, None),
+    };
+    let mut url = if path == "/" && base.matches('/').count() > 2 { base.to_string() } else { format!("{base}{path}") };
+    match (base_query, query) {
+        (Some(a), Some(b)) => url.push_str(&format!("?{a}&{b}")),
+        (Some(q), None) | (None, Some(q)) => url.push_str(&format!("?{q}")),
+        (None, None) => {}
     }
-    format!("{base}{path_and_query}")
+    url
 }
 
 fn handshake(record: &CaptureRecord, body: &[u8], secret: Option<&Secret>) -> Option<Answer> {
@@ -810,5 +827,8 @@ mod tests {
         assert_eq!(join_url("http://app:3000", "/hook?x=1"), "http://app:3000/hook?x=1");
         assert_eq!(join_url("http://app:3000/", "/hook"), "http://app:3000/hook");
         assert_eq!(join_url("http://app:3000/base", "/hook"), "http://app:3000/base/hook");
+        assert_eq!(join_url("http://x/h?t=1", "/a?b=2"), "http://x/h/a?t=1&b=2");
+        assert_eq!(join_url("http://x/h?t=1", "/"), "http://x/h?t=1");
+        assert_eq!(join_url("http://x:1", "/?q"), "http://x:1/?q");
     }
 }

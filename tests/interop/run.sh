@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Runs the interop suite: hookcat's signatures judged by the providers' official SDKs,
-# both directions (interop.py: Python SDKs; interop.mjs: npm SDKs).
+# both directions (interop.py: Python SDKs; interop.mjs: npm SDKs), then end to end over
+# loopback: `hookcat send` (every catalog event, and --retries) and `hookcat replay --resign`
+# into a recording server, each request judged by the SDKs as it arrives (e2e.py, e2e.mjs).
 #
 # Usage: tests/interop/run.sh [HOOKCAT_BINARY]     (default: $ROOT/target/debug/hookcat)
 # Needs tests/interop/setup.sh to have run. Environment:
@@ -59,6 +61,22 @@ else
   echo "interop: no $HERE/node_modules: run tests/interop/setup.sh first"
 fi
 add_counts Node "$tmp/node.json"
+
+echo "== interop: end to end, Python SDKs (send every event, --retries, replay --resign)"
+if [ -x "$VENV/bin/python" ]; then
+  "$VENV/bin/python" "$HERE/e2e.py" --binary "$BIN" --result-file "$tmp/e2e-py.json"
+else
+  echo "interop: no virtualenv at $VENV: run tests/interop/setup.sh first"
+fi
+add_counts "end-to-end Python" "$tmp/e2e-py.json"
+
+echo "== interop: end to end, Node SDKs (send every event, --retries)"
+if [ -d "$HERE/node_modules/@octokit/webhooks-methods" ]; then
+  node "$HERE/e2e.mjs" --binary "$BIN" --result-file "$tmp/e2e-node.json"
+else
+  echo "interop: no $HERE/node_modules: run tests/interop/setup.sh first"
+fi
+add_counts "end-to-end Node" "$tmp/e2e-node.json"
 
 echo "interop: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -1,0 +1,1487 @@
+//! `hookcat listen` through the real binary: the announced address, the capture
+//! record (`--json` and the log), verification, saving, the misbehaving receiver,
+//! forwarding, provider handshakes, limits, CI mode, hostile clients written as raw
+//! bytes over TCP, secrets kept out of the output, and a no-loss run of 2,000
+//! requests. Every server binds 127.0.0.1:0; no test sleeps to wait for one.
+
+mod common;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::Path;
+use std::process::Stdio;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use base64::Engine;
+use common::{hookcat_in, hookcat_std, spawn_listen, tempdir, wait_for, Listen, Receiver};
+use serde_json::Value;
+
+/// How long a test waits for something that should take milliseconds.
+const PATIENCE: Duration = Duration::from_secs(10);
+
+/// `hookcat` with a clean environment, also without the variables `send` reads.
+fn hc(dir: &Path) -> assert_cmd::Command {
+    let mut c = hookcat_in(dir);
+    for v in ["HOOKCAT_URL", "HOOKCAT_SCHEME", "HOOKCAT_TIMEOUT", "HOOKCAT_RETRIES"] {
+        c.env_remove(v);
+    }
+    c.env("HOOKCAT_CONFIG_DIR", dir.join("no-config"));
+    c
+}
+
+/// A running listener whose stdout is read as it comes, so a test can wait for a
+/// record, and which is killed if the test fails before stopping it.
+struct Running {
+    listen: Option<Listen>,
+    url: String,
+    out: Arc<Mutex<Vec<String>>>,
+    reader: Option<std::thread::JoinHandle<()>>,
+}
+
+fn listen(dir: &Path, args: &[&str]) -> Running {
+    watch(spawn_listen(dir, args))
+}
+
+/// As `spawn_listen`, with environment variables (for `--secret-env`): the same
+/// command, and the address read from the first stderr line.
+fn listen_env(dir: &Path, env: &[(&str, &str)], args: &[&str]) -> Running {
+    let mut child = hookcat_std(dir)
+        .arg("listen")
+        .args(["--port", "0"])
+        .args(args)
+        .envs(env.iter().copied())
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start hookcat listen");
+    let mut stderr = BufReader::new(child.stderr.take().unwrap());
+    let mut first = String::new();
+    stderr.read_line(&mut first).unwrap();
+    let url = match first.trim().strip_prefix("Listening on ") {
+        Some(u) => u.to_string(),
+        None => {
+            let _ = child.kill();
+            let mut rest = String::new();
+            let _ = stderr.read_to_string(&mut rest);
+            panic!("unexpected first stderr line: {first:?}{rest}");
+        }
+    };
+    watch(Listen {
+        child,
+        url,
+        stderr,
+        banner: vec![first.trim().to_string()],
+    })
+}
+
+fn watch(mut l: Listen) -> Running {
+    let stdout = l.child.stdout.take().expect("stdout is piped");
+    let out = Arc::new(Mutex::new(Vec::new()));
+    let o = out.clone();
+    let reader = std::thread::spawn(move || {
+        let mut r = BufReader::new(stdout);
+        let mut buf = Vec::new();
+        loop {
+            buf.clear();
+            match r.read_until(b'\n', &mut buf) {
+                Ok(0) | Err(_) => break,
+                Ok(_) => {
+                    let line = String::from_utf8_lossy(&buf).trim_end_matches('\n').to_string();
+                    o.lock().unwrap().push(line);
+                }
+            }
+        }
+    });
+    Running {
+        url: l.url.clone(),
+        listen: Some(l),
+        out,
+        reader: Some(reader),
+    }
+}
+
+impl Running {
+    fn lines(&self) -> Vec<String> {
+        self.out.lock().unwrap().clone()
+    }
+
+    /// The `"type": "request"` lines printed so far (with `--json`).
+    fn records(&self) -> Vec<Value> {
+        self.lines()
+            .iter()
+            .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+            .filter(|v| v["type"] == "request")
+            .collect()
+    }
+
+    /// Waits until `n` records were printed (with `--json`).
+    fn wait_records(&self, n: usize) -> Vec<Value> {
+        assert!(
+            wait_for(|| self.records().len() >= n, PATIENCE),
+            "expected {n} records, got these lines: {:#?}",
+            self.lines()
+        );
+        self.records()
+    }
+
+    /// Sends SIGINT; returns (exit code, stdout, stderr).
+    fn stop(mut self) -> (Option<i32>, String, String) {
+        let (code, _, err) = self.listen.take().unwrap().stop();
+        self.join(code, err)
+    }
+
+    /// Waits for it to exit by itself.
+    fn finish(mut self) -> (Option<i32>, String, String) {
+        let (code, _, err) = self.listen.take().unwrap().finish();
+        self.join(code, err)
+    }
+
+    fn join(&mut self, code: Option<i32>, err: String) -> (Option<i32>, String, String) {
+        self.reader.take().unwrap().join().unwrap();
+        (code, self.lines().join("\n"), err)
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        if let Some(mut l) = self.listen.take() {
+            let _ = l.child.kill();
+            let _ = l.child.wait();
+        }
+    }
+}
+
+fn host_port(url: &str) -> String {
+    url.split("://").nth(1).unwrap_or(url).trim_end_matches('/').to_string()
+}
+
+fn connect(url: &str) -> TcpStream {
+    let s = TcpStream::connect(host_port(url)).expect("connect to the listener");
+    s.set_read_timeout(Some(PATIENCE)).unwrap();
+    s.set_write_timeout(Some(PATIENCE)).unwrap();
+    s
+}
+
+/// Reads until the peer closes. A reset counts as closed; a read timeout fails the test.
+fn read_to_close(s: &mut TcpStream) -> Vec<u8> {
+    let mut got = Vec::new();
+    let mut buf = [0u8; 16 * 1024];
+    loop {
+        match s.read(&mut buf) {
+            Ok(0) => return got,
+            Ok(n) => got.extend_from_slice(&buf[..n]),
+            Err(e) if matches!(e.kind(), std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut) => {
+                panic!(
+                    "the listener neither answered nor closed the connection (got {} bytes)",
+                    got.len()
+                )
+            }
+            Err(_) => return got,
+        }
+    }
+}
+
+/// Writes `request` over a fresh connection and reads until the listener closes it.
+fn raw(url: &str, request: &[u8]) -> Vec<u8> {
+    let mut s = connect(url);
+    s.write_all(request).unwrap();
+    read_to_close(&mut s)
+}
+
+struct RawResponse {
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+}
+
+impl RawResponse {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+fn parse_response(bytes: &[u8]) -> RawResponse {
+    let end = bytes
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .unwrap_or_else(|| panic!("no complete HTTP response in {:?}", String::from_utf8_lossy(bytes)));
+    let head = String::from_utf8_lossy(&bytes[..end]).into_owned();
+    let mut lines = head.split("\r\n");
+    let status_line = lines.next().unwrap();
+    let status = status_line
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .expect("a status code");
+    let headers = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_string()))
+        .collect();
+    RawResponse {
+        status,
+        headers,
+        body: bytes[end + 4..].to_vec(),
+    }
+}
+
+/// A simple request over raw TCP, `Connection: close`.
+fn request(url: &str, method: &str, path: &str, headers: &[(&str, &str)], body: &[u8]) -> RawResponse {
+    let mut req = format!("{method} {path} HTTP/1.1\r\nHost: {}\r\n", host_port(url));
+    for (k, v) in headers {
+        req.push_str(&format!("{k}: {v}\r\n"));
+    }
+    req.push_str(&format!("Content-Length: {}\r\nConnection: close\r\n\r\n", body.len()));
+    let mut bytes = req.into_bytes();
+    bytes.extend_from_slice(body);
+    parse_response(&raw(url, &bytes))
+}
+
+fn post(url: &str, body: &[u8]) -> RawResponse {
+    request(url, "POST", "/hook", &[("Content-Type", "application/json")], body)
+}
+
+/// The JSON lines of a file.
+fn log_lines(path: &Path) -> Vec<Value> {
+    let text = std::fs::read_to_string(path).unwrap_or_default();
+    text.lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}")))
+        .collect()
+}
+
+fn body_bytes(record: &Value) -> Vec<u8> {
+    let body = record["body"].as_str().expect("body is a string");
+    match record["body_encoding"].as_str() {
+        Some("utf8") => body.as_bytes().to_vec(),
+        Some("base64") => base64::engine::general_purpose::STANDARD
+            .decode(body)
+            .expect("valid base64"),
+        other => panic!("unknown body_encoding {other:?}"),
+    }
+}
+
+fn header_values<'a>(record: &'a Value, name: &str) -> Vec<&'a str> {
+    record["headers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p[0].as_str().is_some_and(|k| k.eq_ignore_ascii_case(name)))
+        .map(|p| p[1].as_str().unwrap())
+        .collect()
+}
+
+/// `hookcat send --json`: the attempt lines and the summary.
+fn send_json(stdout: &[u8]) -> (Vec<Value>, Value) {
+    let lines: Vec<Value> = String::from_utf8_lossy(stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("send printed a non-JSON line ({e}): {l}")))
+        .collect();
+    let summary = lines
+        .iter()
+        .find(|v| v["type"] == "summary")
+        .cloned()
+        .expect("a summary line");
+    (lines.into_iter().filter(|v| v["type"] == "attempt").collect(), summary)
+}
+
+fn write(dir: &Path, name: &str, bytes: &[u8]) -> String {
+    let p = dir.join(name);
+    std::fs::write(&p, bytes).unwrap();
+    p.to_str().unwrap().to_string()
+}
+
+#[test]
+fn announces_its_address_and_records_any_method_and_path_as_json() {
+    let dir = tempdir();
+    let l = listen(dir.path(), &["--json"]);
+    assert!(l.url.starts_with("http://127.0.0.1:"), "{}", l.url);
+    let port: u16 = l.url.rsplit(':').next().unwrap().parse().unwrap();
+    assert_ne!(port, 0);
+
+    // Duplicated headers and a body that is not UTF-8, written by hand.
+    let body: &[u8] = &[0xff, 0xfe, 0x00, b'{', 0x80, b'\n'];
+    let mut s = connect(&l.url);
+    let client_addr = s.local_addr().unwrap().to_string();
+    let mut req = format!(
+        "PATCH /any/where?x=1&y=two HTTP/1.1\r\nHost: {}\r\nX-First: 1\r\nX-Dup: a\r\nX-Dup: b\r\nX-Last: z\r\n\
+         Content-Type: application/octet-stream\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        host_port(&l.url),
+        body.len()
+    )
+    .into_bytes();
+    req.extend_from_slice(body);
+    s.write_all(&req).unwrap();
+    let resp = parse_response(&read_to_close(&mut s));
+    assert_eq!(resp.status, 200);
+
+    for (method, path) in [
+        ("DELETE", "/"),
+        ("GET", "/a/b/c?q=%20"),
+        ("PUT", "/x"),
+        ("OPTIONS", "/y"),
+    ] {
+        assert_eq!(request(&l.url, method, path, &[], b"").status, 200, "{method} {path}");
+    }
+    let recs = l.wait_records(5);
+    let (code, stdout, stderr) = l.stop();
+    assert_eq!(code, Some(0), "{stderr}");
+
+    // stdout holds one JSON object per request and nothing else.
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines.len(), 5, "{stdout}");
+    for line in &lines {
+        let v: Value = serde_json::from_str(line).unwrap_or_else(|e| panic!("not JSON ({e}): {line}"));
+        assert_eq!(v["type"], "request", "{line}");
+    }
+
+    let r = &recs[0];
+    assert_eq!(r["v"], 1);
+    assert!(r["id"].as_str().is_some_and(|s| !s.is_empty()));
+    let at = r["received_at"].as_str().unwrap();
+    assert!(
+        at.len() >= 20 && at.ends_with('Z') && at.as_bytes()[10] == b'T',
+        "not RFC 3339 UTC: {at}"
+    );
+    assert_eq!(r["method"], "PATCH");
+    assert_eq!(r["path"], "/any/where?x=1&y=two");
+    assert_eq!(header_values(r, "x-dup"), ["a", "b"], "duplicates are kept, in order");
+    assert_eq!(header_values(r, "x-first"), ["1"]);
+    // Headers are ordered [name, value] pairs.
+    let names: Vec<String> = r["headers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            assert_eq!(p.as_array().map(Vec::len), Some(2), "a header is a pair: {p}");
+            p[0].as_str().unwrap().to_ascii_lowercase()
+        })
+        .collect();
+    let pos = |n: &str| {
+        names
+            .iter()
+            .position(|x| x == n)
+            .unwrap_or_else(|| panic!("no {n} in {names:?}"))
+    };
+    assert!(
+        pos("x-first") < pos("x-dup") && pos("x-dup") < pos("x-last"),
+        "{names:?}"
+    );
+    assert_eq!(r["body_encoding"], "base64");
+    assert_eq!(body_bytes(r), body, "byte-exact once decoded");
+    assert_eq!(r["remote_addr"], client_addr.as_str());
+    assert!(r["verification"].is_null(), "no secret, no verification: {r}");
+    assert_eq!(r["response"]["status"], 200);
+    assert_eq!(r["response"]["kind"], "normal");
+
+    let methods: Vec<&str> = recs.iter().map(|r| r["method"].as_str().unwrap()).collect();
+    assert_eq!(methods, ["PATCH", "DELETE", "GET", "PUT", "OPTIONS"]);
+    assert_eq!(recs[2]["path"], "/a/b/c?q=%20");
+    assert_eq!(recs[2]["body_encoding"], "utf8");
+    assert_eq!(recs[2]["body"], "");
+}
+
+#[test]
+fn verifies_github_signatures_and_diagnoses_a_tampered_body() {
+    let dir = tempdir();
+    let d = dir.path();
+    let l = listen_env(
+        d,
+        &[("S", "gh-secret")],
+        &["--json", "--scheme", "github", "--secret-env", "S"],
+    );
+    hc(d)
+        .env("S", "gh-secret")
+        .args(["send", &l.url, "--event", "github.push", "--secret-env", "S"])
+        .assert()
+        .success();
+
+    // Signed without a trailing newline, sent with one.
+    let signed = write(d, "signed.json", br#"{"action":"opened","number":1}"#);
+    let sent = write(d, "sent.json", b"{\"action\":\"opened\",\"number\":1}\n");
+    let sig = hc(d)
+        .env("S", "gh-secret")
+        .args(["sign", "--scheme", "github", "--secret-env", "S", &signed])
+        .output()
+        .unwrap();
+    assert!(sig.status.success());
+    let sig = String::from_utf8(sig.stdout).unwrap();
+    let sig = sig
+        .lines()
+        .find(|l| l.starts_with("X-Hub-Signature-256:"))
+        .expect("the signature header");
+    hc(d)
+        .args(["send", &l.url, "--data", &sent, "-H", sig])
+        .assert()
+        .success();
+
+    let recs = l.wait_records(2);
+    let (code, _, stderr) = l.stop();
+    assert_eq!(code, Some(0));
+    let ok = &recs[0]["verification"];
+    assert_eq!(ok["valid"], true, "{ok}");
+    assert_eq!(ok["scheme"], "github");
+    assert!(ok["reason"].is_string());
+    let bad = &recs[1]["verification"];
+    assert_eq!(bad["valid"], false, "{bad}");
+    assert_eq!(bad["scheme"], "github");
+    let codes: Vec<&str> = bad["diagnosis"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap())
+        .collect();
+    assert!(codes.contains(&"trailing_newline_added"), "{bad}");
+    // Without --reject-invalid the request is still answered normally.
+    assert_eq!(recs[1]["response"]["status"], 200);
+    assert!(stderr.contains("1 valid, 1 invalid"), "{stderr}");
+}
+
+#[test]
+fn scheme_auto_detects_the_provider_per_request() {
+    let dir = tempdir();
+    let d = dir.path();
+    let l = listen_env(
+        d,
+        &[("S", "whsec_c2VjcmV0LWZvci1hdXRv")],
+        &["--json", "--scheme", "auto", "--secret-env", "S"],
+    );
+    for event in ["stripe.invoice.paid", "github.ping", "shopify.orders/create"] {
+        hc(d)
+            .env("S", "whsec_c2VjcmV0LWZvci1hdXRv")
+            .args(["send", &l.url, "--event", event, "--secret-env", "S"])
+            .assert()
+            .success();
+    }
+    hc(d)
+        .args(["send", &l.url, "--data", &write(d, "b.json", b"{}")])
+        .assert()
+        .success();
+    let recs = l.wait_records(4);
+    l.stop();
+    let got: Vec<(bool, &str)> = recs[..3]
+        .iter()
+        .map(|r| {
+            (
+                r["verification"]["valid"].as_bool().unwrap(),
+                r["verification"]["scheme"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [(true, "stripe"), (true, "github"), (true, "shopify")],
+        "{recs:#?}"
+    );
+    assert_eq!(
+        recs[3]["verification"]["valid"], false,
+        "an unsigned request is not valid: {}",
+        recs[3]
+    );
+}
+
+#[test]
+fn reject_invalid_answers_401() {
+    let dir = tempdir();
+    let d = dir.path();
+    let l = listen_env(
+        d,
+        &[("S", "gh-secret")],
+        &["--json", "--scheme", "github", "--secret-env", "S", "--reject-invalid"],
+    );
+    hc(d)
+        .env("S", "gh-secret")
+        .args(["send", &l.url, "--event", "github.ping", "--secret-env", "S"])
+        .assert()
+        .success();
+    hc(d)
+        .env("S", "wrong")
+        .args(["send", &l.url, "--event", "github.ping", "--secret-env", "S"])
+        .assert()
+        .code(1);
+    let unsigned = post(&l.url, b"{}");
+    assert_eq!(unsigned.status, 401);
+    let recs = l.wait_records(3);
+    l.stop();
+    assert_eq!(recs[0]["response"]["status"], 200);
+    assert_eq!(recs[1]["response"]["status"], 401);
+    assert_eq!(recs[1]["response"]["kind"], "rejected");
+    assert_eq!(recs[1]["verification"]["valid"], false);
+    assert_eq!(recs[2]["response"]["status"], 401);
+}
+
+#[test]
+fn save_keeps_every_answered_request_byte_exact() {
+    let dir = tempdir();
+    let d = dir.path();
+    let log = d.join("caps").join("log.jsonl");
+    let l = listen(d, &["--save", log.to_str().unwrap(), "--quiet"]);
+    let bodies: Vec<Vec<u8>> = vec![
+        b"{\"a\": 1,  \"b\" : [1,2]}\n".to_vec(),
+        vec![0x00, 0xff, 0x10, 0x80, 0x7f, b'\r', b'\n'],
+        "h\u{e9}llo \u{1f980} \\\"quoted\\\"\r\n\t".as_bytes().to_vec(),
+        Vec::new(),
+    ];
+    for (i, b) in bodies.iter().enumerate() {
+        let file = write(d, &format!("b{i}"), b);
+        hc(d)
+            .args([
+                "send",
+                &l.url,
+                "--data",
+                &file,
+                "--content-type",
+                "application/octet-stream",
+            ])
+            .assert()
+            .success();
+    }
+    let (code, _, stderr) = l.stop();
+    assert_eq!(code, Some(0));
+    assert!(stderr.contains(&format!("saving to {}", log.display())), "{stderr}");
+    let recs = log_lines(&log);
+    assert_eq!(recs.len(), bodies.len());
+    for (r, b) in recs.iter().zip(&bodies) {
+        assert_eq!(&body_bytes(r), b);
+        assert_eq!(r["response"]["status"], 200);
+    }
+    assert_eq!(recs[1]["body_encoding"], "base64");
+    assert!(!d.join("captures.jsonl").exists(), "--save replaces the default log");
+}
+
+#[test]
+fn no_save_writes_nothing() {
+    let dir = tempdir();
+    let d = dir.path();
+    let l = listen(d, &["--no-save", "--json"]);
+    assert_eq!(post(&l.url, b"{}").status, 200);
+    l.wait_records(1);
+    let (code, _, stderr) = l.stop();
+    assert_eq!(code, Some(0));
+    assert!(stderr.contains("not saving"), "{stderr}");
+    let left: Vec<_> = std::fs::read_dir(d).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert!(left.is_empty(), "--no-save wrote {left:?}");
+}
+
+#[test]
+fn default_log_is_in_the_data_dir_and_sigint_prints_a_summary() {
+    let dir = tempdir();
+    let d = dir.path();
+    let l = listen(d, &[]);
+    let resp = post(&l.url, b"{\"hello\":\"world\"}");
+    assert_eq!(resp.status, 200);
+    let log = d.join("captures.jsonl");
+    assert!(wait_for(|| log_lines(&log).len() == 1, PATIENCE));
+    let (code, stdout, stderr) = l.stop();
+    assert_eq!(code, Some(0), "Ctrl-C is how a listener stops: exit 0\n{stderr}");
+    assert!(stderr.contains(&format!("saving to {}", log.display())), "{stderr}");
+    assert!(stderr.contains("stopped:") && stderr.contains("1 request"), "{stderr}");
+    assert!(
+        stdout.contains("POST") && stdout.contains("/hook") && stdout.contains("world"),
+        "{stdout}"
+    );
+    assert_eq!(body_bytes(&log_lines(&log)[0]), b"{\"hello\":\"world\"}");
+}
+
+#[test]
+fn status_body_headers_and_delay_shape_the_answer() {
+    let dir = tempdir();
+    let d = dir.path();
+    let l = listen(
+        d,
+        &[
+            "--json",
+            "--status",
+            "418",
+            "--body",
+            "short and stout",
+            "--response-header",
+            "X-Teapot: yes",
+            "--delay",
+            "200ms",
+        ],
+    );
+    let r = post(&l.url, b"{}");
+    assert_eq!(r.status, 418);
+    assert_eq!(r.body, b"short and stout");
+    assert_eq!(r.header("x-teapot"), Some("yes"));
+    let recs = l.wait_records(1);
+    l.stop();
+    assert_eq!(recs[0]["response"]["status"], 418);
+
+    // --body @FILE
+    let file = write(d, "answer.json", b"{\"from\":\"file\"}");
+    let l = listen(d, &["--no-save", "--body", &format!("@{file}")]);
+    assert_eq!(post(&l.url, b"{}").body, b"{\"from\":\"file\"}");
+    l.stop();
+}
+
+#[test]
+fn fail_first_then_succeeds_and_a_sender_retries_through_it() {
+    let dir = tempdir();
+    let d = dir.path();
+    let l = listen(d, &["--json", "--fail-first", "2"]);
+    let statuses: Vec<u16> = (0..3).map(|_| post(&l.url, b"{}").status).collect();
+    assert_eq!(statuses, [500, 500, 200]);
+    let recs = l.wait_records(3);
+    l.stop();
+    assert_eq!(recs[0]["response"]["kind"], "simulated");
+    assert_eq!(recs[2]["response"]["kind"], "normal");
+
+    let l = listen(d, &["--json", "--fail-first", "2"]);
+    let out = hc(d)
+        .args(["send", &l.url, "--event", "github.ping", "--retries", "3", "--json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let (attempts, summary) = send_json(&out.stdout);
+    assert_eq!(
+        attempts
+            .iter()
+            .map(|a| a["status"].as_u64().unwrap())
+            .collect::<Vec<_>>(),
+        [500, 500, 200]
+    );
+    assert_eq!(summary["delivered"], true);
+    l.wait_records(3);
+    l.stop();
+}
+
+#[test]
+fn fail_rate_with_a_seed() {
+    let dir = tempdir();
+    let d = dir.path();
+    let l = listen(d, &["--no-save", "--fail-rate", "1.0", "--seed", "42"]);
+    assert!((0..5).all(|_| post(&l.url, b"{}").status == 500));
+    l.stop();
+    let l = listen(d, &["--no-save", "--fail-rate", "0.0", "--seed", "42"]);
+    assert!((0..5).all(|_| post(&l.url, b"{}").status == 200));
+    l.stop();
+    // The same seed gives the same answers.
+    let run = || {
+        let l = listen(d, &["--no-save", "--fail-rate", "0.5", "--seed", "7"]);
+        let s: Vec<u16> = (0..12).map(|_| post(&l.url, b"{}").status).collect();
+        l.stop();
+        s
+    };
+    let a = run();
+    assert_eq!(a, run());
+    assert!(a.iter().all(|s| *s == 200 || *s == 500), "{a:?}");
+}
+
+#[test]
+fn status_sequence_and_retry_after() {
+    let dir = tempdir();
+    let d = dir.path();
+    let l = listen(d, &["--json", "--status-sequence", "500,429,200", "--retry-after", "1"]);
+    let rs: Vec<RawResponse> = (0..4).map(|_| post(&l.url, b"{}")).collect();
+    assert_eq!(rs.iter().map(|r| r.status).collect::<Vec<_>>(), [500, 429, 200, 200]);
+    assert_eq!(
+        rs[0].header("retry-after"),
+        None,
+        "Retry-After goes with 429 and 503 only"
+    );
+    assert_eq!(rs[1].header("retry-after"), Some("1"));
+    assert_eq!(rs[2].header("retry-after"), None);
+    l.wait_records(4);
+    l.stop();
+
+    let l = listen(d, &["--no-save", "--status", "503", "--retry-after", "2"]);
+    let r = post(&l.url, b"{}");
+    assert_eq!((r.status, r.header("retry-after")), (503, Some("2")));
+    l.stop();
+}
+
+#[test]
+fn hang_makes_the_sender_time_out_and_is_still_logged() {
+    let dir = tempdir();
+    let d = dir.path();
+    let l = listen(d, &["--json", "--hang"]);
+    let out = hc(d)
+        .args(["send", &l.url, "--event", "github.ping", "--timeout", "1s"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("timed out"));
+    let recs = l.wait_records(1);
+    let (code, _, _) = l.stop();
+    assert_eq!(code, Some(0), "a hung request does not keep the listener from stopping");
+    assert_eq!(recs[0]["response"]["kind"], "hung");
+    assert!(recs[0]["response"]["status"].is_null());
+    let log = log_lines(&d.join("captures.jsonl"));
+    assert_eq!(log.len(), 1);
+    assert_eq!(log[0]["response"]["kind"], "hung");
+}
+
+#[test]
+fn drop_closes_without_an_answer_and_is_still_logged() {
+    let dir = tempdir();
+    let d = dir.path();
+    let l = listen(d, &["--json", "--drop"]);
+    let got = raw(&l.url, b"POST /d HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\n{}");
+    assert!(
+        got.is_empty(),
+        "no answer at all, got {:?}",
+        String::from_utf8_lossy(&got)
+    );
+    hc(d).args(["send", &l.url, "--event", "github.ping"]).assert().code(1);
+    let recs = l.wait_records(2);
+    l.stop();
+    assert_eq!(recs[0]["response"]["kind"], "dropped");
+    assert!(recs[0]["response"]["status"].is_null());
+    assert_eq!(recs[0]["body"], "{}");
+    assert_eq!(log_lines(&d.join("captures.jsonl")).len(), 2);
+}
+
+#[test]
+fn forwards_to_the_app_byte_exact_and_relays_its_answer() {
+    let dir = tempdir();
+    let d = dir.path();
+    let app = Receiver::start(vec![202]);
+    let l = listen_env(
+        d,
+        &[("S", "gh-secret")],
+        &["--json", "--forward-to", &format!("{}/base", app.url)],
+    );
+    let out = hc(d)
+        .env("S", "gh-secret")
+        .args([
+            "send",
+            &format!("{}/hook?x=1&y=%2F", l.url),
+            "--event",
+            "github.push",
+            "--secret-env",
+            "S",
+        ])
+        .args(["-X", "PUT", "-H", "X-Custom: kept", "--json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let (attempts, _) = send_json(&out.stdout);
+    assert_eq!(attempts[0]["status"], 202, "the sender gets the app's status");
+    assert_eq!(attempts[0]["response_body"], "{\"n\":0}", "and the app's body");
+
+    let recs = l.wait_records(1);
+    let got = app.got();
+    assert_eq!(got.len(), 1);
+    let g = &got[0];
+    assert_eq!(g.method, "PUT");
+    assert_eq!(g.path, "/base/hook?x=1&y=%2F");
+    assert_eq!(g.header("x-custom"), Some("kept"));
+    assert_eq!(g.body, body_bytes(&recs[0]), "byte-exact");
+    assert_eq!(recs[0]["response"]["kind"], "forwarded");
+    assert_eq!(recs[0]["response"]["status"], 202);
+    // The signature still verifies at the app.
+    let mut verify = hc(d);
+    verify
+        .env("S", "gh-secret")
+        .args(["verify", "--scheme", "github", "--secret-env", "S"]);
+    for (k, v) in &g.headers {
+        verify.args(["-H", &format!("{k}: {v}")]);
+    }
+    verify.write_stdin(g.body.clone()).assert().success();
+
+    // Hop-by-hop headers stay behind.
+    let r = request(
+        &l.url,
+        "POST",
+        "/raw",
+        &[
+            ("Keep-Alive", "timeout=5"),
+            ("TE", "trailers"),
+            ("Proxy-Authorization", "Basic eA=="),
+            ("X-Also", "1"),
+        ],
+        b"raw body",
+    );
+    assert_eq!(r.status, 202);
+    assert!(wait_for(|| app.got().len() == 2, PATIENCE));
+    let g = &app.got()[1];
+    assert_eq!(g.body, b"raw body");
+    assert_eq!(g.header("x-also"), Some("1"));
+    for hop in ["keep-alive", "te", "proxy-authorization"] {
+        assert_eq!(g.header(hop), None, "{hop} was forwarded: {:?}", g.headers);
+    }
+    l.stop();
+}
+
+#[test]
+fn forwarding_drops_the_headers_the_connection_header_names() {
+    // RFC 9110 section 7.6.1: a field named in Connection is hop-by-hop too.
+    let dir = tempdir();
+    let app = Receiver::start(vec![]);
+    let l = listen(dir.path(), &["--no-save", "--forward-to", &app.url]);
+    let got = raw(
+        &l.url,
+        b"POST /c HTTP/1.1\r\nHost: x\r\nConnection: close, X-Hop-Only\r\nX-Hop-Only: 1\r\nX-End-To-End: 2\r\nContent-Length: 2\r\n\r\n{}",
+    );
+    assert_eq!(parse_response(&got).status, 200);
+    l.stop();
+    let g = &app.got()[0];
+    assert_eq!(g.header("x-end-to-end"), Some("2"));
+    assert_eq!(
+        g.header("x-hop-only"),
+        None,
+        "a header named in Connection was forwarded: {:?}",
+        g.headers
+    );
+}
+
+#[test]
+fn forwarding_to_an_unreachable_app_answers_502() {
+    let dir = tempdir();
+    let d = dir.path();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let l = listen(d, &["--json", "--forward-to", &format!("http://127.0.0.1:{port}")]);
+    let r = post(&l.url, b"{}");
+    assert_eq!(r.status, 502);
+    let recs = l.wait_records(1);
+    l.stop();
+    assert_eq!(recs[0]["response"]["status"], 502);
+}
+
+#[test]
+fn answers_slack_twitch_and_zoom_handshakes() {
+    let dir = tempdir();
+    let d = dir.path();
+    let secret = "zoom-secret-token";
+    let l = listen_env(d, &[("S", secret)], &["--json", "--secret-env", "S"]);
+
+    let slack = br#"{"token":"t","challenge":"3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P","type":"url_verification"}"#;
+    let r = post(&l.url, slack);
+    assert_eq!(r.status, 200);
+    let v: Value = serde_json::from_slice(&r.body).unwrap();
+    assert_eq!(v["challenge"], "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P");
+
+    let twitch = br#"{"challenge":"pogchamp-kappa-360noscope-vohiyo","subscription":{"type":"stream.online"}}"#;
+    let r = request(
+        &l.url,
+        "POST",
+        "/twitch",
+        &[
+            ("Content-Type", "application/json"),
+            ("Twitch-Eventsub-Message-Type", "webhook_callback_verification"),
+        ],
+        twitch,
+    );
+    assert_eq!(r.status, 200);
+    assert_eq!(r.body, b"pogchamp-kappa-360noscope-vohiyo", "the challenge as text");
+    assert!(r.header("content-type").is_some_and(|c| c.starts_with("text/plain")));
+
+    let zoom = br#"{"payload":{"plainToken":"qgg8vlvZRS6UYooatFL8Aw"},"event_ts":1654503849680,"event":"endpoint.url_validation"}"#;
+    let r = post(&l.url, zoom);
+    assert_eq!(r.status, 200);
+    let v: Value = serde_json::from_slice(&r.body).unwrap();
+    assert_eq!(v["plainToken"], "qgg8vlvZRS6UYooatFL8Aw");
+    assert_eq!(
+        v["encryptedToken"],
+        hmac_sha256_hex(secret.as_bytes(), b"qgg8vlvZRS6UYooatFL8Aw")
+    );
+
+    // The catalog's handshake events, through `hookcat send`.
+    for (n, event) in [
+        (4, "slack.url_verification"),
+        (5, "twitch.webhook_callback_verification"),
+    ] {
+        let out = hc(d)
+            .args(["send", &l.url, "--event", event, "--json", "--scheme", "none"])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{event}");
+        let (attempts, _) = send_json(&out.stdout);
+        let sent = l.wait_records(n)[n - 1].clone();
+        let challenge = serde_json::from_slice::<Value>(&body_bytes(&sent)).unwrap()["challenge"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        assert!(
+            attempts[0]["response_body"].as_str().unwrap().contains(&challenge),
+            "{event}: {}",
+            attempts[0]
+        );
+    }
+    let recs = l.records();
+    l.stop();
+    assert_eq!(recs.len(), 5);
+    assert!(recs.iter().all(|r| r["response"]["kind"] == "handshake"), "{recs:#?}");
+}
+
+#[test]
+fn no_handshake_answers_normally() {
+    let dir = tempdir();
+    let l = listen(dir.path(), &["--json", "--no-handshake"]);
+    let r = post(
+        &l.url,
+        br#"{"token":"t","challenge":"abc123","type":"url_verification"}"#,
+    );
+    assert_eq!(r.status, 200);
+    let v: Value = serde_json::from_slice(&r.body).unwrap();
+    assert!(v.get("challenge").is_none(), "{v}");
+    let recs = l.wait_records(1);
+    l.stop();
+    assert_eq!(recs[0]["response"]["kind"], "normal");
+}
+
+fn hmac_sha256_hex(key: &[u8], msg: &[u8]) -> String {
+    use hmac::{KeyInit, Mac};
+    let mut m = <hmac::Hmac<sha2::Sha256> as KeyInit>::new_from_slice(key).unwrap();
+    m.update(msg);
+    m.finalize().into_bytes().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[test]
+fn max_body_answers_413_with_a_note() {
+    let dir = tempdir();
+    let d = dir.path();
+    let l = listen(d, &["--json", "--max-body", "1KiB"]);
+    let big = write(
+        d,
+        "big.json",
+        format!("{{\"pad\":\"{}\"}}", "x".repeat(2000)).as_bytes(),
+    );
+    let out = hc(d).args(["send", &l.url, "--data", &big, "--json"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(send_json(&out.stdout).0[0]["status"], 413);
+    assert_eq!(
+        post(&l.url, b"{\"small\":true}").status,
+        200,
+        "smaller bodies still pass"
+    );
+    let recs = l.wait_records(2);
+    l.stop();
+    assert_eq!(recs[0]["response"]["status"], 413);
+    assert!(
+        recs[0]["body_note"].as_str().is_some_and(|n| n.contains("max-body")),
+        "{}",
+        recs[0]
+    );
+}
+
+#[test]
+fn allow_ip_refuses_other_clients_with_403() {
+    let dir = tempdir();
+    let l = listen(dir.path(), &["--json", "--allow-ip", "10.0.0.0/8"]);
+    assert_eq!(post(&l.url, b"{}").status, 403);
+    let recs = l.wait_records(1);
+    l.stop();
+    assert_eq!(recs[0]["response"]["status"], 403);
+    let l = listen(
+        dir.path(),
+        &["--no-save", "--allow-ip", "10.0.0.0/8", "--allow-ip", "127.0.0.0/8"],
+    );
+    assert_eq!(post(&l.url, b"{}").status, 200);
+    l.stop();
+}
+
+#[test]
+fn rate_limit_answers_some_429s() {
+    let dir = tempdir();
+    let d = dir.path();
+    let l = listen(d, &["--no-save", "--quiet", "--rate-limit", "2/s"]);
+    let out = hc(d)
+        .args([
+            "send",
+            &l.url,
+            "--event",
+            "github.ping",
+            "--count",
+            "10",
+            "--concurrency",
+            "1",
+            "--json",
+        ])
+        .output()
+        .unwrap();
+    let (_, summary) = send_json(&out.stdout);
+    let n = |s: &str| summary["statuses"][s].as_u64().unwrap_or(0);
+    assert!(n("429") >= 1 && n("200") >= 1, "{summary}");
+    assert_eq!(n("429") + n("200"), 10, "{summary}");
+    assert_eq!(out.status.code(), Some(1), "not every request got a 2xx");
+    l.stop();
+}
+
+#[test]
+fn require_header_answers_401_without_it() {
+    let dir = tempdir();
+    let d = dir.path();
+    let l = listen(d, &["--json", "-v", "--require-header", "X-Api-Key: k-123"]);
+    assert_eq!(post(&l.url, b"{}").status, 401);
+    assert_eq!(request(&l.url, "POST", "/", &[("X-Api-Key", "wrong")], b"").status, 401);
+    hc(d)
+        .args(["send", &l.url, "--event", "github.ping", "-H", "X-Api-Key: k-123"])
+        .assert()
+        .success();
+    let recs = l.wait_records(3);
+    l.stop();
+    let st: Vec<u64> = recs.iter().map(|r| r["response"]["status"].as_u64().unwrap()).collect();
+    assert_eq!(st, [401, 401, 200]);
+}
+
+#[test]
+fn header_timeout_cuts_off_a_slow_client_while_others_are_served() {
+    let dir = tempdir();
+    let d = dir.path();
+    let l = listen(d, &["--json", "--header-timeout", "1s"]);
+    let mut slow = connect(&l.url);
+    slow.write_all(b"POST /slow HTTP/1.1\r\nHost: x\r\nX-Slow: ").unwrap();
+    hc(d)
+        .args(["send", &l.url, "--event", "github.ping"])
+        .assert()
+        .success();
+    let got = read_to_close(&mut slow);
+    assert!(
+        got.is_empty() || got.starts_with(b"HTTP/1.1 408"),
+        "{:?}",
+        String::from_utf8_lossy(&got)
+    );
+    let recs = l.wait_records(1);
+    let (_, stdout, _) = l.stop();
+    assert_eq!(recs.len(), 1, "the cut-off client is not a request: {stdout}");
+    for line in stdout.lines() {
+        let v: Value = serde_json::from_str(line).unwrap_or_else(|e| panic!("not JSON on stdout ({e}): {line}"));
+        assert!(v["type"].is_string(), "{line}");
+    }
+}
+
+#[test]
+fn tls_serves_https_with_a_self_signed_certificate() {
+    let dir = tempdir();
+    let d = dir.path();
+    let l = listen(d, &["--json", "--tls"]);
+    assert!(l.url.starts_with("https://127.0.0.1:"), "{}", l.url);
+    hc(d)
+        .args(["send", &l.url, "--event", "github.ping", "--insecure"])
+        .assert()
+        .success();
+    // Without --insecure the certificate is refused: nothing to retry.
+    hc(d).args(["send", &l.url, "--event", "github.ping"]).assert().code(1);
+    let recs = l.wait_records(1);
+    let (code, _, stderr) = l.stop();
+    assert_eq!(code, Some(0));
+    assert_eq!(recs[0]["method"], "POST");
+    let line = stderr
+        .lines()
+        .find(|l| l.starts_with("tls:"))
+        .unwrap_or_else(|| panic!("{stderr}"));
+    let path = line
+        .split("certificate ")
+        .nth(1)
+        .unwrap()
+        .split(" (SHA-256 ")
+        .next()
+        .unwrap();
+    let fp = line.split("SHA-256 ").nth(1).unwrap().trim_end_matches(')');
+    let pem = std::fs::read_to_string(path).unwrap();
+    let b64: String = pem.lines().filter(|l| !l.starts_with("-----")).collect();
+    let der = base64::engine::general_purpose::STANDARD.decode(b64).unwrap();
+    let want: Vec<String> = <sha2::Sha256 as sha2::Digest>::digest(&der)
+        .iter()
+        .map(|b| format!("{b:02X}"))
+        .collect();
+    assert_eq!(
+        fp.replace(':', "").to_ascii_uppercase(),
+        want.concat(),
+        "the fingerprint is the certificate's"
+    );
+}
+
+#[test]
+fn expect_exits_0_once_enough_requests_arrived() {
+    let dir = tempdir();
+    let d = dir.path();
+    let l = listen(d, &["--json", "--expect", "2", "--timeout", "5s"]);
+    hc(d)
+        .args(["send", &l.url, "--event", "github.ping"])
+        .assert()
+        .success();
+    hc(d)
+        .args(["send", &l.url, "--event", "github.ping"])
+        .assert()
+        .success();
+    let (code, stdout, stderr) = l.finish();
+    assert_eq!(code, Some(0), "{stderr}");
+    assert_eq!(stdout.lines().count(), 2);
+}
+
+#[test]
+fn expect_exits_1_when_the_timeout_passes_first() {
+    let dir = tempdir();
+    let d = dir.path();
+    let l = listen(d, &["--json", "--expect", "3", "--timeout", "1s"]);
+    let sent = hc(d)
+        .args(["send", &l.url, "--event", "github.ping"])
+        .output()
+        .unwrap()
+        .status
+        .success();
+    let (code, _, stderr) = l.finish();
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(stderr.contains("expected 3"), "{stderr}");
+    if sent {
+        assert!(stderr.contains("got 1"), "{stderr}");
+    }
+}
+
+#[test]
+fn once_exits_after_the_first_request() {
+    let dir = tempdir();
+    let d = dir.path();
+    let l = listen(d, &["--json", "--once"]);
+    hc(d)
+        .args(["send", &l.url, "--event", "github.ping"])
+        .assert()
+        .success();
+    let (code, stdout, _) = l.finish();
+    assert_eq!(code, Some(0));
+    assert_eq!(stdout.lines().count(), 1);
+}
+
+#[test]
+fn garbage_bytes_get_400_or_a_close_and_the_listener_keeps_serving() {
+    let dir = tempdir();
+    let l = listen(dir.path(), &["--json"]);
+    for junk in [
+        &b"\x00\x01\x02garbage\r\n\r\n"[..],
+        b"GET\r\n\r\n",
+        b"POST / HTTP/9.9\r\n\r\n",
+        b"\x16\x03\x01\x00\xa5\x01\x00\x00",
+    ] {
+        let got = raw(&l.url, junk);
+        assert!(
+            got.is_empty() || got.starts_with(b"HTTP/1.1 400") || got.starts_with(b"HTTP/1.1 505"),
+            "{:?} -> {:?}",
+            String::from_utf8_lossy(junk),
+            String::from_utf8_lossy(&got)
+        );
+    }
+    assert_eq!(post(&l.url, b"{}").status, 200);
+    let recs = l.wait_records(1);
+    l.stop();
+    assert_eq!(recs.len(), 1);
+}
+
+#[test]
+fn invalid_json_is_recorded_as_is() {
+    let dir = tempdir();
+    let d = dir.path();
+    let l = listen(d, &["--json"]);
+    let body = b"{\"truncated\": [1, 2,\n";
+    assert_eq!(post(&l.url, body).status, 200);
+    let recs = l.wait_records(1);
+    l.stop();
+    assert_eq!(recs[0]["body_encoding"], "utf8");
+    assert_eq!(body_bytes(&recs[0]), body);
+    assert_eq!(body_bytes(&log_lines(&d.join("captures.jsonl"))[0]), body);
+}
+
+/// Writes `head` then `len` zero bytes in 64 KiB pieces (never the whole body in
+/// memory), while another thread reads the answer; stops writing when the listener
+/// closes. Returns what was read.
+fn stream_body(url: &str, head: &[u8], len: u64) -> Vec<u8> {
+    let mut s = connect(url);
+    let mut r = s.try_clone().unwrap();
+    let reader = std::thread::spawn(move || read_to_close(&mut r));
+    let chunk = vec![0u8; 64 * 1024];
+    let mut sent = 0u64;
+    if s.write_all(head).is_ok() {
+        while sent < len {
+            let n = chunk.len().min((len - sent) as usize);
+            if s.write_all(&chunk[..n]).is_err() {
+                break;
+            }
+            sent += n as u64;
+        }
+    }
+    let _ = s.shutdown(std::net::Shutdown::Write);
+    reader.join().unwrap()
+}
+
+#[test]
+fn a_100_mib_body_gets_413_and_the_listener_keeps_serving() {
+    let dir = tempdir();
+    let l = listen(dir.path(), &["--json"]);
+    let len = 100u64 << 20;
+    let head = format!(
+        "POST /big HTTP/1.1\r\nHost: x\r\nContent-Type: application/octet-stream\r\nContent-Length: {len}\r\n\r\n"
+    );
+    let got = stream_body(&l.url, head.as_bytes(), len);
+    // The answer may be lost when the listener resets the connection mid-upload.
+    assert!(
+        got.is_empty() || got.starts_with(b"HTTP/1.1 413"),
+        "{:?}",
+        String::from_utf8_lossy(&got[..got.len().min(200)])
+    );
+    assert_eq!(post(&l.url, b"{}").status, 200);
+    let recs = l.wait_records(2);
+    l.stop();
+    assert_eq!(recs[0]["response"]["status"], 413);
+    assert!(
+        recs[0]["body_note"].as_str().is_some_and(|n| n.contains("max-body")),
+        "{}",
+        recs[0]
+    );
+    assert!(
+        recs[0]["body"].as_str().unwrap().len() < 1 << 20,
+        "the refused body is not kept"
+    );
+}
+
+#[test]
+fn a_chunked_body_over_the_limit_gets_413() {
+    let dir = tempdir();
+    let l = listen(dir.path(), &["--json", "--max-body", "64KiB"]);
+    let mut s = connect(&l.url);
+    let mut r = s.try_clone().unwrap();
+    let reader = std::thread::spawn(move || read_to_close(&mut r));
+    let _ = s.write_all(b"POST /chunked HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n");
+    let chunk = [b'a'; 4096];
+    for _ in 0..64 {
+        let mut piece = b"1000\r\n".to_vec();
+        piece.extend_from_slice(&chunk);
+        piece.extend_from_slice(b"\r\n");
+        if s.write_all(&piece).is_err() {
+            break;
+        }
+    }
+    let _ = s.write_all(b"0\r\n\r\n");
+    let got = reader.join().unwrap();
+    assert!(
+        got.is_empty() || got.starts_with(b"HTTP/1.1 413"),
+        "{:?}",
+        String::from_utf8_lossy(&got)
+    );
+    assert_eq!(post(&l.url, b"{}").status, 200);
+    let recs = l.wait_records(2);
+    l.stop();
+    assert_eq!(recs[0]["response"]["status"], 413);
+    assert!(recs[0]["body_note"].is_string());
+}
+
+#[test]
+fn ten_thousand_headers_get_431_or_a_close_and_the_listener_keeps_serving() {
+    let dir = tempdir();
+    let l = listen(dir.path(), &["--json"]);
+    let mut head = String::from("POST /many HTTP/1.1\r\nHost: x\r\n");
+    for i in 0..10_000 {
+        head.push_str(&format!("X-H{i}: v\r\n"));
+    }
+    head.push_str("Content-Length: 0\r\n\r\n");
+    let got = stream_body(&l.url, head.as_bytes(), 0);
+    assert!(
+        got.is_empty() || got.starts_with(b"HTTP/1.1 431"),
+        "{:?}",
+        String::from_utf8_lossy(&got)
+    );
+    assert_eq!(post(&l.url, b"{}").status, 200);
+    let recs = l.wait_records(1);
+    l.stop();
+    assert_eq!(recs.len(), 1);
+    assert_eq!(recs[0]["path"], "/hook");
+}
+
+#[test]
+fn a_client_gone_mid_body_is_recorded_with_a_note() {
+    let dir = tempdir();
+    let d = dir.path();
+    let l = listen(d, &["--json"]);
+    {
+        let mut s = connect(&l.url);
+        s.write_all(b"POST /cut HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{\"partial\":")
+            .unwrap();
+        // Gone: half-close, then drop the socket.
+        s.shutdown(std::net::Shutdown::Write).unwrap();
+    }
+    let recs = l.wait_records(1);
+    assert_eq!(post(&l.url, b"{}").status, 200, "still serving");
+    l.wait_records(2);
+    l.stop();
+    assert_eq!(recs[0]["path"], "/cut");
+    assert_eq!(body_bytes(&recs[0]), b"{\"partial\":", "what arrived is kept");
+    let note = recs[0]["body_note"]
+        .as_str()
+        .unwrap_or_else(|| panic!("no body_note: {}", recs[0]));
+    assert!(note.contains("incomplete") && note.contains("11 bytes"), "{note}");
+}
+
+#[test]
+fn terminal_escapes_in_a_body_are_neutralised_in_human_output() {
+    let dir = tempdir();
+    let d = dir.path();
+    let l = listen(d, &[]);
+    let body = b"hello \x1b[31mred\x1b[0m \x1b]0;title\x07 done";
+    assert_eq!(
+        request(&l.url, "POST", "/esc", &[("Content-Type", "text/plain")], body).status,
+        200
+    );
+    assert!(
+        wait_for(|| l.lines().iter().any(|x| x.contains("done")), PATIENCE),
+        "{:?}",
+        l.lines()
+    );
+    let (_, stdout, stderr) = l.stop();
+    assert!(
+        !stdout.contains('\u{1b}') && !stderr.contains('\u{1b}'),
+        "raw ESC reached the terminal: {stdout:?}"
+    );
+    assert!(!stdout.contains('\u{7}'), "raw BEL reached the terminal: {stdout:?}");
+    assert!(stdout.contains("\\e[31m"), "{stdout}");
+    // The log keeps the bytes as they came.
+    assert_eq!(body_bytes(&log_lines(&d.join("captures.jsonl"))[0]), body);
+}
+
+#[test]
+fn a_secret_from_the_environment_is_never_printed_or_saved() {
+    let dir = tempdir();
+    let d = dir.path();
+    let secret = "Zq8-very-secret-value-7731";
+    let l = listen_env(d, &[("S", secret)], &["-v", "--scheme", "github", "--secret-env", "S"]);
+    hc(d)
+        .env("S", secret)
+        .args(["send", &l.url, "--event", "github.push", "--secret-env", "S"])
+        .assert()
+        .success();
+    hc(d)
+        .env("S", "wrong")
+        .args(["send", &l.url, "--event", "github.push", "--secret-env", "S"])
+        .assert()
+        .success();
+    hc(d)
+        .env("S", secret)
+        .args(["send", &l.url, "--event", "stripe.invoice.paid", "--secret-env", "S"])
+        .assert()
+        .success();
+    let log = d.join("captures.jsonl");
+    assert!(wait_for(|| log_lines(&log).len() == 3, PATIENCE));
+    let (code, stdout, stderr) = l.stop();
+    assert_eq!(code, Some(0));
+    let saved = std::fs::read_to_string(&log).unwrap();
+    assert!(
+        stdout.contains("signature:"),
+        "the invalid ones are explained: {stdout}"
+    );
+    for (what, text) in [("stdout", &stdout), ("stderr", &stderr), ("log", &saved)] {
+        assert!(!text.contains(secret), "the secret appears in {what}");
+    }
+}
+
+#[test]
+fn gitlab_tokens_are_hidden_in_verbose_output() {
+    let dir = tempdir();
+    let d = dir.path();
+    let token = "glpat-token-9f8e7d6c5b4a";
+    let l = listen_env(d, &[("S", token)], &["-v", "--scheme", "gitlab", "--secret-env", "S"]);
+    hc(d)
+        .env("S", token)
+        .args(["send", &l.url, "--event", "gitlab.push", "--secret-env", "S"])
+        .assert()
+        .success();
+    assert!(wait_for(
+        || l.lines()
+            .iter()
+            .any(|x| x.to_ascii_lowercase().contains("x-gitlab-token")),
+        PATIENCE
+    ));
+    let (_, stdout, stderr) = l.stop();
+    let line = stdout
+        .lines()
+        .find(|x| x.to_ascii_lowercase().contains("x-gitlab-token"))
+        .unwrap();
+    assert!(line.contains("hidden"), "{line}");
+    assert!(!stdout.contains(token) && !stderr.contains(token), "{stdout}\n{stderr}");
+}
+
+#[test]
+fn two_thousand_requests_over_fifty_connections_lose_nothing() {
+    let dir = tempdir();
+    let d = dir.path();
+    let log = d.join("loss.jsonl");
+    let body = "{\"msg\":\"h\u{e9}llo \\\"w\u{f6}rld\\\" \\\\ \u{1f980}\",\"n\":[1,2,3],\"nested\":{\"k\":null}}\n";
+    let file = write(d, "body.json", body.as_bytes());
+    let l = listen(
+        d,
+        &[
+            "--quiet",
+            "--save",
+            log.to_str().unwrap(),
+            "--expect",
+            "2000",
+            "--timeout",
+            "60s",
+        ],
+    );
+    let out = hc(d)
+        .args([
+            "send",
+            &l.url,
+            "--data",
+            &file,
+            "--count",
+            "2000",
+            "--concurrency",
+            "50",
+            "--json",
+        ])
+        .output()
+        .unwrap();
+    let (_, summary) = send_json(&out.stdout);
+    assert_eq!(summary["ok_2xx"], 2000, "{summary}");
+    assert_eq!(out.status.code(), Some(0));
+    let (code, _, stderr) = l.finish();
+    assert_eq!(code, Some(0), "{stderr}");
+    let text = std::fs::read_to_string(&log).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 2000);
+    for line in lines {
+        let r: Value = serde_json::from_str(line).unwrap_or_else(|e| panic!("not a JSON line ({e}): {line}"));
+        assert_eq!(body_bytes(&r), body.as_bytes());
+        assert_eq!(r["response"]["status"], 200);
+    }
+}
+
+#[test]
+fn sigint_while_the_output_is_blocked_still_stops_the_listener() {
+    // A reader that is slow (a pager, `| jq` busy) blocks the listener's writes;
+    // Ctrl-C pressed then must not be lost.
+    let dir = tempdir();
+    let d = dir.path();
+    let file = write(
+        d,
+        "big.json",
+        format!("{{\"pad\":\"{}\"}}", "x".repeat(50_000)).as_bytes(),
+    );
+    let mut l = spawn_listen(d, &["--json", "--no-save"]);
+    // 40 records of 50 kB: far more than a pipe holds, and nobody reads stdout yet.
+    hc(d)
+        .args(["send", &l.url, "--data", &file, "--count", "40", "--concurrency", "2"])
+        .assert()
+        .success();
+    let _ = std::process::Command::new("kill")
+        .args(["-INT", &l.child.id().to_string()])
+        .status();
+    let mut stdout = l.child.stdout.take().unwrap();
+    let drain = std::thread::spawn(move || {
+        let mut out = Vec::new();
+        let _ = stdout.read_to_end(&mut out);
+        out
+    });
+    let exited = wait_for(|| l.child.try_wait().unwrap().is_some(), Duration::from_secs(5));
+    if !exited {
+        let _ = l.child.kill();
+    }
+    let out = drain.join().unwrap();
+    let status = l.child.wait().unwrap();
+    assert!(exited, "the listener ignored a SIGINT that came while it was writing");
+    assert_eq!(status.code(), Some(0));
+    assert_eq!(
+        String::from_utf8_lossy(&out).lines().count(),
+        40,
+        "every answered request is printed"
+    );
+}

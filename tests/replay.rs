@@ -1,0 +1,665 @@
+//! `hookcat replay` through the real binary: logs made by `hookcat listen` in the test,
+//! replayed into a recording receiver.
+
+mod common;
+
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+
+use common::{hookcat_in, spawn_listen, tempdir, Receiver, Recorded};
+use serde_json::Value;
+
+const SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+
+/// A request to send to the listener.
+struct Req {
+    method: &'static str,
+    path: &'static str,
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+}
+
+fn req(method: &'static str, path: &'static str, headers: &[(&str, &str)], body: &[u8]) -> Req {
+    Req {
+        method,
+        path,
+        headers: headers.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+        body: body.to_vec(),
+    }
+}
+
+/// Writes one HTTP/1.1 request over a plain socket and returns the answer's status.
+fn raw_send(base: &str, r: &Req) -> u16 {
+    let addr = base.strip_prefix("http://").unwrap();
+    let mut s = TcpStream::connect(addr).unwrap();
+    let mut head = format!(
+        "{} {} HTTP/1.1\r\nHost: {addr}\r\nContent-Length: {}\r\nConnection: close\r\n",
+        r.method,
+        r.path,
+        r.body.len()
+    );
+    for (k, v) in &r.headers {
+        head.push_str(&format!("{k}: {v}\r\n"));
+    }
+    head.push_str("\r\n");
+    s.write_all(head.as_bytes()).unwrap();
+    s.write_all(&r.body).unwrap();
+    let mut answer = Vec::new();
+    s.read_to_end(&mut answer).unwrap();
+    let text = String::from_utf8_lossy(&answer);
+    text.split_whitespace()
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or_else(|| panic!("no status in {text:?}"))
+}
+
+/// Runs `hookcat listen --save LOG ARGS`, sends the requests one after the other, waits
+/// for it to exit, and returns the log's records.
+fn capture(data: &Path, log: &Path, args: &[&str], reqs: &[Req]) -> Vec<Value> {
+    // --expect: the listener exits by itself once every request is in the log.
+    let n = reqs.len().to_string();
+    let mut full = vec!["--save", log.to_str().unwrap(), "--quiet", "--expect", n.as_str()];
+    full.extend_from_slice(args);
+    let l = spawn_listen(data, &full);
+    for r in reqs {
+        raw_send(&l.url, r);
+    }
+    let (code, _, err) = l.finish();
+    assert_eq!(code, Some(0), "listen: {err}");
+    records(log)
+}
+
+fn records(log: &Path) -> Vec<Value> {
+    std::fs::read_to_string(log)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+fn id(r: &Value) -> String {
+    r["id"].as_str().unwrap().to_string()
+}
+
+/// The headers `hookcat sign` makes for `body`.
+fn sign(data: &Path, scheme: &str, timestamp: i64, body: &[u8]) -> Vec<(String, String)> {
+    let f = data.join(format!("sign-{scheme}-{timestamp}.body"));
+    std::fs::write(&f, body).unwrap();
+    let o = hookcat_in(data)
+        .args([
+            "sign",
+            "--scheme",
+            scheme,
+            "--secret",
+            SECRET,
+            "--timestamp",
+            &timestamp.to_string(),
+            "--json",
+        ])
+        .arg(&f)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    v["headers"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .map(|(k, v)| (k.clone(), v.as_str().unwrap().to_string()))
+        .collect()
+}
+
+fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64
+}
+
+struct Run {
+    code: Option<i32>,
+    stdout: String,
+    stderr: String,
+}
+
+fn replay(data: &Path, args: &[&str]) -> Run {
+    let o = hookcat_in(data).arg("replay").args(args).output().unwrap();
+    Run {
+        code: o.status.code(),
+        stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
+    }
+}
+
+/// `hookcat verify --scheme auto` at the current time, over what the receiver got.
+fn verify(data: &Path, got: &Recorded) -> Run {
+    let body = data.join("verify.body");
+    std::fs::write(&body, &got.body).unwrap();
+    let mut c = hookcat_in(data);
+    c.args(["verify", "--scheme", "auto", "--secret", SECRET]);
+    for (k, v) in &got.headers {
+        c.args(["-H", &format!("{k}: {v}")]);
+    }
+    let o = c.arg(&body).output().unwrap();
+    Run {
+        code: o.status.code(),
+        stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
+    }
+}
+
+fn paths(got: &[Recorded]) -> Vec<String> {
+    got.iter().map(|r| r.path.clone()).collect()
+}
+
+fn log_in(dir: &tempfile::TempDir) -> PathBuf {
+    dir.path().join("captures.jsonl")
+}
+
+#[test]
+fn replays_a_listen_log_byte_exact() {
+    let dir = tempdir();
+    let data = dir.path();
+    let log = log_in(&dir);
+    let gh_body = b"{\"action\":\"opened\",\"n\":1}\n".to_vec();
+    let mut gh = sign(data, "github", now(), &gh_body);
+    gh.push(("X-GitHub-Event".into(), "issues".into()));
+    gh.push(("Content-Type".into(), "application/json".into()));
+    let bin_body = vec![0xff, 0x00, 0xfe, b'\n', b'x'];
+    let mut st = sign(data, "stripe", now(), &bin_body);
+    st.push(("X-Custom".into(), "one".into()));
+    st.push(("X-Custom".into(), "two".into()));
+    let reqs = [
+        Req {
+            method: "POST",
+            path: "/hooks/gh?x=1&y=%20",
+            headers: gh.clone(),
+            body: gh_body.clone(),
+        },
+        Req {
+            method: "PUT",
+            path: "/hooks/bin",
+            headers: st.clone(),
+            body: bin_body.clone(),
+        },
+        req("GET", "/ping?q=1", &[("User-Agent", "probe/1")], b""),
+    ];
+    let recs = capture(data, &log, &[], &reqs);
+    assert_eq!(recs.len(), 3);
+
+    let recv = Receiver::start(vec![]);
+    let r = replay(
+        data,
+        &[log.to_str().unwrap(), "--all", "--to", &format!("{}/base", recv.url)],
+    );
+    assert_eq!(r.code, Some(0), "{}\n{}", r.stdout, r.stderr);
+    assert_eq!(
+        r.stdout.lines().filter(|l| l.starts_with("✓ 200")).count(),
+        3,
+        "{}",
+        r.stdout
+    );
+    assert!(r.stderr.contains("replayed 3 of 3"), "{}", r.stderr);
+
+    let got = recv.got();
+    assert_eq!(
+        paths(&got),
+        ["/base/hooks/gh?x=1&y=%20", "/base/hooks/bin", "/base/ping?q=1"]
+    );
+    assert_eq!(
+        got.iter().map(|g| g.method.as_str()).collect::<Vec<_>>(),
+        ["POST", "PUT", "GET"]
+    );
+    assert_eq!(got[0].body, gh_body);
+    assert_eq!(got[1].body, bin_body);
+    assert!(got[2].body.is_empty());
+    for (g, sent) in [(&got[0], &gh), (&got[1], &st)] {
+        for (k, v) in sent.iter().filter(|(k, _)| k != "X-Custom") {
+            assert_eq!(g.header(k), Some(v.as_str()), "{k} in {:?}", g.headers);
+        }
+    }
+    let custom: Vec<&str> = got[1]
+        .headers
+        .iter()
+        .filter(|(k, _)| k == "x-custom")
+        .map(|(_, v)| v.as_str())
+        .collect();
+    assert_eq!(custom, ["one", "two"]);
+    assert_eq!(got[2].header("user-agent"), Some("probe/1"));
+    // The Host is the receiver's, not the listener's.
+    assert_eq!(got[0].header("host"), Some(recv.url.trim_start_matches("http://")));
+    // The signatures still verify: nothing of what they cover changed.
+    assert_eq!(verify(data, &got[0]).code, Some(0));
+    assert_eq!(verify(data, &got[1]).code, Some(0));
+}
+
+#[test]
+fn resign_is_accepted_and_a_stale_signature_is_warned_about() {
+    let dir = tempdir();
+    let data = dir.path();
+    let log = log_in(&dir);
+    let old = now() - 3600;
+    let stripe_body = br#"{"id":"evt_1","type":"invoice.paid","data":{"object":{"amount":100}}}"#.to_vec();
+    let std_body = br#"{"type":"user.created","data":{"id":"u1"}}"#.to_vec();
+    let mut sh = sign(data, "stripe", old, &stripe_body);
+    sh.push(("Content-Type".into(), "application/json".into()));
+    let wh = sign(data, "standard-webhooks", old, &std_body);
+    let reqs = [
+        Req {
+            method: "POST",
+            path: "/stripe",
+            headers: sh.clone(),
+            body: stripe_body.clone(),
+        },
+        Req {
+            method: "POST",
+            path: "/std",
+            headers: wh.clone(),
+            body: std_body.clone(),
+        },
+    ];
+    // The listener verifies too, so the records carry the scheme (and a stale verdict).
+    let recs = capture(data, &log, &["--scheme", "auto", "--secret", SECRET], &reqs);
+    assert_eq!(recs[0]["verification"]["scheme"], "stripe");
+    assert_eq!(recs[0]["verification"]["valid"], false);
+
+    // Without --resign: sent as captured, with a warning first.
+    let recv = Receiver::start(vec![]);
+    let r = replay(data, &["--all", "--file", log.to_str().unwrap(), "--to", &recv.url]);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    assert_eq!(r.stderr.matches("refuse it as stale").count(), 2, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("stripe signature is 60 min 0 s old, over stripe's tolerance of 5 min 0 s"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("add --resign"), "{}", r.stderr);
+    let got = recv.got();
+    assert_eq!(
+        got[0].header("stripe-signature"),
+        sh.iter()
+            .find(|(k, _)| k == "Stripe-Signature")
+            .map(|(_, v)| v.as_str())
+    );
+    assert_eq!(verify(data, &got[0]).code, Some(1), "stale, so refused");
+
+    // With --resign: fresh timestamps and ids, accepted by the verifier now.
+    let recv = Receiver::start(vec![]);
+    let r = replay(
+        data,
+        &[
+            "--all",
+            "--file",
+            log.to_str().unwrap(),
+            "--to",
+            &recv.url,
+            "--resign",
+            "--scheme",
+            "auto",
+            "--secret",
+            SECRET,
+        ],
+    );
+    assert_eq!(r.code, Some(0), "{}\n{}", r.stdout, r.stderr);
+    assert!(!r.stderr.contains("stale"), "{}", r.stderr);
+    assert!(
+        r.stdout.contains("re-signed stripe") && r.stdout.contains("re-signed standard-webhooks"),
+        "{}",
+        r.stdout
+    );
+    let got = recv.got();
+    assert_eq!(got.len(), 2);
+    for g in &got {
+        let v = verify(data, g);
+        assert_eq!(v.code, Some(0), "{:?}\n{}{}", g.headers, v.stdout, v.stderr);
+    }
+    assert_eq!(got[0].body, stripe_body);
+    assert_eq!(
+        got[0].headers.iter().filter(|(k, _)| k == "stripe-signature").count(),
+        1
+    );
+    let old_sig = &sh.iter().find(|(k, _)| k == "Stripe-Signature").unwrap().1;
+    assert_ne!(got[0].header("stripe-signature"), Some(old_sig.as_str()));
+    let old_id = &wh.iter().find(|(k, _)| k == "webhook-id").unwrap().1;
+    assert_ne!(got[1].header("webhook-id"), Some(old_id.as_str()), "a fresh id");
+    let ts: i64 = got[1].header("webhook-timestamp").unwrap().parse().unwrap();
+    assert!((now() - ts).abs() < 300, "a fresh timestamp");
+
+    // Re-signing without a secret is refused before anything is sent.
+    let r = replay(
+        data,
+        &["--all", "--file", log.to_str().unwrap(), "--to", &recv.url, "--resign"],
+    );
+    assert_eq!(r.code, Some(2));
+    assert!(r.stderr.contains("needs a secret"), "{}", r.stderr);
+}
+
+#[test]
+fn selection_by_ids_filters_last_and_since() {
+    let dir = tempdir();
+    let data = dir.path();
+    let log = log_in(&dir);
+    let json = ("Content-Type", "application/json");
+    let reqs = [
+        req("POST", "/a", &[("X-GitHub-Event", "push"), json], b"{\"ref\":\"main\"}"),
+        req("PUT", "/b", &[json], b"{}"),
+        req(
+            "POST",
+            "/c",
+            &[("X-GitHub-Event", "issues"), json],
+            b"{\"action\":\"closed\"}",
+        ),
+        req("POST", "/d?page=2", &[json], b"{}"),
+    ];
+    let recs = capture(data, &log, &["--status-sequence", "200,500,200"], &reqs);
+    assert_eq!(recs[1]["response"]["status"], 500);
+    let ids: Vec<String> = recs.iter().map(id).collect();
+    let l = log.to_str().unwrap();
+
+    let run = |args: &[&str]| {
+        let recv = Receiver::start(vec![]);
+        let mut full = vec![l, "--to", recv.url.as_str()];
+        full.extend_from_slice(args);
+        let r = replay(data, &full);
+        (r, paths(&recv.got()))
+    };
+    let (r, got) = run(&["--last", "2"]);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    assert_eq!(got, ["/c", "/d?page=2"]);
+
+    // Ids as arguments, in the order given; a unique prefix is enough.
+    let prefix = &ids[3][..ids[3].len() - 2];
+    let (r, got) = run(&[prefix, &ids[0]]);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    assert_eq!(got, ["/d?page=2", "/a"]);
+
+    for (filter, want) in [
+        (vec!["--filter", "method=PUT"], vec!["/b"]),
+        (vec!["--filter", "provider=github"], vec!["/a", "/c"]),
+        (vec!["--filter", "event=github.issues*"], vec!["/c"]),
+        (vec!["--filter", "status=5xx"], vec!["/b"]),
+        (vec!["--filter", "path=/d"], vec!["/d?page=2"]),
+        (vec!["--filter", "provider=github", "--last", "1"], vec!["/c"]),
+        (vec!["--since", "1h"], vec!["/a", "/b", "/c", "/d?page=2"]),
+    ] {
+        let (r, got) = run(&filter);
+        assert_eq!(r.code, Some(0), "{filter:?}: {}", r.stderr);
+        assert_eq!(got, want, "{filter:?}");
+    }
+
+    // An empty selection, nothing selected, an unknown id, an ambiguous prefix: exit 2.
+    let (r, got) = run(&["--since", "2999-01-01"]);
+    assert_eq!(r.code, Some(2));
+    assert!(r.stderr.contains("the selection is empty"), "{}", r.stderr);
+    assert!(got.is_empty());
+    let (r, _) = run(&[]);
+    assert_eq!(r.code, Some(2));
+    assert!(
+        r.stderr.contains("nothing selected") && r.stderr.contains("hint:"),
+        "{}",
+        r.stderr
+    );
+    let (r, got) = run(&[&ids[0], "nosuchid"]);
+    assert_eq!(r.code, Some(2));
+    assert!(r.stderr.contains("`nosuchid`"), "{}", r.stderr);
+    assert!(got.is_empty(), "nothing is sent when an id is unknown");
+    let (r, _) = run(&["2"]);
+    assert_eq!(r.code, Some(2));
+    assert!(r.stderr.contains("ambiguous"), "{}", r.stderr);
+    let (r, _) = run(&["--filter", "colour=red"]);
+    assert_eq!(r.code, Some(2));
+    assert!(r.stderr.contains("unknown key `colour`"), "{}", r.stderr);
+}
+
+#[test]
+fn the_default_log_is_the_listeners() {
+    let dir = tempdir();
+    let data = dir.path();
+    let l = spawn_listen(data, &["--quiet", "--once"]);
+    raw_send(&l.url, &req("POST", "/default", &[], b"hello"));
+    assert_eq!(l.finish().0, Some(0));
+    let recv = Receiver::start(vec![]);
+    let r = replay(data, &["--last", "1", "--to", &recv.url]);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    assert_eq!(recv.got()[0].body, b"hello");
+}
+
+#[test]
+fn corrupt_and_torn_lines_are_skipped_and_the_rest_replayed() {
+    let dir = tempdir();
+    let data = dir.path();
+    let log = log_in(&dir);
+    capture(
+        data,
+        &log,
+        &[],
+        &[req("POST", "/one", &[], b"1"), req("POST", "/two", &[], b"2")],
+    );
+    let text = std::fs::read_to_string(&log).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    std::fs::write(
+        &log,
+        format!("{}\nthis is not json\n{}\n{{\"v\":1,\"id\":\"torn", lines[0], lines[1]),
+    )
+    .unwrap();
+    let recv = Receiver::start(vec![]);
+    let r = replay(data, &[log.to_str().unwrap(), "--all", "--to", &recv.url]);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    assert!(r.stderr.contains("skipped line 2"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("skipped line 4") && r.stderr.contains("torn"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(paths(&recv.got()), ["/one", "/two"]);
+}
+
+#[test]
+fn a_log_from_a_newer_version_is_refused() {
+    let dir = tempdir();
+    let log = log_in(&dir);
+    std::fs::write(&log, "{\"v\":99,\"id\":\"x\",\"shape\":\"new\"}\n").unwrap();
+    let r = replay(
+        dir.path(),
+        &[log.to_str().unwrap(), "--all", "--to", "http://127.0.0.1:9"],
+    );
+    assert_eq!(r.code, Some(2));
+    assert!(
+        r.stderr.contains("newer hookcat") && r.stderr.contains("v99"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("hint: upgrade"), "{}", r.stderr);
+
+    // Further down a streamed log: what came before is sent, then the same clear error.
+    let data = dir.path();
+    capture(
+        data,
+        &log,
+        &[],
+        &[req("POST", "/one", &[], b"1"), req("POST", "/two", &[], b"2")],
+    );
+    let text = std::fs::read_to_string(&log).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    std::fs::write(&log, format!("{}\n{{\"v\":99,\"id\":\"x\"}}\n{}\n", lines[1], lines[2])).unwrap();
+    let recv = Receiver::start(vec![]);
+    let r = replay(data, &[log.to_str().unwrap(), "--all", "--to", &recv.url]);
+    assert_eq!(r.code, Some(2), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("line 2: this capture was written by a newer hookcat"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(paths(&recv.got()), ["/one"]);
+}
+
+#[test]
+fn set_and_edit_change_the_body_and_resign_fixes_the_signature() {
+    let dir = tempdir();
+    let data = dir.path();
+    let log = log_in(&dir);
+    let body = br#"{"data":{"amount":100,"currency":"eur"}}"#.to_vec();
+    let mut h = sign(data, "github", now(), &body);
+    h.push(("Content-Type".into(), "application/json".into()));
+    capture(
+        data,
+        &log,
+        &[],
+        &[Req {
+            method: "POST",
+            path: "/gh",
+            headers: h,
+            body,
+        }],
+    );
+    let l = log.to_str().unwrap();
+
+    let recv = Receiver::start(vec![]);
+    let r = replay(data, &[l, "--last", "1", "--to", &recv.url, "--set", "data.amount=200"]);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("github signature no longer matches") && r.stderr.contains("--resign"),
+        "{}",
+        r.stderr
+    );
+    let got = recv.got();
+    assert_eq!(got[0].body, br#"{"data":{"amount":200,"currency":"eur"}}"#);
+    assert_eq!(verify(data, &got[0]).code, Some(1));
+
+    let recv = Receiver::start(vec![]);
+    let r = replay(
+        data,
+        &[
+            l,
+            "--last",
+            "1",
+            "--to",
+            &recv.url,
+            "--set",
+            "data.amount=200",
+            "--resign",
+            "--secret",
+            SECRET,
+        ],
+    );
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    assert!(!r.stderr.contains("no longer matches"), "{}", r.stderr);
+    assert_eq!(verify(data, &recv.got()[0]).code, Some(0));
+
+    // --edit runs $EDITOR on the body; here a script that rewrites the file.
+    let editor = data.join("editor.sh");
+    std::fs::write(&editor, "#!/bin/sh\nprintf '%s' '{\"edited\":true}' > \"$1\"\n").unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&editor, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    let recv = Receiver::start(vec![]);
+    let o = hookcat_in(data)
+        .env("EDITOR", &editor)
+        .args([
+            "replay", l, "--last", "1", "--to", &recv.url, "--edit", "--resign", "--secret", SECRET,
+        ])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(recv.got()[0].body, br#"{"edited":true}"#);
+    assert_eq!(verify(data, &recv.got()[0]).code, Some(0));
+
+    // Without an editor, --edit says what to do.
+    let r = replay(data, &[l, "--last", "1", "--to", &recv.url, "--edit"]);
+    assert_eq!(r.code, Some(2));
+    assert!(r.stderr.contains("EDITOR"), "{}", r.stderr);
+}
+
+#[test]
+fn non_2xx_answers_exit_1_and_json_has_one_object_per_request_then_a_summary() {
+    let dir = tempdir();
+    let data = dir.path();
+    let log = log_in(&dir);
+    capture(
+        data,
+        &log,
+        &[],
+        &[req("POST", "/x", &[], b"1"), req("POST", "/y", &[], b"2")],
+    );
+    let l = log.to_str().unwrap();
+
+    let recv = Receiver::start(vec![200, 500]);
+    let r = replay(data, &[l, "--all", "--to", &recv.url, "--json"]);
+    assert_eq!(r.code, Some(1), "{}", r.stderr);
+    let lines: Vec<Value> = r.stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(lines.len(), 3, "{}", r.stdout);
+    assert_eq!(lines[0]["type"], "replay");
+    assert_eq!(lines[0]["status"], 200);
+    assert_eq!(lines[1]["status"], 500);
+    assert_eq!(lines[1]["delivered"], false);
+    assert!(lines[1]["capture"].is_string() && lines[1]["attempts"].is_array());
+    assert_eq!(lines[2]["type"], "summary");
+    assert_eq!(
+        (lines[2]["sent"].as_u64(), lines[2]["failed"].as_u64()),
+        (Some(2), Some(1))
+    );
+    assert!(!r.stdout.contains('\u{1b}'), "JSON is never coloured");
+
+    // Retries go through the engine: 500 then 200 is delivered.
+    let recv = Receiver::start(vec![500, 200]);
+    let r = replay(data, &[l, "--last", "1", "--to", &recv.url, "--retries", "2"]);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    assert!(r.stdout.contains("2 attempts"), "{}", r.stdout);
+
+    // Nobody listening: exit 1, and the line says why.
+    let r = replay(data, &[l, "--last", "1", "--to", "http://127.0.0.1:9"]);
+    assert_eq!(r.code, Some(1));
+    assert!(r.stdout.contains("✗"), "{}", r.stdout);
+}
+
+#[test]
+fn compare_puts_the_new_answer_beside_the_recorded_one() {
+    let dir = tempdir();
+    let data = dir.path();
+    let log = log_in(&dir);
+    capture(data, &log, &[], &[req("POST", "/x", &[], b"1")]);
+    let l = log.to_str().unwrap();
+
+    let recv = Receiver::start(vec![500]);
+    let r = replay(data, &[l, "--all", "--to", &recv.url, "--compare"]);
+    assert_eq!(r.code, Some(1));
+    assert!(r.stdout.contains("recorded 200, now 500"), "{}", r.stdout);
+    assert!(r.stderr.contains("1 answer differ"), "{}", r.stderr);
+
+    let recv = Receiver::start(vec![200]);
+    let r = replay(data, &[l, "--all", "--to", &recv.url, "--compare", "--json"]);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    let first: Value = serde_json::from_str(r.stdout.lines().next().unwrap()).unwrap();
+    assert_eq!(first["compare"]["recorded_status"], 200);
+    assert_eq!(first["compare"]["same"], true);
+}
+
+#[test]
+fn concurrency_and_rate_deliver_every_capture() {
+    let dir = tempdir();
+    let data = dir.path();
+    let log = log_in(&dir);
+    let reqs: Vec<Req> = (0..6).map(|_| req("POST", "/load", &[], b"x")).collect();
+    capture(data, &log, &[], &reqs);
+    let recv = Receiver::start(vec![]);
+    let r = replay(
+        data,
+        &[
+            log.to_str().unwrap(),
+            "--all",
+            "--to",
+            &recv.url,
+            "-c",
+            "3",
+            "--rate",
+            "1000/s",
+        ],
+    );
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    assert_eq!(recv.got().len(), 6);
+    assert_eq!(r.stdout.lines().count(), 6, "one result line per request: {}", r.stdout);
+}

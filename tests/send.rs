@@ -1,0 +1,780 @@
+//! `hookcat send` through the real binary against a recording receiver on
+//! 127.0.0.1:0: every provider's events arrive signed so that `hookcat verify`
+//! accepts them, retries and re-signing, dry runs, the load mode, config targets,
+//! bad input, a receiver that answers without end, and Ctrl-C in a load run.
+
+mod common;
+
+use std::io::{Read, Write};
+use std::path::Path;
+use std::process::Stdio;
+use std::time::Duration;
+
+use common::{hookcat_in, hookcat_std, tempdir, wait_for, Receiver, Recorded};
+use serde_json::Value;
+
+/// `hookcat` with a clean environment, also without the variables `send` reads,
+/// and with no user config file.
+fn hc(dir: &Path) -> assert_cmd::Command {
+    let mut c = hookcat_in(dir);
+    for v in ["HOOKCAT_URL", "HOOKCAT_SCHEME", "HOOKCAT_TIMEOUT", "HOOKCAT_RETRIES"] {
+        c.env_remove(v);
+    }
+    c.env("HOOKCAT_CONFIG_DIR", dir.join("no-user-config"));
+    c.timeout(Duration::from_secs(60));
+    c
+}
+
+fn json_lines(stdout: &[u8]) -> Vec<Value> {
+    String::from_utf8_lossy(stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("a non-JSON line on stdout ({e}): {l}")))
+        .collect()
+}
+
+/// `--json` output: the attempts and the summary.
+fn attempts_and_summary(stdout: &[u8]) -> (Vec<Value>, Value) {
+    let lines = json_lines(stdout);
+    let summary = lines
+        .iter()
+        .find(|v| v["type"] == "summary")
+        .cloned()
+        .expect("a summary line");
+    (lines.into_iter().filter(|v| v["type"] == "attempt").collect(), summary)
+}
+
+fn stderr(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// `hookcat verify` of a received request: its headers, its body on stdin.
+fn verify(dir: &Path, scheme: &str, key: &str, got: &Recorded, url: Option<&str>) -> std::process::Output {
+    let mut c = hc(dir);
+    c.env("K", key)
+        .args(["verify", "--scheme", scheme, "--secret-env", "K"]);
+    for (k, v) in &got.headers {
+        c.args(["-H", &format!("{k}: {v}")]);
+    }
+    if let Some(u) = url {
+        c.args(["--url", u]);
+    }
+    c.write_stdin(got.body.clone()).output().unwrap()
+}
+
+fn assert_verifies(dir: &Path, scheme: &str, key: &str, got: &Recorded, url: Option<&str>) {
+    let out = verify(dir, scheme, key, got, url);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{scheme}: the received request does not verify: {}\n{}\nheaders: {:?}",
+        String::from_utf8_lossy(&out.stdout),
+        stderr(&out),
+        got.headers
+    );
+}
+
+/// A fresh secret (or key pair) in the scheme's format: (signing key, verifying key).
+fn keygen(dir: &Path, scheme: &str) -> (String, String) {
+    let out = hc(dir).args(["keygen", "--scheme", scheme, "--json"]).output().unwrap();
+    assert!(out.status.success(), "keygen {scheme}: {}", stderr(&out));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    match (
+        v["secret"].as_str(),
+        v["private_key"].as_str(),
+        v["public_key"].as_str(),
+    ) {
+        (Some(s), _, _) => (s.to_string(), s.to_string()),
+        (None, Some(private), Some(public)) => (private.to_string(), public.to_string()),
+        _ => panic!("keygen {scheme}: {v}"),
+    }
+}
+
+fn write(dir: &Path, name: &str, bytes: &[u8]) -> String {
+    let p = dir.join(name);
+    std::fs::write(&p, bytes).unwrap();
+    p.to_str().unwrap().to_string()
+}
+
+/// A port on 127.0.0.1 with nothing listening.
+fn closed_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+#[test]
+fn every_providers_events_arrive_signed_and_verify() {
+    let dir = tempdir();
+    let d = dir.path();
+    let out = hc(d).args(["events", "list", "--json"]).output().unwrap();
+    assert!(out.status.success());
+    let events: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
+    let mut providers: Vec<(String, String, String)> = Vec::new();
+    for e in &events {
+        let provider = e["provider"].as_str().unwrap().to_string();
+        if provider == "mediawiki" || providers.iter().any(|(p, _, _)| *p == provider) {
+            continue;
+        }
+        let scheme = e["scheme"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{provider} has no scheme: {e}"))
+            .to_string();
+        providers.push((provider, e["name"].as_str().unwrap().to_string(), scheme));
+    }
+    assert!(providers.len() >= 17, "{providers:?}");
+    // Discord's events are signed with Ed25519; sign Standard Webhooks with its
+    // asymmetric version too.
+    providers.push((
+        "standard-webhooks".into(),
+        "standard-webhooks.user.created".into(),
+        "standard-webhooks-v1a".into(),
+    ));
+
+    let rx = Receiver::start(vec![]);
+    for (i, (provider, event, scheme)) in providers.iter().enumerate() {
+        let (sign_key, verify_key) = keygen(d, scheme);
+        let url = format!("{}/hooks/{provider}?n={i}", rx.url);
+        let out = hc(d)
+            .env("K", &sign_key)
+            .args(["send", &url, "--event", event, "--scheme", scheme, "--secret-env", "K"])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{event}: {}", stderr(&out));
+        let got = rx.got();
+        assert_eq!(got.len(), i + 1, "{event} did not arrive");
+        let g = &got[i];
+
+        // The provider's own headers came along.
+        let show = hc(d).args(["events", "show", event, "--json"]).output().unwrap();
+        let shown: Value = serde_json::from_slice(&show.stdout).unwrap();
+        for h in shown["headers"].as_array().unwrap() {
+            let name = h[0].as_str().unwrap();
+            assert!(g.header(name).is_some(), "{event}: no {name} header in {:?}", g.headers);
+        }
+        assert_eq!(g.method, shown["method"].as_str().unwrap(), "{event}");
+
+        // The URL the request was sent to, as received (Twilio adds `bodySHA256`).
+        let received_url = format!("{}{}", rx.url, g.path);
+        let signs_url = matches!(scheme.as_str(), "twilio" | "square");
+        assert_verifies(d, scheme, &verify_key, g, signs_url.then_some(received_url.as_str()));
+
+        // And a wrong key does not verify.
+        let (_, other) = keygen(d, scheme);
+        let bad = verify(d, scheme, &other, g, signs_url.then_some(received_url.as_str()));
+        assert_eq!(bad.status.code(), Some(1), "{event}: verified with the wrong key");
+    }
+}
+
+#[test]
+fn mediawiki_arrives_unsigned_with_a_note() {
+    let dir = tempdir();
+    let d = dir.path();
+    let rx = Receiver::start(vec![]);
+    let out = hc(d)
+        .args(["send", &rx.url, "--event", "mediawiki.page_edit"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let got = rx.got();
+    assert_eq!(got.len(), 1);
+    let signature_like = got[0]
+        .headers
+        .iter()
+        .filter(|(k, _)| k.contains("signature") || k.contains("token") || k.ends_with("-hmac-sha256"))
+        .collect::<Vec<_>>();
+    assert!(signature_like.is_empty(), "{signature_like:?}");
+    assert!(serde_json::from_slice::<Value>(&got[0].body).is_ok());
+    let err = stderr(&out);
+    assert!(
+        err.contains("note:") && err.to_ascii_lowercase().contains("unsigned"),
+        "no note that it went unsigned: {err}"
+    );
+}
+
+#[test]
+fn a_signed_provider_without_a_secret_is_sent_unsigned_with_a_note() {
+    let dir = tempdir();
+    let d = dir.path();
+    let rx = Receiver::start(vec![]);
+    let out = hc(d)
+        .args(["send", &rx.url, "--event", "github.push"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(
+        stderr(&out).contains("no secret given: sending unsigned"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(rx.got()[0].header("x-hub-signature-256"), None);
+}
+
+#[test]
+fn retries_until_success() {
+    let dir = tempdir();
+    let rx = Receiver::start(vec![500, 500, 200]);
+    let out = hc(dir.path())
+        .args(["send", &rx.url, "--event", "github.ping", "--retries", "3", "--json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(rx.got().len(), 3);
+    let (attempts, summary) = attempts_and_summary(&out.stdout);
+    let statuses: Vec<u64> = attempts.iter().map(|a| a["status"].as_u64().unwrap()).collect();
+    assert_eq!(statuses, [500, 500, 200]);
+    assert_eq!(summary["attempts"], 3);
+    assert_eq!(summary["delivered"], true);
+}
+
+#[test]
+fn gives_up_after_the_retries() {
+    let dir = tempdir();
+    let rx = Receiver::start(vec![500]);
+    let out = hc(dir.path())
+        .args(["send", &rx.url, "--event", "github.ping", "--retries", "1"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(rx.got().len(), 2);
+    assert!(
+        stderr(&out).contains("not delivered after 2 attempts"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn a_429_retry_after_is_honoured() {
+    let dir = tempdir();
+    let rx = Receiver::start_with(vec![429, 200], vec![("Retry-After".into(), "1".into())]);
+    let out = hc(dir.path())
+        .args(["send", &rx.url, "--event", "github.ping", "--retries", "2", "--json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let (attempts, _) = attempts_and_summary(&out.stdout);
+    assert_eq!(attempts.len(), 2);
+    assert_eq!(attempts[0]["status"], 429);
+    assert_eq!(
+        attempts[0]["retry_in_ms"].as_f64(),
+        Some(1000.0),
+        "the wait is the server's Retry-After: {}",
+        attempts[0]
+    );
+    assert!(attempts[1]["retry_in_ms"].is_null());
+    assert_eq!(rx.got().len(), 2);
+}
+
+#[test]
+fn each_attempt_is_signed_afresh_with_the_same_id() {
+    let dir = tempdir();
+    let d = dir.path();
+
+    let (secret, _) = keygen(d, "standard-webhooks");
+    let rx = Receiver::start_with(vec![503, 200], vec![("Retry-After".into(), "1".into())]);
+    let out = hc(d)
+        .env("S", &secret)
+        .args([
+            "send",
+            &rx.url,
+            "--event",
+            "standard-webhooks.invoice.paid",
+            "--secret-env",
+            "S",
+            "--retries",
+            "1",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let got = rx.got();
+    assert_eq!(got.len(), 2);
+    let h = |i: usize, n: &str| got[i].header(n).unwrap_or_else(|| panic!("no {n}")).to_string();
+    assert_eq!(h(0, "webhook-id"), h(1, "webhook-id"), "the delivery id stays");
+    let (t0, t1): (i64, i64) = (
+        h(0, "webhook-timestamp").parse().unwrap(),
+        h(1, "webhook-timestamp").parse().unwrap(),
+    );
+    assert!(t1 > t0, "a new timestamp after a Retry-After of 1 s: {t0} then {t1}");
+    assert_ne!(h(0, "webhook-signature"), h(1, "webhook-signature"));
+    assert_eq!(got[0].body, got[1].body);
+    assert_verifies(d, "standard-webhooks", &secret, &got[0], None);
+    assert_verifies(d, "standard-webhooks", &secret, &got[1], None);
+
+    let rx = Receiver::start_with(vec![429, 200], vec![("Retry-After".into(), "1".into())]);
+    let out = hc(d)
+        .env("S", "whsec_test_stripe_resign")
+        .args([
+            "send",
+            &rx.url,
+            "--event",
+            "stripe.invoice.paid",
+            "--secret-env",
+            "S",
+            "--retries",
+            "1",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let got = rx.got();
+    assert_eq!(got.len(), 2);
+    let t = |i: usize| -> i64 {
+        let sig = got[i].header("stripe-signature").unwrap();
+        sig.split(',')
+            .find_map(|p| p.strip_prefix("t="))
+            .unwrap()
+            .parse()
+            .unwrap()
+    };
+    assert!(t(1) > t(0), "{} then {}", t(0), t(1));
+    assert_eq!(got[0].body, got[1].body, "the same event, re-signed");
+    assert_verifies(d, "stripe", "whsec_test_stripe_resign", &got[1], None);
+}
+
+#[test]
+fn dry_run_prints_the_request_and_sends_nothing() {
+    let dir = tempdir();
+    let d = dir.path();
+    let rx = Receiver::start(vec![]);
+    let out = hc(d)
+        .env("S", "gh-secret")
+        .args([
+            "send",
+            &format!("{}/dry?x=1", rx.url),
+            "--event",
+            "github.push",
+            "--secret-env",
+            "S",
+            "--dry-run",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = out.stdout;
+    let split = text
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .or_else(|| text.windows(2).position(|w| w == b"\n\n"));
+    let split = split.expect("a blank line between headers and body");
+    let head = String::from_utf8_lossy(&text[..split]).into_owned();
+    let body = String::from_utf8_lossy(&text[split..]).trim_start().to_string();
+    assert!(head.starts_with("POST /dry?x=1 HTTP/1.1"), "{head}");
+    assert!(head.contains("X-GitHub-Event: push"), "{head}");
+    let sig = head
+        .lines()
+        .find(|l| l.starts_with("X-Hub-Signature-256: sha256="))
+        .expect("the signature header")
+        .trim();
+    let v: Value = serde_json::from_str(&body).expect("the JSON body");
+    assert_eq!(v["ref"], "refs/heads/main");
+    assert!(rx.got().is_empty(), "a dry run sent something");
+    // What was printed is what would be sent: the signature matches the body.
+    hc(d)
+        .env("K", "gh-secret")
+        .args(["verify", "--scheme", "github", "--secret-env", "K", "-H", sig])
+        .write_stdin(body.into_bytes())
+        .assert()
+        .success();
+}
+
+#[test]
+fn print_curl_prints_a_command_and_sends_nothing() {
+    let dir = tempdir();
+    let d = dir.path();
+    let rx = Receiver::start(vec![]);
+    let url = format!("{}/curl", rx.url);
+    let out = hc(d)
+        .env("S", "gh-secret")
+        .args([
+            "send",
+            &url,
+            "--event",
+            "github.ping",
+            "--secret-env",
+            "S",
+            "--print",
+            "curl",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let cmd = String::from_utf8_lossy(&out.stdout);
+    assert!(cmd.contains("curl "), "{cmd}");
+    assert!(cmd.contains(&url), "{cmd}");
+    assert!(cmd.contains("X-Hub-Signature-256: sha256="), "{cmd}");
+    assert!(rx.got().is_empty());
+}
+
+#[test]
+fn load_mode_sends_exactly_count_requests() {
+    let dir = tempdir();
+    let d = dir.path();
+    let rx = Receiver::start(vec![]);
+    let out = hc(d)
+        .env("S", "gh-secret")
+        .args([
+            "send",
+            &rx.url,
+            "--event",
+            "github.push",
+            "--secret-env",
+            "S",
+            "--count",
+            "50",
+            "--concurrency",
+            "5",
+            "--json",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let lines = json_lines(&out.stdout);
+    let summary = lines.iter().find(|v| v["type"] == "summary").expect("a summary");
+    assert_eq!(summary["requested"], 50, "{summary}");
+    assert_eq!(summary["sent"], 50, "{summary}");
+    assert_eq!(summary["ok_2xx"], 50, "{summary}");
+    assert_eq!(summary["statuses"]["200"], 50, "{summary}");
+    assert_eq!(summary["interrupted"], false);
+    let got = rx.got();
+    assert_eq!(got.len(), 50);
+    // Fresh delivery ids per request, each signed.
+    let ids: std::collections::HashSet<&str> = got.iter().map(|g| g.header("x-github-delivery").unwrap()).collect();
+    assert_eq!(ids.len(), 50);
+    assert_verifies(d, "github", "gh-secret", &got[49], None);
+}
+
+#[test]
+fn load_mode_fails_when_the_receiver_fails() {
+    let dir = tempdir();
+    let rx = Receiver::start(vec![500]);
+    let out = hc(dir.path())
+        .args([
+            "send",
+            &rx.url,
+            "--event",
+            "github.ping",
+            "--count",
+            "20",
+            "--concurrency",
+            "4",
+            "--json",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let (_, summary) = attempts_and_summary(&out.stdout);
+    assert_eq!(summary["statuses"]["500"], 20, "{summary}");
+    assert_eq!(summary["ok_2xx"], 0);
+    assert_eq!(rx.got().len(), 20);
+}
+
+#[test]
+fn a_config_target_gives_url_scheme_secret_and_headers() {
+    let dir = tempdir();
+    let d = dir.path();
+    let rx = Receiver::start(vec![]);
+    let project = d.join("project");
+    std::fs::create_dir(&project).unwrap();
+    std::fs::write(
+        project.join("hookcat.toml"),
+        format!(
+            "[targets.local]\nurl = \"{}/from-config\"\nscheme = \"github\"\nsecret_env = \"S\"\nheaders = {{ X-Env = \"dev\" }}\n\n\
+             [targets.staging]\nurl = \"http://127.0.0.1:{}/never\"\n",
+            rx.url,
+            closed_port()
+        ),
+    )
+    .unwrap();
+
+    let out = hc(d)
+        .current_dir(&project)
+        .env("S", "cfg-secret")
+        .args(["send", "--target", "local", "--event", "github.push"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let got = rx.got();
+    assert_eq!(got.len(), 1);
+    assert_eq!(got[0].path, "/from-config");
+    assert_eq!(got[0].header("x-env"), Some("dev"));
+    assert_verifies(d, "github", "cfg-secret", &got[0], None);
+
+    // Flags override the file: URL, header, secret.
+    let other = Receiver::start(vec![]);
+    let out = hc(d)
+        .current_dir(&project)
+        .env("S", "cfg-secret")
+        .env("T", "flag-secret")
+        .args([
+            "send",
+            &format!("{}/from-flag", other.url),
+            "--target",
+            "local",
+            "--event",
+            "github.push",
+        ])
+        .args(["-H", "X-Env: prod", "--secret-env", "T"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(rx.got().len(), 1, "the file's URL was used despite the flag");
+    let got = other.got();
+    assert_eq!(got.len(), 1);
+    assert_eq!(got[0].path, "/from-flag");
+    assert_eq!(got[0].header("x-env"), Some("prod"));
+    assert_verifies(d, "github", "flag-secret", &got[0], None);
+
+    // An unknown target names the known ones.
+    let out = hc(d)
+        .current_dir(&project)
+        .args(["send", "--target", "nope", "--event", "github.push"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(
+        err.contains("nope") && err.contains("local") && err.contains("staging"),
+        "{err}"
+    );
+}
+
+#[test]
+fn config_flag_reads_another_file() {
+    let dir = tempdir();
+    let d = dir.path();
+    let rx = Receiver::start(vec![]);
+    let file = write(
+        d,
+        "elsewhere.toml",
+        format!("[targets.ci]\nurl = \"{}/ci\"\nscheme = \"stripe\"\nsecret_env = \"S\"\nheaders = {{ X-From = \"file\" }}\n", rx.url)
+            .as_bytes(),
+    );
+    let cwd = d.join("empty");
+    std::fs::create_dir(&cwd).unwrap();
+    let out = hc(d)
+        .current_dir(&cwd)
+        .env("S", "whsec_cfg")
+        .args([
+            "send",
+            "--config",
+            &file,
+            "--target",
+            "ci",
+            "--event",
+            "stripe.invoice.paid",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let got = rx.got();
+    assert_eq!(got.len(), 1);
+    assert_eq!(got[0].path, "/ci");
+    assert_eq!(got[0].header("x-from"), Some("file"));
+    assert_verifies(d, "stripe", "whsec_cfg", &got[0], None);
+}
+
+#[test]
+fn an_unknown_event_exits_2_with_suggestions() {
+    let dir = tempdir();
+    let rx = Receiver::start(vec![]);
+    let out = hc(dir.path())
+        .args(["send", &rx.url, "--event", "github.pushh"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(
+        err.contains("github.pushh") && err.contains("did you mean") && err.contains("`github.push`"),
+        "{err}"
+    );
+    assert!(rx.got().is_empty());
+}
+
+#[test]
+fn an_invalid_set_path_exits_2_naming_it() {
+    let dir = tempdir();
+    let rx = Receiver::start(vec![]);
+    for (set, named) in [
+        ("id.nested.x=1", "id"),
+        ("data.object.lines.data.99.x=1", "data.object.lines.data"),
+    ] {
+        let out = hc(dir.path())
+            .args(["send", &rx.url, "--event", "stripe.invoice.paid", "--set", set])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{set}");
+        let err = stderr(&out);
+        assert!(err.contains(set) && err.contains(&format!("`{named}`")), "{err}");
+    }
+    assert!(rx.got().is_empty());
+}
+
+#[test]
+fn a_malformed_url_exits_2_naming_it() {
+    let dir = tempdir();
+    for url in ["http//missing-colon", "ftp://127.0.0.1/x", "http://"] {
+        let out = hc(dir.path())
+            .args(["send", url, "--event", "github.ping"])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{url}");
+        assert!(stderr(&out).contains(url), "{url}: {}", stderr(&out));
+    }
+}
+
+#[test]
+fn unreadable_data_exits_2_naming_the_file() {
+    let dir = tempdir();
+    let missing = dir.path().join("no-such-body.json");
+    let out = hc(dir.path())
+        .args(["send", "http://127.0.0.1:9/x", "--data", missing.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains(missing.to_str().unwrap()), "{}", stderr(&out));
+}
+
+#[test]
+fn an_unreachable_receiver_exits_1_after_retries() {
+    let dir = tempdir();
+    let url = format!("http://127.0.0.1:{}/hook", closed_port());
+    let out = hc(dir.path())
+        .args(["send", &url, "--event", "github.ping", "--retries", "1"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(err.contains("connection refused"), "{err}");
+    assert!(err.contains("not delivered after 2 attempts"), "{err}");
+}
+
+#[test]
+fn set_changes_the_body_and_the_signature_still_verifies() {
+    let dir = tempdir();
+    let d = dir.path();
+    let rx = Receiver::start(vec![]);
+    let out = hc(d)
+        .env("S", "whsec_set_test")
+        .args([
+            "send",
+            &rx.url,
+            "--event",
+            "stripe.payment_intent.succeeded",
+            "--secret-env",
+            "S",
+        ])
+        .args([
+            "--set",
+            "data.object.amount=2500",
+            "--set",
+            "data.object.currency=\"eur\"",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let got = rx.got();
+    let v: Value = serde_json::from_slice(&got[0].body).unwrap();
+    assert_eq!(v["data"]["object"]["amount"], 2500);
+    assert_eq!(v["data"]["object"]["currency"], "eur");
+    assert_verifies(d, "stripe", "whsec_set_test", &got[0], None);
+}
+
+#[test]
+fn an_endless_response_body_is_cut_and_send_returns() {
+    let dir = tempdir();
+    let server = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = server.local_addr().unwrap().port();
+    let t = std::thread::spawn(move || {
+        let (mut s, _) = server.accept().unwrap();
+        s.set_write_timeout(Some(Duration::from_secs(20))).unwrap();
+        s.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+        // Read the request head (the body is small and ignored).
+        let mut seen = Vec::new();
+        let mut buf = [0u8; 4096];
+        while !seen.windows(4).any(|w| w == b"\r\n\r\n") {
+            match s.read(&mut buf) {
+                Ok(0) | Err(_) => return 0u64,
+                Ok(n) => seen.extend_from_slice(&buf[..n]),
+            }
+        }
+        let _ = s.write_all(
+            b"HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Length: 1073741824\r\n\r\n",
+        );
+        let zeros = [0u8; 64 * 1024];
+        let mut written = 0u64;
+        while s.write_all(&zeros).is_ok() {
+            written += zeros.len() as u64;
+        }
+        written
+    });
+    let out = hc(dir.path())
+        .args([
+            "send",
+            &format!("http://127.0.0.1:{port}/big"),
+            "--data",
+            "-",
+            "--content-type",
+            "application/json",
+        ])
+        .args(["--timeout", "2s"])
+        .write_stdin("{}")
+        .output()
+        .unwrap();
+    let code = out.status.code();
+    assert!(code == Some(0) || code == Some(1), "{code:?}: {}", stderr(&out));
+    assert!(stderr(&out).contains("cut"), "{}", stderr(&out));
+    let written = t.join().unwrap();
+    assert!(written < 1 << 30, "the whole GiB was read");
+}
+
+#[test]
+fn ctrl_c_stops_a_load_run_with_a_partial_summary() {
+    let dir = tempdir();
+    let rx = Receiver::start(vec![]);
+    let mut child = hookcat_std(dir.path())
+        .env_remove("HOOKCAT_URL")
+        .env_remove("HOOKCAT_SCHEME")
+        .env_remove("HOOKCAT_TIMEOUT")
+        .env_remove("HOOKCAT_RETRIES")
+        .env("HOOKCAT_CONFIG_DIR", dir.path().join("no-user-config"))
+        .args([
+            "send",
+            &rx.url,
+            "--event",
+            "github.ping",
+            "--count",
+            "100000",
+            "--concurrency",
+            "2",
+        ])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let arrived = wait_for(|| rx.requests.lock().unwrap().len() >= 5, Duration::from_secs(10));
+    let _ = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status();
+    let mut out = String::new();
+    child.stdout.take().unwrap().read_to_string(&mut out).unwrap();
+    let mut err = String::new();
+    child.stderr.take().unwrap().read_to_string(&mut err).unwrap();
+    let status = child.wait().unwrap();
+    assert!(arrived, "no request arrived: {err}");
+    assert_eq!(status.code(), Some(130), "{err}");
+    let sent_line = out
+        .lines()
+        .find(|l| l.starts_with("sent "))
+        .unwrap_or_else(|| panic!("no summary: {out}"));
+    assert!(
+        sent_line.contains("of 100000") && sent_line.contains("interrupted"),
+        "{sent_line}"
+    );
+    let sent: u64 = sent_line.split_whitespace().nth(1).unwrap().parse().unwrap();
+    assert!((5..100_000).contains(&sent), "{sent_line}");
+    assert!(out.contains("status 200×"), "{out}");
+}
