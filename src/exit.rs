@@ -48,7 +48,11 @@ pub struct Hinted {
 
 /// Makes an error with a hint.
 pub fn hinted(message: impl Into<String>, hint: impl Into<String>) -> anyhow::Error {
-    Hinted { message: message.into(), hint: hint.into() }.into()
+    Hinted {
+        message: message.into(),
+        hint: hint.into(),
+    }
+    .into()
 }
 
 /// The suggestion for an error, from an explicit [`Hinted`] or from the core error kind.
@@ -59,9 +63,15 @@ pub fn hint_for(err: &anyhow::Error) -> Option<String> {
         }
         if let Some(e) = cause.downcast_ref::<SchemeError>() {
             return match e {
-                SchemeError::MissingHeader { header, .. } => Some(format!("pass it with -H '{header}: …', or read a header block with --headers-file")),
-                SchemeError::NeedsUrl(_) => Some("give the exact URL the provider calls, e.g. --url https://example.com/webhooks?x=1".into()),
-                SchemeError::Undetected => Some("name the scheme with --scheme (see `hookcat sign --help` for the list)".into()),
+                SchemeError::MissingHeader { header, .. } => Some(format!(
+                    "pass it with -H '{header}: …', or read a header block with --headers-file"
+                )),
+                SchemeError::NeedsUrl(_) => {
+                    Some("give the exact URL the provider calls, e.g. --url https://example.com/webhooks?x=1".into())
+                }
+                SchemeError::Undetected => {
+                    Some("name the scheme with --scheme (see `hookcat sign --help` for the list)".into())
+                }
                 SchemeError::BadKey { .. } => Some("`hookcat keygen --scheme NAME` shows the key format".into()),
                 _ => None,
             };
@@ -78,7 +88,10 @@ pub fn hint_for(err: &anyhow::Error) -> Option<String> {
 
 /// Is this error a closed stdout (`hookcat … | head`)? Then exit 0 quietly.
 pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
-    err.chain().any(|c| c.downcast_ref::<std::io::Error>().is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe))
+    err.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+    })
 }
 
 /// Prints an error and returns its exit code (2, or 0 for a broken pipe).

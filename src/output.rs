@@ -74,7 +74,13 @@ impl Output {
 
     /// Plain output for tests and pipes.
     pub fn plain() -> Output {
-        Output { out: Painter { on: false }, err: Painter { on: false }, stdout_tty: false, stderr_tty: false, stdin_tty: false }
+        Output {
+            out: Painter { on: false },
+            err: Painter { on: false },
+            stdout_tty: false,
+            stderr_tty: false,
+            stdin_tty: false,
+        }
     }
 }
 
@@ -140,7 +146,12 @@ pub fn verdict_lines(v: &Verdict, p: &Painter) -> Vec<String> {
         }
         lines.push(l);
     } else {
-        lines.push(format!("{} invalid {} signature: {}", p.red_bold("✗"), v.scheme, sanitize_line(&v.reason)));
+        lines.push(format!(
+            "{} invalid {} signature: {}",
+            p.red_bold("✗"),
+            v.scheme,
+            sanitize_line(&v.reason)
+        ));
         for f in &v.diagnosis {
             lines.push(format!("  {} {}", p.yellow("why:"), f.message));
         }
@@ -169,7 +180,13 @@ pub struct BodyView {
 }
 
 /// Renders a body for people according to its content type. Returns lines.
-pub fn render_body(body: &[u8], content_type: Option<&str>, content_encoding: Option<&str>, view: BodyView, p: &Painter) -> Vec<String> {
+pub fn render_body(
+    body: &[u8],
+    content_type: Option<&str>,
+    content_encoding: Option<&str>,
+    view: BodyView,
+    p: &Painter,
+) -> Vec<String> {
     let mut notes = Vec::new();
     let decoded;
     let mut body = body;
@@ -213,7 +230,10 @@ pub fn render_body(body: &[u8], content_type: Option<&str>, content_encoding: Op
     if view.max_lines > 0 && lines.len() > view.max_lines {
         let more = lines.len() - view.max_lines;
         lines.truncate(view.max_lines);
-        lines.push(p.dim(&format!("… {more} more line{} (-v shows all)", if more == 1 { "" } else { "s" })));
+        lines.push(p.dim(&format!(
+            "… {more} more line{} (-v shows all)",
+            if more == 1 { "" } else { "s" }
+        )));
     }
     notes.extend(lines);
     notes
@@ -233,11 +253,19 @@ fn raw_lines(text: &str) -> Vec<String> {
 }
 
 fn form_lines(text: &str, p: &Painter) -> Vec<String> {
-    let pairs: Vec<(String, String)> = form_urlencoded::parse(text.as_bytes()).map(|(k, v)| (k.into_owned(), v.into_owned())).collect();
+    let pairs: Vec<(String, String)> = form_urlencoded::parse(text.as_bytes())
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect();
     let w = pairs.iter().map(|(k, _)| k.chars().count()).max().unwrap_or(0).min(32);
     pairs
         .iter()
-        .map(|(k, v)| format!("{} = {}", p.cyan(&format!("{:<w$}", sanitize_line(k))), sanitize_line(v)))
+        .map(|(k, v)| {
+            format!(
+                "{} = {}",
+                p.cyan(&format!("{:<w$}", sanitize_line(k))),
+                sanitize_line(v)
+            )
+        })
         .collect()
 }
 
@@ -246,7 +274,10 @@ pub fn hex_preview(body: &[u8], p: &Painter) -> Vec<String> {
     let mut v = vec![p.dim(&format!("(binary, {} bytes)", body.len()))];
     for (i, chunk) in body.chunks(16).take(16).enumerate() {
         let hex: Vec<String> = chunk.iter().map(|b| format!("{b:02x}")).collect();
-        let ascii: String = chunk.iter().map(|&b| if (0x20..0x7f).contains(&b) { b as char } else { '.' }).collect();
+        let ascii: String = chunk
+            .iter()
+            .map(|&b| if (0x20..0x7f).contains(&b) { b as char } else { '.' })
+            .collect();
         v.push(format!("{:08x}  {:<47}  {}", i * 16, hex.join(" "), ascii));
     }
     if body.len() > 256 {
@@ -327,7 +358,10 @@ pub fn xml_indent(text: &str) -> String {
                 let text_end = rest.find('<').unwrap_or(rest.len());
                 let inner = &rest[..text_end];
                 if rest[text_end..].starts_with("</") && !inner.contains('\n') {
-                    let close_end = rest[text_end..].find('>').map(|i| text_end + i + 1).unwrap_or(rest.len());
+                    let close_end = rest[text_end..]
+                        .find('>')
+                        .map(|i| text_end + i + 1)
+                        .unwrap_or(rest.len());
                     out.push_str(inner.trim());
                     out.push_str(&rest[text_end..close_end]);
                     rest = &rest[close_end..];
@@ -366,8 +400,17 @@ mod tests {
 
     #[test]
     fn json_is_indented() {
-        let lines = render_body(br#"{"a":[1,"x"],"b":{}}"#, Some("application/json"), None, BodyView { max_lines: 0 }, &P);
-        assert_eq!(lines.join("\n"), "{\n  \"a\": [\n    1,\n    \"x\"\n  ],\n  \"b\": {}\n}");
+        let lines = render_body(
+            br#"{"a":[1,"x"],"b":{}}"#,
+            Some("application/json"),
+            None,
+            BodyView { max_lines: 0 },
+            &P,
+        );
+        assert_eq!(
+            lines.join("\n"),
+            "{\n  \"a\": [\n    1,\n    \"x\"\n  ],\n  \"b\": {}\n}"
+        );
     }
 
     #[test]
@@ -379,7 +422,13 @@ mod tests {
 
     #[test]
     fn forms_are_decoded() {
-        let lines = render_body(b"Body=hi+there&From=%2B1555", Some("application/x-www-form-urlencoded"), None, BodyView { max_lines: 0 }, &P);
+        let lines = render_body(
+            b"Body=hi+there&From=%2B1555",
+            Some("application/x-www-form-urlencoded"),
+            None,
+            BodyView { max_lines: 0 },
+            &P,
+        );
         assert_eq!(lines, vec!["Body = hi there", "From = +1555"]);
     }
 
@@ -395,7 +444,13 @@ mod tests {
         assert!(lines[0].contains("binary, 4 bytes"));
         let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
         gz.write_all(b"{\"z\":1}").unwrap();
-        let lines = render_body(&gz.finish().unwrap(), Some("application/json"), Some("gzip"), BodyView { max_lines: 0 }, &P);
+        let lines = render_body(
+            &gz.finish().unwrap(),
+            Some("application/json"),
+            Some("gzip"),
+            BodyView { max_lines: 0 },
+            &P,
+        );
         assert!(lines[0].contains("gzip"));
         assert_eq!(lines[2], "  \"z\": 1");
     }
@@ -403,14 +458,26 @@ mod tests {
     #[test]
     fn long_bodies_are_truncated() {
         let body = (0..50).map(|i| i.to_string()).collect::<Vec<_>>().join("\n");
-        let lines = render_body(body.as_bytes(), Some("text/plain"), None, BodyView { max_lines: 10 }, &P);
+        let lines = render_body(
+            body.as_bytes(),
+            Some("text/plain"),
+            None,
+            BodyView { max_lines: 10 },
+            &P,
+        );
         assert_eq!(lines.len(), 11);
         assert!(lines[10].contains("40 more lines"));
     }
 }
 
 /// Header values never shown on a terminal: they are secrets.
-pub const SECRET_HEADERS: &[&str] = &["x-gitlab-token", "authorization", "proxy-authorization", "cookie", "x-api-key"];
+pub const SECRET_HEADERS: &[&str] = &[
+    "x-gitlab-token",
+    "authorization",
+    "proxy-authorization",
+    "cookie",
+    "x-api-key",
+];
 
 /// How much of a captured request to show.
 #[derive(Debug, Clone, Copy)]
@@ -425,8 +492,19 @@ pub struct CaptureView {
 pub fn capture_summary(r: &crate::core::capture::CaptureRecord, p: &Painter) -> String {
     let time = r.received_at.get(11..19).unwrap_or(&r.received_at);
     let size = r.body_len() as u64;
-    let ct = r.headers.get("content-type").map(|c| c.split(';').next().unwrap_or(c).trim().to_string()).unwrap_or_else(|| "-".into());
-    let mut s = format!("{} {} {} {} {}", p.dim(time), p.bold(&r.method), sanitize_line(&r.path), p.dim(&crate::core::units::format_size(size)), p.dim(&sanitize_line(&ct)));
+    let ct = r
+        .headers
+        .get("content-type")
+        .map(|c| c.split(';').next().unwrap_or(c).trim().to_string())
+        .unwrap_or_else(|| "-".into());
+    let mut s = format!(
+        "{} {} {} {} {}",
+        p.dim(time),
+        p.bold(&r.method),
+        sanitize_line(&r.path),
+        p.dim(&crate::core::units::format_size(size)),
+        p.dim(&sanitize_line(&ct))
+    );
     match (&r.provider, &r.event) {
         (Some(pr), Some(ev)) => s.push_str(&format!(" {}", p.cyan(&format!("{pr} {}", sanitize_line(ev))))),
         (Some(pr), None) => s.push_str(&format!(" {}", p.cyan(pr))),
@@ -436,8 +514,15 @@ pub fn capture_summary(r: &crate::core::capture::CaptureRecord, p: &Painter) -> 
         if v.valid {
             s.push_str(&format!(" {}", p.green(&format!("✓ {}", v.scheme))));
         } else {
-            let why = v.diagnosis.first().map(|d| d.code.as_str()).unwrap_or(v.failure.as_deref().unwrap_or("invalid"));
-            s.push_str(&format!(" {}", p.red(&format!("✗ {} ({})", v.scheme, why.replace('_', " ")))));
+            let why = v
+                .diagnosis
+                .first()
+                .map(|d| d.code.as_str())
+                .unwrap_or(v.failure.as_deref().unwrap_or("invalid"));
+            s.push_str(&format!(
+                " {}",
+                p.red(&format!("✗ {} ({})", v.scheme, why.replace('_', " ")))
+            ));
         }
     }
     if let Some(resp) = &r.response {
@@ -493,8 +578,16 @@ pub fn capture_lines(
     if view.body {
         match r.body_bytes() {
             Ok(b) => {
-                let bv = BodyView { max_lines: view.max_body_lines };
-                for l in render_body(&b, r.headers.get("content-type"), r.headers.get("content-encoding"), bv, p) {
+                let bv = BodyView {
+                    max_lines: view.max_body_lines,
+                };
+                for l in render_body(
+                    &b,
+                    r.headers.get("content-type"),
+                    r.headers.get("content-encoding"),
+                    bv,
+                    p,
+                ) {
                     lines.push(format!("  {l}"));
                 }
             }

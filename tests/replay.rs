@@ -624,7 +624,11 @@ fn compare_puts_the_new_answer_beside_the_recorded_one() {
     // The listener answers what the test receiver will answer, so only the status differs.
     capture(data, &log, &["--body", "{\"n\":0}"], &[req("POST", "/x", &[], b"1")]);
     let l = log.to_str().unwrap();
-    assert_eq!(records(&log)[0]["response"]["body"], "{\"n\":0}", "the answer body is recorded");
+    assert_eq!(
+        records(&log)[0]["response"]["body"],
+        "{\"n\":0}",
+        "the answer body is recorded"
+    );
 
     let recv = Receiver::start(vec![500]);
     let r = replay(data, &[l, "--all", "--to", &recv.url, "--compare"]);
@@ -643,7 +647,17 @@ fn compare_puts_the_new_answer_beside_the_recorded_one() {
     let log2 = dir.path().join("other.jsonl");
     capture(data, &log2, &["--body", "{\"n\":1}"], &[req("POST", "/x", &[], b"1")]);
     let recv = Receiver::start(vec![200]);
-    let r = replay(data, &[log2.to_str().unwrap(), "--all", "--to", &recv.url, "--compare", "--json"]);
+    let r = replay(
+        data,
+        &[
+            log2.to_str().unwrap(),
+            "--all",
+            "--to",
+            &recv.url,
+            "--compare",
+            "--json",
+        ],
+    );
     assert_eq!(r.code, Some(1), "{}", r.stderr);
     let first: Value = serde_json::from_str(r.stdout.lines().next().unwrap()).unwrap();
     assert_eq!(first["compare"]["same"], false, "{first}");

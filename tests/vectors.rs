@@ -24,7 +24,16 @@ fn s(v: &Value, k: &str) -> Option<String> {
 #[test]
 fn there_are_vectors_for_the_documented_schemes() {
     let names: std::collections::BTreeSet<String> = vectors().iter().map(|v| s(v, "scheme").unwrap()).collect();
-    for n in ["github", "github-sha1", "slack", "standard-webhooks", "standard-webhooks-v1a", "twilio", "square", "paddle"] {
+    for n in [
+        "github",
+        "github-sha1",
+        "slack",
+        "standard-webhooks",
+        "standard-webhooks-v1a",
+        "twilio",
+        "square",
+        "paddle",
+    ] {
         assert!(names.contains(n), "no vector for {n}");
     }
 }
@@ -34,7 +43,14 @@ fn sign_reproduces_every_vector() {
     for v in vectors() {
         let scheme = s(&v, "scheme").unwrap();
         let mut cmd = hookcat();
-        cmd.env("VECTOR_SECRET", s(&v, "secret").unwrap()).args(["sign", "--json", "--scheme", &scheme, "--secret-env", "VECTOR_SECRET"]);
+        cmd.env("VECTOR_SECRET", s(&v, "secret").unwrap()).args([
+            "sign",
+            "--json",
+            "--scheme",
+            &scheme,
+            "--secret-env",
+            "VECTOR_SECRET",
+        ]);
         if let Some(t) = v.get("timestamp").and_then(Value::as_i64) {
             cmd.args(["--timestamp", &t.to_string()]);
         }
@@ -44,10 +60,18 @@ fn sign_reproduces_every_vector() {
         if let Some(url) = s(&v, "url") {
             cmd.args(["--url", &url]);
         }
-        let out = cmd.write_stdin(s(&v, "body").unwrap()).assert().success().get_output().stdout.clone();
+        let out = cmd
+            .write_stdin(s(&v, "body").unwrap())
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone();
         let got: Value = serde_json::from_slice(&out).unwrap();
         for (name, want) in v["headers"].as_object().unwrap() {
-            let have = got["headers"][name].as_str().unwrap_or_else(|| panic!("{scheme}: no {name} in {got}"));
+            let have = got["headers"][name]
+                .as_str()
+                .unwrap_or_else(|| panic!("{scheme}: no {name} in {got}"));
             let want = want.as_str().unwrap();
             if scheme == "paddle" {
                 // The published header carries a decoy `h1=dummy`; the real entry must be ours.
@@ -65,7 +89,8 @@ fn verify_cmd(v: &Value, body: &[u8]) -> assert_cmd::Command {
     let scheme = s(v, "scheme").unwrap();
     let key = s(v, "public_key").or_else(|| s(v, "secret")).unwrap();
     let mut cmd = hookcat();
-    cmd.env("VECTOR_SECRET", key).args(["verify", "--scheme", &scheme, "--secret-env", "VECTOR_SECRET"]);
+    cmd.env("VECTOR_SECRET", key)
+        .args(["verify", "--scheme", &scheme, "--secret-env", "VECTOR_SECRET"]);
     for (name, value) in v["headers"].as_object().unwrap() {
         cmd.args(["-H", &format!("{name}: {}", value.as_str().unwrap())]);
     }
@@ -94,14 +119,30 @@ fn verify_accepts_every_vector_and_refuses_a_changed_byte() {
 
 #[test]
 fn the_64_byte_v1a_key_signs_the_same() {
-    let v = vectors().into_iter().find(|v| v["scheme"] == "standard-webhooks-v1a").unwrap();
+    let v = vectors()
+        .into_iter()
+        .find(|v| v["scheme"] == "standard-webhooks-v1a")
+        .unwrap();
     let note = s(&v, "note").unwrap();
     let long = note.split_whitespace().find(|w| w.starts_with("whsk_")).unwrap();
     let scheme = lookup("standard-webhooks-v1a", &GenericParams::default()).unwrap();
-    let p = SignParams { timestamp: 1614265330, nanos: 0, id: s(&v, "id").unwrap(), url: None };
+    let p = SignParams {
+        timestamp: 1614265330,
+        nanos: 0,
+        id: s(&v, "id").unwrap(),
+        url: None,
+    };
     let body = s(&v, "body").unwrap();
-    let a = scheme.sign(&Secret::from_arg(long).unwrap(), &p, &mut body.as_bytes()).unwrap();
-    let b = scheme.sign(&Secret::from_arg(&s(&v, "secret").unwrap()).unwrap(), &p, &mut body.as_bytes()).unwrap();
+    let a = scheme
+        .sign(&Secret::from_arg(long).unwrap(), &p, &mut body.as_bytes())
+        .unwrap();
+    let b = scheme
+        .sign(
+            &Secret::from_arg(&s(&v, "secret").unwrap()).unwrap(),
+            &p,
+            &mut body.as_bytes(),
+        )
+        .unwrap();
     assert_eq!(a.headers, b.headers);
     assert_eq!(a.headers[2].1, v["headers"]["webhook-signature"]);
 }
@@ -112,7 +153,12 @@ fn in_process_verification_matches_the_vectors() {
         let name = s(&v, "scheme").unwrap();
         let scheme = lookup(&name, &GenericParams::default()).unwrap();
         let key = s(&v, "public_key").or_else(|| s(&v, "secret")).unwrap();
-        let headers: Headers = v["headers"].as_object().unwrap().iter().map(|(k, x)| (k.clone(), x.as_str().unwrap().to_string())).collect();
+        let headers: Headers = v["headers"]
+            .as_object()
+            .unwrap()
+            .iter()
+            .map(|(k, x)| (k.clone(), x.as_str().unwrap().to_string()))
+            .collect();
         let body = Body::Mem(s(&v, "body").unwrap().into_bytes());
         let url = s(&v, "url");
         let req = VerifyRequest {

@@ -55,13 +55,21 @@ pub fn generic(a: &GenericArgs) -> GenericParams {
 /// A body argument: a file path, or `-`/nothing for standard input (read whole).
 pub fn body_arg(file: Option<&Path>, stdin_tty: bool) -> anyhow::Result<Body> {
     match file {
-        Some(p) if p != Path::new("-") => Body::file(p.to_path_buf()).with_context(|| format!("reading body file `{}`", p.display())),
+        Some(p) if p != Path::new("-") => {
+            Body::file(p.to_path_buf()).with_context(|| format!("reading body file `{}`", p.display()))
+        }
         _ => {
             if stdin_tty {
-                return Err(hinted("no body given", "pass a FILE, or pipe the body in: `hookcat … < body.json` (use /dev/null for an empty body)"));
+                return Err(hinted(
+                    "no body given",
+                    "pass a FILE, or pipe the body in: `hookcat … < body.json` (use /dev/null for an empty body)",
+                ));
             }
             let mut v = Vec::new();
-            std::io::stdin().lock().read_to_end(&mut v).context("reading the body from standard input")?;
+            std::io::stdin()
+                .lock()
+                .read_to_end(&mut v)
+                .context("reading the body from standard input")?;
             Ok(Body::Mem(v))
         }
     }
@@ -69,7 +77,10 @@ pub fn body_arg(file: Option<&Path>, stdin_tty: bool) -> anyhow::Result<Body> {
 
 /// A multi-threaded tokio runtime for the network commands.
 pub fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
-    tokio::runtime::Builder::new_multi_thread().enable_all().build().context("starting the async runtime")
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")
 }
 
 /// Ctrl-C, listened for from the moment this is made (so a signal that arrives
@@ -84,7 +95,8 @@ impl Interrupt {
     pub fn new() -> anyhow::Result<Interrupt> {
         #[cfg(unix)]
         {
-            let sig = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt()).context("listening for Ctrl-C")?;
+            let sig = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt())
+                .context("listening for Ctrl-C")?;
             Ok(Interrupt { sig })
         }
         #[cfg(not(unix))]

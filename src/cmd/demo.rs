@@ -28,12 +28,48 @@ struct Step {
 }
 
 const STEPS: &[Step] = &[
-    Step { title: "a GitHub push, signed with X-Hub-Signature-256", event: "github.push", scheme: "github", tamper: false, flaky: false },
-    Step { title: "a Stripe payment, signed with Stripe-Signature (t=…,v1=…)", event: "stripe.payment_intent.succeeded", scheme: "stripe", tamper: false, flaky: false },
-    Step { title: "a Slack slash command: a form body, signed v0=…", event: "slack.slash_command", scheme: "slack", tamper: false, flaky: false },
-    Step { title: "a MediaWiki page edit, signed with Standard Webhooks", event: "mediawiki.page_edit", scheme: "standard-webhooks", tamper: false, flaky: false },
-    Step { title: "a Shopify order whose body gains a newline after signing", event: "shopify.orders/create", scheme: "shopify", tamper: true, flaky: false },
-    Step { title: "a GitHub ping to a receiver that fails twice (--fail-first 2)", event: "github.ping", scheme: "github", tamper: false, flaky: true },
+    Step {
+        title: "a GitHub push, signed with X-Hub-Signature-256",
+        event: "github.push",
+        scheme: "github",
+        tamper: false,
+        flaky: false,
+    },
+    Step {
+        title: "a Stripe payment, signed with Stripe-Signature (t=…,v1=…)",
+        event: "stripe.payment_intent.succeeded",
+        scheme: "stripe",
+        tamper: false,
+        flaky: false,
+    },
+    Step {
+        title: "a Slack slash command: a form body, signed v0=…",
+        event: "slack.slash_command",
+        scheme: "slack",
+        tamper: false,
+        flaky: false,
+    },
+    Step {
+        title: "a MediaWiki page edit, signed with Standard Webhooks",
+        event: "mediawiki.page_edit",
+        scheme: "standard-webhooks",
+        tamper: false,
+        flaky: false,
+    },
+    Step {
+        title: "a Shopify order whose body gains a newline after signing",
+        event: "shopify.orders/create",
+        scheme: "shopify",
+        tamper: true,
+        flaky: false,
+    },
+    Step {
+        title: "a GitHub ping to a receiver that fails twice (--fail-first 2)",
+        event: "github.ping",
+        scheme: "github",
+        tamper: false,
+        flaky: true,
+    },
 ];
 
 pub fn run(a: DemoArgs, out: &Output) -> anyhow::Result<Outcome> {
@@ -46,7 +82,10 @@ async fn demo(a: DemoArgs, out: &Output) -> anyhow::Result<Outcome> {
     // Standard Webhooks `whsec_` key.
     let mut raw = [0u8; 24];
     crate::core::ids::fill_random(&mut raw);
-    let secret = Secret::new(format!("whsec_{}", base64::engine::general_purpose::STANDARD.encode(raw)).into_bytes(), SecretSource::Generated);
+    let secret = Secret::new(
+        format!("whsec_{}", base64::engine::general_purpose::STANDARD.encode(raw)).into_bytes(),
+        SecretSource::Generated,
+    );
     let tmp = tempfile_path();
     let save = a.save.clone().unwrap_or_else(|| tmp.clone());
     let (tx, mut rx) = mpsc::channel(1024);
@@ -70,19 +109,38 @@ async fn demo(a: DemoArgs, out: &Output) -> anyhow::Result<Outcome> {
             reject_invalid: false,
             tolerance: None,
         }),
-        behaviour: Behaviour { fail_first: 2, ..Behaviour::default() },
+        behaviour: Behaviour {
+            fail_first: 2,
+            ..Behaviour::default()
+        },
         save: Some(save.clone()),
         ..ServerConfig::default()
     };
     let flaky = Server::start("127.0.0.1:0", flaky_cfg, tx).await?;
-    eprintln!("{} listener on http://{} (verifying every request, saving to {})", e.bold("hookcat demo:"), server.addr, save.display());
-    eprintln!("{} a second listener on http://{} answers 500 to its first two requests", e.dim("             "), flaky.addr);
-    eprintln!("{}", e.dim("             each step: the sender's line on stderr, then what the listener saw"));
+    eprintln!(
+        "{} listener on http://{} (verifying every request, saving to {})",
+        e.bold("hookcat demo:"),
+        server.addr,
+        save.display()
+    );
+    eprintln!(
+        "{} a second listener on http://{} answers 500 to its first two requests",
+        e.dim("             "),
+        flaky.addr
+    );
+    eprintln!(
+        "{}",
+        e.dim("             each step: the sender's line on stderr, then what the listener saw")
+    );
     let client = deliver::client(&ClientOptions::default())?;
     let mut r = Renderer {
         out,
         json: false,
-        view: CaptureView { headers: false, body: true, max_body_lines: 8 },
+        view: CaptureView {
+            headers: false,
+            body: true,
+            max_body_lines: 8,
+        },
         redact: Vec::new(),
         tally: Tally::default(),
         stdout: std::io::BufWriter::new(std::io::stdout()),
@@ -92,9 +150,18 @@ async fn demo(a: DemoArgs, out: &Output) -> anyhow::Result<Outcome> {
         let ev = find(step.event)?.render(&[])?;
         let base = if step.flaky { flaky.addr } else { server.addr };
         let url = format!("http://{base}/webhooks/{}", ev.provider.as_deref().unwrap_or("hook"));
-        let signer = Signer { scheme: lookup(step.scheme, &GenericParams::default())?, secret: secret.clone(), id: crate::core::ids::message_id(), fixed_timestamp: None };
+        let signer = Signer {
+            scheme: lookup(step.scheme, &GenericParams::default())?,
+            secret: secret.clone(),
+            id: crate::core::ids::message_id(),
+            fixed_timestamp: None,
+        };
         let mut req = deliver::prepare(&ev, &url, &Headers::new(), None);
-        let policy = Policy { retries: if step.flaky { 3 } else { 0 }, backoff_base: std::time::Duration::from_millis(200), ..Policy::default() };
+        let policy = Policy {
+            retries: if step.flaky { 3 } else { 0 },
+            backoff_base: std::time::Duration::from_millis(200),
+            ..Policy::default()
+        };
         let show = |at: &Attempt| {
             let st = match (at.status, &at.error) {
                 (Some(s), _) if s < 300 => e.green(&s.to_string()),
@@ -102,8 +169,22 @@ async fn demo(a: DemoArgs, out: &Output) -> anyhow::Result<Outcome> {
                 (None, Some(err)) => e.red(err.kind.label()),
                 _ => String::new(),
             };
-            let retry = at.retry_in.map(|w| e.dim(&format!(" (retrying in {}, re-signed, same delivery id)", format_duration(w)))).unwrap_or_default();
-            eprintln!("{} sender: {} {} → {st} in {}{retry}", e.dim("→"), at.method, at.url, format_duration(at.duration));
+            let retry = at
+                .retry_in
+                .map(|w| {
+                    e.dim(&format!(
+                        " (retrying in {}, re-signed, same delivery id)",
+                        format_duration(w)
+                    ))
+                })
+                .unwrap_or_default();
+            eprintln!(
+                "{} sender: {} {} → {st} in {}{retry}",
+                e.dim("→"),
+                at.method,
+                at.url,
+                format_duration(at.duration)
+            );
         };
         let d = if step.tamper {
             // Sign, then change the body the way an editor or a proxy might.
@@ -145,7 +226,12 @@ async fn demo(a: DemoArgs, out: &Output) -> anyhow::Result<Outcome> {
         t.invalid
     );
     if a.save.is_some() {
-        eprintln!("{} {} — try `hookcat captures list {}`", e.dim("captures saved to"), save.display(), save.display());
+        eprintln!(
+            "{} {} — try `hookcat captures list {}`",
+            e.dim("captures saved to"),
+            save.display(),
+            save.display()
+        );
     } else {
         let _ = std::fs::remove_file(&tmp);
     }
@@ -154,5 +240,9 @@ async fn demo(a: DemoArgs, out: &Output) -> anyhow::Result<Outcome> {
 }
 
 fn tempfile_path() -> std::path::PathBuf {
-    std::env::temp_dir().join(format!("hookcat-demo-{}-{}.jsonl", std::process::id(), crate::core::ids::alnum(6)))
+    std::env::temp_dir().join(format!(
+        "hookcat-demo-{}-{}.jsonl",
+        std::process::id(),
+        crate::core::ids::alnum(6)
+    ))
 }

@@ -8,7 +8,10 @@ use crate::output::{out_bytes, out_json, out_json_pretty, out_line, Output};
 pub fn run(c: EventsCommand, out: &Output) -> anyhow::Result<Outcome> {
     match c {
         EventsCommand::List { provider, json } => {
-            let items: Vec<_> = catalog().iter().filter(|e| provider.as_deref().is_none_or(|p| e.provider == p)).collect();
+            let items: Vec<_> = catalog()
+                .iter()
+                .filter(|e| provider.as_deref().is_none_or(|p| e.provider == p))
+                .collect();
             if items.is_empty() {
                 let mut known: Vec<&str> = catalog().iter().map(|e| e.provider.as_str()).collect();
                 known.dedup();
@@ -25,7 +28,11 @@ pub fn run(c: EventsCommand, out: &Output) -> anyhow::Result<Outcome> {
             let mut last = "";
             for e in items {
                 if e.provider != last && out.stdout_tty {
-                    let scheme = e.scheme.as_deref().map(|s| format!(" (signed: {s})")).unwrap_or_else(|| " (unsigned)".into());
+                    let scheme = e
+                        .scheme
+                        .as_deref()
+                        .map(|s| format!(" (signed: {s})"))
+                        .unwrap_or_else(|| " (unsigned)".into());
                     out_line(&out.out.bold(&format!("{}{}", e.provider, out.out.dim(&scheme))))?;
                 }
                 last = &e.provider;
@@ -57,7 +64,12 @@ pub fn run(c: EventsCommand, out: &Output) -> anyhow::Result<Outcome> {
             head.push_str(&format!("Content-Type: {}\r\n", ev.content_type));
             if let Some(s) = &entry.scheme {
                 if out.stderr_tty {
-                    eprintln!("{}", out.err.dim(&format!("(unsigned here; `hookcat send` adds the {s} signature headers)")));
+                    eprintln!(
+                        "{}",
+                        out.err.dim(&format!(
+                            "(unsigned here; `hookcat send` adds the {s} signature headers)"
+                        ))
+                    );
                 }
             }
             head.push_str("\r\n");

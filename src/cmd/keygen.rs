@@ -10,17 +10,26 @@ pub fn run(a: KeygenArgs, out: &Output) -> anyhow::Result<Outcome> {
     let kp = scheme.keygen();
     if a.json {
         let mut v = serde_json::to_value(&kp)?;
-        v.as_object_mut().expect("an object").insert("scheme".into(), a.scheme.clone().into());
+        v.as_object_mut()
+            .expect("an object")
+            .insert("scheme".into(), a.scheme.clone().into());
         out_json(&v)?;
         return Ok(Outcome::Success);
     }
     match kp {
         KeyPair::Secret { secret } => out_line(&secret)?,
-        KeyPair::Pair { private_key, public_key } => {
+        KeyPair::Pair {
+            private_key,
+            public_key,
+        } => {
             out_line(&format!("private: {private_key}"))?;
             out_line(&format!("public:  {public_key}"))?;
             if out.stderr_tty {
-                eprintln!("{}", out.err.dim("sign with the private key; receivers verify with the public key"));
+                eprintln!(
+                    "{}",
+                    out.err
+                        .dim("sign with the private key; receivers verify with the public key")
+                );
             }
         }
     }

@@ -58,7 +58,10 @@ pub fn plan(a: &ListenArgs) -> anyhow::Result<Plan> {
             ))
         }
         (None, None) if a.reject_invalid => {
-            return Err(hinted("--reject-invalid needs --scheme and a secret", "add --scheme NAME --secret-env VAR"))
+            return Err(hinted(
+                "--reject-invalid needs --scheme and a secret",
+                "add --scheme NAME --secret-env VAR",
+            ))
         }
         (None, None) => None,
     };
@@ -78,7 +81,9 @@ pub fn plan(a: &ListenArgs) -> anyhow::Result<Plan> {
     let body = match &a.body {
         Some(b) if b.starts_with('@') => {
             let p = &b[1..];
-            Some(Bytes::from(std::fs::read(p).with_context(|| format!("reading --body file `{p}`"))?))
+            Some(Bytes::from(
+                std::fs::read(p).with_context(|| format!("reading --body file `{p}`"))?,
+            ))
         }
         Some(b) => Some(Bytes::from(b.clone())),
         None => None,
@@ -91,7 +96,12 @@ pub fn plan(a: &ListenArgs) -> anyhow::Result<Plan> {
         status: a.status,
         body,
         headers: response_headers,
-        delay: a.delay.as_deref().map(parse_duration).transpose().map_err(|e| anyhow::anyhow!("--delay: {e}"))?,
+        delay: a
+            .delay
+            .as_deref()
+            .map(parse_duration)
+            .transpose()
+            .map_err(|e| anyhow::anyhow!("--delay: {e}"))?,
         fail_first: a.fail_first.unwrap_or(0),
         fail_rate: a.fail_rate,
         seed: a.seed,
@@ -105,7 +115,11 @@ pub fn plan(a: &ListenArgs) -> anyhow::Result<Plan> {
     cfg.header_timeout = parse_duration(&a.header_timeout).map_err(|e| anyhow::anyhow!("--header-timeout: {e}"))?;
     cfg.body_timeout = parse_duration(&a.body_timeout).map_err(|e| anyhow::anyhow!("--body-timeout: {e}"))?;
     cfg.max_body = parse_size(&a.max_body).map_err(|e| anyhow::anyhow!("--max-body: {e}"))?;
-    cfg.allow = a.allow_ip.iter().map(|c| c.parse::<Cidr>().map_err(|e| anyhow::anyhow!("--allow-ip: {e}"))).collect::<anyhow::Result<_>>()?;
+    cfg.allow = a
+        .allow_ip
+        .iter()
+        .map(|c| c.parse::<Cidr>().map_err(|e| anyhow::anyhow!("--allow-ip: {e}")))
+        .collect::<anyhow::Result<_>>()?;
     cfg.rate_limit = match &a.rate_limit {
         Some(r) => Some(parse_rate(r).map_err(|e| anyhow::anyhow!("--rate-limit: {e}"))?),
         None => None,
@@ -116,7 +130,11 @@ pub fn plan(a: &ListenArgs) -> anyhow::Result<Plan> {
         redact.push(n.clone());
         cfg.require_headers.push((n, v));
     }
-    cfg.save = if a.no_save { None } else { Some(a.save.clone().unwrap_or_else(default_log_path)) };
+    cfg.save = if a.no_save {
+        None
+    } else {
+        Some(a.save.clone().unwrap_or_else(default_log_path))
+    };
     cfg.fsync = a.fsync;
     let mut tls_info = None;
     if a.tls || a.cert.is_some() {
@@ -127,19 +145,38 @@ pub fn plan(a: &ListenArgs) -> anyhow::Result<Plan> {
         tls_info = Some((setup.cert_path.clone(), setup.fingerprint.clone()));
         cfg.tls = Some(setup.acceptor);
     }
-    let host = if a.host.contains(':') && !a.host.starts_with('[') { format!("[{}]", a.host) } else { a.host.clone() };
+    let host = if a.host.contains(':') && !a.host.starts_with('[') {
+        format!("[{}]", a.host)
+    } else {
+        a.host.clone()
+    };
     let expect = if a.once { Some(1) } else { a.expect };
-    let timeout = a.timeout.as_deref().map(parse_duration).transpose().map_err(|e| anyhow::anyhow!("--timeout: {e}"))?;
+    let timeout = a
+        .timeout
+        .as_deref()
+        .map(parse_duration)
+        .transpose()
+        .map_err(|e| anyhow::anyhow!("--timeout: {e}"))?;
     if timeout.is_some() && expect.is_none() {
         anyhow::bail!("--timeout goes with --expect N or --once");
     }
-    Ok(Plan { bind: format!("{host}:{}", a.port), server: cfg, expect, timeout, redact, tls_info })
+    Ok(Plan {
+        bind: format!("{host}:{}", a.port),
+        server: cfg,
+        expect,
+        timeout,
+        redact,
+        tls_info,
+    })
 }
 
 /// `100`, `100/s`, `6000/m`.
 pub fn parse_rate(s: &str) -> Result<f64, String> {
     let (n, unit) = s.split_once('/').unwrap_or((s, "s"));
-    let n: f64 = n.trim().parse().map_err(|_| format!("invalid rate `{s}`: expected e.g. 100/s"))?;
+    let n: f64 = n
+        .trim()
+        .parse()
+        .map_err(|_| format!("invalid rate `{s}`: expected e.g. 100/s"))?;
     let per = match unit.trim() {
         "s" | "sec" => 1.0,
         "m" | "min" => 60.0,
@@ -177,7 +214,11 @@ impl Renderer<'_> {
             ServerEvent::Request(c) => self.request(*c),
             ServerEvent::ConnectionError { remote, message } => {
                 // Talk, not data: on stderr even with --json, whose stdout has only requests.
-                eprintln!("{} {remote}: {}", self.out.err.yellow("connection:"), sanitize_line(&message));
+                eprintln!(
+                    "{} {remote}: {}",
+                    self.out.err.yellow("connection:"),
+                    sanitize_line(&message)
+                );
                 Ok(())
             }
         }
@@ -192,7 +233,11 @@ impl Renderer<'_> {
         }
         if let Some(e) = &c.save_error {
             self.tally.save_errors += 1;
-            eprintln!("{} could not save request {}: {e} (answered 503)", self.out.err.red_bold("error:"), c.record.id);
+            eprintln!(
+                "{} could not save request {}: {e} (answered 503)",
+                self.out.err.red_bold("error:"),
+                c.record.id
+            );
         }
         if self.json {
             // The capture record, with the stream's message type first.
@@ -207,16 +252,36 @@ impl Renderer<'_> {
         if let Some(f) = &c.forward {
             match (f.status, &f.error) {
                 (Some(s), _) => {
-                    let st = if s < 300 { p.green(&s.to_string()) } else if s < 500 { p.yellow(&s.to_string()) } else { p.red(&s.to_string()) };
-                    writeln!(self.stdout, "  {} {} answered {st} in {:.1}ms", p.magenta("app:"), sanitize_line(&f.url), f.duration_ms)?;
+                    let st = if s < 300 {
+                        p.green(&s.to_string())
+                    } else if s < 500 {
+                        p.yellow(&s.to_string())
+                    } else {
+                        p.red(&s.to_string())
+                    };
+                    writeln!(
+                        self.stdout,
+                        "  {} {} answered {st} in {:.1}ms",
+                        p.magenta("app:"),
+                        sanitize_line(&f.url),
+                        f.duration_ms
+                    )?;
                     if self.view.body && !f.body.is_empty() {
-                        let bv = crate::output::BodyView { max_lines: self.view.max_body_lines.min(20) };
+                        let bv = crate::output::BodyView {
+                            max_lines: self.view.max_body_lines.min(20),
+                        };
                         for l in crate::output::render_body(&f.body, f.content_type.as_deref(), None, bv, p) {
                             writeln!(self.stdout, "    {l}")?;
                         }
                     }
                 }
-                (None, Some(e)) => writeln!(self.stdout, "  {} {} unreachable: {} (answered 502)", p.red("app:"), sanitize_line(&f.url), sanitize_line(e))?,
+                (None, Some(e)) => writeln!(
+                    self.stdout,
+                    "  {} {} unreachable: {} (answered 502)",
+                    p.red("app:"),
+                    sanitize_line(&f.url),
+                    sanitize_line(e)
+                )?,
                 _ => {}
             }
         }
@@ -251,7 +316,11 @@ async fn serve(a: ListenArgs, plan: Plan, out: &Output) -> anyhow::Result<Outcom
     // The first line on stderr: tests and scripts read the real address from it.
     eprintln!("Listening on {proto}://{}", server.addr);
     if !server.addr.ip().is_loopback() {
-        eprintln!("{} listening on {}: reachable from the network, not just this machine", e.yellow("warning:"), server.addr.ip());
+        eprintln!(
+            "{} listening on {}: reachable from the network, not just this machine",
+            e.yellow("warning:"),
+            server.addr.ip()
+        );
     }
     if let Some((path, fp)) = &plan.tls_info {
         eprintln!("{} certificate {} (SHA-256 {fp})", e.dim("tls:"), path.display());
@@ -261,26 +330,45 @@ async fn serve(a: ListenArgs, plan: Plan, out: &Output) -> anyhow::Result<Outcom
         None => eprintln!("{}", e.dim("not saving (--no-save)")),
     }
     if let Some(s) = &scheme {
-        eprintln!("{} {s}{}", e.dim("verifying with"), if a.reject_invalid { " (invalid signatures get 401)" } else { "" });
+        eprintln!(
+            "{} {s}{}",
+            e.dim("verifying with"),
+            if a.reject_invalid {
+                " (invalid signatures get 401)"
+            } else {
+                ""
+            }
+        );
     }
     if let Some(f) = &forward {
         eprintln!("{} {f}", e.dim("forwarding to"));
     }
     if let Some(n) = plan.expect {
-        eprintln!("{} {n} request{}{}", e.dim("expecting"), if n == 1 { "" } else { "s" }, plan.timeout.map(|t| format!(" within {t:?}")).unwrap_or_default());
+        eprintln!(
+            "{} {n} request{}{}",
+            e.dim("expecting"),
+            if n == 1 { "" } else { "s" },
+            plan.timeout.map(|t| format!(" within {t:?}")).unwrap_or_default()
+        );
     } else if out.stderr_tty {
         eprintln!("{}", e.dim("Ctrl-C to stop"));
     }
     let mut r = Renderer {
         out,
         json: a.json,
-        view: CaptureView { headers: a.verbose, body: !a.quiet, max_body_lines: if a.verbose { 0 } else { 60 } },
+        view: CaptureView {
+            headers: a.verbose,
+            body: !a.quiet,
+            max_body_lines: if a.verbose { 0 } else { 60 },
+        },
         redact: plan.redact.clone(),
         tally: Tally::default(),
         stdout: std::io::BufWriter::with_capacity(64 * 1024, std::io::stdout()),
     };
     let deadline = plan.timeout.map(|t| tokio::time::Instant::now() + t);
-    let sleep = tokio::time::sleep_until(deadline.unwrap_or_else(|| tokio::time::Instant::now() + Duration::from_secs(86400 * 365)));
+    let sleep = tokio::time::sleep_until(
+        deadline.unwrap_or_else(|| tokio::time::Instant::now() + Duration::from_secs(86400 * 365)),
+    );
     tokio::pin!(sleep);
     let outcome = loop {
         tokio::select! {
@@ -323,7 +411,12 @@ async fn serve(a: ListenArgs, plan: Plan, out: &Output) -> anyhow::Result<Outcom
     }
     match outcome {
         Outcome::Negative => {
-            eprintln!("{} expected {} request(s), got {} before the timeout ({summary})", e.red_bold("✗"), plan.expect.unwrap_or(0), t.requests);
+            eprintln!(
+                "{} expected {} request(s), got {} before the timeout ({summary})",
+                e.red_bold("✗"),
+                plan.expect.unwrap_or(0),
+                t.requests
+            );
             Ok(Outcome::Negative)
         }
         Outcome::Interrupted => {

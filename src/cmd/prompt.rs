@@ -16,18 +16,41 @@ pub struct Answers {
 
 pub fn send_prompts(need_url: bool, need_event: bool) -> anyhow::Result<Answers> {
     let theme = dialoguer::theme::SimpleTheme;
-    let mut a = Answers { url: None, event: None, secret: None };
+    let mut a = Answers {
+        url: None,
+        event: None,
+        secret: None,
+    };
     if need_event {
         let mut providers: Vec<&str> = catalog().iter().map(|e| e.provider.as_str()).collect();
         providers.dedup();
-        let p = Select::with_theme(&theme).with_prompt("Provider").items(&providers).default(0).interact().context("prompt")?;
-        let events: Vec<&crate::core::event::CatalogEntry> = catalog().iter().filter(|e| e.provider == providers[p]).collect();
-        let labels: Vec<String> = events.iter().map(|e| format!("{:<40} {}", e.name, e.description)).collect();
-        let i = Select::with_theme(&theme).with_prompt("Event").items(&labels).default(0).interact().context("prompt")?;
+        let p = Select::with_theme(&theme)
+            .with_prompt("Provider")
+            .items(&providers)
+            .default(0)
+            .interact()
+            .context("prompt")?;
+        let events: Vec<&crate::core::event::CatalogEntry> =
+            catalog().iter().filter(|e| e.provider == providers[p]).collect();
+        let labels: Vec<String> = events
+            .iter()
+            .map(|e| format!("{:<40} {}", e.name, e.description))
+            .collect();
+        let i = Select::with_theme(&theme)
+            .with_prompt("Event")
+            .items(&labels)
+            .default(0)
+            .interact()
+            .context("prompt")?;
         a.event = Some(events[i].name.clone());
         let scheme = events[i].scheme.clone();
         if let Some(scheme) = scheme {
-            let choices = ["no secret (send unsigned)", "from an environment variable", "from a file", "type it (hidden)"];
+            let choices = [
+                "no secret (send unsigned)",
+                "from an environment variable",
+                "from a file",
+                "type it (hidden)",
+            ];
             let c = Select::with_theme(&theme)
                 .with_prompt(format!("Secret to sign with ({scheme})"))
                 .items(choices)
@@ -36,15 +59,24 @@ pub fn send_prompts(need_url: bool, need_event: bool) -> anyhow::Result<Answers>
                 .context("prompt")?;
             a.secret = match c {
                 1 => {
-                    let v: String = Input::with_theme(&theme).with_prompt("Variable").interact_text().context("prompt")?;
+                    let v: String = Input::with_theme(&theme)
+                        .with_prompt("Variable")
+                        .interact_text()
+                        .context("prompt")?;
                     Some(Secret::from_env(&v)?)
                 }
                 2 => {
-                    let p: String = Input::with_theme(&theme).with_prompt("File").interact_text().context("prompt")?;
+                    let p: String = Input::with_theme(&theme)
+                        .with_prompt("File")
+                        .interact_text()
+                        .context("prompt")?;
                     Some(Secret::from_file(std::path::Path::new(&p))?)
                 }
                 3 => {
-                    let s = Password::with_theme(&theme).with_prompt("Secret").interact().context("prompt")?;
+                    let s = Password::with_theme(&theme)
+                        .with_prompt("Secret")
+                        .interact()
+                        .context("prompt")?;
                     Some(Secret::new(s.into_bytes(), SecretSource::Arg))
                 }
                 _ => None,
@@ -61,5 +93,3 @@ pub fn send_prompts(need_url: bool, need_event: bool) -> anyhow::Result<Answers>
     }
     Ok(a)
 }
-
-

@@ -76,7 +76,11 @@ pub fn run(a: SendArgs, out: &Output) -> anyhow::Result<Outcome> {
         )
     })?;
     let parsed = deliver::check_url(&url)?;
-    let overrides = a.sets.iter().map(|s| parse_override(s)).collect::<Result<Vec<_>, _>>()?;
+    let overrides = a
+        .sets
+        .iter()
+        .map(|s| parse_override(s))
+        .collect::<Result<Vec<_>, _>>()?;
     let source = match (&a.data, &event_name) {
         (Some(d), _) => Source::Data(data_event(d, a.content_type.as_deref(), &overrides, out)?),
         (None, Some(n)) => {
@@ -88,7 +92,10 @@ pub fn run(a: SendArgs, out: &Output) -> anyhow::Result<Outcome> {
             Source::Catalog(e, overrides)
         }
         (None, None) => {
-            return Err(hinted("nothing to send: give --event NAME or --data FILE", "`hookcat events list` shows the catalog; --data - reads a body from stdin"))
+            return Err(hinted(
+                "nothing to send: give --event NAME or --data FILE",
+                "`hookcat events list` shows the catalog; --data - reads a body from stdin",
+            ))
         }
     };
     let mut extra = Headers::new();
@@ -100,7 +107,12 @@ pub fn run(a: SendArgs, out: &Output) -> anyhow::Result<Outcome> {
         extra.set(&k, v);
     }
     let first = source.event()?;
-    let scheme = match a.scheme.clone().or_else(|| env("HOOKCAT_SCHEME")).or(target.scheme.clone()) {
+    let scheme = match a
+        .scheme
+        .clone()
+        .or_else(|| env("HOOKCAT_SCHEME"))
+        .or(target.scheme.clone())
+    {
         Some(s) if s == "none" => None,
         Some(s) => Some(s),
         None => first.scheme.clone(),
@@ -114,24 +126,46 @@ pub fn run(a: SendArgs, out: &Output) -> anyhow::Result<Outcome> {
             _ => None,
         },
     };
-    let timeout = match a.timeout.clone().or_else(|| env("HOOKCAT_TIMEOUT")).or(target.timeout.clone()) {
+    let timeout = match a
+        .timeout
+        .clone()
+        .or_else(|| env("HOOKCAT_TIMEOUT"))
+        .or(target.timeout.clone())
+    {
         Some(t) => parse_duration(&t).map_err(|e| anyhow::anyhow!("--timeout: {e}"))?,
         None => Duration::from_secs(10),
     };
     let retries = match a.retries {
         Some(r) => r,
         None => match env("HOOKCAT_RETRIES") {
-            Some(r) => r.parse().map_err(|_| anyhow::anyhow!("HOOKCAT_RETRIES=`{r}` is not a number"))?,
+            Some(r) => r
+                .parse()
+                .map_err(|_| anyhow::anyhow!("HOOKCAT_RETRIES=`{r}` is not a number"))?,
             None => target.retries.unwrap_or(0),
         },
     };
-    let policy = Policy { timeout, retries, ..Policy::default() };
-    let plan = Plan { url, source, extra, method: a.method.clone(), scheme, secret, policy };
+    let policy = Policy {
+        timeout,
+        retries,
+        ..Policy::default()
+    };
+    let plan = Plan {
+        url,
+        source,
+        extra,
+        method: a.method.clone(),
+        scheme,
+        secret,
+        policy,
+    };
     match &plan.scheme {
         Some(s) => {
             lookup(s, &super::common::generic(&a.generic))?;
             if plan.secret.is_none() && !a.json {
-                eprintln!("{} no secret given: sending unsigned (add --secret-env VAR to sign with {s})", out.err.yellow("note:"));
+                eprintln!(
+                    "{} no secret given: sending unsigned (add --secret-env VAR to sign with {s})",
+                    out.err.yellow("note:")
+                );
             }
         }
         None if !a.json => {
@@ -140,7 +174,11 @@ pub fn run(a: SendArgs, out: &Output) -> anyhow::Result<Outcome> {
                 (Some(p), _) if first.name.is_some() => format!("{p} does not sign its events"),
                 _ => "no --scheme given".to_string(),
             };
-            let ignored = if plan.secret.is_some() { "; the secret is not used (add --scheme NAME to sign)" } else { "" };
+            let ignored = if plan.secret.is_some() {
+                "; the secret is not used (add --scheme NAME to sign)"
+            } else {
+                ""
+            };
             eprintln!("{} sending unsigned: {why}{ignored}", out.err.yellow("note:"));
         }
         None => {}
@@ -168,7 +206,12 @@ pub fn run(a: SendArgs, out: &Output) -> anyhow::Result<Outcome> {
     if a.dry_run || a.print.is_some() {
         let req = one_request(&plan, first, signer.as_ref())?;
         match a.print {
-            Some(PrintFormat::Curl) => out_line(&crate::core::replay::curl_for(&req.method, &req.url, &req.headers, &req.body))?,
+            Some(PrintFormat::Curl) => out_line(&crate::core::replay::curl_for(
+                &req.method,
+                &req.url,
+                &req.headers,
+                &req.body,
+            ))?,
             None => out_bytes(&deliver::wire_format(&req))?,
         }
         return Ok(Outcome::Success);
@@ -180,7 +223,11 @@ pub fn run(a: SendArgs, out: &Output) -> anyhow::Result<Outcome> {
         None => {
             let req_signer = if mailgun(&signer) { None } else { signer.as_ref() };
             let name = first.name.clone();
-            let req = if mailgun(&signer) { one_request(&plan, first, signer.as_ref())? } else { unsigned(&plan, &first) };
+            let req = if mailgun(&signer) {
+                one_request(&plan, first, signer.as_ref())?
+            } else {
+                unsigned(&plan, &first)
+            };
             rt.block_on(single(&client, req, req_signer, &plan.policy, name.as_deref(), &a, out))
         }
     }
@@ -212,20 +259,30 @@ fn data_event(d: &str, ct: Option<&str>, overrides: &[Override], out: &Output) -
     let mut body = Vec::new();
     if d == "-" {
         if out.stdin_tty {
-            return Err(hinted("--data - reads the body from standard input, which is a terminal", "pipe a body in: `hookcat send URL --data - < body.json`"));
+            return Err(hinted(
+                "--data - reads the body from standard input, which is a terminal",
+                "pipe a body in: `hookcat send URL --data - < body.json`",
+            ));
         }
-        std::io::stdin().read_to_end(&mut body).context("reading the body from standard input")?;
+        std::io::stdin()
+            .read_to_end(&mut body)
+            .context("reading the body from standard input")?;
     } else {
         body = std::fs::read(d).with_context(|| format!("reading --data file `{d}`"))?;
     }
-    let content_type = ct.map(str::to_string).unwrap_or_else(|| sniff_content_type(&body).to_string());
+    let content_type = ct
+        .map(str::to_string)
+        .unwrap_or_else(|| sniff_content_type(&body).to_string());
     if !overrides.is_empty() {
         if content_type.contains("json") {
-            let mut v: serde_json::Value = serde_json::from_slice(&body).with_context(|| format!("--set needs a JSON body, and `{d}` is not valid JSON"))?;
+            let mut v: serde_json::Value = serde_json::from_slice(&body)
+                .with_context(|| format!("--set needs a JSON body, and `{d}` is not valid JSON"))?;
             event::apply_overrides(&mut v, overrides)?;
             body = serde_json::to_vec(&v)?;
         } else if content_type.contains("x-www-form-urlencoded") {
-            let mut pairs: Vec<(String, String)> = form_urlencoded::parse(&body).map(|(k, v)| (k.into_owned(), v.into_owned())).collect();
+            let mut pairs: Vec<(String, String)> = form_urlencoded::parse(&body)
+                .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                .collect();
             event::overrides::apply_form_overrides(&mut pairs, overrides)?;
             let mut enc = form_urlencoded::Serializer::new(String::new());
             for (k, v) in &pairs {
@@ -236,19 +293,46 @@ fn data_event(d: &str, ct: Option<&str>, overrides: &[Override], out: &Output) -
             anyhow::bail!("--set works on JSON and form bodies; `{d}` is {content_type}");
         }
     }
-    Ok(Event { provider: None, name: None, content_type, method: "POST".into(), headers: Headers::new(), body, scheme: None })
+    Ok(Event {
+        provider: None,
+        name: None,
+        content_type,
+        method: "POST".into(),
+        headers: Headers::new(),
+        body,
+        scheme: None,
+    })
 }
 
 fn status_text(s: u16) -> &'static str {
-    reqwest::StatusCode::from_u16(s).ok().and_then(|c| c.canonical_reason()).unwrap_or("")
+    reqwest::StatusCode::from_u16(s)
+        .ok()
+        .and_then(|c| c.canonical_reason())
+        .unwrap_or("")
 }
 
-async fn single(client: &reqwest::Client, req: Prepared, signer: Option<&Signer>, policy: &Policy, name: Option<&str>, a: &SendArgs, out: &Output) -> anyhow::Result<Outcome> {
+async fn single(
+    client: &reqwest::Client,
+    req: Prepared,
+    signer: Option<&Signer>,
+    policy: &Policy,
+    name: Option<&str>,
+    a: &SendArgs,
+    out: &Output,
+) -> anyhow::Result<Outcome> {
     let e = &out.err;
     if !a.json {
         let what = name.map(|n| format!(" {}", e.cyan(n))).unwrap_or_default();
-        let signed = signer.map(|s| format!(" signed with {}", s.scheme.meta().name)).unwrap_or_default();
-        eprintln!("{} {} {}{what}{}", e.dim("→"), e.bold(&req.method), sanitize_line(&req.url), e.dim(&signed));
+        let signed = signer
+            .map(|s| format!(" signed with {}", s.scheme.meta().name))
+            .unwrap_or_default();
+        eprintln!(
+            "{} {} {}{what}{}",
+            e.dim("→"),
+            e.bold(&req.method),
+            sanitize_line(&req.url),
+            e.dim(&signed)
+        );
     }
     let json = a.json;
     let verbose = a.verbose;
@@ -257,7 +341,10 @@ async fn single(client: &reqwest::Client, req: Prepared, signer: Option<&Signer>
             let mut v = serde_json::to_value(at).unwrap_or_default();
             if let Some(o) = v.as_object_mut() {
                 o.insert("type".into(), "attempt".into());
-                o.insert("response_body".into(), String::from_utf8_lossy(&at.response_body).into());
+                o.insert(
+                    "response_body".into(),
+                    String::from_utf8_lossy(&at.response_body).into(),
+                );
             }
             let _ = out_json(&v);
             return;
@@ -265,13 +352,28 @@ async fn single(client: &reqwest::Client, req: Prepared, signer: Option<&Signer>
         let line = match (at.status, &at.error) {
             (Some(s), _) => {
                 let st = format!("{s} {}", status_text(s));
-                let st = if s < 300 { e.green_bold(&st) } else if s < 500 { e.yellow(&st) } else { e.red_bold(&st) };
+                let st = if s < 300 {
+                    e.green_bold(&st)
+                } else if s < 500 {
+                    e.yellow(&st)
+                } else {
+                    e.red_bold(&st)
+                };
                 format!("{} {st} {}", e.dim("←"), e.dim(&format_duration(at.duration)))
             }
-            (None, Some(err)) => format!("{} {} {}", e.red_bold("✗"), err.kind.label(), e.dim(&format!("({})", sanitize_line(&err.message)))),
+            (None, Some(err)) => format!(
+                "{} {} {}",
+                e.red_bold("✗"),
+                err.kind.label(),
+                e.dim(&format!("({})", sanitize_line(&err.message)))
+            ),
             _ => String::new(),
         };
-        let attempt = if policy.retries > 0 { e.dim(&format!("[attempt {}/{}] ", at.attempt, policy.retries + 1)) } else { String::new() };
+        let attempt = if policy.retries > 0 {
+            e.dim(&format!("[attempt {}/{}] ", at.attempt, policy.retries + 1))
+        } else {
+            String::new()
+        };
         eprintln!("{attempt}{line}");
         if verbose {
             for (k, v) in at.response_headers.iter() {
@@ -297,12 +399,23 @@ async fn single(client: &reqwest::Client, req: Prepared, signer: Option<&Signer>
         }))?;
     } else {
         if !last.response_body.is_empty() {
-            let view = BodyView { max_lines: if verbose { 0 } else { 40 } };
-            for l in render_body(&last.response_body, last.response_headers.get("content-type"), last.response_headers.get("content-encoding"), view, &out.out) {
+            let view = BodyView {
+                max_lines: if verbose { 0 } else { 40 },
+            };
+            for l in render_body(
+                &last.response_body,
+                last.response_headers.get("content-type"),
+                last.response_headers.get("content-encoding"),
+                view,
+                &out.out,
+            ) {
                 out_line(&l)?;
             }
             if last.response_truncated {
-                eprintln!("{}", e.dim(&format!("(response body cut at {} bytes)", last.response_body.len())));
+                eprintln!(
+                    "{}",
+                    e.dim(&format!("(response body cut at {} bytes)", last.response_body.len()))
+                );
             }
         }
         if !ok {
@@ -312,24 +425,42 @@ async fn single(client: &reqwest::Client, req: Prepared, signer: Option<&Signer>
                 _ => "no answer".into(),
             };
             let tries = delivery.attempts.len();
-            eprintln!("{} not delivered after {tries} attempt{}: {why}", e.red_bold("✗"), if tries == 1 { "" } else { "s" });
+            eprintln!(
+                "{} not delivered after {tries} attempt{}: {why}",
+                e.red_bold("✗"),
+                if tries == 1 { "" } else { "s" }
+            );
         }
     }
     Ok(Outcome::from_bool(ok))
 }
 
-async fn load(plan: Plan, signer: Option<Signer>, client: reqwest::Client, count: u64, a: &SendArgs, out: &Output) -> anyhow::Result<Outcome> {
+async fn load(
+    plan: Plan,
+    signer: Option<Signer>,
+    client: reqwest::Client,
+    count: u64,
+    a: &SendArgs,
+    out: &Output,
+) -> anyhow::Result<Outcome> {
     let rate = match &a.rate {
         Some(r) => Some(super::listen::parse_rate(r).map_err(|e| anyhow::anyhow!("--rate: {e}"))?),
         None => None,
     };
     let concurrency = a.concurrency.unwrap_or(10).max(1);
     // Load mode keeps little of each response: it only counts statuses.
-    let policy = Policy { keep_body: 0, ..plan.policy.clone() };
+    let policy = Policy {
+        keep_body: 0,
+        ..plan.policy.clone()
+    };
     let is_mailgun = mailgun(&signer);
     let signer = signer.map(Arc::new);
     let url = plan.url.clone();
-    let method = plan.method.clone().map(|m| m.to_ascii_uppercase()).unwrap_or_else(|| "POST".into());
+    let method = plan
+        .method
+        .clone()
+        .map(|m| m.to_ascii_uppercase())
+        .unwrap_or_else(|| "POST".into());
     let progress = Arc::new(Progress::default());
     // Build requests: fresh ids per request for catalog events; a fixed body once.
     let (signer_for_engine, make): (Option<Arc<Signer>>, MakeRequest) = {
@@ -341,16 +472,22 @@ async fn load(plan: Plan, signer: Option<Signer>, client: reqwest::Client, count
         if is_mailgun {
             let s = signer.clone();
             let p = plan.clone();
-            (None, Box::new(move |_| {
-                let ev = p.source.event().expect("rendered once already");
-                one_request(&p, ev, s.as_deref()).expect("signed once already")
-            }))
+            (
+                None,
+                Box::new(move |_| {
+                    let ev = p.source.event().expect("rendered once already");
+                    one_request(&p, ev, s.as_deref()).expect("signed once already")
+                }),
+            )
         } else {
             let p = plan.clone();
-            (signer.clone(), Box::new(move |_| match &fixed {
-                Some(r) => r.clone(),
-                None => unsigned(&p, &p.source.event().expect("rendered once already")),
-            }))
+            (
+                signer.clone(),
+                Box::new(move |_| match &fixed {
+                    Some(r) => r.clone(),
+                    None => unsigned(&p, &p.source.event().expect("rendered once already")),
+                }),
+            )
         }
     };
     let bar = if out.stderr_tty && !a.json {
@@ -364,7 +501,12 @@ async fn load(plan: Plan, signer: Option<Signer>, client: reqwest::Client, count
         None
     };
     if !a.json {
-        eprintln!("{} {count} × {method} {} (concurrency {concurrency}{})", out.err.dim("→"), sanitize_line(&url), rate.map(|r| format!(", ≤{r:.0}/s")).unwrap_or_default());
+        eprintln!(
+            "{} {count} × {method} {} (concurrency {concurrency}{})",
+            out.err.dim("→"),
+            sanitize_line(&url),
+            rate.map(|r| format!(", ≤{r:.0}/s")).unwrap_or_default()
+        );
     }
     let ticker = {
         let progress = progress.clone();
@@ -386,7 +528,19 @@ async fn load(plan: Plan, signer: Option<Signer>, client: reqwest::Client, count
             progress.stop.store(true, Ordering::Relaxed);
         })
     };
-    let summary = deliver::load(client, make, signer_for_engine, policy, Load { count, concurrency, rate }, progress.clone()).await;
+    let summary = deliver::load(
+        client,
+        make,
+        signer_for_engine,
+        policy,
+        Load {
+            count,
+            concurrency,
+            rate,
+        },
+        progress.clone(),
+    )
+    .await;
     ticker.abort();
     stopper.abort();
     if let Some(b) = bar {
@@ -400,18 +554,55 @@ async fn load(plan: Plan, signer: Option<Signer>, client: reqwest::Client, count
         out_json(&v)?;
     } else {
         let p = &out.out;
-        out_line(&format!("{} {} of {} in {:.2}s ({:.0} req/s){}", p.bold("sent"), summary.sent, summary.requested, summary.elapsed_s, summary.requests_per_sec, if summary.interrupted { p.yellow(" (interrupted)") } else { String::new() }))?;
-        let statuses: Vec<String> = summary.statuses.iter().map(|(s, n)| {
-            let t = format!("{s}×{n}");
-            if *s < 300 { p.green(&t) } else if *s < 500 { p.yellow(&t) } else { p.red(&t) }
-        }).collect();
-        out_line(&format!("{} {}", p.bold("status"), if statuses.is_empty() { "-".to_string() } else { statuses.join("  ") }))?;
+        out_line(&format!(
+            "{} {} of {} in {:.2}s ({:.0} req/s){}",
+            p.bold("sent"),
+            summary.sent,
+            summary.requested,
+            summary.elapsed_s,
+            summary.requests_per_sec,
+            if summary.interrupted {
+                p.yellow(" (interrupted)")
+            } else {
+                String::new()
+            }
+        ))?;
+        let statuses: Vec<String> = summary
+            .statuses
+            .iter()
+            .map(|(s, n)| {
+                let t = format!("{s}×{n}");
+                if *s < 300 {
+                    p.green(&t)
+                } else if *s < 500 {
+                    p.yellow(&t)
+                } else {
+                    p.red(&t)
+                }
+            })
+            .collect();
+        out_line(&format!(
+            "{} {}",
+            p.bold("status"),
+            if statuses.is_empty() {
+                "-".to_string()
+            } else {
+                statuses.join("  ")
+            }
+        ))?;
         if !summary.errors.is_empty() {
             let errs: Vec<String> = summary.errors.iter().map(|(k, n)| format!("{k}×{n}")).collect();
             out_line(&format!("{} {}", p.red("errors"), errs.join("  ")))?;
         }
         let l = &summary.latency_ms;
-        out_line(&format!("{} p50 {:.2}ms  p90 {:.2}ms  p99 {:.2}ms  max {:.2}ms", p.bold("latency"), l.p50, l.p90, l.p99, l.max))?;
+        out_line(&format!(
+            "{} p50 {:.2}ms  p90 {:.2}ms  p99 {:.2}ms  max {:.2}ms",
+            p.bold("latency"),
+            l.p50,
+            l.p90,
+            l.p99,
+            l.max
+        ))?;
     }
     if summary.interrupted {
         return Ok(Outcome::Interrupted);

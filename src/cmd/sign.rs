@@ -13,7 +13,11 @@ use crate::output::{out_json, out_line, Output};
 pub fn run(a: SignArgs, out: &Output) -> anyhow::Result<Outcome> {
     let secret = super::common::require_secret(&a.secret, "signing")?;
     if a.verbose && secret.stripped_newline {
-        eprintln!("{}", out.err.dim("note: one trailing newline was stripped from the secret file"));
+        eprintln!(
+            "{}",
+            out.err
+                .dim("note: one trailing newline was stripped from the secret file")
+        );
     }
     let scheme = lookup(&a.scheme, &super::common::generic(&a.generic))?;
     let mut params = SignParams::now();
@@ -43,14 +47,21 @@ pub fn run(a: SignArgs, out: &Output) -> anyhow::Result<Outcome> {
     if a.json {
         let mut obj = serde_json::Map::new();
         obj.insert("scheme".into(), scheme.meta().name.into());
-        let headers: serde_json::Map<String, serde_json::Value> =
-            signed.headers.iter().map(|(k, v)| (k.clone(), v.clone().into())).collect();
+        let headers: serde_json::Map<String, serde_json::Value> = signed
+            .headers
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone().into()))
+            .collect();
         obj.insert("headers".into(), headers.into());
         if let Some(u) = &signed.signed_url {
             obj.insert("signed_url".into(), u.clone().into());
         }
         if !signed.fields.is_empty() {
-            let f: serde_json::Map<String, serde_json::Value> = signed.fields.iter().map(|(k, v)| (k.clone(), v.clone().into())).collect();
+            let f: serde_json::Map<String, serde_json::Value> = signed
+                .fields
+                .iter()
+                .map(|(k, v)| (k.clone(), v.clone().into()))
+                .collect();
             obj.insert("fields".into(), f.into());
         }
         out_json(&obj)?;
@@ -62,10 +73,17 @@ pub fn run(a: SignArgs, out: &Output) -> anyhow::Result<Outcome> {
             out_line(&format!("signature.{k}: {v}"))?;
         }
         if let Some(u) = &signed.signed_url {
-            eprintln!("{} the body is not a form, so it is signed as JSON: send it to {u}", out.err.cyan("note:"));
+            eprintln!(
+                "{} the body is not a form, so it is signed as JSON: send it to {u}",
+                out.err.cyan("note:")
+            );
         }
         if !signed.fields.is_empty() {
-            eprintln!("{} {} puts these fields in the body's `signature` object", out.err.cyan("note:"), scheme.meta().name);
+            eprintln!(
+                "{} {} puts these fields in the body's `signature` object",
+                out.err.cyan("note:"),
+                scheme.meta().name
+            );
         }
     }
     Ok(Outcome::Success)

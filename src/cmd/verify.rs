@@ -25,11 +25,20 @@ pub fn run(a: VerifyArgs, out: &Output) -> anyhow::Result<Outcome> {
             headers.extend(rec.headers.0.clone());
             record_body = Some(rec.body_bytes()?);
         } else {
-            headers.extend(parse_header_block(&text).map_err(|e| anyhow::anyhow!("in `{}`: {e}", p.display()))?.0);
+            headers.extend(
+                parse_header_block(&text)
+                    .map_err(|e| anyhow::anyhow!("in `{}`: {e}", p.display()))?
+                    .0,
+            );
         }
     }
     for h in &a.headers {
-        let (n, v) = parse_header_arg(h).map_err(|e| hinted(e, "headers are written `Name: value`, e.g. -H 'X-Hub-Signature-256: sha256=…'"))?;
+        let (n, v) = parse_header_arg(h).map_err(|e| {
+            hinted(
+                e,
+                "headers are written `Name: value`, e.g. -H 'X-Hub-Signature-256: sha256=…'",
+            )
+        })?;
         headers.push(n, v);
     }
     let body = match (&a.file, record_body) {
@@ -40,7 +49,11 @@ pub fn run(a: VerifyArgs, out: &Output) -> anyhow::Result<Outcome> {
     if a.verbose {
         eprintln!("{}", out.err.dim(&format!("secret from {}", secret.source())));
         if secret.stripped_newline {
-            eprintln!("{}", out.err.dim("note: one trailing newline was stripped from the secret file"));
+            eprintln!(
+                "{}",
+                out.err
+                    .dim("note: one trailing newline was stripped from the secret file")
+            );
         }
     }
     let name = if a.scheme == "auto" {
@@ -55,7 +68,13 @@ pub fn run(a: VerifyArgs, out: &Output) -> anyhow::Result<Outcome> {
     };
     let scheme = lookup(&name, &super::common::generic(&a.generic))?;
     let now = a.now.unwrap_or_else(|| jiff::Timestamp::now().as_second());
-    let req = VerifyRequest { headers: &headers, body: &body, url: a.url.as_deref(), now, tolerance: a.tolerance };
+    let req = VerifyRequest {
+        headers: &headers,
+        body: &body,
+        url: a.url.as_deref(),
+        now,
+        tolerance: a.tolerance,
+    };
     let mut verdict = scheme.verify(&secret, &req)?;
     if !verdict.valid {
         verdict.diagnosis = diagnose(scheme.as_ref(), &secret, &req, &verdict);

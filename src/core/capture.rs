@@ -49,10 +49,20 @@ impl From<&Verdict> for VerificationRecord {
             scheme: v.scheme.to_string(),
             reason: v.reason.clone(),
             failure: v.failure.as_ref().map(|f| {
-                serde_json::to_value(f).ok().and_then(|j| j.get("kind")?.as_str().map(str::to_string)).unwrap_or_default()
+                serde_json::to_value(f)
+                    .ok()
+                    .and_then(|j| j.get("kind")?.as_str().map(str::to_string))
+                    .unwrap_or_default()
             }),
             timestamp: v.timestamp,
-            diagnosis: v.diagnosis.iter().map(|f: &Finding| DiagnosisRecord { code: f.code.to_string(), message: f.message.clone() }).collect(),
+            diagnosis: v
+                .diagnosis
+                .iter()
+                .map(|f: &Finding| DiagnosisRecord {
+                    code: f.code.to_string(),
+                    message: f.message.clone(),
+                })
+                .collect(),
         }
     }
 }
@@ -104,7 +114,10 @@ pub struct CaptureRecord {
 pub fn encode_body(bytes: &[u8]) -> (String, BodyEncoding) {
     match std::str::from_utf8(bytes) {
         Ok(s) => (s.to_string(), BodyEncoding::Utf8),
-        Err(_) => (base64::engine::general_purpose::STANDARD.encode(bytes), BodyEncoding::Base64),
+        Err(_) => (
+            base64::engine::general_purpose::STANDARD.encode(bytes),
+            BodyEncoding::Base64,
+        ),
     }
 }
 
@@ -207,9 +220,15 @@ impl CaptureRecord {
 /// One item of a capture log.
 #[derive(Debug)]
 pub enum LogItem {
-    Record { line: u64, record: Box<CaptureRecord> },
+    Record {
+        line: u64,
+        record: Box<CaptureRecord>,
+    },
     /// A line that is not a record: skipped, with why.
-    Skipped { line: u64, reason: String },
+    Skipped {
+        line: u64,
+        reason: String,
+    },
 }
 
 /// Streams a capture log line by line in bounded memory.
@@ -221,7 +240,11 @@ pub struct LogReader<R> {
 
 impl<R: BufRead> LogReader<R> {
     pub fn new(inner: R) -> Self {
-        LogReader { inner, line: 0, buf: Vec::with_capacity(8192) }
+        LogReader {
+            inner,
+            line: 0,
+            buf: Vec::with_capacity(8192),
+        }
     }
 }
 
@@ -248,13 +271,23 @@ impl<R: BufRead> Iterator for LogReader<R> {
             }
             let line = self.line;
             return Some(match serde_json::from_slice::<CaptureRecord>(text) {
-                Ok(r) if r.v > VERSION => Err(CaptureError::NewerVersion { line, found: r.v as u64 }),
-                Ok(r) => Ok(LogItem::Record { line, record: Box::new(r) }),
+                Ok(r) if r.v > VERSION => Err(CaptureError::NewerVersion {
+                    line,
+                    found: r.v as u64,
+                }),
+                Ok(r) => Ok(LogItem::Record {
+                    line,
+                    record: Box::new(r),
+                }),
                 Err(e) => match serde_json::from_slice::<Ver>(text) {
                     Ok(Ver { v: Some(v) }) if v > VERSION as u64 => Err(CaptureError::NewerVersion { line, found: v }),
                     _ => Ok(LogItem::Skipped {
                         line,
-                        reason: if complete { format!("not a capture record ({e})") } else { "a torn last line (the writer stopped mid-record)".into() },
+                        reason: if complete {
+                            format!("not a capture record ({e})")
+                        } else {
+                            "a torn last line (the writer stopped mid-record)".into()
+                        },
                     }),
                 },
             });
@@ -314,7 +347,18 @@ mod tests {
     #[test]
     fn the_line_has_the_documented_fields() {
         let v: serde_json::Value = serde_json::from_str(&record(b"x").to_line()).unwrap();
-        for k in ["v", "id", "received_at", "method", "path", "headers", "body", "body_encoding", "remote_addr", "verification"] {
+        for k in [
+            "v",
+            "id",
+            "received_at",
+            "method",
+            "path",
+            "headers",
+            "body",
+            "body_encoding",
+            "remote_addr",
+            "verification",
+        ] {
             assert!(v.get(k).is_some(), "missing {k}");
         }
         assert_eq!(v["headers"][1], serde_json::json!(["x-a", "2"]));

@@ -63,7 +63,11 @@ pub enum ConfigError {
     #[error("config `{path}`: {message}")]
     Parse { path: PathBuf, message: String },
     #[error("no target `{name}` in {searched}{}", if .known.is_empty() { String::new() } else { format!(" (known: {})", .known.join(", ")) })]
-    NoTarget { name: String, searched: String, known: Vec<String> },
+    NoTarget {
+        name: String,
+        searched: String,
+        known: Vec<String>,
+    },
 }
 
 /// The files that were read, in increasing precedence, and what they hold.
@@ -73,8 +77,14 @@ pub struct Config {
 }
 
 fn read(path: &Path) -> Result<ConfigFile, ConfigError> {
-    let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read { path: path.to_path_buf(), source })?;
-    toml::from_str(&text).map_err(|e| ConfigError::Parse { path: path.to_path_buf(), message: e.to_string() })
+    let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    toml::from_str(&text).map_err(|e| ConfigError::Parse {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    })
 }
 
 /// The user's config file: `$HOOKCAT_CONFIG_DIR/config.toml` or the platform config dir.
@@ -122,9 +132,17 @@ impl Config {
             let searched = if self.files.is_empty() {
                 "any config file (none found: ./hookcat.toml or the user config)".to_string()
             } else {
-                self.files.iter().map(|(p, _)| p.display().to_string()).collect::<Vec<_>>().join(", ")
+                self.files
+                    .iter()
+                    .map(|(p, _)| p.display().to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
             };
-            ConfigError::NoTarget { name: name.to_string(), searched, known }
+            ConfigError::NoTarget {
+                name: name.to_string(),
+                searched,
+                known,
+            }
         })
     }
 }
@@ -139,8 +157,11 @@ mod tests {
             "[targets.local]\nurl = \"http://a\"\nscheme = \"github\"\nsecret_env = \"U\"\nheaders = { X-A = \"1\" }\n",
         )
         .unwrap();
-        let project: ConfigFile = toml::from_str("[targets.local]\nurl = \"http://b\"\nheaders = { X-B = \"2\" }\n").unwrap();
-        let c = Config { files: vec![("u".into(), user), ("p".into(), project)] };
+        let project: ConfigFile =
+            toml::from_str("[targets.local]\nurl = \"http://b\"\nheaders = { X-B = \"2\" }\n").unwrap();
+        let c = Config {
+            files: vec![("u".into(), user), ("p".into(), project)],
+        };
         let t = c.target("local").unwrap();
         assert_eq!(t.url.as_deref(), Some("http://b"));
         assert_eq!(t.scheme.as_deref(), Some("github"));

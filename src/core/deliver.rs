@@ -196,12 +196,21 @@ pub enum DeliverError {
 
 /// Checks a URL before anything is sent.
 pub fn check_url(url: &str) -> Result<url::Url, DeliverError> {
-    let u = url::Url::parse(url).map_err(|e| DeliverError::BadUrl { url: url.to_string(), reason: e.to_string() })?;
+    let u = url::Url::parse(url).map_err(|e| DeliverError::BadUrl {
+        url: url.to_string(),
+        reason: e.to_string(),
+    })?;
     if u.scheme() != "http" && u.scheme() != "https" {
-        return Err(DeliverError::BadUrl { url: url.to_string(), reason: "only http and https URLs can be sent to".into() });
+        return Err(DeliverError::BadUrl {
+            url: url.to_string(),
+            reason: "only http and https URLs can be sent to".into(),
+        });
     }
     if u.host_str().is_none_or(str::is_empty) {
-        return Err(DeliverError::BadUrl { url: url.to_string(), reason: "no host".into() });
+        return Err(DeliverError::BadUrl {
+            url: url.to_string(),
+            reason: "no host".into(),
+        });
     }
     Ok(u)
 }
@@ -246,7 +255,10 @@ fn classify(e: &reqwest::Error) -> AttemptError {
         ErrorKind::Timeout
     } else if refused || lower.contains("connection refused") {
         ErrorKind::Refused
-    } else if lower.contains("dns error") || lower.contains("failed to lookup address") || lower.contains("name or service not known") {
+    } else if lower.contains("dns error")
+        || lower.contains("failed to lookup address")
+        || lower.contains("name or service not known")
+    {
         ErrorKind::Dns
     } else if lower.contains("certificate") || lower.contains("tls") || lower.contains("handshake") {
         ErrorKind::Tls
@@ -260,7 +272,11 @@ fn classify(e: &reqwest::Error) -> AttemptError {
     while let Some(s) = inner.source() {
         inner = s;
     }
-    let message = if kind == ErrorKind::Other { chain } else { format!("{} ({})", inner, e.url().map(|u| u.as_str()).unwrap_or("")) };
+    let message = if kind == ErrorKind::Other {
+        chain
+    } else {
+        format!("{} ({})", inner, e.url().map(|u| u.as_str()).unwrap_or(""))
+    };
     AttemptError { kind, message }
 }
 
@@ -302,7 +318,12 @@ pub async fn attempt_once(client: &reqwest::Client, req: &Prepared, n: u32, poli
         a.response_headers = resp
             .headers()
             .iter()
-            .map(|(k, v)| (k.as_str().to_string(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+            .map(|(k, v)| {
+                (
+                    k.as_str().to_string(),
+                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                )
+            })
             .collect();
         while let Some(chunk) = resp.chunk().await? {
             let room = policy.keep_body.saturating_sub(a.response_body.len());
@@ -329,7 +350,10 @@ pub async fn attempt_once(client: &reqwest::Client, req: &Prepared, n: u32, poli
             if a.status.is_some() {
                 a.response_truncated = true;
             } else {
-                a.error = Some(AttemptError { kind: ErrorKind::Timeout, message: format!("no answer within {:?}", policy.timeout) });
+                a.error = Some(AttemptError {
+                    kind: ErrorKind::Timeout,
+                    message: format!("no answer within {:?}", policy.timeout),
+                });
             }
         }
     }
@@ -343,7 +367,10 @@ pub fn backoff(policy: &Policy, retry: u32, retry_after: Option<Duration>, rng: 
     if let Some(ra) = retry_after {
         return ra.min(policy.retry_after_max);
     }
-    let ceiling = policy.backoff_base.saturating_mul(1u32 << (retry - 1).min(20)).min(policy.backoff_max);
+    let ceiling = policy
+        .backoff_base
+        .saturating_mul(1u32 << (retry - 1).min(20))
+        .min(policy.backoff_max);
     ceiling.mul_f64(rng.next_f64())
 }
 
@@ -431,7 +458,13 @@ impl Latency {
         }
         v.sort_unstable();
         let q = |p: f64| v[((v.len() as f64 - 1.0) * p).round() as usize] as f64 / 1000.0;
-        Latency { p50: q(0.5), p90: q(0.9), p99: q(0.99), max: *v.last().expect("not empty") as f64 / 1000.0, mean: v.iter().sum::<u64>() as f64 / v.len() as f64 / 1000.0 }
+        Latency {
+            p50: q(0.5),
+            p90: q(0.9),
+            p99: q(0.99),
+            max: *v.last().expect("not empty") as f64 / 1000.0,
+            mean: v.iter().sum::<u64>() as f64 / v.len() as f64 / 1000.0,
+        }
     }
 }
 
@@ -444,7 +477,14 @@ pub struct Progress {
 
 /// Sends `make(i)` for i in 0..count with `concurrency` requests in flight, each
 /// delivered (and re-signed) by [`deliver`]. Stops early when `progress.stop` is set.
-pub async fn load<F>(client: reqwest::Client, make: F, signer: Option<Arc<Signer>>, policy: Policy, load: Load, progress: Arc<Progress>) -> LoadSummary
+pub async fn load<F>(
+    client: reqwest::Client,
+    make: F,
+    signer: Option<Arc<Signer>>,
+    policy: Policy,
+    load: Load,
+    progress: Arc<Progress>,
+) -> LoadSummary
 where
     F: Fn(u64) -> Prepared + Send + Sync + 'static,
 {
@@ -455,7 +495,14 @@ where
     let policy = Arc::new(policy);
     let mut tasks = Vec::new();
     for _ in 0..load.concurrency.max(1) {
-        let (client, make, next, signer, policy, progress) = (client.clone(), make.clone(), next.clone(), signer.clone(), policy.clone(), progress.clone());
+        let (client, make, next, signer, policy, progress) = (
+            client.clone(),
+            make.clone(),
+            next.clone(),
+            signer.clone(),
+            policy.clone(),
+            progress.clone(),
+        );
         let count = load.count;
         tasks.push(tokio::spawn(async move {
             let mut lat = Vec::new();
@@ -514,7 +561,11 @@ where
         }
     }
     let elapsed = start.elapsed().as_secs_f64();
-    let ok_2xx = statuses.iter().filter(|(s, _)| (200..300).contains(*s)).map(|(_, n)| n).sum();
+    let ok_2xx = statuses
+        .iter()
+        .filter(|(s, _)| (200..300).contains(*s))
+        .map(|(_, n)| n)
+        .sum();
     LoadSummary {
         requested: load.count,
         sent,
@@ -541,8 +592,14 @@ mod tests {
             assert!(b <= p.backoff_max);
             assert!(b <= p.backoff_base * (1 << (r - 1)));
         }
-        assert_eq!(backoff(&p, 1, Some(Duration::from_secs(3)), &mut rng), Duration::from_secs(3));
-        assert_eq!(backoff(&p, 1, Some(Duration::from_secs(9999)), &mut rng), p.retry_after_max);
+        assert_eq!(
+            backoff(&p, 1, Some(Duration::from_secs(3)), &mut rng),
+            Duration::from_secs(3)
+        );
+        assert_eq!(
+            backoff(&p, 1, Some(Duration::from_secs(9999)), &mut rng),
+            p.retry_after_max
+        );
     }
 
     #[test]
@@ -579,7 +636,9 @@ pub fn prepare(event: &super::event::Event, url: &str, extra: &Headers, method: 
         headers.set(k, v.to_string());
     }
     Prepared {
-        method: method.map(|m| m.to_ascii_uppercase()).unwrap_or_else(|| event.method.clone()),
+        method: method
+            .map(|m| m.to_ascii_uppercase())
+            .unwrap_or_else(|| event.method.clone()),
         url: url.to_string(),
         headers,
         body: bytes::Bytes::from(event.body.clone()),
@@ -603,7 +662,9 @@ pub fn apply_body_fields(body: &[u8], fields: &[(String, String)]) -> Vec<u8> {
             return serde_json::to_vec(&v).unwrap_or_else(|_| body.to_vec());
         }
     }
-    let mut pairs: Vec<(String, String)> = form_urlencoded::parse(body).map(|(k, v)| (k.into_owned(), v.into_owned())).collect();
+    let mut pairs: Vec<(String, String)> = form_urlencoded::parse(body)
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect();
     for (k, val) in fields {
         match pairs.iter_mut().find(|(pk, _)| pk == k) {
             Some(p) => p.1 = val.clone(),
@@ -654,19 +715,33 @@ mod more_tests {
 
     #[test]
     fn mailgun_fields_go_into_the_body() {
-        let b = apply_body_fields(br#"{"signature":{"timestamp":"1","token":"t","signature":""},"x":1}"#, &[("signature".into(), "abc".into())]);
+        let b = apply_body_fields(
+            br#"{"signature":{"timestamp":"1","token":"t","signature":""},"x":1}"#,
+            &[("signature".into(), "abc".into())],
+        );
         let v: serde_json::Value = serde_json::from_slice(&b).unwrap();
         assert_eq!(v["signature"]["signature"], "abc");
         assert_eq!(v["x"], 1);
-        let f = apply_body_fields(b"a=1&signature=", &[("signature".into(), "s".into()), ("token".into(), "t".into())]);
+        let f = apply_body_fields(
+            b"a=1&signature=",
+            &[("signature".into(), "s".into()), ("token".into(), "t".into())],
+        );
         assert_eq!(f, b"a=1&signature=s&token=t");
     }
 
     #[test]
     fn wire_format_is_http() {
-        let req = Prepared { method: "POST".into(), url: "http://127.0.0.1:9000/h?x=1".into(), headers: Headers(vec![("X-A".into(), "1".into())]), body: bytes::Bytes::from_static(b"hi") };
+        let req = Prepared {
+            method: "POST".into(),
+            url: "http://127.0.0.1:9000/h?x=1".into(),
+            headers: Headers(vec![("X-A".into(), "1".into())]),
+            body: bytes::Bytes::from_static(b"hi"),
+        };
         let w = String::from_utf8(wire_format(&req)).unwrap();
-        assert!(w.starts_with("POST /h?x=1 HTTP/1.1\r\nHost: 127.0.0.1:9000\r\nX-A: 1\r\n"), "{w}");
+        assert!(
+            w.starts_with("POST /h?x=1 HTTP/1.1\r\nHost: 127.0.0.1:9000\r\nX-A: 1\r\n"),
+            "{w}"
+        );
         assert!(w.ends_with("Content-Length: 2\r\n\r\nhi"));
     }
 }

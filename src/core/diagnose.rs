@@ -22,7 +22,10 @@ pub fn clip(s: &str, n: usize) -> Cow<'_, str> {
 }
 
 fn finding(code: &'static str, message: impl Into<String>) -> Finding {
-    Finding { code, message: message.into() }
+    Finding {
+        code,
+        message: message.into(),
+    }
 }
 
 /// Explains a failed verdict; empty when the verdict is valid or says enough itself.
@@ -31,7 +34,10 @@ pub fn diagnose(scheme: &dyn Scheme, secret: &Secret, req: &VerifyRequest<'_>, v
         Some(Failure::Mismatch) => {}
         _ => return Vec::new(),
     }
-    let relaxed = VerifyRequest { tolerance: Some(0), ..*req };
+    let relaxed = VerifyRequest {
+        tolerance: Some(0),
+        ..*req
+    };
     let valid_with = |s: &Secret, r: &VerifyRequest<'_>| scheme.verify(s, r).map(|v| v.valid).unwrap_or(false);
     let mut out = Vec::new();
 
@@ -68,7 +74,11 @@ pub fn diagnose(scheme: &dyn Scheme, secret: &Secret, req: &VerifyRequest<'_>, v
         let tol_secs = req.tolerance.unwrap_or(tol.secs);
         let age = req.now - ts;
         if tol_secs > 0 && (age > tol_secs as i64 || (!tol.past_only && -age > tol_secs as i64)) {
-            let (how, dir) = if age > 0 { (human_secs(age), "old") } else { (human_secs(-age), "in the future") };
+            let (how, dir) = if age > 0 {
+                (human_secs(age), "old")
+            } else {
+                (human_secs(-age), "in the future")
+            };
             out.push(finding(
                 "timestamp_outside_tolerance",
                 format!("Also, the timestamp is {how} {dir}, beyond the tolerance of {}: even signed right it would be refused.", human_secs(tol_secs as i64)),
@@ -88,7 +98,11 @@ fn secret_variants(
     let b = secret.bytes();
     let trimmed = b.trim_ascii();
     if trimmed.len() != b.len() && !trimmed.is_empty() && valid_with(&secret.with_bytes(trimmed.to_vec()), req) {
-        let what = if b.ends_with(b"\n") { "a trailing newline" } else { "surrounding whitespace" };
+        let what = if b.ends_with(b"\n") {
+            "a trailing newline"
+        } else {
+            "surrounding whitespace"
+        };
         out.push(finding(
             "secret_whitespace",
             format!(
@@ -262,7 +276,10 @@ pub fn json_variants(v: &serde_json::Value) -> Vec<(Vec<u8>, String)> {
     for (val, order) in [(v, ""), (&sorted, ", with keys sorted")] {
         for (style, sdesc) in [
             (Style::Compact, "compactly (no spaces)"),
-            (Style::Spaced, "with a space after `,` and `:` (Python's json.dumps default)"),
+            (
+                Style::Spaced,
+                "with a space after `,` and `:` (Python's json.dumps default)",
+            ),
             (Style::Pretty(2), "pretty-printed with a 2-space indent"),
             (Style::Pretty(4), "pretty-printed with a 4-space indent"),
         ] {
@@ -373,7 +390,13 @@ fn url_variants(
 ) {
     let Some(url) = req.url else { return };
     for (cand, what) in url_candidates(url) {
-        if valid_with(secret, &VerifyRequest { url: Some(&cand), ..*req }) {
+        if valid_with(
+            secret,
+            &VerifyRequest {
+                url: Some(&cand),
+                ..*req
+            },
+        ) {
             out.push(finding(
                 "wrong_url",
                 format!(
@@ -393,17 +416,37 @@ pub fn url_candidates(url: &str) -> Vec<(String, &'static str)> {
         Some(x) => x,
         None => return v,
     };
-    let other_scheme = if scheme.eq_ignore_ascii_case("https") { "http" } else { "https" };
-    v.push((format!("{other_scheme}://{rest}"), if other_scheme == "https" { "the https URL" } else { "the http URL" }));
+    let other_scheme = if scheme.eq_ignore_ascii_case("https") {
+        "http"
+    } else {
+        "https"
+    };
+    v.push((
+        format!("{other_scheme}://{rest}"),
+        if other_scheme == "https" {
+            "the https URL"
+        } else {
+            "the http URL"
+        },
+    ));
     let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
     let (auth, tail) = rest.split_at(end);
-    if let Some((host, port)) = auth.rsplit_once(':').filter(|(_, p)| p.bytes().all(|b| b.is_ascii_digit()) && !p.is_empty()) {
+    if let Some((host, port)) = auth
+        .rsplit_once(':')
+        .filter(|(_, p)| p.bytes().all(|b| b.is_ascii_digit()) && !p.is_empty())
+    {
         v.push((format!("{scheme}://{host}{tail}"), "the URL without the port"));
-        v.push((format!("{other_scheme}://{host}{tail}"), "the URL without the port and with the other scheme"));
+        v.push((
+            format!("{other_scheme}://{host}{tail}"),
+            "the URL without the port and with the other scheme",
+        ));
         let _ = port;
     } else {
         let port = if scheme.eq_ignore_ascii_case("https") { 443 } else { 80 };
-        v.push((format!("{scheme}://{auth}:{port}{tail}"), "the URL with its default port"));
+        v.push((
+            format!("{scheme}://{auth}:{port}{tail}"),
+            "the URL with its default port",
+        ));
     }
     if let Some((base, _)) = url.split_once('?') {
         v.push((base.to_string(), "the URL without its query string"));
@@ -420,7 +463,13 @@ pub fn url_candidates(url: &str) -> Vec<(String, &'static str)> {
     v
 }
 
-fn encoding_and_algorithm(scheme: &dyn Scheme, h: &dyn HmacView, secret: &Secret, req: &VerifyRequest<'_>, out: &mut Vec<Finding>) {
+fn encoding_and_algorithm(
+    scheme: &dyn Scheme,
+    h: &dyn HmacView,
+    secret: &Secret,
+    req: &VerifyRequest<'_>,
+    out: &mut Vec<Finding>,
+) {
     let Some(p) = h.presented(req) else { return };
     let Ok(key) = h.key(secret.bytes()) else { return };
     let alg = p.alg.unwrap_or(h.alg());
@@ -510,7 +559,10 @@ mod tests {
     #[test]
     fn json_variants_cover_the_usual_forms() {
         let v: serde_json::Value = serde_json::from_str(r#"{"b":1,"a":["é",{}]}"#).unwrap();
-        let forms: Vec<String> = json_variants(&v).into_iter().map(|(b, _)| String::from_utf8(b).unwrap()).collect();
+        let forms: Vec<String> = json_variants(&v)
+            .into_iter()
+            .map(|(b, _)| String::from_utf8(b).unwrap())
+            .collect();
         assert!(forms.contains(&r#"{"b":1,"a":["é",{}]}"#.to_string()));
         assert!(forms.contains(&r#"{"b": 1, "a": ["é", {}]}"#.to_string()));
         assert!(forms.contains(&r#"{"a":["\u00e9",{}],"b":1}"#.to_string()));
@@ -519,7 +571,10 @@ mod tests {
 
     #[test]
     fn url_candidates_vary_one_thing() {
-        let c: Vec<String> = url_candidates("http://a.com:8080/x?q=1").into_iter().map(|x| x.0).collect();
+        let c: Vec<String> = url_candidates("http://a.com:8080/x?q=1")
+            .into_iter()
+            .map(|x| x.0)
+            .collect();
         assert!(c.contains(&"https://a.com:8080/x?q=1".to_string()));
         assert!(c.contains(&"http://a.com/x?q=1".to_string()));
         assert!(c.contains(&"http://a.com:8080/x".to_string()));

@@ -15,12 +15,18 @@ impl Headers {
 
     /// The first value of `name`.
     pub fn get(&self, name: &str) -> Option<&str> {
-        self.0.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+        self.0
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
     }
 
     /// Every value of `name`, in order.
     pub fn get_all<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
-        self.0.iter().filter(move |(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+        self.0
+            .iter()
+            .filter(move |(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
     }
 
     pub fn contains(&self, name: &str) -> bool {
@@ -139,7 +145,10 @@ mod tests {
 
     #[test]
     fn header_args() {
-        assert_eq!(parse_header_arg("X-Foo:  bar baz ").unwrap(), ("X-Foo".into(), "bar baz".into()));
+        assert_eq!(
+            parse_header_arg("X-Foo:  bar baz ").unwrap(),
+            ("X-Foo".into(), "bar baz".into())
+        );
         assert_eq!(parse_header_arg("Stripe-Signature: t=1,v1=a").unwrap().1, "t=1,v1=a");
         assert!(parse_header_arg("nocolon").is_err());
         assert!(parse_header_arg("bad name: x").is_err());

@@ -39,7 +39,12 @@ impl CaptureLog {
         Ok(CaptureLog {
             path: path.to_path_buf(),
             file: Mutex::new(file),
-            state: Mutex::new(State { buf: Vec::with_capacity(64 * 1024), appended: 0, writing: false, failed: None }),
+            state: Mutex::new(State {
+                buf: Vec::with_capacity(64 * 1024),
+                appended: 0,
+                writing: false,
+                failed: None,
+            }),
             written: watch::channel(0).0,
             fsync,
         })
@@ -103,7 +108,8 @@ impl CaptureLog {
             batch.clear();
             if let Err(e) = res {
                 let mut st = self.state.lock().unwrap_or_else(|e| e.into_inner());
-                st.failed.get_or_insert_with(|| format!("writing {}: {e}", self.path.display()));
+                st.failed
+                    .get_or_insert_with(|| format!("writing {}: {e}", self.path.display()));
             }
             self.written.send_replace(upto);
         }

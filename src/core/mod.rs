@@ -2,14 +2,14 @@
 //! listener. Nothing in here prints or knows about clap; errors are typed.
 
 pub mod body;
-pub mod deliver;
 pub mod capture;
 pub mod config;
+pub mod deliver;
 pub mod diagnose;
 pub mod event;
 pub mod headers;
-pub mod log;
 pub mod ids;
+pub mod log;
 pub mod replay;
 pub mod scheme;
 pub mod secret;

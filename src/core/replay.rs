@@ -738,7 +738,13 @@ pub fn shell_quote(s: &str) -> String {
 /// Content-Type, Accept, User-Agent and Expect are suppressed where the capture had none.
 pub fn curl_command(r: &CaptureRecord, url: &str) -> Result<String, CaptureError> {
     let body = r.body_bytes()?;
-    let headers = Headers(r.headers.iter().filter(|(k, _)| replayed(k)).map(|(k, v)| (k.to_string(), v.to_string())).collect());
+    let headers = Headers(
+        r.headers
+            .iter()
+            .filter(|(k, _)| replayed(k))
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect(),
+    );
     Ok(curl_for(&r.method, url, &headers, &body))
 }
 
@@ -748,11 +754,11 @@ pub fn curl_for(method: &str, url: &str, headers: &Headers, body: &[u8]) -> Stri
     let mut parts: Vec<String> = Vec::new();
     let mut head = String::new();
     if !body.is_empty() {
-        match std::str::from_utf8(&body) {
+        match std::str::from_utf8(body) {
             Ok(t) if !t.contains('\0') => head.push_str(&format!("printf '%s' {} | ", shell_quote(t))),
             _ => head.push_str(&format!(
                 "printf '%s' {} | base64 -d | ",
-                shell_quote(&base64::engine::general_purpose::STANDARD.encode(&body))
+                shell_quote(&base64::engine::general_purpose::STANDARD.encode(body))
             )),
         }
     }

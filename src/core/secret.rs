@@ -52,7 +52,11 @@ pub enum SecretError {
 
 impl Secret {
     pub fn new(bytes: impl Into<Vec<u8>>, source: SecretSource) -> Self {
-        Secret { bytes: bytes.into(), source, stripped_newline: false }
+        Secret {
+            bytes: bytes.into(),
+            source,
+            stripped_newline: false,
+        }
     }
 
     /// Reads the secret from an environment variable, as it is.
@@ -67,8 +71,10 @@ impl Secret {
     /// Reads the secret from a file, with one trailing newline (`\n` or `\r\n`) removed:
     /// `echo secret > file` is the common way to make one.
     pub fn from_file(path: &Path) -> Result<Secret, SecretError> {
-        let mut bytes = std::fs::read(path)
-            .map_err(|source| SecretError::File { path: path.to_path_buf(), source })?;
+        let mut bytes = std::fs::read(path).map_err(|source| SecretError::File {
+            path: path.to_path_buf(),
+            source,
+        })?;
         let mut stripped = false;
         if bytes.ends_with(b"\n") {
             bytes.pop();
@@ -80,7 +86,11 @@ impl Secret {
         if bytes.is_empty() {
             return Err(SecretError::Empty(SecretSource::File(path.to_path_buf())));
         }
-        Ok(Secret { bytes, source: SecretSource::File(path.to_path_buf()), stripped_newline: stripped })
+        Ok(Secret {
+            bytes,
+            source: SecretSource::File(path.to_path_buf()),
+            stripped_newline: stripped,
+        })
     }
 
     /// A secret given on the command line (visible in shell history and `ps`).
@@ -106,7 +116,11 @@ impl Secret {
 
     /// The same source with other bytes: used by the diagnosis to try variants.
     pub fn with_bytes(&self, bytes: Vec<u8>) -> Secret {
-        Secret { bytes, source: self.source.clone(), stripped_newline: false }
+        Secret {
+            bytes,
+            source: self.source.clone(),
+            stripped_newline: false,
+        }
     }
 }
 

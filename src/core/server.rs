@@ -70,9 +70,16 @@ impl std::str::FromStr for Cidr {
     type Err = String;
     fn from_str(s: &str) -> Result<Cidr, String> {
         let (a, p) = s.split_once('/').unwrap_or((s, ""));
-        let addr: IpAddr = a.parse().map_err(|_| format!("invalid CIDR `{s}`: `{a}` is not an IP address"))?;
+        let addr: IpAddr = a
+            .parse()
+            .map_err(|_| format!("invalid CIDR `{s}`: `{a}` is not an IP address"))?;
         let max = if addr.is_ipv4() { 32 } else { 128 };
-        let prefix = if p.is_empty() { max } else { p.parse().map_err(|_| format!("invalid CIDR `{s}`: bad prefix length"))? };
+        let prefix = if p.is_empty() {
+            max
+        } else {
+            p.parse()
+                .map_err(|_| format!("invalid CIDR `{s}`: bad prefix length"))?
+        };
         if prefix > max {
             return Err(format!("invalid CIDR `{s}`: prefix over {max}"));
         }
@@ -88,11 +95,19 @@ impl Cidr {
         };
         match (self.addr, ip) {
             (IpAddr::V4(n), IpAddr::V4(a)) => {
-                let mask = if self.prefix == 0 { 0 } else { u32::MAX << (32 - self.prefix) };
+                let mask = if self.prefix == 0 {
+                    0
+                } else {
+                    u32::MAX << (32 - self.prefix)
+                };
                 u32::from(n) & mask == u32::from(a) & mask
             }
             (IpAddr::V6(n), IpAddr::V6(a)) => {
-                let mask = if self.prefix == 0 { 0 } else { u128::MAX << (128 - self.prefix) };
+                let mask = if self.prefix == 0 {
+                    0
+                } else {
+                    u128::MAX << (128 - self.prefix)
+                };
                 u128::from(n) & mask == u128::from(a) & mask
             }
             _ => false,
@@ -169,7 +184,10 @@ pub enum ServerEvent {
     Request(Box<Captured>),
     /// A connection failed before a request could be read (malformed HTTP, TLS, a
     /// slow client cut off by the header timeout).
-    ConnectionError { remote: SocketAddr, message: String },
+    ConnectionError {
+        remote: SocketAddr,
+        message: String,
+    },
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -206,17 +224,39 @@ pub struct Server {
 
 impl Server {
     /// Binds and starts serving; requests arrive on `events`.
-    pub async fn start(bind: &str, cfg: ServerConfig, events: mpsc::Sender<ServerEvent>) -> Result<Server, ServerError> {
-        let listener = tokio::net::TcpListener::bind(bind).await.map_err(|source| ServerError::Bind { addr: bind.to_string(), source })?;
-        let addr = listener.local_addr().map_err(|source| ServerError::Bind { addr: bind.to_string(), source })?;
+    pub async fn start(
+        bind: &str,
+        cfg: ServerConfig,
+        events: mpsc::Sender<ServerEvent>,
+    ) -> Result<Server, ServerError> {
+        let listener = tokio::net::TcpListener::bind(bind)
+            .await
+            .map_err(|source| ServerError::Bind {
+                addr: bind.to_string(),
+                source,
+            })?;
+        let addr = listener.local_addr().map_err(|source| ServerError::Bind {
+            addr: bind.to_string(),
+            source,
+        })?;
         let log = match &cfg.save {
-            Some(p) => Some(super::log::CaptureLog::open(p, cfg.fsync).map_err(|source| ServerError::Log { path: p.clone(), source })?),
+            Some(p) => Some(
+                super::log::CaptureLog::open(p, cfg.fsync).map_err(|source| ServerError::Log {
+                    path: p.clone(),
+                    source,
+                })?,
+            ),
             None => None,
         };
         let forward = match &cfg.forward_to {
             Some(u) => {
                 let parsed = super::deliver::check_url(u).map_err(|e| ServerError::Forward(e.to_string()))?;
-                let opts = super::deliver::ClientOptions { https: parsed.scheme() == "https", pool_size: 32, relay: true, ..Default::default() };
+                let opts = super::deliver::ClientOptions {
+                    https: parsed.scheme() == "https",
+                    pool_size: 32,
+                    relay: true,
+                    ..Default::default()
+                };
                 Some(super::deliver::client(&opts).map_err(|e| ServerError::Forward(e.to_string()))?)
             }
             None => None,
@@ -241,7 +281,11 @@ impl Server {
             scheme_name,
         });
         let task = tokio::spawn(accept_loop(listener, shared, srx, tls));
-        Ok(Server { addr, shutdown: stx, task })
+        Ok(Server {
+            addr,
+            shutdown: stx,
+            task,
+        })
     }
 
     /// Stops accepting, lets requests in flight finish (hung ones are let go), and
@@ -252,7 +296,12 @@ impl Server {
     }
 }
 
-async fn accept_loop(listener: tokio::net::TcpListener, shared: Arc<Shared>, mut stop: watch::Receiver<bool>, tls: Option<tokio_rustls::TlsAcceptor>) {
+async fn accept_loop(
+    listener: tokio::net::TcpListener,
+    shared: Arc<Shared>,
+    mut stop: watch::Receiver<bool>,
+    tls: Option<tokio_rustls::TlsAcceptor>,
+) {
     let graceful = hyper_util::server::graceful::GracefulShutdown::new();
 
     loop {
@@ -302,7 +351,12 @@ async fn accept_loop(listener: tokio::net::TcpListener, shared: Arc<Shared>, mut
                     let tls_stream = match tokio::time::timeout(header_timeout, acc.accept(stream)).await {
                         Ok(Ok(s)) => s,
                         Ok(Err(e)) => {
-                            let _ = events.send(ServerEvent::ConnectionError { remote, message: format!("TLS handshake failed: {e}") }).await;
+                            let _ = events
+                                .send(ServerEvent::ConnectionError {
+                                    remote,
+                                    message: format!("TLS handshake failed: {e}"),
+                                })
+                                .await;
                             return;
                         }
                         Err(_) => return,
@@ -359,7 +413,18 @@ impl std::error::Error for Drop {}
 #[derive(Clone, Copy)]
 struct DropMarker;
 
-const HOP_BY_HOP: &[&str] = &["connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade", "host", "content-length"];
+const HOP_BY_HOP: &[&str] = &[
+    "connection",
+    "keep-alive",
+    "proxy-authenticate",
+    "proxy-authorization",
+    "te",
+    "trailer",
+    "transfer-encoding",
+    "upgrade",
+    "host",
+    "content-length",
+];
 
 /// What the handler decided to answer.
 struct Answer {
@@ -375,7 +440,16 @@ struct Answer {
 
 impl Answer {
     fn new(status: u16, kind: &'static str, body: impl Into<Bytes>) -> Answer {
-        Answer { status: Some(status), headers: Vec::new(), body: body.into(), kind, note: None, drop: false, hang: false, delay: None }
+        Answer {
+            status: Some(status),
+            headers: Vec::new(),
+            body: body.into(),
+            kind,
+            note: None,
+            drop: false,
+            hang: false,
+            delay: None,
+        }
     }
     fn json(status: u16, kind: &'static str, v: serde_json::Value) -> Answer {
         let mut a = Answer::new(status, kind, serde_json::to_vec(&v).unwrap_or_default());
@@ -386,14 +460,27 @@ impl Answer {
 
 async fn handle(State(sh): State<Arc<Shared>>, req: Request<AxBody>) -> Response<AxBody> {
     let received = Instant::now();
-    let remote = req.extensions().get::<SocketAddr>().copied().unwrap_or_else(|| SocketAddr::from(([0, 0, 0, 0], 0)));
+    let remote = req
+        .extensions()
+        .get::<SocketAddr>()
+        .copied()
+        .unwrap_or_else(|| SocketAddr::from(([0, 0, 0, 0], 0)));
     let (parts, body) = req.into_parts();
     let headers: Headers = parts
         .headers
         .iter()
-        .map(|(k, v)| (k.as_str().to_string(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+        .map(|(k, v)| {
+            (
+                k.as_str().to_string(),
+                String::from_utf8_lossy(v.as_bytes()).into_owned(),
+            )
+        })
         .collect();
-    let path = parts.uri.path_and_query().map(|p| p.as_str().to_string()).unwrap_or_else(|| "/".into());
+    let path = parts
+        .uri
+        .path_and_query()
+        .map(|p| p.as_str().to_string())
+        .unwrap_or_else(|| "/".into());
     let (received_at, id) = CaptureRecord::stamp_and_id();
     let mut record = CaptureRecord {
         v: super::capture::VERSION,
@@ -416,10 +503,18 @@ async fn handle(State(sh): State<Arc<Shared>>, req: Request<AxBody>) -> Response
     // Checks that need no body.
     let mut answer = None;
     if !cfg.allow.is_empty() && !cfg.allow.iter().any(|c| c.contains(remote.ip())) {
-        answer = Some(Answer::json(403, "rejected", serde_json::json!({"error": "client address not allowed (--allow-ip)"})));
+        answer = Some(Answer::json(
+            403,
+            "rejected",
+            serde_json::json!({"error": "client address not allowed (--allow-ip)"}),
+        ));
     } else if let Some(limit) = cfg.rate_limit {
         if !rate_ok(&sh, remote.ip(), limit) {
-            let mut a = Answer::json(429, "rejected", serde_json::json!({"error": "rate limit exceeded (--rate-limit)"}));
+            let mut a = Answer::json(
+                429,
+                "rejected",
+                serde_json::json!({"error": "rate limit exceeded (--rate-limit)"}),
+            );
             a.headers.push(("retry-after".into(), "1".into()));
             answer = Some(a);
         }
@@ -429,14 +524,29 @@ async fn handle(State(sh): State<Arc<Shared>>, req: Request<AxBody>) -> Response
     let announced = record.headers.get("content-length").and_then(|v| v.parse::<u64>().ok());
     if answer.is_none() {
         if announced.is_some_and(|n| n > cfg.max_body) {
-            record.body_note = Some(format!("body of {} bytes refused: over --max-body {}", announced.unwrap_or(0), cfg.max_body));
-            answer = Some(Answer::json(413, "rejected", serde_json::json!({"error": "body too large (--max-body)"})));
+            record.body_note = Some(format!(
+                "body of {} bytes refused: over --max-body {}",
+                announced.unwrap_or(0),
+                cfg.max_body
+            ));
+            answer = Some(Answer::json(
+                413,
+                "rejected",
+                serde_json::json!({"error": "body too large (--max-body)"}),
+            ));
         } else {
             match read_body(body, cfg.max_body, cfg.body_timeout).await {
                 BodyRead::Ok(b) => bytes = b,
                 BodyRead::TooLarge(n) => {
-                    record.body_note = Some(format!("body refused after {n} bytes: over --max-body {}", cfg.max_body));
-                    answer = Some(Answer::json(413, "rejected", serde_json::json!({"error": "body too large (--max-body)"})));
+                    record.body_note = Some(format!(
+                        "body refused after {n} bytes: over --max-body {}",
+                        cfg.max_body
+                    ));
+                    answer = Some(Answer::json(
+                        413,
+                        "rejected",
+                        serde_json::json!({"error": "body too large (--max-body)"}),
+                    ));
                 }
                 BodyRead::Broken(b, why) => {
                     record.body_note = Some(format!("incomplete body ({} bytes received): {why}", b.len()));
@@ -446,9 +556,17 @@ async fn handle(State(sh): State<Arc<Shared>>, req: Request<AxBody>) -> Response
                     answer = Some(a);
                 }
                 BodyRead::Timeout(b) => {
-                    record.body_note = Some(format!("body not finished within {:?} ({} bytes received)", cfg.body_timeout, b.len()));
+                    record.body_note = Some(format!(
+                        "body not finished within {:?} ({} bytes received)",
+                        cfg.body_timeout,
+                        b.len()
+                    ));
                     bytes = b;
-                    answer = Some(Answer::json(408, "rejected", serde_json::json!({"error": "request body timeout"})));
+                    answer = Some(Answer::json(
+                        408,
+                        "rejected",
+                        serde_json::json!({"error": "request body timeout"}),
+                    ));
                 }
             }
         }
@@ -458,8 +576,16 @@ async fn handle(State(sh): State<Arc<Shared>>, req: Request<AxBody>) -> Response
     record.event = e;
     if answer.is_none() {
         for (name, value) in &cfg.require_headers {
-            if !record.headers.get_all(name).any(|v| super::scheme::ct_eq(v.as_bytes(), value.as_bytes())) {
-                answer = Some(Answer::json(401, "rejected", serde_json::json!({"error": format!("missing or wrong {name} header (--require-header)")})));
+            if !record
+                .headers
+                .get_all(name)
+                .any(|v| super::scheme::ct_eq(v.as_bytes(), value.as_bytes()))
+            {
+                answer = Some(Answer::json(
+                    401,
+                    "rejected",
+                    serde_json::json!({"error": format!("missing or wrong {name} header (--require-header)")}),
+                ));
                 break;
             }
         }
@@ -470,7 +596,11 @@ async fn handle(State(sh): State<Arc<Shared>>, req: Request<AxBody>) -> Response
     if let (Some(v), None) = (&cfg.verify, &answer) {
         let vd = verify(v, &record, &bytes);
         if !vd.valid && v.reject_invalid {
-            answer = Some(Answer::json(401, "rejected", serde_json::json!({"error": "invalid signature", "reason": vd.reason})));
+            answer = Some(Answer::json(
+                401,
+                "rejected",
+                serde_json::json!({"error": "invalid signature", "reason": vd.reason}),
+            ));
         }
         record.verification = Some(VerificationRecord::from(&vd));
         verdict = Some(vd);
@@ -498,10 +628,17 @@ async fn handle(State(sh): State<Arc<Shared>>, req: Request<AxBody>) -> Response
         .then(|| std::str::from_utf8(&answer.body).ok().map(str::to_string))
         .flatten();
     record.response = Some(ResponseRecord {
-        status: if answer.drop || answer.hang { None } else { answer.status },
+        status: if answer.drop || answer.hang {
+            None
+        } else {
+            answer.status
+        },
         kind: answer.kind.to_string(),
         body: answered_body,
-        duration_ms: Some((received.elapsed().as_secs_f64() * 1e6).round() / 1e3 + answer.delay.map(|d| d.as_secs_f64() * 1e3).unwrap_or(0.0)),
+        duration_ms: Some(
+            (received.elapsed().as_secs_f64() * 1e6).round() / 1e3
+                + answer.delay.map(|d| d.as_secs_f64() * 1e3).unwrap_or(0.0),
+        ),
         note: answer.note.clone(),
     });
 
@@ -511,10 +648,23 @@ async fn handle(State(sh): State<Arc<Shared>>, req: Request<AxBody>) -> Response
     if let Some(log) = &sh.log {
         if let Err(e) = log.append(&line).await {
             save_error = Some(e.clone());
-            answer = Answer::json(503, "save_failed", serde_json::json!({"error": "the listener could not save this request", "detail": e}));
+            answer = Answer::json(
+                503,
+                "save_failed",
+                serde_json::json!({"error": "the listener could not save this request", "detail": e}),
+            );
         }
     }
-    let _ = sh.events.send(ServerEvent::Request(Box::new(Captured { record, verdict, forward, line, save_error }))).await;
+    let _ = sh
+        .events
+        .send(ServerEvent::Request(Box::new(Captured {
+            record,
+            verdict,
+            forward,
+            line,
+            save_error,
+        })))
+        .await;
 
     if let Some(d) = answer.delay {
         let mut stop = sh.shutdown.clone();
@@ -605,17 +755,34 @@ fn verify(v: &VerifyConfig, record: &CaptureRecord, body: &[u8]) -> Verdict {
                 owned.as_ref()
             }
             None => {
-                return Verdict::invalid("auto", super::scheme::Failure::Malformed { detail: "no signature".into() }, "no known signature header", None)
+                return Verdict::invalid(
+                    "auto",
+                    super::scheme::Failure::Malformed {
+                        detail: "no signature".into(),
+                    },
+                    "no known signature header",
+                    None,
+                )
             }
         },
     };
-    let url = v.public_url.clone().map(|base| join_url(&base, &record.path)).unwrap_or_else(|| {
-        let host = record.headers.get("host").unwrap_or("localhost");
-        let proto = record.headers.get("x-forwarded-proto").unwrap_or("http");
-        format!("{proto}://{host}{}", record.path)
-    });
+    let url = v
+        .public_url
+        .clone()
+        .map(|base| join_url(&base, &record.path))
+        .unwrap_or_else(|| {
+            let host = record.headers.get("host").unwrap_or("localhost");
+            let proto = record.headers.get("x-forwarded-proto").unwrap_or("http");
+            format!("{proto}://{host}{}", record.path)
+        });
     let body = Body::Mem(body.to_vec());
-    let req = VerifyRequest { headers: &record.headers, body: &body, url: Some(&url), now: jiff::Timestamp::now().as_second(), tolerance: v.tolerance };
+    let req = VerifyRequest {
+        headers: &record.headers,
+        body: &body,
+        url: Some(&url),
+        now: jiff::Timestamp::now().as_second(),
+        tolerance: v.tolerance,
+    };
     match scheme.verify(&v.secret, &req) {
         Ok(mut vd) => {
             if !vd.valid {
@@ -639,7 +806,11 @@ pub fn join_url(base: &str, path_and_query: &str) -> String {
         Some((p, q)) => (p, Some(q)),
         None => (path_and_query, None),
     };
-    let mut url = if path == "/" && base.matches('/').count() > 2 { base.to_string() } else { format!("{base}{path}") };
+    let mut url = if path == "/" && base.matches('/').count() > 2 {
+        base.to_string()
+    } else {
+        format!("{base}{path}")
+    };
     match (base_query, query) {
         (Some(a), Some(b)) => url.push_str(&format!("?{a}&{b}")),
         (Some(q), None) | (None, Some(q)) => url.push_str(&format!("?{q}")),
@@ -660,7 +831,9 @@ fn handshake(record: &CaptureRecord, body: &[u8], secret: Option<&Secret>) -> Op
     }
     // Parse only bodies that can be a handshake: most are not.
     let finder = |n: &[u8]| memchr::memmem::find(body, n).is_some();
-    if !body.trim_ascii_start().starts_with(b"{") || !(finder(b"url_verification") || finder(b"endpoint.url_validation")) {
+    if !body.trim_ascii_start().starts_with(b"{")
+        || !(finder(b"url_verification") || finder(b"endpoint.url_validation"))
+    {
         return None;
     }
     let v: serde_json::Value = serde_json::from_slice(body).ok()?;
@@ -678,21 +851,35 @@ fn handshake(record: &CaptureRecord, body: &[u8], secret: Option<&Secret>) -> Op
             return Some(a);
         };
         let enc = super::scheme::zoom::url_validation_token(secret.bytes(), plain);
-        let mut a = Answer::json(200, "handshake", serde_json::json!({"plainToken": plain, "encryptedToken": enc}));
+        let mut a = Answer::json(
+            200,
+            "handshake",
+            serde_json::json!({"plainToken": plain, "encryptedToken": enc}),
+        );
         a.note = Some("answered Zoom's endpoint.url_validation".into());
         return Some(a);
     }
     None
 }
 
-async fn forward_request(client: &reqwest::Client, base: &str, record: &CaptureRecord, body: &[u8], timeout: Duration) -> (Answer, ForwardResult) {
+async fn forward_request(
+    client: &reqwest::Client,
+    base: &str,
+    record: &CaptureRecord,
+    body: &[u8],
+    timeout: Duration,
+) -> (Answer, ForwardResult) {
     let url = join_url(base, &record.path);
     let start = Instant::now();
     let method = reqwest::Method::from_bytes(record.method.as_bytes()).unwrap_or(reqwest::Method::POST);
     let mut rb = client.request(method, &url).timeout(timeout);
     // Hop-by-hop: the fixed list, and any header the Connection header names (RFC 9110 §7.6.1).
-    let named: Vec<String> =
-        record.headers.get_all("connection").flat_map(|v| v.split(',')).map(|t| t.trim().to_ascii_lowercase()).collect();
+    let named: Vec<String> = record
+        .headers
+        .get_all("connection")
+        .flat_map(|v| v.split(','))
+        .map(|t| t.trim().to_ascii_lowercase())
+        .collect();
     for (k, v) in record.headers.iter() {
         let lk = k.to_ascii_lowercase();
         if !HOP_BY_HOP.contains(&lk.as_str()) && !named.contains(&lk) {
@@ -706,7 +893,12 @@ async fn forward_request(client: &reqwest::Client, base: &str, record: &CaptureR
             .headers()
             .iter()
             .filter(|(k, _)| !HOP_BY_HOP.contains(&k.as_str()))
-            .map(|(k, v)| (k.as_str().to_string(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+            .map(|(k, v)| {
+                (
+                    k.as_str().to_string(),
+                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                )
+            })
             .collect();
         let bytes = resp.bytes().await?;
         Ok::<_, reqwest::Error>((status, headers, bytes))
@@ -715,10 +907,23 @@ async fn forward_request(client: &reqwest::Client, base: &str, record: &CaptureR
     let ms = (start.elapsed().as_secs_f64() * 1e6).round() / 1e3;
     match res {
         Ok((status, headers, bytes)) => {
-            let ct = headers.iter().find(|(k, _)| k == "content-type").map(|(_, v)| v.clone());
+            let ct = headers
+                .iter()
+                .find(|(k, _)| k == "content-type")
+                .map(|(_, v)| v.clone());
             let mut a = Answer::new(status, "forwarded", bytes.clone());
             a.headers = headers;
-            (a, ForwardResult { url, status: Some(status), duration_ms: ms, body: bytes.to_vec(), content_type: ct, error: None })
+            (
+                a,
+                ForwardResult {
+                    url,
+                    status: Some(status),
+                    duration_ms: ms,
+                    body: bytes.to_vec(),
+                    content_type: ct,
+                    error: None,
+                },
+            )
         }
         Err(e) => {
             let mut msg = e.to_string();
@@ -727,9 +932,23 @@ async fn forward_request(client: &reqwest::Client, base: &str, record: &CaptureR
                 msg.push_str(&format!(": {s}"));
                 src = s.source();
             }
-            let mut a = Answer::json(502, "forwarded", serde_json::json!({"error": "the app did not answer", "detail": msg}));
+            let mut a = Answer::json(
+                502,
+                "forwarded",
+                serde_json::json!({"error": "the app did not answer", "detail": msg}),
+            );
             a.note = Some(format!("forward to {url} failed: {msg}"));
-            (a, ForwardResult { url, status: None, duration_ms: ms, body: Vec::new(), content_type: None, error: Some(msg) })
+            (
+                a,
+                ForwardResult {
+                    url,
+                    status: None,
+                    duration_ms: ms,
+                    body: Vec::new(),
+                    content_type: None,
+                    error: Some(msg),
+                },
+            )
         }
     }
 }
@@ -742,11 +961,20 @@ fn behave(sh: &Shared, record: &CaptureRecord) -> Answer {
     let status = if !b.status_sequence.is_empty() {
         kind = "simulated";
         let s = b.status_sequence[(n as usize).min(b.status_sequence.len() - 1)];
-        note = Some(format!("--status-sequence: answer {} of {}", (n as usize + 1).min(b.status_sequence.len()), b.status_sequence.len()));
+        note = Some(format!(
+            "--status-sequence: answer {} of {}",
+            (n as usize + 1).min(b.status_sequence.len()),
+            b.status_sequence.len()
+        ));
         s
     } else if n < b.fail_first {
         kind = "simulated";
-        note = Some(format!("--fail-first {}: failure {} of {}", b.fail_first, n + 1, b.fail_first));
+        note = Some(format!(
+            "--fail-first {}: failure {} of {}",
+            b.fail_first,
+            n + 1,
+            b.fail_first
+        ));
         500
     } else if let Some(p) = b.fail_rate.filter(|p| {
         let r = sh.rng.lock().map(|mut g| g.next_f64()).unwrap_or(1.0);
@@ -766,7 +994,11 @@ fn behave(sh: &Shared, record: &CaptureRecord) -> Answer {
             a.headers.push(("content-type".into(), "application/json".into()));
             a
         }
-        None => Answer::json(status, kind, serde_json::json!({"ok": false, "error": note.clone().unwrap_or_else(|| format!("status {status} (--status)"))})),
+        None => Answer::json(
+            status,
+            kind,
+            serde_json::json!({"ok": false, "error": note.clone().unwrap_or_else(|| format!("status {status} (--status)"))}),
+        ),
     };
     if b.status.is_some() && kind == "normal" && b.status != Some(200) {
         a.kind = "simulated";

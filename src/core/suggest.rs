@@ -25,7 +25,11 @@ pub fn closest<'a>(name: &str, candidates: impl Iterator<Item = &'a str>, n: usi
         .collect();
     v.sort();
     let limit = name.chars().count().max(4) / 2 + 2;
-    v.into_iter().filter(|(d, _)| *d <= limit).take(n).map(|(_, c)| c).collect()
+    v.into_iter()
+        .filter(|(d, _)| *d <= limit)
+        .take(n)
+        .map(|(_, c)| c)
+        .collect()
 }
 
 #[cfg(test)]
@@ -36,7 +40,11 @@ mod tests {
     fn edit_distance() {
         assert_eq!(levenshtein("kitten", "sitting"), 3);
         assert_eq!(levenshtein("", "abc"), 3);
-        let c = closest("github.psh", ["github.push", "github.ping", "stripe.invoice.paid"].into_iter(), 2);
+        let c = closest(
+            "github.psh",
+            ["github.push", "github.ping", "stripe.invoice.paid"].into_iter(),
+            2,
+        );
         assert_eq!(c[0], "github.push");
     }
 }

@@ -17,7 +17,11 @@ pub fn parse_size(s: &str) -> Result<u64, String> {
         "k" | "kb" | "kib" => 1 << 10,
         "m" | "mb" | "mib" => 1 << 20,
         "g" | "gb" | "gib" => 1 << 30,
-        other => return Err(format!("invalid size `{s}`: unknown unit `{other}` (use B, KiB, MiB or GiB)")),
+        other => {
+            return Err(format!(
+                "invalid size `{s}`: unknown unit `{other}` (use B, KiB, MiB or GiB)"
+            ))
+        }
     };
     if n < 0.0 || !n.is_finite() {
         return Err(format!("invalid size `{s}`"));
@@ -38,7 +42,11 @@ pub fn parse_duration(s: &str) -> Result<Duration, String> {
         "" | "s" => n,
         "m" | "min" => n * 60.0,
         "h" => n * 3600.0,
-        other => return Err(format!("invalid duration `{s}`: unknown unit `{other}` (use ms, s, m or h)")),
+        other => {
+            return Err(format!(
+                "invalid duration `{s}`: unknown unit `{other}` (use ms, s, m or h)"
+            ))
+        }
     };
     if secs < 0.0 || !secs.is_finite() {
         return Err(format!("invalid duration `{s}`"));

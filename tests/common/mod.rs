@@ -66,7 +66,10 @@ pub struct Recorded {
 
 impl Recorded {
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
     }
 }
 
@@ -87,7 +90,11 @@ impl Receiver {
     pub fn start_with(statuses: Vec<u16>, headers: Vec<(String, String)>) -> Receiver {
         use axum::body::Bytes;
         use axum::http::{HeaderMap, Method, StatusCode, Uri};
-        let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap();
         let requests = Arc::new(Mutex::new(Vec::new()));
         let listener = rt.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).unwrap();
         let addr = listener.local_addr().unwrap();
@@ -104,7 +111,10 @@ impl Receiver {
                     r.push(Recorded {
                         method: method.to_string(),
                         path: uri.path_and_query().map(|p| p.to_string()).unwrap_or_default(),
-                        headers: hm.iter().map(|(k, v)| (k.to_string(), String::from_utf8_lossy(v.as_bytes()).into_owned())).collect(),
+                        headers: hm
+                            .iter()
+                            .map(|(k, v)| (k.to_string(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+                            .collect(),
                         body: body.to_vec(),
                     });
                     r.len() - 1
@@ -112,9 +122,13 @@ impl Receiver {
                 let status = statuses.get(n).or(statuses.last()).copied().unwrap_or(200);
                 let mut resp = axum::response::Response::new(axum::body::Body::from(format!("{{\"n\":{n}}}")));
                 *resp.status_mut() = StatusCode::from_u16(status).unwrap();
-                resp.headers_mut().insert("content-type", "application/json".parse().unwrap());
+                resp.headers_mut()
+                    .insert("content-type", "application/json".parse().unwrap());
                 for (k, v) in extra.iter() {
-                    resp.headers_mut().insert(axum::http::HeaderName::from_bytes(k.as_bytes()).unwrap(), v.parse().unwrap());
+                    resp.headers_mut().insert(
+                        axum::http::HeaderName::from_bytes(k.as_bytes()).unwrap(),
+                        v.parse().unwrap(),
+                    );
                 }
                 resp
             }
@@ -122,7 +136,11 @@ impl Receiver {
         rt.spawn(async move {
             axum::serve(listener, app).await.unwrap();
         });
-        Receiver { url: format!("http://{addr}"), requests, _rt: rt }
+        Receiver {
+            url: format!("http://{addr}"),
+            requests,
+            _rt: rt,
+        }
     }
 
     pub fn got(&self) -> Vec<Recorded> {
@@ -142,7 +160,9 @@ pub struct Listen {
 impl Listen {
     /// Stops it with SIGINT (as Ctrl-C), waits, and returns (exit code, stdout, rest of stderr).
     pub fn stop(self) -> (Option<i32>, String, String) {
-        let _ = Command::new("kill").args(["-INT", &self.child.id().to_string()]).status();
+        let _ = Command::new("kill")
+            .args(["-INT", &self.child.id().to_string()])
+            .status();
         self.finish()
     }
 
@@ -182,7 +202,12 @@ pub fn spawn_listen(data: &Path, args: &[&str]) -> Listen {
         .strip_prefix("Listening on ")
         .unwrap_or_else(|| panic!("unexpected first stderr line: {first:?}"))
         .to_string();
-    Listen { child, url, stderr, banner: vec![first.trim().to_string()] }
+    Listen {
+        child,
+        url,
+        stderr,
+        banner: vec![first.trim().to_string()],
+    }
 }
 
 /// A temporary directory kept for the test's life.

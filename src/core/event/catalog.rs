@@ -102,12 +102,23 @@ pub fn find(name: &str) -> Result<&'static CatalogEntry, EventError> {
         return Ok(e);
     }
     let names = catalog().iter().map(|e| e.name.as_str());
-    let mut suggestions: Vec<String> = crate::core::suggest::closest(name, names, 3).into_iter().map(str::to_string).collect();
+    let mut suggestions: Vec<String> = crate::core::suggest::closest(name, names, 3)
+        .into_iter()
+        .map(str::to_string)
+        .collect();
     if suggestions.is_empty() {
         // `push` alone, or a provider name: offer the events that contain it.
-        suggestions = catalog().iter().filter(|e| e.name.contains(name)).take(3).map(|e| e.name.clone()).collect();
+        suggestions = catalog()
+            .iter()
+            .filter(|e| e.name.contains(name))
+            .take(3)
+            .map(|e| e.name.clone())
+            .collect();
     }
-    Err(EventError::Unknown { name: name.to_string(), suggestions })
+    Err(EventError::Unknown {
+        name: name.to_string(),
+        suggestions,
+    })
 }
 
 /// Fills placeholders; one instance per render so tags and `now` are shared.
@@ -186,7 +197,10 @@ impl Renderer {
         use serde_json::Value;
         match v {
             Value::String(s) => {
-                let whole = s.strip_prefix("{{").and_then(|x| x.strip_suffix("}}")).filter(|x| !x.contains("{{"));
+                let whole = s
+                    .strip_prefix("{{")
+                    .and_then(|x| x.strip_suffix("}}"))
+                    .filter(|x| !x.contains("{{"));
                 if let Some(kind) = whole {
                     let base = kind.split('#').next().unwrap_or(kind);
                     if base == "now" || base == "now_ms" || base.starts_with("int:") {
@@ -209,7 +223,10 @@ impl Renderer {
 impl CatalogEntry {
     /// A fresh rendering, with `overrides` applied to the body.
     pub fn render(&self, overrides: &[Override]) -> Result<Event, EventError> {
-        let mut r = Renderer { now: jiff::Timestamp::now(), tags: HashMap::new() };
+        let mut r = Renderer {
+            now: jiff::Timestamp::now(),
+            tags: HashMap::new(),
+        };
         let headers: Headers = self.headers.iter().map(|(k, v)| (k.clone(), r.text(v))).collect();
         let ct = self.content_type.to_ascii_lowercase();
         let body = if ct.contains("json") {
@@ -221,10 +238,16 @@ impl CatalogEntry {
             } else {
                 serde_json::to_vec(&v)
             }
-            .map_err(|e| EventError::Catalog { provider: self.provider.clone(), reason: e.to_string() })?
+            .map_err(|e| EventError::Catalog {
+                provider: self.provider.clone(),
+                reason: e.to_string(),
+            })?
         } else if ct.contains("x-www-form-urlencoded") {
-            let pairs: Vec<(String, String)> = serde_json::from_value(self.body.clone())
-                .map_err(|e| EventError::Catalog { provider: self.provider.clone(), reason: e.to_string() })?;
+            let pairs: Vec<(String, String)> =
+                serde_json::from_value(self.body.clone()).map_err(|e| EventError::Catalog {
+                    provider: self.provider.clone(),
+                    reason: e.to_string(),
+                })?;
             let mut pairs: Vec<(String, String)> = pairs.into_iter().map(|(k, v)| (k, r.text(&v))).collect();
             super::overrides::apply_form_overrides(&mut pairs, overrides)?;
             let mut enc = form_urlencoded::Serializer::new(String::new());
@@ -236,7 +259,10 @@ impl CatalogEntry {
             if let Some(o) = overrides.first() {
                 return Err(EventError::BadOverride {
                     spec: o.spec.clone(),
-                    reason: format!("--set works on JSON and form bodies; this event's body is {}", self.content_type),
+                    reason: format!(
+                        "--set works on JSON and form bodies; this event's body is {}",
+                        self.content_type
+                    ),
                 });
             }
             let s = self.body.as_str().ok_or_else(|| EventError::Catalog {
@@ -267,7 +293,22 @@ mod tests {
         assert!(c.len() >= 40, "{} events", c.len());
         let providers: std::collections::BTreeSet<_> = c.iter().map(|e| e.provider.as_str()).collect();
         assert!(providers.len() >= 10, "{providers:?}");
-        for p in ["mediawiki", "github", "stripe", "slack", "shopify", "twilio", "gitlab", "discord", "standard-webhooks", "square", "paddle", "linear", "twitch", "zoom"] {
+        for p in [
+            "mediawiki",
+            "github",
+            "stripe",
+            "slack",
+            "shopify",
+            "twilio",
+            "gitlab",
+            "discord",
+            "standard-webhooks",
+            "square",
+            "paddle",
+            "linear",
+            "twitch",
+            "zoom",
+        ] {
             assert!(providers.contains(p), "no {p} events");
         }
         assert!(c.iter().any(|e| e.content_type.contains("xml")));
@@ -322,8 +363,17 @@ mod tests {
         let a = e.render(&[]).unwrap();
         let b = e.render(&[]).unwrap();
         assert_ne!(a.headers.get("X-GitHub-Delivery"), b.headers.get("X-GitHub-Delivery"));
-        let r = &mut Renderer { now: jiff::Timestamp::now(), tags: HashMap::new() };
-        assert_eq!(r.text("{{hex:8#x}}-{{hex:8#x}}").split('-').collect::<std::collections::HashSet<_>>().len(), 1);
+        let r = &mut Renderer {
+            now: jiff::Timestamp::now(),
+            tags: HashMap::new(),
+        };
+        assert_eq!(
+            r.text("{{hex:8#x}}-{{hex:8#x}}")
+                .split('-')
+                .collect::<std::collections::HashSet<_>>()
+                .len(),
+            1
+        );
         let v = r.json(&serde_json::json!({"n": "{{now}}", "i": "{{int:5}}", "s": "at {{now}}"}));
         assert!(v["n"].is_i64() && v["i"].is_i64() && v["s"].is_string());
     }

@@ -42,7 +42,10 @@ fn suggest(s: &[String]) -> String {
     if s.is_empty() {
         String::new()
     } else {
-        format!(" (did you mean {}?)", s.iter().map(|x| format!("`{x}`")).collect::<Vec<_>>().join(", "))
+        format!(
+            " (did you mean {}?)",
+            s.iter().map(|x| format!("`{x}`")).collect::<Vec<_>>().join(", ")
+        )
     }
 }
 
@@ -57,7 +60,8 @@ pub fn sniff_content_type(body: &[u8]) -> &'static str {
         "application/octet-stream"
     } else if !t.is_empty()
         && t.iter().all(|b| b.is_ascii_graphic())
-        && t.split(|b| *b == b'&').all(|kv| kv.contains(&b'=') && !kv.starts_with(b"="))
+        && t.split(|b| *b == b'&')
+            .all(|kv| kv.contains(&b'=') && !kv.starts_with(b"="))
     {
         "application/x-www-form-urlencoded"
     } else {

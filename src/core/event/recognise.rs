@@ -8,7 +8,13 @@ pub fn recognise(h: &Headers, body: &[u8]) -> (Option<String>, Option<String>) {
     let json_cell: std::cell::OnceCell<Option<serde_json::Value>> = std::cell::OnceCell::new();
     let json = || {
         json_cell
-            .get_or_init(|| if body.trim_ascii_start().starts_with(b"{") { serde_json::from_slice(body).ok() } else { None })
+            .get_or_init(|| {
+                if body.trim_ascii_start().starts_with(b"{") {
+                    serde_json::from_slice(body).ok()
+                } else {
+                    None
+                }
+            })
             .as_ref()
     };
     let field = |path: &[&str]| -> Option<String> {
@@ -45,11 +51,20 @@ pub fn recognise(h: &Headers, body: &[u8]) -> (Option<String>, Option<String>) {
         return (s("gitlab"), s(ev));
     }
     if let Some(t) = h.get("twitch-eventsub-message-type") {
-        let ev = if t == "notification" { h.get("twitch-eventsub-subscription-type").map(str::to_string) } else { s(t) };
+        let ev = if t == "notification" {
+            h.get("twitch-eventsub-subscription-type").map(str::to_string)
+        } else {
+            s(t)
+        };
         return (s("twitch"), ev);
     }
     if let Some(ev) = h.get("linear-event") {
-        return (s("linear"), field(&["action"]).map(|a| format!("{}.{a}", ev.to_ascii_lowercase())).or(s(ev)));
+        return (
+            s("linear"),
+            field(&["action"])
+                .map(|a| format!("{}.{a}", ev.to_ascii_lowercase()))
+                .or(s(ev)),
+        );
     }
     if h.contains("x-twilio-signature") || h.get("user-agent").is_some_and(|u| u.starts_with("TwilioProxy")) {
         let ev = if form_field(body, "SmsSid").is_some() || form_field(body, "MessageSid").is_some() {
@@ -91,10 +106,15 @@ pub fn recognise(h: &Headers, body: &[u8]) -> (Option<String>, Option<String>) {
     if h.contains("webhook-signature") {
         return (s("standard-webhooks"), field(&["type"]));
     }
-    if h.contains("x-hub-signature") && h.get("user-agent").is_some_and(|u| u.to_ascii_lowercase().contains("intercom")) {
+    if h.contains("x-hub-signature")
+        && h.get("user-agent")
+            .is_some_and(|u| u.to_ascii_lowercase().contains("intercom"))
+    {
         return (s("intercom"), field(&["topic"]));
     }
-    if memchr_sub(body, b"\"token\"") && json().is_some_and(|j| j.get("signature").and_then(|s| s.get("token")).is_some()) {
+    if memchr_sub(body, b"\"token\"")
+        && json().is_some_and(|j| j.get("signature").and_then(|s| s.get("token")).is_some())
+    {
         return (s("mailgun"), field(&["event-data", "event"]));
     }
     (None, None)
@@ -106,7 +126,9 @@ fn memchr_sub(hay: &[u8], needle: &[u8]) -> bool {
 }
 
 fn form_field(body: &[u8], name: &str) -> Option<String> {
-    form_urlencoded::parse(body).find(|(k, _)| k == name).map(|(_, v)| v.into_owned())
+    form_urlencoded::parse(body)
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.into_owned())
 }
 
 #[cfg(test)]

@@ -24,7 +24,10 @@ static META: SchemeMeta = SchemeMeta {
 };
 
 fn bad(reason: impl Into<String>) -> SchemeError {
-    SchemeError::BadKey { scheme: "discord", reason: reason.into() }
+    SchemeError::BadKey {
+        scheme: "discord",
+        reason: reason.into(),
+    }
 }
 
 fn key_bytes(secret: &[u8]) -> Result<Vec<u8>, SchemeError> {
@@ -43,14 +46,21 @@ impl Scheme for Discord {
             32 => SigningKey::from_bytes(raw[..32].try_into().expect("32 bytes")),
             64 => SigningKey::from_keypair_bytes(raw[..64].try_into().expect("64 bytes"))
                 .map_err(|_| bad("the 128-hex key's public half does not belong to its seed"))?,
-            n => return Err(bad(format!("the private key is {n} bytes; expected 32 (seed) or 64 (seed and public key)"))),
+            n => {
+                return Err(bad(format!(
+                    "the private key is {n} bytes; expected 32 (seed) or 64 (seed and public key)"
+                )))
+            }
         };
         let ts = p.timestamp.to_string();
         let mut msg = ts.clone().into_bytes();
         body.read_to_end(&mut msg)?;
         let sig = key.sign(&msg);
         Ok(Signed {
-            headers: vec![("X-Signature-Ed25519".into(), hex_lower(&sig.to_bytes())), ("X-Signature-Timestamp".into(), ts)],
+            headers: vec![
+                ("X-Signature-Ed25519".into(), hex_lower(&sig.to_bytes())),
+                ("X-Signature-Timestamp".into(), ts),
+            ],
             ..Default::default()
         })
     }
@@ -60,14 +70,20 @@ impl Scheme for Discord {
         let ts = super::require(req.headers, "discord", "X-Signature-Timestamp")?;
         let raw = key_bytes(secret.bytes())?;
         let arr: [u8; 32] = raw.as_slice().try_into().map_err(|_| {
-            bad(format!("the public key is {} bytes; Discord's application public key is 32 bytes (64 hex characters)", raw.len()))
+            bad(format!(
+                "the public key is {} bytes; Discord's application public key is 32 bytes (64 hex characters)",
+                raw.len()
+            ))
         })?;
         let key = VerifyingKey::from_bytes(&arr).map_err(|_| bad("not a valid Ed25519 public key"))?;
         let Some(sig_raw) = hex_decode(sig_hex.trim()) else {
             return Ok(Verdict::malformed("discord", "X-Signature-Ed25519 is not hex"));
         };
         let Ok(sig) = ed25519_dalek::Signature::from_slice(&sig_raw) else {
-            return Ok(Verdict::malformed("discord", format!("X-Signature-Ed25519 is {} bytes, not 64", sig_raw.len())));
+            return Ok(Verdict::malformed(
+                "discord",
+                format!("X-Signature-Ed25519 is {} bytes, not 64", sig_raw.len()),
+            ));
         };
         let mut msg = ts.as_bytes().to_vec();
         req.body.feed(&mut |c| msg.extend_from_slice(c))?;
@@ -83,6 +99,9 @@ impl Scheme for Discord {
         let mut seed = [0u8; 32];
         crate::core::ids::fill_random(&mut seed);
         let k = SigningKey::from_bytes(&seed);
-        KeyPair::Pair { private_key: hex_lower(&seed), public_key: hex_lower(&k.verifying_key().to_bytes()) }
+        KeyPair::Pair {
+            private_key: hex_lower(&seed),
+            public_key: hex_lower(&k.verifying_key().to_bytes()),
+        }
     }
 }

@@ -49,7 +49,10 @@ impl HmacSpec for Generic {
         Ok(Vec::new())
     }
     fn render(&self, sig: String, _: &MsgCtx<'_>) -> Result<Signed, SchemeError> {
-        Ok(Signed { headers: vec![(self.header.clone(), format!("{}{sig}", self.prefix))], ..Default::default() })
+        Ok(Signed {
+            headers: vec![(self.header.clone(), format!("{}{sig}", self.prefix))],
+            ..Default::default()
+        })
     }
     fn parse(&self, req: &VerifyRequest<'_>) -> Result<Result<Presented, Verdict>, SchemeError> {
         let v = req.headers.get(&self.header).ok_or(SchemeError::MissingHeader {
@@ -70,7 +73,10 @@ impl HmacSpec for Generic {
                 }
             }
         };
-        Ok(Ok(Presented { sigs: vec![sig.to_string()], ..Default::default() }))
+        Ok(Ok(Presented {
+            sigs: vec![sig.to_string()],
+            ..Default::default()
+        }))
     }
     fn case_insensitive(&self) -> bool {
         self.encoding == Encoding::Hex

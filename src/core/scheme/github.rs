@@ -14,12 +14,25 @@ pub struct HubSignature {
 }
 
 const fn meta(name: &'static str, provider: &'static str, title: &'static str, header: &'static str) -> SchemeMeta {
-    SchemeMeta { name, provider, title, signature_header: header, tolerance: None, key: KeyKind::Utf8, needs_url: false }
+    SchemeMeta {
+        name,
+        provider,
+        title,
+        signature_header: header,
+        tolerance: None,
+        key: KeyKind::Utf8,
+        needs_url: false,
+    }
 }
 
 pub fn github() -> HubSignature {
     HubSignature {
-        meta: meta("github", "github", "GitHub: X-Hub-Signature-256, HMAC-SHA256 of the body", "x-hub-signature-256"),
+        meta: meta(
+            "github",
+            "github",
+            "GitHub: X-Hub-Signature-256, HMAC-SHA256 of the body",
+            "x-hub-signature-256",
+        ),
         alg: Alg::Sha256,
         header: "X-Hub-Signature-256",
         prefix: "sha256=",
@@ -28,7 +41,12 @@ pub fn github() -> HubSignature {
 
 pub fn github_sha1() -> HubSignature {
     HubSignature {
-        meta: meta("github-sha1", "github", "GitHub legacy: X-Hub-Signature, HMAC-SHA1 of the body", "x-hub-signature"),
+        meta: meta(
+            "github-sha1",
+            "github",
+            "GitHub legacy: X-Hub-Signature, HMAC-SHA1 of the body",
+            "x-hub-signature",
+        ),
         alg: Alg::Sha1,
         header: "X-Hub-Signature",
         prefix: "sha1=",
@@ -37,7 +55,12 @@ pub fn github_sha1() -> HubSignature {
 
 pub fn intercom() -> HubSignature {
     HubSignature {
-        meta: meta("intercom", "intercom", "Intercom: X-Hub-Signature, HMAC-SHA1 of the body", "x-hub-signature"),
+        meta: meta(
+            "intercom",
+            "intercom",
+            "Intercom: X-Hub-Signature, HMAC-SHA1 of the body",
+            "x-hub-signature",
+        ),
         alg: Alg::Sha1,
         header: "X-Hub-Signature",
         prefix: "sha1=",
@@ -58,16 +81,30 @@ impl HmacSpec for HubSignature {
         Ok(Vec::new())
     }
     fn render(&self, sig: String, _: &MsgCtx<'_>) -> Result<Signed, SchemeError> {
-        Ok(Signed { headers: vec![(self.header.into(), format!("{}{sig}", self.prefix))], ..Default::default() })
+        Ok(Signed {
+            headers: vec![(self.header.into(), format!("{}{sig}", self.prefix))],
+            ..Default::default()
+        })
     }
     fn parse(&self, req: &VerifyRequest<'_>) -> Result<Result<Presented, Verdict>, SchemeError> {
         let v = super::require(req.headers, self.meta.name, self.header)?;
         Ok(match v.trim().strip_prefix(self.prefix) {
-            Some(sig) if !sig.is_empty() => Ok(Presented { sigs: vec![sig.to_string()], ..Default::default() }),
-            Some(_) => Err(Verdict::malformed(self.meta.name, format!("{} has `{}` but no signature after it", self.header, self.prefix))),
+            Some(sig) if !sig.is_empty() => Ok(Presented {
+                sigs: vec![sig.to_string()],
+                ..Default::default()
+            }),
+            Some(_) => Err(Verdict::malformed(
+                self.meta.name,
+                format!("{} has `{}` but no signature after it", self.header, self.prefix),
+            )),
             None => Err(Verdict::malformed(
                 self.meta.name,
-                format!("{} does not start with `{}`: `{}`", self.header, self.prefix, crate::core::diagnose::clip(v, 80)),
+                format!(
+                    "{} does not start with `{}`: `{}`",
+                    self.header,
+                    self.prefix,
+                    crate::core::diagnose::clip(v, 80)
+                ),
             )),
         })
     }

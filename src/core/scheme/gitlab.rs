@@ -27,10 +27,14 @@ impl Scheme for Gitlab {
     }
 
     fn sign(&self, secret: &Secret, _: &SignParams, _body: &mut dyn Read) -> Result<Signed, SchemeError> {
-        let token = secret
-            .as_str()
-            .ok_or_else(|| SchemeError::BadKey { scheme: "gitlab", reason: "the token must be text".into() })?;
-        Ok(Signed { headers: vec![("X-Gitlab-Token".into(), token.to_string())], ..Default::default() })
+        let token = secret.as_str().ok_or_else(|| SchemeError::BadKey {
+            scheme: "gitlab",
+            reason: "the token must be text".into(),
+        })?;
+        Ok(Signed {
+            headers: vec![("X-Gitlab-Token".into(), token.to_string())],
+            ..Default::default()
+        })
     }
 
     fn verify(&self, secret: &Secret, req: &VerifyRequest<'_>) -> Result<Verdict, SchemeError> {
@@ -38,13 +42,20 @@ impl Scheme for Gitlab {
         let mut v = if ct_eq(token.as_bytes(), secret.bytes()) {
             Verdict::valid("gitlab", "X-Gitlab-Token", None)
         } else {
-            Verdict::invalid("gitlab", super::Failure::Mismatch, "X-Gitlab-Token does not match the secret", None)
+            Verdict::invalid(
+                "gitlab",
+                super::Failure::Mismatch,
+                "X-Gitlab-Token does not match the secret",
+                None,
+            )
         };
         v.notes.push(NOTE.into());
         Ok(v)
     }
 
     fn keygen(&self) -> KeyPair {
-        KeyPair::Secret { secret: crate::core::ids::alnum(32) }
+        KeyPair::Secret {
+            secret: crate::core::ids::alnum(32),
+        }
     }
 }

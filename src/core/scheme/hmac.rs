@@ -9,7 +9,10 @@ use base64::Engine;
 use hmac::{Hmac, KeyInit, Mac};
 use serde::Serialize;
 
-use super::{b64, b64_decode_lenient, check_time, ct_eq, KeyPair, Scheme, SchemeError, SchemeMeta, SignParams, Signed, Verdict, VerifyRequest};
+use super::{
+    b64, b64_decode_lenient, check_time, ct_eq, KeyPair, Scheme, SchemeError, SchemeMeta, SignParams, Signed, Verdict,
+    VerifyRequest,
+};
 use crate::core::body::{feed_reader, Body};
 use crate::core::ids::hex_lower;
 use crate::core::secret::Secret;
@@ -187,12 +190,24 @@ pub trait HmacView {
     fn presented(&self, req: &VerifyRequest<'_>) -> Option<Presented>;
     /// The raw MAC for `req` with the given key and algorithm; with `body_only`, over
     /// the body alone (what a body-only scheme such as GitHub's would sign).
-    fn raw_mac(&self, key: &[u8], alg: Alg, req: &VerifyRequest<'_>, p: &Presented, body_only: bool) -> Result<Vec<u8>, SchemeError>;
+    fn raw_mac(
+        &self,
+        key: &[u8],
+        alg: Alg,
+        req: &VerifyRequest<'_>,
+        p: &Presented,
+        body_only: bool,
+    ) -> Result<Vec<u8>, SchemeError>;
 }
 
 impl<S: HmacSpec> HmacAdapter<S> {
     fn message_prefix(&self, p: &Presented, url: Option<&str>, body: Option<&[u8]>) -> Result<Vec<u8>, SchemeError> {
-        self.0.prefix(&MsgCtx { ts: p.ts.as_deref(), id: p.id.as_deref(), url, body })
+        self.0.prefix(&MsgCtx {
+            ts: p.ts.as_deref(),
+            id: p.id.as_deref(),
+            url,
+            body,
+        })
     }
 
     fn mac_for(&self, key: &[u8], alg: Alg, prefix: &[u8], body: &Body) -> Result<Vec<u8>, SchemeError> {
@@ -202,7 +217,10 @@ impl<S: HmacSpec> HmacAdapter<S> {
 
     fn matches(&self, expected: &str, presented: &str) -> bool {
         if self.0.case_insensitive() {
-            ct_eq(expected.to_ascii_lowercase().as_bytes(), presented.to_ascii_lowercase().as_bytes())
+            ct_eq(
+                expected.to_ascii_lowercase().as_bytes(),
+                presented.to_ascii_lowercase().as_bytes(),
+            )
         } else {
             ct_eq(expected.as_bytes(), presented.as_bytes())
         }
@@ -226,7 +244,12 @@ impl<S: HmacSpec> Scheme for HmacAdapter<S> {
             body.read_to_end(&mut v)?;
             mem = Some(v);
         }
-        let ctx = MsgCtx { ts: ts.as_deref(), id: Some(&params.id), url: params.url.as_deref(), body: mem.as_deref() };
+        let ctx = MsgCtx {
+            ts: ts.as_deref(),
+            id: Some(&params.id),
+            url: params.url.as_deref(),
+            body: mem.as_deref(),
+        };
         let prefix = self.0.prefix(&ctx)?;
         let mut m = self.0.alg().mac(&key);
         m.update(&prefix);
@@ -250,7 +273,11 @@ impl<S: HmacSpec> Scheme for HmacAdapter<S> {
             return Err(SchemeError::NeedsUrl(meta.name));
         }
         let key = self.0.key(secret.bytes())?;
-        let mem = if self.0.needs_body() { Some(load_body(meta.name, req.body)?) } else { None };
+        let mem = if self.0.needs_body() {
+            Some(load_body(meta.name, req.body)?)
+        } else {
+            None
+        };
         let alg = p.alg.unwrap_or(self.0.alg());
         for url in self.0.urls(req.url) {
             let prefix = self.message_prefix(&p, url.as_deref(), mem.as_deref())?;
@@ -287,11 +314,22 @@ impl<S: HmacSpec> HmacView for HmacAdapter<S> {
     fn presented(&self, req: &VerifyRequest<'_>) -> Option<Presented> {
         self.0.parse(req).ok()?.ok()
     }
-    fn raw_mac(&self, key: &[u8], alg: Alg, req: &VerifyRequest<'_>, p: &Presented, body_only: bool) -> Result<Vec<u8>, SchemeError> {
+    fn raw_mac(
+        &self,
+        key: &[u8],
+        alg: Alg,
+        req: &VerifyRequest<'_>,
+        p: &Presented,
+        body_only: bool,
+    ) -> Result<Vec<u8>, SchemeError> {
         if body_only {
             return Ok(alg.compute(key, &[], Some(req.body))?);
         }
-        let mem = if self.0.needs_body() { Some(load_body(self.0.meta().name, req.body)?) } else { None };
+        let mem = if self.0.needs_body() {
+            Some(load_body(self.0.meta().name, req.body)?)
+        } else {
+            None
+        };
         let url = self.0.urls(req.url).into_iter().next().flatten();
         let prefix = self.message_prefix(p, url.as_deref(), mem.as_deref())?;
         self.mac_for(key, alg, &prefix, req.body)
@@ -301,13 +339,19 @@ impl<S: HmacSpec> HmacView for HmacAdapter<S> {
 fn load_body(scheme: &'static str, body: &Body) -> Result<Vec<u8>, SchemeError> {
     match body.load()? {
         Some(b) => Ok(b.into_owned()),
-        None => Err(SchemeError::BadBody { scheme, what: "a body it can read whole", reason: "the body is over 64 MiB".into() }),
+        None => Err(SchemeError::BadBody {
+            scheme,
+            what: "a body it can read whole",
+            reason: "the body is over 64 MiB".into(),
+        }),
     }
 }
 
 /// A random secret: `n` random bytes as lower-case hex.
 pub(crate) fn random_hex_secret(n: usize) -> KeyPair {
-    KeyPair::Secret { secret: crate::core::ids::hex_chars(n * 2) }
+    KeyPair::Secret {
+        secret: crate::core::ids::hex_chars(n * 2),
+    }
 }
 
 #[cfg(test)]
@@ -317,12 +361,21 @@ mod tests {
     #[test]
     fn known_hmacs() {
         // RFC 4231 test case 2.
-        let mac = Alg::Sha256.compute(b"Jefe", &[b"what do ya want ", b"for nothing?"], None).unwrap();
-        assert_eq!(hex_lower(&mac), "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
-        let mac = Alg::Sha512.compute(b"Jefe", &[b"what do ya want for nothing?"], None).unwrap();
+        let mac = Alg::Sha256
+            .compute(b"Jefe", &[b"what do ya want ", b"for nothing?"], None)
+            .unwrap();
+        assert_eq!(
+            hex_lower(&mac),
+            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
+        );
+        let mac = Alg::Sha512
+            .compute(b"Jefe", &[b"what do ya want for nothing?"], None)
+            .unwrap();
         assert!(hex_lower(&mac).starts_with("164b7a7bfcf819e2e395fbe73b56e0a387bd64222e831fd610270cd7ea250554"));
         // RFC 2202 test case 2.
-        let mac = Alg::Sha1.compute(b"Jefe", &[], Some(&Body::Mem(b"what do ya want for nothing?".to_vec()))).unwrap();
+        let mac = Alg::Sha1
+            .compute(b"Jefe", &[], Some(&Body::Mem(b"what do ya want for nothing?".to_vec())))
+            .unwrap();
         assert_eq!(hex_lower(&mac), "effcdf6ae5eb2fa2d27416d5f184df9c259a7c79");
     }
 

@@ -11,7 +11,10 @@ static META: SchemeMeta = SchemeMeta {
     provider: "linear",
     title: "Linear: Linear-Signature, hex HMAC-SHA256 of the body (webhookTimestamp in the body)",
     signature_header: "linear-signature",
-    tolerance: Some(Tolerance { secs: 60, past_only: false }),
+    tolerance: Some(Tolerance {
+        secs: 60,
+        past_only: false,
+    }),
     key: KeyKind::Utf8,
     needs_url: false,
 };
@@ -38,7 +41,10 @@ impl HmacSpec for Linear {
         Ok(Vec::new())
     }
     fn render(&self, sig: String, _: &MsgCtx<'_>) -> Result<Signed, SchemeError> {
-        Ok(Signed { headers: vec![("Linear-Signature".into(), sig)], ..Default::default() })
+        Ok(Signed {
+            headers: vec![("Linear-Signature".into(), sig)],
+            ..Default::default()
+        })
     }
     fn parse(&self, req: &VerifyRequest<'_>) -> Result<Result<Presented, Verdict>, SchemeError> {
         let v = super::require(req.headers, "linear", "Linear-Signature")?;
@@ -49,9 +55,15 @@ impl HmacSpec for Linear {
                 "the body has no numeric `webhookTimestamp` (milliseconds), which Linear signs and its SDK requires",
             )));
         };
-        Ok(Ok(Presented { sigs: vec![v.trim().to_string()], ts_unix: Some(ts), ..Default::default() }))
+        Ok(Ok(Presented {
+            sigs: vec![v.trim().to_string()],
+            ts_unix: Some(ts),
+            ..Default::default()
+        }))
     }
     fn keygen(&self) -> KeyPair {
-        KeyPair::Secret { secret: format!("lin_wh_{}", crate::core::ids::alnum(40)) }
+        KeyPair::Secret {
+            secret: format!("lin_wh_{}", crate::core::ids::alnum(40)),
+        }
     }
 }

@@ -38,7 +38,11 @@ fn fields(body: &[u8]) -> Option<(String, String, String)> {
     };
     if let Ok(v) = serde_json::from_slice::<serde_json::Value>(body) {
         let s = v.get("signature")?;
-        return Some((text(s.get("timestamp")?)?, text(s.get("token")?)?, text(s.get("signature")?)?));
+        return Some((
+            text(s.get("timestamp")?)?,
+            text(s.get("token")?)?,
+            text(s.get("signature")?)?,
+        ));
     }
     let mut t = (None, None, None);
     for (k, v) in form_urlencoded::parse(body) {
@@ -69,11 +73,17 @@ impl HmacSpec for Mailgun {
         Some(p.timestamp.to_string())
     }
     fn prefix(&self, ctx: &MsgCtx<'_>) -> Result<Vec<u8>, SchemeError> {
-        let token = ctx.id.map(|id| if id.len() == 50 { id.to_string() } else { token_for(id) }).unwrap_or_default();
+        let token = ctx
+            .id
+            .map(|id| if id.len() == 50 { id.to_string() } else { token_for(id) })
+            .unwrap_or_default();
         Ok(format!("{}{token}", ctx.ts.unwrap_or_default()).into_bytes())
     }
     fn render(&self, sig: String, ctx: &MsgCtx<'_>) -> Result<Signed, SchemeError> {
-        let token = ctx.id.map(|id| if id.len() == 50 { id.to_string() } else { token_for(id) }).unwrap_or_default();
+        let token = ctx
+            .id
+            .map(|id| if id.len() == 50 { id.to_string() } else { token_for(id) })
+            .unwrap_or_default();
         Ok(Signed {
             fields: vec![
                 ("timestamp".into(), ctx.ts.unwrap_or_default().to_string()),
@@ -96,7 +106,13 @@ impl HmacSpec for Mailgun {
         })?;
         let (ts, token, sig) = fields(&body).ok_or(missing)?;
         let ts_unix = ts.trim().parse::<i64>().ok();
-        Ok(Ok(Presented { sigs: vec![sig], ts: Some(ts), ts_unix, id: Some(token), alg: None }))
+        Ok(Ok(Presented {
+            sigs: vec![sig],
+            ts: Some(ts),
+            ts_unix,
+            id: Some(token),
+            alg: None,
+        }))
     }
     fn keygen(&self) -> KeyPair {
         random_hex_secret(16)

@@ -181,7 +181,12 @@ impl Verdict {
         }
     }
 
-    pub fn invalid(scheme: &'static str, failure: Failure, reason: impl Into<String>, timestamp: Option<i64>) -> Verdict {
+    pub fn invalid(
+        scheme: &'static str,
+        failure: Failure,
+        reason: impl Into<String>,
+        timestamp: Option<i64>,
+    ) -> Verdict {
         Verdict {
             valid: false,
             scheme,
@@ -219,7 +224,11 @@ pub enum SchemeError {
     #[error("malformed key for {scheme}: {reason}")]
     BadKey { scheme: &'static str, reason: String },
     #[error("the {scheme} scheme needs {what} in the body: {reason}")]
-    BadBody { scheme: &'static str, what: &'static str, reason: String },
+    BadBody {
+        scheme: &'static str,
+        what: &'static str,
+        reason: String,
+    },
     #[error("could not tell the scheme from the headers: none of the known signature headers is present")]
     Undetected,
     #[error("reading the body: {0}")]
@@ -256,11 +265,21 @@ pub enum KeyPair {
 }
 
 /// Applies a tolerance to a timestamp; `None` when within it.
-pub fn check_time(scheme: &'static str, tol: Option<Tolerance>, override_secs: Option<u64>, ts: i64, now: i64, matched: String) -> Verdict {
+pub fn check_time(
+    scheme: &'static str,
+    tol: Option<Tolerance>,
+    override_secs: Option<u64>,
+    ts: i64,
+    now: i64,
+    matched: String,
+) -> Verdict {
     let tol = match (tol, override_secs) {
         (_, Some(0)) => None,
         (Some(t), Some(s)) => Some(Tolerance { secs: s, ..t }),
-        (None, Some(s)) => Some(Tolerance { secs: s, past_only: false }),
+        (None, Some(s)) => Some(Tolerance {
+            secs: s,
+            past_only: false,
+        }),
         (t, None) => t,
     };
     if let Some(t) = tol {
@@ -268,7 +287,10 @@ pub fn check_time(scheme: &'static str, tol: Option<Tolerance>, override_secs: O
         if age > t.secs as i64 {
             return Verdict::invalid(
                 scheme,
-                Failure::Stale { age_secs: age, tolerance_secs: t.secs },
+                Failure::Stale {
+                    age_secs: age,
+                    tolerance_secs: t.secs,
+                },
                 format!(
                     "the signature matches but its timestamp is {} old, over the {} tolerance of {}",
                     human_secs(age),
@@ -358,13 +380,22 @@ mod tests {
 
     #[test]
     fn tolerance_directions() {
-        let past = Some(Tolerance { secs: 300, past_only: true });
-        let both = Some(Tolerance { secs: 300, past_only: false });
+        let past = Some(Tolerance {
+            secs: 300,
+            past_only: true,
+        });
+        let both = Some(Tolerance {
+            secs: 300,
+            past_only: false,
+        });
         assert!(check_time("stripe", past, None, 1000, 1200, "x".into()).valid);
         assert!(!check_time("stripe", past, None, 1000, 1301, "x".into()).valid);
         assert!(check_time("stripe", past, None, 5000, 1000, "x".into()).valid);
         let v = check_time("slack", both, None, 5000, 1000, "x".into());
-        assert!(matches!(v.failure, Some(Failure::Future { ahead_secs: 4000, .. })), "{v:?}");
+        assert!(
+            matches!(v.failure, Some(Failure::Future { ahead_secs: 4000, .. })),
+            "{v:?}"
+        );
         assert!(check_time("slack", both, Some(0), 5000, 1000, "x".into()).valid);
         assert!(!check_time("slack", both, Some(10), 1000, 1011, "x".into()).valid);
     }

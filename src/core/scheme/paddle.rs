@@ -11,7 +11,10 @@ static META: SchemeMeta = SchemeMeta {
     provider: "paddle",
     title: "Paddle Billing: Paddle-Signature ts=…;h1=…, HMAC-SHA256 of `ts:body`",
     signature_header: "paddle-signature",
-    tolerance: Some(Tolerance { secs: 5, past_only: false }),
+    tolerance: Some(Tolerance {
+        secs: 5,
+        past_only: false,
+    }),
     key: KeyKind::Utf8,
     needs_url: false,
 };
@@ -34,7 +37,10 @@ impl HmacSpec for Paddle {
     }
     fn render(&self, sig: String, ctx: &MsgCtx<'_>) -> Result<Signed, SchemeError> {
         Ok(Signed {
-            headers: vec![("Paddle-Signature".into(), format!("ts={};h1={sig}", ctx.ts.unwrap_or_default()))],
+            headers: vec![(
+                "Paddle-Signature".into(),
+                format!("ts={};h1={sig}", ctx.ts.unwrap_or_default()),
+            )],
             ..Default::default()
         })
     }
@@ -55,12 +61,20 @@ pub fn parse_header(v: &str) -> Result<Presented, Verdict> {
     let mut p = Presented::default();
     for part in v.split(';') {
         let Some((k, val)) = part.trim().split_once('=') else {
-            return Err(Verdict::malformed("paddle", format!("Paddle-Signature part `{part}` is not `key=value`")));
+            return Err(Verdict::malformed(
+                "paddle",
+                format!("Paddle-Signature part `{part}` is not `key=value`"),
+            ));
         };
         match k {
             "ts" => p.ts = Some(val.to_string()),
             "h1" => p.sigs.push(val.to_string()),
-            other => return Err(Verdict::malformed("paddle", format!("Paddle-Signature has an unknown key `{other}`"))),
+            other => {
+                return Err(Verdict::malformed(
+                    "paddle",
+                    format!("Paddle-Signature has an unknown key `{other}`"),
+                ))
+            }
         }
     }
     let Some(ts) = p.ts.clone() else {

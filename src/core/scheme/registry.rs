@@ -59,7 +59,12 @@ pub struct GenericParams {
 
 impl Default for GenericParams {
     fn default() -> Self {
-        GenericParams { alg: Alg::Sha256, encoding: Encoding::Hex, header: "X-Signature".into(), prefix: String::new() }
+        GenericParams {
+            alg: Alg::Sha256,
+            encoding: Encoding::Hex,
+            header: "X-Signature".into(),
+            prefix: String::new(),
+        }
     }
 }
 
@@ -84,7 +89,12 @@ pub fn lookup(name: &str, generic: &GenericParams) -> Result<Box<dyn Scheme>, Sc
         "twitch" => Box::new(HmacAdapter(Twitch)),
         "linear" => Box::new(HmacAdapter(Linear)),
         "mailgun" => Box::new(HmacAdapter(Mailgun)),
-        "generic" => Box::new(HmacAdapter(Generic::new(generic.alg, generic.encoding, generic.header.clone(), generic.prefix.clone()))),
+        "generic" => Box::new(HmacAdapter(Generic::new(
+            generic.alg,
+            generic.encoding,
+            generic.header.clone(),
+            generic.prefix.clone(),
+        ))),
         other => return Err(SchemeError::Unknown(other.to_string())),
     })
 }
@@ -100,7 +110,9 @@ pub fn detect(h: &Headers, body: Option<&[u8]>) -> Option<&'static str> {
     } else if has("svix-signature") {
         "svix"
     } else if let Some(sig) = h.get("webhook-signature") {
-        if sig.split_whitespace().any(|e| e.starts_with("v1a,")) && !sig.split_whitespace().any(|e| e.starts_with("v1,")) {
+        if sig.split_whitespace().any(|e| e.starts_with("v1a,"))
+            && !sig.split_whitespace().any(|e| e.starts_with("v1,"))
+        {
             "standard-webhooks-v1a"
         } else {
             "standard-webhooks"
@@ -158,17 +170,29 @@ mod tests {
             let s = lookup(n, &GenericParams::default()).unwrap();
             assert_eq!(s.meta().name, *n);
         }
-        assert!(matches!(lookup("nope", &GenericParams::default()), Err(SchemeError::Unknown(_))));
+        assert!(matches!(
+            lookup("nope", &GenericParams::default()),
+            Err(SchemeError::Unknown(_))
+        ));
     }
 
     #[test]
     fn detection() {
         let h = |n: &str, v: &str| Headers(vec![(n.to_string(), v.to_string())]);
         assert_eq!(detect(&h("Stripe-Signature", "t=1,v1=a"), None), Some("stripe"));
-        assert_eq!(detect(&h("webhook-signature", "v1a,xx"), None), Some("standard-webhooks-v1a"));
-        assert_eq!(detect(&h("webhook-signature", "v1,xx v1a,yy"), None), Some("standard-webhooks"));
+        assert_eq!(
+            detect(&h("webhook-signature", "v1a,xx"), None),
+            Some("standard-webhooks-v1a")
+        );
+        assert_eq!(
+            detect(&h("webhook-signature", "v1,xx v1a,yy"), None),
+            Some("standard-webhooks")
+        );
         assert_eq!(detect(&h("X-Hub-Signature", "sha1=ab"), None), Some("github-sha1"));
         assert_eq!(detect(&h("Content-Type", "x"), None), None);
-        assert_eq!(detect(&Headers::new(), Some(br#"{"signature":{"token":"t"}}"#)), Some("mailgun"));
+        assert_eq!(
+            detect(&Headers::new(), Some(br#"{"signature":{"token":"t"}}"#)),
+            Some("mailgun")
+        );
     }
 }

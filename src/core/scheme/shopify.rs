@@ -30,7 +30,10 @@ impl HmacSpec for Shopify {
         Ok(Vec::new())
     }
     fn render(&self, sig: String, _: &MsgCtx<'_>) -> Result<Signed, SchemeError> {
-        Ok(Signed { headers: vec![("X-Shopify-Hmac-Sha256".into(), sig)], ..Default::default() })
+        Ok(Signed {
+            headers: vec![("X-Shopify-Hmac-Sha256".into(), sig)],
+            ..Default::default()
+        })
     }
     fn parse(&self, req: &VerifyRequest<'_>) -> Result<Result<Presented, Verdict>, SchemeError> {
         // The Events family has the same header without `X-`; look-ups ignore case.
@@ -38,14 +41,22 @@ impl HmacSpec for Shopify {
             .headers
             .get("X-Shopify-Hmac-Sha256")
             .or_else(|| req.headers.get("shopify-hmac-sha256"))
-            .ok_or(SchemeError::MissingHeader { scheme: "shopify", header: "X-Shopify-Hmac-Sha256" })?;
+            .ok_or(SchemeError::MissingHeader {
+                scheme: "shopify",
+                header: "X-Shopify-Hmac-Sha256",
+            })?;
         Ok(if v.trim().is_empty() {
             Err(Verdict::malformed("shopify", "X-Shopify-Hmac-Sha256 is empty"))
         } else {
-            Ok(Presented { sigs: vec![v.trim().to_string()], ..Default::default() })
+            Ok(Presented {
+                sigs: vec![v.trim().to_string()],
+                ..Default::default()
+            })
         })
     }
     fn keygen(&self) -> KeyPair {
-        KeyPair::Secret { secret: format!("shpss_{}", crate::core::ids::hex_chars(32)) }
+        KeyPair::Secret {
+            secret: format!("shpss_{}", crate::core::ids::hex_chars(32)),
+        }
     }
 }

@@ -21,7 +21,10 @@ pub fn slack() -> V0 {
             title: "Slack: X-Slack-Signature v0=…, HMAC-SHA256 of `v0:ts:body`",
             signature_header: "x-slack-signature",
             // slack_sdk checks abs(now - ts) > 300.
-            tolerance: Some(Tolerance { secs: 300, past_only: false }),
+            tolerance: Some(Tolerance {
+                secs: 300,
+                past_only: false,
+            }),
             key: KeyKind::Utf8,
             needs_url: false,
         },
@@ -65,9 +68,17 @@ impl HmacSpec for V0 {
             Err(v) => return Ok(Err(v)),
         };
         let Some(s) = sig.trim().strip_prefix("v0=") else {
-            return Ok(Err(Verdict::malformed(name, format!("{} does not start with `v0=`", self.sig_header))));
+            return Ok(Err(Verdict::malformed(
+                name,
+                format!("{} does not start with `v0=`", self.sig_header),
+            )));
         };
-        Ok(Ok(Presented { sigs: vec![s.to_string()], ts: Some(ts.trim().to_string()), ts_unix: Some(ts_unix), ..Default::default() }))
+        Ok(Ok(Presented {
+            sigs: vec![s.to_string()],
+            ts: Some(ts.trim().to_string()),
+            ts_unix: Some(ts_unix),
+            ..Default::default()
+        }))
     }
     fn keygen(&self) -> KeyPair {
         random_hex_secret(self.secret_len)

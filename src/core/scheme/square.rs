@@ -31,20 +31,37 @@ impl HmacSpec for Square {
         Ok(ctx.url.ok_or(SchemeError::NeedsUrl("square"))?.as_bytes().to_vec())
     }
     fn render(&self, sig: String, _: &MsgCtx<'_>) -> Result<Signed, SchemeError> {
-        Ok(Signed { headers: vec![("x-square-hmacsha256-signature".into(), sig)], ..Default::default() })
+        Ok(Signed {
+            headers: vec![("x-square-hmacsha256-signature".into(), sig)],
+            ..Default::default()
+        })
     }
     fn parse(&self, req: &VerifyRequest<'_>) -> Result<Result<Presented, Verdict>, SchemeError> {
-        let (v, alg) = match (req.headers.get("x-square-hmacsha256-signature"), req.headers.get("x-square-signature")) {
+        let (v, alg) = match (
+            req.headers.get("x-square-hmacsha256-signature"),
+            req.headers.get("x-square-signature"),
+        ) {
             (Some(v), _) => (v, None),
             (None, Some(v)) => (v, Some(Alg::Sha1)),
-            (None, None) => return Err(SchemeError::MissingHeader { scheme: "square", header: "x-square-hmacsha256-signature" }),
+            (None, None) => {
+                return Err(SchemeError::MissingHeader {
+                    scheme: "square",
+                    header: "x-square-hmacsha256-signature",
+                })
+            }
         };
-        Ok(Ok(Presented { sigs: vec![v.trim().to_string()], alg, ..Default::default() }))
+        Ok(Ok(Presented {
+            sigs: vec![v.trim().to_string()],
+            alg,
+            ..Default::default()
+        }))
     }
     fn keygen(&self) -> KeyPair {
         use base64::Engine;
         let mut k = [0u8; 16];
         crate::core::ids::fill_random(&mut k);
-        KeyPair::Secret { secret: base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(k) }
+        KeyPair::Secret {
+            secret: base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(k),
+        }
     }
 }

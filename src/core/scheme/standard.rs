@@ -5,7 +5,10 @@
 use base64::Engine;
 
 use super::hmac::{Alg, Encoding, HmacSpec, MsgCtx, Presented};
-use super::{b64, b64_decode_lenient, KeyKind, KeyPair, SchemeError, SchemeMeta, SignParams, Signed, Tolerance, Verdict, VerifyRequest};
+use super::{
+    b64, b64_decode_lenient, KeyKind, KeyPair, SchemeError, SchemeMeta, SignParams, Signed, Tolerance, Verdict,
+    VerifyRequest,
+};
 
 pub struct StandardWebhooks {
     meta: SchemeMeta,
@@ -13,7 +16,10 @@ pub struct StandardWebhooks {
     prefix: &'static str,
 }
 
-const TOL: Option<Tolerance> = Some(Tolerance { secs: 300, past_only: false });
+const TOL: Option<Tolerance> = Some(Tolerance {
+    secs: 300,
+    past_only: false,
+});
 
 pub fn standard() -> StandardWebhooks {
     StandardWebhooks {
@@ -47,15 +53,20 @@ pub fn svix() -> StandardWebhooks {
 
 /// The HMAC key of a `whsec_` secret: the base64 after the optional prefix, padding optional.
 pub fn whsec_key(scheme: &'static str, secret: &[u8]) -> Result<Vec<u8>, SchemeError> {
-    let s = std::str::from_utf8(secret)
-        .map_err(|_| SchemeError::BadKey { scheme, reason: "the secret is not UTF-8 text".into() })?;
+    let s = std::str::from_utf8(secret).map_err(|_| SchemeError::BadKey {
+        scheme,
+        reason: "the secret is not UTF-8 text".into(),
+    })?;
     let body = s.strip_prefix("whsec_").unwrap_or(s);
     let key = b64_decode_lenient(body).ok_or_else(|| SchemeError::BadKey {
         scheme,
         reason: "a whsec_ secret is `whsec_` followed by base64, and this part is not valid base64".into(),
     })?;
     if key.is_empty() {
-        return Err(SchemeError::BadKey { scheme, reason: "the decoded key is empty".into() });
+        return Err(SchemeError::BadKey {
+            scheme,
+            reason: "the decoded key is empty".into(),
+        });
     }
     Ok(key)
 }
@@ -74,18 +85,34 @@ pub fn read_headers<'a>(
             })?;
             let ts = h.get(&format!("{fam}-timestamp")).ok_or(SchemeError::MissingHeader {
                 scheme,
-                header: if fam == "svix" { "svix-timestamp" } else { "webhook-timestamp" },
+                header: if fam == "svix" {
+                    "svix-timestamp"
+                } else {
+                    "webhook-timestamp"
+                },
             })?;
             return Ok((id, ts, sig));
         }
     }
-    Err(SchemeError::MissingHeader { scheme, header: if scheme == "svix" { "svix-signature" } else { "webhook-signature" } })
+    Err(SchemeError::MissingHeader {
+        scheme,
+        header: if scheme == "svix" {
+            "svix-signature"
+        } else {
+            "webhook-signature"
+        },
+    })
 }
 
 /// Parses a space-separated `version,signature` list, keeping the entries of `version`.
 pub fn parse_list(scheme: &'static str, id: &str, ts: &str, sig: &str, version: &str) -> Result<Presented, Verdict> {
     let ts_unix = super::parse_unix(scheme, "timestamp", ts)?;
-    let mut p = Presented { ts: Some(ts.trim().to_string()), ts_unix: Some(ts_unix), id: Some(id.to_string()), ..Default::default() };
+    let mut p = Presented {
+        ts: Some(ts.trim().to_string()),
+        ts_unix: Some(ts_unix),
+        id: Some(id.to_string()),
+        ..Default::default()
+    };
     let mut empty = false;
     for entry in sig.split_whitespace() {
         let Some((v, s)) = entry.split_once(',') else { continue };
@@ -145,6 +172,8 @@ impl HmacSpec for StandardWebhooks {
     fn keygen(&self) -> KeyPair {
         let mut k = [0u8; 32];
         crate::core::ids::fill_random(&mut k);
-        KeyPair::Secret { secret: format!("whsec_{}", b64().encode(k)) }
+        KeyPair::Secret {
+            secret: format!("whsec_{}", b64().encode(k)),
+        }
     }
 }

@@ -9,7 +9,10 @@ use base64::Engine;
 use ed25519_dalek::{Signer, SigningKey, Verifier, VerifyingKey};
 
 use super::standard::{parse_list, read_headers};
-use super::{b64, b64_decode_lenient, check_time, KeyKind, KeyPair, Scheme, SchemeError, SchemeMeta, SignParams, Signed, Tolerance, Verdict, VerifyRequest};
+use super::{
+    b64, b64_decode_lenient, check_time, KeyKind, KeyPair, Scheme, SchemeError, SchemeMeta, SignParams, Signed,
+    Tolerance, Verdict, VerifyRequest,
+};
 use crate::core::secret::Secret;
 
 pub struct StandardV1a;
@@ -19,14 +22,20 @@ static META: SchemeMeta = SchemeMeta {
     provider: "standard-webhooks",
     title: "Standard Webhooks v1a: webhook-signature v1a,…, Ed25519 of `id.ts.body`",
     signature_header: "webhook-signature",
-    tolerance: Some(Tolerance { secs: 300, past_only: false }),
+    tolerance: Some(Tolerance {
+        secs: 300,
+        past_only: false,
+    }),
     key: KeyKind::Ed25519,
     needs_url: false,
 };
 
 /// A signing key from `whsk_<base64>` (32-byte seed or 64-byte seed‖public).
 pub fn signing_key(secret: &[u8]) -> Result<SigningKey, SchemeError> {
-    let bad = |reason: String| SchemeError::BadKey { scheme: "standard-webhooks-v1a", reason };
+    let bad = |reason: String| SchemeError::BadKey {
+        scheme: "standard-webhooks-v1a",
+        reason,
+    };
     let s = std::str::from_utf8(secret).map_err(|_| bad("the key is not text".into()))?;
     let b = s.strip_prefix("whsk_").ok_or_else(|| {
         bad(if s.starts_with("whpk_") {
@@ -40,12 +49,17 @@ pub fn signing_key(secret: &[u8]) -> Result<SigningKey, SchemeError> {
         32 => Ok(SigningKey::from_bytes(raw[..32].try_into().expect("32 bytes"))),
         64 => SigningKey::from_keypair_bytes(raw[..64].try_into().expect("64 bytes"))
             .map_err(|_| bad("the 64-byte key's public half does not belong to its seed".into())),
-        n => Err(bad(format!("the key is {n} bytes; expected a 32-byte seed or 64 bytes (seed and public key)"))),
+        n => Err(bad(format!(
+            "the key is {n} bytes; expected a 32-byte seed or 64 bytes (seed and public key)"
+        ))),
     }
 }
 
 fn verifying_key(secret: &[u8]) -> Result<VerifyingKey, SchemeError> {
-    let bad = |reason: String| SchemeError::BadKey { scheme: "standard-webhooks-v1a", reason };
+    let bad = |reason: String| SchemeError::BadKey {
+        scheme: "standard-webhooks-v1a",
+        reason,
+    };
     let s = std::str::from_utf8(secret).map_err(|_| bad("the key is not text".into()))?;
     let b = match s.strip_prefix("whpk_") {
         Some(b) => b,
@@ -53,7 +67,10 @@ fn verifying_key(secret: &[u8]) -> Result<VerifyingKey, SchemeError> {
         None => return Err(bad("a v1a public key starts with `whpk_`".into())),
     };
     let raw = b64_decode_lenient(b).ok_or_else(|| bad("the part after whpk_ is not valid base64".into()))?;
-    let arr: [u8; 32] = raw.as_slice().try_into().map_err(|_| bad(format!("the public key is {} bytes, not 32", raw.len())))?;
+    let arr: [u8; 32] = raw
+        .as_slice()
+        .try_into()
+        .map_err(|_| bad(format!("the public key is {} bytes, not 32", raw.len())))?;
     VerifyingKey::from_bytes(&arr).map_err(|_| bad("not a valid Ed25519 public key".into()))
 }
 
@@ -72,7 +89,10 @@ impl Scheme for StandardV1a {
             headers: vec![
                 ("webhook-id".into(), p.id.clone()),
                 ("webhook-timestamp".into(), p.timestamp.to_string()),
-                ("webhook-signature".into(), format!("v1a,{}", b64().encode(sig.to_bytes()))),
+                (
+                    "webhook-signature".into(),
+                    format!("v1a,{}", b64().encode(sig.to_bytes())),
+                ),
             ],
             ..Default::default()
         })
@@ -89,9 +109,18 @@ impl Scheme for StandardV1a {
         req.body.feed(&mut |c| msg.extend_from_slice(c))?;
         for s in &p.sigs {
             let Some(raw) = b64_decode_lenient(s) else { continue };
-            let Ok(sig) = ed25519_dalek::Signature::from_slice(&raw) else { continue };
+            let Ok(sig) = ed25519_dalek::Signature::from_slice(&raw) else {
+                continue;
+            };
             if key.verify(&msg, &sig).is_ok() {
-                return Ok(check_time(META.name, META.tolerance, req.tolerance, p.ts_unix.unwrap_or(0), req.now, s.clone()));
+                return Ok(check_time(
+                    META.name,
+                    META.tolerance,
+                    req.tolerance,
+                    p.ts_unix.unwrap_or(0),
+                    req.now,
+                    s.clone(),
+                ));
             }
         }
         Ok(Verdict::mismatch(META.name, p.ts_unix))

@@ -12,7 +12,10 @@ static META: SchemeMeta = SchemeMeta {
     title: "Stripe: Stripe-Signature t=…,v1=…, HMAC-SHA256 of `t.body`",
     signature_header: "stripe-signature",
     // stripe-python rejects only timestamps older than the tolerance.
-    tolerance: Some(Tolerance { secs: 300, past_only: true }),
+    tolerance: Some(Tolerance {
+        secs: 300,
+        past_only: true,
+    }),
     key: KeyKind::Utf8,
     needs_url: false,
 };
@@ -35,14 +38,19 @@ impl HmacSpec for Stripe {
     }
     fn render(&self, sig: String, ctx: &MsgCtx<'_>) -> Result<Signed, SchemeError> {
         let t = ctx.ts.unwrap_or_default();
-        Ok(Signed { headers: vec![("Stripe-Signature".into(), format!("t={t},v1={sig}"))], ..Default::default() })
+        Ok(Signed {
+            headers: vec![("Stripe-Signature".into(), format!("t={t},v1={sig}"))],
+            ..Default::default()
+        })
     }
     fn parse(&self, req: &VerifyRequest<'_>) -> Result<Result<Presented, Verdict>, SchemeError> {
         let v = super::require(req.headers, "stripe", "Stripe-Signature")?;
         Ok(parse_header(v))
     }
     fn keygen(&self) -> KeyPair {
-        KeyPair::Secret { secret: format!("whsec_{}", crate::core::ids::alnum(32)) }
+        KeyPair::Secret {
+            secret: format!("whsec_{}", crate::core::ids::alnum(32)),
+        }
     }
 }
 
@@ -50,7 +58,9 @@ impl HmacSpec for Stripe {
 pub fn parse_header(v: &str) -> Result<Presented, Verdict> {
     let mut p = Presented::default();
     for item in v.split(',') {
-        let Some((k, val)) = item.trim().split_once('=') else { continue };
+        let Some((k, val)) = item.trim().split_once('=') else {
+            continue;
+        };
         match k {
             "t" => p.ts = Some(val.to_string()),
             "v1" => p.sigs.push(val.to_string()),
@@ -62,7 +72,10 @@ pub fn parse_header(v: &str) -> Result<Presented, Verdict> {
     };
     p.ts_unix = Some(super::parse_unix("stripe", "Stripe-Signature t=", &ts)?);
     if p.sigs.iter().all(|s| s.is_empty()) {
-        return Err(Verdict::malformed("stripe", "Stripe-Signature has no `v1=` signature (other versions such as v0 are ignored)"));
+        return Err(Verdict::malformed(
+            "stripe",
+            "Stripe-Signature has no `v1=` signature (other versions such as v0 are ignored)",
+        ));
     }
     Ok(p)
 }

@@ -25,7 +25,9 @@ static META: SchemeMeta = SchemeMeta {
 pub fn query_param(url: &str, name: &str) -> Option<String> {
     let q = url.split_once('?')?.1;
     let q = q.split('#').next().unwrap_or(q);
-    form_urlencoded::parse(q.as_bytes()).find(|(k, _)| k == name).map(|(_, v)| v.into_owned())
+    form_urlencoded::parse(q.as_bytes())
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.into_owned())
 }
 
 /// Does the body look like JSON rather than a form?
@@ -57,7 +59,9 @@ pub fn port_variants(url: &str) -> Vec<String> {
     if let Some((scheme, auth, rest)) = split_authority(url) {
         let host_start = auth.rfind('@').map(|i| i + 1).unwrap_or(0);
         let host = &auth[host_start..];
-        let has_port = host.rsplit_once(':').is_some_and(|(h, p)| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()) && !h.ends_with(':'));
+        let has_port = host
+            .rsplit_once(':')
+            .is_some_and(|(h, p)| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()) && !h.ends_with(':'));
         if has_port {
             let (h, _) = host.rsplit_once(':').expect("checked");
             out.push(format!("{scheme}://{}{h}{rest}", &auth[..host_start]));
@@ -77,7 +81,9 @@ pub fn signing_string(url: &str, body: &[u8]) -> Vec<u8> {
     if query_param(url, "bodySHA256").is_some() {
         return s;
     }
-    let mut params: Vec<(String, String)> = form_urlencoded::parse(body).map(|(k, v)| (k.into_owned(), v.into_owned())).collect();
+    let mut params: Vec<(String, String)> = form_urlencoded::parse(body)
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect();
     params.sort();
     params.dedup();
     for (k, v) in params {
@@ -137,7 +143,11 @@ impl HmacSpec for Twilio {
             .get("X-Twilio-Webhooks-Signature-Settings")
             .filter(|s| s.to_ascii_uppercase().contains("HMAC_SHA256"))
             .map(|_| Alg::Sha256);
-        Ok(Ok(Presented { sigs: vec![sig.trim().to_string()], alg, ..Default::default() }))
+        Ok(Ok(Presented {
+            sigs: vec![sig.trim().to_string()],
+            alg,
+            ..Default::default()
+        }))
     }
     fn urls(&self, url: Option<&str>) -> Vec<Option<String>> {
         match url {
@@ -156,9 +166,18 @@ mod tests {
 
     #[test]
     fn ports() {
-        assert_eq!(port_variants("https://a.com/x?y=1"), vec!["https://a.com/x?y=1", "https://a.com:443/x?y=1"]);
-        assert_eq!(port_variants("http://a.com:8080/x"), vec!["http://a.com:8080/x", "http://a.com/x"]);
-        assert_eq!(port_variants("https://u:p@a.com"), vec!["https://u:p@a.com", "https://u:p@a.com:443"]);
+        assert_eq!(
+            port_variants("https://a.com/x?y=1"),
+            vec!["https://a.com/x?y=1", "https://a.com:443/x?y=1"]
+        );
+        assert_eq!(
+            port_variants("http://a.com:8080/x"),
+            vec!["http://a.com:8080/x", "http://a.com/x"]
+        );
+        assert_eq!(
+            port_variants("https://u:p@a.com"),
+            vec!["https://u:p@a.com", "https://u:p@a.com:443"]
+        );
     }
 
     #[test]

@@ -12,7 +12,10 @@ static META: SchemeMeta = SchemeMeta {
     provider: "twitch",
     title: "Twitch EventSub: Twitch-Eventsub-Message-Signature, HMAC-SHA256 of `id ‖ ts ‖ body`",
     signature_header: "twitch-eventsub-message-signature",
-    tolerance: Some(Tolerance { secs: 600, past_only: true }),
+    tolerance: Some(Tolerance {
+        secs: 600,
+        past_only: true,
+    }),
     key: KeyKind::Utf8,
     needs_url: false,
 };
@@ -58,10 +61,16 @@ impl HmacSpec for Twitch {
         let id = super::require(req.headers, "twitch", ID)?;
         let ts = super::require(req.headers, "twitch", TS)?;
         let Ok(parsed) = ts.trim().parse::<jiff::Timestamp>() else {
-            return Ok(Err(Verdict::malformed("twitch", format!("{TS} `{ts}` is not an RFC 3339 time"))));
+            return Ok(Err(Verdict::malformed(
+                "twitch",
+                format!("{TS} `{ts}` is not an RFC 3339 time"),
+            )));
         };
         let Some(s) = sig.trim().strip_prefix("sha256=") else {
-            return Ok(Err(Verdict::malformed("twitch", format!("{SIG} does not start with `sha256=`"))));
+            return Ok(Err(Verdict::malformed(
+                "twitch",
+                format!("{SIG} does not start with `sha256=`"),
+            )));
         };
         Ok(Ok(Presented {
             sigs: vec![s.to_string()],
@@ -72,6 +81,8 @@ impl HmacSpec for Twitch {
         }))
     }
     fn keygen(&self) -> KeyPair {
-        KeyPair::Secret { secret: crate::core::ids::alnum(32) }
+        KeyPair::Secret {
+            secret: crate::core::ids::alnum(32),
+        }
     }
 }

@@ -14,7 +14,10 @@ pub fn zoom() -> V0 {
             provider: "zoom",
             title: "Zoom: x-zm-signature v0=…, HMAC-SHA256 of `v0:ts:body`",
             signature_header: "x-zm-signature",
-            tolerance: Some(Tolerance { secs: 300, past_only: false }),
+            tolerance: Some(Tolerance {
+                secs: 300,
+                past_only: false,
+            }),
             key: KeyKind::Utf8,
             needs_url: false,
         },
@@ -26,5 +29,9 @@ pub fn zoom() -> V0 {
 
 /// The `encryptedToken` of Zoom's URL validation: hex HMAC-SHA256 of `plainToken`.
 pub fn url_validation_token(secret: &[u8], plain_token: &str) -> String {
-    hex_lower(&Alg::Sha256.compute(secret, &[plain_token.as_bytes()], None).expect("in-memory HMAC cannot fail"))
+    hex_lower(
+        &Alg::Sha256
+            .compute(secret, &[plain_token.as_bytes()], None)
+            .expect("in-memory HMAC cannot fail"),
+    )
 }
