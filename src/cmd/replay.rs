@@ -19,7 +19,7 @@ use super::captures::{body_diff_lines, capture_error, explain, open_log, Skips};
 use crate::cli::ReplayArgs;
 use crate::core::capture::{BodyEncoding, CaptureRecord, LogItem, LogReader};
 use crate::core::deliver::{
-    self, apply_signature, Attempt, AttemptError, ClientOptions, DeliverError, Delivery, Policy, Signer,
+    self, apply_signature, Attempt, AttemptError, ClientOptions, DeliverError, Delivery, Policy, Prepared, Signer,
 };
 use crate::core::event::{parse_override, Override};
 use crate::core::replay::{self, BodyDiff, CloseOnDrop, Job, JobQueue, ReplayError, Selection};
@@ -32,8 +32,6 @@ use crate::output::{out_json, sanitize_line, Output};
 /// What the result of each request is shown with.
 struct Info {
     capture: String,
-    method: String,
-    url: String,
     resigned: Option<&'static str>,
     modified: bool,
     recorded_status: Option<u16>,
@@ -222,7 +220,7 @@ impl Prep {
                 );
             }
         }
-        let mut req = replay::prepare(&r, &self.to, edited.unwrap_or(original));
+        let mut req = replay::prepare_taken(&mut r, &self.to, edited.unwrap_or(original));
         let mut signer = None;
         let mut resigned = None;
         if let Some(secret) = &self.secret {
@@ -266,8 +264,6 @@ impl Prep {
         let resp = r.response.as_mut();
         let info = Info {
             capture: std::mem::take(&mut r.id),
-            method: req.method.clone(),
-            url: req.url.clone(),
             resigned,
             modified,
             recorded_status: resp.as_ref().and_then(|x| x.status),
@@ -547,11 +543,11 @@ async fn send(
     }));
     let on_done = {
         let (sink, bar) = (sink.clone(), bar.clone());
-        move |info: Info, res: Result<Delivery, DeliverError>| -> bool {
+        move |info: Info, req: &Prepared, res: Result<Delivery, DeliverError>| -> bool {
             // Rendered and counted before taking the lock: the tasks only queue for the append.
             let mut line = Vec::with_capacity(512);
             let mut counted = Tally::default();
-            if let Err(e) = result(&mut line, &info, res, mode, &out, &mut counted) {
+            if let Err(e) = result(&mut line, &info, req, res, mode, &out, &mut counted) {
                 sink.lock().unwrap_or_else(|e| e.into_inner()).error.get_or_insert(e);
                 return false;
             }
@@ -725,6 +721,7 @@ fn json_line(w: &mut impl Write, v: &impl serde::Serialize) -> std::io::Result<(
 fn result(
     w: &mut impl Write,
     info: &Info,
+    req: &Prepared,
     res: Result<Delivery, DeliverError>,
     mode: Mode,
     out: &Output,
@@ -745,8 +742,8 @@ fn result(
                 let line = Line {
                     kind: "replay",
                     capture: &info.capture,
-                    method: &info.method,
-                    url: &info.url,
+                    method: &req.method,
+                    url: &req.url,
                     resigned: info.resigned,
                     modified: info.modified,
                     delivered: false,
@@ -764,8 +761,8 @@ fn result(
                 w,
                 "{} {} {} {msg}",
                 p.red_bold("✗"),
-                info.method,
-                sanitize_line(&info.url)
+                req.method,
+                sanitize_line(&req.url)
             );
         }
     };
@@ -797,8 +794,8 @@ fn result(
         let line = Line {
             kind: "replay",
             capture: &info.capture,
-            method: &info.method,
-            url: &info.url,
+            method: &req.method,
+            url: &req.url,
             resigned: info.resigned,
             modified: info.modified,
             delivered: ok,
@@ -840,7 +837,7 @@ fn result(
         notes.push("modified".into());
     }
     let notes = p.dim(&format!("({})", notes.join(", ")));
-    writeln!(w, "{mark} {what} {} {}  {notes}", info.method, sanitize_line(&info.url))?;
+    writeln!(w, "{mark} {what} {} {}  {notes}", req.method, sanitize_line(&req.url))?;
     if let (None, Some(e)) = (last.status, &last.error) {
         writeln!(w, "  {}", p.dim(&sanitize_line(&e.message)))?;
     }
