@@ -79,6 +79,41 @@ impl FromIterator<(String, String)> for Headers {
     }
 }
 
+/// Headers that belong to one connection (RFC 9110 §7.6.1), plus Host, Content-Length
+/// and Expect, which the next hop sets for itself: never relayed, replayed or exported.
+pub const HOP_BY_HOP: &[&str] = &[
+    "connection",
+    "keep-alive",
+    "proxy-connection",
+    "proxy-authenticate",
+    "proxy-authorization",
+    "te",
+    "trailer",
+    "transfer-encoding",
+    "upgrade",
+    "host",
+    "content-length",
+    "expect",
+];
+
+pub fn is_hop_by_hop(name: &str) -> bool {
+    HOP_BY_HOP.iter().any(|h| h.eq_ignore_ascii_case(name))
+}
+
+impl Headers {
+    /// Keeps the end-to-end headers: drops the hop-by-hop ones and any header the
+    /// `Connection` header names.
+    pub fn retain_end_to_end(&mut self) {
+        let named: Vec<String> = self
+            .get_all("connection")
+            .flat_map(|v| v.split(','))
+            .map(|t| t.trim().to_ascii_lowercase())
+            .collect();
+        self.0
+            .retain(|(k, _)| !is_hop_by_hop(k) && !named.iter().any(|n| n.eq_ignore_ascii_case(k)));
+    }
+}
+
 /// Parses one `Name: value` argument (as curl's `-H`).
 pub fn parse_header_arg(s: &str) -> Result<(String, String), String> {
     let (name, value) = s
@@ -141,6 +176,19 @@ mod tests {
         assert_eq!(h.0, vec![("X-A".into(), "9".into()), ("B".into(), "3".into())]);
         h.remove("b");
         assert_eq!(h.len(), 1);
+    }
+
+    #[test]
+    fn end_to_end_drops_hop_by_hop_and_connection_named() {
+        let mut h = Headers(vec![
+            ("Connection".into(), "close, X-Hop".into()),
+            ("X-Hop".into(), "1".into()),
+            ("Host".into(), "x".into()),
+            ("Content-Length".into(), "3".into()),
+            ("X-Keep".into(), "2".into()),
+        ]);
+        h.retain_end_to_end();
+        assert_eq!(h.0, vec![("X-Keep".to_string(), "2".to_string())]);
     }
 
     #[test]

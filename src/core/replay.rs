@@ -346,33 +346,11 @@ pub fn find_ids<R: BufRead>(
 // ---------------------------------------------------------------------------------
 // Requests
 
-/// Headers that belong to the connection that carried the capture, not to the request:
-/// never replayed or exported (`Expect` too: the engine sends the body at once).
-pub const NOT_REPLAYED: &[&str] = &[
-    "connection",
-    "keep-alive",
-    "proxy-connection",
-    "proxy-authenticate",
-    "proxy-authorization",
-    "te",
-    "trailer",
-    "transfer-encoding",
-    "upgrade",
-    "host",
-    "content-length",
-    "expect",
-];
-
-fn replayed(name: &str) -> bool {
-    !NOT_REPLAYED.iter().any(|h| h.eq_ignore_ascii_case(name))
-}
-
 /// The captured headers to send again, in order, duplicates kept.
 pub fn replay_headers(h: &Headers) -> Headers {
-    h.iter()
-        .filter(|(k, _)| replayed(k))
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect()
+    let mut h = h.clone();
+    h.retain_end_to_end();
+    h
 }
 
 /// The capture as a request to `base` (its path and query appended to base's path).
@@ -389,7 +367,7 @@ pub fn prepare(r: &CaptureRecord, base: &str, body: Vec<u8>) -> Prepared {
 /// copying them (the capture is not sent twice): no allocation per header.
 pub fn prepare_taken(r: &mut CaptureRecord, base: &str, body: Vec<u8>) -> Prepared {
     let mut headers = std::mem::take(&mut r.headers);
-    headers.0.retain(|(k, _)| replayed(k));
+    headers.retain_end_to_end();
     Prepared {
         method: std::mem::take(&mut r.method),
         url: join_url(base, &r.path),
@@ -751,13 +729,7 @@ pub fn shell_quote(s: &str) -> String {
 /// Content-Type, Accept, User-Agent and Expect are suppressed where the capture had none.
 pub fn curl_command(r: &CaptureRecord, url: &str) -> Result<String, CaptureError> {
     let body = r.body_bytes()?;
-    let headers = Headers(
-        r.headers
-            .iter()
-            .filter(|(k, _)| replayed(k))
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect(),
-    );
+    let headers = replay_headers(&r.headers);
     Ok(curl_for(&r.method, url, &headers, &body))
 }
 

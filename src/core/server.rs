@@ -413,19 +413,6 @@ impl std::error::Error for Drop {}
 #[derive(Clone, Copy)]
 struct DropMarker;
 
-const HOP_BY_HOP: &[&str] = &[
-    "connection",
-    "keep-alive",
-    "proxy-authenticate",
-    "proxy-authorization",
-    "te",
-    "trailer",
-    "transfer-encoding",
-    "upgrade",
-    "host",
-    "content-length",
-];
-
 /// What the handler decided to answer.
 struct Answer {
     status: Option<u16>,
@@ -873,18 +860,10 @@ async fn forward_request(
     let start = Instant::now();
     let method = reqwest::Method::from_bytes(record.method.as_bytes()).unwrap_or(reqwest::Method::POST);
     let mut rb = client.request(method, &url).timeout(timeout);
-    // Hop-by-hop: the fixed list, and any header the Connection header names (RFC 9110 §7.6.1).
-    let named: Vec<String> = record
-        .headers
-        .get_all("connection")
-        .flat_map(|v| v.split(','))
-        .map(|t| t.trim().to_ascii_lowercase())
-        .collect();
-    for (k, v) in record.headers.iter() {
-        let lk = k.to_ascii_lowercase();
-        if !HOP_BY_HOP.contains(&lk.as_str()) && !named.contains(&lk) {
-            rb = rb.header(k, v);
-        }
+    let mut relayed = record.headers.clone();
+    relayed.retain_end_to_end();
+    for (k, v) in relayed.iter() {
+        rb = rb.header(k, v);
     }
     let res = async {
         let resp = rb.body(body.to_vec()).send().await?;
@@ -892,7 +871,7 @@ async fn forward_request(
         let headers: Vec<(String, String)> = resp
             .headers()
             .iter()
-            .filter(|(k, _)| !HOP_BY_HOP.contains(&k.as_str()))
+            .filter(|(k, _)| !super::headers::is_hop_by_hop(k.as_str()))
             .map(|(k, v)| {
                 (
                     k.as_str().to_string(),
