@@ -817,9 +817,9 @@ fn handshake(record: &CaptureRecord, body: &[u8], secret: Option<&Secret>) -> Op
         return Some(a);
     }
     // Parse only bodies that can be a handshake: most are not.
-    let finder = |n: &[u8]| memchr::memmem::find(body, n).is_some();
+    use super::event::recognise::{contains, Needle};
     if !body.trim_ascii_start().starts_with(b"{")
-        || !(finder(b"url_verification") || finder(b"endpoint.url_validation"))
+        || !(contains(body, Needle::UrlVerification) || contains(body, Needle::UrlValidation))
     {
         return None;
     }

@@ -93,7 +93,7 @@ pub fn recognise(h: &Headers, body: &[u8]) -> (Option<String>, Option<String>) {
         });
         return (s("discord"), ev);
     }
-    if memchr_sub(body, b"recentchange") && field(&["$schema"]).is_some_and(|x| x.contains("recentchange")) {
+    if contains(body, Needle::RecentChange) && field(&["$schema"]).is_some_and(|x| x.contains("recentchange")) {
         let ev = match (field(&["type"]), field(&["log_type"])) {
             (Some(t), Some(l)) if t == "log" => Some(format!("log.{l}")),
             (t, _) => t,
@@ -112,7 +112,7 @@ pub fn recognise(h: &Headers, body: &[u8]) -> (Option<String>, Option<String>) {
     {
         return (s("intercom"), field(&["topic"]));
     }
-    if memchr_sub(body, b"\"token\"")
+    if contains(body, Needle::Token)
         && json().is_some_and(|j| j.get("signature").and_then(|s| s.get("token")).is_some())
     {
         return (s("mailgun"), field(&["event-data", "event"]));
@@ -120,9 +120,29 @@ pub fn recognise(h: &Headers, body: &[u8]) -> (Option<String>, Option<String>) {
     (None, None)
 }
 
+/// Byte strings looked for in bodies on the listener's hot path, before deciding to
+/// parse a body as JSON. Their searchers are built once.
+#[derive(Clone, Copy)]
+pub enum Needle {
+    RecentChange,
+    Token,
+    UrlVerification,
+    UrlValidation,
+}
+
 /// Does `hay` contain `needle`? A cheap test before parsing a body as JSON.
-fn memchr_sub(hay: &[u8], needle: &[u8]) -> bool {
-    memchr::memmem::find(hay, needle).is_some()
+pub fn contains(hay: &[u8], needle: Needle) -> bool {
+    use memchr::memmem::Finder;
+    use std::sync::LazyLock;
+    static FINDERS: LazyLock<[Finder<'static>; 4]> = LazyLock::new(|| {
+        [
+            Finder::new(b"recentchange"),
+            Finder::new(b"\"token\""),
+            Finder::new(b"url_verification"),
+            Finder::new(b"endpoint.url_validation"),
+        ]
+    });
+    FINDERS[needle as usize].find(hay).is_some()
 }
 
 fn form_field(body: &[u8], name: &str) -> Option<String> {
