@@ -1062,7 +1062,13 @@ fn tls_serves_https_with_a_self_signed_certificate() {
         .success();
     // Without --insecure the certificate is refused: nothing to retry.
     hc(d).args(["send", &l.url, "--event", "github.ping"]).assert().code(1);
-    let recs = l.wait_records(1);
+    // Trusting the listener's own certificate with --cacert works without --insecure.
+    hc(d)
+        .args(["send", &l.url, "--event", "github.ping", "--cacert"])
+        .arg(d.join("hookcat-cert.pem"))
+        .assert()
+        .success();
+    let recs = l.wait_records(2);
     let (code, _, stderr) = l.stop();
     assert_eq!(code, Some(0));
     assert_eq!(recs[0]["method"], "POST");
