@@ -191,7 +191,7 @@ pub fn render_body(
     let decoded;
     let mut body = body;
     if content_encoding.is_some_and(|e| e.eq_ignore_ascii_case("gzip")) || body.starts_with(&[0x1f, 0x8b]) {
-        let mut d = flate2::read::GzDecoder::new(body).take_limit(16 << 20);
+        let mut d = std::io::Read::take(flate2::read::GzDecoder::new(body), 16 << 20);
         let mut v = Vec::new();
         if std::io::Read::read_to_end(&mut d, &mut v).is_ok() {
             notes.push(p.dim(&format!("(gzip, {} bytes decoded)", v.len())));
@@ -237,15 +237,6 @@ pub fn render_body(
     }
     notes.extend(lines);
     notes
-}
-
-trait TakeLimit: Sized {
-    fn take_limit(self, n: u64) -> std::io::Take<Self>;
-}
-impl<R: std::io::Read> TakeLimit for R {
-    fn take_limit(self, n: u64) -> std::io::Take<Self> {
-        std::io::Read::take(self, n)
-    }
 }
 
 fn raw_lines(text: &str) -> Vec<String> {

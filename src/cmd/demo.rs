@@ -89,26 +89,22 @@ async fn demo(a: DemoArgs, out: &Output) -> anyhow::Result<Outcome> {
     let tmp = tempfile_path();
     let save = a.save.clone().unwrap_or_else(|| tmp.clone());
     let (tx, mut rx) = mpsc::channel(1024);
+    // Both listeners verify every request, detecting the scheme from its headers.
+    let verify = || VerifyConfig {
+        scheme: SchemeChoice::Auto(GenericParams::default()),
+        secret: secret.clone(),
+        public_url: None,
+        reject_invalid: false,
+        tolerance: None,
+    };
     let cfg = ServerConfig {
-        verify: Some(VerifyConfig {
-            scheme: SchemeChoice::Auto(GenericParams::default()),
-            secret: secret.clone(),
-            public_url: None,
-            reject_invalid: false,
-            tolerance: None,
-        }),
+        verify: Some(verify()),
         save: Some(save.clone()),
         ..ServerConfig::default()
     };
     let server = Server::start("127.0.0.1:0", cfg, tx.clone()).await?;
     let flaky_cfg = ServerConfig {
-        verify: Some(VerifyConfig {
-            scheme: SchemeChoice::Auto(GenericParams::default()),
-            secret: secret.clone(),
-            public_url: None,
-            reject_invalid: false,
-            tolerance: None,
-        }),
+        verify: Some(verify()),
         behaviour: Behaviour {
             fail_first: 2,
             ..Behaviour::default()

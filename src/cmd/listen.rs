@@ -33,19 +33,12 @@ pub fn plan(a: &ListenArgs) -> anyhow::Result<Plan> {
     let mut cfg = ServerConfig::default();
     let secret = super::common::secret(&a.secret)?;
     cfg.verify = match (&a.scheme, secret) {
-        (Some(name), Some(secret)) => Some(VerifyConfig {
-            scheme: if name == "auto" {
-                SchemeChoice::Auto(super::common::generic(&a.generic))
-            } else {
-                SchemeChoice::Fixed(lookup(name, &super::common::generic(&a.generic))?)
+        // A secret without --scheme detects the scheme per request, as `auto` does.
+        (name, Some(secret)) => Some(VerifyConfig {
+            scheme: match name.as_deref() {
+                None | Some("auto") => SchemeChoice::Auto(super::common::generic(&a.generic)),
+                Some(n) => SchemeChoice::Fixed(lookup(n, &super::common::generic(&a.generic))?),
             },
-            secret,
-            public_url: a.public_url.clone(),
-            reject_invalid: a.reject_invalid,
-            tolerance: None,
-        }),
-        (None, Some(secret)) => Some(VerifyConfig {
-            scheme: SchemeChoice::Auto(super::common::generic(&a.generic)),
             secret,
             public_url: a.public_url.clone(),
             reject_invalid: a.reject_invalid,

@@ -209,7 +209,6 @@ struct Shared {
     events: mpsc::Sender<ServerEvent>,
     forward: Option<reqwest::Client>,
     shutdown: watch::Receiver<bool>,
-    scheme_name: &'static str,
 }
 
 /// A response, and whether to drop the connection instead of sending it.
@@ -262,11 +261,6 @@ impl Server {
             None => None,
         };
         let (stx, srx) = watch::channel(false);
-        let scheme_name = match cfg.verify.as_ref().map(|v| &v.scheme) {
-            Some(SchemeChoice::Fixed(s)) => s.meta().name,
-            Some(SchemeChoice::Auto(_)) => "auto",
-            None => "",
-        };
         let seed = cfg.behaviour.seed.unwrap_or_else(super::ids::random_u64);
         let tls = cfg.tls.clone();
         let shared = Arc::new(Shared {
@@ -278,7 +272,6 @@ impl Server {
             events,
             forward,
             shutdown: srx.clone(),
-            scheme_name,
         });
         let task = tokio::spawn(accept_loop(listener, shared, srx, tls));
         Ok(Server {
@@ -1006,13 +999,6 @@ pub fn scheme_label(cfg: &ServerConfig) -> Option<String> {
         SchemeChoice::Fixed(s) => s.meta().name.to_string(),
         SchemeChoice::Auto(_) => "auto".into(),
     })
-}
-
-impl Shared {
-    #[allow(dead_code)]
-    fn scheme(&self) -> &'static str {
-        self.scheme_name
-    }
 }
 
 #[cfg(test)]
