@@ -20,6 +20,14 @@ pub struct Painter {
 macro_rules! paint {
     ($($name:ident => $f:expr),* $(,)?) => {
         impl Painter {
+            /// Appends `s` to `out`, styled when colour is on.
+            pub fn push(&self, out: &mut String, style: fn(&Painter, &str) -> String, s: &str) {
+                if self.on {
+                    out.push_str(&style(self, s));
+                } else {
+                    out.push_str(s);
+                }
+            }
             $(pub fn $name(&self, s: &str) -> String {
                 if self.on { let f: fn(&str) -> colored::ColoredString = $f; f(s).to_string() } else { s.to_string() }
             })*
@@ -128,9 +136,13 @@ pub fn sanitize(s: &str) -> Cow<'_, str> {
     Cow::Owned(o)
 }
 
-/// Single-line form: also newlines escaped.
-pub fn sanitize_line(s: &str) -> String {
-    sanitize(s).replace('\n', "\\n").replace('\t', "\\t")
+/// Single-line form: also newlines escaped. Printable ASCII (most paths, header values
+/// and ids) comes back as it is, without a copy.
+pub fn sanitize_line(s: &str) -> Cow<'_, str> {
+    if s.bytes().all(|b| (0x20..0x7f).contains(&b)) {
+        return Cow::Borrowed(s);
+    }
+    Cow::Owned(sanitize(s).replace('\n', "\\n").replace('\t', "\\t"))
 }
 
 /// The verdict in words, for stderr: `✓ valid stripe signature` or `✗ …` and the diagnosis.
@@ -481,51 +493,72 @@ pub struct CaptureView {
 /// The one-line summary of a captured request:
 /// `16:05:49 POST /hook 1.2 KiB application/json github push ✓ github → 200 3.1ms`.
 pub fn capture_summary(r: &crate::core::capture::CaptureRecord, p: &Painter) -> String {
+    // Built in one buffer: the listener prints one of these per request.
     let time = r.received_at.get(11..19).unwrap_or(&r.received_at);
-    let size = r.body_len() as u64;
     let ct = r
         .headers
         .get("content-type")
-        .map(|c| c.split(';').next().unwrap_or(c).trim().to_string())
-        .unwrap_or_else(|| "-".into());
-    let mut s = format!(
-        "{} {} {} {} {}",
-        p.dim(time),
-        p.bold(&r.method),
-        sanitize_line(&r.path),
-        p.dim(&crate::core::units::format_size(size)),
-        p.dim(&sanitize_line(&ct))
+        .map(|c| c.split(';').next().unwrap_or(c).trim())
+        .unwrap_or("-");
+    let mut s = String::with_capacity(96);
+    p.push(&mut s, Painter::dim, time);
+    s.push(' ');
+    p.push(&mut s, Painter::bold, &r.method);
+    s.push(' ');
+    s.push_str(&sanitize_line(&r.path));
+    s.push(' ');
+    p.push(
+        &mut s,
+        Painter::dim,
+        &crate::core::units::format_size(r.body_len() as u64),
     );
+    s.push(' ');
+    p.push(&mut s, Painter::dim, &sanitize_line(ct));
     match (&r.provider, &r.event) {
-        (Some(pr), Some(ev)) => s.push_str(&format!(" {}", p.cyan(&format!("{pr} {}", sanitize_line(ev))))),
-        (Some(pr), None) => s.push_str(&format!(" {}", p.cyan(pr))),
+        (Some(pr), Some(ev)) => {
+            s.push(' ');
+            p.push(&mut s, Painter::cyan, &format!("{pr} {}", sanitize_line(ev)));
+        }
+        (Some(pr), None) => {
+            s.push(' ');
+            p.push(&mut s, Painter::cyan, pr);
+        }
         _ => {}
     }
     if let Some(v) = &r.verification {
+        s.push(' ');
         if v.valid {
-            s.push_str(&format!(" {}", p.green(&format!("✓ {}", v.scheme))));
+            p.push(&mut s, Painter::green, &format!("✓ {}", v.scheme));
         } else {
             let why = v
                 .diagnosis
                 .first()
                 .map(|d| d.code.as_str())
                 .unwrap_or(v.failure.as_deref().unwrap_or("invalid"));
-            s.push_str(&format!(
-                " {}",
-                p.red(&format!("✗ {} ({})", v.scheme, why.replace('_', " ")))
-            ));
+            p.push(
+                &mut s,
+                Painter::red,
+                &format!("✗ {} ({})", v.scheme, why.replace('_', " ")),
+            );
         }
     }
     if let Some(resp) = &r.response {
-        let st = match resp.status {
-            Some(code) if code < 300 => p.green(&code.to_string()),
-            Some(code) if code < 500 => p.yellow(&code.to_string()),
-            Some(code) => p.red(&code.to_string()),
-            None => p.red(&resp.kind),
-        };
-        s.push_str(&format!(" → {st}"));
+        s.push_str(" → ");
+        match resp.status {
+            Some(code) => {
+                let style = match code {
+                    ..300 => Painter::green,
+                    300..500 => Painter::yellow,
+                    _ => Painter::red,
+                };
+                let mut text = String::with_capacity(3);
+                crate::core::units::push_decimal(&mut text, code.into());
+                p.push(&mut s, style, &text);
+            }
+            None => p.push(&mut s, Painter::red, &resp.kind),
+        }
         if resp.kind != "normal" {
-            s.push_str(&p.dim(&format!(" ({})", resp.kind)));
+            p.push(&mut s, Painter::dim, &format!(" ({})", resp.kind));
         }
     }
     s
@@ -543,7 +576,7 @@ pub fn capture_lines(
         for (k, v) in r.headers.iter() {
             let lk = k.to_ascii_lowercase();
             let shown = if SECRET_HEADERS.contains(&lk.as_str()) || redact.iter().any(|x| x.eq_ignore_ascii_case(k)) {
-                "•••••• (hidden)".to_string()
+                "•••••• (hidden)".into()
             } else {
                 sanitize_line(v)
             };

@@ -341,7 +341,9 @@ fn diff(log: &Path, a: &str, b: &str, exact: bool, json: bool, out: &Output) -> 
 
 /// A body comparison for people: changed paths for JSON, a line diff for text.
 pub(super) fn body_diff_lines(d: &BodyDiff, p: &Painter, indent: &str) -> Vec<String> {
-    let v = |x: &Option<serde_json::Value>| sanitize_line(&x.as_ref().map(|v| v.to_string()).unwrap_or_default());
+    let v = |x: &Option<serde_json::Value>| {
+        sanitize_line(&x.as_ref().map(|v| v.to_string()).unwrap_or_default()).into_owned()
+    };
     let mut lines = Vec::new();
     if d.same {
         lines.push(format!("{indent}{}", p.dim("the same")));

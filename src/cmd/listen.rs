@@ -235,7 +235,7 @@ impl Renderer<'_> {
         if self.json {
             // The capture record, with the stream's message type first.
             self.stdout.write_all(b"{\"type\":\"request\",")?;
-            self.stdout.write_all(&c.line.as_bytes()[1..])?;
+            self.stdout.write_all(&c.line[1..])?;
             return self.stdout.write_all(b"\n");
         }
         let p = &self.out.out;

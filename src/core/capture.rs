@@ -121,6 +121,17 @@ pub fn encode_body(bytes: &[u8]) -> (String, BodyEncoding) {
     }
 }
 
+/// [`encode_body`], taking the bytes: valid UTF-8 becomes the text without a copy.
+pub fn encode_body_owned(bytes: Vec<u8>) -> (String, BodyEncoding) {
+    match String::from_utf8(bytes) {
+        Ok(s) => (s, BodyEncoding::Utf8),
+        Err(e) => (
+            base64::engine::general_purpose::STANDARD.encode(e.as_bytes()),
+            BodyEncoding::Base64,
+        ),
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum CaptureError {
     #[error("line {line}: this capture was written by a newer hookcat (format v{found}; this one reads v{VERSION})")]
@@ -209,7 +220,71 @@ impl CaptureRecord {
 
     /// The JSON line, without the newline.
     pub fn to_line(&self) -> String {
-        serde_json::to_string(self).expect("a capture record always serialises")
+        let mut out = Vec::with_capacity(self.body.len() + 512);
+        self.write_line(&mut out);
+        // Only whole UTF-8 strings and ASCII punctuation were written.
+        String::from_utf8(out).expect("a JSON line is UTF-8")
+    }
+
+    /// Appends the JSON line (without the newline): the same bytes as serialising the
+    /// record with `serde_json`, written without its per-byte escaping loop, since the
+    /// listener writes one per request and the body and headers are most of it.
+    pub fn write_line(&self, out: &mut Vec<u8>) {
+        use super::json::{push_key, push_str, push_value};
+        out.extend_from_slice(b"{\"v\":");
+        push_value(out, &self.v);
+        for (key, value) in [
+            ("id", &self.id),
+            ("received_at", &self.received_at),
+            ("method", &self.method),
+            ("path", &self.path),
+        ] {
+            out.push(b',');
+            push_key(out, key);
+            push_str(out, value);
+        }
+        out.push(b',');
+        push_key(out, "headers");
+        out.push(b'[');
+        for (i, (name, value)) in self.headers.0.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            out.push(b'[');
+            push_str(out, name);
+            out.push(b',');
+            push_str(out, value);
+            out.push(b']');
+        }
+        out.extend_from_slice(b"],");
+        push_key(out, "body");
+        push_str(out, &self.body);
+        out.push(b',');
+        push_key(out, "body_encoding");
+        push_value(out, &self.body_encoding);
+        out.push(b',');
+        push_key(out, "remote_addr");
+        push_str(out, &self.remote_addr);
+        out.push(b',');
+        push_key(out, "verification");
+        push_value(out, &self.verification);
+        if let Some(r) = &self.response {
+            out.push(b',');
+            push_key(out, "response");
+            push_value(out, r);
+        }
+        for (key, value) in [
+            ("provider", &self.provider),
+            ("event", &self.event),
+            ("body_note", &self.body_note),
+        ] {
+            if let Some(v) = value {
+                out.push(b',');
+                push_key(out, key);
+                push_str(out, v);
+            }
+        }
+        out.push(b'}');
     }
 
     pub fn received(&self) -> Option<jiff::Timestamp> {
@@ -340,8 +415,64 @@ mod tests {
             let back: CaptureRecord = serde_json::from_str(&r.to_line()).unwrap();
             assert_eq!(back.body_bytes().unwrap(), body);
             assert_eq!(back, r);
+            assert_eq!(encode_body_owned(body.to_vec()), encode_body(body));
         }
         assert_eq!(record(&[0xff]).body_encoding, BodyEncoding::Base64);
+    }
+
+    #[test]
+    fn the_line_is_what_serde_json_writes() {
+        let mut full = record(b"{\"a\":\"\\u00e9\"}\n\x01");
+        full.headers.push("X-Quote", "a\"b\\c\td");
+        full.verification = Some(VerificationRecord {
+            valid: false,
+            scheme: "stripe".into(),
+            reason: "no match".into(),
+            failure: Some("mismatch".into()),
+            timestamp: Some(1_700_000_000),
+            diagnosis: vec![DiagnosisRecord {
+                code: "trailing_newline".into(),
+                message: "a \"newline\"".into(),
+            }],
+        });
+        full.response = Some(ResponseRecord {
+            status: None,
+            kind: "dropped".into(),
+            body: Some("{\"ok\":true}".into()),
+            duration_ms: Some(0.123),
+            note: Some("n".into()),
+        });
+        full.provider = Some("stripe".into());
+        full.event = Some("payment_intent.succeeded".into());
+        full.body_note = Some("cut \"off\"".into());
+        let mut partial = record(&[0xff, 0x00]);
+        partial.response = Some(ResponseRecord {
+            status: Some(200),
+            kind: "normal".into(),
+            body: None,
+            duration_ms: None,
+            note: None,
+        });
+        partial.event = Some("push".into());
+        for r in [record(b""), record(b"x"), full, partial] {
+            assert_eq!(r.to_line(), serde_json::to_string(&r).unwrap());
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_record_line_is_what_serde_json_writes(
+            body in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..300),
+            headers in proptest::collection::vec((".{0,12}", ".{0,40}"), 0..8),
+            path in ".{0,30}",
+            provider in proptest::option::of(".{0,10}"),
+        ) {
+            let mut r = record(&body);
+            r.headers = Headers(headers);
+            r.path = path;
+            r.provider = provider;
+            proptest::prop_assert_eq!(r.to_line(), serde_json::to_string(&r).unwrap());
+        }
     }
 
     #[test]

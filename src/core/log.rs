@@ -56,13 +56,13 @@ impl CaptureLog {
 
     /// Appends one record (a JSON line without its newline) and returns once it is
     /// written, or with the write error.
-    pub async fn append(&self, line: &str) -> Result<(), String> {
+    pub async fn append(&self, line: &[u8]) -> Result<(), String> {
         let (seq, lead) = {
             let mut st = self.state.lock().unwrap_or_else(|e| e.into_inner());
             if let Some(e) = &st.failed {
                 return Err(e.clone());
             }
-            st.buf.extend_from_slice(line.as_bytes());
+            st.buf.extend_from_slice(line);
             st.buf.push(b'\n');
             st.appended += 1;
             let lead = !st.writing;
@@ -130,7 +130,7 @@ mod tests {
             let log = log.clone();
             tasks.push(tokio::spawn(async move {
                 for i in 0..250 {
-                    log.append(&format!("{{\"t\":{t},\"i\":{i}}}")).await.unwrap();
+                    log.append(format!("{{\"t\":{t},\"i\":{i}}}").as_bytes()).await.unwrap();
                 }
             }));
         }
@@ -149,7 +149,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("log.jsonl");
         let log = CaptureLog::open(&p, true).unwrap();
-        log.append("{\"a\":1}").await.unwrap();
+        log.append(b"{\"a\":1}").await.unwrap();
         assert_eq!(std::fs::read_to_string(&p).unwrap(), "{\"a\":1}\n");
     }
 }

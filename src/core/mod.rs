@@ -9,6 +9,7 @@ pub mod diagnose;
 pub mod event;
 pub mod headers;
 pub mod ids;
+pub mod json;
 pub mod log;
 pub mod replay;
 pub mod scheme;

@@ -11,21 +11,21 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use axum::body::Body as AxBody;
-use axum::extract::State;
 use axum::http::{HeaderName, HeaderValue, Request, Response, StatusCode};
 use bytes::Bytes;
-use http_body_util::BodyExt;
+use http_body_util::{BodyExt, Full};
+use hyper::body::Incoming;
 use tokio::sync::{mpsc, watch};
 
 use super::body::Body;
-use super::capture::{encode_body, CaptureRecord, ResponseRecord, VerificationRecord};
+use super::capture::{encode_body_owned, CaptureRecord, ResponseRecord, VerificationRecord};
 use super::diagnose::diagnose;
 use super::event::recognise;
 use super::headers::Headers;
 use super::ids::SplitMix64;
 use super::scheme::{detect, lookup, GenericParams, Scheme, Verdict, VerifyRequest};
 use super::secret::Secret;
+use super::units::push_decimal;
 
 /// Which scheme verifies requests.
 pub enum SchemeChoice {
@@ -174,8 +174,8 @@ pub struct Captured {
     pub record: CaptureRecord,
     pub verdict: Option<Verdict>,
     pub forward: Option<ForwardResult>,
-    /// The record as saved (one JSON line), reused by `--json`.
-    pub line: String,
+    /// The record as saved (one JSON line, no newline), reused by `--json`.
+    pub line: Vec<u8>,
     /// The record could not be saved (the request was answered 503).
     pub save_error: Option<String>,
 }
@@ -289,14 +289,58 @@ impl Server {
     }
 }
 
+/// A listener thread: a single-threaded runtime that serves the connections handed to
+/// it, start to end. A connection never moves between threads, so a request costs no
+/// work stealing and no cross-thread wake-ups (the way nginx's workers serve theirs).
+struct Worker {
+    conns: mpsc::UnboundedSender<(std::net::TcpStream, SocketAddr)>,
+    done: tokio::sync::oneshot::Receiver<()>,
+}
+
+impl Worker {
+    fn start(i: usize, shared: Arc<Shared>, tls: Option<tokio_rustls::TlsAcceptor>) -> std::io::Result<Worker> {
+        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+        let (conns, mut rx) = mpsc::unbounded_channel::<(std::net::TcpStream, SocketAddr)>();
+        let (done_tx, done) = tokio::sync::oneshot::channel();
+        std::thread::Builder::new()
+            .name(format!("hookcat-listener-{i}"))
+            .spawn(move || {
+                rt.block_on(async move {
+                    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+                    while let Some((std_stream, remote)) = rx.recv().await {
+                        if let Ok(stream) = tokio::net::TcpStream::from_std(std_stream) {
+                            serve_connection(&shared, &graceful, &tls, stream, remote);
+                        }
+                    }
+                    // Let in-flight requests finish; hung ones are released by the shutdown signal.
+                    let _ = tokio::time::timeout(Duration::from_secs(10), graceful.shutdown()).await;
+                });
+                let _ = done_tx.send(());
+            })?;
+        Ok(Worker { conns, done })
+    }
+}
+
+/// How many listener threads: half the cores (the sender is usually on the same
+/// machine, and one thread serves tens of thousands of requests a second), 1 to 4.
+fn worker_count() -> usize {
+    std::thread::available_parallelism()
+        .map_or(1, |n| n.get() / 2)
+        .clamp(1, 4)
+}
+
 async fn accept_loop(
     listener: tokio::net::TcpListener,
     shared: Arc<Shared>,
     mut stop: watch::Receiver<bool>,
     tls: Option<tokio_rustls::TlsAcceptor>,
 ) {
+    // Connections are served on the listener threads; should none start, on this runtime.
+    let workers: Vec<Worker> = (0..worker_count())
+        .map_while(|i| Worker::start(i, shared.clone(), tls.clone()).ok())
+        .collect();
     let graceful = hyper_util::server::graceful::GracefulShutdown::new();
-
+    let mut next = 0usize;
     loop {
         let (stream, remote) = tokio::select! {
             r = listener.accept() => match r {
@@ -306,65 +350,88 @@ async fn accept_loop(
             _ = stop.changed() => break,
         };
         let _ = stream.set_nodelay(true);
-        let sh = shared.clone();
-        // Every method and path goes to the one handler: no routing to do.
-        let svc = hyper::service::service_fn(move |mut req: Request<hyper::body::Incoming>| {
-            let sh = sh.clone();
-            req.extensions_mut().insert(remote);
-            async move {
-                let resp = handle(State(sh), req.map(AxBody::new)).await;
-                if resp.extensions().get::<DropMarker>().is_some() {
-                    return Err(Drop);
-                }
-                Ok::<_, Drop>(resp)
+        if !workers.is_empty() {
+            next = (next + 1) % workers.len();
+            // Handed over as a plain socket: it joins the worker's own event loop.
+            if let Ok(std_stream) = stream.into_std() {
+                let _ = workers[next].conns.send((std_stream, remote));
             }
-        });
-        let mut builder = hyper::server::conn::http1::Builder::new();
-        builder
-            .timer(hyper_util::rt::TokioTimer::new())
-            .header_read_timeout(shared.cfg.header_timeout)
-            .max_headers(shared.cfg.max_headers)
-            .max_buf_size(256 * 1024);
-        let events = shared.events.clone();
-        let watcher = graceful.watcher();
-        match &tls {
-            None => {
-                let conn = builder.serve_connection(hyper_util::rt::TokioIo::new(stream), svc);
-                let fut = watcher.watch(conn);
-                tokio::spawn(async move {
-                    if let Err(e) = fut.await {
-                        report_conn_error(&events, remote, &e).await;
-                    }
-                });
-            }
-            Some(acc) => {
-                let acc = acc.clone();
-                let header_timeout = shared.cfg.header_timeout;
-                tokio::spawn(async move {
-                    let tls_stream = match tokio::time::timeout(header_timeout, acc.accept(stream)).await {
-                        Ok(Ok(s)) => s,
-                        Ok(Err(e)) => {
-                            let _ = events
-                                .send(ServerEvent::ConnectionError {
-                                    remote,
-                                    message: format!("TLS handshake failed: {e}"),
-                                })
-                                .await;
-                            return;
-                        }
-                        Err(_) => return,
-                    };
-                    let conn = builder.serve_connection(hyper_util::rt::TokioIo::new(tls_stream), svc);
-                    if let Err(e) = watcher.watch(conn).await {
-                        report_conn_error(&events, remote, &e).await;
-                    }
-                });
-            }
+            continue;
         }
+        serve_connection(&shared, &graceful, &tls, stream, remote);
     }
     drop(listener);
-    // Let in-flight requests finish; hung ones are released by the shutdown signal.
+    for w in workers {
+        drop(w.conns);
+        let _ = w.done.await;
+    }
     let _ = tokio::time::timeout(Duration::from_secs(10), graceful.shutdown()).await;
+}
+
+/// Serves one connection (HTTP/1.1, through TLS when set up) on the current runtime.
+fn serve_connection(
+    shared: &Arc<Shared>,
+    graceful: &hyper_util::server::graceful::GracefulShutdown,
+    tls: &Option<tokio_rustls::TlsAcceptor>,
+    stream: tokio::net::TcpStream,
+    remote: SocketAddr,
+) {
+    let sh = shared.clone();
+    // Written once per connection, not per request.
+    let remote_text: Arc<str> = addr_text(remote).into();
+    // Every method and path goes to the one handler: no routing to do.
+    let svc = hyper::service::service_fn(move |req: Request<Incoming>| {
+        let (sh, remote_text) = (sh.clone(), remote_text.clone());
+        async move {
+            let resp = handle(sh, req, remote, &remote_text).await;
+            if resp.extensions().get::<DropMarker>().is_some() {
+                return Err(Drop);
+            }
+            Ok::<_, Drop>(resp)
+        }
+    });
+    let mut builder = hyper::server::conn::http1::Builder::new();
+    builder
+        .timer(hyper_util::rt::TokioTimer::new())
+        .header_read_timeout(shared.cfg.header_timeout)
+        .max_headers(shared.cfg.max_headers)
+        .max_buf_size(256 * 1024);
+    let events = shared.events.clone();
+    let watcher = graceful.watcher();
+    match tls {
+        None => {
+            let conn = builder.serve_connection(hyper_util::rt::TokioIo::new(stream), svc);
+            let fut = watcher.watch(conn);
+            tokio::spawn(async move {
+                if let Err(e) = fut.await {
+                    report_conn_error(&events, remote, &e).await;
+                }
+            });
+        }
+        Some(acc) => {
+            let acc = acc.clone();
+            let header_timeout = shared.cfg.header_timeout;
+            tokio::spawn(async move {
+                let tls_stream = match tokio::time::timeout(header_timeout, acc.accept(stream)).await {
+                    Ok(Ok(s)) => s,
+                    Ok(Err(e)) => {
+                        let _ = events
+                            .send(ServerEvent::ConnectionError {
+                                remote,
+                                message: format!("TLS handshake failed: {e}"),
+                            })
+                            .await;
+                        return;
+                    }
+                    Err(_) => return,
+                };
+                let conn = builder.serve_connection(hyper_util::rt::TokioIo::new(tls_stream), svc);
+                if let Err(e) = watcher.watch(conn).await {
+                    report_conn_error(&events, remote, &e).await;
+                }
+            });
+        }
+    }
 }
 
 async fn report_conn_error(events: &mpsc::Sender<ServerEvent>, remote: SocketAddr, e: &hyper::Error) {
@@ -438,13 +505,31 @@ impl Answer {
     }
 }
 
-async fn handle(State(sh): State<Arc<Shared>>, req: Request<AxBody>) -> Response<AxBody> {
+/// `a.b.c.d:port`, as `SocketAddr`'s `Display` writes it, without the formatting
+/// machinery for the common IPv4 case.
+fn addr_text(a: SocketAddr) -> String {
+    let SocketAddr::V4(v4) = a else {
+        return a.to_string();
+    };
+    let mut s = String::with_capacity(21);
+    for (i, o) in v4.ip().octets().into_iter().enumerate() {
+        if i > 0 {
+            s.push('.');
+        }
+        push_decimal(&mut s, o.into());
+    }
+    s.push(':');
+    push_decimal(&mut s, v4.port().into());
+    s
+}
+
+async fn handle(
+    sh: Arc<Shared>,
+    req: Request<Incoming>,
+    remote: SocketAddr,
+    remote_text: &str,
+) -> Response<Full<Bytes>> {
     let received = Instant::now();
-    let remote = req
-        .extensions()
-        .get::<SocketAddr>()
-        .copied()
-        .unwrap_or_else(|| SocketAddr::from(([0, 0, 0, 0], 0)));
     let (parts, body) = req.into_parts();
     let headers: Headers = parts
         .headers
@@ -471,7 +556,7 @@ async fn handle(State(sh): State<Arc<Shared>>, req: Request<AxBody>) -> Response
         headers,
         body: String::new(),
         body_encoding: super::capture::BodyEncoding::Utf8,
-        remote_addr: remote.to_string(),
+        remote_addr: remote_text.to_string(),
         verification: None,
         response: None,
         provider: None,
@@ -599,7 +684,7 @@ async fn handle(State(sh): State<Arc<Shared>>, req: Request<AxBody>) -> Response
         }
     }
     let mut answer = answer.unwrap_or_else(|| behave(&sh, &record));
-    let (b, enc) = encode_body(&bytes);
+    let (b, enc) = encode_body_owned(bytes);
     record.body = b;
     record.body_encoding = enc;
     // The answer's body is kept (when it is short text) so `replay --compare` can
@@ -623,7 +708,8 @@ async fn handle(State(sh): State<Arc<Shared>>, req: Request<AxBody>) -> Response
     });
 
     // Durable before answering.
-    let line = record.to_line();
+    let mut line = Vec::with_capacity(record.body.len() + 512);
+    record.write_line(&mut line);
     let mut save_error = None;
     if let Some(log) = &sh.log {
         if let Err(e) = log.append(&line).await {
@@ -653,16 +739,16 @@ async fn handle(State(sh): State<Arc<Shared>>, req: Request<AxBody>) -> Response
     if answer.hang {
         let mut stop = sh.shutdown.clone();
         let _ = stop.wait_for(|s| *s).await;
-        let mut r = Response::new(AxBody::empty());
+        let mut r = Response::new(Full::new(Bytes::new()));
         r.extensions_mut().insert(DropMarker);
         return r;
     }
     if answer.drop {
-        let mut r = Response::new(AxBody::empty());
+        let mut r = Response::new(Full::new(Bytes::new()));
         r.extensions_mut().insert(DropMarker);
         return r;
     }
-    let mut resp = Response::new(AxBody::from(answer.body));
+    let mut resp = Response::new(Full::new(answer.body));
     *resp.status_mut() = StatusCode::from_u16(answer.status.unwrap_or(200)).unwrap_or(StatusCode::OK);
     for (k, v) in answer.headers {
         if let (Ok(k), Ok(v)) = (HeaderName::from_bytes(k.as_bytes()), HeaderValue::from_str(&v)) {
@@ -694,7 +780,7 @@ enum BodyRead {
     Timeout(Vec<u8>),
 }
 
-async fn read_body(mut body: AxBody, max: u64, timeout: Duration) -> BodyRead {
+async fn read_body(mut body: Incoming, max: u64, timeout: Duration) -> BodyRead {
     let mut buf = Vec::new();
     let deadline = tokio::time::Instant::now() + timeout;
     loop {
@@ -1017,6 +1103,21 @@ mod tests {
         assert!(v6.contains("::1".parse().unwrap()));
         assert!("10.0.0.0/33".parse::<Cidr>().is_err());
         assert!("nope/8".parse::<Cidr>().is_err());
+    }
+
+    #[test]
+    fn addresses_are_written_as_display_does() {
+        for a in [
+            "127.0.0.1:9000",
+            "0.0.0.0:0",
+            "255.255.255.255:65535",
+            "10.2.30.4:80",
+            "[::1]:8080",
+            "[fe80::1]:1",
+        ] {
+            let a: SocketAddr = a.parse().unwrap();
+            assert_eq!(addr_text(a), a.to_string());
+        }
     }
 
     #[test]

@@ -55,18 +55,46 @@ pub fn parse_duration(s: &str) -> Result<Duration, String> {
 }
 
 /// Formats a byte count for people: `512 B`, `1.0 KiB`, `10.5 MiB`.
+/// Appends `n` in decimal, without the formatting machinery (hot paths: one per request).
+pub fn push_decimal(out: &mut String, mut n: u64) {
+    let mut buf = [0u8; 20];
+    let mut i = buf.len();
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend(buf[i..].iter().map(|&d| d as char));
+}
+
 pub fn format_size(n: u64) -> String {
     const U: [&str; 4] = ["KiB", "MiB", "GiB", "TiB"];
     if n < 1024 {
         return format!("{n} B");
     }
-    let mut v = n as f64 / 1024.0;
+    // Tenths of the unit in integers, rounded half to even as `{:.1}` rounds: the
+    // listener prints one size per request, and float formatting is the slow part.
     let mut i = 0;
-    while v >= 1024.0 && i < U.len() - 1 {
-        v /= 1024.0;
+    let mut unit: u128 = 1024;
+    while n as u128 >= unit * 1024 && i < U.len() - 1 {
+        unit *= 1024;
         i += 1;
     }
-    format!("{v:.1} {}", U[i])
+    let scaled = n as u128 * 10;
+    let (mut tenths, rest) = (scaled / unit, scaled % unit);
+    if 2 * rest > unit || (2 * rest == unit && tenths % 2 == 1) {
+        tenths += 1;
+    }
+    let mut s = String::with_capacity(12);
+    push_decimal(&mut s, (tenths / 10) as u64);
+    s.push('.');
+    push_decimal(&mut s, (tenths % 10) as u64);
+    s.push(' ');
+    s.push_str(U[i]);
+    s
 }
 
 /// Formats a duration for people: `850µs`, `12.3ms`, `1.52s`.
@@ -108,6 +136,26 @@ mod tests {
     #[test]
     fn formatting() {
         assert_eq!(format_size(10), "10 B");
+        // The integer rounding agrees with float formatting, ties included.
+        let float = |n: u64| {
+            const U: [&str; 4] = ["KiB", "MiB", "GiB", "TiB"];
+            let mut v = n as f64 / 1024.0;
+            let mut i = 0;
+            while v >= 1024.0 && i < U.len() - 1 {
+                v /= 1024.0;
+                i += 1;
+            }
+            format!("{v:.1} {}", U[i])
+        };
+        for n in (1024..3 << 20).chain([1280, 1 << 30, (1 << 30) - 1, 5 << 40, u64::MAX / 3]) {
+            assert_eq!(format_size(n), float(n), "{n}");
+        }
+        let mut s = String::new();
+        for n in [0, 7, 10, 99, 65535, u64::MAX] {
+            s.clear();
+            push_decimal(&mut s, n);
+            assert_eq!(s, n.to_string());
+        }
         assert_eq!(format_size(1536), "1.5 KiB");
         assert_eq!(format_duration(Duration::from_micros(1500)), "1.5ms");
     }
