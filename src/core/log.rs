@@ -1,14 +1,16 @@
 //! The capture log writer: group commit. A request appends its line to a shared
-//! buffer; whichever request finds no write in progress becomes the writer, takes
+//! buffer; whichever request finds no write in progress starts a writer, which takes
 //! everything queued, writes it with one syscall, flushes (and fsyncs with `--fsync`),
 //! then tells every request of that batch that its record is on disk. Under load the
-//! batches grow by themselves; alone, a request writes its own line at once. No
-//! thread hops, no wake-up per record, and nothing is answered before it is written.
+//! batches grow by themselves; alone, a request writes its own line at once. With
+//! `--fsync` the batch is written on a blocking thread, one hand-over per batch, so
+//! that the listener thread goes on reading and answering while the disk syncs.
+//! Nothing is answered before it is written.
 
 use std::fs::File;
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use tokio::sync::watch;
 
@@ -22,6 +24,10 @@ struct State {
 }
 
 pub struct CaptureLog {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
     path: PathBuf,
     file: Mutex<File>,
     state: Mutex<State>,
@@ -37,28 +43,31 @@ impl CaptureLog {
         }
         let file = std::fs::OpenOptions::new().create(true).append(true).open(path)?;
         Ok(CaptureLog {
-            path: path.to_path_buf(),
-            file: Mutex::new(file),
-            state: Mutex::new(State {
-                buf: Vec::with_capacity(64 * 1024),
-                appended: 0,
-                writing: false,
-                failed: None,
+            inner: Arc::new(Inner {
+                path: path.to_path_buf(),
+                file: Mutex::new(file),
+                state: Mutex::new(State {
+                    buf: Vec::with_capacity(64 * 1024),
+                    appended: 0,
+                    writing: false,
+                    failed: None,
+                }),
+                written: watch::channel(0).0,
+                fsync,
             }),
-            written: watch::channel(0).0,
-            fsync,
         })
     }
 
     pub fn path(&self) -> &Path {
-        &self.path
+        &self.inner.path
     }
 
     /// Appends one record (a JSON line without its newline) and returns once it is
     /// written, or with the write error.
     pub async fn append(&self, line: &[u8]) -> Result<(), String> {
+        let inner = &self.inner;
         let (seq, lead) = {
-            let mut st = self.state.lock().unwrap_or_else(|e| e.into_inner());
+            let mut st = inner.state.lock().unwrap_or_else(|e| e.into_inner());
             if let Some(e) = &st.failed {
                 return Err(e.clone());
             }
@@ -69,20 +78,36 @@ impl CaptureLog {
             st.writing = true;
             (st.appended, lead)
         };
+        let mut rx = inner.written.subscribe();
         if lead {
             // Let the other requests that are ready on this thread append theirs
             // first: one write for all of them.
             tokio::task::yield_now().await;
-            self.write_batches();
+            if inner.fsync {
+                // An fsync takes milliseconds: on a blocking thread, so that the
+                // listener thread goes on reading and answering meanwhile.
+                let writer = inner.clone();
+                if tokio::task::spawn_blocking(move || writer.write_batches())
+                    .await
+                    .is_err()
+                {
+                    // The blocking pool is gone (the runtime is shutting down): write here.
+                    inner.write_batches();
+                }
+            } else {
+                // A write to the page cache costs less than a hand-over to another thread.
+                inner.write_batches();
+            }
         }
-        let mut rx = self.written.subscribe();
         let _ = rx.wait_for(|w| *w >= seq).await;
-        match &self.state.lock().unwrap_or_else(|e| e.into_inner()).failed {
+        match &inner.state.lock().unwrap_or_else(|e| e.into_inner()).failed {
             Some(e) => Err(e.clone()),
             None => Ok(()),
         }
     }
+}
 
+impl Inner {
     /// Writes what is queued, again and again until nothing is left.
     fn write_batches(&self) {
         let mut batch = Vec::with_capacity(64 * 1024);
