@@ -178,7 +178,11 @@ impl CaptureRecord {
                 c.compact = now.strftime("%Y%m%d%H%M%S").to_string();
             }
             let ms = now.subsec_millisecond().max(0);
-            let stamp = format!("{}.{ms:03}Z", c.rfc);
+            let mut stamp = String::with_capacity(24);
+            stamp.push_str(&c.rfc);
+            stamp.push('.');
+            stamp.extend([ms / 100, ms / 10 % 10, ms % 10].map(|d| char::from(b'0' + d as u8)));
+            stamp.push('Z');
             // 10 base-36 digits: collisions within one second are vanishingly rare.
             let mut r = c.rng.next_u64();
             let mut id = String::with_capacity(24);
@@ -271,7 +275,28 @@ impl CaptureRecord {
         if let Some(r) = &self.response {
             out.push(b',');
             push_key(out, "response");
-            push_value(out, r);
+            out.push(b'{');
+            push_key(out, "status");
+            push_value(out, &r.status);
+            out.push(b',');
+            push_key(out, "kind");
+            push_str(out, &r.kind);
+            if let Some(b) = &r.body {
+                out.push(b',');
+                push_key(out, "body");
+                push_str(out, b);
+            }
+            if let Some(d) = r.duration_ms {
+                out.push(b',');
+                push_key(out, "duration_ms");
+                push_value(out, &d);
+            }
+            if let Some(n) = &r.note {
+                out.push(b',');
+                push_key(out, "note");
+                push_str(out, n);
+            }
+            out.push(b'}');
         }
         for (key, value) in [
             ("provider", &self.provider),
@@ -570,11 +595,24 @@ mod tests {
             headers in proptest::collection::vec((".{0,12}", ".{0,40}"), 0..8),
             path in ".{0,30}",
             provider in proptest::option::of(".{0,10}"),
+            response in proptest::option::of((
+                proptest::option::of(100u16..600),
+                proptest::option::of(".{0,30}"),
+                proptest::option::of(0.0f64..1e6),
+                proptest::option::of(".{0,10}"),
+            )),
         ) {
             let mut r = record(&body);
             r.headers = Headers(headers);
             r.path = path;
             r.provider = provider;
+            r.response = response.map(|(status, body, duration_ms, note)| ResponseRecord {
+                status,
+                kind: "normal".into(),
+                body,
+                duration_ms,
+                note,
+            });
             proptest::prop_assert_eq!(r.to_line(), serde_json::to_string(&r).unwrap());
         }
     }

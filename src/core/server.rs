@@ -4,6 +4,7 @@
 //! group-commit [`super::log::CaptureLog`]), so an answered request is always in the
 //! log. Nothing here prints: the command receives a [`ServerEvent`] per request.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
@@ -476,7 +477,9 @@ struct DropMarker;
 /// What the handler decided to answer.
 struct Answer {
     status: Option<u16>,
-    headers: Vec<(String, String)>,
+    /// Names and values written by the listener itself are borrowed: no allocation
+    /// per request for the usual `content-type`.
+    headers: Vec<(Cow<'static, str>, Cow<'static, str>)>,
     body: Bytes,
     kind: &'static str,
     note: Option<String>,
@@ -751,7 +754,11 @@ async fn handle(
     let mut resp = Response::new(Full::new(answer.body));
     *resp.status_mut() = StatusCode::from_u16(answer.status.unwrap_or(200)).unwrap_or(StatusCode::OK);
     for (k, v) in answer.headers {
-        if let (Ok(k), Ok(v)) = (HeaderName::from_bytes(k.as_bytes()), HeaderValue::from_str(&v)) {
+        let value = match v {
+            Cow::Borrowed(v) => Ok(HeaderValue::from_static(v)),
+            Cow::Owned(v) => HeaderValue::try_from(v),
+        };
+        if let (Ok(k), Ok(v)) = (HeaderName::from_bytes(k.as_bytes()), value) {
             resp.headers_mut().append(k, v);
         }
     }
@@ -970,7 +977,7 @@ async fn forward_request(
                 .find(|(k, _)| k == "content-type")
                 .map(|(_, v)| v.clone());
             let mut a = Answer::new(status, "forwarded", bytes.clone());
-            a.headers = headers;
+            a.headers = headers.into_iter().map(|(k, v)| (k.into(), v.into())).collect();
             (
                 a,
                 ForwardResult {
@@ -1062,10 +1069,10 @@ fn behave(sh: &Shared, record: &CaptureRecord) -> Answer {
         a.kind = "simulated";
     }
     if let (Some(ra), true) = (b.retry_after, status == 429 || status == 503) {
-        a.headers.push(("retry-after".into(), ra.to_string()));
+        a.headers.push(("retry-after".into(), ra.to_string().into()));
     }
     for (k, v) in &b.headers {
-        a.headers.push((k.clone(), v.clone()));
+        a.headers.push((k.clone().into(), v.clone().into()));
     }
     a.note = note;
     a.delay = b.delay;
