@@ -396,7 +396,8 @@ fn serve_connection(
         .timer(hyper_util::rt::TokioTimer::new())
         .header_read_timeout(shared.cfg.header_timeout)
         .max_headers(shared.cfg.max_headers)
-        .max_buf_size(256 * 1024);
+        .max_buf_size(256 * 1024)
+        .writev(false);
     let events = shared.events.clone();
     let watcher = graceful.watcher();
     match tls {
