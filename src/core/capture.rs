@@ -370,11 +370,7 @@ impl<R: BufRead> Iterator for LogReader<R> {
                 v: Option<u64>,
             }
             let line = self.line;
-            let parsed = match parse_fast(text) {
-                Some(r) => Ok(r),
-                None => serde_json::from_slice::<CaptureRecord>(text),
-            };
-            return Some(match parsed {
+            return Some(match serde_json::from_slice::<CaptureRecord>(text) {
                 Ok(r) if r.v > VERSION => Err(CaptureError::NewerVersion {
                     line,
                     found: r.v as u64,
@@ -397,106 +393,6 @@ impl<R: BufRead> Iterator for LogReader<R> {
             });
         }
     }
-}
-
-/// Reads a capture line without `serde_json`'s general machinery (replay reads one
-/// per request). It takes any key order but nothing unexpected: an unknown key, a
-/// duplicate, a missing field or anything that is not well-formed gives `None`, and
-/// the caller parses the line with `serde_json` instead (with its error message).
-/// Whatever it returns is what `serde_json` returns for the same line.
-pub fn parse_fast(text: &[u8]) -> Option<CaptureRecord> {
-    use super::json::Cursor;
-    fn once<T>(slot: &mut Option<T>, v: T) -> Option<()> {
-        slot.is_none().then(|| *slot = Some(v))
-    }
-    fn nullable<'a, T>(c: &mut Cursor<'a>, read: impl FnOnce(&mut Cursor<'a>) -> Option<T>) -> Option<Option<T>> {
-        if c.peek()? == b'n' {
-            c.null().map(|_| None)
-        } else {
-            read(c).map(Some)
-        }
-    }
-    fn nested<T: serde::de::DeserializeOwned>(c: &mut Cursor<'_>) -> Option<T> {
-        serde_json::from_slice(c.compound()?).ok()
-    }
-    let mut c = Cursor::new(text);
-    c.eat(b'{')?;
-    let (mut v, mut id, mut received_at, mut method, mut path) = (None, None, None, None, None);
-    let (mut headers, mut body, mut body_encoding, mut remote_addr) = (None, None, None, None);
-    let (mut verification, mut response, mut provider, mut event, mut body_note) = (None, None, None, None, None);
-    loop {
-        let key = c.key()?;
-        c.eat(b':')?;
-        match key {
-            b"v" => once(&mut v, u32::try_from(c.uint()?).ok()?)?,
-            b"id" => once(&mut id, c.string()?)?,
-            b"received_at" => once(&mut received_at, c.string()?)?,
-            b"method" => once(&mut method, c.string()?)?,
-            b"path" => once(&mut path, c.string()?)?,
-            b"body" => once(&mut body, c.string()?)?,
-            b"remote_addr" => once(&mut remote_addr, c.string()?)?,
-            b"body_encoding" => once(
-                &mut body_encoding,
-                match c.string()?.as_str() {
-                    "utf8" => BodyEncoding::Utf8,
-                    "base64" => BodyEncoding::Base64,
-                    _ => return None,
-                },
-            )?,
-            b"headers" => {
-                let mut h = Vec::new();
-                c.eat(b'[')?;
-                if c.peek()? == b']' {
-                    c.take();
-                } else {
-                    loop {
-                        c.eat(b'[')?;
-                        let name = c.string()?;
-                        c.eat(b',')?;
-                        let value = c.string()?;
-                        c.eat(b']')?;
-                        h.push((name, value));
-                        match c.take()? {
-                            b',' => continue,
-                            b']' => break,
-                            _ => return None,
-                        }
-                    }
-                }
-                once(&mut headers, Headers(h))?
-            }
-            b"verification" => once(&mut verification, nullable(&mut c, nested)?)?,
-            b"response" => once(&mut response, nullable(&mut c, nested)?)?,
-            b"provider" => once(&mut provider, nullable(&mut c, Cursor::string)?)?,
-            b"event" => once(&mut event, nullable(&mut c, Cursor::string)?)?,
-            b"body_note" => once(&mut body_note, nullable(&mut c, Cursor::string)?)?,
-            _ => return None,
-        }
-        match c.take()? {
-            b',' => continue,
-            b'}' => break,
-            _ => return None,
-        }
-    }
-    if !c.at_end() {
-        return None;
-    }
-    Some(CaptureRecord {
-        v: v?,
-        id: id?,
-        received_at: received_at?,
-        method: method?,
-        path: path?,
-        headers: headers?,
-        body: body?,
-        body_encoding: body_encoding?,
-        remote_addr: remote_addr?,
-        verification: verification.flatten(),
-        response: response.flatten(),
-        provider: provider.flatten(),
-        event: event.flatten(),
-        body_note: body_note.flatten(),
-    })
 }
 
 /// Where captures go by default: `$HOOKCAT_DATA_DIR/captures.jsonl`, else the user's
@@ -614,83 +510,6 @@ mod tests {
                 note,
             });
             proptest::prop_assert_eq!(r.to_line(), serde_json::to_string(&r).unwrap());
-        }
-    }
-
-    #[test]
-    fn the_fast_reader_reads_what_serde_json_reads() {
-        let mut full = record(b"{\"a\":\"\\u00e9\"}\n\x01");
-        full.headers.push("X-Quote", "a\"b\\c\td");
-        full.response = Some(ResponseRecord {
-            status: Some(200),
-            kind: "normal".into(),
-            body: Some("{\"ok\":true}".into()),
-            duration_ms: Some(0.123),
-            note: None,
-        });
-        full.event = Some("push".into());
-        let line = full.to_line();
-        assert_eq!(parse_fast(line.as_bytes()), Some(full.clone()));
-        // Other key orders, whitespace and nulls are read too; anything unexpected is
-        // left to serde_json.
-        let reordered = r#" { "path":"/p", "v":1, "id":"i", "received_at":"t", "method":"POST",
-            "headers":[], "body":"", "body_encoding":"utf8", "remote_addr":"a",
-            "verification":null, "response":null, "provider":null } "#;
-        let r = parse_fast(reordered.as_bytes()).expect("read");
-        assert_eq!(r, serde_json::from_str::<CaptureRecord>(reordered).unwrap());
-        let no_verification = r#"{"v":1,"id":"i","received_at":"t","method":"GET","path":"/","headers":[["a","b"]],"body":"","body_encoding":"base64","remote_addr":"a"}"#;
-        assert_eq!(
-            parse_fast(no_verification.as_bytes()),
-            serde_json::from_str::<CaptureRecord>(no_verification).ok()
-        );
-        for bad in [
-            line.replacen("\"v\":1", "\"v\":1,\"v\":1", 1),
-            line.replacen("\"v\":1", "\"v\":1,\"extra\":2", 1),
-            line.replacen("\"v\":1", "\"v\":01", 1),
-            line.replacen("\"v\":1", "\"v\":1.0", 1),
-            line.replacen("\"body_encoding\":\"utf8\"", "\"body_encoding\":\"hex\"", 1),
-            line.replacen(",\"id\":", ",\"di\":", 1),
-            format!("{line} x"),
-            line[..line.len() - 1].to_string(),
-            "{}".into(),
-        ] {
-            assert_eq!(parse_fast(bad.as_bytes()), None, "{bad}");
-        }
-    }
-
-    proptest::proptest! {
-        #[test]
-        fn any_record_reads_back_fast(
-            body in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..300),
-            headers in proptest::collection::vec((".{0,12}", ".{0,40}"), 0..8),
-            note in proptest::option::of(".{0,10}"),
-        ) {
-            let mut r = record(&body);
-            r.headers = Headers(headers);
-            r.body_note = note;
-            r.response = Some(ResponseRecord { status: None, kind: "dropped".into(), body: None, duration_ms: Some(1.5), note: None });
-            proptest::prop_assert_eq!(parse_fast(r.to_line().as_bytes()), Some(r));
-        }
-
-        /// A damaged line is either refused by both readers or read alike.
-        #[test]
-        fn a_damaged_line_reads_as_serde_json_reads_it(
-            cut in 0usize..400,
-            len in 0usize..4,
-            insert in proptest::sample::select(vec!["", "\"", "\\", ",", "}", "]", "null", "1", " ", "\u{1}", "é"]),
-        ) {
-            let mut r = record(b"{\"k\":\"v\\n\"}");
-            r.provider = Some("github".into());
-            let line = r.to_line();
-            let cut = cut.min(line.len());
-            let end = (cut + len).min(line.len());
-            if line.is_char_boundary(cut) && line.is_char_boundary(end) {
-                let damaged = format!("{}{insert}{}", &line[..cut], &line[end..]);
-                if let Some(fast) = parse_fast(damaged.as_bytes()) {
-                    let slow = serde_json::from_str::<CaptureRecord>(&damaged);
-                    proptest::prop_assert_eq!(Some(fast), slow.ok(), "{}", damaged);
-                }
-            }
         }
     }
 
