@@ -235,7 +235,13 @@ impl CaptureRecord {
     /// listener writes one per request and the body and headers are most of it.
     pub fn write_line(&self, out: &mut Vec<u8>) {
         use super::json::{push_key, push_str, push_value};
-        out.extend_from_slice(b"{\"v\":");
+        // `,"key":`
+        let next = |out: &mut Vec<u8>, key: &str| {
+            out.push(b',');
+            push_key(out, key);
+        };
+        out.push(b'{');
+        push_key(out, "v");
         push_value(out, &self.v);
         for (key, value) in [
             ("id", &self.id),
@@ -243,12 +249,10 @@ impl CaptureRecord {
             ("method", &self.method),
             ("path", &self.path),
         ] {
-            out.push(b',');
-            push_key(out, key);
+            next(out, key);
             push_str(out, value);
         }
-        out.push(b',');
-        push_key(out, "headers");
+        next(out, "headers");
         out.push(b'[');
         for (i, (name, value)) in self.headers.0.iter().enumerate() {
             if i > 0 {
@@ -260,40 +264,32 @@ impl CaptureRecord {
             push_str(out, value);
             out.push(b']');
         }
-        out.extend_from_slice(b"],");
-        push_key(out, "body");
+        out.push(b']');
+        next(out, "body");
         push_str(out, &self.body);
-        out.push(b',');
-        push_key(out, "body_encoding");
+        next(out, "body_encoding");
         push_value(out, &self.body_encoding);
-        out.push(b',');
-        push_key(out, "remote_addr");
+        next(out, "remote_addr");
         push_str(out, &self.remote_addr);
-        out.push(b',');
-        push_key(out, "verification");
+        next(out, "verification");
         push_value(out, &self.verification);
         if let Some(r) = &self.response {
-            out.push(b',');
-            push_key(out, "response");
+            next(out, "response");
             out.push(b'{');
             push_key(out, "status");
             push_value(out, &r.status);
-            out.push(b',');
-            push_key(out, "kind");
+            next(out, "kind");
             push_str(out, &r.kind);
             if let Some(b) = &r.body {
-                out.push(b',');
-                push_key(out, "body");
+                next(out, "body");
                 push_str(out, b);
             }
             if let Some(d) = r.duration_ms {
-                out.push(b',');
-                push_key(out, "duration_ms");
+                next(out, "duration_ms");
                 push_value(out, &d);
             }
             if let Some(n) = &r.note {
-                out.push(b',');
-                push_key(out, "note");
+                next(out, "note");
                 push_str(out, n);
             }
             out.push(b'}');
@@ -304,8 +300,7 @@ impl CaptureRecord {
             ("body_note", &self.body_note),
         ] {
             if let Some(v) = value {
-                out.push(b',');
-                push_key(out, key);
+                next(out, key);
                 push_str(out, v);
             }
         }
