@@ -167,7 +167,6 @@ mod tests {
             "\"1234567",
             "abcdefghijklmnopqrstuvwxyz\u{1f}",
             "\u{1}",
-            "\"",
             &"\u{1}".repeat(3000),
             &"a\"".repeat(1500),
         ] {

@@ -54,7 +54,6 @@ pub fn parse_duration(s: &str) -> Result<Duration, String> {
     Ok(Duration::from_secs_f64(secs))
 }
 
-/// Formats a byte count for people: `512 B`, `1.0 KiB`, `10.5 MiB`.
 /// Appends `n` in decimal, without the formatting machinery (hot paths: one per request).
 pub fn push_decimal(out: &mut String, mut n: u64) {
     let mut buf = [0u8; 20];
@@ -70,6 +69,7 @@ pub fn push_decimal(out: &mut String, mut n: u64) {
     out.extend(buf[i..].iter().map(|&d| d as char));
 }
 
+/// Formats a byte count for people: `512 B`, `1.0 KiB`, `10.5 MiB`.
 pub fn format_size(n: u64) -> String {
     const U: [&str; 4] = ["KiB", "MiB", "GiB", "TiB"];
     if n < 1024 {
