@@ -712,7 +712,8 @@ async fn handle(
     });
 
     // Durable before answering.
-    let mut line = Vec::with_capacity(record.body.len() + 512);
+    // Room for the body escaped (up to twice its size, a 4 KiB piece at a time) and the rest.
+    let mut line = Vec::with_capacity(record.body.len() + record.body.len().min(4096) + 1024);
     record.write_line(&mut line);
     let mut save_error = None;
     if let Some(log) = &sh.log {
@@ -789,7 +790,10 @@ enum BodyRead {
 }
 
 async fn read_body(mut body: Incoming, max: u64, timeout: Duration) -> BodyRead {
-    let mut buf = Vec::new();
+    // Sized from Content-Length up front (never more than 64 KiB before the bytes come,
+    // whatever a client claims).
+    let hint = hyper::body::Body::size_hint(&body).lower().min(max).min(64 * 1024);
+    let mut buf = Vec::with_capacity(hint as usize);
     let deadline = tokio::time::Instant::now() + timeout;
     loop {
         match tokio::time::timeout_at(deadline, body.frame()).await {
