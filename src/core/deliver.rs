@@ -156,6 +156,49 @@ fn ser_opt_ms<S: serde::Serializer>(d: &Option<Duration>, s: S) -> Result<S::Ok,
 }
 
 impl Attempt {
+    /// Appends the attempt as JSON, the bytes `serde_json` writes for it (a test holds
+    /// the two together), without its machinery: replay writes one per request.
+    pub fn write_json(&self, out: &mut Vec<u8>) {
+        use super::json::{push_key, push_str, push_value};
+        // Every field named: one added later does not compile until it is written here.
+        let Attempt {
+            attempt,
+            method,
+            url,
+            sent_headers: _,
+            status,
+            error,
+            duration,
+            response_headers: _,
+            response_body: _,
+            response_truncated,
+            retry_in,
+        } = self;
+        let ms = |d: &Duration| (d.as_secs_f64() * 1e6).round() / 1e3;
+        out.extend_from_slice(b"{\"attempt\":");
+        push_value(out, attempt);
+        out.extend_from_slice(b",\"method\":");
+        push_str(out, method);
+        out.extend_from_slice(b",\"url\":");
+        push_str(out, url);
+        out.push(b',');
+        push_key(out, "status");
+        push_value(out, status);
+        out.push(b',');
+        push_key(out, "error");
+        push_value(out, error);
+        out.push(b',');
+        push_key(out, "duration_ms");
+        push_value(out, &ms(duration));
+        out.push(b',');
+        push_key(out, "response_truncated");
+        out.extend_from_slice(if *response_truncated { b"true" } else { b"false" });
+        out.push(b',');
+        push_key(out, "retry_in_ms");
+        push_value(out, &retry_in.as_ref().map(ms));
+        out.push(b'}');
+    }
+
     pub fn ok(&self) -> bool {
         self.status.is_some_and(|s| (200..300).contains(&s))
     }
@@ -600,6 +643,38 @@ mod tests {
             backoff(&p, 1, Some(Duration::from_secs(9999)), &mut rng),
             p.retry_after_max
         );
+    }
+
+    #[test]
+    fn attempts_are_written_as_serde_json_writes_them() {
+        let mut a = Attempt {
+            attempt: 2,
+            method: "POST".into(),
+            url: "http://127.0.0.1:1/a?\"b\"".into(),
+            sent_headers: Headers::default(),
+            status: Some(503),
+            error: None,
+            duration: Duration::from_micros(1_234_567),
+            response_headers: Headers::default(),
+            response_body: b"x".to_vec(),
+            response_truncated: true,
+            retry_in: Some(Duration::from_millis(250)),
+        };
+        let check = |a: &Attempt| {
+            let mut ours = Vec::new();
+            a.write_json(&mut ours);
+            assert_eq!(String::from_utf8(ours).unwrap(), serde_json::to_string(a).unwrap());
+        };
+        check(&a);
+        a.status = None;
+        a.error = Some(AttemptError {
+            kind: ErrorKind::Timeout,
+            message: "timed out after 1s\n".into(),
+        });
+        a.retry_in = None;
+        a.response_truncated = false;
+        a.duration = Duration::from_nanos(1);
+        check(&a);
     }
 
     #[test]

@@ -1,6 +1,8 @@
-//! Writing JSON on the hot paths (the listener's capture record, one per request):
-//! strings escaped sixteen bytes at a time, byte for byte what `serde_json` writes, into
-//! a caller's buffer. Everything else about JSON goes through `serde_json`.
+//! JSON on the hot paths: writing the listener's capture record (one per request),
+//! strings escaped sixteen bytes at a time, byte for byte what `serde_json` writes; and
+//! a strict cursor for reading capture lines back (replay reads one per request),
+//! which gives up (`None`) on anything unexpected so that the caller can hand the
+//! text to `serde_json`. Everything else about JSON goes through `serde_json`.
 
 /// What each byte becomes after a backslash: `u` for `\u00XX`, 0 for "as it is".
 /// The same choices as `serde_json` (`\b \t \n \f \r \" \\`, other controls as `\u00XX`).
@@ -180,6 +182,238 @@ pub fn push_value<T: serde::Serialize + ?Sized>(out: &mut Vec<u8>, v: &T) {
     let _ = serde_json::to_writer(&mut *out, v);
 }
 
+/// The index of the first byte at or after `from` that is a `"`, a `\\` or a control
+/// character, sixteen bytes at a time.
+#[inline]
+fn next_special(b: &[u8], mut from: usize) -> Option<usize> {
+    while from + 16 <= b.len() {
+        // SAFETY: sixteen bytes from `from` are within `b`.
+        let m = unsafe { special16(b.as_ptr().add(from)) };
+        if m != 0 {
+            return Some(from + m.trailing_zeros() as usize);
+        }
+        from += 16;
+    }
+    b[from..]
+        .iter()
+        .position(|&c| ESCAPE[c as usize] != 0)
+        .map(|i| from + i)
+}
+
+/// A strict reader of JSON text. Each method reads one thing after optional
+/// whitespace and returns `None` when the text is anything else.
+pub struct Cursor<'a> {
+    b: &'a [u8],
+    i: usize,
+}
+
+impl<'a> Cursor<'a> {
+    pub fn new(b: &'a [u8]) -> Self {
+        Cursor { b, i: 0 }
+    }
+
+    fn ws(&mut self) {
+        while self.i < self.b.len() && matches!(self.b[self.i], b' ' | b'\t' | b'\n' | b'\r') {
+            self.i += 1;
+        }
+    }
+
+    /// The next byte, not taken.
+    pub fn peek(&mut self) -> Option<u8> {
+        self.ws();
+        self.b.get(self.i).copied()
+    }
+
+    /// Takes the next byte.
+    pub fn take(&mut self) -> Option<u8> {
+        let c = self.peek()?;
+        self.i += 1;
+        Some(c)
+    }
+
+    /// Takes `c`.
+    pub fn eat(&mut self, c: u8) -> Option<()> {
+        (self.take()? == c).then_some(())
+    }
+
+    /// Only whitespace is left.
+    pub fn at_end(&mut self) -> bool {
+        self.ws();
+        self.i == self.b.len()
+    }
+
+    /// `null`.
+    pub fn null(&mut self) -> Option<()> {
+        self.ws();
+        if self.b[self.i..].starts_with(b"null") {
+            self.i += 4;
+            Some(())
+        } else {
+            None
+        }
+    }
+
+    /// An unsigned integer, as JSON writes one (no sign, no leading zero, no fraction).
+    pub fn uint(&mut self) -> Option<u64> {
+        self.ws();
+        let start = self.i;
+        let mut n: u64 = 0;
+        while let Some(d) = self.b.get(self.i).filter(|c| c.is_ascii_digit()) {
+            n = n.checked_mul(10)?.checked_add(u64::from(d - b'0'))?;
+            self.i += 1;
+        }
+        let digits = &self.b[start..self.i];
+        let leading_zero = digits.len() > 1 && digits[0] == b'0';
+        let more = matches!(self.b.get(self.i), Some(b'.' | b'e' | b'E' | b'-' | b'+'));
+        (!digits.is_empty() && !leading_zero && !more).then_some(n)
+    }
+
+    /// A number, as `serde_json` reads it (the text up to the next delimiter is handed
+    /// to it).
+    pub fn f64(&mut self) -> Option<f64> {
+        self.ws();
+        let start = self.i;
+        while self
+            .b
+            .get(self.i)
+            .is_some_and(|c| matches!(c, b'0'..=b'9' | b'-' | b'+' | b'.' | b'e' | b'E'))
+        {
+            self.i += 1;
+        }
+        serde_json::from_slice(&self.b[start..self.i]).ok()
+    }
+
+    /// A string without escapes (an object key), as its bytes.
+    pub fn key(&mut self) -> Option<&'a [u8]> {
+        self.eat(b'"')?;
+        let end = next_special(self.b, self.i)?;
+        if self.b[end] != b'"' {
+            return None;
+        }
+        let k = &self.b[self.i..end];
+        self.i = end + 1;
+        Some(k)
+    }
+
+    /// A string, unescaped, in one pass: runs between escapes are copied whole.
+    pub fn string(&mut self) -> Option<String> {
+        self.eat(b'"')?;
+        let b = self.b;
+        let start = self.i;
+        let first = next_special(b, start)?;
+        if b[first] == b'"' {
+            // No escape: the text as it is.
+            self.i = first + 1;
+            return std::str::from_utf8(&b[start..first]).ok().map(str::to_owned);
+        }
+        // Unescaped, a string is never longer than its text: the rest of the input bounds it.
+        let mut out: Vec<u8> = Vec::with_capacity(b.len() - start);
+        let (mut run, mut p) = (start, first);
+        loop {
+            let n = p - run;
+            if n <= 16 && run + 16 <= b.len() {
+                // A short run as one 16-byte load and store, the excess left unset.
+                // SAFETY: `out` holds at most `run - start` bytes and has room for
+                // `b.len() - start`, so 16 more fit; 16 bytes are readable from `run`.
+                unsafe {
+                    let len = out.len();
+                    let d = out.as_mut_ptr().add(len);
+                    std::ptr::write_unaligned(
+                        d as *mut [u8; 16],
+                        std::ptr::read_unaligned(b.as_ptr().add(run) as *const [u8; 16]),
+                    );
+                    out.set_len(len + n);
+                }
+            } else {
+                out.extend_from_slice(&b[run..p]);
+            }
+            match b[p] {
+                b'"' => {
+                    self.i = p + 1;
+                    return String::from_utf8(out).ok();
+                }
+                b'\\' => {
+                    let e = *b.get(p + 1)?;
+                    run = p + 2;
+                    let short = match e {
+                        b'"' => b'"',
+                        b'\\' => b'\\',
+                        b'/' => b'/',
+                        b'b' => 0x08,
+                        b'f' => 0x0c,
+                        b'n' => b'\n',
+                        b'r' => b'\r',
+                        b't' => b'\t',
+                        b'u' => 0,
+                        _ => return None,
+                    };
+                    if e == b'u' {
+                        let hex = |at: usize| -> Option<u32> {
+                            let h = b.get(at..at + 4)?;
+                            if !h.iter().all(|c| c.is_ascii_hexdigit()) {
+                                return None;
+                            }
+                            u32::from_str_radix(std::str::from_utf8(h).ok()?, 16).ok()
+                        };
+                        let mut cp = hex(run)?;
+                        run += 4;
+                        if (0xd800..0xdc00).contains(&cp) {
+                            // A high surrogate: a low one must follow.
+                            if b.get(run..run + 2)? != b"\\u" {
+                                return None;
+                            }
+                            let lo = hex(run + 2)?;
+                            if !(0xdc00..0xe000).contains(&lo) {
+                                return None;
+                            }
+                            cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
+                            run += 6;
+                        }
+                        let ch = char::from_u32(cp)?;
+                        out.extend_from_slice(ch.encode_utf8(&mut [0; 4]).as_bytes());
+                    } else {
+                        out.push(short);
+                    }
+                }
+                // A raw control character: not allowed in a JSON string.
+                _ => return None,
+            }
+            p = next_special(b, run)?;
+        }
+    }
+
+    /// An object or array, taken whole as its text (not checked: the caller parses it).
+    pub fn compound(&mut self) -> Option<&'a [u8]> {
+        self.ws();
+        let start = self.i;
+        let mut depth = 0usize;
+        while let Some(&c) = self.b.get(self.i) {
+            self.i += 1;
+            match c {
+                b'{' | b'[' => depth += 1,
+                b'}' | b']' => {
+                    depth = depth.checked_sub(1)?;
+                    if depth == 0 {
+                        return Some(&self.b[start..self.i]);
+                    }
+                }
+                b'"' => loop {
+                    let p = next_special(self.b, self.i)?;
+                    self.i = p + 1;
+                    match self.b[p] {
+                        b'"' => break,
+                        b'\\' => self.i += 1,
+                        _ => {}
+                    }
+                },
+                _ if depth == 0 => return None,
+                _ => {}
+            }
+        }
+        None
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -229,10 +463,57 @@ mod tests {
         }
     }
 
+    fn read(text: &str) -> Option<String> {
+        let mut c = Cursor::new(text.as_bytes());
+        let s = c.string()?;
+        c.at_end().then_some(s)
+    }
+
+    #[test]
+    fn strings_read_as_serde_json_reads_them() {
+        for t in [
+            r#""""#,
+            r#""plain""#,
+            r#""a\"b\\c\/d\b\f\n\r\t""#,
+            r#""\u00e9\u0000\ud83d\ude00 ✓""#,
+            r#""\u00E9\uD83D\uDE00""#,
+            r#""\ud83d""#,
+            r#""\ude00""#,
+            r#""\ud83dx""#,
+            r#""\ud83d\u0041""#,
+            r#""\x""#,
+            r#""\u12""#,
+            r#""\u12g4""#,
+            r#""\u+123""#,
+            "\"raw\ncontrol\"",
+            "\"raw\u{1f}control after an escape \\n\"",
+            r#""unterminated"#,
+            r#""trailing\"#,
+            r#""a long run of sixteen bytes and more, then \"an escape\" and more text""#,
+        ] {
+            assert_eq!(read(t), serde_json::from_str::<String>(t).ok(), "{t}");
+        }
+    }
+
     proptest! {
         #[test]
         fn any_string_escapes_as_serde_json_does(s in any::<String>()) {
             prop_assert_eq!(ours(&s), serde_json::to_string(&s).unwrap());
+            prop_assert_eq!(read(&ours(&s)), Some(s));
+        }
+
+        /// Any text after a quote is read as a string exactly when serde_json reads it,
+        /// and as the same string.
+        #[test]
+        fn any_text_reads_as_serde_json_reads_it(v in proptest::collection::vec(
+            prop_oneof![Just("\\"), Just("\""), Just("u"), Just("d83d"), Just("dc00"), Just("0041"), Just("n"),
+                Just("/"), Just("x"), Just("é"), Just("\u{1}"), Just("abcdefghijklmnop")],
+            0..40,
+        )) {
+            let t = format!("\"{}", v.concat());
+            let mut c = Cursor::new(t.as_bytes());
+            let ours = c.string().filter(|_| c.at_end());
+            prop_assert_eq!(ours, serde_json::from_str::<String>(&t).ok(), "{}", t);
         }
 
         #[test]
