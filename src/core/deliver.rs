@@ -438,18 +438,27 @@ pub async fn deliver(
     policy: &Policy,
     mut on_attempt: impl FnMut(&Attempt),
 ) -> Result<Delivery, DeliverError> {
-    let mut rng = SplitMix64::from_entropy();
+    // Seeded from the OS only when a retry needs a jitter (not once per request).
+    let mut rng: Option<SplitMix64> = None;
     let mut attempts = Vec::new();
     for n in 1..=policy.retries + 1 {
-        let mut r = req.clone();
-        if let Some(s) = signer {
-            let signed = s.sign(&req.url, &req.body)?;
-            apply_signature(&mut r, &signed);
-        }
-        let mut a = attempt_once(client, &r, n, policy).await;
+        // A copy only to sign: unsigned, the request goes as it is.
+        let signed_req;
+        let r = match signer {
+            Some(s) => {
+                let signed = s.sign(&req.url, &req.body)?;
+                let mut r = req.clone();
+                apply_signature(&mut r, &signed);
+                signed_req = r;
+                &signed_req
+            }
+            None => req,
+        };
+        let mut a = attempt_once(client, r, n, policy).await;
         if a.retryable() && n <= policy.retries {
             let ra = a.response_headers.get("retry-after").and_then(parse_retry_after);
-            a.retry_in = Some(backoff(policy, n, ra, &mut rng));
+            let rng = rng.get_or_insert_with(SplitMix64::from_entropy);
+            a.retry_in = Some(backoff(policy, n, ra, rng));
         }
         on_attempt(&a);
         let wait = a.retry_in;
