@@ -228,7 +228,7 @@ impl CaptureRecord {
     /// record with `serde_json`, written without its per-byte escaping loop, since the
     /// listener writes one per request and the body and headers are most of it.
     pub fn write_line(&self, out: &mut Vec<u8>) {
-        use super::json::{push_key, push_str, push_value};
+        use super::json::{push_key, push_next_key as next, push_str, push_value};
         // Every field named: a field added to the record is a compile error here until
         // it is written too (in serde's order: the tests compare with serde_json).
         let CaptureRecord {
@@ -247,11 +247,6 @@ impl CaptureRecord {
             event,
             body_note,
         } = self;
-        // `,"key":`
-        let next = |out: &mut Vec<u8>, key: &str| {
-            out.push(b',');
-            push_key(out, key);
-        };
         out.push(b'{');
         push_key(out, "v");
         push_value(out, v);

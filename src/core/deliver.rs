@@ -144,8 +144,13 @@ pub struct Attempt {
     pub retry_in: Option<Duration>,
 }
 
+/// Milliseconds, rounded to the microsecond: how durations are written.
+fn ms(d: &Duration) -> f64 {
+    (d.as_secs_f64() * 1e6).round() / 1e3
+}
+
 fn ser_ms<S: serde::Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_f64((d.as_secs_f64() * 1e6).round() / 1e3)
+    s.serialize_f64(ms(d))
 }
 
 fn ser_opt_ms<S: serde::Serializer>(d: &Option<Duration>, s: S) -> Result<S::Ok, S::Error> {
@@ -159,7 +164,7 @@ impl Attempt {
     /// Appends the attempt as JSON, the bytes `serde_json` writes for it (a test holds
     /// the two together), without its machinery: replay writes one per request.
     pub fn write_json(&self, out: &mut Vec<u8>) {
-        use super::json::{push_key, push_str, push_value};
+        use super::json::{push_bool, push_next_key as next, push_str, push_value};
         // Every field named: one added later does not compile until it is written here.
         let Attempt {
             attempt,
@@ -174,27 +179,21 @@ impl Attempt {
             response_truncated,
             retry_in,
         } = self;
-        let ms = |d: &Duration| (d.as_secs_f64() * 1e6).round() / 1e3;
         out.extend_from_slice(b"{\"attempt\":");
         push_value(out, attempt);
-        out.extend_from_slice(b",\"method\":");
+        next(out, "method");
         push_str(out, method);
-        out.extend_from_slice(b",\"url\":");
+        next(out, "url");
         push_str(out, url);
-        out.push(b',');
-        push_key(out, "status");
+        next(out, "status");
         push_value(out, status);
-        out.push(b',');
-        push_key(out, "error");
+        next(out, "error");
         push_value(out, error);
-        out.push(b',');
-        push_key(out, "duration_ms");
+        next(out, "duration_ms");
         push_value(out, &ms(duration));
-        out.push(b',');
-        push_key(out, "response_truncated");
-        out.extend_from_slice(if *response_truncated { b"true" } else { b"false" });
-        out.push(b',');
-        push_key(out, "retry_in_ms");
+        next(out, "response_truncated");
+        push_bool(out, *response_truncated);
+        next(out, "retry_in_ms");
         push_value(out, &retry_in.as_ref().map(ms));
         out.push(b'}');
     }

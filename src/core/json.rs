@@ -175,6 +175,19 @@ pub fn push_key(out: &mut Vec<u8>, key: &str) {
     out.extend_from_slice(b"\":");
 }
 
+/// Appends `,"key":`: the separator and key of every field after an object's first.
+#[inline]
+pub fn push_next_key(out: &mut Vec<u8>, key: &str) {
+    out.push(b',');
+    push_key(out, key);
+}
+
+/// Appends `true` or `false`.
+#[inline]
+pub fn push_bool(out: &mut Vec<u8>, b: bool) {
+    out.extend_from_slice(if b { b"true" } else { b"false" });
+}
+
 /// Appends any serialisable value the way `serde_json` writes it (for the small,
 /// rare parts of a record).
 pub fn push_value<T: serde::Serialize + ?Sized>(out: &mut Vec<u8>, v: &T) {
