@@ -61,6 +61,85 @@ unsafe fn special16(p: *const u8) -> u32 {
     bits(lanes(w(0))) | (bits(lanes(w(8))) << 8)
 }
 
+/// The specials among the sixteen bytes at `p` ([`special16`]) and the bytes that are
+/// not ASCII, one bit each, lowest bit first.
+///
+/// # Safety
+/// `p` must point at sixteen readable bytes.
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+unsafe fn classify16(p: *const u8) -> (u32, u32) {
+    use std::arch::x86_64::*;
+    let x = _mm_loadu_si128(p as *const __m128i);
+    (special16(p), _mm_movemask_epi8(x) as u32)
+}
+
+/// The same without SSE2.
+#[cfg(not(target_arch = "x86_64"))]
+#[inline(always)]
+unsafe fn classify16(p: *const u8) -> (u32, u32) {
+    let high = (0..16).fold(0u32, |m, k| m | (u32::from(*p.add(k) >> 7) << k));
+    (special16(p), high)
+}
+
+/// What follows a backslash in a JSON string: the byte it stands for, `u` for a
+/// `\uXXXX` escape, 0 for an escape JSON does not have.
+static UNESCAPE: [u8; 256] = {
+    let mut t = [0u8; 256];
+    t[b'"' as usize] = b'"';
+    t[b'\\' as usize] = b'\\';
+    t[b'/' as usize] = b'/';
+    t[b'b' as usize] = 0x08;
+    t[b'f' as usize] = 0x0c;
+    t[b'n' as usize] = b'\n';
+    t[b'r' as usize] = b'\r';
+    t[b't' as usize] = b'\t';
+    t[b'u' as usize] = b'u';
+    t
+};
+
+/// The character of the `\uXXXX` escape at `b[p..]` (a surrogate pair taken together,
+/// a lone surrogate refused, as `serde_json` does) and the length of its text.
+fn unicode_escape(b: &[u8], p: usize) -> Option<(char, usize)> {
+    let hex = |at: usize| -> Option<u32> {
+        b.get(at..at + 4)?
+            .iter()
+            .try_fold(0u32, |n, &c| Some(n * 16 + (c as char).to_digit(16)?))
+    };
+    let cp = hex(p + 2)?;
+    if (0xd800..0xdc00).contains(&cp) {
+        // A high surrogate: a low one must follow.
+        if b.get(p + 6..p + 8)? != b"\\u" {
+            return None;
+        }
+        let lo = hex(p + 8)?;
+        if !(0xdc00..0xe000).contains(&lo) {
+            return None;
+        }
+        return Some((char::from_u32(0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00))?, 12));
+    }
+    Some((char::from_u32(cp)?, 6))
+}
+
+/// Where the string whose text starts at `from` has its first special byte, and whether
+/// a byte before it is not ASCII.
+#[inline]
+fn scan_string(b: &[u8], mut from: usize) -> Option<(usize, bool)> {
+    let mut high = 0u32;
+    while from + 16 <= b.len() {
+        // SAFETY: sixteen bytes from `from` are within `b`.
+        let (m, h) = unsafe { classify16(b.as_ptr().add(from)) };
+        if m != 0 {
+            let k = m.trailing_zeros();
+            return Some((from + k as usize, high | (h & ((1u32 << k) - 1)) != 0));
+        }
+        high |= h;
+        from += 16;
+    }
+    let at = from + b[from..].iter().position(|&c| ESCAPE[c as usize] != 0)?;
+    Some((at, high != 0 || !b[from..at].is_ascii()))
+}
+
 /// Writes the escape of `c` (a byte that needs one) at `d`; returns its length.
 ///
 /// # Safety
@@ -308,90 +387,112 @@ impl<'a> Cursor<'a> {
         Some(k)
     }
 
-    /// A string, unescaped, in one pass: runs between escapes are copied whole.
+    /// A string, unescaped, in one pass over sixteen bytes at a time: each block is
+    /// copied whole to the output and its first special byte handled where it lies, so
+    /// an escape costs one block test and one 16-byte move. UTF-8 is checked only when
+    /// a byte outside ASCII was seen.
     pub fn string(&mut self) -> Option<String> {
         self.eat(b'"')?;
         let b = self.b;
         let start = self.i;
-        let first = next_special(b, start)?;
+        let (first, high) = scan_string(b, start)?;
         if b[first] == b'"' {
             // No escape: the text as it is.
             self.i = first + 1;
-            return std::str::from_utf8(&b[start..first]).ok().map(str::to_owned);
-        }
-        // Unescaped, a string is never longer than its text: the rest of the input bounds it.
-        let mut out: Vec<u8> = Vec::with_capacity(b.len() - start);
-        let (mut run, mut p) = (start, first);
-        loop {
-            let n = p - run;
-            if n <= 16 && run + 16 <= b.len() {
-                // A short run as one 16-byte load and store, the excess left unset.
-                // SAFETY: `out` holds at most `run - start` bytes and has room for
-                // `b.len() - start`, so 16 more fit; 16 bytes are readable from `run`.
-                unsafe {
-                    let len = out.len();
-                    let d = out.as_mut_ptr().add(len);
-                    std::ptr::write_unaligned(
-                        d as *mut [u8; 16],
-                        std::ptr::read_unaligned(b.as_ptr().add(run) as *const [u8; 16]),
-                    );
-                    out.set_len(len + n);
-                }
+            let text = &b[start..first];
+            return if high {
+                std::str::from_utf8(text).ok().map(str::to_owned)
             } else {
-                out.extend_from_slice(&b[run..p]);
-            }
+                // SAFETY: every byte is ASCII.
+                Some(unsafe { std::str::from_utf8_unchecked(text) }.to_owned())
+            };
+        }
+        // Unescaped, a string is never longer than its text: the rest of the input bounds
+        // it. Written so far, `o <= p - start` holds throughout: an escape of n bytes
+        // writes fewer than n. So a 16-byte store at `o` while 16 bytes are readable at
+        // `p` stays within `cap`.
+        let cap = b.len() - start;
+        let mut out: Vec<u8> = Vec::with_capacity(cap);
+        let dst = out.as_mut_ptr();
+        let mut o = first - start;
+        // SAFETY: `first - start` bytes are readable at `start` and fit in `cap`.
+        unsafe { std::ptr::copy_nonoverlapping(b.as_ptr().add(start), dst, o) };
+        let mut p = first;
+        let mut high = high;
+        loop {
+            // `b[p]` ends the string, starts an escape, or is not allowed.
             match b[p] {
                 b'"' => {
                     self.i = p + 1;
-                    return String::from_utf8(out).ok();
+                    // SAFETY: the first `o` bytes were written.
+                    unsafe { out.set_len(o) };
+                    return if high {
+                        String::from_utf8(out).ok()
+                    } else {
+                        // SAFETY: ASCII text and escapes written as UTF-8.
+                        Some(unsafe { String::from_utf8_unchecked(out) })
+                    };
                 }
                 b'\\' => {
                     let e = *b.get(p + 1)?;
-                    run = p + 2;
-                    let short = match e {
-                        b'"' => b'"',
-                        b'\\' => b'\\',
-                        b'/' => b'/',
-                        b'b' => 0x08,
-                        b'f' => 0x0c,
-                        b'n' => b'\n',
-                        b'r' => b'\r',
-                        b't' => b'\t',
-                        b'u' => 0,
-                        _ => return None,
-                    };
-                    if e == b'u' {
-                        let hex = |at: usize| -> Option<u32> {
-                            let h = b.get(at..at + 4)?;
-                            if !h.iter().all(|c| c.is_ascii_hexdigit()) {
-                                return None;
-                            }
-                            u32::from_str_radix(std::str::from_utf8(h).ok()?, 16).ok()
-                        };
-                        let mut cp = hex(run)?;
-                        run += 4;
-                        if (0xd800..0xdc00).contains(&cp) {
-                            // A high surrogate: a low one must follow.
-                            if b.get(run..run + 2)? != b"\\u" {
-                                return None;
-                            }
-                            let lo = hex(run + 2)?;
-                            if !(0xdc00..0xe000).contains(&lo) {
-                                return None;
-                            }
-                            cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
-                            run += 6;
+                    match UNESCAPE[e as usize] {
+                        0 => return None,
+                        b'u' => {
+                            let (ch, used) = unicode_escape(b, p)?;
+                            let mut tmp = [0u8; 4];
+                            let enc = ch.encode_utf8(&mut tmp).as_bytes();
+                            // SAFETY: at most 4 bytes for an escape of 6 or 12.
+                            unsafe { std::ptr::copy_nonoverlapping(enc.as_ptr(), dst.add(o), enc.len()) };
+                            o += enc.len();
+                            p += used;
                         }
-                        let ch = char::from_u32(cp)?;
-                        out.extend_from_slice(ch.encode_utf8(&mut [0; 4]).as_bytes());
-                    } else {
-                        out.push(short);
+                        c => {
+                            // SAFETY: one byte for an escape of two.
+                            unsafe { *dst.add(o) = c };
+                            o += 1;
+                            p += 2;
+                        }
                     }
                 }
                 // A raw control character: not allowed in a JSON string.
                 _ => return None,
             }
-            p = next_special(b, run)?;
+            // Copy up to the next special byte.
+            loop {
+                if p + 16 > b.len() {
+                    while p < b.len() && ESCAPE[b[p] as usize] == 0 {
+                        high |= b[p] >= 0x80;
+                        // SAFETY: `o < p - start + 1 <= cap`.
+                        unsafe { *dst.add(o) = b[p] };
+                        o += 1;
+                        p += 1;
+                    }
+                    if p == b.len() {
+                        return None;
+                    }
+                    break;
+                }
+                // SAFETY: sixteen bytes are readable at `p`, and fit at `o` (above).
+                let (m, h) = unsafe {
+                    let c = classify16(b.as_ptr().add(p));
+                    std::ptr::write_unaligned(
+                        dst.add(o) as *mut [u8; 16],
+                        std::ptr::read_unaligned(b.as_ptr().add(p) as *const [u8; 16]),
+                    );
+                    c
+                };
+                if m == 0 {
+                    high |= h != 0;
+                    p += 16;
+                    o += 16;
+                    continue;
+                }
+                let k = m.trailing_zeros() as usize;
+                high |= h & ((1u32 << k) - 1) != 0;
+                p += k;
+                o += k;
+                break;
+            }
         }
     }
 
@@ -527,6 +628,33 @@ mod tests {
             let mut c = Cursor::new(t.as_bytes());
             let ours = c.string().filter(|_| c.at_end());
             prop_assert_eq!(ours, serde_json::from_str::<String>(&t).ok(), "{}", t);
+        }
+
+        /// Bytes that are not UTF-8, before, between and after escapes, at every
+        /// place against the 16-byte blocks: refused exactly when serde_json refuses them.
+        #[test]
+        fn any_bytes_read_as_serde_json_reads_them(v in proptest::collection::vec(
+            prop_oneof![Just(&b"\\"[..]), Just(&b"\""[..]), Just(&b"\\n"[..]), Just(&b"\\u00e9"[..]),
+                Just(&b"\\ud83d\\ude00"[..]), Just(&b"\xff"[..]), Just(&b"\xc3"[..]), Just(&b"\xa9"[..]),
+                Just("é".as_bytes()), Just("\u{1F600}".as_bytes()), Just(&b"a"[..]), Just(&b"abcdefghijklmno"[..])],
+            0..40,
+        ), tail in prop_oneof![Just(&b""[..]), Just(&b"\""[..]), Just(&b"\",\"k\":1}"[..])]) {
+            let mut t = b"\"".to_vec();
+            for piece in &v {
+                t.extend_from_slice(piece);
+            }
+            t.extend_from_slice(tail);
+            let mut c = Cursor::new(&t);
+            let ours = c.string();
+            // The string as serde_json reads it from the same bytes, up to its end.
+            let theirs = serde_json::Deserializer::from_slice(&t).into_iter::<String>().next().and_then(Result::ok);
+            prop_assert_eq!(&ours, &theirs, "{:?}", String::from_utf8_lossy(&t));
+            if let Some(s) = ours {
+                // What follows is where serde_json stopped too.
+                let mut d = serde_json::Deserializer::from_slice(&t).into_iter::<String>();
+                d.next();
+                prop_assert_eq!(c.i, d.byte_offset(), "{:?}", s);
+            }
         }
 
         #[test]
