@@ -486,20 +486,33 @@ struct Tally {
     failed: u64,
     changed: u64,
     statuses: BTreeMap<u16, u64>,
-    errors: BTreeMap<String, u64>,
+    errors: BTreeMap<&'static str, u64>,
+}
+
+/// How one finished request counts: worked out before the sink's lock is taken, added
+/// under it, and nothing allocated for it.
+#[derive(Default)]
+struct Counted {
+    ok: bool,
+    changed: bool,
+    status: Option<u16>,
+    error: Option<&'static str>,
 }
 
 impl Tally {
-    fn add(&mut self, o: Tally) {
-        self.done += o.done;
-        self.ok += o.ok;
-        self.failed += o.failed;
-        self.changed += o.changed;
-        for (k, n) in o.statuses {
-            *self.statuses.entry(k).or_default() += n;
+    fn add(&mut self, c: Counted) {
+        self.done += 1;
+        if c.ok {
+            self.ok += 1;
+        } else {
+            self.failed += 1;
         }
-        for (k, n) in o.errors {
-            *self.errors.entry(k).or_default() += n;
+        self.changed += u64::from(c.changed);
+        if let Some(s) = c.status {
+            *self.statuses.entry(s).or_default() += 1;
+        }
+        if let Some(e) = c.error {
+            *self.errors.entry(e).or_default() += 1;
         }
     }
 }
@@ -546,7 +559,7 @@ async fn send(
         move |info: Info, req: &Prepared, res: Result<Delivery, DeliverError>| -> bool {
             // Rendered and counted before taking the lock: the tasks only queue for the append.
             let mut line = Vec::with_capacity(512);
-            let mut counted = Tally::default();
+            let mut counted = Counted::default();
             if let Err(e) = result(&mut line, &info, req, res, mode, &out, &mut counted) {
                 sink.lock().unwrap_or_else(|e| e.into_inner()).error.get_or_insert(e);
                 return false;
@@ -782,15 +795,13 @@ fn result(
     res: Result<Delivery, DeliverError>,
     mode: Mode,
     out: &Output,
-    t: &mut Tally,
+    t: &mut Counted,
 ) -> std::io::Result<()> {
-    t.done += 1;
     let p = &out.out;
     let d = match res {
         Ok(d) => d,
         Err(err) => {
-            t.failed += 1;
-            *t.errors.entry("signing".into()).or_default() += 1;
+            t.error = Some("signing");
             if mode.json {
                 let e = AttemptError {
                     kind: deliver::ErrorKind::Other,
@@ -826,14 +837,10 @@ fn result(
     };
     let last = d.attempts.last().expect("at least one attempt");
     let ok = d.delivered();
-    if ok {
-        t.ok += 1;
-    } else {
-        t.failed += 1;
-    }
+    t.ok = ok;
     match (last.status, &last.error) {
-        (Some(s), _) => *t.statuses.entry(s).or_default() += 1,
-        (None, Some(e)) => *t.errors.entry(e.kind.label().to_string()).or_default() += 1,
+        (Some(s), _) => t.status = Some(s),
+        (None, Some(e)) => t.error = Some(e.kind.label()),
         _ => {}
     }
     let compare = mode.compare.then(|| {
@@ -844,9 +851,7 @@ fn result(
         let same = info.recorded_status == last.status && body.as_ref().is_none_or(|b| b.same);
         (same, body)
     });
-    if let Some((false, _)) = &compare {
-        t.changed += 1;
-    }
+    t.changed = matches!(&compare, Some((false, _)));
     let took: Duration = d.attempts.iter().map(|x| x.duration).sum();
     if mode.json {
         let line = Line {
@@ -859,7 +864,7 @@ fn result(
             delivered: ok,
             status: last.status,
             error: last.error.as_ref().map(Cow::Borrowed),
-            duration_ms: took.as_secs_f64() * 1e3,
+            duration_ms: deliver::ms(&took),
             attempts: &d.attempts,
             response_body: String::from_utf8_lossy(&last.response_body),
             compare: compare.as_ref().map(|(same, body)| Compared {

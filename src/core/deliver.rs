@@ -145,7 +145,7 @@ pub struct Attempt {
 }
 
 /// Milliseconds, rounded to the microsecond: how durations are written.
-fn ms(d: &Duration) -> f64 {
+pub fn ms(d: &Duration) -> f64 {
     (d.as_secs_f64() * 1e6).round() / 1e3
 }
 
