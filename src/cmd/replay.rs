@@ -9,6 +9,7 @@ use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -113,6 +114,7 @@ pub fn run(a: ReplayArgs, out: &Output) -> anyhow::Result<Outcome> {
         overrides,
         editor,
         now,
+        last_url: Default::default(),
     };
     let source = Source {
         log,
@@ -153,6 +155,8 @@ struct Prep {
     overrides: Vec<Override>,
     editor: Option<String>,
     now: jiff::Timestamp,
+    /// The last path joined to `to`, and the URL it made.
+    last_url: std::cell::RefCell<Option<(String, String)>>,
 }
 
 impl Prep {
@@ -161,6 +165,20 @@ impl Prep {
     /// is prepared before the first is sent.
     fn may_refuse(&self) -> bool {
         !self.overrides.is_empty() || self.editor.is_some() || self.secret.is_some()
+    }
+
+    /// The URL a capture with `path` goes to. Captures of one path in a row (the
+    /// usual log) share the joining.
+    fn url(&self, path: &str) -> String {
+        let mut last = self.last_url.borrow_mut();
+        match &*last {
+            Some((p, u)) if p == path => u.clone(),
+            _ => {
+                let u = crate::core::server::join_url(&self.to, path);
+                *last = Some((path.to_string(), u.clone()));
+                u
+            }
+        }
     }
 
     /// The request for one capture, and what its result line shows.
@@ -220,7 +238,8 @@ impl Prep {
                 );
             }
         }
-        let mut req = replay::prepare_taken(&mut r, &self.to, edited.unwrap_or(original));
+        let url = self.url(&r.path);
+        let mut req = replay::prepare_taken(&mut r, url, edited.unwrap_or(original));
         let mut signer = None;
         let mut resigned = None;
         if let Some(secret) = &self.secret {
@@ -290,7 +309,7 @@ struct Source {
 /// queue (bounded memory, the first request leaves at once); otherwise every capture is
 /// selected and prepared before the first is queued, so that a bad one stops the run
 /// before anything is sent.
-fn produce(src: Source, queue: Arc<JobQueue<(Job, Info)>>, bar: indicatif::ProgressBar) -> anyhow::Result<u64> {
+fn produce(src: Source, queue: Arc<JobQueue<(Job, Info)>>, progress: Arc<Progress>) -> anyhow::Result<u64> {
     // However this ends, the delivering tasks learn that no more jobs will come.
     let _close = CloseOnDrop(queue.clone());
     let Source {
@@ -334,7 +353,7 @@ fn produce(src: Source, queue: Arc<JobQueue<(Job, Info)>>, bar: indicatif::Progr
             }
             let job = prep.job(*record, &mut warn)?;
             n += 1;
-            bar.inc_length(1);
+            progress.queued(1);
             if queue.push(job).is_err() {
                 break; // the run stopped (Ctrl-C, a closed pipe)
             }
@@ -355,7 +374,7 @@ fn produce(src: Source, queue: Arc<JobQueue<(Job, Info)>>, bar: indicatif::Progr
     }
     warn.finish();
     say(Some(jobs.len() as u64));
-    bar.set_length(jobs.len() as u64);
+    progress.queued(jobs.len() as u64);
     for job in jobs {
         if queue.push(job).is_err() {
             break;
@@ -517,6 +536,23 @@ impl Tally {
     }
 }
 
+/// The progress bar on a terminal, and how many requests were queued. Hidden (`--json`,
+/// not a terminal), the bar is not touched per request: its state is behind a lock.
+struct Progress {
+    bar: indicatif::ProgressBar,
+    shown: bool,
+    queued: AtomicU64,
+}
+
+impl Progress {
+    fn queued(&self, n: u64) {
+        self.queued.fetch_add(n, Ordering::Relaxed);
+        if self.shown {
+            self.bar.inc_length(n);
+        }
+    }
+}
+
 /// Where finished requests are written, shared by the delivering tasks.
 struct Sink {
     w: std::io::BufWriter<std::io::Stdout>,
@@ -547,7 +583,12 @@ async fn send(
     };
     // Lines go out at once when someone watches; otherwise in blocks, so that a fast
     // run is not a write per request.
-    let eager = out.stdout_tty || !bar.is_hidden();
+    let progress = Arc::new(Progress {
+        shown: !bar.is_hidden(),
+        bar,
+        queued: AtomicU64::new(0),
+    });
+    let eager = out.stdout_tty || progress.shown;
     let sink = Arc::new(Mutex::new(Sink {
         w: std::io::BufWriter::with_capacity(64 * 1024, std::io::stdout()),
         tally: Tally::default(),
@@ -555,7 +596,7 @@ async fn send(
         error: None,
     }));
     let on_done = {
-        let (sink, bar) = (sink.clone(), bar.clone());
+        let (sink, progress) = (sink.clone(), progress.clone());
         move |info: Info, req: &Prepared, res: Result<Delivery, DeliverError>| -> bool {
             // Rendered and counted before taking the lock: the tasks only queue for the append.
             let mut line = Vec::with_capacity(512);
@@ -578,9 +619,14 @@ async fn send(
                 }
                 Ok(())
             };
-            let written = if bar.is_hidden() { write() } else { bar.suspend(write) };
-            // (The bar's state is locked inside `suspend`: count outside it.)
-            bar.inc(1);
+            let written = if progress.shown {
+                let w = progress.bar.suspend(write);
+                // (The bar's state is locked inside `suspend`: count outside it.)
+                progress.bar.inc(1);
+                w
+            } else {
+                write()
+            };
             match written {
                 Ok(()) => true,
                 Err(e) => {
@@ -590,10 +636,12 @@ async fn send(
             }
         }
     };
-    let queue = JobQueue::new(1024);
+    // Short: a job is sent soon after it was read, while its bytes are still in the
+    // cache (a long queue measured slower, not faster).
+    let queue = JobQueue::new(64);
     let producer = {
-        let (bar, queue) = (bar.clone(), queue.clone());
-        std::thread::spawn(move || produce(source, queue, bar))
+        let (progress, queue) = (progress.clone(), queue.clone());
+        std::thread::spawn(move || produce(source, queue, progress))
     };
     let start = Instant::now();
     let interrupted = tokio::select! {
@@ -602,7 +650,7 @@ async fn send(
         _ = tokio::signal::ctrl_c() => true,
     };
     let elapsed = start.elapsed();
-    bar.finish_and_clear();
+    progress.bar.finish_and_clear();
     let mut guard = sink.lock().unwrap_or_else(|e| e.into_inner());
     if let Some(e) = guard.error.take() {
         return Err(e.into());
@@ -612,7 +660,7 @@ async fn send(
     drop(guard);
     // After Ctrl-C the reader is left to stop by itself (its queue is gone).
     let queued = if interrupted {
-        Ok(bar.length().unwrap_or(tally.done))
+        Ok(progress.queued.load(Ordering::Relaxed).max(tally.done))
     } else {
         producer
             .join()

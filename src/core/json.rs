@@ -388,9 +388,10 @@ impl<'a> Cursor<'a> {
     }
 
     /// A string, unescaped, in one pass over sixteen bytes at a time: each block is
-    /// copied whole to the output and its first special byte handled where it lies, so
-    /// an escape costs one block test and one 16-byte move. UTF-8 is checked only when
-    /// a byte outside ASCII was seen.
+    /// classified once and copied whole to the output, and its special bytes are
+    /// handled where they lie, the run after each escape moved as one 16-byte copy, so
+    /// a dense run of escapes (a JSON body inside JSON) costs a few instructions each.
+    /// UTF-8 is checked only when a byte outside ASCII was seen.
     pub fn string(&mut self) -> Option<String> {
         self.eat(b'"')?;
         let b = self.b;
@@ -419,6 +420,8 @@ impl<'a> Cursor<'a> {
         unsafe { std::ptr::copy_nonoverlapping(b.as_ptr().add(start), dst, o) };
         let mut p = first;
         let mut high = high;
+        // The last block classified: where it starts and its specials.
+        let mut block: Option<(usize, u32)> = None;
         loop {
             // `b[p]` ends the string, starts an escape, or is not allowed.
             match b[p] {
@@ -457,9 +460,38 @@ impl<'a> Cursor<'a> {
                 // A raw control character: not allowed in a JSON string.
                 _ => return None,
             }
-            // Copy up to the next special byte.
+            // Copy up to the next special byte: from the block already classified
+            // when it holds one after `p`, else from blocks classified afresh.
+            if let Some((base, mask)) = block {
+                if p < base + 16 {
+                    let rest = mask & (u32::MAX << (p - base));
+                    let q = if rest == 0 {
+                        base + 16
+                    } else {
+                        base + rest.trailing_zeros() as usize
+                    };
+                    // SAFETY: `p <= q <= base + 16 <= b.len()`, and `q - p <= 16` bytes fit
+                    // at `o` (above); a 16-byte copy only where 16 are readable at `p`.
+                    unsafe {
+                        if p + 16 <= b.len() {
+                            std::ptr::write_unaligned(
+                                dst.add(o) as *mut [u8; 16],
+                                std::ptr::read_unaligned(b.as_ptr().add(p) as *const [u8; 16]),
+                            );
+                        } else {
+                            std::ptr::copy_nonoverlapping(b.as_ptr().add(p), dst.add(o), q - p);
+                        }
+                    }
+                    o += q - p;
+                    p = q;
+                    if rest != 0 {
+                        continue;
+                    }
+                }
+            }
             loop {
                 if p + 16 > b.len() {
+                    block = None;
                     while p < b.len() && ESCAPE[b[p] as usize] == 0 {
                         high |= b[p] >= 0x80;
                         // SAFETY: `o < p - start + 1 <= cap`.
@@ -481,14 +513,16 @@ impl<'a> Cursor<'a> {
                     );
                     c
                 };
+                // (A byte outside ASCII anywhere in the block counts: at worst the text
+                // is checked when it need not be.)
+                high |= h != 0;
                 if m == 0 {
-                    high |= h != 0;
                     p += 16;
                     o += 16;
                     continue;
                 }
+                block = Some((p, m));
                 let k = m.trailing_zeros() as usize;
-                high |= h & ((1u32 << k) - 1) != 0;
                 p += k;
                 o += k;
                 break;

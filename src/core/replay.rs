@@ -363,14 +363,15 @@ pub fn prepare(r: &CaptureRecord, base: &str, body: Vec<u8>) -> Prepared {
     }
 }
 
-/// [`prepare`], moving the capture's method and headers into the request instead of
-/// copying them (the capture is not sent twice): no allocation per header.
-pub fn prepare_taken(r: &mut CaptureRecord, base: &str, body: Vec<u8>) -> Prepared {
+/// [`prepare`] to `url` (the capture's [`join_url`]), moving the capture's method and
+/// headers into the request instead of copying them (the capture is not sent twice):
+/// no allocation per header.
+pub fn prepare_taken(r: &mut CaptureRecord, url: String, body: Vec<u8>) -> Prepared {
     let mut headers = std::mem::take(&mut r.headers);
     headers.retain_end_to_end();
     Prepared {
         method: std::mem::take(&mut r.method),
-        url: join_url(base, &r.path),
+        url,
         headers,
         body: body.into(),
     }
