@@ -115,6 +115,7 @@ pub fn run(a: ReplayArgs, out: &Output) -> anyhow::Result<Outcome> {
         editor,
         now,
         last_url: Default::default(),
+        compare: a.compare,
     };
     let source = Source {
         log,
@@ -157,6 +158,8 @@ struct Prep {
     now: jiff::Timestamp,
     /// The last path joined to `to`, and the URL it made.
     last_url: std::cell::RefCell<Option<(String, String)>>,
+    /// `--compare`: the recorded answer travels with the job.
+    compare: bool,
 }
 
 impl Prep {
@@ -286,7 +289,12 @@ impl Prep {
             resigned,
             modified,
             recorded_status: resp.as_ref().and_then(|x| x.status),
-            recorded_body: resp.and_then(|x| x.body.take()),
+            // Only `--compare` reads it: otherwise it is freed here, not after the send.
+            recorded_body: if self.compare {
+                resp.and_then(|x| x.body.take())
+            } else {
+                None
+            },
         };
         Ok((Job { req, signer }, info))
     }

@@ -424,14 +424,15 @@ pub fn parse_fast(text: &[u8]) -> Option<CaptureRecord> {
             b"remote_addr" => once(&mut remote_addr, c.string()?)?,
             b"body_encoding" => once(
                 &mut body_encoding,
-                match c.string()?.as_str() {
-                    "utf8" => BodyEncoding::Utf8,
-                    "base64" => BodyEncoding::Base64,
+                // Read in place (an escaped spelling is left to serde_json).
+                match c.key()? {
+                    b"utf8" => BodyEncoding::Utf8,
+                    b"base64" => BodyEncoding::Base64,
                     _ => return None,
                 },
             )?,
             b"headers" => {
-                let mut h = Vec::new();
+                let mut h = Vec::with_capacity(8);
                 c.eat(b'[')?;
                 if c.peek()? == b']' {
                     c.take();

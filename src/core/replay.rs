@@ -620,29 +620,42 @@ impl<T> JobQueue<T> {
         self.room.notify_all();
     }
 
+    /// A job if one is queued; `Err` when none will come (stopped, or closed and empty);
+    /// `Ok(None)` when the queue is empty for now.
+    fn try_pop(&self) -> Result<Option<T>, ()> {
+        let mut st = self.lock();
+        if st.stopped {
+            return Err(());
+        }
+        if let Some(x) = st.items.pop_front() {
+            // Wake the producer once the queue is half empty, not at every job.
+            let wake = st.items.len() == self.cap / 2;
+            drop(st);
+            if wake {
+                self.room.notify_one();
+            }
+            return Ok(Some(x));
+        }
+        if st.closed {
+            return Err(());
+        }
+        Ok(None)
+    }
+
     async fn pop(&self) -> Option<T> {
+        // Usually a job is waiting: taken without registering for a wake-up (which
+        // takes the notifier's own lock twice).
+        if let Some(x) = self.try_pop().ok()? {
+            return Some(x);
+        }
         loop {
-            // Registered before looking, so that a push or close in between is not missed.
+            // Registered before looking again, so that a push or close in between is
+            // not missed.
             let notified = self.ready.notified();
             tokio::pin!(notified);
             notified.as_mut().enable();
-            {
-                let mut st = self.lock();
-                if st.stopped {
-                    return None;
-                }
-                if let Some(x) = st.items.pop_front() {
-                    // Wake the producer once the queue is half empty, not at every job.
-                    let wake = st.items.len() == self.cap / 2;
-                    drop(st);
-                    if wake {
-                        self.room.notify_one();
-                    }
-                    return Some(x);
-                }
-                if st.closed {
-                    return None;
-                }
+            if let Some(x) = self.try_pop().ok()? {
+                return Some(x);
             }
             notified.await;
         }
