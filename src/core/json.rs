@@ -61,27 +61,6 @@ unsafe fn special16(p: *const u8) -> u32 {
     bits(lanes(w(0))) | (bits(lanes(w(8))) << 8)
 }
 
-/// The specials among the sixteen bytes at `p` ([`special16`]) and the bytes that are
-/// not ASCII, one bit each, lowest bit first.
-///
-/// # Safety
-/// `p` must point at sixteen readable bytes.
-#[cfg(target_arch = "x86_64")]
-#[inline(always)]
-unsafe fn classify16(p: *const u8) -> (u32, u32) {
-    use std::arch::x86_64::*;
-    let x = _mm_loadu_si128(p as *const __m128i);
-    (special16(p), _mm_movemask_epi8(x) as u32)
-}
-
-/// The same without SSE2.
-#[cfg(not(target_arch = "x86_64"))]
-#[inline(always)]
-unsafe fn classify16(p: *const u8) -> (u32, u32) {
-    let high = (0..16).fold(0u32, |m, k| m | (u32::from(*p.add(k) >> 7) << k));
-    (special16(p), high)
-}
-
 /// What follows a backslash in a JSON string: the byte it stands for, `u` for a
 /// `\uXXXX` escape, 0 for an escape JSON does not have.
 static UNESCAPE: [u8; 256] = {
@@ -119,25 +98,6 @@ fn unicode_escape(b: &[u8], p: usize) -> Option<(char, usize)> {
         return Some((char::from_u32(0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00))?, 12));
     }
     Some((char::from_u32(cp)?, 6))
-}
-
-/// Where the string whose text starts at `from` has its first special byte, and whether
-/// a byte before it is not ASCII.
-#[inline]
-fn scan_string(b: &[u8], mut from: usize) -> Option<(usize, bool)> {
-    let mut high = 0u32;
-    while from + 16 <= b.len() {
-        // SAFETY: sixteen bytes from `from` are within `b`.
-        let (m, h) = unsafe { classify16(b.as_ptr().add(from)) };
-        if m != 0 {
-            let k = m.trailing_zeros();
-            return Some((from + k as usize, high | (h & ((1u32 << k) - 1)) != 0));
-        }
-        high |= h;
-        from += 16;
-    }
-    let at = from + b[from..].iter().position(|&c| ESCAPE[c as usize] != 0)?;
-    Some((at, high != 0 || !b[from..at].is_ascii()))
 }
 
 /// Writes the escape of `c` (a byte that needs one) at `d`; returns its length.
@@ -400,22 +360,16 @@ impl<'a> Cursor<'a> {
     /// classified once and copied whole to the output, and its special bytes are
     /// handled where they lie, the run after each escape moved as one 16-byte copy, so
     /// a dense run of escapes (a JSON body inside JSON) costs a few instructions each.
-    /// UTF-8 is checked only when a byte outside ASCII was seen.
+    /// UTF-8 is checked only when the text is not all ASCII.
     pub fn string(&mut self) -> Option<String> {
         self.eat(b'"')?;
         let b = self.b;
         let start = self.i;
-        let (first, high) = scan_string(b, start)?;
+        let first = next_special(b, start)?;
         if b[first] == b'"' {
             // No escape: the text as it is.
             self.i = first + 1;
-            let text = &b[start..first];
-            return if high {
-                std::str::from_utf8(text).ok().map(str::to_owned)
-            } else {
-                // SAFETY: every byte is ASCII.
-                Some(unsafe { std::str::from_utf8_unchecked(text) }.to_owned())
-            };
+            return std::str::from_utf8(&b[start..first]).ok().map(str::to_owned);
         }
         // Unescaped, a string is never longer than its text: the rest of the input bounds
         // it. Written so far, `o <= p - start` holds throughout: an escape of n bytes
@@ -428,7 +382,6 @@ impl<'a> Cursor<'a> {
         // SAFETY: `first - start` bytes are readable at `start` and fit in `cap`.
         unsafe { std::ptr::copy_nonoverlapping(b.as_ptr().add(start), dst, o) };
         let mut p = first;
-        let mut high = high;
         // The last block classified: where it starts and its specials.
         let mut block: Option<(usize, u32)> = None;
         loop {
@@ -438,11 +391,11 @@ impl<'a> Cursor<'a> {
                     self.i = p + 1;
                     // SAFETY: the first `o` bytes were written.
                     unsafe { out.set_len(o) };
-                    return if high {
-                        String::from_utf8(out).ok()
-                    } else {
-                        // SAFETY: ASCII text and escapes written as UTF-8.
+                    return if b[start..p].is_ascii() {
+                        // SAFETY: ASCII text, and escapes written as UTF-8.
                         Some(unsafe { String::from_utf8_unchecked(out) })
+                    } else {
+                        String::from_utf8(out).ok()
                     };
                 }
                 b'\\' => {
@@ -481,17 +434,14 @@ impl<'a> Cursor<'a> {
                     };
                     // SAFETY: `p <= q <= base + 16 <= b.len()`, and `q - p <= 16` bytes fit
                     // at `o` (above); a 16-byte copy only where 16 are readable at `p`.
-                    unsafe {
+                    o += unsafe {
                         if p + 16 <= b.len() {
-                            std::ptr::write_unaligned(
-                                dst.add(o) as *mut [u8; 16],
-                                std::ptr::read_unaligned(b.as_ptr().add(p) as *const [u8; 16]),
-                            );
+                            put_run(b, p, q, dst.add(o))
                         } else {
                             std::ptr::copy_nonoverlapping(b.as_ptr().add(p), dst.add(o), q - p);
+                            q - p
                         }
-                    }
-                    o += q - p;
+                    };
                     p = q;
                     if rest != 0 {
                         continue;
@@ -502,7 +452,6 @@ impl<'a> Cursor<'a> {
                 if p + 16 > b.len() {
                     block = None;
                     while p < b.len() && ESCAPE[b[p] as usize] == 0 {
-                        high |= b[p] >= 0x80;
                         // SAFETY: `o < p - start + 1 <= cap`.
                         unsafe { *dst.add(o) = b[p] };
                         o += 1;
@@ -514,17 +463,10 @@ impl<'a> Cursor<'a> {
                     break;
                 }
                 // SAFETY: sixteen bytes are readable at `p`, and fit at `o` (above).
-                let (m, h) = unsafe {
-                    let c = classify16(b.as_ptr().add(p));
-                    std::ptr::write_unaligned(
-                        dst.add(o) as *mut [u8; 16],
-                        std::ptr::read_unaligned(b.as_ptr().add(p) as *const [u8; 16]),
-                    );
-                    c
+                let m = unsafe {
+                    put_run(b, p, p + 16, dst.add(o));
+                    special16(b.as_ptr().add(p))
                 };
-                // (A byte outside ASCII anywhere in the block counts: at worst the text
-                // is checked when it need not be.)
-                high |= h != 0;
                 if m == 0 {
                     p += 16;
                     o += 16;
