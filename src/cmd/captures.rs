@@ -55,19 +55,19 @@ pub(super) fn open_log(path: &Path) -> anyhow::Result<BufReader<File>> {
 }
 
 /// Warnings for torn or corrupt lines: the first few one by one, then a count.
-pub(super) struct Skips<'a> {
-    painter: &'a Painter,
-    log: &'a Path,
+pub(super) struct Skips {
+    painter: Painter,
+    log: PathBuf,
     count: u64,
 }
 
-impl<'a> Skips<'a> {
+impl Skips {
     const SHOWN: u64 = 20;
 
-    pub(super) fn new(out: &'a Output, log: &'a Path) -> Self {
+    pub(super) fn new(out: &Output, log: &Path) -> Self {
         Skips {
-            painter: &out.err,
-            log,
+            painter: out.err,
+            log: log.to_path_buf(),
             count: 0,
         }
     }

@@ -9,7 +9,6 @@ use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -18,12 +17,12 @@ use serde_json::json;
 
 use super::captures::{body_diff_lines, capture_error, explain, open_log, Skips};
 use crate::cli::ReplayArgs;
-use crate::core::capture::{BodyEncoding, CaptureRecord, LogItem, LogReader};
+use crate::core::capture::{BodyEncoding, CaptureRecord, LogItem, LogReader, Unread};
 use crate::core::deliver::{
     self, apply_signature, Attempt, AttemptError, ClientOptions, DeliverError, Delivery, Policy, Prepared, Signer,
 };
 use crate::core::event::{parse_override, Override};
-use crate::core::replay::{self, BodyDiff, CloseOnDrop, Job, JobQueue, ReplayError, Selection};
+use crate::core::replay::{self, BodyDiff, Job, ReplayError, Selection};
 use crate::core::scheme::{detect, human_secs, lookup, GenericParams};
 use crate::core::secret::Secret;
 use crate::core::units::{format_duration, parse_duration};
@@ -311,85 +310,145 @@ struct Source {
     label: String,
 }
 
-/// Reads the log, prepares the selected captures and queues them for delivery (on its
-/// own thread, while the first ones travel); returns how many were queued. Without ids
-/// or `--last`, and when no capture can be refused, the log streams straight into the
-/// queue (bounded memory, the first request leaves at once); otherwise every capture is
-/// selected and prepared before the first is queued, so that a bad one stops the run
-/// before anything is sent.
-fn produce(src: Source, queue: Arc<JobQueue<(Job, Info)>>, progress: Arc<Progress>) -> anyhow::Result<u64> {
-    // However this ends, the delivering tasks learn that no more jobs will come.
-    let _close = CloseOnDrop(queue.clone());
-    let Source {
-        log,
-        sel,
-        prep,
-        out,
-        banner,
-        label,
-    } = src;
-    let reader = open_log(&log)?;
-    let mut skips = Skips::new(&out, &log);
-    let mut warn = Warnings::new(&out);
-    let say = |n: Option<u64>| {
-        if banner {
-            let what = match n {
-                Some(n) => format!("{n} capture{}", if n == 1 { "" } else { "s" }),
-                None => "captures".into(),
+/// Where the delivering tasks take their requests. Without ids or `--last`, and when no
+/// capture can be refused, the log streams: each task reads and prepares the next
+/// capture itself, under the feed's lock, just before it sends it (bounded memory, the
+/// first request leaves at once). Otherwise every capture was selected and prepared
+/// before the first is sent, so that a bad one stops the run before anything leaves.
+struct Feed {
+    stream: Option<Box<Stream>>,
+    ready: std::vec::IntoIter<(Job, Info)>,
+    /// How many jobs were handed out.
+    taken: u64,
+    /// Why the stream stopped early (a read error, a capture that cannot be prepared),
+    /// or that it selected nothing.
+    error: Option<anyhow::Error>,
+}
+
+/// The log being streamed.
+struct Stream {
+    items: LogReader<std::io::BufReader<std::fs::File>>,
+    log: PathBuf,
+    sel: Selection,
+    prep: Prep,
+    skips: Skips,
+    warn: Warnings,
+}
+
+impl Feed {
+    /// Opens the log and, unless it can stream, selects and prepares every capture.
+    fn open(src: Source) -> anyhow::Result<Feed> {
+        let Source {
+            log,
+            sel,
+            prep,
+            out,
+            banner,
+            label,
+        } = src;
+        let reader = open_log(&log)?;
+        let mut skips = Skips::new(&out, &log);
+        let mut warn = Warnings::new(out);
+        let say = |n: Option<u64>| {
+            if banner {
+                let what = match n {
+                    Some(n) => format!("{n} capture{}", if n == 1 { "" } else { "s" }),
+                    None => "captures".into(),
+                };
+                let to = sanitize_line(&prep.to);
+                eprintln!(
+                    "{} replaying {what} from {} to {to}{label}",
+                    out.err.dim("→"),
+                    log.display()
+                );
+            }
+        };
+        if sel.ids.is_empty() && sel.last.is_none() && !prep.may_refuse() {
+            say(None);
+            // Read per request: what replaying never looks at is stepped over.
+            let unread = Unread {
+                remote_addr: true,
+                received_at: sel.since.is_none(),
+                answer_detail: !prep.compare,
             };
-            let to = sanitize_line(&prep.to);
-            eprintln!(
-                "{} replaying {what} from {} to {to}{label}",
-                out.err.dim("→"),
-                log.display()
-            );
+            return Ok(Feed {
+                stream: Some(Box::new(Stream {
+                    items: LogReader::new(reader).leaving(unread),
+                    log,
+                    sel,
+                    prep,
+                    skips,
+                    warn,
+                })),
+                ready: Vec::new().into_iter(),
+                taken: 0,
+                error: None,
+            });
         }
-    };
-    let mut n = 0u64;
-    if sel.ids.is_empty() && sel.last.is_none() && !prep.may_refuse() {
-        say(None);
-        for item in LogReader::new(reader) {
-            let record = match item.map_err(|e| capture_error(e, &log))? {
+        let selected = replay::select(reader, &sel, &mut |l, r| skips.warn(l, r));
+        skips.finish();
+        let records = selected.map_err(|e| explain(e, &log))?;
+        let mut jobs = Vec::with_capacity(records.len());
+        for r in records {
+            jobs.push(prep.job(r, &mut warn)?);
+        }
+        warn.finish();
+        say(Some(jobs.len() as u64));
+        Ok(Feed {
+            stream: None,
+            ready: jobs.into_iter(),
+            taken: 0,
+            error: None,
+        })
+    }
+
+    /// How many jobs are known to come: all of them when prepared up front.
+    fn known(&self) -> u64 {
+        self.ready.len() as u64
+    }
+
+    /// The next job; `None` at the end of the log, or when it stopped with an error.
+    fn next(&mut self) -> Option<(Job, Info)> {
+        if let Some(job) = self.ready.next() {
+            self.taken += 1;
+            return Some(job);
+        }
+        let s = self.stream.as_mut()?;
+        match s.next() {
+            Ok(Some(job)) => {
+                self.taken += 1;
+                return Some(job);
+            }
+            Ok(None) => {
+                s.skips.finish();
+                s.warn.finish();
+                if self.taken == 0 {
+                    self.error = Some(explain(ReplayError::Empty, &s.log));
+                }
+            }
+            Err(e) => self.error = Some(e),
+        }
+        self.stream = None;
+        None
+    }
+}
+
+impl Stream {
+    fn next(&mut self) -> anyhow::Result<Option<(Job, Info)>> {
+        for item in self.items.by_ref() {
+            let record = match item.map_err(|e| capture_error(e, &self.log))? {
                 LogItem::Skipped { line, reason } => {
-                    skips.warn(line, &reason);
+                    self.skips.warn(line, &reason);
                     continue;
                 }
                 LogItem::Record { record, .. } => record,
             };
-            if !sel.keeps(&record) {
-                continue;
-            }
-            let job = prep.job(*record, &mut warn)?;
-            n += 1;
-            progress.queued(1);
-            if queue.push(job).is_err() {
-                break; // the run stopped (Ctrl-C, a closed pipe)
+            if self.sel.keeps(&record) {
+                return self.prep.job(*record, &mut self.warn).map(Some);
             }
         }
-        skips.finish();
-        warn.finish();
-        if n == 0 {
-            return Err(explain(ReplayError::Empty, &log));
-        }
-        return Ok(n);
+        Ok(None)
     }
-    let selected = replay::select(reader, &sel, &mut |l, r| skips.warn(l, r));
-    skips.finish();
-    let records = selected.map_err(|e| explain(e, &log))?;
-    let mut jobs = Vec::with_capacity(records.len());
-    for r in records {
-        jobs.push(prep.job(r, &mut warn)?);
-    }
-    warn.finish();
-    say(Some(jobs.len() as u64));
-    progress.queued(jobs.len() as u64);
-    for job in jobs {
-        if queue.push(job).is_err() {
-            break;
-        }
-        n += 1;
-    }
-    Ok(n)
 }
 
 /// The log (`--file`, or a positional item that is an existing file, or the default
@@ -415,15 +474,15 @@ fn log_and_ids(a: &ReplayArgs) -> anyhow::Result<(PathBuf, Vec<String>)> {
 }
 
 /// Warnings before sending: the first few of each kind, then a count.
-struct Warnings<'a> {
-    out: &'a Output,
+struct Warnings {
+    out: Output,
     seen: BTreeMap<&'static str, u64>,
 }
 
-impl<'a> Warnings<'a> {
+impl Warnings {
     const SHOWN: u64 = 5;
 
-    fn new(out: &'a Output) -> Self {
+    fn new(out: Output) -> Self {
         Warnings {
             out,
             seen: BTreeMap::new(),
@@ -544,21 +603,11 @@ impl Tally {
     }
 }
 
-/// The progress bar on a terminal, and how many requests were queued. Hidden (`--json`,
-/// not a terminal), the bar is not touched per request: its state is behind a lock.
+/// The progress bar on a terminal. Hidden (`--json`, not a terminal), the bar is not
+/// touched per request: its state is behind a lock.
 struct Progress {
     bar: indicatif::ProgressBar,
     shown: bool,
-    queued: AtomicU64,
-}
-
-impl Progress {
-    fn queued(&self, n: u64) {
-        self.queued.fetch_add(n, Ordering::Relaxed);
-        if self.shown {
-            self.bar.inc_length(n);
-        }
-    }
 }
 
 /// Where finished requests are written, shared by the delivering tasks.
@@ -594,7 +643,6 @@ async fn send(
     let progress = Arc::new(Progress {
         shown: !bar.is_hidden(),
         bar,
-        queued: AtomicU64::new(0),
     });
     let eager = out.stdout_tty || progress.shown;
     let sink = Arc::new(Mutex::new(Sink {
@@ -644,16 +692,29 @@ async fn send(
             }
         }
     };
-    // Short: a job is sent soon after it was read, while its bytes are still in the
-    // cache (a long queue measured slower, not faster).
-    let queue = JobQueue::new(64);
-    let producer = {
-        let (progress, queue) = (progress.clone(), queue.clone());
-        std::thread::spawn(move || produce(source, queue, progress))
+    // Read and prepared on this thread when they must all be ready before the first
+    // is sent (the editor may run): nothing else runs yet.
+    let feed = Arc::new(Mutex::new(Feed::open(source)?));
+    progress
+        .bar
+        .inc_length(feed.lock().unwrap_or_else(|e| e.into_inner()).known());
+    let next = {
+        let (feed, progress) = (feed.clone(), progress.clone());
+        move || {
+            let mut f = feed.lock().unwrap_or_else(|e| e.into_inner());
+            // A streamed job lengthens the bar; prepared ones were counted above.
+            let streamed = f.stream.is_some();
+            let job = f.next();
+            drop(f);
+            if streamed && job.is_some() && progress.shown {
+                progress.bar.inc_length(1);
+            }
+            job
+        }
     };
     let start = Instant::now();
     let interrupted = tokio::select! {
-        _ = replay::run(client, queue, policy, concurrency, rate, on_done) => false,
+        _ = replay::run(client, next, policy, concurrency, rate, on_done) => false,
         // Dropping the run stops whatever is still in flight.
         _ = tokio::signal::ctrl_c() => true,
     };
@@ -666,13 +727,11 @@ async fn send(
     guard.w.flush()?;
     let tally = std::mem::take(&mut guard.tally);
     drop(guard);
-    // After Ctrl-C the reader is left to stop by itself (its queue is gone).
-    let queued = if interrupted {
-        Ok(progress.queued.load(Ordering::Relaxed).max(tally.done))
-    } else {
-        producer
-            .join()
-            .unwrap_or_else(|_| Err(anyhow::anyhow!("reading the capture log failed")))
+    let mut feed = feed.lock().unwrap_or_else(|e| e.into_inner());
+    let queued = match feed.error.take() {
+        Some(e) => Err(e),
+        // Handed out, and prepared but not taken (after Ctrl-C).
+        None => Ok((feed.taken + feed.known()).max(tally.done)),
     };
     let total = match queued {
         Ok(n) => n,

@@ -266,11 +266,18 @@ fn next_special(b: &[u8], mut from: usize) -> Option<usize> {
 pub struct Cursor<'a> {
     b: &'a [u8],
     i: usize,
+    /// The whole text is ASCII: no string read from it needs a UTF-8 check (one pass
+    /// over the line instead of one per string).
+    ascii: bool,
 }
 
 impl<'a> Cursor<'a> {
     pub fn new(b: &'a [u8]) -> Self {
-        Cursor { b, i: 0 }
+        Cursor {
+            b,
+            i: 0,
+            ascii: b.is_ascii(),
+        }
     }
 
     fn ws(&mut self) {
@@ -344,6 +351,54 @@ impl<'a> Cursor<'a> {
         serde_json::from_slice(&self.b[start..self.i]).ok()
     }
 
+    /// Steps over a number, checked as JSON writes one (`-`, digits without a leading
+    /// zero, a fraction, an exponent), without reading its value.
+    pub fn skip_number(&mut self) -> Option<()> {
+        self.ws();
+        let b = self.b;
+        let mut i = self.i;
+        let digits = |i: &mut usize| {
+            let from = *i;
+            while b.get(*i).is_some_and(u8::is_ascii_digit) {
+                *i += 1;
+            }
+            *i > from
+        };
+        if b.get(i) == Some(&b'-') {
+            i += 1;
+        }
+        match b.get(i)? {
+            b'0' => i += 1,
+            b'1'..=b'9' => {
+                digits(&mut i);
+            }
+            _ => return None,
+        }
+        if b.get(i) == Some(&b'.') {
+            i += 1;
+            if !digits(&mut i) {
+                return None;
+            }
+        }
+        if matches!(b.get(i), Some(b'e' | b'E')) {
+            i += 1;
+            if matches!(b.get(i), Some(b'+' | b'-')) {
+                i += 1;
+            }
+            if !digits(&mut i) {
+                return None;
+            }
+        }
+        // What follows a number in JSON: a delimiter or whitespace, never more of it.
+        if b.get(i)
+            .is_some_and(|c| c.is_ascii_alphanumeric() || matches!(c, b'.' | b'-' | b'+'))
+        {
+            return None;
+        }
+        self.i = i;
+        Some(())
+    }
+
     /// A string without escapes (an object key), as its bytes.
     pub fn key(&mut self) -> Option<&'a [u8]> {
         self.eat(b'"')?;
@@ -354,6 +409,33 @@ impl<'a> Cursor<'a> {
         let k = &self.b[self.i..end];
         self.i = end + 1;
         Some(k)
+    }
+
+    /// Steps over a string that the caller does not need, checking it as [`Cursor::string`]
+    /// does (its escapes, no raw control character, UTF-8) without unescaping it or
+    /// allocating.
+    pub fn skip_string(&mut self) -> Option<()> {
+        self.eat(b'"')?;
+        let b = self.b;
+        let start = self.i;
+        let mut p = start;
+        loop {
+            p = next_special(b, p)?;
+            match b[p] {
+                b'"' => break,
+                b'\\' => match UNESCAPE[*b.get(p + 1)? as usize] {
+                    0 => return None,
+                    b'u' => p += unicode_escape(b, p)?.1,
+                    _ => p += 2,
+                },
+                _ => return None,
+            }
+        }
+        if !self.ascii {
+            std::str::from_utf8(&b[start..p]).ok()?;
+        }
+        self.i = p + 1;
+        Some(())
     }
 
     /// A string, unescaped, in one pass over sixteen bytes at a time: each block is
@@ -369,7 +451,12 @@ impl<'a> Cursor<'a> {
         if b[first] == b'"' {
             // No escape: the text as it is.
             self.i = first + 1;
-            return std::str::from_utf8(&b[start..first]).ok().map(str::to_owned);
+            let text = &b[start..first];
+            if self.ascii {
+                // SAFETY: ASCII text.
+                return Some(unsafe { String::from_utf8_unchecked(text.to_vec()) });
+            }
+            return std::str::from_utf8(text).ok().map(str::to_owned);
         }
         // Unescaped, a string is never longer than its text: the rest of the input bounds
         // it. Written so far, `o <= p - start` holds throughout: an escape of n bytes
@@ -391,7 +478,7 @@ impl<'a> Cursor<'a> {
                     self.i = p + 1;
                     // SAFETY: the first `o` bytes were written.
                     unsafe { out.set_len(o) };
-                    return if b[start..p].is_ascii() {
+                    return if self.ascii || b[start..p].is_ascii() {
                         // SAFETY: ASCII text, and escapes written as UTF-8.
                         Some(unsafe { String::from_utf8_unchecked(out) })
                     } else {

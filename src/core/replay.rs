@@ -8,8 +8,8 @@
 
 use std::collections::VecDeque;
 use std::io::BufRead;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Condvar, Mutex};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use base64::Engine;
@@ -551,177 +551,54 @@ pub struct Job {
     pub signer: Option<Signer>,
 }
 
-/// A bounded queue from one producing thread (reading and preparing the log) to many
-/// delivering tasks. Taking a job is a short lock, not a task hand-over: idle tasks are
-/// woken only when the queue was empty. The producer blocks while the queue is full and
-/// is woken when it is half empty (one wake-up per half queue, not per job).
-pub struct JobQueue<T> {
-    state: Mutex<QueueState<T>>,
-    /// Wakes a delivering task: a job came, or the queue closed.
-    ready: tokio::sync::Notify,
-    /// Wakes the producer: there is room, or the deliveries stopped.
-    room: Condvar,
-    cap: usize,
-}
-
-struct QueueState<T> {
-    items: VecDeque<T>,
-    /// The producer is done: no more jobs will come.
-    closed: bool,
-    /// The deliveries are over (done, Ctrl-C, a closed pipe): jobs are no longer taken.
-    stopped: bool,
-}
-
-impl<T> JobQueue<T> {
-    pub fn new(cap: usize) -> Arc<JobQueue<T>> {
-        Arc::new(JobQueue {
-            state: Mutex::new(QueueState {
-                items: VecDeque::new(),
-                closed: false,
-                stopped: false,
-            }),
-            ready: tokio::sync::Notify::new(),
-            room: Condvar::new(),
-            cap: cap.max(1),
-        })
-    }
-
-    fn lock(&self) -> std::sync::MutexGuard<'_, QueueState<T>> {
-        self.state.lock().unwrap_or_else(|e| e.into_inner())
-    }
-
-    /// Queues a job, waiting while the queue is full (blocking: call from a thread).
-    /// `Err` gives the job back when the deliveries have stopped.
-    pub fn push(&self, item: T) -> Result<(), T> {
-        let mut st = self.lock();
-        while st.items.len() >= self.cap && !st.stopped {
-            st = self.room.wait(st).unwrap_or_else(|e| e.into_inner());
-        }
-        if st.stopped {
-            return Err(item);
-        }
-        st.items.push_back(item);
-        drop(st);
-        self.ready.notify_one();
-        Ok(())
-    }
-
-    /// No more jobs will come: the delivering tasks finish what is queued and end.
-    pub fn close(&self) {
-        self.lock().closed = true;
-        self.ready.notify_waiters();
-    }
-
-    fn stop(&self) {
-        let mut st = self.lock();
-        st.stopped = true;
-        st.items.clear();
-        drop(st);
-        self.room.notify_all();
-    }
-
-    /// A job if one is queued; `Err` when none will come (stopped, or closed and empty);
-    /// `Ok(None)` when the queue is empty for now.
-    fn try_pop(&self) -> Result<Option<T>, ()> {
-        let mut st = self.lock();
-        if st.stopped {
-            return Err(());
-        }
-        if let Some(x) = st.items.pop_front() {
-            // Wake the producer once the queue is half empty, not at every job.
-            let wake = st.items.len() == self.cap / 2;
-            drop(st);
-            if wake {
-                self.room.notify_one();
-            }
-            return Ok(Some(x));
-        }
-        if st.closed {
-            return Err(());
-        }
-        Ok(None)
-    }
-
-    async fn pop(&self) -> Option<T> {
-        // Usually a job is waiting: taken without registering for a wake-up (which
-        // takes the notifier's own lock twice).
-        if let Some(x) = self.try_pop().ok()? {
-            return Some(x);
-        }
-        loop {
-            // Registered before looking again, so that a push or close in between is
-            // not missed.
-            let notified = self.ready.notified();
-            tokio::pin!(notified);
-            notified.as_mut().enable();
-            if let Some(x) = self.try_pop().ok()? {
-                return Some(x);
-            }
-            notified.await;
-        }
-    }
-}
-
-/// Closes the queue when the producer ends, however it ends.
-pub struct CloseOnDrop<T>(pub Arc<JobQueue<T>>);
-
-impl<T> Drop for CloseOnDrop<T> {
-    fn drop(&mut self) {
-        self.0.close();
-    }
-}
-
-struct StopOnDrop<T>(Arc<JobQueue<T>>);
-
-impl<T> Drop for StopOnDrop<T> {
-    fn drop(&mut self) {
-        self.0.stop();
-    }
-}
-
-/// Delivers the jobs queued on `queue` through [`deliver`], `concurrency` at a time,
+/// Delivers the jobs that `next` gives through [`deliver`], `concurrency` at a time,
 /// starting at most `rate` per second, and calls `on_done(meta, request, result)` as each
-/// finishes, in the task that delivered it (no hand-over to another thread per
-/// request). The queue lets the caller read and prepare the log while the first
-/// requests are already travelling. When `on_done` returns `false`, no further job is
-/// started. Dropping the returned future stops the deliveries in flight (Ctrl-C); either
-/// way the queue is stopped at the end, which releases a producer waiting for room.
-pub async fn run<T, F>(
+/// finishes. Each delivering task takes its next job itself, as `send` makes its
+/// requests: a job is read and prepared on the thread that sends it, just before, with
+/// no hand-over between threads and nothing waiting in a queue (a reading thread that fed
+/// a queue measured slower: it kept both runtime threads busy and woke them across
+/// threads). `next` returns `None` when there are no more. When `on_done` returns
+/// `false`, no further job is taken. Dropping the returned future stops the deliveries
+/// in flight (Ctrl-C).
+pub async fn run<T, N, F>(
     client: reqwest::Client,
-    queue: Arc<JobQueue<(Job, T)>>,
+    next: N,
     policy: Policy,
     concurrency: usize,
     rate: Option<f64>,
     on_done: F,
 ) where
     T: Send + 'static,
+    N: Fn() -> Option<(Job, T)> + Send + Sync + 'static,
     F: Fn(T, &Prepared, Result<Delivery, DeliverError>) -> bool + Send + Sync + 'static,
 {
-    let _stop = StopOnDrop(queue.clone());
     let policy = Arc::new(policy);
+    let next = Arc::new(next);
     let on_done = Arc::new(on_done);
     let started = Arc::new(AtomicUsize::new(0));
+    let stopped = Arc::new(AtomicBool::new(false));
     let start = Instant::now();
     let interval = rate.filter(|r| *r > 0.0).map(|r| Duration::from_secs_f64(1.0 / r));
     let mut set = tokio::task::JoinSet::new();
     for _ in 0..concurrency.max(1) {
-        let (client, queue, policy, on_done, started) = (
+        let (client, next, policy, on_done, started, stopped) = (
             client.clone(),
-            queue.clone(),
+            next.clone(),
             policy.clone(),
             on_done.clone(),
             started.clone(),
+            stopped.clone(),
         );
         set.spawn(async move {
-            while let Some((job, meta)) = queue.pop().await {
+            while !stopped.load(Ordering::Relaxed) {
+                let Some((job, meta)) = next() else { break };
                 let i = started.fetch_add(1, Ordering::Relaxed);
                 if let Some(iv) = interval {
                     tokio::time::sleep_until((start + iv.mul_f64(i as f64)).into()).await;
                 }
                 let res = deliver(&client, &job.req, job.signer.as_ref(), &policy, |_| {}).await;
                 if !on_done(meta, &job.req, res) {
-                    queue.stop();
-                    break;
+                    stopped.store(true, Ordering::Relaxed);
                 }
             }
         });
@@ -1598,53 +1475,6 @@ mod tests {
         assert_eq!((d[2].text.as_str(), d[3].text.as_str()), ("10", "ten"));
         let nl = line_diff("x\n", "x", 3);
         assert_eq!(nl.iter().filter(|l| l.kind == Removed).count(), 1);
-    }
-
-    #[test]
-    fn the_job_queue_hands_over_everything_and_stops() {
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .unwrap();
-        let q: Arc<JobQueue<u32>> = JobQueue::new(4);
-        let producer = {
-            let q = q.clone();
-            std::thread::spawn(move || {
-                let _close = CloseOnDrop(q.clone());
-                (0..100).all(|i| q.push(i).is_ok())
-            })
-        };
-        let got = rt.block_on(async {
-            let mut tasks = tokio::task::JoinSet::new();
-            for _ in 0..3 {
-                let q = q.clone();
-                tasks.spawn(async move {
-                    let mut v = Vec::new();
-                    while let Some(x) = q.pop().await {
-                        v.push(x);
-                    }
-                    v
-                });
-            }
-            let mut all = Vec::new();
-            while let Some(v) = tasks.join_next().await {
-                all.extend(v.unwrap());
-            }
-            all.sort();
-            all
-        });
-        assert!(producer.join().unwrap());
-        assert_eq!(got, (0..100).collect::<Vec<_>>());
-        // Once stopped, a waiting producer gets its job back instead of blocking.
-        let q: Arc<JobQueue<u32>> = JobQueue::new(1);
-        q.push(1).unwrap();
-        let blocked = {
-            let q = q.clone();
-            std::thread::spawn(move || q.push(2))
-        };
-        q.stop();
-        assert_eq!(blocked.join().unwrap(), Err(2));
     }
 
     #[test]
