@@ -371,9 +371,9 @@ pub fn parse_fast(text: &[u8]) -> Option<CaptureRecord> {
 }
 
 /// Parts of a record that a reader may leave out, for a caller that never looks at
-/// them (replaying reads a capture per request): a string left out reads as empty, a
-/// number or an answer's body as `None`. They are still checked as they would be read,
-/// so a line is taken or refused alike.
+/// them (replaying reads a capture per request): a string left out reads as empty, an
+/// answer's body, note or duration as `None`. They are still checked as they would be
+/// read, so a line is taken or refused alike.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Unread {
     /// `remote_addr`.
@@ -418,15 +418,15 @@ pub fn parse_lean(text: &[u8], unread: Unread) -> Option<CaptureRecord> {
     fn nested<T: serde::de::DeserializeOwned>(c: &mut Cursor<'_>) -> Option<T> {
         serde_json::from_slice(c.compound()?).ok()
     }
-    /// The answer record, read the same way (it is on every line).
+    /// A string stepped over, read as empty.
+    fn blank(c: &mut Cursor<'_>) -> Option<String> {
+        c.skip_string().map(|_| String::new())
+    }
     /// A string or `null` stepped over, read as `null`.
     fn skipped<T>(c: &mut Cursor<'_>) -> Option<Option<T>> {
         if c.peek()? == b'n' { c.null() } else { c.skip_string() }.map(|_| None)
     }
-    /// The same for a number.
-    fn skipped_number<T>(c: &mut Cursor<'_>) -> Option<Option<T>> {
-        if c.peek()? == b'n' { c.null() } else { c.skip_number() }.map(|_| None)
-    }
+    /// The answer record, read the same way (it is on every line).
     fn response_fast(c: &mut Cursor<'_>, detail: bool) -> Option<ResponseRecord> {
         c.eat(b'{')?;
         let (mut status, mut kind, mut body, mut duration_ms, mut note) = (None, None, None, None, None);
@@ -438,11 +438,12 @@ pub fn parse_lean(text: &[u8], unread: Unread) -> Option<CaptureRecord> {
                 c.eat(b':')?;
                 match key {
                     b"status" => once(&mut status, nullable(c, |c| u16::try_from(c.uint()?).ok())?)?,
-                    b"kind" if !detail => once(&mut kind, c.skip_string().map(|_| String::new())?)?,
+                    b"kind" if !detail => once(&mut kind, blank(c)?)?,
                     b"kind" => once(&mut kind, c.string()?)?,
                     b"body" if !detail => once(&mut body, skipped(c)?)?,
                     b"body" => once(&mut body, nullable(c, Cursor::string)?)?,
-                    b"duration_ms" if !detail => once(&mut duration_ms, skipped_number(c)?)?,
+                    // A number is read as serde_json reads it (the same lines refused), then dropped.
+                    b"duration_ms" if !detail => once(&mut duration_ms, nullable(c, Cursor::f64)?.and(None))?,
                     b"duration_ms" => once(&mut duration_ms, nullable(c, Cursor::f64)?)?,
                     b"note" if !detail => once(&mut note, skipped(c)?)?,
                     b"note" => once(&mut note, nullable(c, Cursor::string)?)?,
@@ -474,12 +475,12 @@ pub fn parse_lean(text: &[u8], unread: Unread) -> Option<CaptureRecord> {
         match key {
             b"v" => once(&mut v, u32::try_from(c.uint()?).ok()?)?,
             b"id" => once(&mut id, c.string()?)?,
-            b"received_at" if unread.received_at => once(&mut received_at, c.skip_string().map(|_| String::new())?)?,
+            b"received_at" if unread.received_at => once(&mut received_at, blank(&mut c)?)?,
             b"received_at" => once(&mut received_at, c.string()?)?,
             b"method" => once(&mut method, c.string()?)?,
             b"path" => once(&mut path, c.string()?)?,
             b"body" => once(&mut body, c.string()?)?,
-            b"remote_addr" if unread.remote_addr => once(&mut remote_addr, c.skip_string().map(|_| String::new())?)?,
+            b"remote_addr" if unread.remote_addr => once(&mut remote_addr, blank(&mut c)?)?,
             b"remote_addr" => once(&mut remote_addr, c.string()?)?,
             b"body_encoding" => once(
                 &mut body_encoding,

@@ -351,54 +351,6 @@ impl<'a> Cursor<'a> {
         serde_json::from_slice(&self.b[start..self.i]).ok()
     }
 
-    /// Steps over a number, checked as JSON writes one (`-`, digits without a leading
-    /// zero, a fraction, an exponent), without reading its value.
-    pub fn skip_number(&mut self) -> Option<()> {
-        self.ws();
-        let b = self.b;
-        let mut i = self.i;
-        let digits = |i: &mut usize| {
-            let from = *i;
-            while b.get(*i).is_some_and(u8::is_ascii_digit) {
-                *i += 1;
-            }
-            *i > from
-        };
-        if b.get(i) == Some(&b'-') {
-            i += 1;
-        }
-        match b.get(i)? {
-            b'0' => i += 1,
-            b'1'..=b'9' => {
-                digits(&mut i);
-            }
-            _ => return None,
-        }
-        if b.get(i) == Some(&b'.') {
-            i += 1;
-            if !digits(&mut i) {
-                return None;
-            }
-        }
-        if matches!(b.get(i), Some(b'e' | b'E')) {
-            i += 1;
-            if matches!(b.get(i), Some(b'+' | b'-')) {
-                i += 1;
-            }
-            if !digits(&mut i) {
-                return None;
-            }
-        }
-        // What follows a number in JSON: a delimiter or whitespace, never more of it.
-        if b.get(i)
-            .is_some_and(|c| c.is_ascii_alphanumeric() || matches!(c, b'.' | b'-' | b'+'))
-        {
-            return None;
-        }
-        self.i = i;
-        Some(())
-    }
-
     /// A string without escapes (an object key), as its bytes.
     pub fn key(&mut self) -> Option<&'a [u8]> {
         self.eat(b'"')?;

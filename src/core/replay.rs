@@ -1477,6 +1477,92 @@ mod tests {
         assert_eq!(nl.iter().filter(|l| l.kind == Removed).count(), 1);
     }
 
+    /// Answers every request on 127.0.0.1 with an empty 200 (requests without a body).
+    async fn answering_server() -> String {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}/", listener.local_addr().unwrap());
+        tokio::spawn(async move {
+            while let Ok((mut sock, _)) = listener.accept().await {
+                tokio::spawn(async move {
+                    let mut buf = Vec::new();
+                    let mut chunk = [0u8; 4096];
+                    while let Ok(n) = sock.read(&mut chunk).await {
+                        if n == 0 {
+                            break;
+                        }
+                        buf.extend_from_slice(&chunk[..n]);
+                        while let Some(end) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+                            buf.drain(..end + 4);
+                            let ok = b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\n\r\n";
+                            if sock.write_all(ok).await.is_err() {
+                                return;
+                            }
+                        }
+                    }
+                });
+            }
+        });
+        url
+    }
+
+    #[test]
+    fn run_takes_every_job_once_and_stops_when_told() {
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap();
+        let job = |url: &str| Job {
+            req: Prepared {
+                method: "GET".into(),
+                url: url.to_string(),
+                headers: Headers::new(),
+                body: bytes::Bytes::new(),
+            },
+            signer: None,
+        };
+        let deliver_all = |url: String, stop_after: Option<usize>| {
+            let jobs = std::sync::Mutex::new((0..100u32).map(|i| (job(&url), i)).collect::<Vec<_>>().into_iter());
+            let taken = Arc::new(AtomicUsize::new(0));
+            let done = Arc::new(std::sync::Mutex::new(Vec::new()));
+            let next = {
+                let taken = taken.clone();
+                move || {
+                    let j = jobs.lock().unwrap().next();
+                    taken.fetch_add(usize::from(j.is_some()), Ordering::Relaxed);
+                    j
+                }
+            };
+            let on_done = {
+                let done = done.clone();
+                move |i: u32, _: &Prepared, res: Result<Delivery, DeliverError>| {
+                    assert!(res.unwrap().delivered(), "job {i}");
+                    let mut d = done.lock().unwrap();
+                    d.push(i);
+                    stop_after.is_none_or(|n| d.len() < n)
+                }
+            };
+            let client = reqwest::Client::builder().build().unwrap();
+            (run(client, next, Policy::default(), 3, None, on_done), taken, done)
+        };
+        rt.block_on(async {
+            let url = answering_server().await;
+            let (all, taken, done) = deliver_all(url.clone(), None);
+            all.await;
+            let mut got = done.lock().unwrap().clone();
+            got.sort();
+            assert_eq!(got, (0..100).collect::<Vec<_>>());
+            assert_eq!(taken.load(Ordering::Relaxed), 100);
+            // Told to stop at the first answer: the tasks in flight finish, none starts.
+            let (stopped, taken, done) = deliver_all(url, Some(1));
+            stopped.await;
+            let taken = taken.load(Ordering::Relaxed);
+            assert!((1..=3).contains(&taken), "{taken} jobs taken after a stop");
+            assert_eq!(done.lock().unwrap().len(), taken);
+        });
+    }
+
     #[test]
     fn capture_diff_headers_ignore_case() {
         let a = rec(
