@@ -560,7 +560,7 @@ pub struct Job {
 /// threads). `next` returns `None` when there are no more. When `on_done` returns
 /// `false`, no further job is taken. Dropping the returned future stops the deliveries
 /// in flight (Ctrl-C).
-pub async fn run<T, N, F>(
+pub async fn run<T, N, G, F>(
     client: reqwest::Client,
     next: N,
     policy: Policy,
@@ -569,7 +569,8 @@ pub async fn run<T, N, F>(
     on_done: F,
 ) where
     T: Send + 'static,
-    N: Fn() -> Option<(Job, T)> + Send + Sync + 'static,
+    N: Fn() -> G + Send + Sync + 'static,
+    G: std::future::Future<Output = Option<(Job, T)>> + Send,
     F: Fn(T, &Prepared, Result<Delivery, DeliverError>) -> bool + Send + Sync + 'static,
 {
     let policy = Arc::new(policy);
@@ -591,7 +592,7 @@ pub async fn run<T, N, F>(
         );
         set.spawn(async move {
             while !stopped.load(Ordering::Relaxed) {
-                let Some((job, meta)) = next() else { break };
+                let Some((job, meta)) = next().await else { break };
                 let i = started.fetch_add(1, Ordering::Relaxed);
                 if let Some(iv) = interval {
                     tokio::time::sleep_until((start + iv.mul_f64(i as f64)).into()).await;
@@ -1531,7 +1532,7 @@ mod tests {
                 move || {
                     let j = jobs.lock().unwrap().next();
                     taken.fetch_add(usize::from(j.is_some()), Ordering::Relaxed);
-                    j
+                    std::future::ready(j)
                 }
             };
             let on_done = {
