@@ -79,9 +79,42 @@ impl FromIterator<(String, String)> for Headers {
     }
 }
 
+/// A fixed set of lower-case header names, looked up ignoring ASCII case, by length
+/// first: a name of no length in the set (most names) costs one test.
+pub struct NameSet {
+    names: &'static [&'static str],
+    /// Bit `n` for each length `n` in the set (63 for 63 and longer).
+    lengths: u64,
+}
+
+impl NameSet {
+    pub const fn new(names: &'static [&'static str]) -> Self {
+        let mut lengths = 0u64;
+        let mut i = 0;
+        while i < names.len() {
+            let n = names[i].len();
+            lengths |= 1 << if n < 63 { n } else { 63 };
+            i += 1;
+        }
+        NameSet { names, lengths }
+    }
+
+    pub fn contains(&self, name: &str) -> bool {
+        self.lengths & (1 << name.len().min(63)) != 0
+            && self
+                .names
+                .iter()
+                .any(|n| n.len() == name.len() && n.eq_ignore_ascii_case(name))
+    }
+
+    pub fn names(&self) -> &'static [&'static str] {
+        self.names
+    }
+}
+
 /// Headers that belong to one connection (RFC 9110 §7.6.1), plus Host, Content-Length
 /// and Expect, which the next hop sets for itself: never relayed, replayed or exported.
-pub const HOP_BY_HOP: &[&str] = &[
+pub const HOP_BY_HOP: NameSet = NameSet::new(&[
     "connection",
     "keep-alive",
     "proxy-connection",
@@ -94,10 +127,10 @@ pub const HOP_BY_HOP: &[&str] = &[
     "host",
     "content-length",
     "expect",
-];
+]);
 
 pub fn is_hop_by_hop(name: &str) -> bool {
-    HOP_BY_HOP.iter().any(|h| h.eq_ignore_ascii_case(name))
+    HOP_BY_HOP.contains(name)
 }
 
 impl Headers {
@@ -163,6 +196,31 @@ pub fn parse_header_block(text: &str) -> Result<Headers, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn name_sets_ignore_case_and_know_every_length() {
+        const SET: NameSet = NameSet::new(&[
+            "te",
+            "host",
+            "content-length",
+            "a-name-of-seventy-characters-which-is-longer-than-sixty-three-bytes",
+        ]);
+        for n in SET.names() {
+            assert!(SET.contains(n) && SET.contains(&n.to_ascii_uppercase()), "{n}");
+        }
+        for n in [
+            "",
+            "t",
+            "tee",
+            "hosts",
+            "content-type",
+            "content-lengths",
+            "a-name-of-seventy-characters-which-is-longer-than-sixty-three-byte",
+        ] {
+            assert!(!SET.contains(n), "{n}");
+        }
+        assert!(is_hop_by_hop("Transfer-Encoding") && !is_hop_by_hop("content-type"));
+    }
 
     #[test]
     fn lookups_ignore_case_and_keep_duplicates() {

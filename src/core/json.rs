@@ -61,6 +61,102 @@ unsafe fn special16(p: *const u8) -> u32 {
     bits(lanes(w(0))) | (bits(lanes(w(8))) << 8)
 }
 
+/// The quotes, backslashes and control bytes among the 64 bytes at `p`, one bit each
+/// (lowest first).
+///
+/// # Safety
+/// `p` must point at 64 readable bytes.
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+unsafe fn classify64(p: *const u8) -> (u64, u64, u64) {
+    use std::arch::x86_64::*;
+    let (mut quote, mut backslash, mut control) = (0u64, 0u64, 0u64);
+    for k in 0..4 {
+        let x = _mm_loadu_si128(p.add(16 * k) as *const __m128i);
+        let bits = |m: __m128i| u64::from(_mm_movemask_epi8(m) as u16) << (16 * k);
+        quote |= bits(_mm_cmpeq_epi8(x, _mm_set1_epi8(b'"' as i8)));
+        backslash |= bits(_mm_cmpeq_epi8(x, _mm_set1_epi8(b'\\' as i8)));
+        // x <= 0x1f (unsigned) exactly when min(x, 0x1f) == x.
+        control |= bits(_mm_cmpeq_epi8(_mm_min_epu8(x, _mm_set1_epi8(0x1f)), x));
+    }
+    (quote, backslash, control)
+}
+
+/// The same, a byte at a time, where SSE2 is not to be had.
+#[cfg(not(target_arch = "x86_64"))]
+#[inline(always)]
+unsafe fn classify64(p: *const u8) -> (u64, u64, u64) {
+    let (mut quote, mut backslash, mut control) = (0u64, 0u64, 0u64);
+    for k in 0..64 {
+        let c = *p.add(k);
+        quote |= u64::from(c == b'"') << k;
+        backslash |= u64::from(c == b'\\') << k;
+        control |= u64::from(c < 0x20) << k;
+    }
+    (quote, backslash, control)
+}
+
+/// Of a run of backslashes, every other one starts an escape: the bits of `backslash`
+/// that start one, and the bits of the bytes they escape, for a block that does not
+/// begin inside an escape (simdjson's carry trick: adding the run's starts on even
+/// bits to the run sets, at its end, the byte after an odd run).
+#[inline(always)]
+fn escapes64(backslash: u64) -> (u64, u64) {
+    const ODD: u64 = 0xaaaa_aaaa_aaaa_aaaa;
+    let codes = ((backslash << 1) | ODD).wrapping_sub(backslash) ^ ODD;
+    (codes & backslash, codes ^ backslash)
+}
+
+/// Unescapes 64 bytes of a JSON string at `b[p..]` (not inside an escape) to `d`, as far
+/// as it can: it stops before the closing quote, a control byte, a `\u` or unknown
+/// escape, or an escape that ends past the block, and returns how many bytes it read
+/// (64 when it stopped at none) and wrote. The block is classified once; each run
+/// between escapes is moved sixteen bytes at a time, and each two-byte escape costs a
+/// table look-up and one store.
+///
+/// # Safety
+/// 80 bytes must be readable at `b[p..]`, and `d` must have room for 80 bytes.
+#[inline(always)]
+unsafe fn unescape64(b: &[u8], p: usize, d: *mut u8) -> (usize, usize) {
+    let (quote, backslash, control) = classify64(b.as_ptr().add(p));
+    let (mut starts, escaped) = escapes64(backslash);
+    let ends = (quote & !escaped) | control;
+    let limit = if ends == 0 { 64 } else { ends.trailing_zeros() as usize };
+    if limit < 64 {
+        starts &= (1u64 << limit) - 1;
+    }
+    let (mut from, mut o) = (0usize, 0usize);
+    loop {
+        let to = if starts == 0 {
+            limit
+        } else {
+            starts.trailing_zeros() as usize
+        };
+        // The run `from..to`: sixteen bytes a store, what lies past its end overwritten
+        // next (reads end before `p + 80`, writes before `o + 80`).
+        let mut k = from;
+        while k < to {
+            put_run(b, p + k, p + k + 16, d.add(o + k - from));
+            k += 16;
+        }
+        o += to - from;
+        if starts == 0 {
+            return (limit, o);
+        }
+        // The escape at `to`: its byte is in the block unless `to` is the last.
+        if to == 63 {
+            return (to, o);
+        }
+        match UNESCAPE[*b.get_unchecked(p + to + 1) as usize] {
+            0 | b'u' => return (to, o),
+            c => *d.add(o) = c,
+        }
+        o += 1;
+        from = to + 2;
+        starts &= starts - 1;
+    }
+}
+
 /// What follows a backslash in a JSON string: the byte it stands for, `u` for a
 /// `\uXXXX` escape, 0 for an escape JSON does not have.
 static UNESCAPE: [u8; 256] = {
@@ -280,7 +376,12 @@ impl<'a> Cursor<'a> {
         }
     }
 
+    #[inline(always)]
     fn ws(&mut self) {
+        // Capture lines have no whitespace between tokens: one test for that.
+        if self.b.get(self.i).is_some_and(|&c| c > b' ') {
+            return;
+        }
         while self.i < self.b.len() && matches!(self.b[self.i], b' ' | b'\t' | b'\n' | b'\r') {
             self.i += 1;
         }
@@ -301,6 +402,10 @@ impl<'a> Cursor<'a> {
 
     /// Takes `c`.
     pub fn eat(&mut self, c: u8) -> Option<()> {
+        if self.b.get(self.i) == Some(&c) {
+            self.i += 1;
+            return Some(());
+        }
         (self.take()? == c).then_some(())
     }
 
@@ -390,11 +495,11 @@ impl<'a> Cursor<'a> {
         Some(())
     }
 
-    /// A string, unescaped, in one pass over sixteen bytes at a time: each block is
-    /// classified once and copied whole to the output, and its special bytes are
-    /// handled where they lie, the run after each escape moved as one 16-byte copy, so
-    /// a dense run of escapes (a JSON body inside JSON) costs a few instructions each.
-    /// UTF-8 is checked only when the text is not all ASCII.
+    /// A string, unescaped. Where 80 bytes or more are left in the text, 64 at a time
+    /// ([`unescape64`]: every two-byte escape handled in place from one classification of
+    /// the block, so a dense run of escapes, a JSON body inside JSON, costs a few
+    /// instructions each); the rest, and `\u` escapes, sixteen bytes or one escape at a
+    /// time. UTF-8 is checked only when the text is not all ASCII.
     pub fn string(&mut self) -> Option<String> {
         self.eat(b'"')?;
         let b = self.b;
@@ -413,7 +518,7 @@ impl<'a> Cursor<'a> {
         // Unescaped, a string is never longer than its text: the rest of the input bounds
         // it. Written so far, `o <= p - start` holds throughout: an escape of n bytes
         // writes fewer than n. So a 16-byte store at `o` while 16 bytes are readable at
-        // `p` stays within `cap`.
+        // `p` stays within `cap`, and so do `unescape64`'s stores.
         let cap = b.len() - start;
         let mut out: Vec<u8> = Vec::with_capacity(cap);
         let dst = out.as_mut_ptr();
@@ -421,8 +526,6 @@ impl<'a> Cursor<'a> {
         // SAFETY: `first - start` bytes are readable at `start` and fit in `cap`.
         unsafe { std::ptr::copy_nonoverlapping(b.as_ptr().add(start), dst, o) };
         let mut p = first;
-        // The last block classified: where it starts and its specials.
-        let mut block: Option<(usize, u32)> = None;
         loop {
             // `b[p]` ends the string, starts an escape, or is not allowed.
             match b[p] {
@@ -461,35 +564,26 @@ impl<'a> Cursor<'a> {
                 // A raw control character: not allowed in a JSON string.
                 _ => return None,
             }
-            // Copy up to the next special byte: from the block already classified
-            // when it holds one after `p`, else from blocks classified afresh.
-            if let Some((base, mask)) = block {
-                if p < base + 16 {
-                    let rest = mask & (u32::MAX << (p - base));
-                    let q = if rest == 0 {
-                        base + 16
-                    } else {
-                        base + rest.trailing_zeros() as usize
-                    };
-                    // SAFETY: `p <= q <= base + 16 <= b.len()`, and `q - p <= 16` bytes fit
-                    // at `o` (above); a 16-byte copy only where 16 are readable at `p`.
-                    o += unsafe {
-                        if p + 16 <= b.len() {
-                            put_run(b, p, q, dst.add(o))
-                        } else {
-                            std::ptr::copy_nonoverlapping(b.as_ptr().add(p), dst.add(o), q - p);
-                            q - p
-                        }
-                    };
-                    p = q;
-                    if rest != 0 {
-                        continue;
-                    }
+            // Whole blocks of 64 while 80 bytes are readable; each stops before a byte it
+            // leaves to the match above.
+            let mut stopped = false;
+            while p + 80 <= b.len() {
+                // SAFETY: 80 bytes are readable at `p`; `o <= p - start`, so the bytes
+                // read plus sixteen fit at `o` (above).
+                let (read, wrote) = unsafe { unescape64(b, p, dst.add(o)) };
+                p += read;
+                o += wrote;
+                if read < 64 {
+                    stopped = true;
+                    break;
                 }
             }
+            if stopped {
+                continue;
+            }
+            // Near the end: up to the next special byte, sixteen bytes at a time.
             loop {
                 if p + 16 > b.len() {
-                    block = None;
                     while p < b.len() && ESCAPE[b[p] as usize] == 0 {
                         // SAFETY: `o < p - start + 1 <= cap`.
                         unsafe { *dst.add(o) = b[p] };
@@ -506,16 +600,12 @@ impl<'a> Cursor<'a> {
                     put_run(b, p, p + 16, dst.add(o));
                     special16(b.as_ptr().add(p))
                 };
-                if m == 0 {
-                    p += 16;
-                    o += 16;
-                    continue;
-                }
-                block = Some((p, m));
-                let k = m.trailing_zeros() as usize;
+                let k = if m == 0 { 16 } else { m.trailing_zeros() as usize };
                 p += k;
                 o += k;
-                break;
+                if m != 0 {
+                    break;
+                }
             }
         }
     }
@@ -633,6 +723,58 @@ mod tests {
         }
     }
 
+    /// The escapes of a block, found one by one from its start.
+    fn escapes_one_by_one(backslash: u64) -> (u64, u64) {
+        let (mut starts, mut escaped, mut i) = (0u64, 0u64, 0);
+        while i < 64 {
+            if backslash & (1 << i) != 0 {
+                starts |= 1 << i;
+                if i < 63 {
+                    escaped |= 1 << (i + 1);
+                }
+                i += 2;
+            } else {
+                i += 1;
+            }
+        }
+        (starts, escaped)
+    }
+
+    #[test]
+    fn blocks_of_escapes_are_found_as_one_by_one() {
+        for m in [
+            0,
+            1,
+            3,
+            7,
+            u64::MAX,
+            1 << 63,
+            3 << 62,
+            0x5555_5555_5555_5555,
+            0xaaaa_aaaa_aaaa_aaaa,
+            0x0f0f_f0f0_1234_8001,
+        ] {
+            assert_eq!(escapes64(m), escapes_one_by_one(m), "{m:#066b}");
+        }
+    }
+
+    /// A text of `len` bytes of `fill` with `\\` runs, other escapes and quotes at
+    /// chosen places, read as serde_json reads it (the block path needs 80 bytes left).
+    #[test]
+    fn long_strings_with_escapes_at_every_place() {
+        for len in 0..150 {
+            for piece in ["\\\"", "\\\\", "\\n", "\\u00e9", "\\\\\\\"", "\"", "\u{1}", "\\x", "\\"] {
+                let mut t = String::from("\"");
+                t.push_str(&"a".repeat(len));
+                t.push_str(piece);
+                t.push_str(&"b\\\"".repeat(40));
+                t.push('"');
+                t.push_str(&" ".repeat(100));
+                assert_eq!(read(&t), serde_json::from_str::<String>(&t).ok(), "{t}");
+            }
+        }
+    }
+
     proptest! {
         #[test]
         fn any_string_escapes_as_serde_json_does(s in any::<String>()) {
@@ -689,6 +831,42 @@ mod tests {
             let s: String = v.into_iter().collect();
             prop_assert_eq!(ours(&s), serde_json::to_string(&s).unwrap());
             prop_assert_eq!(read(&ours(&s)), Some(s));
+        }
+
+        #[test]
+        fn escapes_of_any_block_are_found_as_one_by_one(m in any::<u64>(), runs in any::<u64>()) {
+            // Any mask, and masks of long runs (a run of backslashes wherever `runs` has
+            // a long run of ones).
+            prop_assert_eq!(escapes64(m), escapes_one_by_one(m));
+            let long = runs & (runs >> 1) & (runs >> 2);
+            prop_assert_eq!(escapes64(long), escapes_one_by_one(long));
+        }
+
+        /// Long text dense in escapes, followed by more of the line (so that the 64-byte
+        /// blocks read it), with one thing wrong at any place in some cases.
+        #[test]
+        fn long_dense_text_reads_as_serde_json_reads_it(v in proptest::collection::vec(
+            prop_oneof![
+                8 => prop_oneof![Just("\\\""), Just("\\\\"), Just("\\n"), Just("\\/"), Just("\\t")],
+                6 => prop_oneof![Just("a"), Just("key"), Just(":"), Just("é"), Just("0123456789abcdef0123")],
+                1 => prop_oneof![Just("\\\\\\\""), Just("\\u00e9"), Just("\\ud83d\\ude00")],
+            ],
+            0..400,
+        ), bad in prop_oneof![Just(""), Just("\\x"), Just("\""), Just("\u{1}"), Just("\\\u{1}"), Just("\u{7f}é")],
+           at in any::<prop::sample::Index>()) {
+            let mut v = v;
+            let i = at.index(v.len() + 1);
+            v.insert(i, bad);
+            let t = format!("\"{}\",\"body_encoding\":\"utf8\",\"remote_addr\":\"127.0.0.1:5000\",\"v\":1", v.concat());
+            let mut c = Cursor::new(t.as_bytes());
+            let ours = c.string();
+            let theirs = serde_json::Deserializer::from_slice(t.as_bytes()).into_iter::<String>().next().and_then(Result::ok);
+            prop_assert_eq!(&ours, &theirs, "{}", t);
+            if ours.is_some() {
+                let mut d = serde_json::Deserializer::from_slice(t.as_bytes()).into_iter::<String>();
+                d.next();
+                prop_assert_eq!(c.i, d.byte_offset());
+            }
         }
 
         /// Text dense in two-byte escapes (several to a block, found from its one
