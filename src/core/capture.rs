@@ -228,7 +228,7 @@ impl CaptureRecord {
     /// record with `serde_json`, written without its per-byte escaping loop, since the
     /// listener writes one per request and the body and headers are most of it.
     pub fn write_line(&self, out: &mut Vec<u8>) {
-        use super::json::{push_key, push_next_key as next, push_str, push_value};
+        use super::json::{push_key, push_next_key as next, push_num, push_str, push_value};
         // Every field named: a field added to the record is a compile error here until
         // it is written too (in serde's order: the tests compare with serde_json).
         let CaptureRecord {
@@ -249,7 +249,7 @@ impl CaptureRecord {
         } = self;
         out.push(b'{');
         push_key(out, "v");
-        push_value(out, v);
+        push_num(out, v);
         for (key, value) in [
             ("id", id),
             ("received_at", received_at),
@@ -291,7 +291,7 @@ impl CaptureRecord {
             next(out, "response");
             out.push(b'{');
             push_key(out, "status");
-            push_value(out, status);
+            push_num(out, status);
             next(out, "kind");
             push_str(out, kind);
             if let Some(b) = body {
@@ -300,7 +300,7 @@ impl CaptureRecord {
             }
             if let Some(d) = duration_ms {
                 next(out, "duration_ms");
-                push_value(out, d);
+                push_num(out, d);
             }
             if let Some(n) = note {
                 next(out, "note");

@@ -164,7 +164,7 @@ impl Attempt {
     /// Appends the attempt as JSON, the bytes `serde_json` writes for it (a test holds
     /// the two together), without its machinery: replay writes one per request.
     pub fn write_json(&self, out: &mut Vec<u8>) {
-        use super::json::{push_bool, push_next_key as next, push_str, push_value};
+        use super::json::{push_bool, push_next_key as next, push_num, push_str, push_value};
         // Every field named: one added later does not compile until it is written here.
         let Attempt {
             attempt,
@@ -180,21 +180,21 @@ impl Attempt {
             retry_in,
         } = self;
         out.extend_from_slice(b"{\"attempt\":");
-        push_value(out, attempt);
+        push_num(out, attempt);
         next(out, "method");
         push_str(out, method);
         next(out, "url");
         push_str(out, url);
         next(out, "status");
-        push_value(out, status);
+        push_num(out, status);
         next(out, "error");
         push_value(out, error);
         next(out, "duration_ms");
-        push_value(out, &ms(duration));
+        push_num(out, &ms(duration));
         next(out, "response_truncated");
         push_bool(out, *response_truncated);
         next(out, "retry_in_ms");
-        push_value(out, &retry_in.as_ref().map(ms));
+        push_num(out, &retry_in.as_ref().map(ms));
         out.push(b'}');
     }
 

@@ -281,7 +281,7 @@ unsafe fn escape_into(b: &[u8], dst: *mut u8, room: usize) -> Option<usize> {
 pub fn push_str(out: &mut Vec<u8>, s: &str) {
     let b = s.as_bytes();
     // A short string with nothing to escape (an id, a method, a URL): copied as it is.
-    if b.len() <= 64 && b.iter().all(|&c| ESCAPE[c as usize] == 0) {
+    if b.len() <= 64 && next_special(b, 0).is_none() {
         out.reserve(b.len() + 2);
         out.push(b'"');
         out.extend_from_slice(b);
@@ -330,6 +330,49 @@ pub fn push_next_key(out: &mut Vec<u8>, key: &str) {
 #[inline]
 pub fn push_bool(out: &mut Vec<u8>, b: bool) {
     out.extend_from_slice(if b { b"true" } else { b"false" });
+}
+
+/// A number, or an optional one, that [`push_num`] writes as `serde_json` writes it:
+/// integers in decimal (itoa), an `f64` in the shortest form that reads back (zmij, as serde_json) or
+/// `null` when it is not finite, `None` as `null`.
+pub trait Num {
+    fn push_to(&self, out: &mut Vec<u8>);
+}
+
+macro_rules! integer_num {
+    ($($t:ty)*) => {$(
+        impl Num for $t {
+            fn push_to(&self, out: &mut Vec<u8>) {
+                out.extend_from_slice(itoa::Buffer::new().format(*self).as_bytes());
+            }
+        }
+    )*};
+}
+integer_num!(u16 u32 u64 usize i64);
+
+impl Num for f64 {
+    fn push_to(&self, out: &mut Vec<u8>) {
+        if self.is_finite() {
+            out.extend_from_slice(zmij::Buffer::new().format_finite(*self).as_bytes());
+        } else {
+            out.extend_from_slice(b"null");
+        }
+    }
+}
+
+impl<T: Num> Num for Option<T> {
+    fn push_to(&self, out: &mut Vec<u8>) {
+        match self {
+            Some(v) => v.push_to(out),
+            None => out.extend_from_slice(b"null"),
+        }
+    }
+}
+
+/// Appends a number (or `null`) as `serde_json` writes it, without its machinery.
+#[inline]
+pub fn push_num<T: Num>(out: &mut Vec<u8>, v: &T) {
+    v.push_to(out);
 }
 
 /// Appends any serialisable value the way `serde_json` writes it (for the small,
@@ -688,6 +731,21 @@ mod tests {
                     assert_eq!(ours(&s), serde_json::to_string(&s).unwrap(), "len {len} at {at} {c:?}");
                 }
             }
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn numbers_are_written_as_serde_json_writes_them(i in any::<u64>(), j in any::<i64>(), bits in any::<u64>(), x in any::<f64>()) {
+            let ours = |f: &dyn Fn(&mut Vec<u8>)| { let mut v = Vec::new(); f(&mut v); String::from_utf8(v).unwrap() };
+            prop_assert_eq!(ours(&|o| push_num(o, &i)), serde_json::to_string(&i).unwrap());
+            prop_assert_eq!(ours(&|o| push_num(o, &j)), serde_json::to_string(&j).unwrap());
+            prop_assert_eq!(ours(&|o| push_num(o, &(i as u16))), serde_json::to_string(&(i as u16)).unwrap());
+            for f in [x, f64::from_bits(bits), (i % 100_000) as f64 / 1000.0, f64::NAN, f64::INFINITY, -0.0] {
+                prop_assert_eq!(ours(&|o| push_num(o, &f)), serde_json::to_string(&f).unwrap());
+                prop_assert_eq!(ours(&|o| push_num(o, &Some(f))), serde_json::to_string(&Some(f)).unwrap());
+            }
+            prop_assert_eq!(ours(&|o| push_num(o, &None::<u16>)), "null");
         }
     }
 
