@@ -726,13 +726,15 @@ async fn send(
     };
     let elapsed = start.elapsed();
     progress.bar.finish_and_clear();
-    let mut guard = sink.lock().unwrap_or_else(|e| e.into_inner());
-    if let Some(e) = guard.error.take() {
-        return Err(e.into());
-    }
-    guard.w.flush()?;
-    let tally = std::mem::take(&mut guard.tally);
-    drop(guard);
+    // The sink's lock is let go before the feed's is awaited.
+    let tally = {
+        let mut guard = sink.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(e) = guard.error.take() {
+            return Err(e.into());
+        }
+        guard.w.flush()?;
+        std::mem::take(&mut guard.tally)
+    };
     let mut feed = feed.lock().await;
     let queued = match feed.error.take() {
         Some(e) => Err(e),
