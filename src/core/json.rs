@@ -126,33 +126,16 @@ unsafe fn unescape64(b: &[u8], p: usize, d: *mut u8) -> (usize, usize) {
     if limit < 64 {
         starts &= (1u64 << limit) - 1;
     }
-    let (mut from, mut o) = (0usize, 0usize);
     // The usual block of a JSON text inside JSON: every escape is `\"` or `\\`, which
     // stand for the byte they escape. Dropping each backslash is all there is to do: the
     // byte after it goes with the next run. (An escape at the last byte is left to the
     // caller, with what follows it.)
-    if (starts << 1) & !(quote | backslash) == 0 {
-        let limit = if starts >> 63 != 0 { 63 } else { limit };
+    let identity = (starts << 1) & !(quote | backslash) == 0;
+    let limit = if identity && starts >> 63 != 0 { 63 } else { limit };
+    if identity {
         starts &= !(1 << 63);
-        loop {
-            let to = if starts == 0 {
-                limit
-            } else {
-                starts.trailing_zeros() as usize
-            };
-            let mut k = from;
-            while k < to {
-                put_run(b, p + k, p + k + 16, d.add(o + k - from));
-                k += 16;
-            }
-            o += to - from;
-            if starts == 0 {
-                return (limit, o);
-            }
-            from = to + 1;
-            starts &= starts - 1;
-        }
     }
+    let (mut from, mut o) = (0usize, 0usize);
     loop {
         let to = if starts == 0 {
             limit
@@ -170,16 +153,20 @@ unsafe fn unescape64(b: &[u8], p: usize, d: *mut u8) -> (usize, usize) {
         if starts == 0 {
             return (limit, o);
         }
-        // The escape at `to`: its byte is in the block unless `to` is the last.
-        if to == 63 {
-            return (to, o);
+        if identity {
+            from = to + 1;
+        } else {
+            // The escape at `to`: its byte is in the block unless `to` is the last.
+            if to == 63 {
+                return (to, o);
+            }
+            match UNESCAPE[*b.get_unchecked(p + to + 1) as usize] {
+                0 | b'u' => return (to, o),
+                c => *d.add(o) = c,
+            }
+            o += 1;
+            from = to + 2;
         }
-        match UNESCAPE[*b.get_unchecked(p + to + 1) as usize] {
-            0 | b'u' => return (to, o),
-            c => *d.add(o) = c,
-        }
-        o += 1;
-        from = to + 2;
         starts &= starts - 1;
     }
 }
