@@ -677,11 +677,13 @@ impl<T> Drop for CloseOnDrop<T> {
 
 /// Delivers the jobs that `next` gives through [`deliver`], `concurrency` at a time,
 /// starting at most `rate` per second, and calls `on_done(meta, request, result)` as each
-/// finishes, in the task that delivered it. Each delivering task takes its next job
-/// itself: from a [`JobQueue`] that a reading thread fills (replay of a streamed log,
-/// with the runtime on one thread), or from jobs prepared up front. `next` returns
-/// `None` when there are no more. When `on_done` returns `false`, no further job is
-/// taken. Dropping the returned future stops the deliveries in flight (Ctrl-C).
+/// finishes. Each delivering task takes its next job itself, as `send` makes its
+/// requests: a job is read and prepared on the thread that sends it, just before, with
+/// no hand-over between threads and nothing waiting in a queue (a reading thread that fed
+/// a queue measured slower: it kept both runtime threads busy and woke them across
+/// threads). `next` returns `None` when there are no more. When `on_done` returns
+/// `false`, no further job is taken. Dropping the returned future stops the deliveries
+/// in flight (Ctrl-C).
 pub async fn run<T, N, G, F>(
     client: reqwest::Client,
     next: N,
