@@ -77,16 +77,10 @@ pub fn body_arg(file: Option<&Path>, stdin_tty: bool) -> anyhow::Result<Body> {
 
 /// A multi-threaded tokio runtime for the network commands.
 pub fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
-    runtime_with_workers(None)
-}
-
-/// The async runtime with `workers` threads (tokio's default, one per core, for `None`).
-pub fn runtime_with_workers(workers: Option<usize>) -> anyhow::Result<tokio::runtime::Runtime> {
-    let mut b = tokio::runtime::Builder::new_multi_thread();
-    if let Some(n) = workers {
-        b.worker_threads(n.max(1));
-    }
-    b.enable_all().build().context("starting the async runtime")
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")
 }
 
 /// Ctrl-C, listened for from the moment this is made (so a signal that arrives

@@ -22,7 +22,7 @@ use crate::core::deliver::{
     self, apply_signature, Attempt, AttemptError, ClientOptions, DeliverError, Delivery, Policy, Prepared, Signer,
 };
 use crate::core::event::{parse_override, Override};
-use crate::core::replay::{self, BodyDiff, CloseOnDrop, Job, JobQueue, ReplayError, Selection};
+use crate::core::replay::{self, BodyDiff, Job, ReplayError, Selection};
 use crate::core::scheme::{detect, human_secs, lookup, GenericParams};
 use crate::core::secret::Secret;
 use crate::core::units::{format_duration, parse_duration};
@@ -137,9 +137,7 @@ pub fn run(a: ReplayArgs, out: &Output) -> anyhow::Result<Outcome> {
         retries: a.retries,
         ..Policy::default()
     };
-    // A streamed log is read on a thread of its own (see `send`); the sending then
-    // takes one runtime thread, as `send`'s does, and the reading the other core.
-    let rt = super::common::runtime_with_workers(source.streams().then_some(1))?;
+    let rt = super::common::runtime()?;
     let mode = Mode {
         json: a.json,
         compare: a.compare,
@@ -312,24 +310,19 @@ struct Source {
     label: String,
 }
 
-impl Source {
-    /// Without ids or `--last`, and when no capture can be refused, the log streams.
-    fn streams(&self) -> bool {
-        self.sel.ids.is_empty() && self.sel.last.is_none() && !self.prep.may_refuse()
-    }
-}
-
-/// Where the requests come from. Without ids or `--last`, and when no capture can be
-/// refused, the log streams: a thread of its own reads and prepares the captures into a
-/// short queue while the first ones travel (bounded memory, the first request leaves at
-/// once). Otherwise every capture was selected and prepared before the first is sent,
-/// so that a bad one stops the run before anything leaves, and the delivering tasks
-/// take them in turn.
+/// Where the delivering tasks take their requests. Without ids or `--last`, and when no
+/// capture can be refused, the log streams: each task reads and prepares the next
+/// capture itself, under the feed's lock, just before it sends it (bounded memory, the
+/// first request leaves at once). Otherwise every capture was selected and prepared
+/// before the first is sent, so that a bad one stops the run before anything leaves.
 struct Feed {
     stream: Option<Box<Stream>>,
     ready: std::vec::IntoIter<(Job, Info)>,
-    /// How many prepared jobs were handed out.
+    /// How many jobs were handed out.
     taken: u64,
+    /// Why the stream stopped early (a read error, a capture that cannot be prepared),
+    /// or that it selected nothing.
+    error: Option<anyhow::Error>,
 }
 
 /// The log being streamed.
@@ -345,7 +338,6 @@ struct Stream {
 impl Feed {
     /// Opens the log and, unless it can stream, selects and prepares every capture.
     fn open(src: Source) -> anyhow::Result<Feed> {
-        let src_streams = src.streams();
         let Source {
             log,
             sel,
@@ -371,7 +363,7 @@ impl Feed {
                 );
             }
         };
-        if src_streams {
+        if sel.ids.is_empty() && sel.last.is_none() && !prep.may_refuse() {
             say(None);
             // Read per request: what replaying never looks at is stepped over.
             let unread = Unread {
@@ -390,6 +382,7 @@ impl Feed {
                 })),
                 ready: Vec::new().into_iter(),
                 taken: 0,
+                error: None,
             });
         }
         let selected = replay::select(reader, &sel, &mut |l, r| skips.warn(l, r));
@@ -405,6 +398,7 @@ impl Feed {
             stream: None,
             ready: jobs.into_iter(),
             taken: 0,
+            error: None,
         })
     }
 
@@ -413,39 +407,33 @@ impl Feed {
         self.ready.len() as u64
     }
 
-    /// The next prepared job; `None` when they were all taken.
+    /// The next job; `None` at the end of the log, or when it stopped with an error.
     fn next(&mut self) -> Option<(Job, Info)> {
-        let job = self.ready.next();
-        self.taken += u64::from(job.is_some());
-        job
+        if let Some(job) = self.ready.next() {
+            self.taken += 1;
+            return Some(job);
+        }
+        let s = self.stream.as_mut()?;
+        match s.next() {
+            Ok(Some(job)) => {
+                self.taken += 1;
+                return Some(job);
+            }
+            Ok(None) => {
+                s.skips.finish();
+                s.warn.finish();
+                if self.taken == 0 {
+                    self.error = Some(explain(ReplayError::Empty, &s.log));
+                }
+            }
+            Err(e) => self.error = Some(e),
+        }
+        self.stream = None;
+        None
     }
 }
 
 impl Stream {
-    /// Reads, prepares and queues the captures (on a thread of its own, while the first
-    /// ones travel); how many were queued. It stops when the deliveries stop, and at the
-    /// first capture that cannot be read or prepared.
-    fn produce(mut self, queue: Arc<JobQueue<(Job, Info)>>, progress: Arc<Progress>) -> anyhow::Result<u64> {
-        // However this ends, the delivering tasks learn that no more jobs will come.
-        let _close = CloseOnDrop(queue.clone());
-        let mut n = 0u64;
-        while let Some(job) = self.next()? {
-            if progress.shown {
-                progress.bar.inc_length(1);
-            }
-            if queue.push(job).is_err() {
-                return Ok(n);
-            }
-            n += 1;
-        }
-        self.skips.finish();
-        self.warn.finish();
-        if n == 0 {
-            return Err(explain(ReplayError::Empty, &self.log));
-        }
-        Ok(n)
-    }
-
     fn next(&mut self) -> anyhow::Result<Option<(Job, Info)>> {
         for item in self.items.by_ref() {
             let record = match item.map_err(|e| capture_error(e, &self.log))? {
@@ -706,34 +694,27 @@ async fn send(
     };
     // Read and prepared on this thread when they must all be ready before the first
     // is sent (the editor may run): nothing else runs yet.
-    let mut feed = Feed::open(source)?;
+    let feed = Feed::open(source)?;
     progress.bar.inc_length(feed.known());
-    // A streamed log is read and prepared on a thread of its own into a short queue (a
-    // job is sent soon after it was read, while its bytes are still in the cache), and
-    // the runtime's one thread only sends: measured on 2 cores shared with the
-    // receiver, this takes a third less CPU than the tasks reading under a lock on two
-    // runtime threads (BENCHMARKS.md, 2026-12-04).
-    let streamed = feed.stream.take().map(|s| {
-        let queue = JobQueue::new(64);
-        let producer = {
-            let (queue, progress) = (queue.clone(), progress.clone());
-            std::thread::spawn(move || s.produce(queue, progress))
-        };
-        (queue, producer)
-    });
-    let queue = streamed.as_ref().map(|(q, _)| q.clone());
-    // Prepared jobs are taken under an asynchronous lock: a task that finds another
-    // taking waits as a task, while its thread goes on with the others.
+    // An asynchronous lock: a task that finds another reading waits as a task, while its
+    // thread goes on with the others, instead of the thread sleeping on the lock (with
+    // a lock that puts threads to sleep, replay measured a futex call every ten requests
+    // against send's one in sixty).
     let feed = Arc::new(tokio::sync::Mutex::new(feed));
     let next = {
-        let feed = feed.clone();
+        let (feed, progress) = (feed.clone(), progress.clone());
         move || {
-            let (feed, queue) = (feed.clone(), queue.clone());
+            let (feed, progress) = (feed.clone(), progress.clone());
             async move {
-                match queue {
-                    Some(q) => q.pop().await,
-                    None => feed.lock().await.next(),
+                let mut f = feed.lock().await;
+                // A streamed job lengthens the bar; prepared ones were counted above.
+                let streamed = f.stream.is_some();
+                let job = f.next();
+                drop(f);
+                if streamed && job.is_some() && progress.shown {
+                    progress.bar.inc_length(1);
                 }
+                job
             }
         }
     };
@@ -754,20 +735,11 @@ async fn send(
         guard.w.flush()?;
         std::mem::take(&mut guard.tally)
     };
-    let queued = match streamed {
-        Some((queue, producer)) => {
-            // The deliveries are over: a reader waiting for room stops.
-            queue.stop();
-            producer
-                .join()
-                .unwrap_or_else(|_| Err(anyhow::anyhow!("reading the capture log failed")))
-                .map(|n| n.max(tally.done))
-        }
+    let mut feed = feed.lock().await;
+    let queued = match feed.error.take() {
+        Some(e) => Err(e),
         // Handed out, and prepared but not taken (after Ctrl-C).
-        None => {
-            let feed = feed.lock().await;
-            Ok((feed.taken + feed.known()).max(tally.done))
-        }
+        None => Ok((feed.taken + feed.known()).max(tally.done)),
     };
     let total = match queued {
         Ok(n) => n,

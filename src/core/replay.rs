@@ -9,7 +9,7 @@
 use std::collections::VecDeque;
 use std::io::BufRead;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{Arc, Condvar, Mutex};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use base64::Engine;
@@ -549,130 +549,6 @@ pub fn refresh_body_timestamp(scheme: &str, body: &[u8], now_ms: i64) -> Option<
 pub struct Job {
     pub req: Prepared,
     pub signer: Option<Signer>,
-}
-
-/// A bounded queue from one thread that reads and prepares jobs (replay's reading of
-/// the log) to many delivering tasks. Taking a job is a short lock, not a task
-/// hand-over: idle tasks are woken only when the queue was empty. The producer blocks
-/// while the queue is full and is woken when it is half empty (one wake-up per half
-/// queue, not per job).
-pub struct JobQueue<T> {
-    state: Mutex<QueueState<T>>,
-    /// Wakes a delivering task: a job came, or the queue closed.
-    ready: tokio::sync::Notify,
-    /// Wakes the producer: there is room, or the deliveries stopped.
-    room: Condvar,
-    cap: usize,
-}
-
-struct QueueState<T> {
-    items: VecDeque<T>,
-    /// The producer is done: no more jobs will come.
-    closed: bool,
-    /// The deliveries are over (done, Ctrl-C, a closed pipe): jobs are no longer taken.
-    stopped: bool,
-}
-
-impl<T> JobQueue<T> {
-    pub fn new(cap: usize) -> Arc<JobQueue<T>> {
-        Arc::new(JobQueue {
-            state: Mutex::new(QueueState {
-                items: VecDeque::new(),
-                closed: false,
-                stopped: false,
-            }),
-            ready: tokio::sync::Notify::new(),
-            room: Condvar::new(),
-            cap: cap.max(1),
-        })
-    }
-
-    fn lock(&self) -> std::sync::MutexGuard<'_, QueueState<T>> {
-        self.state.lock().unwrap_or_else(|e| e.into_inner())
-    }
-
-    /// Queues a job, waiting while the queue is full (blocking: call from a thread).
-    /// `Err` gives the job back when the deliveries have stopped.
-    pub fn push(&self, item: T) -> Result<(), T> {
-        let mut st = self.lock();
-        while st.items.len() >= self.cap && !st.stopped {
-            st = self.room.wait(st).unwrap_or_else(|e| e.into_inner());
-        }
-        if st.stopped {
-            return Err(item);
-        }
-        st.items.push_back(item);
-        drop(st);
-        self.ready.notify_one();
-        Ok(())
-    }
-
-    /// No more jobs will come: the delivering tasks finish what is queued and end.
-    pub fn close(&self) {
-        self.lock().closed = true;
-        self.ready.notify_waiters();
-    }
-
-    /// The deliveries are over: what is queued is dropped, and a producer waiting for
-    /// room gets its job back.
-    pub fn stop(&self) {
-        let mut st = self.lock();
-        st.stopped = true;
-        st.items.clear();
-        drop(st);
-        self.room.notify_all();
-    }
-
-    /// A job if one is queued; `Err` when none will come (stopped, or closed and empty);
-    /// `Ok(None)` when the queue is empty for now.
-    fn try_pop(&self) -> Result<Option<T>, ()> {
-        let mut st = self.lock();
-        if st.stopped {
-            return Err(());
-        }
-        if let Some(x) = st.items.pop_front() {
-            // Wake the producer once the queue is half empty, not at every job.
-            let wake = st.items.len() == self.cap / 2;
-            drop(st);
-            if wake {
-                self.room.notify_one();
-            }
-            return Ok(Some(x));
-        }
-        if st.closed {
-            return Err(());
-        }
-        Ok(None)
-    }
-
-    /// The next job; `None` once none will come.
-    pub async fn pop(&self) -> Option<T> {
-        // Usually a job is waiting: taken without registering for a wake-up (which
-        // takes the notifier's own lock twice).
-        if let Some(x) = self.try_pop().ok()? {
-            return Some(x);
-        }
-        loop {
-            // Registered before looking again, so that a push or close in between is
-            // not missed.
-            let notified = self.ready.notified();
-            tokio::pin!(notified);
-            notified.as_mut().enable();
-            if let Some(x) = self.try_pop().ok()? {
-                return Some(x);
-            }
-            notified.await;
-        }
-    }
-}
-
-/// Closes the queue when the producer ends, however it ends.
-pub struct CloseOnDrop<T>(pub Arc<JobQueue<T>>);
-
-impl<T> Drop for CloseOnDrop<T> {
-    fn drop(&mut self) {
-        self.0.close();
-    }
 }
 
 /// Delivers the jobs that `next` gives through [`deliver`], `concurrency` at a time,
@@ -1629,55 +1505,6 @@ mod tests {
             }
         });
         url
-    }
-
-    #[test]
-    fn the_job_queue_hands_over_everything_and_stops() {
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .unwrap();
-        let q: Arc<JobQueue<u32>> = JobQueue::new(4);
-        let producer = {
-            let q = q.clone();
-            std::thread::spawn(move || {
-                let _close = CloseOnDrop(q.clone());
-                (0..100).all(|i| q.push(i).is_ok())
-            })
-        };
-        let got = rt.block_on(async {
-            let mut tasks = tokio::task::JoinSet::new();
-            for _ in 0..3 {
-                let q = q.clone();
-                tasks.spawn(async move {
-                    let mut v = Vec::new();
-                    while let Some(x) = q.pop().await {
-                        v.push(x);
-                    }
-                    v
-                });
-            }
-            let mut all = Vec::new();
-            while let Some(v) = tasks.join_next().await {
-                all.extend(v.unwrap());
-            }
-            all.sort();
-            all
-        });
-        assert!(producer.join().unwrap());
-        assert_eq!(got, (0..100).collect::<Vec<_>>());
-        // Once stopped, a waiting producer gets its job back instead of blocking, and
-        // nothing more is taken.
-        let q: Arc<JobQueue<u32>> = JobQueue::new(1);
-        q.push(1).unwrap();
-        let blocked = {
-            let q = q.clone();
-            std::thread::spawn(move || q.push(2))
-        };
-        q.stop();
-        assert_eq!(blocked.join().unwrap(), Err(2));
-        assert_eq!(rt.block_on(q.pop()), None);
     }
 
     #[test]
