@@ -3,6 +3,9 @@
 # in an order rotated every round, under /usr/bin/time -f "%e %U %S". Prints medians of wall,
 # user, sys and CPU time, and per round the last label's wall time over each one's (its speed
 # against the last). Usage: ROUNDS=9 bash bench/ab.sh "a::cmd a" "b::cmd b" "ref::cmd ref"
+# PER_ROUND=1 also prints every round's wall times (ms): on this machine, whose speed moves
+# between a quiet and a contended state for minutes at a time, the reference's wall time
+# tells which state each round ran in.
 ROUNDS=${ROUNDS:-8}
 labels=(); cmds=()
 for a in "$@"; do labels+=("${a%%::*}"); cmds+=("${a#*::}"); done
@@ -16,8 +19,8 @@ for ((r=0; r<ROUNDS; r++)); do
   done
 done
 ref=${labels[$((n-1))]}
-python3 - "$tmp" "$ref" "${labels[@]}" <<'PY'
-import sys, statistics as st
+PER_ROUND=${PER_ROUND:-0} python3 - "$tmp" "$ref" "${labels[@]}" <<'PY'
+import os, sys, statistics as st
 tmp, ref, labels = sys.argv[1], sys.argv[2], sys.argv[3:]
 data = {}
 for l in labels:
@@ -29,5 +32,9 @@ for l in labels:
     c = [v[1]+v[2] for v in d.values()]
     ratios = [data[ref][r][0]/d[r][0] for r in d if r in data[ref]]
     print(f"{l:12s} wall {st.median(w):.3f}  user {st.median(u):.3f}  sys {st.median(s):.3f}  cpu {st.median(c):.3f}  speed-vs-{ref} median {st.median(ratios):.3f}  [{' '.join(f'{x:.2f}' for x in ratios)}]")
+if os.environ.get("PER_ROUND") == "1":
+    print("round " + " ".join(f"{l:>10s}" for l in labels) + "   (wall ms)")
+    for r in sorted(data[ref]):
+        print(f"{r:5d} " + " ".join(f"{data[l][r][0] * 1000:10.0f}" if r in data[l] else f"{'-':>10s}" for l in labels))
 PY
 rm -rf "$tmp"
