@@ -711,7 +711,7 @@ mod tests {
     }
 
     #[test]
-    fn urls_are_parsed_once_per_thread_and_reused_while_the_same() {
+    fn urls_read_alike_through_the_per_thread_cache() {
         let a = "http://127.0.0.1:9/hooks?x=1";
         let b = "http://127.0.0.1:9/other";
         for u in [a, a, b, a, b, b] {
