@@ -20,6 +20,13 @@ use hookcat::core::json::Cursor;
 
 const LINES: usize = 2_000;
 const ROUNDS: usize = 15;
+/// What replay leaves unread (as `cmd::replay` streams a log without `--since` or
+/// `--compare`).
+const REPLAY: Unread = Unread {
+    remote_addr: true,
+    received_at: true,
+    answer_detail: true,
+};
 
 fn lines() -> Vec<Vec<u8>> {
     let body = include_bytes!("../bench/body1k.json");
@@ -78,30 +85,15 @@ fn median(mut v: Vec<f64>) -> f64 {
 
 fn main() {
     let lines = lines();
-    let replay = Unread {
-        remote_addr: true,
-        received_at: true,
-        answer_detail: true,
-    };
     // Every reader reads every line alike before anything is timed.
     for l in &lines {
         let theirs: CaptureRecord = serde_json::from_slice(l).expect("serde_json reads it");
         assert_eq!(parse_fast(l).as_ref(), Some(&theirs));
-        assert!(parse_lean(l, replay).is_some());
+        assert!(parse_lean(l, REPLAY).is_some());
     }
     type Reader = fn(&[u8]) -> bool;
     let readers: [(&str, Reader); 4] = [
-        ("parse_lean (replay)", |l| {
-            black_box(parse_lean(
-                l,
-                Unread {
-                    remote_addr: true,
-                    received_at: true,
-                    answer_detail: true,
-                },
-            ))
-            .is_some()
-        }),
+        ("parse_lean (replay)", |l| black_box(parse_lean(l, REPLAY)).is_some()),
         ("parse_fast (captures)", |l| black_box(parse_fast(l)).is_some()),
         ("serde_json", |l| {
             black_box(serde_json::from_slice::<CaptureRecord>(l)).is_ok()

@@ -362,7 +362,7 @@ macro_rules! integer_num {
         }
     )*};
 }
-integer_num!(u16 u32 u64 usize i64);
+integer_num!(u16 u32 u64);
 
 impl Num for f64 {
     fn push_to(&self, out: &mut Vec<u8>) {
@@ -750,10 +750,10 @@ mod tests {
 
     proptest! {
         #[test]
-        fn numbers_are_written_as_serde_json_writes_them(i in any::<u64>(), j in any::<i64>(), bits in any::<u64>(), x in any::<f64>()) {
+        fn numbers_are_written_as_serde_json_writes_them(i in any::<u64>(), bits in any::<u64>(), x in any::<f64>()) {
             let ours = |f: &dyn Fn(&mut Vec<u8>)| { let mut v = Vec::new(); f(&mut v); String::from_utf8(v).unwrap() };
             prop_assert_eq!(ours(&|o| push_num(o, &i)), serde_json::to_string(&i).unwrap());
-            prop_assert_eq!(ours(&|o| push_num(o, &j)), serde_json::to_string(&j).unwrap());
+            prop_assert_eq!(ours(&|o| push_num(o, &(i as u32))), serde_json::to_string(&(i as u32)).unwrap());
             prop_assert_eq!(ours(&|o| push_num(o, &(i as u16))), serde_json::to_string(&(i as u16)).unwrap());
             for f in [x, f64::from_bits(bits), (i % 100_000) as f64 / 1000.0, f64::NAN, f64::INFINITY, -0.0] {
                 prop_assert_eq!(ours(&|o| push_num(o, &f)), serde_json::to_string(&f).unwrap());
@@ -830,8 +830,9 @@ mod tests {
         }
     }
 
-    /// A text of `len` bytes of `fill` with `\\` runs, other escapes and quotes at
-    /// chosen places, read as serde_json reads it (the block path needs 80 bytes left).
+    /// `len` plain bytes, then one piece (an escape, a run of backslashes, a quote, a
+    /// control byte, a bad escape), then text dense in `\"`, read as serde_json reads it
+    /// (the block path needs 80 bytes left, hence the trailing spaces).
     #[test]
     fn long_strings_with_escapes_at_every_place() {
         for len in 0..150 {
