@@ -4,8 +4,9 @@
 # --concurrency 50`, side by side with `hookcat send --count 20000 --concurrency 50` of
 # the same 1 KiB body, alternating, $ROUNDS rounds (default 9: single rounds on this
 # shared machine move by +-25 %). Target: replay >= 0.9x send (ratio of the medians of
-# the wall rates). Each run's user + sys CPU time is shown too, per request. Then `hookcat captures list LOG --json` over a >= 1 GiB capture log under
-# /usr/bin/time -v: target peak RSS < 64 MiB.
+# the wall rates). Each run's user + sys CPU time is shown too, per request. Then
+# `hookcat captures list LOG --json` over a >= 1 GiB capture log under /usr/bin/time -v:
+# target peak RSS < 64 MiB.
 # Usage: bash bench/replay.sh   (ROUNDS=n; CAPTURES_GIB=1)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
