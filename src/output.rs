@@ -48,6 +48,28 @@ paint! {
     bold => |s| s.bold(),
 }
 
+impl Painter {
+    /// Appends `s` to `out` as bytes, styled when colour is on (as it is otherwise).
+    pub fn put(&self, out: &mut Vec<u8>, style: fn(&Painter, &str) -> String, s: &str) {
+        if self.on {
+            out.extend_from_slice(style(self, s).as_bytes());
+        } else {
+            out.extend_from_slice(s.as_bytes());
+        }
+    }
+
+    /// Appends what `write` appends, styled as one span when colour is on.
+    pub fn span(&self, out: &mut Vec<u8>, style: fn(&Painter, &str) -> String, write: impl FnOnce(&mut Vec<u8>)) {
+        let start = out.len();
+        write(out);
+        if self.on {
+            let text = String::from_utf8_lossy(&out[start..]).into_owned();
+            out.truncate(start);
+            out.extend_from_slice(style(self, &text).as_bytes());
+        }
+    }
+}
+
 /// Output settings, decided once at start.
 #[derive(Debug, Clone, Copy)]
 pub struct Output {
@@ -143,6 +165,11 @@ pub fn sanitize_line(s: &str) -> Cow<'_, str> {
         return Cow::Borrowed(s);
     }
     Cow::Owned(sanitize(s).replace('\n', "\\n").replace('\t', "\\t"))
+}
+
+/// Appends [`sanitize_line`]'s form of `s` (no copy for printable ASCII).
+pub fn push_line_safe(out: &mut Vec<u8>, s: &str) {
+    out.extend_from_slice(sanitize_line(s).as_bytes());
 }
 
 /// The verdict in words, for stderr: `✓ valid stripe signature` or `✗ …` and the diagnosis.

@@ -22,12 +22,13 @@ use crate::core::deliver::{
     self, apply_signature, Attempt, AttemptError, ClientOptions, DeliverError, Delivery, Policy, Prepared, Signer,
 };
 use crate::core::event::{parse_override, Override};
+use crate::core::json::push_num;
 use crate::core::replay::{self, BodyDiff, Job, ReplayError, Selection};
 use crate::core::scheme::{detect, human_secs, lookup, GenericParams};
 use crate::core::secret::Secret;
-use crate::core::units::{format_duration, parse_duration};
+use crate::core::units::{format_duration, parse_duration, push_duration};
 use crate::exit::{hinted, Outcome};
-use crate::output::{out_json, sanitize_line, Output};
+use crate::output::{out_json, push_line_safe, sanitize_line, Output, Painter};
 
 /// What the result of each request is shown with.
 struct Info {
@@ -654,42 +655,50 @@ async fn send(
     let on_done = {
         let (sink, progress) = (sink.clone(), progress.clone());
         move |info: Info, req: &Prepared, res: Result<Delivery, DeliverError>| -> bool {
-            // Rendered and counted before taking the lock: the tasks only queue for the append.
-            let mut line = Vec::with_capacity(512);
-            let mut counted = Counted::default();
-            if let Err(e) = result(&mut line, &info, req, res, mode, &out, &mut counted) {
-                sink.lock().unwrap_or_else(|e| e.into_inner()).error.get_or_insert(e);
-                return false;
+            // Rendered and counted before taking the lock: the tasks only queue for the
+            // append. Into this thread's buffer, kept from line to line.
+            thread_local! {
+                static LINE: std::cell::RefCell<Vec<u8>> = std::cell::RefCell::new(Vec::with_capacity(512));
             }
-            let mut guard = sink.lock().unwrap_or_else(|e| e.into_inner());
-            let s = &mut *guard;
-            if s.error.is_some() {
-                return false;
-            }
-            s.tally.add(counted);
-            let mut write = || -> std::io::Result<()> {
-                s.w.write_all(&line)?;
-                if eager || s.last_flush.elapsed() > Duration::from_millis(100) {
-                    s.last_flush = Instant::now();
-                    s.w.flush()?;
+            LINE.with_borrow_mut(|line| {
+                line.clear();
+                // (A long `--compare` diff does not stay held.)
+                line.shrink_to(64 * 1024);
+                let mut counted = Counted::default();
+                if let Err(e) = result(line, &info, req, res, mode, &out, &mut counted) {
+                    sink.lock().unwrap_or_else(|e| e.into_inner()).error.get_or_insert(e);
+                    return false;
                 }
-                Ok(())
-            };
-            let written = if progress.shown {
-                let w = progress.bar.suspend(write);
-                // (The bar's state is locked inside `suspend`: count outside it.)
-                progress.bar.inc(1);
-                w
-            } else {
-                write()
-            };
-            match written {
-                Ok(()) => true,
-                Err(e) => {
-                    s.error = Some(e);
-                    false
+                let mut guard = sink.lock().unwrap_or_else(|e| e.into_inner());
+                let s = &mut *guard;
+                if s.error.is_some() {
+                    return false;
                 }
-            }
+                s.tally.add(counted);
+                let mut write = || -> std::io::Result<()> {
+                    s.w.write_all(line)?;
+                    if eager || s.last_flush.elapsed() > Duration::from_millis(100) {
+                        s.last_flush = Instant::now();
+                        s.w.flush()?;
+                    }
+                    Ok(())
+                };
+                let written = if progress.shown {
+                    let w = progress.bar.suspend(write);
+                    // (The bar's state is locked inside `suspend`: count outside it.)
+                    progress.bar.inc(1);
+                    w
+                } else {
+                    write()
+                };
+                match written {
+                    Ok(()) => true,
+                    Err(e) => {
+                        s.error = Some(e);
+                        false
+                    }
+                }
+            })
         }
     };
     // Read and prepared on this thread when they must all be ready before the first
@@ -1000,31 +1009,49 @@ fn result(
         line.write(w);
         return Ok(());
     }
-    let (mark, what) = match (last.status, &last.error) {
-        (Some(s), _) if ok => (p.green_bold("✓"), p.green(&s.to_string())),
-        (Some(s), _) => (
-            p.red_bold("✗"),
-            if s < 500 {
-                p.yellow(&s.to_string())
-            } else {
-                p.red(&s.to_string())
-            },
+    // Written in place, without the formatting machinery: one line per request.
+    let (mark, what, status): (_, fn(&Painter, &str) -> String, _) = match (last.status, &last.error) {
+        (Some(s), _) if ok => (
+            Painter::green_bold as fn(&Painter, &str) -> String,
+            Painter::green,
+            Some(s),
         ),
-        (None, Some(e)) => (p.red_bold("✗"), p.red(e.kind.label())),
-        _ => (p.red_bold("✗"), p.red("no answer")),
+        (Some(s), _) if s < 500 => (Painter::red_bold, Painter::yellow, Some(s)),
+        (Some(s), _) => (Painter::red_bold, Painter::red, Some(s)),
+        _ => (Painter::red_bold, Painter::red, None),
     };
-    let mut notes = vec![info.capture.clone(), format_duration(took)];
-    if d.attempts.len() > 1 {
-        notes.push(format!("{} attempts", d.attempts.len()));
+    p.put(w, mark, if ok { "✓" } else { "✗" });
+    w.push(b' ');
+    match (status, &last.error) {
+        (Some(s), _) => p.span(w, what, |w| push_num(w, &s)),
+        (None, Some(e)) => p.put(w, what, e.kind.label()),
+        (None, None) => p.put(w, what, "no answer"),
     }
-    if let Some(s) = info.resigned {
-        notes.push(format!("re-signed {s}"));
-    }
-    if info.modified {
-        notes.push("modified".into());
-    }
-    let notes = p.dim(&format!("({})", notes.join(", ")));
-    writeln!(w, "{mark} {what} {} {}  {notes}", req.method, sanitize_line(&req.url))?;
+    w.push(b' ');
+    push_line_safe(w, &req.method);
+    w.push(b' ');
+    push_line_safe(w, &req.url);
+    w.extend_from_slice(b"  ");
+    p.span(w, Painter::dim, |w| {
+        w.push(b'(');
+        push_line_safe(w, &info.capture);
+        w.extend_from_slice(b", ");
+        push_duration(w, took);
+        if d.attempts.len() > 1 {
+            w.extend_from_slice(b", ");
+            push_num(w, &(d.attempts.len() as u64));
+            w.extend_from_slice(b" attempts");
+        }
+        if let Some(s) = info.resigned {
+            w.extend_from_slice(b", re-signed ");
+            w.extend_from_slice(s.as_bytes());
+        }
+        if info.modified {
+            w.extend_from_slice(b", modified");
+        }
+        w.push(b')');
+    });
+    w.push(b'\n');
     if let (None, Some(e)) = (last.status, &last.error) {
         writeln!(w, "  {}", p.dim(&sanitize_line(&e.message)))?;
     }
@@ -1069,7 +1096,6 @@ mod tests {
             attempt: 1,
             method: "POST".into(),
             url: "http://127.0.0.1:9/hooks/a?x=\"1\"".into(),
-            sent_headers: Headers::default(),
             status,
             error: None,
             duration: Duration::from_micros(716),
@@ -1127,5 +1153,82 @@ mod tests {
             let theirs = serde_json::to_string(&line).unwrap() + "\n";
             assert_eq!(String::from_utf8(ours).unwrap(), theirs);
         }
+    }
+
+    #[test]
+    fn result_lines_in_text() {
+        let attempt = |status: Option<u16>, us: u64| Attempt {
+            attempt: 1,
+            method: "POST".into(),
+            url: "http://127.0.0.1:9/hooks/a".into(),
+            status,
+            error: status.is_none().then(|| AttemptError {
+                kind: deliver::ErrorKind::Refused,
+                message: "Connection refused (os error 111)".into(),
+            }),
+            duration: Duration::from_micros(us),
+            response_headers: Headers::default(),
+            response_body: Vec::new(),
+            response_truncated: false,
+            retry_in: None,
+        };
+        let req = Prepared {
+            method: "POST".into(),
+            url: "http://127.0.0.1:9/hooks/a?q=\u{1b}[2J".into(),
+            headers: Headers::default(),
+            body: Default::default(),
+        };
+        let info = |resigned, modified| Info {
+            capture: "20261201201413hnj6nfiru3".into(),
+            resigned,
+            modified,
+            recorded_status: None,
+            recorded_body: None,
+        };
+        let mode = Mode {
+            json: false,
+            compare: false,
+        };
+        let render = |out: Output, info: Info, attempts: Vec<Attempt>| {
+            let (mut w, mut counted) = (Vec::new(), Counted::default());
+            result(&mut w, &info, &req, Ok(Delivery { attempts }), mode, &out, &mut counted).unwrap();
+            (String::from_utf8(w).unwrap(), counted.ok)
+        };
+        let plain = Output::plain();
+        assert_eq!(
+            render(plain, info(None, false), vec![attempt(Some(200), 1449)]),
+            (
+                "✓ 200 POST http://127.0.0.1:9/hooks/a?q=\\e[2J  (20261201201413hnj6nfiru3, 1.4ms)\n".into(),
+                true
+            )
+        );
+        assert_eq!(
+            render(
+                plain,
+                info(Some("stripe"), true),
+                vec![attempt(Some(503), 2_000_000), attempt(Some(404), 850)]
+            ),
+            (
+                "✗ 404 POST http://127.0.0.1:9/hooks/a?q=\\e[2J  (20261201201413hnj6nfiru3, 2.00s, 2 attempts, re-signed stripe, modified)\n".into(),
+                false
+            )
+        );
+        assert_eq!(
+            render(plain, info(None, false), vec![attempt(None, 12_345)]).0,
+            "✗ connection refused POST http://127.0.0.1:9/hooks/a?q=\\e[2J  (20261201201413hnj6nfiru3, 12.3ms)\n  Connection refused (os error 111)\n"
+        );
+        // In colour, each part is styled as one span, as the painter styles it.
+        let colour = Output {
+            out: Painter { on: true },
+            ..plain
+        };
+        let p = colour.out;
+        let want = format!(
+            "{} {} POST http://127.0.0.1:9/hooks/a?q=\\e[2J  {}\n",
+            p.red_bold("✗"),
+            p.red("503"),
+            p.dim("(20261201201413hnj6nfiru3, 950µs)")
+        );
+        assert_eq!(render(colour, info(None, false), vec![attempt(Some(503), 950)]).0, want);
     }
 }

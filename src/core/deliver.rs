@@ -126,9 +126,6 @@ pub struct Attempt {
     pub attempt: u32,
     pub method: String,
     pub url: String,
-    /// The headers sent, signature included.
-    #[serde(skip)]
-    pub sent_headers: Headers,
     pub status: Option<u16>,
     pub error: Option<AttemptError>,
     #[serde(serialize_with = "ser_ms", rename = "duration_ms")]
@@ -170,7 +167,6 @@ impl Attempt {
             attempt,
             method,
             url,
-            sent_headers: _,
             status,
             error,
             duration,
@@ -360,7 +356,6 @@ pub async fn attempt_once(client: &reqwest::Client, req: &Prepared, n: u32, poli
         attempt: n,
         method: req.method.clone(),
         url: req.url.clone(),
-        sent_headers: req.headers.clone(),
         status: None,
         error: None,
         duration: Duration::ZERO,
@@ -684,7 +679,6 @@ mod tests {
             attempt: 2,
             method: "POST".into(),
             url: "http://127.0.0.1:1/a?\"b\"".into(),
-            sent_headers: Headers::default(),
             status: Some(503),
             error: None,
             duration: Duration::from_micros(1_234_567),

@@ -99,13 +99,44 @@ pub fn format_size(n: u64) -> String {
 
 /// Formats a duration for people: `850µs`, `12.3ms`, `1.52s`.
 pub fn format_duration(d: Duration) -> String {
-    let us = d.as_micros();
+    let mut out = Vec::with_capacity(12);
+    push_duration(&mut out, d);
+    String::from_utf8(out).expect("ASCII and µ")
+}
+
+/// Appends [`format_duration`]'s text: integers, rounded as `{:.1}` and `{:.2}` round
+/// the float (replay prints one per request, and float formatting is the slow part).
+pub fn push_duration(out: &mut Vec<u8>, d: Duration) {
+    /// `n / unit` with `places` decimals and then `suffix`. A tie in decimal is
+    /// decided by the float, as formatting it would.
+    fn fixed(out: &mut Vec<u8>, n: u64, unit: u64, places: u32, float: impl Fn() -> f64, suffix: &str) {
+        let step = unit / 10u64.pow(places);
+        if n % step == step / 2 {
+            let text = format!("{:.*}{suffix}", places as usize, float());
+            out.extend_from_slice(text.as_bytes());
+            return;
+        }
+        let scaled = n / step + u64::from(n % step > step / 2);
+        let whole = 10u64.pow(places);
+        let mut buf = itoa::Buffer::new();
+        out.extend_from_slice(buf.format(scaled / whole).as_bytes());
+        out.push(b'.');
+        let frac = buf.format(scaled % whole);
+        out.extend(std::iter::repeat_n(b'0', places as usize - frac.len()));
+        out.extend_from_slice(frac.as_bytes());
+        out.extend_from_slice(suffix.as_bytes());
+    }
+    // (u64 holds 584 years of nanoseconds: longer waits are printed by the float.)
+    let (us, ns) = (d.as_micros(), d.as_nanos());
     if us < 1000 {
-        format!("{us}µs")
+        out.extend_from_slice(itoa::Buffer::new().format(us).as_bytes());
+        out.extend_from_slice("µs".as_bytes());
     } else if us < 1_000_000 {
-        format!("{:.1}ms", us as f64 / 1000.0)
+        fixed(out, us as u64, 1000, 1, || us as f64 / 1000.0, "ms");
+    } else if let Ok(ns) = u64::try_from(ns) {
+        fixed(out, ns, 1_000_000_000, 2, || d.as_secs_f64(), "s");
     } else {
-        format!("{:.2}s", d.as_secs_f64())
+        out.extend_from_slice(format!("{:.2}s", d.as_secs_f64()).as_bytes());
     }
 }
 
@@ -158,5 +189,44 @@ mod tests {
         }
         assert_eq!(format_size(1536), "1.5 KiB");
         assert_eq!(format_duration(Duration::from_micros(1500)), "1.5ms");
+    }
+
+    #[test]
+    fn durations_read_as_float_formatting_would() {
+        let float = |d: Duration| {
+            let us = d.as_micros();
+            if us < 1000 {
+                format!("{us}µs")
+            } else if us < 1_000_000 {
+                format!("{:.1}ms", us as f64 / 1000.0)
+            } else {
+                format!("{:.2}s", d.as_secs_f64())
+            }
+        };
+        let mut cases: Vec<Duration> = (0..1_200_000).step_by(7).map(Duration::from_micros).collect();
+        // Ties, and the edges of each unit and of carrying into the next digit.
+        for us in [
+            0, 1, 999, 1000, 1049, 1050, 1150, 1250, 9950, 99_950, 999_949, 999_950, 999_999, 1_000_000,
+        ] {
+            cases.push(Duration::from_micros(us));
+        }
+        for ns in [
+            1_005_000_000u64,
+            1_015_000_000,
+            1_994_999_999,
+            1_995_000_000,
+            9_995_000_000,
+            59_999_999_999,
+        ] {
+            cases.push(Duration::from_nanos(ns));
+        }
+        cases.extend((1..4000u64).map(|k| Duration::from_nanos(k * 2_500_000 + 1_000_000_000)));
+        cases.extend([
+            Duration::from_secs(u32::MAX as u64),
+            Duration::from_secs(u64::MAX / 1000),
+        ]);
+        for d in cases {
+            assert_eq!(format_duration(d), float(d), "{d:?}");
+        }
     }
 }
