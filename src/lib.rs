@@ -10,6 +10,7 @@
 // and made once per request: boxing it would buy nothing.
 #![allow(clippy::result_large_err)]
 
+pub mod alloc;
 pub mod cli;
 pub mod cmd;
 pub mod core;

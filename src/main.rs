@@ -7,7 +7,8 @@ use clap::Parser;
 // The listener and the load modes allocate a little per request; mimalloc's
 // thread-local free lists make that a fraction of glibc malloc's cost (BENCHMARKS.md).
 #[global_allocator]
-static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOC: hookcat::alloc::Mimalloc = hookcat::alloc::Mimalloc;
+
 use hookcat::cli::Cli;
 use hookcat::{cmd, exit, output};
 

@@ -1,0 +1,96 @@
+//! The global allocator: mimalloc, called the cheap way (see [`Mimalloc`]).
+
+/// mimalloc, asked for alignment only where its plain allocation does not give it.
+/// Every mimalloc block is aligned to a word (its size classes are whole words), so
+/// `u8`, `u16`, `u32`, `u64` and pointer-aligned types take `mi_malloc`'s fast path.
+/// (The `mimalloc` crate asks `mi_malloc_aligned` for everything, which sends each
+/// block over 1 KiB and each refill through its generic aligned path: over-allocation
+/// and more work. BENCHMARKS.md has what this saves.)
+pub struct Mimalloc;
+
+const WORD: usize = std::mem::size_of::<usize>();
+
+// SAFETY: each function forwards to mimalloc, which returns blocks of at least the size
+// asked for (or null), aligned to a word always and to `layout.align()` on the aligned
+// path; `mi_free` takes blocks from either path.
+unsafe impl std::alloc::GlobalAlloc for Mimalloc {
+    #[inline]
+    unsafe fn alloc(&self, layout: std::alloc::Layout) -> *mut u8 {
+        use libmimalloc_sys::{mi_malloc, mi_malloc_aligned};
+        if layout.align() <= WORD {
+            mi_malloc(layout.size()).cast()
+        } else {
+            mi_malloc_aligned(layout.size(), layout.align()).cast()
+        }
+    }
+
+    #[inline]
+    unsafe fn alloc_zeroed(&self, layout: std::alloc::Layout) -> *mut u8 {
+        use libmimalloc_sys::{mi_zalloc, mi_zalloc_aligned};
+        if layout.align() <= WORD {
+            mi_zalloc(layout.size()).cast()
+        } else {
+            mi_zalloc_aligned(layout.size(), layout.align()).cast()
+        }
+    }
+
+    #[inline]
+    unsafe fn dealloc(&self, ptr: *mut u8, _layout: std::alloc::Layout) {
+        libmimalloc_sys::mi_free(ptr.cast());
+    }
+
+    #[inline]
+    unsafe fn realloc(&self, ptr: *mut u8, layout: std::alloc::Layout, new_size: usize) -> *mut u8 {
+        use libmimalloc_sys::{mi_realloc, mi_realloc_aligned};
+        if layout.align() <= WORD {
+            mi_realloc(ptr.cast(), new_size).cast()
+        } else {
+            mi_realloc_aligned(ptr.cast(), new_size, layout.align()).cast()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::alloc::{GlobalAlloc, Layout};
+
+    #[test]
+    fn blocks_are_aligned_sized_and_keep_their_bytes() {
+        let a = Mimalloc;
+        for align in [1, 2, 4, 8, 16, 32, 64, 4096] {
+            for size in [
+                0, 1, 7, 8, 9, 15, 16, 17, 24, 31, 100, 1023, 1024, 1025, 1100, 4000, 70_000, 300_000,
+            ] {
+                let layout = Layout::from_size_align(size, align).unwrap();
+                // SAFETY: every block is checked, written within its size and freed with its layout.
+                unsafe {
+                    for zeroed in [false, true] {
+                        let p = if zeroed {
+                            a.alloc_zeroed(layout)
+                        } else {
+                            a.alloc(layout)
+                        };
+                        assert!(!p.is_null(), "{size}/{align}");
+                        assert_eq!(p as usize % align, 0, "{size}/{align}");
+                        if zeroed {
+                            assert!(std::slice::from_raw_parts(p, size).iter().all(|&b| b == 0));
+                        }
+                        for i in 0..size {
+                            *p.add(i) = i as u8;
+                        }
+                        // Grown and shrunk: the bytes that fit are kept, alignment too.
+                        let grown = a.realloc(p, layout, size * 2 + 3);
+                        assert_eq!(grown as usize % align, 0, "{size}/{align} grown");
+                        assert!((0..size).all(|i| *grown.add(i) == i as u8));
+                        let bigger = Layout::from_size_align(size * 2 + 3, align).unwrap();
+                        let shrunk = a.realloc(grown, bigger, size / 2);
+                        assert_eq!(shrunk as usize % align, 0, "{size}/{align} shrunk");
+                        assert!((0..size / 2).all(|i| *shrunk.add(i) == i as u8));
+                        a.dealloc(shrunk, Layout::from_size_align(size / 2, align).unwrap());
+                    }
+                }
+            }
+        }
+    }
+}
