@@ -558,6 +558,17 @@ impl<'a> Cursor<'a> {
     /// instructions each); the rest, and `\u` escapes, sixteen bytes or one escape at a
     /// time. UTF-8 is checked only when the text is not all ASCII.
     pub fn string(&mut self) -> Option<String> {
+        let mut s = String::new();
+        self.string_into(&mut s)?;
+        Some(s)
+    }
+
+    /// [`Cursor::string`] into `s`, replacing what it held and reusing its room (a
+    /// reader that recycles its records allocates nothing once they are big enough).
+    /// On `None`, `s` is left empty.
+    pub fn string_into(&mut self, s: &mut String) -> Option<()> {
+        let mut out = std::mem::take(s).into_bytes();
+        out.clear();
         self.eat(b'"')?;
         let b = self.b;
         let start = self.i;
@@ -566,18 +577,20 @@ impl<'a> Cursor<'a> {
             // No escape: the text as it is.
             self.i = first + 1;
             let text = &b[start..first];
-            if self.ascii {
-                // SAFETY: ASCII text.
-                return Some(unsafe { String::from_utf8_unchecked(text.to_vec()) });
+            if !self.ascii {
+                std::str::from_utf8(text).ok()?;
             }
-            return std::str::from_utf8(text).ok().map(str::to_owned);
+            out.extend_from_slice(text);
+            // SAFETY: ASCII, or checked above.
+            *s = unsafe { String::from_utf8_unchecked(out) };
+            return Some(());
         }
         // Unescaped, a string is never longer than its text: the rest of the input bounds
         // it. Written so far, `o <= p - start` holds throughout: an escape of n bytes
         // writes fewer than n. So a 16-byte store at `o` while 16 bytes are readable at
         // `p` stays within `cap`, and so do `unescape64`'s stores.
         let cap = b.len() - start;
-        let mut out: Vec<u8> = Vec::with_capacity(cap);
+        out.reserve(cap);
         let dst = out.as_mut_ptr();
         let mut o = first - start;
         // SAFETY: `first - start` bytes are readable at `start` and fit in `cap`.
@@ -590,12 +603,13 @@ impl<'a> Cursor<'a> {
                     self.i = p + 1;
                     // SAFETY: the first `o` bytes were written.
                     unsafe { out.set_len(o) };
-                    return if self.ascii || b[start..p].is_ascii() {
+                    *s = if self.ascii || b[start..p].is_ascii() {
                         // SAFETY: ASCII text, and escapes written as UTF-8.
-                        Some(unsafe { String::from_utf8_unchecked(out) })
+                        unsafe { String::from_utf8_unchecked(out) }
                     } else {
-                        String::from_utf8(out).ok()
+                        String::from_utf8(out).ok()?
                     };
+                    return Some(());
                 }
                 b'\\' => {
                     let e = *b.get(p + 1)?;
@@ -763,10 +777,18 @@ mod tests {
         }
     }
 
+    /// The string read fresh, and read into buffers that held something else (small,
+    /// and with room to spare): all three alike, and the cursor left alike.
     fn read(text: &str) -> Option<String> {
         let mut c = Cursor::new(text.as_bytes());
-        let s = c.string()?;
-        c.at_end().then_some(s)
+        let fresh = c.string();
+        for mut reused in [String::from("old"), "ü\"\\x".repeat(900)] {
+            let mut d = Cursor::new(text.as_bytes());
+            let into = d.string_into(&mut reused).map(|_| reused.clone());
+            assert_eq!(into, fresh, "{text:?}");
+            assert_eq!((d.i, into.is_none() && !reused.is_empty()), (c.i, false), "{text:?}");
+        }
+        c.at_end().then_some(fresh?)
     }
 
     #[test]

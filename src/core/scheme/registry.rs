@@ -19,7 +19,7 @@ use super::twilio::Twilio;
 use super::twitch::Twitch;
 use super::zoom::zoom;
 use super::{Scheme, SchemeError};
-use crate::core::headers::Headers;
+use crate::core::headers::{Headers, Prefilter};
 
 /// Every scheme name, in the order listings show them.
 pub const NAMES: &[&str] = &[
@@ -103,10 +103,10 @@ pub fn lookup(name: &str, generic: &GenericParams) -> Result<Box<dyn Scheme>, Sc
 /// Mailgun, its body); `None` when no known signature is present.
 pub fn detect(h: &Headers, body: Option<&[u8]>) -> Option<&'static str> {
     // One pass over the headers: most requests carry none of the telling names (a
-    // name of no telling length costs one test). The first scheme told, in the
+    // name the prefilter rules out costs one test). The first scheme told, in the
     // table's order, wins.
     let told = |name: &str| {
-        TELLING_LENGTHS & (1 << name.len().min(63)) != 0
+        TELLING.may_contain(name)
             && TOLD_BY
                 .iter()
                 .any(|(names, _)| names.iter().any(|n| n.eq_ignore_ascii_case(name)))
@@ -159,20 +159,19 @@ const TOLD_BY: &[Told] = &[
     (&["x-signature"], |_| "generic"),
 ];
 
-/// Bit `n` for each length `n` of a name in [`TOLD_BY`] (63 for 63 and longer).
-const TELLING_LENGTHS: u64 = {
-    let mut lengths = 0u64;
+/// The names in [`TOLD_BY`], for the first pass.
+const TELLING: Prefilter = {
+    let mut filter = Prefilter::EMPTY;
     let mut i = 0;
     while i < TOLD_BY.len() {
         let mut j = 0;
         while j < TOLD_BY[i].0.len() {
-            let n = TOLD_BY[i].0[j].len();
-            lengths |= 1 << if n < 63 { n } else { 63 };
+            filter = filter.with(TOLD_BY[i].0[j]);
             j += 1;
         }
         i += 1;
     }
-    lengths
+    filter
 };
 
 fn looks_like_mailgun(body: &[u8]) -> bool {
@@ -214,7 +213,7 @@ mod tests {
     }
 
     /// Every telling header, in any case, tells its scheme, and the first pass lets
-    /// each through (a length missing from it would hide the header).
+    /// each through (a name missing from its prefilter would hide the header).
     #[test]
     fn every_telling_header_tells_its_scheme() {
         for (names, scheme) in TOLD_BY {
