@@ -37,6 +37,16 @@ struct Info {
     modified: bool,
     recorded_status: Option<u16>,
     recorded_body: Option<String>,
+    /// What a streamed capture leaves once prepared, for the reader to read into again.
+    shell: Option<Shell>,
+}
+
+/// The rest of a streamed capture's record, and the headers it does not replay: given
+/// back with the request's strings when the job is done ([`Stream::recycle`]), so that
+/// a long log is read without allocating per capture.
+struct Shell {
+    record: Box<CaptureRecord>,
+    dropped: Vec<(String, String)>,
 }
 
 pub fn run(a: ReplayArgs, out: &Output) -> anyhow::Result<Outcome> {
@@ -170,12 +180,16 @@ impl Prep {
         !self.overrides.is_empty() || self.editor.is_some() || self.secret.is_some()
     }
 
-    /// The URL a capture with `path` goes to. Captures of one path in a row (the
-    /// usual log) share the joining.
-    fn url(&self, path: &str) -> String {
+    /// The URL a capture with `path` goes to (in `buf`'s room). Captures of one path
+    /// in a row (the usual log) share the joining.
+    fn url(&self, path: &str, mut buf: String) -> String {
         let mut last = self.last_url.borrow_mut();
         match &*last {
-            Some((p, u)) if p == path => u.clone(),
+            Some((p, u)) if p == path => {
+                buf.clear();
+                buf.push_str(u);
+                buf
+            }
             _ => {
                 let u = crate::core::server::join_url(&self.to, path);
                 *last = Some((path.to_string(), u.clone()));
@@ -185,8 +199,21 @@ impl Prep {
     }
 
     /// The request for one capture, and what its result line shows.
-    fn job(&self, mut r: CaptureRecord, warn: &mut Warnings) -> anyhow::Result<(Job, Info)> {
-        let original = take_body(&mut r)?;
+    fn job(&self, r: CaptureRecord, warn: &mut Warnings) -> anyhow::Result<(Job, Info)> {
+        let mut r = r;
+        self.job_from(&mut r, String::new(), &mut Vec::new(), warn)
+    }
+
+    /// [`Prep::job`] from a record that stays behind with what the job does not take
+    /// (its path, its recorded answer): `url` and `dropped` lend their room.
+    fn job_from(
+        &self,
+        r: &mut CaptureRecord,
+        url: String,
+        dropped: &mut Vec<(String, String)>,
+        warn: &mut Warnings,
+    ) -> anyhow::Result<(Job, Info)> {
+        let original = take_body(r)?;
         if let Some(n) = &r.body_note {
             warn.say(
                 "incomplete",
@@ -207,12 +234,12 @@ impl Prep {
             )?);
         }
         if let Some(ed) = &self.editor {
-            edited = Some(edit(ed, &r, edited.as_deref().unwrap_or(&original))?);
+            edited = Some(edit(ed, r, edited.as_deref().unwrap_or(&original))?);
         }
         let modified = edited.as_ref().is_some_and(|b| *b != original);
         // What the captured signature tells, before the body moves into the request.
         let captured = if self.secret.is_some() {
-            replay::captured_scheme(&r, &original)
+            replay::captured_scheme(r, &original)
         } else {
             None
         };
@@ -241,8 +268,8 @@ impl Prep {
                 );
             }
         }
-        let url = self.url(&r.path);
-        let mut req = replay::prepare_taken(&mut r, url, edited.unwrap_or(original));
+        let url = self.url(&r.path, url);
+        let mut req = replay::prepare_taken(r, url, edited.unwrap_or(original), dropped);
         let mut signer = None;
         let mut resigned = None;
         if let Some(secret) = &self.secret {
@@ -295,6 +322,7 @@ impl Prep {
             } else {
                 None
             },
+            shell: None,
         };
         Ok((Job { req, signer }, info))
     }
@@ -334,6 +362,8 @@ struct Stream {
     prep: Prep,
     skips: Skips,
     warn: Warnings,
+    /// From finished jobs: URL strings and lists for the headers not replayed.
+    spare: Vec<(String, Vec<(String, String)>)>,
 }
 
 impl Feed {
@@ -380,6 +410,7 @@ impl Feed {
                     prep,
                     skips,
                     warn,
+                    spare: Vec::new(),
                 })),
                 ready: Vec::new().into_iter(),
                 taken: 0,
@@ -409,7 +440,11 @@ impl Feed {
     }
 
     /// The next job; `None` at the end of the log, or when it stopped with an error.
-    fn next(&mut self) -> Option<(Job, Info)> {
+    /// `done` is a finished job given back (a streamed one is read into again).
+    fn next(&mut self, done: Option<(Job, Info)>) -> Option<(Job, Info)> {
+        if let (Some(s), Some(done)) = (self.stream.as_mut(), done) {
+            s.recycle(done);
+        }
         if let Some(job) = self.ready.next() {
             self.taken += 1;
             return Some(job);
@@ -436,8 +471,8 @@ impl Feed {
 
 impl Stream {
     fn next(&mut self) -> anyhow::Result<Option<(Job, Info)>> {
-        for item in self.items.by_ref() {
-            let record = match item.map_err(|e| capture_error(e, &self.log))? {
+        while let Some(item) = self.items.next() {
+            let mut record = match item.map_err(|e| capture_error(e, &self.log))? {
                 LogItem::Skipped { line, reason } => {
                     self.skips.warn(line, &reason);
                     continue;
@@ -445,10 +480,44 @@ impl Stream {
                 LogItem::Record { record, .. } => record,
             };
             if self.sel.keeps(&record) {
-                return self.prep.job(*record, &mut self.warn).map(Some);
+                let (url, mut dropped) = self.spare.pop().unwrap_or_default();
+                let (job, mut info) = self.prep.job_from(&mut record, url, &mut dropped, &mut self.warn)?;
+                info.shell = Some(Shell { record, dropped });
+                return Ok(Some((job, info)));
             }
+            self.items.recycle(record);
         }
         Ok(None)
+    }
+
+    /// Takes a finished job's strings back into its record, for the reader.
+    fn recycle(&mut self, (job, info): (Job, Info)) {
+        let Some(Shell {
+            mut record,
+            mut dropped,
+        }) = info.shell
+        else {
+            return;
+        };
+        let Prepared {
+            method,
+            url,
+            mut headers,
+            body,
+        } = job.req;
+        record.id = info.capture;
+        record.method = method;
+        headers.0.append(&mut dropped);
+        record.headers = headers;
+        // The body's bytes, when the client let go of them (it has, once answered).
+        if let Ok(mut bytes) = body.try_into_mut() {
+            bytes.clear();
+            record.body = String::from_utf8(bytes.into()).unwrap_or_default();
+        }
+        if self.spare.len() < 16 {
+            self.spare.push((url, dropped));
+        }
+        self.items.recycle(record);
     }
 }
 
@@ -654,7 +723,7 @@ async fn send(
     }));
     let on_done = {
         let (sink, progress) = (sink.clone(), progress.clone());
-        move |info: Info, req: &Prepared, res: Result<Delivery, DeliverError>| -> bool {
+        move |info: &Info, req: &Prepared, res: Result<Delivery, DeliverError>| -> bool {
             // Rendered and counted before taking the lock: the tasks only queue for the
             // append. Into this thread's buffer, kept from line to line.
             thread_local! {
@@ -665,7 +734,7 @@ async fn send(
                 // (A long `--compare` diff does not stay held.)
                 line.shrink_to(64 * 1024);
                 let mut counted = Counted::default();
-                if let Err(e) = result(line, &info, req, res, mode, &out, &mut counted) {
+                if let Err(e) = result(line, info, req, res, mode, &out, &mut counted) {
                     sink.lock().unwrap_or_else(|e| e.into_inner()).error.get_or_insert(e);
                     return false;
                 }
@@ -712,13 +781,13 @@ async fn send(
     let feed = Arc::new(tokio::sync::Mutex::new(feed));
     let next = {
         let (feed, progress) = (feed.clone(), progress.clone());
-        move || {
+        move |done: Option<(Job, Info)>| {
             let (feed, progress) = (feed.clone(), progress.clone());
             async move {
                 let mut f = feed.lock().await;
                 // A streamed job lengthens the bar; prepared ones were counted above.
                 let streamed = f.stream.is_some();
-                let job = f.next();
+                let job = f.next(done);
                 drop(f);
                 if streamed && job.is_some() && progress.shown {
                     progress.bar.inc_length(1);
@@ -1184,6 +1253,7 @@ mod tests {
             modified,
             recorded_status: None,
             recorded_body: None,
+            shell: None,
         };
         let mode = Mode {
             json: false,

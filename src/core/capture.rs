@@ -344,6 +344,8 @@ pub struct LogReader<R> {
     buf: Vec<u8>,
     unread: Unread,
     /// Records given back ([`LogReader::recycle`]), read into before a new one is made.
+    /// Boxed as they are handed out, so that the box is reused too.
+    #[allow(clippy::vec_box)]
     spare: Vec<Box<CaptureRecord>>,
 }
 
@@ -680,6 +682,7 @@ fn checked(line: u64, record: Box<CaptureRecord>) -> Result<LogItem, CaptureErro
 }
 
 /// `text` read into a spare record (or a new one); a spare that it does not fill goes back.
+#[allow(clippy::vec_box)]
 fn lean_into_spare(text: &[u8], unread: Unread, spare: &mut Vec<Box<CaptureRecord>>) -> Option<Box<CaptureRecord>> {
     let mut r = spare.pop().unwrap_or_else(|| Box::new(CaptureRecord::empty()));
     if parse_lean_into(text, unread, &mut r) {

@@ -159,13 +159,26 @@ impl Headers {
     /// Keeps the end-to-end headers: drops the hop-by-hop ones and any header the
     /// `Connection` header names.
     pub fn retain_end_to_end(&mut self) {
+        self.split_end_to_end(&mut Vec::new());
+    }
+
+    /// [`Headers::retain_end_to_end`] (the kept headers stay in order), moving the
+    /// headers it drops to the end of `dropped` instead of freeing them.
+    pub fn split_end_to_end(&mut self, dropped: &mut Vec<(String, String)>) {
         let named: Vec<String> = self
             .get_all("connection")
             .flat_map(|v| v.split(','))
             .map(|t| t.trim().to_ascii_lowercase())
             .collect();
-        self.0
-            .retain(|(k, _)| !is_hop_by_hop(k) && !named.iter().any(|n| n.eq_ignore_ascii_case(k)));
+        let end_to_end = |k: &str| !is_hop_by_hop(k) && !named.iter().any(|n| n.eq_ignore_ascii_case(k));
+        let mut kept = 0;
+        for i in 0..self.0.len() {
+            if end_to_end(&self.0[i].0) {
+                self.0.swap(kept, i);
+                kept += 1;
+            }
+        }
+        dropped.extend(self.0.drain(kept..));
     }
 }
 
@@ -281,11 +294,25 @@ mod tests {
             ("Connection".into(), "close, X-Hop".into()),
             ("X-Hop".into(), "1".into()),
             ("Host".into(), "x".into()),
+            ("X-First".into(), "1".into()),
             ("Content-Length".into(), "3".into()),
             ("X-Keep".into(), "2".into()),
         ]);
+        let mut split = h.clone();
         h.retain_end_to_end();
-        assert_eq!(h.0, vec![("X-Keep".to_string(), "2".to_string())]);
+        assert_eq!(
+            h.0,
+            vec![
+                ("X-First".to_string(), "1".to_string()),
+                ("X-Keep".to_string(), "2".to_string())
+            ]
+        );
+        let mut dropped = vec![("earlier".to_string(), String::new())];
+        split.split_end_to_end(&mut dropped);
+        assert_eq!(split, h);
+        let mut names: Vec<&str> = dropped.iter().map(|(k, _)| k.as_str()).collect();
+        names[1..].sort();
+        assert_eq!(names, ["earlier", "Connection", "Content-Length", "Host", "X-Hop"]);
     }
 
     #[test]

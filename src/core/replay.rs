@@ -365,10 +365,15 @@ pub fn prepare(r: &CaptureRecord, base: &str, body: Vec<u8>) -> Prepared {
 
 /// [`prepare`] to `url` (the capture's [`join_url`]), moving the capture's method and
 /// headers into the request instead of copying them (the capture is not sent twice):
-/// no allocation per header.
-pub fn prepare_taken(r: &mut CaptureRecord, url: String, body: Vec<u8>) -> Prepared {
+/// no allocation per header. The headers not replayed go to `dropped`, for reuse.
+pub fn prepare_taken(
+    r: &mut CaptureRecord,
+    url: String,
+    body: Vec<u8>,
+    dropped: &mut Vec<(String, String)>,
+) -> Prepared {
     let mut headers = std::mem::take(&mut r.headers);
-    headers.retain_end_to_end();
+    headers.split_end_to_end(dropped);
     Prepared {
         method: std::mem::take(&mut r.method),
         url,
@@ -557,9 +562,10 @@ pub struct Job {
 /// requests: a job is read and prepared on the thread that sends it, just before, with
 /// no hand-over between threads and nothing waiting in a queue (a reading thread that fed
 /// a queue measured slower: it kept both runtime threads busy and woke them across
-/// threads). `next` returns `None` when there are no more. When `on_done` returns
-/// `false`, no further job is taken. Dropping the returned future stops the deliveries
-/// in flight (Ctrl-C).
+/// threads). `next` gets back the task's previous job once `on_done` has seen it (its
+/// buffers can be read into again), and returns `None` when there are no more. When
+/// `on_done` returns `false`, no further job is taken. Dropping the returned future
+/// stops the deliveries in flight (Ctrl-C).
 pub async fn run<T, N, G, F>(
     client: reqwest::Client,
     next: N,
@@ -569,9 +575,9 @@ pub async fn run<T, N, G, F>(
     on_done: F,
 ) where
     T: Send + 'static,
-    N: Fn() -> G + Send + Sync + 'static,
+    N: Fn(Option<(Job, T)>) -> G + Send + Sync + 'static,
     G: std::future::Future<Output = Option<(Job, T)>> + Send,
-    F: Fn(T, &Prepared, Result<Delivery, DeliverError>) -> bool + Send + Sync + 'static,
+    F: Fn(&T, &Prepared, Result<Delivery, DeliverError>) -> bool + Send + Sync + 'static,
 {
     let policy = Arc::new(policy);
     let next = Arc::new(next);
@@ -591,16 +597,20 @@ pub async fn run<T, N, G, F>(
             stopped.clone(),
         );
         set.spawn(async move {
+            let mut done = None;
             while !stopped.load(Ordering::Relaxed) {
-                let Some((job, meta)) = next().await else { break };
+                let Some((job, meta)) = next(done.take()).await else {
+                    break;
+                };
                 let i = started.fetch_add(1, Ordering::Relaxed);
                 if let Some(iv) = interval {
                     tokio::time::sleep_until((start + iv.mul_f64(i as f64)).into()).await;
                 }
                 let res = deliver(&client, &job.req, job.signer.as_ref(), &policy, |_| {}).await;
-                if !on_done(meta, &job.req, res) {
+                if !on_done(&meta, &job.req, res) {
                     stopped.store(true, Ordering::Relaxed);
                 }
+                done = Some((job, meta));
             }
         });
     }
@@ -1527,9 +1537,18 @@ mod tests {
             let jobs = std::sync::Mutex::new((0..100u32).map(|i| (job(&url), i)).collect::<Vec<_>>().into_iter());
             let taken = Arc::new(AtomicUsize::new(0));
             let done = Arc::new(std::sync::Mutex::new(Vec::new()));
+            let returned = Arc::new(std::sync::Mutex::new(Vec::new()));
             let next = {
-                let taken = taken.clone();
-                move || {
+                let (taken, done, returned) = (taken.clone(), done.clone(), returned.clone());
+                move |prev: Option<(Job, u32)>| {
+                    // A job comes back once its answer was seen, to the task that took it.
+                    if let Some((_, i)) = prev {
+                        assert!(
+                            done.lock().unwrap().contains(&i),
+                            "job {i} came back before it was done"
+                        );
+                        returned.lock().unwrap().push(i);
+                    }
                     let j = jobs.lock().unwrap().next();
                     taken.fetch_add(usize::from(j.is_some()), Ordering::Relaxed);
                     std::future::ready(j)
@@ -1537,7 +1556,7 @@ mod tests {
             };
             let on_done = {
                 let done = done.clone();
-                move |i: u32, _: &Prepared, res: Result<Delivery, DeliverError>| {
+                move |&i: &u32, _: &Prepared, res: Result<Delivery, DeliverError>| {
                     assert!(res.unwrap().delivered(), "job {i}");
                     let mut d = done.lock().unwrap();
                     d.push(i);
@@ -1545,18 +1564,27 @@ mod tests {
                 }
             };
             let client = reqwest::Client::builder().build().unwrap();
-            (run(client, next, Policy::default(), 3, None, on_done), taken, done)
+            (
+                run(client, next, Policy::default(), 3, None, on_done),
+                taken,
+                done,
+                returned,
+            )
         };
         rt.block_on(async {
             let url = answering_server().await;
-            let (all, taken, done) = deliver_all(url.clone(), None);
+            let (all, taken, done, returned) = deliver_all(url.clone(), None);
             all.await;
             let mut got = done.lock().unwrap().clone();
             got.sort();
             assert_eq!(got, (0..100).collect::<Vec<_>>());
             assert_eq!(taken.load(Ordering::Relaxed), 100);
+            // Every job came back once, each task's last one when it asked for more.
+            let mut back = returned.lock().unwrap().clone();
+            back.sort();
+            assert_eq!(back, got);
             // Told to stop at the first answer: the tasks in flight finish, none starts.
-            let (stopped, taken, done) = deliver_all(url, Some(1));
+            let (stopped, taken, done, _) = deliver_all(url, Some(1));
             stopped.await;
             let taken = taken.load(Ordering::Relaxed);
             assert!((1..=3).contains(&taken), "{taken} jobs taken after a stop");
