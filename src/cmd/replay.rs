@@ -142,7 +142,7 @@ pub fn run(a: ReplayArgs, out: &Output) -> anyhow::Result<Outcome> {
         pool_size: a.concurrency,
         relay: false,
     };
-    let client = deliver::client(&opts)?;
+    let client = deliver::clients(&opts, a.concurrency)?;
     let policy = Policy {
         timeout,
         retries: a.retries,
@@ -521,6 +521,15 @@ impl Stream {
     }
 }
 
+/// The lock, unless another thread holds it.
+fn try_take<T>(m: &Mutex<T>) -> Option<std::sync::MutexGuard<'_, T>> {
+    match m.try_lock() {
+        Ok(g) => Some(g),
+        Err(std::sync::TryLockError::Poisoned(e)) => Some(e.into_inner()),
+        Err(std::sync::TryLockError::WouldBlock) => None,
+    }
+}
+
 /// The log (`--file`, or a positional item that is an existing file, or the default
 /// log) and the positional items that are capture ids.
 fn log_and_ids(a: &ReplayArgs) -> anyhow::Result<(PathBuf, Vec<String>)> {
@@ -690,7 +699,7 @@ struct Sink {
 }
 
 async fn send(
-    client: reqwest::Client,
+    client: Vec<reqwest::Client>,
     source: Source,
     policy: Policy,
     rate: Option<f64>,
@@ -774,20 +783,27 @@ async fn send(
     // is sent (the editor may run): nothing else runs yet.
     let feed = Feed::open(source)?;
     progress.bar.inc_length(feed.known());
-    // An asynchronous lock: a task that finds another reading waits as a task, while its
-    // thread goes on with the others, instead of the thread sleeping on the lock (with
-    // a lock that puts threads to sleep, replay measured a futex call every ten requests
-    // against send's one in sixty).
-    let feed = Arc::new(tokio::sync::Mutex::new(feed));
+    // The delivering threads take turns at the feed. A task that finds the other thread
+    // reading lets its own thread go on with its other tasks and tries again, instead
+    // of the thread sleeping on the lock (with a lock that puts threads to sleep, replay
+    // measured a futex call every ten requests against send's one in sixty) or queueing
+    // behind a task of the other thread that then has to be woken (an asynchronous
+    // lock hands over in order: each turn waited for a wake-up across threads).
+    let feed = Arc::new(Mutex::new(feed));
     let next = {
         let (feed, progress) = (feed.clone(), progress.clone());
-        move |done: Option<(Job, Info)>| {
+        move |mut done: Option<(Job, Info)>| {
             let (feed, progress) = (feed.clone(), progress.clone());
             async move {
-                let mut f = feed.lock().await;
+                let mut f = loop {
+                    if let Some(f) = try_take(&feed) {
+                        break f;
+                    }
+                    tokio::task::yield_now().await;
+                };
                 // A streamed job lengthens the bar; prepared ones were counted above.
                 let streamed = f.stream.is_some();
-                let job = f.next(done);
+                let job = f.next(done.take());
                 drop(f);
                 if streamed && job.is_some() && progress.shown {
                     progress.bar.inc_length(1);
@@ -813,7 +829,7 @@ async fn send(
         guard.w.flush()?;
         std::mem::take(&mut guard.tally)
     };
-    let mut feed = feed.lock().await;
+    let mut feed = feed.lock().unwrap_or_else(|e| e.into_inner());
     let queued = match feed.error.take() {
         Some(e) => Err(e),
         // Handed out, and prepared but not taken (after Ctrl-C).

@@ -216,10 +216,12 @@ pub fn run(a: SendArgs, out: &Output) -> anyhow::Result<Outcome> {
         }
         return Ok(Outcome::Success);
     }
-    let client = deliver::client(&opts)?;
     let rt = super::common::runtime()?;
     match a.count {
-        Some(n) => rt.block_on(load(plan, signer, client, n, &a, out)),
+        Some(n) => {
+            let clients = deliver::clients(&opts, a.concurrency.unwrap_or(10))?;
+            rt.block_on(load(plan, signer, clients, n, &a, out))
+        }
         None => {
             let req_signer = if mailgun(&signer) { None } else { signer.as_ref() };
             let name = first.name.clone();
@@ -228,6 +230,7 @@ pub fn run(a: SendArgs, out: &Output) -> anyhow::Result<Outcome> {
             } else {
                 unsigned(&plan, &first)
             };
+            let client = deliver::client(&opts)?;
             rt.block_on(single(&client, req, req_signer, &plan.policy, name.as_deref(), &a, out))
         }
     }
@@ -438,7 +441,7 @@ async fn single(
 async fn load(
     plan: Plan,
     signer: Option<Signer>,
-    client: reqwest::Client,
+    clients: Vec<reqwest::Client>,
     count: u64,
     a: &SendArgs,
     out: &Output,
@@ -529,7 +532,7 @@ async fn load(
         })
     };
     let summary = deliver::load(
-        client,
+        clients,
         make,
         signer_for_engine,
         policy,

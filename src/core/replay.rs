@@ -558,16 +558,16 @@ pub struct Job {
 
 /// Delivers the jobs that `next` gives through [`deliver`], `concurrency` at a time,
 /// starting at most `rate` per second, and calls `on_done(meta, request, result)` as each
-/// finishes. Each delivering task takes its next job itself, as `send` makes its
-/// requests: a job is read and prepared on the thread that sends it, just before, with
-/// no hand-over between threads and nothing waiting in a queue (a reading thread that fed
-/// a queue measured slower: it kept both runtime threads busy and woke them across
-/// threads). `next` gets back the task's previous job once `on_done` has seen it (its
-/// buffers can be read into again), and returns `None` when there are no more. When
-/// `on_done` returns `false`, no further job is taken. Dropping the returned future
-/// stops the deliveries in flight (Ctrl-C).
+/// finishes. The tasks are [`spread`](super::deliver::spread) over a thread per client,
+/// as `send`'s are. Each task takes its next job itself: a job is read and prepared on
+/// the thread that sends it, just before, with no hand-over between threads and nothing
+/// waiting in a queue (a reading thread that fed a queue measured slower: it kept both
+/// runtime threads busy and woke them across threads). `next` gets back the task's
+/// previous job once `on_done` has seen it (its buffers can be read into again), and
+/// returns `None` when there are no more. When `on_done` returns `false`, no further job
+/// is taken. Dropping the returned future stops the deliveries in flight (Ctrl-C).
 pub async fn run<T, N, G, F>(
-    client: reqwest::Client,
+    clients: Vec<reqwest::Client>,
     next: N,
     policy: Policy,
     concurrency: usize,
@@ -586,17 +586,15 @@ pub async fn run<T, N, G, F>(
     let stopped = Arc::new(AtomicBool::new(false));
     let start = Instant::now();
     let interval = rate.filter(|r| *r > 0.0).map(|r| Duration::from_secs_f64(1.0 / r));
-    let mut set = tokio::task::JoinSet::new();
-    for _ in 0..concurrency.max(1) {
-        let (client, next, policy, on_done, started, stopped) = (
-            client.clone(),
+    super::deliver::spread(clients, concurrency, move |client| {
+        let (next, policy, on_done, started, stopped) = (
             next.clone(),
             policy.clone(),
             on_done.clone(),
             started.clone(),
             stopped.clone(),
         );
-        set.spawn(async move {
+        async move {
             let mut done = None;
             while !stopped.load(Ordering::Relaxed) {
                 let Some((job, meta)) = next(done.take()).await else {
@@ -612,9 +610,9 @@ pub async fn run<T, N, G, F>(
                 }
                 done = Some((job, meta));
             }
-        });
-    }
-    while set.join_next().await.is_some() {}
+        }
+    })
+    .await;
 }
 
 // ---------------------------------------------------------------------------------
@@ -1565,7 +1563,7 @@ mod tests {
             };
             let client = reqwest::Client::builder().build().unwrap();
             (
-                run(client, next, Policy::default(), 3, None, on_done),
+                run(vec![client.clone(), client], next, Policy::default(), 3, None, on_done),
                 taken,
                 done,
                 returned,
