@@ -568,9 +568,13 @@ fn response_into(c: &mut Cursor<'_>, slot: &mut Option<ResponseRecord>, detail: 
         b"kind" => text_into(c, &mut a.kind, !detail).map(|_| KIND),
         b"body" if !detail => skip_optional(c, &mut a.body).map(|_| BODY),
         b"body" => optional_into(c, &mut a.body).map(|_| BODY),
-        // A number is read as serde_json reads it (the same lines refused), then dropped.
+        // A number is stepped over as serde_json reads it (the same lines refused).
+        b"duration_ms" if !detail => {
+            a.duration_ms = None;
+            nullable(c, Cursor::skip_f64).map(|_| DURATION)
+        }
         b"duration_ms" => {
-            a.duration_ms = nullable(c, Cursor::f64)?.filter(|_| detail);
+            a.duration_ms = nullable(c, Cursor::f64)?;
             Some(DURATION)
         }
         b"note" if !detail => skip_optional(c, &mut a.note).map(|_| NOTE),

@@ -111,26 +111,37 @@ impl Prefilter {
     }
 }
 
-/// A fixed set of lower-case header names, looked up ignoring ASCII case, through a
-/// [`Prefilter`] first: most names that are not in it cost one test.
+/// A fixed set of lower-case header names, looked up ignoring ASCII case by their
+/// [`Prefilter`] pair: a name whose pair no member has costs one test, one whose pair a
+/// single member has one comparison (members that share a pair are scanned).
 pub struct NameSet {
     names: &'static [&'static str],
-    filter: Prefilter,
+    /// Per pair: 0 for none, `i + 1` for `names[i]` alone, [`NameSet::SHARED`] for several.
+    slots: [u8; 256],
 }
 
 impl NameSet {
+    const SHARED: u8 = u8::MAX;
+
     pub const fn new(names: &'static [&'static str]) -> Self {
-        let mut filter = Prefilter::EMPTY;
+        assert!(names.len() < Self::SHARED as usize, "too many names for a NameSet");
+        let mut slots = [0u8; 256];
         let mut i = 0;
         while i < names.len() {
-            filter = filter.with(names[i]);
+            let k = Prefilter::key(names[i].as_bytes());
+            slots[k] = if slots[k] == 0 { i as u8 + 1 } else { Self::SHARED };
             i += 1;
         }
-        NameSet { names, filter }
+        NameSet { names, slots }
     }
 
+    #[inline]
     pub fn contains(&self, name: &str) -> bool {
-        self.filter.may_contain(name) && self.names.iter().any(|n| n.eq_ignore_ascii_case(name))
+        match self.slots[Prefilter::key(name.as_bytes())] {
+            0 => false,
+            Self::SHARED => self.names.iter().any(|n| n.eq_ignore_ascii_case(name)),
+            i => self.names[usize::from(i) - 1].eq_ignore_ascii_case(name),
+        }
     }
 }
 
@@ -272,6 +283,14 @@ mod tests {
             assert!(!SET.contains(n), "{n}");
         }
         assert!(is_hop_by_hop("Transfer-Encoding") && !is_hop_by_hop("content-type"));
+        // Names of one length and last byte: members that share it, and others.
+        const SHARING: NameSet = NameSet::new(&["x-ab", "x-cb", "host"]);
+        for n in ["x-ab", "X-CB", "HOST"] {
+            assert!(SHARING.contains(n), "{n}");
+        }
+        for n in ["x-bb", "gost", "x-a", "hosts"] {
+            assert!(!SHARING.contains(n), "{n}");
+        }
     }
 
     #[test]

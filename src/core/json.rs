@@ -513,6 +513,37 @@ impl<'a> Cursor<'a> {
         serde_json::from_slice(&self.b[start..self.i]).ok()
     }
 
+    /// Steps over what [`Cursor::f64`] reads, taking it or refusing it alike. A number
+    /// of the plain form (digits, maybe a fraction, no exponent, at most 300 bytes) is
+    /// a finite `f64` for certain and is not converted; any other is read by `f64`.
+    pub fn skip_f64(&mut self) -> Option<()> {
+        self.ws();
+        let b = self.b;
+        let start = self.i;
+        let digits = |mut p: usize| {
+            while b.get(p).is_some_and(u8::is_ascii_digit) {
+                p += 1;
+            }
+            p
+        };
+        let int = start + usize::from(b.get(start) == Some(&b'-'));
+        let mut p = digits(int);
+        let plain_int = p == int + 1 || (p > int + 1 && b[int] != b'0');
+        if plain_int && b.get(p) == Some(&b'.') {
+            let fraction = p + 1;
+            p = digits(fraction);
+            if p == fraction {
+                p = start; // `1.`: left to `f64`
+            }
+        }
+        let ends = !matches!(b.get(p), Some(b'0'..=b'9' | b'-' | b'+' | b'.' | b'e' | b'E'));
+        if plain_int && p > start && ends && p - start <= 300 {
+            self.i = p;
+            return Some(());
+        }
+        self.f64().map(|_| ())
+    }
+
     /// A string without escapes (an object key), as its bytes.
     pub fn key(&mut self) -> Option<&'a [u8]> {
         self.eat(b'"')?;
@@ -926,6 +957,20 @@ mod tests {
             let s: String = v.into_iter().collect();
             prop_assert_eq!(ours(&s), serde_json::to_string(&s).unwrap());
             prop_assert_eq!(read(&ours(&s)), Some(s));
+        }
+
+        /// Numbers stepped over are taken or refused as they are read, and end alike.
+        #[test]
+        fn numbers_are_skipped_as_they_are_read(v in proptest::collection::vec(
+            prop_oneof![Just("0"), Just("1"), Just("9"), Just("-"), Just("+"), Just("."), Just("e"), Just("E"),
+                Just("123456789"), Just("00"), Just("999999999999999999999999999999")],
+            0..14,
+        ), tail in prop_oneof![Just(""), Just(","), Just("}"), Just(" ,")]) {
+            let t = format!("{}{tail}", v.concat());
+            let (mut a, mut b) = (Cursor::new(t.as_bytes()), Cursor::new(t.as_bytes()));
+            let read = a.f64().map(|_| a.i);
+            let skipped = b.skip_f64().map(|_| b.i);
+            prop_assert_eq!(skipped, read, "{}", t);
         }
 
         #[test]
