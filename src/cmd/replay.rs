@@ -17,7 +17,7 @@ use serde_json::json;
 
 use super::captures::{body_diff_lines, capture_error, explain, open_log, Skips};
 use crate::cli::ReplayArgs;
-use crate::core::capture::{BodyEncoding, CaptureRecord, LogItem, LogReader, Unread};
+use crate::core::capture::{read_line, BodyEncoding, CaptureError, CaptureRecord, LineRead, LogReader, Unread};
 use crate::core::deliver::{
     self, apply_signature, Attempt, AttemptError, ClientOptions, DeliverError, Delivery, Policy, Prepared, Signer,
 };
@@ -37,16 +37,8 @@ struct Info {
     modified: bool,
     recorded_status: Option<u16>,
     recorded_body: Option<String>,
-    /// What a streamed capture leaves once prepared, for the reader to read into again.
+    /// A streamed capture's buffers, for its task to read the next line into.
     shell: Option<Shell>,
-}
-
-/// The rest of a streamed capture's record, and the headers it does not replay: given
-/// back with the request's strings when the job is done ([`Stream::recycle`]), so that
-/// a long log is read without allocating per capture.
-struct Shell {
-    record: Box<CaptureRecord>,
-    dropped: Vec<(String, String)>,
 }
 
 pub fn run(a: ReplayArgs, out: &Output) -> anyhow::Result<Outcome> {
@@ -340,9 +332,10 @@ struct Source {
 }
 
 /// Where the delivering tasks take their requests. Without ids or `--last`, and when no
-/// capture can be refused, the log streams: each task reads and prepares the next
-/// capture itself, under the feed's lock, just before it sends it (bounded memory, the
-/// first request leaves at once). Otherwise every capture was selected and prepared
+/// capture can be refused, the log streams: each task takes the next line under the
+/// feed's lock, reads it outside the lock (so the threads read at once), and has it
+/// selected and prepared under the lock again, just before it sends it (bounded memory,
+/// the first request leaves at once). Otherwise every capture was selected and prepared
 /// before the first is sent, so that a bad one stops the run before anything leaves.
 struct Feed {
     stream: Option<Box<Stream>>,
@@ -356,14 +349,63 @@ struct Feed {
 
 /// The log being streamed.
 struct Stream {
-    items: LogReader<std::io::BufReader<std::fs::File>>,
+    lines: LogReader<std::io::BufReader<std::fs::File>>,
+    unread: Unread,
     log: PathBuf,
     sel: Selection,
     prep: Prep,
     skips: Skips,
     warn: Warnings,
-    /// From finished jobs: URL strings and lists for the headers not replayed.
-    spare: Vec<(String, Vec<(String, String)>)>,
+    /// Lines taken and not yet given back read ([`Feed::accept`]).
+    reading: u64,
+    /// No line is left to take (the end, or an error).
+    ended: bool,
+}
+
+/// What a task gets from the feed.
+enum Turn {
+    /// A job prepared up front.
+    Ready(Box<(Job, Info)>),
+    /// A line of the log, in the task's shell, to read and give back.
+    Line { line: u64, complete: bool },
+    /// Nothing more.
+    End,
+}
+
+/// A task's buffers for streaming: the line taken, the record it is read into, and
+/// the room of what a job takes from the record (given back when the job is done), so
+/// that a long log is read without allocating per capture.
+#[derive(Default)]
+struct Shell {
+    text: Vec<u8>,
+    record: Option<Box<CaptureRecord>>,
+    url: String,
+    dropped: Vec<(String, String)>,
+}
+
+impl Shell {
+    /// Takes a finished job's strings back into the record, for the next line.
+    fn recycle((job, info): (Job, Info)) -> Option<Shell> {
+        let mut shell = info.shell?;
+        let record = shell.record.get_or_insert_with(|| Box::new(CaptureRecord::empty()));
+        let Prepared {
+            method,
+            url,
+            mut headers,
+            body,
+        } = job.req;
+        record.id = info.capture;
+        record.method = method;
+        headers.0.append(&mut shell.dropped);
+        record.headers = headers;
+        // The body's bytes, when the client let go of them (it has, once answered).
+        if let Ok(mut bytes) = body.try_into_mut() {
+            bytes.clear();
+            record.body = String::from_utf8(bytes.into()).unwrap_or_default();
+        }
+        shell.url = url;
+        Some(shell)
+    }
 }
 
 impl Feed {
@@ -404,13 +446,15 @@ impl Feed {
             };
             return Ok(Feed {
                 stream: Some(Box::new(Stream {
-                    items: LogReader::new(reader).leaving(unread),
+                    lines: LogReader::new(reader),
+                    unread,
                     log,
                     sel,
                     prep,
                     skips,
                     warn,
-                    spare: Vec::new(),
+                    reading: 0,
+                    ended: false,
                 })),
                 ready: Vec::new().into_iter(),
                 taken: 0,
@@ -439,85 +483,86 @@ impl Feed {
         self.ready.len() as u64
     }
 
-    /// The next job; `None` at the end of the log, or when it stopped with an error.
-    /// `done` is a finished job given back (a streamed one is read into again).
-    fn next(&mut self, done: Option<(Job, Info)>) -> Option<(Job, Info)> {
-        if let (Some(s), Some(done)) = (self.stream.as_mut(), done) {
-            s.recycle(done);
-        }
+    /// The next job prepared up front, or the next line of the log into `shell.text`.
+    fn take(&mut self, shell: &mut Shell) -> Turn {
         if let Some(job) = self.ready.next() {
             self.taken += 1;
-            return Some(job);
+            return Turn::Ready(Box::new(job));
         }
+        let Some(s) = self.stream.as_mut().filter(|s| !s.ended) else {
+            return Turn::End;
+        };
+        let turn = match s.lines.next_line(&mut shell.text) {
+            Some(Ok((line, complete))) => {
+                s.reading += 1;
+                return Turn::Line { line, complete };
+            }
+            Some(Err(e)) => {
+                self.error = Some(capture_error(e, &s.log));
+                Turn::End
+            }
+            None => Turn::End,
+        };
+        s.ended = true;
+        self.finish_if_read();
+        turn
+    }
+
+    /// A line taken with [`Feed::take`], given back read (`Ok` a record in the shell):
+    /// its job, when the selection keeps it.
+    fn accept(&mut self, read: Result<LineRead, CaptureError>, line: u64, shell: &mut Shell) -> Option<(Job, Info)> {
         let s = self.stream.as_mut()?;
-        match s.next() {
-            Ok(Some(job)) => {
-                self.taken += 1;
-                return Some(job);
+        s.reading -= 1;
+        let job = match read {
+            // After an error, no more jobs: the lines still being read are dropped.
+            _ if self.error.is_some() => None,
+            Ok(LineRead::Skipped(reason)) => {
+                s.skips.warn(line, &reason);
+                None
             }
-            Ok(None) => {
-                s.skips.finish();
-                s.warn.finish();
-                if self.taken == 0 {
-                    self.error = Some(explain(ReplayError::Empty, &s.log));
+            Ok(LineRead::Record) => {
+                let record = shell.record.as_mut().expect("read into the shell");
+                let keeps = s.sel.keeps(record);
+                let url = &mut shell.url;
+                match keeps.then(|| {
+                    s.prep
+                        .job_from(record, std::mem::take(url), &mut shell.dropped, &mut s.warn)
+                }) {
+                    Some(Ok(job)) => Some(job),
+                    Some(Err(e)) => {
+                        self.error = Some(e);
+                        s.ended = true;
+                        None
+                    }
+                    None => None,
                 }
             }
-            Err(e) => self.error = Some(e),
-        }
-        self.stream = None;
-        None
-    }
-}
-
-impl Stream {
-    fn next(&mut self) -> anyhow::Result<Option<(Job, Info)>> {
-        while let Some(item) = self.items.next() {
-            let mut record = match item.map_err(|e| capture_error(e, &self.log))? {
-                LogItem::Skipped { line, reason } => {
-                    self.skips.warn(line, &reason);
-                    continue;
-                }
-                LogItem::Record { record, .. } => record,
-            };
-            if self.sel.keeps(&record) {
-                let (url, mut dropped) = self.spare.pop().unwrap_or_default();
-                let (job, mut info) = self.prep.job_from(&mut record, url, &mut dropped, &mut self.warn)?;
-                info.shell = Some(Shell { record, dropped });
-                return Ok(Some((job, info)));
+            Err(e) => {
+                self.error = Some(capture_error(e, &s.log));
+                s.ended = true;
+                None
             }
-            self.items.recycle(record);
-        }
-        Ok(None)
+        };
+        self.taken += u64::from(job.is_some());
+        self.finish_if_read();
+        job.map(|(job, mut info)| {
+            info.shell = Some(std::mem::take(shell));
+            (job, info)
+        })
     }
 
-    /// Takes a finished job's strings back into its record, for the reader.
-    fn recycle(&mut self, (job, info): (Job, Info)) {
-        let Some(Shell {
-            mut record,
-            mut dropped,
-        }) = info.shell
-        else {
+    /// Once the stream has ended and every line taken is read: the closing warnings, and
+    /// the error of a selection that kept nothing.
+    fn finish_if_read(&mut self) {
+        let Some(s) = self.stream.as_mut().filter(|s| s.ended && s.reading == 0) else {
             return;
         };
-        let Prepared {
-            method,
-            url,
-            mut headers,
-            body,
-        } = job.req;
-        record.id = info.capture;
-        record.method = method;
-        headers.0.append(&mut dropped);
-        record.headers = headers;
-        // The body's bytes, when the client let go of them (it has, once answered).
-        if let Ok(mut bytes) = body.try_into_mut() {
-            bytes.clear();
-            record.body = String::from_utf8(bytes.into()).unwrap_or_default();
+        s.skips.finish();
+        s.warn.finish();
+        if self.taken == 0 && self.error.is_none() {
+            self.error = Some(explain(ReplayError::Empty, &s.log));
         }
-        if self.spare.len() < 16 {
-            self.spare.push((url, dropped));
-        }
-        self.items.recycle(record);
+        self.stream = None;
     }
 }
 
@@ -527,6 +572,17 @@ fn try_take<T>(m: &Mutex<T>) -> Option<std::sync::MutexGuard<'_, T>> {
         Ok(g) => Some(g),
         Err(std::sync::TryLockError::Poisoned(e)) => Some(e.into_inner()),
         Err(std::sync::TryLockError::WouldBlock) => None,
+    }
+}
+
+/// The lock: while another thread holds it, this task lets its thread run its other
+/// tasks and tries again.
+async fn take_lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    loop {
+        if let Some(g) = try_take(m) {
+            return g;
+        }
+        tokio::task::yield_now().await;
     }
 }
 
@@ -792,23 +848,33 @@ async fn send(
     let feed = Arc::new(Mutex::new(feed));
     let next = {
         let (feed, progress) = (feed.clone(), progress.clone());
-        move |mut done: Option<(Job, Info)>| {
+        move |done: Option<(Job, Info)>| {
             let (feed, progress) = (feed.clone(), progress.clone());
             async move {
-                let mut f = loop {
-                    if let Some(f) = try_take(&feed) {
-                        break f;
+                let mut shell = done.and_then(Shell::recycle).unwrap_or_default();
+                loop {
+                    let (turn, unread) = {
+                        let mut f = take_lock(&feed).await;
+                        let unread = f.stream.as_ref().map(|s| s.unread);
+                        (f.take(&mut shell), unread)
+                    };
+                    let (line, complete) = match turn {
+                        Turn::Ready(job) => return Some(*job),
+                        Turn::End => return None,
+                        Turn::Line { line, complete } => (line, complete),
+                    };
+                    // Read while the other threads take their turns.
+                    let record = shell.record.get_or_insert_with(|| Box::new(CaptureRecord::empty()));
+                    let unread = unread.expect("a line comes from the stream");
+                    let read = read_line(&shell.text, complete, line, unread, true, record);
+                    let job = take_lock(&feed).await.accept(read, line, &mut shell);
+                    if let Some(job) = job {
+                        if progress.shown {
+                            progress.bar.inc_length(1);
+                        }
+                        return Some(job);
                     }
-                    tokio::task::yield_now().await;
-                };
-                // A streamed job lengthens the bar; prepared ones were counted above.
-                let streamed = f.stream.is_some();
-                let job = f.next(done.take());
-                drop(f);
-                if streamed && job.is_some() && progress.shown {
-                    progress.bar.inc_length(1);
                 }
-                job
             }
         }
     };

@@ -360,6 +360,31 @@ impl<R: BufRead> LogReader<R> {
         }
     }
 
+    /// The next line that is not blank, copied into `out` without the blanks around it:
+    /// its number, and whether a newline ended it. `None` at the end. With
+    /// [`read_line`], this reads the log as iterating does, the reading apart from the
+    /// taking (replay's delivering threads take lines in turn and read them at once).
+    pub fn next_line(&mut self, out: &mut Vec<u8>) -> Option<Result<(u64, bool), CaptureError>> {
+        loop {
+            out.clear();
+            match self.inner.read_until(b'\n', out) {
+                Ok(0) => return None,
+                Ok(_) => {}
+                Err(e) => return Some(Err(e.into())),
+            }
+            self.line += 1;
+            let complete = out.ends_with(b"\n");
+            let text = out.trim_ascii();
+            if text.is_empty() {
+                continue;
+            }
+            let (from, len) = (text.as_ptr() as usize - out.as_ptr() as usize, text.len());
+            out.copy_within(from..from + len, 0);
+            out.truncate(len);
+            return Some(Ok((self.line, complete)));
+        }
+    }
+
     /// Gives back a record this reader returned, once its user is done with it: the
     /// next line is read into its strings (a few kept at most).
     pub fn recycle(&mut self, r: Box<CaptureRecord>) {
@@ -674,27 +699,76 @@ pub fn parse_lean_into(text: &[u8], unread: Unread, r: &mut CaptureRecord) -> bo
     true
 }
 
-/// A record read from line `line`, unless a newer version of hookcat wrote it.
-fn checked(line: u64, record: Box<CaptureRecord>) -> Result<LogItem, CaptureError> {
-    if record.v > VERSION {
-        return Err(CaptureError::NewerVersion {
+/// What one line of a log is, read by [`read_line`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LineRead {
+    /// A record: read into the record given.
+    Record,
+    /// Not a record: skipped, with why.
+    Skipped(String),
+}
+
+/// Line `line` of a log (`text`, without the blanks around it; `complete` when a newline
+/// ended it) read into `record`, as [`LogReader`] reads it: by [`parse_lean_into`] first
+/// unless `try_lean` is false, else by `serde_json`. A record of a newer format is an
+/// error. (With [`LogReader::next_line`], lines can be taken in turn and read apart.)
+pub fn read_line(
+    text: &[u8],
+    complete: bool,
+    line: u64,
+    unread: Unread,
+    try_lean: bool,
+    record: &mut CaptureRecord,
+) -> Result<LineRead, CaptureError> {
+    #[derive(Deserialize)]
+    struct Ver {
+        v: Option<u64>,
+    }
+    let parsed = if try_lean && parse_lean_into(text, unread, record) {
+        Ok(())
+    } else {
+        serde_json::from_slice::<CaptureRecord>(text).map(|mut r| {
+            unread.blank(&mut r);
+            *record = r;
+        })
+    };
+    match parsed {
+        Ok(()) if record.v > VERSION => Err(CaptureError::NewerVersion {
             line,
             found: record.v as u64,
+        }),
+        Ok(()) => Ok(LineRead::Record),
+        Err(e) => match serde_json::from_slice::<Ver>(text) {
+            Ok(Ver { v: Some(v) }) if v > VERSION as u64 => Err(CaptureError::NewerVersion { line, found: v }),
+            _ => Ok(LineRead::Skipped(if complete {
+                format!("not a capture record ({e})")
+            } else {
+                "a torn last line (the writer stopped mid-record)".into()
+            })),
+        },
+    }
+}
+
+/// Line `line` as an item, read into a spare record (or a new one); a spare that it
+/// does not fill goes back.
+#[allow(clippy::vec_box)]
+fn line_item(
+    text: &[u8],
+    complete: bool,
+    line: u64,
+    unread: Unread,
+    spare: &mut Vec<Box<CaptureRecord>>,
+) -> Result<LogItem, CaptureError> {
+    let mut record = spare.pop().unwrap_or_else(|| Box::new(CaptureRecord::empty()));
+    let read = read_line(text, complete, line, unread, true, &mut record);
+    if !matches!(read, Ok(LineRead::Record)) {
+        spare.push(record);
+        return read.map(|r| match r {
+            LineRead::Skipped(reason) => LogItem::Skipped { line, reason },
+            LineRead::Record => unreachable!("matched above"),
         });
     }
     Ok(LogItem::Record { line, record })
-}
-
-/// `text` read into a spare record (or a new one); a spare that it does not fill goes back.
-#[allow(clippy::vec_box)]
-fn lean_into_spare(text: &[u8], unread: Unread, spare: &mut Vec<Box<CaptureRecord>>) -> Option<Box<CaptureRecord>> {
-    let mut r = spare.pop().unwrap_or_else(|| Box::new(CaptureRecord::empty()));
-    if parse_lean_into(text, unread, &mut r) {
-        Some(r)
-    } else {
-        spare.push(r);
-        None
-    }
 }
 
 impl<R: BufRead> Iterator for LogReader<R> {
@@ -703,39 +777,24 @@ impl<R: BufRead> Iterator for LogReader<R> {
     fn next(&mut self) -> Option<Self::Item> {
         loop {
             // A whole line in the reader's buffer is read where it lies; one that is not
-            // (it crosses the buffer's end, or is torn), or that the fast reader leaves
-            // to serde_json, is gathered into `buf` below.
-            let quick = match self.inner.fill_buf() {
+            // (it crosses the buffer's end, or is torn) is gathered into `buf` below.
+            let avail = match self.inner.fill_buf() {
                 Ok([]) => return None,
-                Ok(avail) => memchr::memchr(b'\n', avail).map(|nl| {
-                    let text = avail[..nl].trim_ascii();
-                    (
-                        nl + 1,
-                        text.is_empty(),
-                        if text.is_empty() {
-                            None
-                        } else {
-                            lean_into_spare(text, self.unread, &mut self.spare)
-                        },
-                    )
-                }),
+                Ok(avail) => avail,
                 Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
                 Err(e) => return Some(Err(e.into())),
             };
-            let tried_fast = match quick {
-                Some((len, true, _)) => {
-                    self.inner.consume(len);
-                    self.line += 1;
-                    continue;
+            if let Some(nl) = memchr::memchr(b'\n', avail) {
+                let text = avail[..nl].trim_ascii();
+                let line = self.line + 1;
+                let item = (!text.is_empty()).then(|| line_item(text, true, line, self.unread, &mut self.spare));
+                self.inner.consume(nl + 1);
+                self.line = line;
+                match item {
+                    Some(item) => return Some(item),
+                    None => continue,
                 }
-                Some((len, false, Some(r))) => {
-                    self.inner.consume(len);
-                    self.line += 1;
-                    return Some(checked(self.line, r));
-                }
-                Some((_, false, None)) => true,
-                None => false,
-            };
+            }
             self.buf.clear();
             match self.inner.read_until(b'\n', &mut self.buf) {
                 Ok(0) => return None,
@@ -745,39 +804,9 @@ impl<R: BufRead> Iterator for LogReader<R> {
             self.line += 1;
             let complete = self.buf.ends_with(b"\n");
             let text = self.buf.trim_ascii();
-            if text.is_empty() {
-                continue;
+            if !text.is_empty() {
+                return Some(line_item(text, complete, self.line, self.unread, &mut self.spare));
             }
-            #[derive(Deserialize)]
-            struct Ver {
-                v: Option<u64>,
-            }
-            let line = self.line;
-            let parsed = match if tried_fast {
-                None
-            } else {
-                lean_into_spare(text, self.unread, &mut self.spare)
-            } {
-                Some(r) => Ok(r),
-                None => serde_json::from_slice::<CaptureRecord>(text).map(|mut r| {
-                    self.unread.blank(&mut r);
-                    Box::new(r)
-                }),
-            };
-            return Some(match parsed {
-                Ok(r) => checked(line, r),
-                Err(e) => match serde_json::from_slice::<Ver>(text) {
-                    Ok(Ver { v: Some(v) }) if v > VERSION as u64 => Err(CaptureError::NewerVersion { line, found: v }),
-                    _ => Ok(LogItem::Skipped {
-                        line,
-                        reason: if complete {
-                            format!("not a capture record ({e})")
-                        } else {
-                            "a torn last line (the writer stopped mid-record)".into()
-                        },
-                    }),
-                },
-            });
         }
     }
 }
@@ -1143,9 +1172,26 @@ mod tests {
             }
             seen
         };
+        // Lines taken in turn and read apart, into one record: read alike.
+        let taken_in_turn = |cap: usize| -> Vec<String> {
+            let mut r = LogReader::new(std::io::BufReader::with_capacity(cap, text.as_bytes()));
+            let (mut text, mut record, mut seen) = (Vec::new(), dirty(), Vec::new());
+            while let Some(taken) = r.next_line(&mut text) {
+                let (line, complete) = taken.unwrap();
+                seen.push(
+                    match read_line(&text, complete, line, Unread::default(), true, &mut record) {
+                        Ok(LineRead::Record) => format!("{line} {:?}", Box::new(record.clone())),
+                        Ok(LineRead::Skipped(reason)) => format!("{line} skipped: {reason}"),
+                        Err(e) => format!("error {e}"),
+                    },
+                );
+            }
+            seen
+        };
         let read = |cap: usize| {
             let seen = read_recycling(cap, false);
             assert_eq!(read_recycling(cap, true), seen, "buffer of {cap} bytes, recycling");
+            assert_eq!(taken_in_turn(cap), seen, "buffer of {cap} bytes, taken in turn");
             seen
         };
         let whole = read(1 << 20);
