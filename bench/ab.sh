@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Side-by-side A/B of whole commands: each of "label::command" runs ROUNDS times (default 8),
-# in an order rotated every round, under /usr/bin/time -f "%e %U %S". Prints medians of wall,
-# user, sys and CPU time, and per round the last label's wall time over each one's (its speed
-# against the last). Usage: ROUNDS=9 bash bench/ab.sh "a::cmd a" "b::cmd b" "ref::cmd ref"
+# in an order rotated every round, timed by the clock (wall, to the nanosecond) and by
+# /usr/bin/time (user, sys). Prints medians of wall, user, sys and CPU time, and per round
+# the last label's wall time over each one's (its speed against the last). Usage: ROUNDS=9 bash bench/ab.sh "a::cmd a" "b::cmd b" "ref::cmd ref"
 # PER_ROUND=1 also prints every round's wall times (ms): on this machine, whose speed moves
 # between a quiet and a contended state for minutes at a time, the reference's wall time
 # tells which state each round ran in.
@@ -14,8 +14,12 @@ tmp=$(mktemp -d)
 for ((r=0; r<ROUNDS; r++)); do
   for ((k=0; k<n; k++)); do
     i=$(( (k + r) % n ))
-    /usr/bin/time -f "%e %U %S" -o "$tmp/t" bash -c "${cmds[$i]}" >/dev/null 2>"$tmp/err" || { echo "FAIL ${labels[$i]}"; tail -3 "$tmp/err"; }
-    echo "$r $(cat $tmp/t)" >> "$tmp/${labels[$i]}"
+    t0=$(date +%s%N)
+    /usr/bin/time -f "%U %S" -o "$tmp/t" bash -c "${cmds[$i]}" >/dev/null 2>"$tmp/err" || { echo "FAIL ${labels[$i]}"; tail -3 "$tmp/err"; }
+    t1=$(date +%s%N)
+    # Wall time to the nanosecond (time's own is to the hundredth of a second).
+    d=$((t1 - t0))
+    echo "$r $(printf '%d.%09d' $((d / 1000000000)) $((d % 1000000000))) $(cat "$tmp/t")" >> "$tmp/${labels[$i]}"
   done
 done
 ref=${labels[$((n-1))]}

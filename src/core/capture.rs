@@ -367,19 +367,39 @@ impl<R: BufRead> LogReader<R> {
     pub fn next_line(&mut self, out: &mut Vec<u8>) -> Option<Result<(u64, bool), CaptureError>> {
         loop {
             out.clear();
-            match self.inner.read_until(b'\n', out) {
-                Ok(0) => return None,
-                Ok(_) => {}
-                Err(e) => return Some(Err(e.into())),
+            // Up to the newline, a buffer at a time (`read_until` looks for it a word at a
+            // time; `memchr` a vector at a time).
+            let complete = loop {
+                let avail = match self.inner.fill_buf() {
+                    Ok(avail) => avail,
+                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                    Err(e) => return Some(Err(e.into())),
+                };
+                if avail.is_empty() {
+                    break false;
+                }
+                let (used, found) = match memchr::memchr(b'\n', avail) {
+                    Some(nl) => (nl + 1, true),
+                    None => (avail.len(), false),
+                };
+                out.extend_from_slice(&avail[..used]);
+                self.inner.consume(used);
+                if found {
+                    break true;
+                }
+            };
+            if out.is_empty() {
+                return None;
             }
             self.line += 1;
-            let complete = out.ends_with(b"\n");
             let text = out.trim_ascii();
             if text.is_empty() {
                 continue;
             }
             let (from, len) = (text.as_ptr() as usize - out.as_ptr() as usize, text.len());
-            out.copy_within(from..from + len, 0);
+            if from > 0 {
+                out.copy_within(from..from + len, 0);
+            }
             out.truncate(len);
             return Some(Ok((self.line, complete)));
         }
