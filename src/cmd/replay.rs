@@ -38,7 +38,7 @@ struct Info {
     recorded_status: Option<u16>,
     recorded_body: Option<String>,
     /// A streamed capture's buffers, for its task to read the next line into.
-    shell: Option<Shell>,
+    shell: Option<Box<Shell>>,
 }
 
 pub fn run(a: ReplayArgs, out: &Output) -> anyhow::Result<Outcome> {
@@ -298,7 +298,7 @@ impl Prep {
                 req.body = deliver::apply_body_fields(&req.body, &signed.fields).into();
                 apply_signature(&mut req, &signed);
             } else {
-                signer = Some(s);
+                signer = Some(Box::new(s));
             }
             resigned = Some(name);
         }
@@ -385,7 +385,7 @@ struct Shell {
 
 impl Shell {
     /// Takes a finished job's strings back into the record, for the next line.
-    fn recycle((job, info): (Job, Info)) -> Option<Shell> {
+    fn recycle((job, info): (Job, Info)) -> Option<Box<Shell>> {
         let mut shell = info.shell?;
         let record = shell.record.get_or_insert_with(|| Box::new(CaptureRecord::empty()));
         let Prepared {
@@ -510,8 +510,16 @@ impl Feed {
 
     /// A line taken with [`Feed::take`], given back read (`Ok` a record in the shell):
     /// its job, when the selection keeps it.
-    fn accept(&mut self, read: Result<LineRead, CaptureError>, line: u64, shell: &mut Shell) -> Option<(Job, Info)> {
-        let s = self.stream.as_mut()?;
+    /// The shell goes with the job, or comes back.
+    fn accept(
+        &mut self,
+        read: Result<LineRead, CaptureError>,
+        line: u64,
+        mut shell: Box<Shell>,
+    ) -> Result<(Job, Info), Box<Shell>> {
+        let Some(s) = self.stream.as_mut() else {
+            return Err(shell);
+        };
         s.reading -= 1;
         let job = match read {
             // After an error, no more jobs: the lines still being read are dropped.
@@ -545,10 +553,13 @@ impl Feed {
         };
         self.taken += u64::from(job.is_some());
         self.finish_if_read();
-        job.map(|(job, mut info)| {
-            info.shell = Some(std::mem::take(shell));
-            (job, info)
-        })
+        match job {
+            Some((job, mut info)) => {
+                info.shell = Some(shell);
+                Ok((job, info))
+            }
+            None => Err(shell),
+        }
     }
 
     /// Once the stream has ended and every line taken is read: the closing warnings, and
@@ -851,7 +862,7 @@ async fn send(
         move |done: Option<(Job, Info)>| {
             let (feed, progress) = (feed.clone(), progress.clone());
             async move {
-                let mut shell = done.and_then(Shell::recycle).unwrap_or_default();
+                let mut shell: Box<Shell> = done.and_then(Shell::recycle).unwrap_or_default();
                 loop {
                     let (turn, unread) = {
                         let mut f = take_lock(&feed).await;
@@ -867,12 +878,14 @@ async fn send(
                     let record = shell.record.get_or_insert_with(|| Box::new(CaptureRecord::empty()));
                     let unread = unread.expect("a line comes from the stream");
                     let read = read_line(&shell.text, complete, line, unread, true, record);
-                    let job = take_lock(&feed).await.accept(read, line, &mut shell);
-                    if let Some(job) = job {
-                        if progress.shown {
-                            progress.bar.inc_length(1);
+                    match take_lock(&feed).await.accept(read, line, shell) {
+                        Ok(job) => {
+                            if progress.shown {
+                                progress.bar.inc_length(1);
+                            }
+                            return Some(job);
                         }
-                        return Some(job);
+                        Err(back) => shell = back,
                     }
                 }
             }

@@ -118,7 +118,7 @@ fn escapes64(backslash: u64) -> (u64, u64) {
 /// # Safety
 /// 80 bytes must be readable at `b[p..]`, and `d` must have room for 80 bytes.
 #[inline(always)]
-unsafe fn unescape64(b: &[u8], p: usize, d: *mut u8) -> (usize, usize) {
+unsafe fn unescape64(b: &[u8], p: usize, d: *mut u8, shuffles: bool) -> (usize, usize) {
     let (quote, backslash, control) = classify64(b.as_ptr().add(p));
     let (mut starts, escaped) = escapes64(backslash);
     let ends = (quote & !escaped) | control;
@@ -134,7 +134,12 @@ unsafe fn unescape64(b: &[u8], p: usize, d: *mut u8) -> (usize, usize) {
     let limit = if identity && starts >> 63 != 0 { 63 } else { limit };
     if identity {
         starts &= !(1 << 63);
+        #[cfg(target_arch = "x86_64")]
+        if shuffles {
+            return (limit, drop_bytes64(b.as_ptr().add(p), starts, limit, d));
+        }
     }
+    let _ = shuffles;
     let (mut from, mut o) = (0usize, 0usize);
     loop {
         let to = if starts == 0 {
@@ -168,6 +173,64 @@ unsafe fn unescape64(b: &[u8], p: usize, d: *mut u8) -> (usize, usize) {
             from = to + 2;
         }
         starts &= starts - 1;
+    }
+}
+
+/// Copies the first `limit` of the 64 bytes at `src` to `d` without those that `drop`
+/// marks (bits below `limit` only), eight bytes a shuffle; returns how many it wrote.
+/// (An identity block's backslashes, some six a block in a JSON text inside JSON: a
+/// branch-free shuffle per eight bytes costs less than a copy per run between them.)
+///
+/// # Safety
+/// 64 bytes must be readable at `src`, `d` must have room for 72, and SSSE3 must be
+/// there.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "ssse3")]
+unsafe fn drop_bytes64(src: *const u8, drop: u64, limit: usize, d: *mut u8) -> usize {
+    use std::arch::x86_64::*;
+    let mut o = 0;
+    let mut g = 0;
+    while g < limit {
+        let m = ((drop >> g) & 0xff) as usize;
+        let x = _mm_loadl_epi64(src.add(g) as *const __m128i);
+        let keep = _mm_loadl_epi64(KEEP[m].as_ptr() as *const __m128i);
+        _mm_storel_epi64(d.add(o) as *mut __m128i, _mm_shuffle_epi8(x, keep));
+        o += (limit - g).min(8) - m.count_ones() as usize;
+        g += 8;
+    }
+    o
+}
+
+/// For each set of bytes to drop from eight (a bit each), the places of the bytes kept,
+/// in order, as a shuffle (the rest of it zeroes).
+#[cfg(target_arch = "x86_64")]
+static KEEP: [[u8; 8]; 256] = {
+    let mut t = [[0x80u8; 8]; 256];
+    let mut m = 0;
+    while m < 256 {
+        let (mut i, mut k) = (0, 0);
+        while i < 8 {
+            if m & (1 << i) == 0 {
+                t[m][k] = i as u8;
+                k += 1;
+            }
+            i += 1;
+        }
+        m += 1;
+    }
+    t
+};
+
+/// Whether this processor shuffles bytes (SSSE3: x86-64 processors of the last fifteen
+/// years), asked once.
+fn ssse3() -> bool {
+    #[cfg(target_arch = "x86_64")]
+    {
+        std::arch::is_x86_feature_detected!("ssse3")
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        false
     }
 }
 
@@ -598,6 +661,11 @@ impl<'a> Cursor<'a> {
     /// reader that recycles its records allocates nothing once they are big enough).
     /// On `None`, `s` is left empty.
     pub fn string_into(&mut self, s: &mut String) -> Option<()> {
+        self.string_into_with(s, ssse3())
+    }
+
+    /// [`Cursor::string_into`], with byte shuffles (SSSE3) or without.
+    fn string_into_with(&mut self, s: &mut String, shuffles: bool) -> Option<()> {
         let mut out = std::mem::take(s).into_bytes();
         out.clear();
         self.eat(b'"')?;
@@ -672,7 +740,7 @@ impl<'a> Cursor<'a> {
             while p + 80 <= b.len() {
                 // SAFETY: 80 bytes are readable at `p`; `o <= p - start`, so the bytes
                 // read plus sixteen fit at `o` (above).
-                let (read, wrote) = unsafe { unescape64(b, p, dst.add(o)) };
+                let (read, wrote) = unsafe { unescape64(b, p, dst.add(o), shuffles) };
                 p += read;
                 o += wrote;
                 if read < 64 {
@@ -809,13 +877,14 @@ mod tests {
     }
 
     /// The string read fresh, and read into buffers that held something else (small,
-    /// and with room to spare): all three alike, and the cursor left alike.
+    /// and with room to spare; the first without byte shuffles): all three alike, and
+    /// the cursor left alike.
     fn read(text: &str) -> Option<String> {
         let mut c = Cursor::new(text.as_bytes());
         let fresh = c.string();
-        for mut reused in [String::from("old"), "ü\"\\x".repeat(900)] {
+        for (mut reused, shuffles) in [(String::from("old"), false), ("ü\"\\x".repeat(900), ssse3())] {
             let mut d = Cursor::new(text.as_bytes());
-            let into = d.string_into(&mut reused).map(|_| reused.clone());
+            let into = d.string_into_with(&mut reused, shuffles).map(|_| reused.clone());
             assert_eq!(into, fresh, "{text:?}");
             assert_eq!((d.i, into.is_none() && !reused.is_empty()), (c.i, false), "{text:?}");
         }

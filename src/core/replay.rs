@@ -553,7 +553,7 @@ pub fn refresh_body_timestamp(scheme: &str, body: &[u8], now_ms: i64) -> Option<
 /// One replay: the request and, when re-signing, its signer (a fresh id each).
 pub struct Job {
     pub req: Prepared,
-    pub signer: Option<Signer>,
+    pub signer: Option<Box<Signer>>,
 }
 
 /// Delivers the jobs that `next` gives through [`deliver`], `concurrency` at a time,
@@ -604,7 +604,7 @@ pub async fn run<T, N, G, F>(
                 if let Some(iv) = interval {
                     tokio::time::sleep_until((start + iv.mul_f64(i as f64)).into()).await;
                 }
-                let res = deliver(&client, &job.req, job.signer.as_ref(), &policy, |_| {}).await;
+                let res = deliver(&client, &job.req, job.signer.as_deref(), &policy, |_| {}).await;
                 if !on_done(&meta, &job.req, res) {
                     stopped.store(true, Ordering::Relaxed);
                 }
