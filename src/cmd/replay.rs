@@ -17,7 +17,7 @@ use serde_json::json;
 
 use super::captures::{body_diff_lines, capture_error, explain, open_log, Skips};
 use crate::cli::ReplayArgs;
-use crate::core::capture::{read_line, BodyEncoding, CaptureError, CaptureRecord, LineRead, LogReader, Unread};
+use crate::core::capture::{BodyEncoding, CaptureRecord, LogItem, LogReader, Unread};
 use crate::core::deliver::{
     self, apply_signature, Attempt, AttemptError, ClientOptions, DeliverError, Delivery, Policy, Prepared, Signer,
 };
@@ -349,35 +349,19 @@ struct Feed {
 
 /// The log being streamed.
 struct Stream {
-    lines: LogReader<std::io::BufReader<std::fs::File>>,
-    unread: Unread,
+    items: LogReader<std::io::BufReader<std::fs::File>>,
     log: PathBuf,
     sel: Selection,
     prep: Prep,
     skips: Skips,
     warn: Warnings,
-    /// Lines taken and not yet given back read ([`Feed::accept`]).
-    reading: u64,
-    /// No line is left to take (the end, or an error).
-    ended: bool,
 }
 
-/// What a task gets from the feed.
-enum Turn {
-    /// A job prepared up front.
-    Ready(Box<(Job, Info)>),
-    /// A line of the log, in the task's shell, to read and give back.
-    Line { line: u64, complete: bool },
-    /// Nothing more.
-    End,
-}
-
-/// A task's buffers for streaming: the line taken, the record it is read into, and
-/// the room of what a job takes from the record (given back when the job is done), so
-/// that a long log is read without allocating per capture.
+/// A task's buffers for streaming: the record the next line is read into, and the
+/// room of what a job takes from it (given back when the job is done), so that a long
+/// log is read without allocating per capture.
 #[derive(Default)]
 struct Shell {
-    text: Vec<u8>,
     record: Option<Box<CaptureRecord>>,
     url: String,
     dropped: Vec<(String, String)>,
@@ -446,15 +430,12 @@ impl Feed {
             };
             return Ok(Feed {
                 stream: Some(Box::new(Stream {
-                    lines: LogReader::new(reader),
-                    unread,
+                    items: LogReader::new(reader).leaving(unread),
                     log,
                     sel,
                     prep,
                     skips,
                     warn,
-                    reading: 0,
-                    ended: false,
                 })),
                 ready: Vec::new().into_iter(),
                 taken: 0,
@@ -483,97 +464,62 @@ impl Feed {
         self.ready.len() as u64
     }
 
-    /// The next job prepared up front, or the next line of the log into `shell.text`.
-    fn take(&mut self, shell: &mut Shell) -> Turn {
+    /// The next job; `None` at the end of the log, or when it stopped with an error.
+    /// A streamed capture is read into the task's `shell`, which goes with its job.
+    fn next(&mut self, shell: &mut Option<Box<Shell>>) -> Option<(Job, Info)> {
         if let Some(job) = self.ready.next() {
             self.taken += 1;
-            return Turn::Ready(Box::new(job));
+            return Some(job);
         }
-        let Some(s) = self.stream.as_mut().filter(|s| !s.ended) else {
-            return Turn::End;
-        };
-        let turn = match s.lines.next_line(&mut shell.text) {
-            Some(Ok((line, complete))) => {
-                s.reading += 1;
-                return Turn::Line { line, complete };
+        let s = self.stream.as_mut()?;
+        let sh = shell.get_or_insert_with(Default::default);
+        loop {
+            // The line is read where it lies, into the shell's record.
+            if let Some(r) = sh.record.take() {
+                s.items.recycle(r);
             }
-            Some(Err(e)) => {
-                self.error = Some(capture_error(e, &s.log));
-                Turn::End
+            let item = match s.items.next() {
+                Some(Ok(item)) => item,
+                Some(Err(e)) => {
+                    self.error = Some(capture_error(e, &s.log));
+                    self.stream = None;
+                    return None;
+                }
+                None => break,
+            };
+            let record = match item {
+                LogItem::Skipped { line, reason } => {
+                    s.skips.warn(line, &reason);
+                    continue;
+                }
+                LogItem::Record { record, .. } => sh.record.insert(record),
+            };
+            if !s.sel.keeps(record) {
+                continue;
             }
-            None => Turn::End,
-        };
-        s.ended = true;
-        self.finish_if_read();
-        turn
-    }
-
-    /// A line taken with [`Feed::take`], given back read (`Ok` a record in the shell):
-    /// its job, when the selection keeps it.
-    /// The shell goes with the job, or comes back.
-    fn accept(
-        &mut self,
-        read: Result<LineRead, CaptureError>,
-        line: u64,
-        mut shell: Box<Shell>,
-    ) -> Result<(Job, Info), Box<Shell>> {
-        let Some(s) = self.stream.as_mut() else {
-            return Err(shell);
-        };
-        s.reading -= 1;
-        let job = match read {
-            // After an error, no more jobs: the lines still being read are dropped.
-            _ if self.error.is_some() => None,
-            Ok(LineRead::Skipped(reason)) => {
-                s.skips.warn(line, &reason);
-                None
-            }
-            Ok(LineRead::Record) => {
-                let record = shell.record.as_mut().expect("read into the shell");
-                let keeps = s.sel.keeps(record);
-                let url = &mut shell.url;
-                match keeps.then(|| {
-                    s.prep
-                        .job_from(record, std::mem::take(url), &mut shell.dropped, &mut s.warn)
-                }) {
-                    Some(Ok(job)) => Some(job),
-                    Some(Err(e)) => {
-                        self.error = Some(e);
-                        s.ended = true;
-                        None
-                    }
-                    None => None,
+            match s
+                .prep
+                .job_from(record, std::mem::take(&mut sh.url), &mut sh.dropped, &mut s.warn)
+            {
+                Ok((job, mut info)) => {
+                    self.taken += 1;
+                    info.shell = shell.take();
+                    return Some((job, info));
+                }
+                Err(e) => {
+                    self.error = Some(e);
+                    self.stream = None;
+                    return None;
                 }
             }
-            Err(e) => {
-                self.error = Some(capture_error(e, &s.log));
-                s.ended = true;
-                None
-            }
-        };
-        self.taken += u64::from(job.is_some());
-        self.finish_if_read();
-        match job {
-            Some((job, mut info)) => {
-                info.shell = Some(shell);
-                Ok((job, info))
-            }
-            None => Err(shell),
         }
-    }
-
-    /// Once the stream has ended and every line taken is read: the closing warnings, and
-    /// the error of a selection that kept nothing.
-    fn finish_if_read(&mut self) {
-        let Some(s) = self.stream.as_mut().filter(|s| s.ended && s.reading == 0) else {
-            return;
-        };
         s.skips.finish();
         s.warn.finish();
-        if self.taken == 0 && self.error.is_none() {
+        if self.taken == 0 {
             self.error = Some(explain(ReplayError::Empty, &s.log));
         }
         self.stream = None;
+        None
     }
 }
 
@@ -862,32 +808,16 @@ async fn send(
         move |done: Option<(Job, Info)>| {
             let (feed, progress) = (feed.clone(), progress.clone());
             async move {
-                let mut shell: Box<Shell> = done.and_then(Shell::recycle).unwrap_or_default();
-                loop {
-                    let (turn, unread) = {
-                        let mut f = take_lock(&feed).await;
-                        let unread = f.stream.as_ref().map(|s| s.unread);
-                        (f.take(&mut shell), unread)
-                    };
-                    let (line, complete) = match turn {
-                        Turn::Ready(job) => return Some(*job),
-                        Turn::End => return None,
-                        Turn::Line { line, complete } => (line, complete),
-                    };
-                    // Read while the other threads take their turns.
-                    let record = shell.record.get_or_insert_with(|| Box::new(CaptureRecord::empty()));
-                    let unread = unread.expect("a line comes from the stream");
-                    let read = read_line(&shell.text, complete, line, unread, true, record);
-                    match take_lock(&feed).await.accept(read, line, shell) {
-                        Ok(job) => {
-                            if progress.shown {
-                                progress.bar.inc_length(1);
-                            }
-                            return Some(job);
-                        }
-                        Err(back) => shell = back,
-                    }
+                let mut shell = done.and_then(Shell::recycle);
+                let mut f = take_lock(&feed).await;
+                // A streamed job lengthens the bar; prepared ones were counted above.
+                let streamed = f.stream.is_some();
+                let job = f.next(&mut shell);
+                drop(f);
+                if streamed && job.is_some() && progress.shown {
+                    progress.bar.inc_length(1);
                 }
+                job
             }
         }
     };

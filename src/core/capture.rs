@@ -360,51 +360,6 @@ impl<R: BufRead> LogReader<R> {
         }
     }
 
-    /// The next line that is not blank, copied into `out` without the blanks around it:
-    /// its number, and whether a newline ended it. `None` at the end. With
-    /// [`read_line`], this reads the log as iterating does, the reading apart from the
-    /// taking (replay's delivering threads take lines in turn and read them at once).
-    pub fn next_line(&mut self, out: &mut Vec<u8>) -> Option<Result<(u64, bool), CaptureError>> {
-        loop {
-            out.clear();
-            // Up to the newline, a buffer at a time (`read_until` looks for it a word at a
-            // time; `memchr` a vector at a time).
-            let complete = loop {
-                let avail = match self.inner.fill_buf() {
-                    Ok(avail) => avail,
-                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-                    Err(e) => return Some(Err(e.into())),
-                };
-                if avail.is_empty() {
-                    break false;
-                }
-                let (used, found) = match memchr::memchr(b'\n', avail) {
-                    Some(nl) => (nl + 1, true),
-                    None => (avail.len(), false),
-                };
-                out.extend_from_slice(&avail[..used]);
-                self.inner.consume(used);
-                if found {
-                    break true;
-                }
-            };
-            if out.is_empty() {
-                return None;
-            }
-            self.line += 1;
-            let text = out.trim_ascii();
-            if text.is_empty() {
-                continue;
-            }
-            let (from, len) = (text.as_ptr() as usize - out.as_ptr() as usize, text.len());
-            if from > 0 {
-                out.copy_within(from..from + len, 0);
-            }
-            out.truncate(len);
-            return Some(Ok((self.line, complete)));
-        }
-    }
-
     /// Gives back a record this reader returned, once its user is done with it: the
     /// next line is read into its strings (a few kept at most).
     pub fn recycle(&mut self, r: Box<CaptureRecord>) {
@@ -721,7 +676,7 @@ pub fn parse_lean_into(text: &[u8], unread: Unread, r: &mut CaptureRecord) -> bo
 
 /// What one line of a log is, read by [`read_line`].
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum LineRead {
+enum LineRead {
     /// A record: read into the record given.
     Record,
     /// Not a record: skipped, with why.
@@ -731,8 +686,8 @@ pub enum LineRead {
 /// Line `line` of a log (`text`, without the blanks around it; `complete` when a newline
 /// ended it) read into `record`, as [`LogReader`] reads it: by [`parse_lean_into`] first
 /// unless `try_lean` is false, else by `serde_json`. A record of a newer format is an
-/// error. (With [`LogReader::next_line`], lines can be taken in turn and read apart.)
-pub fn read_line(
+/// error.
+fn read_line(
     text: &[u8],
     complete: bool,
     line: u64,
@@ -1192,26 +1147,9 @@ mod tests {
             }
             seen
         };
-        // Lines taken in turn and read apart, into one record: read alike.
-        let taken_in_turn = |cap: usize| -> Vec<String> {
-            let mut r = LogReader::new(std::io::BufReader::with_capacity(cap, text.as_bytes()));
-            let (mut text, mut record, mut seen) = (Vec::new(), dirty(), Vec::new());
-            while let Some(taken) = r.next_line(&mut text) {
-                let (line, complete) = taken.unwrap();
-                seen.push(
-                    match read_line(&text, complete, line, Unread::default(), true, &mut record) {
-                        Ok(LineRead::Record) => format!("{line} {:?}", Box::new(record.clone())),
-                        Ok(LineRead::Skipped(reason)) => format!("{line} skipped: {reason}"),
-                        Err(e) => format!("error {e}"),
-                    },
-                );
-            }
-            seen
-        };
         let read = |cap: usize| {
             let seen = read_recycling(cap, false);
             assert_eq!(read_recycling(cap, true), seen, "buffer of {cap} bytes, recycling");
-            assert_eq!(taken_in_turn(cap), seen, "buffer of {cap} bytes, taken in turn");
             seen
         };
         let whole = read(1 << 20);

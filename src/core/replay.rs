@@ -600,8 +600,9 @@ pub async fn run<T, N, G, F>(
                 let Some((job, meta)) = next(done.take()).await else {
                     break;
                 };
-                let i = started.fetch_add(1, Ordering::Relaxed);
+                // (Counted under `--rate` only: a counter both threads write costs each.)
                 if let Some(iv) = interval {
+                    let i = started.fetch_add(1, Ordering::Relaxed);
                     tokio::time::sleep_until((start + iv.mul_f64(i as f64)).into()).await;
                 }
                 let res = deliver(&client, &job.req, job.signer.as_deref(), &policy, |_| {}).await;
