@@ -485,23 +485,68 @@ fn nullable<'a, T>(c: &mut Cursor<'a>, read: impl FnOnce(&mut Cursor<'a>) -> Opt
     }
 }
 
-/// The keys of an object, each read once by `field` (which returns its bit in `seen`):
-/// a key `field` does not know, or one seen before, gives `None`.
-fn object<'a>(c: &mut Cursor<'a>, mut field: impl FnMut(&mut Cursor<'a>, &[u8]) -> Option<u16>) -> Option<u16> {
+/// An object's keys, in the order [`CaptureRecord::write_line`] writes them, both bare
+/// (to look a key up) and as they stand in a line (to take the next one at once).
+struct Keys {
+    bare: &'static [&'static [u8]],
+    written: &'static [Written],
+}
+
+/// A key as it stands in a line (`"name":`), in one 16-byte word.
+type Written = ([u8; 16], usize);
+
+const fn written(s: &str) -> Written {
+    let b = s.as_bytes();
+    assert!(b.len() <= 16, "a key longer than 13 bytes");
+    let mut w = [0u8; 16];
+    let mut i = 0;
+    while i < b.len() {
+        w[i] = b[i];
+        i += 1;
+    }
+    (w, b.len())
+}
+
+macro_rules! keys {
+    ($($k:literal),* $(,)?) => {
+        Keys {
+            bare: &[$($k.as_bytes()),*],
+            written: &[$(written(concat!("\"", $k, "\":"))),*],
+        }
+    };
+}
+
+/// The keys of an object, each read once by `field` (given the key's place in `keys`):
+/// a key not in `keys`, or one seen before, gives `None`. Returns the places seen, a
+/// bit each. The key that follows the last one in written order is tried first, as
+/// the bytes it is written as: a line as hookcat writes it costs one comparison a key.
+fn object<'a>(
+    c: &mut Cursor<'a>,
+    keys: &Keys,
+    mut field: impl FnMut(&mut Cursor<'a>, usize) -> Option<()>,
+) -> Option<u32> {
     c.eat(b'{')?;
-    let mut seen = 0u16;
+    let mut seen = 0u32;
     if c.peek()? == b'}' {
         c.take();
         return Some(seen);
     }
+    let mut expect = 0;
     loop {
-        let key = c.key()?;
-        c.eat(b':')?;
-        let bit = field(c, key)?;
-        if seen & bit != 0 {
+        let at = match keys.written.get(expect) {
+            Some((k, len)) if c.take_word(k, *len) => expect,
+            _ => {
+                let key = c.key()?;
+                c.eat(b':')?;
+                keys.bare.iter().position(|k| *k == key)?
+            }
+        };
+        if seen & (1 << at) != 0 {
             return None;
         }
-        seen |= bit;
+        seen |= 1 << at;
+        field(c, at)?;
+        expect = at + 1;
         match c.take()? {
             b',' => continue,
             b'}' => return Some(seen),
@@ -544,11 +589,13 @@ fn headers_into(c: &mut Cursor<'_>, h: &mut Vec<(String, String)>) -> Option<()>
 
 /// The answer record (it is on every line) into `slot`, its strings reused.
 fn response_into(c: &mut Cursor<'_>, slot: &mut Option<ResponseRecord>, detail: bool) -> Option<()> {
-    const STATUS: u16 = 1;
-    const KIND: u16 = 2;
-    const BODY: u16 = 4;
-    const DURATION: u16 = 8;
-    const NOTE: u16 = 16;
+    const KEYS: Keys = keys!("status", "kind", "body", "duration_ms", "note");
+    // Places in KEYS.
+    const STATUS: usize = 0;
+    const KIND: usize = 1;
+    const BODY: usize = 2;
+    const DURATION: usize = 3;
+    const NOTE: usize = 4;
     if c.peek()? == b'n' {
         *slot = None;
         return c.null();
@@ -560,37 +607,38 @@ fn response_into(c: &mut Cursor<'_>, slot: &mut Option<ResponseRecord>, detail: 
         duration_ms: None,
         note: None,
     });
-    let seen = object(c, |c, key| match key {
-        b"status" => {
+    let seen = object(c, &KEYS, |c, at| match at {
+        STATUS => {
             a.status = nullable(c, |c| u16::try_from(c.uint()?).ok())?;
-            Some(STATUS)
+            Some(())
         }
-        b"kind" => text_into(c, &mut a.kind, !detail).map(|_| KIND),
-        b"body" if !detail => skip_optional(c, &mut a.body).map(|_| BODY),
-        b"body" => optional_into(c, &mut a.body).map(|_| BODY),
+        KIND => text_into(c, &mut a.kind, !detail),
+        BODY if !detail => skip_optional(c, &mut a.body),
+        BODY => optional_into(c, &mut a.body),
         // A number is stepped over as serde_json reads it (the same lines refused).
-        b"duration_ms" if !detail => {
+        DURATION if !detail => {
             a.duration_ms = None;
-            nullable(c, Cursor::skip_f64).map(|_| DURATION)
+            nullable(c, Cursor::skip_f64).map(|_| ())
         }
-        b"duration_ms" => {
+        DURATION => {
             a.duration_ms = nullable(c, Cursor::f64)?;
-            Some(DURATION)
+            Some(())
         }
-        b"note" if !detail => skip_optional(c, &mut a.note).map(|_| NOTE),
-        b"note" => optional_into(c, &mut a.note).map(|_| NOTE),
+        NOTE if !detail => skip_optional(c, &mut a.note),
+        NOTE => optional_into(c, &mut a.note),
         _ => None,
     })?;
-    if seen & (STATUS | KIND) != STATUS | KIND {
+    let has = |at: usize| seen & (1 << at) != 0;
+    if !has(STATUS) || !has(KIND) {
         return None;
     }
-    if seen & BODY == 0 {
+    if !has(BODY) {
         a.body = None;
     }
-    if seen & DURATION == 0 {
+    if !has(DURATION) {
         a.duration_ms = None;
     }
-    if seen & NOTE == 0 {
+    if !has(NOTE) {
         a.note = None;
     }
     Some(())
@@ -601,54 +649,69 @@ fn response_into(c: &mut Cursor<'_>, slot: &mut Option<ResponseRecord>, detail: 
 /// `r` holds parts of the line and of what it held before, and the line is read
 /// otherwise.
 pub fn parse_lean_into(text: &[u8], unread: Unread, r: &mut CaptureRecord) -> bool {
-    const V: u16 = 1;
-    const ID: u16 = 1 << 1;
-    const RECEIVED: u16 = 1 << 2;
-    const METHOD: u16 = 1 << 3;
-    const PATH: u16 = 1 << 4;
-    const HEADERS: u16 = 1 << 5;
-    const BODY: u16 = 1 << 6;
-    const ENCODING: u16 = 1 << 7;
-    const REMOTE: u16 = 1 << 8;
-    const VERIFICATION: u16 = 1 << 9;
-    const RESPONSE: u16 = 1 << 10;
-    const PROVIDER: u16 = 1 << 11;
-    const EVENT: u16 = 1 << 12;
-    const NOTE: u16 = 1 << 13;
-    const REQUIRED: u16 = V | ID | RECEIVED | METHOD | PATH | HEADERS | BODY | ENCODING | REMOTE;
+    const KEYS: Keys = keys!(
+        "v",
+        "id",
+        "received_at",
+        "method",
+        "path",
+        "headers",
+        "body",
+        "body_encoding",
+        "remote_addr",
+        "verification",
+        "response",
+        "provider",
+        "event",
+        "body_note",
+    );
+    // Places in KEYS.
+    const V: usize = 0;
+    const ID: usize = 1;
+    const RECEIVED: usize = 2;
+    const METHOD: usize = 3;
+    const PATH: usize = 4;
+    const HEADERS: usize = 5;
+    const BODY: usize = 6;
+    const ENCODING: usize = 7;
+    const REMOTE: usize = 8;
+    const VERIFICATION: usize = 9;
+    const RESPONSE: usize = 10;
+    const PROVIDER: usize = 11;
+    const EVENT: usize = 12;
+    const NOTE: usize = 13;
+    const REQUIRED: u32 = (1 << (REMOTE + 1)) - 1;
     let mut c = Cursor::new(text);
-    let Some(seen) = object(&mut c, |c, key| {
-        Some(match key {
-            b"v" => {
-                r.v = u32::try_from(c.uint()?).ok()?;
-                V
-            }
-            b"id" => c.string_into(&mut r.id).map(|_| ID)?,
-            b"received_at" => text_into(c, &mut r.received_at, unread.received_at).map(|_| RECEIVED)?,
-            b"method" => c.string_into(&mut r.method).map(|_| METHOD)?,
-            b"path" => c.string_into(&mut r.path).map(|_| PATH)?,
-            b"body" => c.string_into(&mut r.body).map(|_| BODY)?,
-            b"remote_addr" => text_into(c, &mut r.remote_addr, unread.remote_addr).map(|_| REMOTE)?,
-            b"body_encoding" => {
-                // Read in place (an escaped spelling is left to serde_json).
-                r.body_encoding = match c.key()? {
-                    b"utf8" => BodyEncoding::Utf8,
-                    b"base64" => BodyEncoding::Base64,
-                    _ => return None,
-                };
-                ENCODING
-            }
-            b"headers" => headers_into(c, &mut r.headers.0).map(|_| HEADERS)?,
-            b"verification" => {
-                r.verification = nullable(c, |c| serde_json::from_slice(c.compound()?).ok())?;
-                VERIFICATION
-            }
-            b"response" => response_into(c, &mut r.response, !unread.answer_detail).map(|_| RESPONSE)?,
-            b"provider" => optional_into(c, &mut r.provider).map(|_| PROVIDER)?,
-            b"event" => optional_into(c, &mut r.event).map(|_| EVENT)?,
-            b"body_note" => optional_into(c, &mut r.body_note).map(|_| NOTE)?,
-            _ => return None,
-        })
+    let Some(seen) = object(&mut c, &KEYS, |c, at| match at {
+        V => {
+            r.v = u32::try_from(c.uint()?).ok()?;
+            Some(())
+        }
+        ID => c.string_into(&mut r.id),
+        RECEIVED => text_into(c, &mut r.received_at, unread.received_at),
+        METHOD => c.string_into(&mut r.method),
+        PATH => c.string_into(&mut r.path),
+        HEADERS => headers_into(c, &mut r.headers.0),
+        BODY => c.string_into(&mut r.body),
+        ENCODING => {
+            // Read in place (an escaped spelling is left to serde_json).
+            r.body_encoding = match c.key()? {
+                b"utf8" => BodyEncoding::Utf8,
+                b"base64" => BodyEncoding::Base64,
+                _ => return None,
+            };
+            Some(())
+        }
+        REMOTE => text_into(c, &mut r.remote_addr, unread.remote_addr),
+        VERIFICATION => {
+            r.verification = nullable(c, |c| serde_json::from_slice(c.compound()?).ok())?;
+            Some(())
+        }
+        RESPONSE => response_into(c, &mut r.response, !unread.answer_detail),
+        PROVIDER => optional_into(c, &mut r.provider),
+        EVENT => optional_into(c, &mut r.event),
+        NOTE => optional_into(c, &mut r.body_note),
+        _ => None,
     }) else {
         return false;
     };
@@ -656,19 +719,20 @@ pub fn parse_lean_into(text: &[u8], unread: Unread, r: &mut CaptureRecord) -> bo
         return false;
     }
     // What the line does not have, the record does not either.
-    if seen & VERIFICATION == 0 {
+    let has = |at: usize| seen & (1 << at) != 0;
+    if !has(VERIFICATION) {
         r.verification = None;
     }
-    if seen & RESPONSE == 0 {
+    if !has(RESPONSE) {
         r.response = None;
     }
-    if seen & PROVIDER == 0 {
+    if !has(PROVIDER) {
         r.provider = None;
     }
-    if seen & EVENT == 0 {
+    if !has(EVENT) {
         r.event = None;
     }
-    if seen & NOTE == 0 {
+    if !has(NOTE) {
         r.body_note = None;
     }
     true
