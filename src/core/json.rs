@@ -188,18 +188,44 @@ unsafe fn unescape64(b: &[u8], p: usize, d: *mut u8, shuffles: bool) -> (usize, 
 #[target_feature(enable = "ssse3")]
 unsafe fn drop_bytes64(src: *const u8, drop: u64, limit: usize, d: *mut u8) -> usize {
     use std::arch::x86_64::*;
-    let mut o = 0;
-    let mut g = 0;
-    while g < limit {
-        let m = ((drop >> g) & 0xff) as usize;
+    // Eight bytes from `src + g` to `d + o`, less those `m` marks.
+    let group = |g: usize, o: usize, m: usize| {
         let x = _mm_loadl_epi64(src.add(g) as *const __m128i);
         let keep = _mm_loadl_epi64(KEEP[m].as_ptr() as *const __m128i);
         _mm_storel_epi64(d.add(o) as *mut __m128i, _mm_shuffle_epi8(x, keep));
-        o += (limit - g).min(8) - m.count_ones() as usize;
+    };
+    let mut o = 0;
+    if limit == 64 {
+        // The whole block (the usual case): eight groups, unrolled.
+        for g in (0..64).step_by(8) {
+            let m = ((drop >> g) & 0xff) as usize;
+            group(g, o, m);
+            o += KEPT[m] as usize;
+        }
+        return o;
+    }
+    let mut g = 0;
+    while g < limit {
+        let m = ((drop >> g) & 0xff) as usize;
+        group(g, o, m);
+        o += KEPT[m] as usize - (8 - (limit - g).min(8));
         g += 8;
     }
     o
 }
+
+/// For each set of bytes to drop from eight (a bit each), how many are kept (a table:
+/// without POPCNT, counting bits costs a dozen instructions).
+#[cfg(target_arch = "x86_64")]
+static KEPT: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut m = 0;
+    while m < 256 {
+        t[m] = 8 - (m as u32).count_ones() as u8;
+        m += 1;
+    }
+    t
+};
 
 /// For each set of bytes to drop from eight (a bit each), the places of the bytes kept,
 /// in order, as a shuffle (the rest of it zeroes).
