@@ -589,7 +589,7 @@ fn headers_into(c: &mut Cursor<'_>, h: &mut Vec<(String, String)>) -> Option<()>
 
 /// The answer record (it is on every line) into `slot`, its strings reused.
 fn response_into(c: &mut Cursor<'_>, slot: &mut Option<ResponseRecord>, detail: bool) -> Option<()> {
-    const KEYS: Keys = keys!("status", "kind", "body", "duration_ms", "note");
+    const KEYS: Keys = RESPONSE_KEYS;
     // Places in KEYS.
     const STATUS: usize = 0;
     const KIND: usize = 1;
@@ -644,27 +644,33 @@ fn response_into(c: &mut Cursor<'_>, slot: &mut Option<ResponseRecord>, detail: 
     Some(())
 }
 
+/// A record's keys, in the order [`CaptureRecord::write_line`] writes them.
+const RECORD_KEYS: Keys = keys!(
+    "v",
+    "id",
+    "received_at",
+    "method",
+    "path",
+    "headers",
+    "body",
+    "body_encoding",
+    "remote_addr",
+    "verification",
+    "response",
+    "provider",
+    "event",
+    "body_note",
+);
+
+/// An answer's keys, in the order [`CaptureRecord::write_line`] writes them.
+const RESPONSE_KEYS: Keys = keys!("status", "kind", "body", "duration_ms", "note");
+
 /// [`parse_lean`] into `r`, reusing its strings and header pairs: a reader that
 /// recycles its records allocates nothing per line once they have grown. On `false`,
 /// `r` holds parts of the line and of what it held before, and the line is read
 /// otherwise.
 pub fn parse_lean_into(text: &[u8], unread: Unread, r: &mut CaptureRecord) -> bool {
-    const KEYS: Keys = keys!(
-        "v",
-        "id",
-        "received_at",
-        "method",
-        "path",
-        "headers",
-        "body",
-        "body_encoding",
-        "remote_addr",
-        "verification",
-        "response",
-        "provider",
-        "event",
-        "body_note",
-    );
+    const KEYS: Keys = RECORD_KEYS;
     // Places in KEYS.
     const V: usize = 0;
     const ID: usize = 1;
@@ -1001,6 +1007,28 @@ mod tests {
             });
             proptest::prop_assert_eq!(r.to_line(), serde_json::to_string(&r).unwrap());
         }
+    }
+
+    /// The reader tries keys in the order the writer writes them: the two agree.
+    #[test]
+    fn keys_are_expected_in_the_order_they_are_written() {
+        let line = dirty().to_line();
+        let (record, answer) = line.split_once("\"response\":").unwrap();
+        let places = |text: &str, keys: &Keys| -> Vec<usize> {
+            keys.written
+                .iter()
+                .map(|(w, len)| {
+                    text.find(std::str::from_utf8(&w[..*len]).unwrap())
+                        .unwrap_or(usize::MAX)
+                })
+                .collect()
+        };
+        // Up to the answer, then after it, each key where the one before it left off.
+        let mut before: Vec<usize> = places(record, &RECORD_KEYS)[..10].to_vec();
+        before.extend(places(answer, &RECORD_KEYS)[11..].iter().map(|p| p + record.len()));
+        assert!(before.windows(2).all(|w| w[0] < w[1]), "{before:?} in {line}");
+        let inner = places(answer, &RESPONSE_KEYS);
+        assert!(inner.windows(2).all(|w| w[0] < w[1]), "{inner:?} in {answer}");
     }
 
     #[test]
