@@ -7,7 +7,7 @@ use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 
-use common::{hookcat_in, spawn_listen, tempdir, Receiver, Recorded};
+use common::{hookcat_in, hookcat_std, spawn_listen, tempdir, wait_for, Receiver, Recorded};
 use serde_json::Value;
 
 const SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
@@ -755,4 +755,50 @@ fn arrived_as_captured(got: &[Recorded], reqs: &[Req]) {
         ours.sort();
         assert_eq!(theirs, ours, "capture {n}");
     }
+}
+
+/// Ctrl-C stops a long replay at once, with exit 130, and every result line on stdout is
+/// one the summary counts: nothing is written after it.
+#[test]
+fn ctrl_c_stops_and_the_summary_counts_every_line_written() {
+    let dir = tempdir();
+    let data = dir.path();
+    let log = log_in(&dir);
+    capture(data, &log, &[], &[req("POST", "/a", &[("X-N", "1")], b"{\"n\":1}")]);
+    let line = std::fs::read_to_string(&log).unwrap();
+    std::fs::write(&log, line.repeat(20_000)).unwrap();
+    let recv = Receiver::start(vec![]);
+    let mut child = hookcat_std(data)
+        .args(["replay", log.to_str().unwrap(), "--all", "--to", &recv.url, "-c", "4"])
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let arrived = wait_for(
+        || recv.requests.lock().unwrap().len() >= 20,
+        std::time::Duration::from_secs(20),
+    );
+    let _ = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status();
+    let (mut out, mut err) = (String::new(), String::new());
+    child.stdout.take().unwrap().read_to_string(&mut out).unwrap();
+    child.stderr.take().unwrap().read_to_string(&mut err).unwrap();
+    let status = child.wait().unwrap();
+    assert!(arrived, "no request arrived: {err}");
+    assert_eq!(status.code(), Some(130), "{err}");
+    let summary = err
+        .lines()
+        .find(|l| l.contains("replayed "))
+        .unwrap_or_else(|| panic!("no summary: {err}"));
+    assert!(summary.starts_with("stopped:"), "{summary}");
+    let counted: usize = summary
+        .split("replayed ")
+        .nth(1)
+        .and_then(|r| r.split_whitespace().next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("{summary}"));
+    assert!((20..20_000).contains(&counted), "{summary}");
+    assert_eq!(out.lines().count(), counted, "{summary}");
 }

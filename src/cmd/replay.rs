@@ -822,14 +822,20 @@ async fn send(
         }
     };
     let start = Instant::now();
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let run = replay::run(client, next, policy, concurrency, rate, on_done, stopped);
+    tokio::pin!(run);
     let interrupted = tokio::select! {
-        _ = replay::run(client, next, policy, concurrency, rate, on_done) => false,
-        // Dropping the run stops whatever is still in flight.
-        _ = tokio::signal::ctrl_c() => true,
+        _ = &mut run => false,
+        // What is still in flight is dropped; no result line comes after the summary.
+        _ = tokio::signal::ctrl_c() => {
+            stop.send_replace(true);
+            run.await;
+            true
+        }
     };
     let elapsed = start.elapsed();
     progress.bar.finish_and_clear();
-    // The sink's lock is let go before the feed's is awaited.
     let tally = {
         let mut guard = sink.lock().unwrap_or_else(|e| e.into_inner());
         if let Some(e) = guard.error.take() {

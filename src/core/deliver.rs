@@ -551,24 +551,56 @@ pub struct Progress {
 /// thread, nothing is stolen between threads, and no thread wakes another for I/O.
 /// (On a shared two-core machine under load, a work-stealing runtime measured up to 40%
 /// more CPU time for the same requests: BENCHMARKS.md.) Returns when every task is
-/// done; dropping the returned future stops them (Ctrl-C).
-pub async fn spread<F, Fut>(clients: Vec<reqwest::Client>, tasks: usize, task: F)
-where
+/// done, or, once `stop` turns true, when every thread has dropped its tasks (Ctrl-C):
+/// nothing of theirs runs after. Dropping the returned future stops them too, without
+/// waiting. A runtime that cannot be made leaves its share to the others (to the
+/// caller's runtime when none can be).
+pub async fn spread<F, Fut>(
+    clients: Vec<reqwest::Client>,
+    tasks: usize,
+    task: F,
+    stop: tokio::sync::watch::Receiver<bool>,
+) where
     F: Fn(reqwest::Client) -> Fut + Send + Sync + 'static,
     Fut: std::future::Future<Output = ()> + Send + 'static,
 {
     let task = Arc::new(task);
+    let runtimes: Vec<_> = clients
+        .into_iter()
+        .take(tasks.max(1))
+        .filter_map(|c| {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .ok()?;
+            Some((rt, c))
+        })
+        .collect();
+    // Until `stop` turns true (never, once its sender is gone).
+    let stopped = |mut stop: tokio::sync::watch::Receiver<bool>| async move {
+        if stop.wait_for(|s| *s).await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    if runtimes.is_empty() {
+        let mut set = tokio::task::JoinSet::new();
+        for _ in 0..tasks {
+            set.spawn(task(reqwest::Client::new()));
+        }
+        tokio::select! {
+            _ = async { while set.join_next().await.is_some() {} } => {}
+            _ = stopped(stop) => {}
+        }
+        return;
+    }
     let (cancel, cancelled) = tokio::sync::watch::channel(false);
     // Each thread holds a sender: `recv` gives `None` once all have finished.
     let (finished, mut all_finished) = tokio::sync::mpsc::channel::<()>(1);
-    let threads = clients.len().clamp(1, tasks.max(1));
-    for (t, client) in clients.into_iter().take(threads).enumerate() {
+    let threads = runtimes.len();
+    for (t, (rt, client)) in runtimes.into_iter().enumerate() {
         let share = tasks / threads + usize::from(t < tasks % threads);
-        let (task, mut cancelled, finished) = (task.clone(), cancelled.clone(), finished.clone());
+        let (task, mut cancelled, stop, finished) = (task.clone(), cancelled.clone(), stop.clone(), finished.clone());
         std::thread::spawn(move || {
-            let Ok(rt) = tokio::runtime::Builder::new_current_thread().enable_all().build() else {
-                return;
-            };
             rt.block_on(async move {
                 let mut set = tokio::task::JoinSet::new();
                 for _ in 0..share {
@@ -577,8 +609,11 @@ where
                 tokio::select! {
                     _ = async { while set.join_next().await.is_some() {} } => {}
                     _ = cancelled.wait_for(|c| *c) => {}
+                    _ = stopped(stop) => {}
                 }
             });
+            // The tasks left are dropped here, before the caller hears of the end.
+            drop(rt);
             drop(finished);
         });
     }
@@ -625,61 +660,68 @@ where
     let count = load.count;
     // Each task's counts, merged once all are done.
     let counted: Arc<std::sync::Mutex<Vec<Counts>>> = Arc::default();
-    spread(clients, load.concurrency.max(1), {
-        let (counted, progress) = (counted.clone(), progress.clone());
-        move |client| {
-            let (make, next, signer, policy, progress, counted) = (
-                make.clone(),
-                next.clone(),
-                signer.clone(),
-                policy.clone(),
-                progress.clone(),
-                counted.clone(),
-            );
-            async move {
-                let mut lat = Vec::new();
-                let mut statuses: BTreeMap<u16, u64> = BTreeMap::new();
-                let mut errors: BTreeMap<String, u64> = BTreeMap::new();
-                let mut sent = 0u64;
-                loop {
-                    if progress.stop.load(Ordering::Relaxed) {
-                        break;
-                    }
-                    let i = next.fetch_add(1, Ordering::Relaxed);
-                    if i >= count {
-                        break;
-                    }
-                    if let Some(iv) = interval {
-                        let due = start + iv.mul_f64(i as f64);
-                        tokio::time::sleep_until(due.into()).await;
-                    }
-                    let req = make(i);
-                    let t = Instant::now();
-                    let d = match deliver(&client, &req, signer.as_deref(), &policy, |_| {}).await {
-                        Ok(d) => d,
-                        Err(e) => {
-                            *errors.entry(e.to_string()).or_default() += 1;
-                            progress.done.fetch_add(1, Ordering::Relaxed);
-                            continue;
+    // (Ctrl-C stops the tasks between requests, through `progress.stop`.)
+    let (_never, stop) = tokio::sync::watch::channel(false);
+    spread(
+        clients,
+        load.concurrency.max(1),
+        {
+            let (counted, progress) = (counted.clone(), progress.clone());
+            move |client| {
+                let (make, next, signer, policy, progress, counted) = (
+                    make.clone(),
+                    next.clone(),
+                    signer.clone(),
+                    policy.clone(),
+                    progress.clone(),
+                    counted.clone(),
+                );
+                async move {
+                    let mut lat = Vec::new();
+                    let mut statuses: BTreeMap<u16, u64> = BTreeMap::new();
+                    let mut errors: BTreeMap<String, u64> = BTreeMap::new();
+                    let mut sent = 0u64;
+                    loop {
+                        if progress.stop.load(Ordering::Relaxed) {
+                            break;
                         }
-                    };
-                    lat.push(t.elapsed().as_micros() as u64);
-                    sent += 1;
-                    let last = d.attempts.last().expect("at least one attempt");
-                    match (last.status, &last.error) {
-                        (Some(s), _) => *statuses.entry(s).or_default() += 1,
-                        (None, Some(e)) => *errors.entry(e.kind.label().to_string()).or_default() += 1,
-                        _ => {}
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        if i >= count {
+                            break;
+                        }
+                        if let Some(iv) = interval {
+                            let due = start + iv.mul_f64(i as f64);
+                            tokio::time::sleep_until(due.into()).await;
+                        }
+                        let req = make(i);
+                        let t = Instant::now();
+                        let d = match deliver(&client, &req, signer.as_deref(), &policy, |_| {}).await {
+                            Ok(d) => d,
+                            Err(e) => {
+                                *errors.entry(e.to_string()).or_default() += 1;
+                                progress.done.fetch_add(1, Ordering::Relaxed);
+                                continue;
+                            }
+                        };
+                        lat.push(t.elapsed().as_micros() as u64);
+                        sent += 1;
+                        let last = d.attempts.last().expect("at least one attempt");
+                        match (last.status, &last.error) {
+                            (Some(s), _) => *statuses.entry(s).or_default() += 1,
+                            (None, Some(e)) => *errors.entry(e.kind.label().to_string()).or_default() += 1,
+                            _ => {}
+                        }
+                        progress.done.fetch_add(1, Ordering::Relaxed);
                     }
-                    progress.done.fetch_add(1, Ordering::Relaxed);
+                    counted
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .push((lat, statuses, errors, sent));
                 }
-                counted
-                    .lock()
-                    .unwrap_or_else(|e| e.into_inner())
-                    .push((lat, statuses, errors, sent));
             }
-        }
-    })
+        },
+        stop,
+    )
     .await;
     let mut lat = Vec::new();
     let mut statuses = BTreeMap::new();
@@ -719,7 +761,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn spread_runs_every_task_on_its_threads_and_stops_them_when_dropped() {
+    fn spread_runs_every_task_on_its_threads_and_stops_them_when_told_or_dropped() {
         let rt = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
@@ -727,14 +769,20 @@ mod tests {
         let client = reqwest::Client::new();
         rt.block_on(async {
             // Five tasks over two threads, neither of them the caller's.
+            let (_keep, running) = tokio::sync::watch::channel(false);
             let ran = Arc::new(std::sync::Mutex::new(Vec::new()));
-            spread(vec![client.clone(), client.clone()], 5, {
-                let ran = ran.clone();
-                move |_| {
+            spread(
+                vec![client.clone(), client.clone()],
+                5,
+                {
                     let ran = ran.clone();
-                    async move { ran.lock().unwrap().push(std::thread::current().id()) }
-                }
-            })
+                    move |_| {
+                        let ran = ran.clone();
+                        async move { ran.lock().unwrap().push(std::thread::current().id()) }
+                    }
+                },
+                running.clone(),
+            )
             .await;
             let ran = ran.lock().unwrap().clone();
             assert_eq!(ran.len(), 5);
@@ -745,15 +793,20 @@ mod tests {
             assert!(!threads.contains(&std::thread::current().id()));
             // More threads than tasks: one task each, the spare client unused.
             let count = Arc::new(AtomicU64::new(0));
-            spread(vec![client.clone(); 3], 1, {
-                let count = count.clone();
-                move |_| {
+            spread(
+                vec![client.clone(); 3],
+                1,
+                {
                     let count = count.clone();
-                    async move {
-                        count.fetch_add(1, Ordering::Relaxed);
+                    move |_| {
+                        let count = count.clone();
+                        async move {
+                            count.fetch_add(1, Ordering::Relaxed);
+                        }
                     }
-                }
-            })
+                },
+                running.clone(),
+            )
             .await;
             assert_eq!(count.load(Ordering::Relaxed), 1);
             // Dropped while its tasks wait forever: each is dropped on its thread.
@@ -764,22 +817,52 @@ mod tests {
                 }
             }
             let dropped = Arc::new(AtomicU64::new(0));
-            let forever = spread(vec![client.clone(), client], 4, {
-                let dropped = dropped.clone();
-                move |_| {
-                    let guard = Dropped(dropped.clone());
-                    async move {
-                        let _guard = guard;
-                        std::future::pending::<()>().await
+            let forever = spread(
+                vec![client.clone(), client.clone()],
+                4,
+                {
+                    let dropped = dropped.clone();
+                    move |_| {
+                        let guard = Dropped(dropped.clone());
+                        async move {
+                            let _guard = guard;
+                            std::future::pending::<()>().await
+                        }
                     }
-                }
-            });
+                },
+                running.clone(),
+            );
             assert!(tokio::time::timeout(Duration::from_millis(50), forever).await.is_err());
             let deadline = Instant::now() + Duration::from_secs(10);
             while dropped.load(Ordering::Relaxed) < 4 && Instant::now() < deadline {
                 tokio::time::sleep(Duration::from_millis(5)).await;
             }
             assert_eq!(dropped.load(Ordering::Relaxed), 4);
+            // Told to stop: it returns once every task is dropped, not before.
+            let (stop, told) = tokio::sync::watch::channel(false);
+            let gone = Arc::new(AtomicU64::new(0));
+            let stopping = spread(
+                vec![client.clone(), client],
+                4,
+                {
+                    let gone = gone.clone();
+                    move |_| {
+                        let guard = Dropped(gone.clone());
+                        async move {
+                            let _guard = guard;
+                            std::future::pending::<()>().await
+                        }
+                    }
+                },
+                told,
+            );
+            tokio::pin!(stopping);
+            assert!(tokio::time::timeout(Duration::from_millis(50), &mut stopping)
+                .await
+                .is_err());
+            stop.send_replace(true);
+            stopping.await;
+            assert_eq!(gone.load(Ordering::Relaxed), 4);
         });
     }
 

@@ -565,7 +565,8 @@ pub struct Job {
 /// runtime threads busy and woke them across threads). `next` gets back the task's
 /// previous job once `on_done` has seen it (its buffers can be read into again), and
 /// returns `None` when there are no more. When `on_done` returns `false`, no further job
-/// is taken. Dropping the returned future stops the deliveries in flight (Ctrl-C).
+/// is taken. Once `stop` turns true, the deliveries in flight are dropped and `run`
+/// returns when none is left (Ctrl-C); dropping the future drops them too, unawaited.
 pub async fn run<T, N, G, F>(
     clients: Vec<reqwest::Client>,
     next: N,
@@ -573,6 +574,7 @@ pub async fn run<T, N, G, F>(
     concurrency: usize,
     rate: Option<f64>,
     on_done: F,
+    stop: tokio::sync::watch::Receiver<bool>,
 ) where
     T: Send + 'static,
     N: Fn(Option<(Job, T)>) -> G + Send + Sync + 'static,
@@ -586,33 +588,38 @@ pub async fn run<T, N, G, F>(
     let stopped = Arc::new(AtomicBool::new(false));
     let start = Instant::now();
     let interval = rate.filter(|r| *r > 0.0).map(|r| Duration::from_secs_f64(1.0 / r));
-    super::deliver::spread(clients, concurrency, move |client| {
-        let (next, policy, on_done, started, stopped) = (
-            next.clone(),
-            policy.clone(),
-            on_done.clone(),
-            started.clone(),
-            stopped.clone(),
-        );
-        async move {
-            let mut done = None;
-            while !stopped.load(Ordering::Relaxed) {
-                let Some((job, meta)) = next(done.take()).await else {
-                    break;
-                };
-                // (Counted under `--rate` only: a counter both threads write costs each.)
-                if let Some(iv) = interval {
-                    let i = started.fetch_add(1, Ordering::Relaxed);
-                    tokio::time::sleep_until((start + iv.mul_f64(i as f64)).into()).await;
+    super::deliver::spread(
+        clients,
+        concurrency,
+        move |client| {
+            let (next, policy, on_done, started, stopped) = (
+                next.clone(),
+                policy.clone(),
+                on_done.clone(),
+                started.clone(),
+                stopped.clone(),
+            );
+            async move {
+                let mut done = None;
+                while !stopped.load(Ordering::Relaxed) {
+                    let Some((job, meta)) = next(done.take()).await else {
+                        break;
+                    };
+                    // (Counted under `--rate` only: a counter both threads write costs each.)
+                    if let Some(iv) = interval {
+                        let i = started.fetch_add(1, Ordering::Relaxed);
+                        tokio::time::sleep_until((start + iv.mul_f64(i as f64)).into()).await;
+                    }
+                    let res = deliver(&client, &job.req, job.signer.as_deref(), &policy, |_| {}).await;
+                    if !on_done(&meta, &job.req, res) {
+                        stopped.store(true, Ordering::Relaxed);
+                    }
+                    done = Some((job, meta));
                 }
-                let res = deliver(&client, &job.req, job.signer.as_deref(), &policy, |_| {}).await;
-                if !on_done(&meta, &job.req, res) {
-                    stopped.store(true, Ordering::Relaxed);
-                }
-                done = Some((job, meta));
             }
-        }
-    })
+        },
+        stop,
+    )
     .await;
 }
 
@@ -1563,8 +1570,18 @@ mod tests {
                 }
             };
             let client = reqwest::Client::builder().build().unwrap();
+            // Never told to stop (its sender is gone).
+            let (_, stop) = tokio::sync::watch::channel(false);
             (
-                run(vec![client.clone(), client], next, Policy::default(), 3, None, on_done),
+                run(
+                    vec![client.clone(), client],
+                    next,
+                    Policy::default(),
+                    3,
+                    None,
+                    on_done,
+                    stop,
+                ),
                 taken,
                 done,
                 returned,
