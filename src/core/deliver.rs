@@ -554,7 +554,8 @@ pub struct Progress {
 /// done, or, once `stop` turns true, when every thread has dropped its tasks (Ctrl-C):
 /// nothing of theirs runs after. Dropping the returned future stops them too, without
 /// waiting. A runtime that cannot be made leaves its share to the others (to the
-/// caller's runtime when none can be).
+/// caller's runtime, with the first client, when none can be). Without a client,
+/// nothing runs.
 pub async fn spread<F, Fut>(
     clients: Vec<reqwest::Client>,
     tasks: usize,
@@ -565,6 +566,9 @@ pub async fn spread<F, Fut>(
     Fut: std::future::Future<Output = ()> + Send + 'static,
 {
     let task = Arc::new(task);
+    let Some(first) = clients.first().cloned() else {
+        return;
+    };
     let runtimes: Vec<_> = clients
         .into_iter()
         .take(tasks.max(1))
@@ -585,7 +589,7 @@ pub async fn spread<F, Fut>(
     if runtimes.is_empty() {
         let mut set = tokio::task::JoinSet::new();
         for _ in 0..tasks {
-            set.spawn(task(reqwest::Client::new()));
+            set.spawn(task(first.clone()));
         }
         tokio::select! {
             _ = async { while set.join_next().await.is_some() {} } => {}
