@@ -332,11 +332,11 @@ struct Source {
 }
 
 /// Where the delivering tasks take their requests. Without ids or `--last`, and when no
-/// capture can be refused, the log streams: each task takes the next line under the
-/// feed's lock, reads it outside the lock (so the threads read at once), and has it
-/// selected and prepared under the lock again, just before it sends it (bounded memory,
-/// the first request leaves at once). Otherwise every capture was selected and prepared
-/// before the first is sent, so that a bad one stops the run before anything leaves.
+/// capture can be refused, the log streams: each task reads, selects and prepares the
+/// next capture itself, in its turn at the feed's lock, just before it sends it (bounded
+/// memory, the first request leaves at once), into buffers it keeps from job to job.
+/// Otherwise every capture was selected and prepared before the first is sent, so that
+/// a bad one stops the run before anything leaves.
 struct Feed {
     stream: Option<Box<Stream>>,
     ready: std::vec::IntoIter<(Job, Info)>,

@@ -744,58 +744,10 @@ pub fn parse_lean_into(text: &[u8], unread: Unread, r: &mut CaptureRecord) -> bo
     true
 }
 
-/// What one line of a log is, read by [`read_line`].
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum LineRead {
-    /// A record: read into the record given.
-    Record,
-    /// Not a record: skipped, with why.
-    Skipped(String),
-}
-
 /// Line `line` of a log (`text`, without the blanks around it; `complete` when a newline
-/// ended it) read into `record`, as [`LogReader`] reads it: by [`parse_lean_into`] first
-/// unless `try_lean` is false, else by `serde_json`. A record of a newer format is an
-/// error.
-fn read_line(
-    text: &[u8],
-    complete: bool,
-    line: u64,
-    unread: Unread,
-    try_lean: bool,
-    record: &mut CaptureRecord,
-) -> Result<LineRead, CaptureError> {
-    #[derive(Deserialize)]
-    struct Ver {
-        v: Option<u64>,
-    }
-    let parsed = if try_lean && parse_lean_into(text, unread, record) {
-        Ok(())
-    } else {
-        serde_json::from_slice::<CaptureRecord>(text).map(|mut r| {
-            unread.blank(&mut r);
-            *record = r;
-        })
-    };
-    match parsed {
-        Ok(()) if record.v > VERSION => Err(CaptureError::NewerVersion {
-            line,
-            found: record.v as u64,
-        }),
-        Ok(()) => Ok(LineRead::Record),
-        Err(e) => match serde_json::from_slice::<Ver>(text) {
-            Ok(Ver { v: Some(v) }) if v > VERSION as u64 => Err(CaptureError::NewerVersion { line, found: v }),
-            _ => Ok(LineRead::Skipped(if complete {
-                format!("not a capture record ({e})")
-            } else {
-                "a torn last line (the writer stopped mid-record)".into()
-            })),
-        },
-    }
-}
-
-/// Line `line` as an item, read into a spare record (or a new one); a spare that it
-/// does not fill goes back.
+/// ended it) as an item, read into a spare record (or a new one) by [`parse_lean_into`],
+/// else by `serde_json`; a spare that it does not fill goes back. A record of a newer
+/// format is an error.
 #[allow(clippy::vec_box)]
 fn line_item(
     text: &[u8],
@@ -804,16 +756,39 @@ fn line_item(
     unread: Unread,
     spare: &mut Vec<Box<CaptureRecord>>,
 ) -> Result<LogItem, CaptureError> {
-    let mut record = spare.pop().unwrap_or_else(|| Box::new(CaptureRecord::empty()));
-    let read = read_line(text, complete, line, unread, true, &mut record);
-    if !matches!(read, Ok(LineRead::Record)) {
-        spare.push(record);
-        return read.map(|r| match r {
-            LineRead::Skipped(reason) => LogItem::Skipped { line, reason },
-            LineRead::Record => unreachable!("matched above"),
-        });
+    #[derive(Deserialize)]
+    struct Ver {
+        v: Option<u64>,
     }
-    Ok(LogItem::Record { line, record })
+    let mut record = spare.pop().unwrap_or_else(|| Box::new(CaptureRecord::empty()));
+    let parsed = if parse_lean_into(text, unread, &mut record) {
+        Ok(())
+    } else {
+        serde_json::from_slice::<CaptureRecord>(text).map(|mut r| {
+            unread.blank(&mut r);
+            *record = r;
+        })
+    };
+    let item = match parsed {
+        Ok(()) if record.v > VERSION => Err(CaptureError::NewerVersion {
+            line,
+            found: record.v as u64,
+        }),
+        Ok(()) => return Ok(LogItem::Record { line, record }),
+        Err(e) => match serde_json::from_slice::<Ver>(text) {
+            Ok(Ver { v: Some(v) }) if v > VERSION as u64 => Err(CaptureError::NewerVersion { line, found: v }),
+            _ => Ok(LogItem::Skipped {
+                line,
+                reason: if complete {
+                    format!("not a capture record ({e})")
+                } else {
+                    "a torn last line (the writer stopped mid-record)".into()
+                },
+            }),
+        },
+    };
+    spare.push(record);
+    item
 }
 
 impl<R: BufRead> Iterator for LogReader<R> {
