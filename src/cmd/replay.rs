@@ -962,7 +962,7 @@ impl Line<'_> {
     /// Appends the line and its newline: the bytes `serde_json` writes for it (a test
     /// holds the two together), without its machinery, for one line per request.
     fn write(&self, out: &mut Vec<u8>) {
-        use crate::core::json::{push_bool, push_next_key as next, push_num, push_str, push_value};
+        use crate::core::json::{push_bool, push_millis, push_next_key as next, push_num, push_str, push_value};
         // Every field named: one added later does not compile until it is written here.
         let Line {
             kind,
@@ -999,7 +999,7 @@ impl Line<'_> {
         next(out, "error");
         push_value(out, error);
         next(out, "duration_ms");
-        push_num(out, duration_ms);
+        push_millis(out, *duration_ms);
         next(out, "attempts");
         out.push(b'[');
         for (i, a) in attempts.iter().enumerate() {

@@ -186,7 +186,7 @@ impl Attempt {
         next(out, "error");
         push_value(out, error);
         next(out, "duration_ms");
-        push_num(out, &ms(duration));
+        super::json::push_millis(out, ms(duration));
         next(out, "response_truncated");
         push_bool(out, *response_truncated);
         next(out, "retry_in_ms");

@@ -414,6 +414,33 @@ pub fn push_str(out: &mut Vec<u8>, s: &str) {
     out.push(b'"');
 }
 
+/// Appends a duration in milliseconds rounded to the microsecond (`deliver::ms`), the
+/// bytes [`push_num`] writes for it: a value that is a whole number of microseconds
+/// below a billion seconds is written from its integers (its shortest form is that
+/// decimal: no shorter one falls as near), any other as before. Replay writes two a line.
+pub fn push_millis(out: &mut Vec<u8>, ms: f64) {
+    let us = (ms * 1000.0).round();
+    if !(ms.is_sign_positive() && us < 1e15 && us / 1000.0 == ms) {
+        return push_num(out, &ms);
+    }
+    let us = us as u64;
+    let mut buf = itoa::Buffer::new();
+    out.extend_from_slice(buf.format(us / 1000).as_bytes());
+    out.push(b'.');
+    let frac = us % 1000;
+    if frac == 0 {
+        out.push(b'0');
+        return;
+    }
+    let digits = [
+        b'0' + (frac / 100) as u8,
+        b'0' + (frac / 10 % 10) as u8,
+        b'0' + (frac % 10) as u8,
+    ];
+    let len = 3 - usize::from(frac % 10 == 0) - usize::from(frac % 100 == 0);
+    out.extend_from_slice(&digits[..len]);
+}
+
 /// Appends `"key":` (a key that needs no escaping, written by this crate).
 #[inline]
 pub fn push_key(out: &mut Vec<u8>, key: &str) {
@@ -915,6 +942,18 @@ mod tests {
     }
 
     proptest! {
+        /// Milliseconds to the microsecond are written as any number is: whole ones,
+        /// and any f64 at all.
+        #[test]
+        fn millis_are_written_as_numbers_are(us in 0u64..2_000_000_000_000_000, bits in any::<u64>(), x in any::<f64>()) {
+            let ours = |f: &dyn Fn(&mut Vec<u8>)| { let mut v = Vec::new(); f(&mut v); String::from_utf8(v).unwrap() };
+            let d = std::time::Duration::from_micros(us);
+            let ms = (d.as_secs_f64() * 1e6).round() / 1e3;
+            for v in [ms, us as f64 / 1000.0, (us % 100_000) as f64 / 1000.0, (us % 1000) as f64, f64::from_bits(bits), x, 0.0, -0.0, 0.001, 0.0005, 1e15, f64::NAN] {
+                prop_assert_eq!(ours(&|o| push_millis(o, v)), ours(&|o| push_num(o, &v)), "{}", v);
+            }
+        }
+
         #[test]
         fn numbers_are_written_as_serde_json_writes_them(i in any::<u64>(), bits in any::<u64>(), x in any::<f64>()) {
             let ours = |f: &dyn Fn(&mut Vec<u8>)| { let mut v = Vec::new(); f(&mut v); String::from_utf8(v).unwrap() };
