@@ -25,7 +25,7 @@ use crate::core::event::{parse_override, Override};
 use crate::core::json::push_num;
 use crate::core::replay::{self, BodyDiff, Job, ReplayError, Selection};
 use crate::core::scheme::{detect, human_secs, lookup, GenericParams};
-use crate::core::secret::Secret;
+use crate::core::secret::{RestoreError, Secret};
 use crate::core::units::{format_duration, parse_duration, push_duration};
 use crate::exit::{hinted, Outcome};
 use crate::output::{out_json, push_line_safe, sanitize_line, Output, Painter};
@@ -44,10 +44,9 @@ struct Info {
 pub fn run(a: ReplayArgs, out: &Output) -> anyhow::Result<Outcome> {
     let (log, ids) = log_and_ids(&a)?;
     let to = deliver::check_url(&a.to)?;
-    let secret_given = a.secret.secret.is_some() || a.secret.secret_env.is_some() || a.secret.secret_file.is_some();
-    if !a.resign && (a.scheme.is_some() || secret_given) {
+    if !a.resign && a.scheme.is_some() {
         return Err(hinted(
-            "--scheme and the secret flags only matter with --resign",
+            "--scheme only matters with --resign",
             "add --resign to sign each request again with a fresh timestamp and id",
         ));
     }
@@ -82,11 +81,14 @@ pub fn run(a: ReplayArgs, out: &Output) -> anyhow::Result<Outcome> {
         .collect::<anyhow::Result<_>>()?;
     let now = jiff::Timestamp::now();
     let since = a.since.as_deref().map(|s| replay::parse_since(s, now)).transpose()?;
-    let secret = if a.resign {
+    // The secret re-signs (--resign) and, either way, puts back the values that were
+    // redacted when the captures were made.
+    let restore = if a.resign {
         Some(super::common::require_secret(&a.secret, "re-signing (--resign)")?)
     } else {
-        None
+        super::common::secret(&a.secret)?
     };
+    let secret = if a.resign { restore.clone() } else { None };
     let editor = if a.edit { Some(editor()?) } else { None };
 
     let sel = Selection {
@@ -113,6 +115,7 @@ pub fn run(a: ReplayArgs, out: &Output) -> anyhow::Result<Outcome> {
         scheme: a.scheme.clone().filter(|s| s != "auto"),
         generic,
         secret,
+        restore,
         overrides,
         editor,
         now,
@@ -154,7 +157,10 @@ struct Prep {
     /// The scheme for --resign; `None` for auto.
     scheme: Option<String>,
     generic: GenericParams,
+    /// The secret to re-sign with (`--resign`).
     secret: Option<Secret>,
+    /// The secret that fills redacted values back in (the secret flags).
+    restore: Option<Secret>,
     overrides: Vec<Override>,
     editor: Option<String>,
     now: jiff::Timestamp,
@@ -169,7 +175,7 @@ impl Prep {
     /// an editor that fails, a signature scheme that cannot be told): then every capture
     /// is prepared before the first is sent.
     fn may_refuse(&self) -> bool {
-        !self.overrides.is_empty() || self.editor.is_some() || self.secret.is_some()
+        !self.overrides.is_empty() || self.editor.is_some() || self.restore.is_some()
     }
 
     /// The URL a capture with `path` goes to (in `buf`'s room). Captures of one path
@@ -264,7 +270,8 @@ impl Prep {
         let mut req = replay::prepare_taken(r, url, edited.unwrap_or(original), dropped);
         let mut signer = None;
         let mut resigned = None;
-        if let Some(secret) = &self.secret {
+        let mut resign_with = None;
+        if self.secret.is_some() {
             let name: &'static str = match self.scheme.as_deref() {
                 Some(s) => lookup(s, &self.generic)?.meta().name,
                 None => captured.ok_or_else(|| {
@@ -283,6 +290,11 @@ impl Prep {
                     req.headers.remove(&h);
                 }
             }
+            resign_with = Some(name);
+        }
+        // (After the old signature headers went: a token being re-signed need not fit.)
+        replay::restore_secrets(&mut req, self.restore.as_ref()).map_err(|e| redacted(&r.id, e))?;
+        if let (Some(secret), Some(name)) = (&self.secret, resign_with) {
             if let Some(b) = replay::refresh_body_timestamp(name, &req.body, self.now.as_millisecond()) {
                 req.body = b.into();
             }
@@ -318,6 +330,18 @@ impl Prep {
         };
         Ok((Job { req, signer }, info))
     }
+}
+
+/// A capture whose redacted value cannot be put back: what to give.
+fn redacted(id: &str, e: RestoreError) -> anyhow::Error {
+    let hint = match &e {
+        RestoreError::NoSecret { .. } => {
+            "give the secret with --secret-env VAR, --secret-file PATH or --secret VALUE to put it back \
+             (with --resign, a header the scheme signs is made afresh)"
+        }
+        _ => "give the secret the capture was made with (--secret-env VAR, --secret-file PATH or --secret VALUE)",
+    };
+    hinted(format!("capture {id}: {e}"), hint)
 }
 
 /// Where the requests come from.

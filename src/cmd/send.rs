@@ -15,7 +15,7 @@ use crate::core::deliver::{self, apply_signature, Attempt, ClientOptions, Load, 
 use crate::core::event::{self, parse_override, sniff_content_type, Event, Override};
 use crate::core::headers::{parse_header_arg, Headers};
 use crate::core::scheme::lookup;
-use crate::core::secret::Secret;
+use crate::core::secret::{Redactor, Secret};
 use crate::core::units::{format_duration, parse_duration};
 use crate::exit::{hinted, Outcome};
 use crate::output::{out_bytes, out_json, out_line, render_body, sanitize_line, BodyView, Output};
@@ -204,7 +204,20 @@ pub fn run(a: SendArgs, out: &Output) -> anyhow::Result<Outcome> {
     };
 
     if a.dry_run || a.print.is_some() {
-        let req = one_request(&plan, first, signer.as_ref())?;
+        let mut req = one_request(&plan, first, signer.as_ref())?;
+        // What is shown holds no secret: the signing secret, wherever it stands whole,
+        // and the headers a scheme sends its secret in.
+        let mut redactor = Redactor::new();
+        if let Some(s) = &plan.secret {
+            redactor.add_secret(s);
+        }
+        let hidden = redactor.redact_headers(&mut req.headers) + redactor.redact_query(&mut req.url);
+        if hidden > 0 && a.print.is_some() {
+            eprintln!(
+                "{} the secret is shown as `[redacted: N bytes]`: put it back before running the command",
+                out.err.yellow("note:")
+            );
+        }
         match a.print {
             Some(PrintFormat::Curl) => out_line(&crate::core::replay::curl_for(
                 &req.method,

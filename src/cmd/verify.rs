@@ -10,6 +10,7 @@ use crate::core::capture::CaptureRecord;
 use crate::core::diagnose::diagnose;
 use crate::core::headers::{parse_header_arg, parse_header_block, Headers};
 use crate::core::scheme::{detect, lookup, SchemeError, VerifyRequest};
+use crate::core::secret::parse_marker;
 use crate::exit::{hinted, Outcome};
 use crate::output::{out_json, verdict_lines, Output};
 
@@ -67,6 +68,14 @@ pub fn run(a: VerifyArgs, out: &Output) -> anyhow::Result<Outcome> {
         a.scheme.clone()
     };
     let scheme = lookup(&name, &super::common::generic(&a.generic))?;
+    let sig = scheme.meta().signature_header;
+    if let Some(len) = headers.get(sig).and_then(parse_marker) {
+        // A redacted token is not what was sent: comparing it says nothing.
+        return Err(hinted(
+            format!("the {sig} header was redacted when it was captured (a secret of {len} bytes): it cannot be verified from the log"),
+            "the listener verified it when it arrived: `hookcat captures show ID` shows the verdict",
+        ));
+    }
     let now = a.now.unwrap_or_else(|| jiff::Timestamp::now().as_second());
     let req = VerifyRequest {
         headers: &headers,

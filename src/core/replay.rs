@@ -23,6 +23,7 @@ use super::event::{apply_overrides, EventError, Override};
 use super::headers::Headers;
 use super::scheme::registry::{GenericParams, NAMES};
 use super::scheme::{detect, lookup};
+use super::secret::{restore_headers, restore_query, RestoreError, Secret};
 use super::server::join_url;
 
 #[derive(Debug, thiserror::Error)]
@@ -380,6 +381,13 @@ pub fn prepare_taken(
         headers,
         body: body.into(),
     }
+}
+
+/// Puts `secret` back where the request holds a redaction marker: a header value or a
+/// query value that was a secret when it was captured (see [`super::secret::Redactor`]).
+/// Without a secret that fits, an error: a marker is never sent as if it were the value.
+pub fn restore_secrets(req: &mut Prepared, secret: Option<&Secret>) -> Result<usize, RestoreError> {
+    Ok(restore_query(&mut req.url, secret)? + restore_headers(&mut req.headers, secret)?)
 }
 
 /// The scheme a capture was signed with: the one its verification named, else the one

@@ -1,6 +1,13 @@
-//! Secrets: where they come from (`--secret-env`, `--secret-file`, `--secret`) and a
+//! Secrets: where they come from (`--secret-env`, `--secret-file`, `--secret`), a
 //! type that never shows its bytes in `Debug` or `Display`, so a secret cannot end up
-//! in a log line, an error message or a capture record by accident.
+//! in a log line or an error message by accident, and the [`Redactor`] that keeps
+//! secrets out of everything hookcat writes about a request (capture records, `--json`,
+//! the terminal, exports, `send --dry-run`).
+//!
+//! A redacted value is written as [`marker`]: `[redacted: 24 bytes]`, the length of
+//! the value it stands for. `replay` puts the value back from the secret flags
+//! ([`restore_headers`], [`restore_query`]); a marker is never sent as if it were the
+//! value.
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -130,6 +137,226 @@ impl fmt::Debug for Secret {
     }
 }
 
+/// How a redacted value is written: `[redacted: N bytes]`, N its length in bytes.
+pub fn marker(len: usize) -> String {
+    format!("{MARKER_START}{len} bytes]")
+}
+
+const MARKER_START: &str = "[redacted: ";
+
+/// The length a [`marker`] stands for; `None` when `s` is not one.
+pub fn parse_marker(s: &str) -> Option<usize> {
+    let n = s.strip_prefix(MARKER_START)?.strip_suffix(" bytes]")?;
+    if n.is_empty() || !n.bytes().all(|b| b.is_ascii_digit()) || (n.len() > 1 && n.starts_with('0')) {
+        return None;
+    }
+    n.parse().ok()
+}
+
+/// The values that must never be written about a request: the configured secrets
+/// (`--secret*`, `--require-header` values), wherever they appear as a whole header
+/// value or query value, and the value of every header a scheme sends its secret in
+/// as it is ([`SchemeMeta::secret_header`](super::scheme::SchemeMeta::secret_header),
+/// GitLab's `X-Gitlab-Token`), whichever secret it holds.
+#[derive(Clone, Default)]
+pub struct Redactor {
+    values: Vec<Vec<u8>>,
+    headers: Vec<&'static str>,
+}
+
+impl fmt::Debug for Redactor {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Redactor(<{} values>, {:?})", self.values.len(), self.headers)
+    }
+}
+
+impl Redactor {
+    /// Redacts the headers that the known schemes send their secret in; add the
+    /// configured secrets with [`Redactor::add`].
+    pub fn new() -> Redactor {
+        Redactor {
+            values: Vec::new(),
+            headers: super::scheme::registry::secret_headers().to_vec(),
+        }
+    }
+
+    /// A value to redact wherever it appears whole (empty values are ignored).
+    pub fn add(&mut self, value: &[u8]) {
+        if !value.is_empty() && !self.values.iter().any(|v| v == value) {
+            self.values.push(value.to_vec());
+        }
+    }
+
+    pub fn add_secret(&mut self, s: &Secret) {
+        self.add(s.bytes());
+    }
+
+    /// Whether `v` is one of the configured secrets. Each comparison of a value of the
+    /// same length runs in constant time (the length is not secret).
+    pub fn is_secret(&self, v: &[u8]) -> bool {
+        let mut hit = false;
+        for s in &self.values {
+            hit |= s.len() == v.len() && super::scheme::ct_eq(s, v);
+        }
+        hit
+    }
+
+    fn hides_header(&self, name: &str) -> bool {
+        self.headers.iter().any(|h| h.eq_ignore_ascii_case(name))
+    }
+
+    /// Replaces each header value that is a secret (or that a scheme's secret header
+    /// carries) by its [`marker`]; returns how many were replaced.
+    pub fn redact_headers(&self, h: &mut super::headers::Headers) -> usize {
+        let mut n = 0;
+        for (k, v) in h.0.iter_mut() {
+            if (self.hides_header(k) || self.is_secret(v.as_bytes())) && parse_marker(v).is_none() {
+                *v = marker(v.len());
+                n += 1;
+            }
+        }
+        n
+    }
+
+    /// Replaces each query value of `url` (a path or a whole URL) that is a secret, as
+    /// written or percent-decoded, by its [`marker`]; returns how many were replaced.
+    pub fn redact_query(&self, url: &mut String) -> usize {
+        if self.values.is_empty() {
+            return 0;
+        }
+        let Some(q) = url.find('?') else {
+            return 0;
+        };
+        let end = url[q..].find('#').map_or(url.len(), |f| q + f);
+        // Nothing is allocated unless a value is a secret.
+        let is_secret = |value: &str| {
+            if value.bytes().any(|b| b == b'%' || b == b'+') {
+                let decoded: Vec<u8> = form_urlencoded::parse(format!("x={value}").as_bytes())
+                    .next()
+                    .map(|(_, v)| v.into_owned().into_bytes())
+                    .unwrap_or_default();
+                self.is_secret(&decoded).then_some(decoded.len())
+            } else {
+                self.is_secret(value.as_bytes()).then_some(value.len())
+            }
+        };
+        let query = &url[q + 1..end];
+        if !query
+            .split('&')
+            .any(|p| p.split_once('=').is_some_and(|(_, v)| is_secret(v).is_some()))
+        {
+            return 0;
+        }
+        let mut rebuilt = String::with_capacity(url.len());
+        rebuilt.push_str(&url[..=q]);
+        let mut n = 0;
+        for (i, pair) in query.split('&').enumerate() {
+            if i > 0 {
+                rebuilt.push('&');
+            }
+            match pair.split_once('=').and_then(|(k, v)| Some((k, is_secret(v)?))) {
+                Some((name, len)) => {
+                    rebuilt.push_str(name);
+                    rebuilt.push('=');
+                    rebuilt.push_str(&marker(len));
+                    n += 1;
+                }
+                None => rebuilt.push_str(pair),
+            }
+        }
+        rebuilt.push_str(&url[end..]);
+        *url = rebuilt;
+        n
+    }
+
+    /// Everything about a captured request that is written: its headers and its path.
+    pub fn redact_record(&self, r: &mut super::capture::CaptureRecord) -> usize {
+        self.redact_headers(&mut r.headers) + self.redact_query(&mut r.path)
+    }
+}
+
+/// A redacted value that cannot be put back.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RestoreError {
+    #[error("its {what} was redacted when it was captured (a secret of {len} bytes), and no secret was given to put it back")]
+    NoSecret { what: String, len: usize },
+    #[error("its {what} was redacted when it was captured (a secret of {len} bytes), and the secret from {from} has {given} bytes: it is not that one")]
+    WrongLength {
+        what: String,
+        len: usize,
+        given: usize,
+        from: SecretSource,
+    },
+    #[error("its {1} was redacted when it was captured, and the secret from {0} is not text, which a header needs")]
+    NotText(SecretSource, String),
+}
+
+/// The secret's text for a [`marker`] of `len` bytes found in `what`.
+fn fill(secret: Option<&Secret>, what: impl Fn() -> String, len: usize) -> Result<&str, RestoreError> {
+    let s = secret.ok_or_else(|| RestoreError::NoSecret { what: what(), len })?;
+    if s.bytes().len() != len {
+        return Err(RestoreError::WrongLength {
+            what: what(),
+            len,
+            given: s.bytes().len(),
+            from: s.source().clone(),
+        });
+    }
+    s.as_str()
+        .ok_or_else(|| RestoreError::NotText(s.source().clone(), what()))
+}
+
+/// Puts `secret` back in each header value that is a [`marker`]; returns how many. A
+/// marker that `secret` cannot fill (none given, another length) is an error: a marker
+/// is never sent as if it were the value.
+pub fn restore_headers(headers: &mut super::headers::Headers, secret: Option<&Secret>) -> Result<usize, RestoreError> {
+    let mut n = 0;
+    for (k, v) in headers.0.iter_mut() {
+        if let Some(len) = parse_marker(v) {
+            let value = fill(secret, || format!("{} header", k.to_ascii_lowercase()), len)?;
+            v.clear();
+            v.push_str(value);
+            n += 1;
+        }
+    }
+    Ok(n)
+}
+
+/// [`restore_headers`] for the query values of `url` (a path or a whole URL). The
+/// secret goes back as it is when it needs no escaping in a query, else
+/// percent-encoded.
+pub fn restore_query(url: &mut String, secret: Option<&Secret>) -> Result<usize, RestoreError> {
+    let Some(q) = url.find('?').filter(|_| url.contains(MARKER_START)) else {
+        return Ok(0);
+    };
+    let mut rebuilt = String::with_capacity(url.len());
+    rebuilt.push_str(&url[..=q]);
+    let mut n = 0;
+    for (i, pair) in url[q + 1..].split('&').enumerate() {
+        if i > 0 {
+            rebuilt.push('&');
+        }
+        match pair.split_once('=').and_then(|(k, v)| Some((k, parse_marker(v)?))) {
+            Some((name, len)) => {
+                let v = fill(secret, || format!("query parameter `{name}`"), len)?;
+                rebuilt.push_str(name);
+                rebuilt.push('=');
+                if v.bytes().all(|b| b.is_ascii_alphanumeric() || b"-._~".contains(&b)) {
+                    rebuilt.push_str(v);
+                } else {
+                    rebuilt.extend(form_urlencoded::byte_serialize(v.as_bytes()));
+                }
+                n += 1;
+            }
+            None => rebuilt.push_str(pair),
+        }
+    }
+    if n > 0 {
+        *url = rebuilt;
+    }
+    Ok(n)
+}
+
 #[cfg(unix)]
 fn os_bytes(v: std::ffi::OsString) -> Vec<u8> {
     use std::os::unix::ffi::OsStringExt;
@@ -167,6 +394,76 @@ mod tests {
         assert!(!Secret::from_file(&p).unwrap().stripped_newline);
         std::fs::write(&p, "\n").unwrap();
         assert!(matches!(Secret::from_file(&p), Err(SecretError::Empty(_))));
+    }
+
+    #[test]
+    fn markers_keep_the_length_and_read_back() {
+        assert_eq!(marker(24), "[redacted: 24 bytes]");
+        assert_eq!(parse_marker("[redacted: 24 bytes]"), Some(24));
+        for not in [
+            "[redacted: bytes]",
+            "[redacted: 024 bytes]",
+            "[redacted: -1 bytes]",
+            "x",
+            "[redacted: 2 bytes] ",
+        ] {
+            assert_eq!(parse_marker(not), None, "{not}");
+        }
+    }
+
+    #[test]
+    fn header_and_query_values_equal_to_a_secret_are_redacted_and_restored() {
+        use crate::core::headers::Headers;
+        let secret = Secret::from_arg("s3cr/et+1").unwrap();
+        let mut r = Redactor::new();
+        r.add_secret(&secret);
+        r.add(b"tok");
+        let mut h: Headers = [
+            ("X-Token", "tok"),
+            ("X-Other", "tok2"),
+            ("X-Gitlab-Token", "some-other-token"),
+            ("X-Key", "s3cr/et+1"),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+        assert_eq!(r.redact_headers(&mut h), 3);
+        assert_eq!(h.get("x-token"), Some("[redacted: 3 bytes]"));
+        assert_eq!(h.get("x-other"), Some("tok2"));
+        assert_eq!(h.get("x-gitlab-token"), Some("[redacted: 16 bytes]"));
+        assert_eq!(h.get("x-key"), Some("[redacted: 9 bytes]"));
+        let mut path = "/h?a=s3cr%2Fet%2B1&b=1&c=tok#f".to_string();
+        assert_eq!(r.redact_query(&mut path), 2);
+        assert_eq!(path, "/h?a=[redacted: 9 bytes]&b=1&c=[redacted: 3 bytes]#f");
+        let mut plain = "/h?a=1".to_string();
+        assert_eq!(r.redact_query(&mut plain), 0);
+        assert_eq!(plain, "/h?a=1");
+
+        // Put back: each marker needs a secret of its length.
+        let mut p = "/h?a=[redacted: 9 bytes]&b=1".to_string();
+        let mut only_key: Headers = [("X-Key".to_string(), "[redacted: 9 bytes]".to_string())]
+            .into_iter()
+            .collect();
+        assert_eq!(restore_headers(&mut only_key, Some(&secret)), Ok(1));
+        assert_eq!(restore_query(&mut p, Some(&secret)), Ok(1));
+        assert_eq!(only_key.get("x-key"), Some("s3cr/et+1"));
+        assert_eq!(p, "/h?a=s3cr%2Fet%2B1&b=1");
+        assert!(matches!(
+            restore_headers(&mut h, Some(&secret)),
+            Err(RestoreError::WrongLength { len: 3, given: 9, .. })
+        ));
+        let mut again: Headers = [("X-Key".to_string(), "[redacted: 9 bytes]".to_string())]
+            .into_iter()
+            .collect();
+        let e = restore_headers(&mut again, None).unwrap_err();
+        assert_eq!(
+            e,
+            RestoreError::NoSecret {
+                what: "x-key header".into(),
+                len: 9
+            }
+        );
+        assert_eq!(again.get("x-key"), Some("[redacted: 9 bytes]"));
     }
 
     #[test]

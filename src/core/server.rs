@@ -25,7 +25,7 @@ use super::event::recognise;
 use super::headers::Headers;
 use super::ids::SplitMix64;
 use super::scheme::{detect, lookup, GenericParams, Scheme, Verdict, VerifyRequest};
-use super::secret::Secret;
+use super::secret::{Redactor, Secret};
 use super::units::push_decimal;
 
 /// Which scheme verifies requests.
@@ -207,6 +207,8 @@ struct Shared {
     rng: Mutex<SplitMix64>,
     rates: Mutex<HashMap<IpAddr, (Instant, f64)>>,
     log: Option<super::log::CaptureLog>,
+    /// What no record may hold: the configured secrets and the schemes' token headers.
+    redactor: Redactor,
     events: mpsc::Sender<ServerEvent>,
     forward: Option<reqwest::Client>,
     shutdown: watch::Receiver<bool>,
@@ -264,12 +266,20 @@ impl Server {
         let (stx, srx) = watch::channel(false);
         let seed = cfg.behaviour.seed.unwrap_or_else(super::ids::random_u64);
         let tls = cfg.tls.clone();
+        let mut redactor = Redactor::new();
+        if let Some(v) = &cfg.verify {
+            redactor.add_secret(&v.secret);
+        }
+        for (_, value) in &cfg.require_headers {
+            redactor.add(value.as_bytes());
+        }
         let shared = Arc::new(Shared {
             cfg,
             count: AtomicU64::new(0),
             rng: Mutex::new(SplitMix64::new(seed)),
             rates: Mutex::new(HashMap::new()),
             log,
+            redactor,
             events,
             forward,
             shutdown: srx.clone(),
@@ -710,6 +720,14 @@ async fn handle(
         ),
         note: answer.note.clone(),
     });
+
+    // Nothing written about the request holds a secret: the record (saved, and shown
+    // by the command) and the forwarding URL. Verifying and forwarding, above, saw the
+    // real values.
+    sh.redactor.redact_record(&mut record);
+    if let Some(f) = &mut forward {
+        sh.redactor.redact_query(&mut f.url);
+    }
 
     // Durable before answering.
     // Room for the body escaped (up to twice its size, a 4 KiB piece at a time) and the rest.

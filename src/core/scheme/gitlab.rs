@@ -1,6 +1,8 @@
 //! GitLab's secret token: `X-Gitlab-Token: <token>`, sent in plain text and compared
 //! in constant time. It does not authenticate the body: a verdict says so.
 //! SIGNATURES.md §7. (GitLab signing tokens are Standard Webhooks: use that scheme.)
+//! The header carries the secret itself ([`KeyKind::Token`]): its value is redacted
+//! wherever hookcat writes a request ([`crate::core::secret::Redactor`]).
 
 use std::io::Read;
 

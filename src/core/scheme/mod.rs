@@ -73,6 +73,15 @@ pub struct SchemeMeta {
     pub needs_url: bool,
 }
 
+impl SchemeMeta {
+    /// The header that carries the secret itself, as it is, rather than a signature
+    /// made with it (a [`KeyKind::Token`] scheme: GitLab's `X-Gitlab-Token`). Its
+    /// value is never written anywhere (see [`crate::core::secret::Redactor`]).
+    pub fn secret_header(&self) -> Option<&'static str> {
+        (self.key == KeyKind::Token).then_some(self.signature_header)
+    }
+}
+
 /// The inputs of a signature besides the key and the body.
 #[derive(Debug, Clone)]
 pub struct SignParams {

@@ -99,6 +99,21 @@ pub fn lookup(name: &str, generic: &GenericParams) -> Result<Box<dyn Scheme>, Sc
     })
 }
 
+/// The headers in which some scheme sends its secret as it is
+/// ([`super::SchemeMeta::secret_header`]), lower-case, worked out once.
+pub fn secret_headers() -> &'static [&'static str] {
+    static HEADERS: std::sync::OnceLock<Vec<&'static str>> = std::sync::OnceLock::new();
+    HEADERS.get_or_init(|| {
+        let mut v: Vec<&'static str> = NAMES
+            .iter()
+            .filter_map(|n| lookup(n, &GenericParams::default()).ok())
+            .filter_map(|s| s.meta().secret_header())
+            .collect();
+        v.dedup();
+        v
+    })
+}
+
 /// The scheme a request was most likely signed with, from its headers (and, for
 /// Mailgun, its body); `None` when no known signature is present.
 pub fn detect(h: &Headers, body: Option<&[u8]>) -> Option<&'static str> {
@@ -190,6 +205,11 @@ fn looks_like_mailgun(body: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn gitlab_sends_its_secret_as_a_header() {
+        assert_eq!(secret_headers(), ["x-gitlab-token"]);
+    }
 
     #[test]
     fn mailgun_bodies_are_told_with_or_without_escapes() {
