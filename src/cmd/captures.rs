@@ -281,8 +281,16 @@ fn export(
                     sanitize_line(&r.path),
                     sanitize_line(&r.received_at)
                 );
-                if let Some(names) = hidden.get(i).filter(|n| !n.is_empty()) {
-                    let names: Vec<_> = names.iter().map(|n| sanitize_line(n)).collect();
+                // (Of the headers the command sends: hop-by-hop ones are not replayed.)
+                let sent = replay::replay_headers(&r.headers);
+                let names: Vec<_> = hidden
+                    .get(i)
+                    .into_iter()
+                    .flatten()
+                    .filter(|n| sent.contains(n))
+                    .map(|n| sanitize_line(n))
+                    .collect();
+                if !names.is_empty() {
                     text.push_str(&format!("# hidden: {} (--reveal puts them in)\n", names.join(", ")));
                 }
                 text.push_str(&cmd);
