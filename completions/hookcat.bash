@@ -197,7 +197,7 @@ _hookcat() {
             return 0
             ;;
         hookcat__subcmd__captures__subcmd__diff)
-            opts="-f -h -V --file --exact --json --color --help --version"
+            opts="-f -h -V --file --exact --json --reveal --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -223,7 +223,7 @@ _hookcat() {
             return 0
             ;;
         hookcat__subcmd__captures__subcmd__export)
-            opts="-f -h -V --file --format --to --color --help --version"
+            opts="-f -h -V --file --format --to --reveal --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -359,7 +359,7 @@ _hookcat() {
             return 0
             ;;
         hookcat__subcmd__captures__subcmd__show)
-            opts="-f -h -V --file --json --color --help --version"
+            opts="-f -h -V --file --json --reveal --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -827,7 +827,7 @@ _hookcat() {
             return 0
             ;;
         hookcat__subcmd__listen)
-            opts="-p -q -v -h -V --port --host --json --quiet --verbose --scheme --secret-env --secret-file --secret --algorithm --encoding --header-name --prefix --public-url --reject-invalid --save --no-save --fsync --status --body --response-header --delay --fail-first --fail-rate --seed --status-sequence --retry-after --hang --drop --forward-to --no-handshake --max-body --allow-ip --rate-limit --require-header --tls --cert --key --header-timeout --body-timeout --expect --once --timeout --color --help --version"
+            opts="-p -q -v -h -V --port --host --json --quiet --verbose --reveal --scheme --secret-env --secret-file --secret --algorithm --encoding --header-name --prefix --public-url --reject-invalid --save --no-save --fsync --status --body --response-header --delay --fail-first --fail-rate --seed --status-sequence --retry-after --hang --drop --forward-to --no-handshake --max-body --allow-ip --rate-limit --require-header --tls --cert --key --header-timeout --body-timeout --expect --once --timeout --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1093,7 +1093,7 @@ _hookcat() {
             return 0
             ;;
         hookcat__subcmd__send)
-            opts="-e -d -H -X -k -n -c -v -t -h -V --event --data --content-type --set --header --method --scheme --secret-env --secret-file --secret --algorithm --encoding --header-name --prefix --timeout --retries --dry-run --print --insecure --cacert --count --concurrency --rate --json --verbose --no-input --config --target --color --help --version"
+            opts="-e -d -H -X -k -n -c -v -t -h -V --event --data --content-type --set --header --method --scheme --secret-env --secret-file --secret --algorithm --encoding --header-name --prefix --timeout --retries --dry-run --print --reveal --insecure --cacert --count --concurrency --rate --json --verbose --no-input --config --target --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -71,6 +71,7 @@ complete -c hookcat -n "__fish_hookcat_using_subcommand send" -l color -d 'When 
 always\t''
 never\t''"
 complete -c hookcat -n "__fish_hookcat_using_subcommand send" -l dry-run -d 'Print exactly what would be sent and send nothing'
+complete -c hookcat -n "__fish_hookcat_using_subcommand send" -l reveal -d 'Show credential headers (Authorization, Cookie, X-Api-Key, …) in --print curl and -v instead of masking them'
 complete -c hookcat -n "__fish_hookcat_using_subcommand send" -s k -l insecure -d 'Accept any TLS certificate (for a self-signed local receiver)'
 complete -c hookcat -n "__fish_hookcat_using_subcommand send" -l json -d 'One JSON object per attempt, then a summary (load mode: the summary alone)'
 complete -c hookcat -n "__fish_hookcat_using_subcommand send" -s v -l verbose -d 'Show response headers and the whole response body'
@@ -137,6 +138,7 @@ never\t''"
 complete -c hookcat -n "__fish_hookcat_using_subcommand listen" -l json -d 'One JSON object per request on stdout (the capture record plus "type": "request")'
 complete -c hookcat -n "__fish_hookcat_using_subcommand listen" -s q -l quiet -d 'Only the summary line per request'
 complete -c hookcat -n "__fish_hookcat_using_subcommand listen" -s v -l verbose -d 'Also print headers'
+complete -c hookcat -n "__fish_hookcat_using_subcommand listen" -l reveal -d 'Show credential headers (Authorization, Cookie, X-Api-Key, …) instead of masking them'
 complete -c hookcat -n "__fish_hookcat_using_subcommand listen" -l reject-invalid -d 'Answer 401 to requests whose signature fails'
 complete -c hookcat -n "__fish_hookcat_using_subcommand listen" -l no-save -d 'Keep nothing'
 complete -c hookcat -n "__fish_hookcat_using_subcommand listen" -l fsync -d 'fsync the capture log after each batch of records'
@@ -324,17 +326,19 @@ complete -c hookcat -n "__fish_hookcat_using_subcommand captures; and __fish_see
 always\t''
 never\t''"
 complete -c hookcat -n "__fish_hookcat_using_subcommand captures; and __fish_seen_subcommand_from show" -l json -d 'The capture record as one JSON line'
+complete -c hookcat -n "__fish_hookcat_using_subcommand captures; and __fish_seen_subcommand_from show" -l reveal -d 'Show credential headers (Authorization, Cookie, X-Api-Key, …) instead of masking them'
 complete -c hookcat -n "__fish_hookcat_using_subcommand captures; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
 complete -c hookcat -n "__fish_hookcat_using_subcommand captures; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
 complete -c hookcat -n "__fish_hookcat_using_subcommand captures; and __fish_seen_subcommand_from export" -s f -l file -r -F
 complete -c hookcat -n "__fish_hookcat_using_subcommand captures; and __fish_seen_subcommand_from export" -l format -r -f -a "curl\t'A curl command per capture that sends it byte-exact (run it with sh)'
 har\t'HAR 1.2, for a browser\'s devtools'
-raw\t'The HTTP/1.1 request bytes'
+raw\t'The HTTP/1.1 request bytes, exact to a file or pipe (on a terminal, control bytes are shown escaped)'
 json\t'Capture-log lines: a log of its own, which replay and captures read'"
 complete -c hookcat -n "__fish_hookcat_using_subcommand captures; and __fish_seen_subcommand_from export" -l to -d 'curl, har: the base URL, the captured path appended (default: curl http://localhost:9000, har the captured Host)' -r
 complete -c hookcat -n "__fish_hookcat_using_subcommand captures; and __fish_seen_subcommand_from export" -l color -d 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c hookcat -n "__fish_hookcat_using_subcommand captures; and __fish_seen_subcommand_from export" -l reveal -d 'curl, har and raw on a terminal: put credential headers (Authorization, Cookie, X-Api-Key, …) in instead of masking them'
 complete -c hookcat -n "__fish_hookcat_using_subcommand captures; and __fish_seen_subcommand_from export" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c hookcat -n "__fish_hookcat_using_subcommand captures; and __fish_seen_subcommand_from export" -s V -l version -d 'Print version'
 complete -c hookcat -n "__fish_hookcat_using_subcommand captures; and __fish_seen_subcommand_from diff" -s f -l file -r -F
@@ -343,6 +347,7 @@ always\t''
 never\t''"
 complete -c hookcat -n "__fish_hookcat_using_subcommand captures; and __fish_seen_subcommand_from diff" -l exact -d 'Compare bodies byte for byte (key order and whitespace count)'
 complete -c hookcat -n "__fish_hookcat_using_subcommand captures; and __fish_seen_subcommand_from diff" -l json
+complete -c hookcat -n "__fish_hookcat_using_subcommand captures; and __fish_seen_subcommand_from diff" -l reveal -d 'Show credential headers (Authorization, Cookie, X-Api-Key, …) instead of masking them'
 complete -c hookcat -n "__fish_hookcat_using_subcommand captures; and __fish_seen_subcommand_from diff" -s h -l help -d 'Print help'
 complete -c hookcat -n "__fish_hookcat_using_subcommand captures; and __fish_seen_subcommand_from diff" -s V -l version -d 'Print version'
 complete -c hookcat -n "__fish_hookcat_using_subcommand captures; and __fish_seen_subcommand_from help" -f -a "list" -d 'List captured requests'

@@ -234,6 +234,9 @@ pub struct SendArgs {
     /// Print an equivalent command instead of sending.
     #[arg(long, value_enum, value_name = "FORMAT")]
     pub print: Option<PrintFormat>,
+    /// Show credential headers (Authorization, Cookie, X-Api-Key, …) in --print curl and -v instead of masking them.
+    #[arg(long)]
+    pub reveal: bool,
     /// Accept any TLS certificate (for a self-signed local receiver).
     #[arg(short = 'k', long)]
     pub insecure: bool,
@@ -296,6 +299,9 @@ pub struct ListenArgs {
     /// Also print headers.
     #[arg(short, long)]
     pub verbose: bool,
+    /// Show credential headers (Authorization, Cookie, X-Api-Key, …) instead of masking them.
+    #[arg(long)]
+    pub reveal: bool,
     /// Verify each request with this scheme (`auto` detects it per request).
     #[arg(long, value_parser = scheme_names_or_auto())]
     pub scheme: Option<String>,
@@ -505,6 +511,9 @@ pub enum CapturesCommand {
         /// The capture record as one JSON line.
         #[arg(long)]
         json: bool,
+        /// Show credential headers (Authorization, Cookie, X-Api-Key, …) instead of masking them.
+        #[arg(long)]
+        reveal: bool,
     },
     /// Export captures as curl commands, HAR 1.2, raw HTTP or JSON.
     Export {
@@ -517,6 +526,9 @@ pub enum CapturesCommand {
         /// curl, har: the base URL, the captured path appended (default: curl http://localhost:9000, har the captured Host).
         #[arg(long, value_name = "URL")]
         to: Option<String>,
+        /// curl, har and raw on a terminal: put credential headers (Authorization, Cookie, X-Api-Key, …) in instead of masking them.
+        #[arg(long)]
+        reveal: bool,
     },
     /// Compare two captures: headers and body (JSON-aware). Exit 0 when identical, 1 when they differ.
     Diff {
@@ -529,6 +541,9 @@ pub enum CapturesCommand {
         exact: bool,
         #[arg(long)]
         json: bool,
+        /// Show credential headers (Authorization, Cookie, X-Api-Key, …) instead of masking them.
+        #[arg(long)]
+        reveal: bool,
     },
 }
 
@@ -538,7 +553,7 @@ pub enum ExportFormat {
     Curl,
     /// HAR 1.2, for a browser's devtools.
     Har,
-    /// The HTTP/1.1 request bytes.
+    /// The HTTP/1.1 request bytes, exact to a file or pipe (on a terminal, control bytes are shown escaped).
     Raw,
     /// Capture-log lines: a log of its own, which replay and captures read.
     Json,

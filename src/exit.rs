@@ -109,7 +109,7 @@ pub fn report(err: &anyhow::Error, p: &Painter) -> ExitCode {
     }
     eprintln!("{} {}", p.red_bold("hookcat: error:"), crate::output::sanitize(&msg));
     if let Some(h) = hint_for(err) {
-        eprintln!("{} {}", p.cyan("hint:"), h);
+        eprintln!("{} {}", p.cyan("hint:"), crate::output::sanitize(&h.to_string()));
     }
     ExitCode::from(2)
 }

@@ -9,6 +9,7 @@ use std::io::{IsTerminal, Write};
 use colored::Colorize;
 
 use crate::cli::ColorChoice;
+use crate::core::acts_on_terminal;
 use crate::core::scheme::Verdict;
 
 /// Colours one stream, or passes text through when colour is off for it.
@@ -129,29 +130,34 @@ pub fn out_bytes(b: &[u8]) -> std::io::Result<()> {
     o.flush()
 }
 
-/// Prints a JSON value as one line on stdout.
+/// Prints a JSON value as one line on stdout ([`json_safe`]).
 pub fn out_json(v: &impl serde::Serialize) -> std::io::Result<()> {
-    out_line(&serde_json::to_string(v).map_err(std::io::Error::other)?)
+    out_line(&json_safe(&serde_json::to_string(v).map_err(std::io::Error::other)?))
 }
 
-/// Prints a JSON value indented on stdout.
+/// Prints a JSON value indented on stdout ([`json_safe`]).
 pub fn out_json_pretty(v: &impl serde::Serialize) -> std::io::Result<()> {
-    out_line(&serde_json::to_string_pretty(v).map_err(std::io::Error::other)?)
+    out_line(&json_safe(
+        &serde_json::to_string_pretty(v).map_err(std::io::Error::other)?,
+    ))
 }
 
-/// Neutralises control characters (escape sequences above all) so that text from the
-/// network cannot drive the terminal; newlines and tabs are kept.
+/// Neutralises what could drive or deceive a terminal in text from the network or a
+/// log: control characters (escape sequences above all), DEL, C1 and the bidirectional
+/// controls ([`crate::core::acts_on_terminal`]) are shown escaped (`\e`, `\r`,
+/// `\u{202e}`); newlines and tabs are kept. Every such text reaches the terminal
+/// through this function or [`sanitize_line`].
 pub fn sanitize(s: &str) -> Cow<'_, str> {
-    if !s.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
+    let hazard = |c: char| acts_on_terminal(c) && c != '\n' && c != '\t';
+    if !s.chars().any(hazard) {
         return Cow::Borrowed(s);
     }
     let mut o = String::with_capacity(s.len() + 8);
     for c in s.chars() {
         match c {
-            '\n' | '\t' => o.push(c),
             '\u{1b}' => o.push_str("\\e"),
             '\r' => o.push_str("\\r"),
-            c if c.is_control() => o.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            c if hazard(c) => o.push_str(&format!("\\u{{{:x}}}", c as u32)),
             c => o.push(c),
         }
     }
@@ -191,6 +197,69 @@ pub fn push_line_safe(out: &mut Vec<u8>, s: &str) {
     out.extend_from_slice(sanitize_line(s).as_bytes());
 }
 
+/// JSON text with the characters that could act on a terminal but that JSON lets
+/// through (DEL, C1, the bidirectional controls; serde_json and the capture writer
+/// escape C0 already) written as `\uXXXX` escapes: the same JSON value, safe to show.
+/// Such characters can only be inside strings, where an escape means the same.
+pub fn json_safe(text: &str) -> Cow<'_, str> {
+    let b = text.as_bytes();
+    // Every such character starts with one of these bytes (U+007F, U+0080 to U+009F,
+    // U+061C, U+200E to U+2069): most JSON has none and is passed on as it is.
+    if memchr::memchr3(0x7f, 0xc2, 0xe2, b).is_none() && memchr::memchr(0xd8, b).is_none() {
+        return Cow::Borrowed(text);
+    }
+    if !text.chars().any(acts_on_terminal) {
+        return Cow::Borrowed(text);
+    }
+    let mut o = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        if acts_on_terminal(c) {
+            o.push_str(&format!("\\u{:04x}", c as u32));
+        } else {
+            o.push(c);
+        }
+    }
+    Cow::Owned(o)
+}
+
+/// [`json_safe`] for bytes that are JSON text (a capture line).
+pub fn json_safe_bytes(line: &[u8]) -> Cow<'_, [u8]> {
+    if memchr::memchr3(0x7f, 0xc2, 0xe2, line).is_none() && memchr::memchr(0xd8, line).is_none() {
+        return Cow::Borrowed(line);
+    }
+    match std::str::from_utf8(line) {
+        Ok(t) => match json_safe(t) {
+            Cow::Borrowed(_) => Cow::Borrowed(line),
+            Cow::Owned(o) => Cow::Owned(o.into_bytes()),
+        },
+        // Not JSON text from a writer of ours: shown as a terminal would safely show it.
+        Err(_) => Cow::Owned(sanitize(&String::from_utf8_lossy(line)).into_owned().into_bytes()),
+    }
+}
+
+/// Raw request bytes as a terminal may show them: each CR LF (and LF) ends a line,
+/// everything [`sanitize_line`] escapes is escaped, and bytes that are not UTF-8 are
+/// written `\xHH`. `captures export --format raw` uses it when stdout is a terminal.
+pub fn raw_for_terminal(bytes: &[u8]) -> String {
+    let mut o = String::with_capacity(bytes.len() + 64);
+    for (i, line) in bytes.split(|b| *b == b'\n').enumerate() {
+        if i > 0 {
+            o.push('\n');
+        }
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        for chunk in line.utf8_chunks() {
+            o.push_str(&sanitize_line(chunk.valid()));
+            for b in chunk.invalid() {
+                o.push_str(&format!("\\x{b:02x}"));
+            }
+        }
+    }
+    if !o.ends_with('\n') {
+        o.push('\n');
+    }
+    o
+}
+
 /// The verdict in words, for stderr: `✓ valid stripe signature` or `✗ …` and the diagnosis.
 pub fn verdict_lines(v: &Verdict, p: &Painter) -> Vec<String> {
     let mut lines = Vec::new();
@@ -211,11 +280,11 @@ pub fn verdict_lines(v: &Verdict, p: &Painter) -> Vec<String> {
             sanitize_line(&v.reason)
         ));
         for f in &v.diagnosis {
-            lines.push(format!("  {} {}", p.yellow("why:"), f.message));
+            lines.push(format!("  {} {}", p.yellow("why:"), sanitize_line(&f.message)));
         }
     }
     for n in &v.notes {
-        lines.push(format!("  {} {}", p.dim("note:"), n));
+        lines.push(format!("  {} {}", p.dim("note:"), sanitize_line(n)));
     }
     lines
 }
@@ -465,6 +534,46 @@ mod tests {
     }
 
     #[test]
+    fn bidirectional_and_c1_controls_are_neutralised() {
+        assert_eq!(
+            sanitize("a\u{202e}b\u{2066}\u{200f}\u{61c}"),
+            "a\\u{202e}b\\u{2066}\\u{200f}\\u{61c}"
+        );
+        assert_eq!(sanitize_line("\u{9b}2J\u{7f}\tx"), "\\u{9b}2J\\u{7f}\\tx");
+        assert_eq!(sanitize("é 日本"), "é 日本");
+    }
+
+    #[test]
+    fn json_keeps_its_value_with_the_hazards_escaped() {
+        let v = serde_json::json!({"a": "x\u{202e}\u{7f}\u{85}é\u{2028}", "\u{61c}": 1});
+        let text = serde_json::to_string(&v).unwrap();
+        let safe = json_safe(&text);
+        assert!(!safe.chars().any(acts_on_terminal), "{safe}");
+        assert_eq!(serde_json::from_str::<serde_json::Value>(&safe).unwrap(), v);
+        assert!(matches!(json_safe("{\"a\":\"é…\"}"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn raw_bytes_for_a_terminal() {
+        let shown = raw_for_terminal(b"GET /\x1b HTTP/1.1\r\nx: \xff\t1\r\n\r\nbody\x07");
+        assert_eq!(shown, "GET /\\e HTTP/1.1\nx: \\xff\\t1\n\nbody\\u{7}\n");
+    }
+
+    #[test]
+    fn credentials_are_masked_and_signatures_are_not() {
+        let h = crate::core::headers::Headers(vec![
+            ("Authorization".into(), "Bearer t".into()),
+            ("x-hub-signature-256".into(), "sha256=ab".into()),
+            ("Set-Cookie".into(), "a=b".into()),
+            ("X-Custom".into(), "c".into()),
+        ]);
+        let (m, hidden) = mask_headers(&h, &["x-custom".to_string()]);
+        assert_eq!(hidden, ["Authorization", "Set-Cookie", "X-Custom"]);
+        assert_eq!(m.get("x-hub-signature-256"), Some("sha256=ab"));
+        assert_eq!(m.get("authorization"), Some(HIDDEN_IN_EXPORTS));
+    }
+
+    #[test]
     fn json_is_indented() {
         let lines = render_body(
             br#"{"a":[1,"x"],"b":{}}"#,
@@ -536,14 +645,54 @@ mod tests {
     }
 }
 
-/// Header values never shown on a terminal: they are secrets.
+/// The headers whose values are credentials: masked on the terminal and in curl and HAR
+/// exports unless the user asks (`--reveal`), and kept in the capture log, which replay
+/// needs. Signature headers are not in it: a signature proves a body, it grants nothing,
+/// and it is what one looks at when verification fails.
 pub const SECRET_HEADERS: &[&str] = &[
-    "x-gitlab-token",
     "authorization",
     "proxy-authorization",
     "cookie",
+    "set-cookie",
     "x-api-key",
+    "api-key",
+    "x-auth-token",
+    "x-access-token",
+    "x-gitlab-token",
+    "x-hook-secret",
 ];
+
+/// Whether `name` is one of [`SECRET_HEADERS`] (in any case).
+pub fn is_secret_header(name: &str) -> bool {
+    SECRET_HEADERS.iter().any(|s| s.eq_ignore_ascii_case(name))
+}
+
+/// What a masked value is shown as on the terminal.
+pub const HIDDEN: &str = "•••••• (hidden)";
+
+/// What a masked value becomes in a curl or HAR export.
+pub const HIDDEN_IN_EXPORTS: &str = "[hidden by hookcat: --reveal puts it in]";
+
+/// The headers with each credential's value (and each header named in `also`) replaced
+/// by [`HIDDEN_IN_EXPORTS`], and the names replaced, in order.
+pub fn mask_headers(
+    h: &crate::core::headers::Headers,
+    also: &[String],
+) -> (crate::core::headers::Headers, Vec<String>) {
+    let mut hidden = Vec::new();
+    let masked = h
+        .iter()
+        .map(|(k, v)| {
+            if is_secret_header(k) || also.iter().any(|x| x.eq_ignore_ascii_case(k)) {
+                hidden.push(k.to_string());
+                (k.to_string(), HIDDEN_IN_EXPORTS.to_string())
+            } else {
+                (k.to_string(), v.to_string())
+            }
+        })
+        .collect();
+    (crate::core::headers::Headers(masked), hidden)
+}
 
 /// How much of a captured request to show.
 #[derive(Debug, Clone, Copy)]
@@ -551,6 +700,8 @@ pub struct CaptureView {
     pub headers: bool,
     pub body: bool,
     pub max_body_lines: usize,
+    /// Show credential headers ([`SECRET_HEADERS`]) as they are (`--reveal`).
+    pub reveal: bool,
 }
 
 /// The one-line summary of a captured request:
@@ -564,9 +715,9 @@ pub fn capture_summary(r: &crate::core::capture::CaptureRecord, p: &Painter) -> 
         .map(|c| c.split(';').next().unwrap_or(c).trim())
         .unwrap_or("-");
     let mut s = String::with_capacity(96);
-    p.push(&mut s, Painter::dim, time);
+    p.push(&mut s, Painter::dim, &sanitize_line(time));
     s.push(' ');
-    p.push(&mut s, Painter::bold, &r.method);
+    p.push(&mut s, Painter::bold, &sanitize_line(&r.method));
     s.push(' ');
     s.push_str(&sanitize_line(&r.path));
     s.push(' ');
@@ -580,18 +731,22 @@ pub fn capture_summary(r: &crate::core::capture::CaptureRecord, p: &Painter) -> 
     match (&r.provider, &r.event) {
         (Some(pr), Some(ev)) => {
             s.push(' ');
-            p.push(&mut s, Painter::cyan, &format!("{pr} {}", sanitize_line(ev)));
+            p.push(
+                &mut s,
+                Painter::cyan,
+                &format!("{} {}", sanitize_line(pr), sanitize_line(ev)),
+            );
         }
         (Some(pr), None) => {
             s.push(' ');
-            p.push(&mut s, Painter::cyan, pr);
+            p.push(&mut s, Painter::cyan, &sanitize_line(pr));
         }
         _ => {}
     }
     if let Some(v) = &r.verification {
         s.push(' ');
         if v.valid {
-            p.push(&mut s, Painter::green, &format!("✓ {}", v.scheme));
+            p.push(&mut s, Painter::green, &format!("✓ {}", sanitize_line(&v.scheme)));
         } else {
             let why = v
                 .diagnosis
@@ -601,7 +756,11 @@ pub fn capture_summary(r: &crate::core::capture::CaptureRecord, p: &Painter) -> 
             p.push(
                 &mut s,
                 Painter::red,
-                &format!("✗ {} ({})", v.scheme, why.replace('_', " ")),
+                &format!(
+                    "✗ {} ({})",
+                    sanitize_line(&v.scheme),
+                    sanitize_line(&why.replace('_', " "))
+                ),
             );
         }
     }
@@ -618,10 +777,10 @@ pub fn capture_summary(r: &crate::core::capture::CaptureRecord, p: &Painter) -> 
                 crate::core::units::push_decimal(&mut text, code.into());
                 p.push(&mut s, style, &text);
             }
-            None => p.push(&mut s, Painter::red, &resp.kind),
+            None => p.push(&mut s, Painter::red, &sanitize_line(&resp.kind)),
         }
         if resp.kind != "normal" {
-            p.push(&mut s, Painter::dim, &format!(" ({})", resp.kind));
+            p.push(&mut s, Painter::dim, &format!(" ({})", sanitize_line(&resp.kind)));
         }
     }
     s
@@ -637,9 +796,9 @@ pub fn capture_lines(
     let mut lines = vec![capture_summary(r, p)];
     if view.headers {
         for (k, v) in r.headers.iter() {
-            let lk = k.to_ascii_lowercase();
-            let shown = if SECRET_HEADERS.contains(&lk.as_str()) || redact.iter().any(|x| x.eq_ignore_ascii_case(k)) {
-                "•••••• (hidden)".into()
+            let secret = !view.reveal && is_secret_header(k);
+            let shown = if secret || redact.iter().any(|x| x.eq_ignore_ascii_case(k)) {
+                HIDDEN.into()
             } else {
                 sanitize_line(v)
             };
@@ -650,12 +809,12 @@ pub fn capture_lines(
         if !v.valid {
             lines.push(format!("  {} {}", p.red("signature:"), sanitize_line(&v.reason)));
             for d in &v.diagnosis {
-                lines.push(format!("  {} {}", p.yellow("why:"), d.message));
+                lines.push(format!("  {} {}", p.yellow("why:"), sanitize_line(&d.message)));
             }
         }
     }
     if let Some(n) = &r.body_note {
-        lines.push(format!("  {} {}", p.yellow("note:"), n));
+        lines.push(format!("  {} {}", p.yellow("note:"), sanitize_line(n)));
     }
     if let Some(resp) = &r.response {
         if let Some(n) = &resp.note {
@@ -678,7 +837,7 @@ pub fn capture_lines(
                     lines.push(format!("  {l}"));
                 }
             }
-            Err(e) => lines.push(format!("  {} {e}", p.red("body:"))),
+            Err(e) => lines.push(format!("  {} {}", p.red("body:"), sanitize_line(&e.to_string()))),
         }
     }
     lines

@@ -16,24 +16,29 @@ use crate::core::replay::{self, BodyDiff, BodyMode, Change, LineKind, ReplayErro
 use crate::core::server::join_url;
 use crate::exit::{hinted, Outcome};
 use crate::output::{
-    capture_lines, capture_summary, out_bytes, out_json, out_json_pretty, out_line, sanitize_line, CaptureView, Output,
-    Painter,
+    capture_lines, capture_summary, is_secret_header, json_safe, mask_headers, out_bytes, out_json, out_json_pretty,
+    out_line, raw_for_terminal, sanitize_line, CaptureView, Output, Painter, HIDDEN,
 };
 
 pub fn run(c: CapturesCommand, out: &Output) -> anyhow::Result<Outcome> {
     match c {
         CapturesCommand::List { log, json } => list(&log_path(log.as_deref()), json, out),
-        CapturesCommand::Show { id, file, json } => show(&log_path(file.as_deref()), &id, json, out),
-        CapturesCommand::Export { ids, file, format, to } => {
-            export(&log_path(file.as_deref()), &ids, format, to.as_deref(), out)
-        }
+        CapturesCommand::Show { id, file, json, reveal } => show(&log_path(file.as_deref()), &id, json, reveal, out),
+        CapturesCommand::Export {
+            ids,
+            file,
+            format,
+            to,
+            reveal,
+        } => export(&log_path(file.as_deref()), &ids, format, to.as_deref(), reveal, out),
         CapturesCommand::Diff {
             a,
             b,
             file,
             exact,
             json,
-        } => diff(&log_path(file.as_deref()), &a, &b, exact, json, out),
+            reveal,
+        } => diff(&log_path(file.as_deref()), &a, &b, exact, json, reveal, out),
     }
 }
 
@@ -162,9 +167,15 @@ fn list(log: &Path, json: bool, out: &Output) -> anyhow::Result<Outcome> {
         n += 1;
         if json {
             w.write_all(if n == 1 { b"\n  " } else { b",\n  " })?;
-            serde_json::to_writer(&mut w, &list_object(&record))?;
+            let text = serde_json::to_string(&list_object(&record))?;
+            w.write_all(json_safe(&text).as_bytes())?;
         } else {
-            writeln!(w, "{}  {}", p.yellow(&record.id), capture_summary(&record, p))?;
+            writeln!(
+                w,
+                "{}  {}",
+                p.yellow(&sanitize_line(&record.id)),
+                capture_summary(&record, p)
+            )?;
         }
     }
     if json {
@@ -213,15 +224,16 @@ fn body_size(r: &CaptureRecord) -> usize {
     }
 }
 
-fn show(log: &Path, id: &str, json: bool, out: &Output) -> anyhow::Result<Outcome> {
+fn show(log: &Path, id: &str, json: bool, reveal: bool, out: &Output) -> anyhow::Result<Outcome> {
     let r = find(log, &[id.to_string()], out)?.remove(0);
     if json {
-        out_line(&r.to_line())?;
+        out_line(&json_safe(&r.to_line()))?;
     } else {
         let view = CaptureView {
             headers: true,
             body: true,
             max_body_lines: 0,
+            reveal,
         };
         for l in capture_lines(&r, view, &[], &out.out) {
             out_line(&l)?;
@@ -230,42 +242,88 @@ fn show(log: &Path, id: &str, json: bool, out: &Output) -> anyhow::Result<Outcom
     Ok(Outcome::Success)
 }
 
-fn export(log: &Path, ids: &[String], format: ExportFormat, to: Option<&str>, out: &Output) -> anyhow::Result<Outcome> {
+fn export(
+    log: &Path,
+    ids: &[String],
+    format: ExportFormat,
+    to: Option<&str>,
+    reveal: bool,
+    out: &Output,
+) -> anyhow::Result<Outcome> {
     if let Some(u) = to {
         crate::core::deliver::check_url(u)?;
     }
-    let records = find(log, ids, out)?;
+    let mut records = find(log, ids, out)?;
+    // Credential headers are masked in the commands and documents made for people, and
+    // on a terminal, unless asked for; raw bytes to a file or pipe and the JSON export
+    // (a capture log, which replay needs whole) keep them.
+    let mut hidden = Vec::with_capacity(records.len());
+    let shown_raw = format == ExportFormat::Raw && out.stdout_tty;
+    if !reveal && (matches!(format, ExportFormat::Curl | ExportFormat::Har) || shown_raw) {
+        for r in &mut records {
+            let (masked, names) = mask_headers(&r.headers, &[]);
+            r.headers = masked;
+            hidden.push(names);
+        }
+    }
     match format {
         ExportFormat::Curl => {
             let base = to.unwrap_or("http://localhost:9000");
             for (i, r) in records.iter().enumerate() {
                 let cmd = replay::curl_command(r, &join_url(base, &r.path)).map_err(|e| capture_error(e, log))?;
                 let sep = if i == 0 { "" } else { "\n" };
-                out_line(&format!(
-                    "{sep}# capture {}: {} {} at {}\n{cmd}",
-                    r.id,
-                    r.method,
+                // Comment lines are shown by the terminal and read by the shell: every
+                // field from the log in them is escaped to one printable line.
+                let mut text = format!(
+                    "{sep}# capture {}: {} {} at {}\n",
+                    sanitize_line(&r.id),
+                    sanitize_line(&r.method),
                     sanitize_line(&r.path),
-                    r.received_at
-                ))?;
+                    sanitize_line(&r.received_at)
+                );
+                // (Of the headers the command sends: hop-by-hop ones are not replayed.)
+                let sent = replay::replay_headers(&r.headers);
+                let names: Vec<_> = hidden
+                    .get(i)
+                    .into_iter()
+                    .flatten()
+                    .filter(|n| sent.contains(n))
+                    .map(|n| sanitize_line(n))
+                    .collect();
+                if !names.is_empty() {
+                    text.push_str(&format!("# hidden: {} (--reveal puts them in)\n", names.join(", ")));
+                }
+                text.push_str(&cmd);
+                out_line(&text)?;
             }
         }
         ExportFormat::Har => out_json_pretty(&replay::har(&records, to).map_err(|e| capture_error(e, log))?)?,
         ExportFormat::Raw => {
+            if out.stdout_tty && !records.is_empty() {
+                eprintln!(
+                    "{} stdout is a terminal: control bytes are shown escaped (\\e, \\r, \\xHH), each CR LF as a line end; redirect to a file (> FILE) for the exact bytes",
+                    out.err.dim("note:")
+                );
+            }
             for r in &records {
-                out_bytes(&replay::raw_request(r).map_err(|e| capture_error(e, log))?)?;
+                let raw = replay::raw_request(r).map_err(|e| capture_error(e, log))?;
+                if out.stdout_tty {
+                    out_bytes(raw_for_terminal(&raw).as_bytes())?;
+                } else {
+                    out_bytes(&raw)?;
+                }
             }
         }
         ExportFormat::Json => {
             for r in &records {
-                out_line(&r.to_line())?;
+                out_line(&json_safe(&r.to_line()))?;
             }
         }
     }
     Ok(Outcome::Success)
 }
 
-fn diff(log: &Path, a: &str, b: &str, exact: bool, json: bool, out: &Output) -> anyhow::Result<Outcome> {
+fn diff(log: &Path, a: &str, b: &str, exact: bool, json: bool, reveal: bool, out: &Output) -> anyhow::Result<Outcome> {
     let found = find(log, &[a.to_string(), b.to_string()], out)?;
     let (ra, rb) = (&found[0], &found[1]);
     let d = replay::diff_captures(ra, rb, exact).map_err(|e| capture_error(e, log))?;
@@ -276,24 +334,29 @@ fn diff(log: &Path, a: &str, b: &str, exact: bool, json: bool, out: &Output) -> 
     let p = &out.out;
     out_line(&p.red(&format!(
         "--- {}  {} {}  {}",
-        ra.id,
-        ra.method,
+        sanitize_line(&ra.id),
+        sanitize_line(&ra.method),
         sanitize_line(&ra.path),
-        ra.received_at
+        sanitize_line(&ra.received_at)
     )))?;
     out_line(&p.green(&format!(
         "+++ {}  {} {}  {}",
-        rb.id,
-        rb.method,
+        sanitize_line(&rb.id),
+        sanitize_line(&rb.method),
         sanitize_line(&rb.path),
-        rb.received_at
+        sanitize_line(&rb.received_at)
     )))?;
     if d.identical {
         out_line("no differences")?;
         return Ok(Outcome::Success);
     }
     if let Some(m) = &d.method {
-        out_line(&format!("{} {} → {}", p.bold("method:"), m.a, m.b))?;
+        out_line(&format!(
+            "{} {} → {}",
+            p.bold("method:"),
+            sanitize_line(&m.a),
+            sanitize_line(&m.b)
+        ))?;
     }
     if let Some(x) = &d.path {
         out_line(&format!(
@@ -305,17 +368,25 @@ fn diff(log: &Path, a: &str, b: &str, exact: bool, json: bool, out: &Output) -> 
     }
     out_line(&p.bold("headers:"))?;
     for h in &d.headers {
-        let (a, b) = (h.a.as_deref().map(sanitize_line), h.b.as_deref().map(sanitize_line));
+        let hide = |v: &str| -> String {
+            if !reveal && is_secret_header(&h.name) {
+                HIDDEN.into()
+            } else {
+                sanitize_line(v).into_owned()
+            }
+        };
+        let (a, b) = (h.a.as_deref().map(hide), h.b.as_deref().map(hide));
+        let name = sanitize_line(&h.name);
         let mut l = match h.change {
             Change::Changed => format!(
                 "  {} {}: {} → {}",
                 p.yellow("~"),
-                h.name,
+                name,
                 a.unwrap_or_default(),
                 b.unwrap_or_default()
             ),
-            Change::Removed => p.red(&format!("  - {}: {}", h.name, a.unwrap_or_default())),
-            Change::Added => p.green(&format!("  + {}: {}", h.name, b.unwrap_or_default())),
+            Change::Removed => p.red(&format!("  - {name}: {}", a.unwrap_or_default())),
+            Change::Added => p.green(&format!("  + {name}: {}", b.unwrap_or_default())),
         };
         if h.varies {
             l.push_str(&p.dim("  (varies per delivery)"));
@@ -366,7 +437,7 @@ pub(super) fn body_diff_lines(d: &BodyDiff, p: &Painter, indent: &str) -> Vec<St
         });
     }
     if let Some(n) = &d.note {
-        lines.push(format!("{indent}{}", p.dim(n)));
+        lines.push(format!("{indent}{}", p.dim(&sanitize_line(n))));
     }
     lines
 }

@@ -136,6 +136,7 @@ async fn demo(a: DemoArgs, out: &Output) -> anyhow::Result<Outcome> {
             headers: false,
             body: true,
             max_body_lines: 8,
+            reveal: false,
         },
         redact: Vec::new(),
         tally: Tally::default(),

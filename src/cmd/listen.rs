@@ -17,7 +17,7 @@ use crate::core::scheme::lookup;
 use crate::core::server::{Behaviour, Captured, Cidr, SchemeChoice, Server, ServerConfig, ServerEvent, VerifyConfig};
 use crate::core::units::{format_size, parse_duration, parse_size};
 use crate::exit::{hinted, Outcome};
-use crate::output::{capture_lines, sanitize_line, CaptureView, Output};
+use crate::output::{capture_lines, json_safe_bytes, sanitize_line, CaptureView, Output};
 
 /// The validated configuration plus what the command itself needs.
 pub struct Plan {
@@ -227,15 +227,16 @@ impl Renderer<'_> {
         if let Some(e) = &c.save_error {
             self.tally.save_errors += 1;
             eprintln!(
-                "{} could not save request {}: {e} (answered 503)",
+                "{} could not save request {}: {} (answered 503)",
                 self.out.err.red_bold("error:"),
-                c.record.id
+                sanitize_line(&c.record.id),
+                sanitize_line(&e.to_string())
             );
         }
         if self.json {
             // The capture record, with the stream's message type first.
             self.stdout.write_all(b"{\"type\":\"request\",")?;
-            self.stdout.write_all(&c.line[1..])?;
+            self.stdout.write_all(&json_safe_bytes(&c.line[1..]))?;
             return self.stdout.write_all(b"\n");
         }
         let p = &self.out.out;
@@ -353,6 +354,7 @@ async fn serve(a: ListenArgs, plan: Plan, out: &Output) -> anyhow::Result<Outcom
             headers: a.verbose,
             body: !a.quiet,
             max_body_lines: if a.verbose { 0 } else { 60 },
+            reveal: a.reveal,
         },
         redact: plan.redact.clone(),
         tally: Tally::default(),

@@ -28,7 +28,7 @@ use crate::core::scheme::{detect, human_secs, lookup, GenericParams};
 use crate::core::secret::{RestoreError, Secret};
 use crate::core::units::{format_duration, parse_duration, push_duration};
 use crate::exit::{hinted, Outcome};
-use crate::output::{out_json, push_line_safe, sanitize_line, Output, Painter};
+use crate::output::{json_safe_bytes, out_json, push_line_safe, sanitize_line, Output, Painter};
 
 /// What the result of each request is shown with.
 struct Info {
@@ -609,7 +609,7 @@ impl Warnings {
         let n = self.seen.entry(kind).or_default();
         *n += 1;
         if *n <= Self::SHOWN {
-            eprintln!("{} {msg}", self.out.err.yellow("warning:"));
+            eprintln!("{} {}", self.out.err.yellow("warning:"), sanitize_line(&msg));
         }
     }
 
@@ -791,7 +791,13 @@ async fn send(
                 }
                 s.tally.add(counted);
                 let mut write = || -> std::io::Result<()> {
-                    s.w.write_all(line)?;
+                    // Human lines are escaped as they are written; JSON gets the
+                    // escapes JSON allows for what it would let through.
+                    if mode.json {
+                        s.w.write_all(&json_safe_bytes(line))?;
+                    } else {
+                        s.w.write_all(line)?;
+                    }
                     if eager || s.last_flush.elapsed() > Duration::from_millis(100) {
                         s.last_flush = Instant::now();
                         s.w.flush()?;
@@ -1081,12 +1087,12 @@ fn result(
                 line.write(w);
                 return Ok(());
             }
-            let msg = p.red(&err.to_string());
+            let msg = p.red(&sanitize_line(&err.to_string()));
             return writeln!(
                 w,
                 "{} {} {} {msg}",
                 p.red_bold("✗"),
-                req.method,
+                sanitize_line(&req.method),
                 sanitize_line(&req.url)
             );
         }

@@ -18,7 +18,9 @@ use crate::core::scheme::lookup;
 use crate::core::secret::{Redactor, Secret};
 use crate::core::units::{format_duration, parse_duration};
 use crate::exit::{hinted, Outcome};
-use crate::output::{out_bytes, out_json, out_line, render_body, sanitize_line, BodyView, Output};
+use crate::output::{
+    is_secret_header, mask_headers, out_bytes, out_json, out_line, render_body, sanitize_line, BodyView, Output, HIDDEN,
+};
 
 /// Everything `send` needs, resolved from flags, environment, config and prompts.
 struct Plan {
@@ -219,12 +221,24 @@ pub fn run(a: SendArgs, out: &Output) -> anyhow::Result<Outcome> {
             );
         }
         match a.print {
-            Some(PrintFormat::Curl) => out_line(&crate::core::replay::curl_for(
-                &req.method,
-                &req.url,
-                &req.headers,
-                &req.body,
-            ))?,
+            Some(PrintFormat::Curl) => {
+                // Credential headers are masked unless asked for (a comment names them).
+                let (headers, hidden) = if a.reveal {
+                    (req.headers.clone(), Vec::new())
+                } else {
+                    mask_headers(&req.headers, &[])
+                };
+                if !hidden.is_empty() {
+                    let names: Vec<_> = hidden.iter().map(|n| sanitize_line(n)).collect();
+                    out_line(&format!("# hidden: {} (--reveal puts them in)", names.join(", ")))?;
+                }
+                out_line(&crate::core::replay::curl_for(
+                    &req.method,
+                    &req.url,
+                    &headers,
+                    &req.body,
+                ))?
+            }
             None => out_bytes(&deliver::wire_format(&req))?,
         }
         return Ok(Outcome::Success);
@@ -345,13 +359,14 @@ async fn single(
         eprintln!(
             "{} {} {}{what}{}",
             e.dim("→"),
-            e.bold(&req.method),
+            e.bold(&sanitize_line(&req.method)),
             sanitize_line(&req.url),
             e.dim(&signed)
         );
     }
     let json = a.json;
     let verbose = a.verbose;
+    let reveal = a.reveal;
     let delivery = deliver::deliver(client, &req, signer, policy, |at: &Attempt| {
         if json {
             let mut v = serde_json::to_value(at).unwrap_or_default();
@@ -393,7 +408,12 @@ async fn single(
         eprintln!("{attempt}{line}");
         if verbose {
             for (k, v) in at.response_headers.iter() {
-                eprintln!("  {}: {}", e.blue(k), sanitize_line(v));
+                let v = if !reveal && is_secret_header(k) {
+                    HIDDEN.into()
+                } else {
+                    sanitize_line(v)
+                };
+                eprintln!("  {}: {v}", e.blue(&sanitize_line(k)));
             }
         }
         if let Some(w) = at.retry_in {

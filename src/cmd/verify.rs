@@ -106,7 +106,7 @@ pub fn run(a: VerifyArgs, out: &Output) -> anyhow::Result<Outcome> {
         }
     } else if !verdict.notes.is_empty() {
         for n in &verdict.notes {
-            eprintln!("{} {n}", out.err.dim("note:"));
+            eprintln!("{} {}", out.err.dim("note:"), crate::output::sanitize_line(n));
         }
     }
     Ok(Outcome::from_bool(verdict.valid))

@@ -634,29 +634,85 @@ pub async fn run<T, N, G, F>(
 // ---------------------------------------------------------------------------------
 // Exports
 
-/// Quotes a string for a POSIX shell: single quotes, each `'` written `'\''`.
+/// Quotes a string as one shell word that POSIX sh, bash and zsh all read back as the
+/// same bytes, and that holds nothing a terminal would act on when the command is shown
+/// ([`crate::core::acts_on_terminal`]: controls, tabs and newlines included, which a
+/// paste would also break on). Printable text is single-quoted, each `'` written
+/// `'\''`; anything else becomes `"$(printf 'FORMAT')"`, the characters to hide written
+/// as octal escapes (see [`printf_format`]). A command substitution drops trailing
+/// newlines, which no URL, method or header value can end with.
 pub fn shell_quote(s: &str) -> String {
-    format!("'{}'", s.replace('\'', "'\\''"))
+    if !s.chars().any(crate::core::acts_on_terminal) {
+        return format!("'{}'", s.replace('\'', "'\\''"));
+    }
+    format!("\"$(printf {})\"", printf_format(s.as_bytes()))
 }
 
-/// A curl command that sends the capture to `url` byte-exact when run by `sh`. The body
-/// goes through `printf '%s'` (no trailing newline is added, nothing is interpreted),
-/// or through `base64 -d` when it is not UTF-8 text or holds a NUL byte; curl's own
-/// Content-Type, Accept, User-Agent and Expect are suppressed where the capture had none.
+/// A single-quoted `printf` format that prints exactly `bytes`: `%` and `\` doubled, `'`
+/// written `'\''`, printable characters as they are, and every byte of a character
+/// that could act on a terminal, and every byte that is not UTF-8, as a three-digit
+/// octal escape (`\033`), which POSIX printf, bash, zsh and dash all read. A leading
+/// `-` is written `\055` too, so that printf cannot take the format for an option.
+pub fn printf_format(bytes: &[u8]) -> String {
+    let mut o = String::with_capacity(bytes.len() + 16);
+    o.push('\'');
+    let octal = |o: &mut String, b: u8| o.push_str(&format!("\\{b:03o}"));
+    let bytes = match bytes.split_first() {
+        Some((b'-', rest)) => {
+            octal(&mut o, b'-');
+            rest
+        }
+        _ => bytes,
+    };
+    for chunk in bytes.utf8_chunks() {
+        for c in chunk.valid().chars() {
+            match c {
+                '%' => o.push_str("%%"),
+                '\\' => o.push_str("\\\\"),
+                '\'' => o.push_str("'\\''"),
+                c if crate::core::acts_on_terminal(c) => {
+                    for b in c.encode_utf8(&mut [0; 4]).bytes() {
+                        octal(&mut o, b);
+                    }
+                }
+                c => o.push(c),
+            }
+        }
+        for &b in chunk.invalid() {
+            octal(&mut o, b);
+        }
+    }
+    o.push('\'');
+    o
+}
+
+/// A curl command that sends the capture to `url` byte-exact when run by `sh`, bash or
+/// zsh (see [`curl_for`]); curl's own Content-Type, Accept, User-Agent and Expect are
+/// suppressed where the capture had none.
 pub fn curl_command(r: &CaptureRecord, url: &str) -> Result<String, CaptureError> {
     let body = r.body_bytes()?;
     let headers = replay_headers(&r.headers);
     Ok(curl_for(&r.method, url, &headers, &body))
 }
 
-/// A curl command for any request (`send --print curl` and the capture export): the
-/// body goes through `printf '%s'`, or `base64 -d` when it is not UTF-8 text.
+/// A curl command for any request (`send --print curl` and the capture export), safe
+/// to show and to paste: its only control characters are the newlines between its
+/// lines, every word is quoted by [`shell_quote`]. The body is piped in: printable
+/// UTF-8 text through `printf '%s' 'TEXT'`; text holding characters that could act on
+/// a terminal through `printf 'FORMAT'` ([`printf_format`]); anything else (bytes that
+/// are not UTF-8, a NUL) as base64 through `base64 -d`.
 pub fn curl_for(method: &str, url: &str, headers: &Headers, body: &[u8]) -> String {
     let mut parts: Vec<String> = Vec::new();
     let mut head = String::new();
     if !body.is_empty() {
         match std::str::from_utf8(body) {
-            Ok(t) if !t.contains('\0') => head.push_str(&format!("printf '%s' {} | ", shell_quote(t))),
+            Ok(t) if !t.contains('\0') => {
+                if t.chars().any(crate::core::acts_on_terminal) {
+                    head.push_str(&format!("printf {} | ", printf_format(body)));
+                } else {
+                    head.push_str(&format!("printf '%s' {} | ", shell_quote(t)));
+                }
+            }
             _ => head.push_str(&format!(
                 "printf '%s' {} | base64 -d | ",
                 shell_quote(&base64::engine::general_purpose::STANDARD.encode(body))
@@ -1440,6 +1496,23 @@ mod tests {
         assert!(curl_command(&bin, "http://h/p")
             .unwrap()
             .contains("'/wA=' | base64 -d |"));
+    }
+
+    #[test]
+    fn words_with_controls_become_printf_formats() {
+        assert_eq!(shell_quote("a\u{1b}]0;t\u{7}"), "\"$(printf 'a\\033]0;t\\007')\"");
+        assert_eq!(shell_quote("x\ty'%\\"), "\"$(printf 'x\\011y'\\''%%\\\\')\"");
+        assert_eq!(printf_format("\u{202e}1".as_bytes()), "'\\342\\200\\2561'");
+        assert_eq!(printf_format(&[0xff, b'a']), "'\\377a'");
+        assert_eq!(printf_format(b"-n\x01"), "'\\055n\\001'");
+        let r = rec("a", "POST", "/p", &[("x-v", "\u{9b}2J")], b"line\nnext\r\n");
+        let c = curl_command(&r, "http://h/p").unwrap();
+        assert!(c.starts_with("printf 'line\\012next\\015\\012' | curl"), "{c}");
+        assert!(c.contains("-H \"$(printf 'x-v: \\302\\2332J')\""), "{c}");
+        assert!(
+            !c.chars().any(|ch| ch != '\n' && crate::core::acts_on_terminal(ch)),
+            "{c}"
+        );
     }
 
     #[test]
