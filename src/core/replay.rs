@@ -441,7 +441,7 @@ pub struct SignedAt {
 pub fn signature_timestamp(h: &Headers, body: &[u8]) -> Option<SignedAt> {
     // From the headers alone: the body only tells Mailgun, which has no timestamp check.
     let scheme = detect(h, None)?;
-    let unix = |v: &str| v.trim().parse::<i64>().ok();
+    let unix = crate::core::scheme::unix_secs;
     let timestamp = match scheme {
         "stripe" => h
             .get("stripe-signature")?
@@ -471,9 +471,7 @@ pub fn signature_timestamp(h: &Headers, body: &[u8]) -> Option<SignedAt> {
             .map(|t| t.as_second()),
         "linear" => {
             let v: Value = serde_json::from_slice(body).ok()?;
-            v.get("webhookTimestamp")?
-                .as_f64()
-                .map(|ms| (ms / 1000.0).floor() as i64)
+            crate::core::scheme::linear::ms_to_secs(v.get("webhookTimestamp")?)
         }
         _ => None,
     }?;
@@ -492,8 +490,8 @@ pub struct Stale {
 pub fn staleness(h: &Headers, body: &[u8], now: i64) -> Option<Stale> {
     let s = signature_timestamp(h, body)?;
     let tol = lookup(s.scheme, &GenericParams::default()).ok()?.meta().tolerance?;
-    let age = now - s.timestamp;
-    (age > tol.secs as i64).then_some(Stale {
+    let age = now.checked_sub(s.timestamp)?;
+    (age > i64::try_from(tol.secs).unwrap_or(i64::MAX)).then_some(Stale {
         scheme: s.scheme,
         age_secs: age,
         tolerance_secs: tol.secs,
@@ -1375,6 +1373,12 @@ mod tests {
             7
         );
         assert!(signature_timestamp(&h("X-Hub-Signature-256", "sha256=aa"), b"").is_none());
+        // A timestamp that is no time has no age (and none that wraps to fresh).
+        for t in ["-9223372036854775808", "9223372036854775807", "1e300", "-1"] {
+            let sh = h("Stripe-Signature", &format!("t={t},v1=ab"));
+            assert!(signature_timestamp(&sh, b"").is_none(), "{t}");
+            assert!(staleness(&sh, b"", 1_700_000_000).is_none(), "{t}");
+        }
         let s = staleness(&h("Stripe-Signature", "t=1000,v1=ab"), b"", 1000 + 301).unwrap();
         assert_eq!((s.age_secs, s.tolerance_secs), (301, 300));
         assert!(staleness(&h("Stripe-Signature", "t=1000,v1=ab"), b"", 1200).is_none());
@@ -1385,6 +1389,10 @@ mod tests {
                 .timestamp,
             5
         );
+        for ms in ["-1e300", "1e300", "-5", "18446744073709551615"] {
+            let body = format!(r#"{{"webhookTimestamp": {ms}}}"#);
+            assert!(signature_timestamp(&lin, body.as_bytes()).is_none(), "{ms}");
+        }
         assert_eq!(
             refresh_body_timestamp("linear", br#"{"a":1,"webhookTimestamp":5500}"#, 9).unwrap(),
             br#"{"a":1,"webhookTimestamp":9}"#
