@@ -66,6 +66,7 @@ fn lines() -> Vec<Vec<u8>> {
                 provider: None,
                 event: None,
                 body_note: None,
+                header_bytes: Vec::new(),
             };
             r.to_line().into_bytes()
         })

@@ -353,14 +353,16 @@ pub fn replay_headers(h: &Headers) -> Headers {
     h
 }
 
-/// The capture as a request to `base` (its path and query appended to base's path).
-pub fn prepare(r: &CaptureRecord, base: &str, body: Vec<u8>) -> Prepared {
-    Prepared {
+/// The capture as a request to `base` (its path and query appended to base's path),
+/// its header values byte-exact.
+pub fn prepare(r: &CaptureRecord, base: &str, body: Vec<u8>) -> Result<Prepared, CaptureError> {
+    Ok(Prepared {
         method: r.method.clone(),
         url: join_url(base, &r.path),
         headers: replay_headers(&r.headers),
         body: body.into(),
-    }
+        exact_values: r.exact_header_values()?,
+    })
 }
 
 /// [`prepare`] to `url` (the capture's [`join_url`]), moving the capture's method and
@@ -371,15 +373,17 @@ pub fn prepare_taken(
     url: String,
     body: Vec<u8>,
     dropped: &mut Vec<(String, String)>,
-) -> Prepared {
+) -> Result<Prepared, CaptureError> {
+    let exact_values = r.exact_header_values()?;
     let mut headers = std::mem::take(&mut r.headers);
     headers.split_end_to_end(dropped);
-    Prepared {
+    Ok(Prepared {
         method: std::mem::take(&mut r.method),
         url,
         headers,
         body: body.into(),
-    }
+        exact_values,
+    })
 }
 
 /// The scheme a capture was signed with: the one its verification named, else the one
@@ -1216,6 +1220,7 @@ mod tests {
             provider: None,
             event: None,
             body_note: None,
+            header_bytes: Vec::new(),
         }
     }
 
@@ -1335,7 +1340,7 @@ mod tests {
             ],
             b"hi",
         );
-        let p = prepare(&r, "http://127.0.0.1:9/base/", b"hi".to_vec());
+        let p = prepare(&r, "http://127.0.0.1:9/base/", b"hi".to_vec()).unwrap();
         assert_eq!(p.url, "http://127.0.0.1:9/base/x?y=1");
         assert_eq!(p.method, "PUT");
         assert_eq!(
@@ -1543,6 +1548,7 @@ mod tests {
                 method: "GET".into(),
                 url: url.to_string(),
                 headers: Headers::new(),
+                exact_values: Vec::new(),
                 body: bytes::Bytes::new(),
             },
             signer: None,
