@@ -100,6 +100,61 @@ fn a_linear_timestamp_of_minus_1e300_is_not_called_in_the_future() {
     assert!(all.contains("webhookTimestamp"), "{all}");
 }
 
+#[test]
+fn sign_refuses_a_timestamp_it_cannot_send_as_given() {
+    let dir = tempdir();
+    let body = dir.path().join("body.json");
+    std::fs::write(&body, b"{}").unwrap();
+    for t in ["-1", "253402300800", "9223372036854775807"] {
+        let r = run(
+            dir.path(),
+            &[
+                "sign",
+                "--scheme",
+                "twitch",
+                "--secret",
+                "s3cr3t",
+                &format!("--timestamp={t}"),
+                body.to_str().unwrap(),
+            ],
+        );
+        assert_eq!(r.code, Some(2), "{t}: {} {}", r.stdout, r.stderr);
+        assert!(r.stderr.contains("--timestamp"), "{}", r.stderr);
+        assert!(!r.stdout.contains("1970-01-01"), "{}", r.stdout);
+    }
+}
+
+#[test]
+fn a_duration_or_size_too_large_is_refused_not_a_panic() {
+    let dir = tempdir();
+    let r = run(
+        dir.path(),
+        &[
+            "send",
+            "http://127.0.0.1:9/x",
+            "--event",
+            "github.push",
+            "--timeout",
+            "99999999999999999999999h",
+        ],
+    );
+    assert_eq!(r.code, Some(2), "{}", r.stderr);
+    assert!(r.stderr.contains("--timeout"), "{}", r.stderr);
+    let r = run(
+        dir.path(),
+        &[
+            "listen",
+            "--port",
+            "0",
+            "--no-save",
+            "--max-body",
+            "99999999999999999999999GiB",
+        ],
+    );
+    assert_eq!(r.code, Some(2), "{}", r.stderr);
+    assert!(r.stderr.contains("--max-body"), "{}", r.stderr);
+}
+
 // ---------------------------------------------------------------------------------
 // Rates
 
