@@ -4,6 +4,7 @@
 //! (`bench/body1k.json`: a 1 KiB JSON body, 100-odd escapes once inside a capture line)
 //! with the headers `hookcat send` sends, then times, side by side in each of 15 rounds:
 //! - `parse_lean` as replay reads a line (leaving out what it never looks at);
+//! - the same, then the record's checks (`CaptureRecord::problem`), as `LogReader` does;
 //! - `parse_fast` (every field, as `captures` reads a line);
 //! - `serde_json::from_slice::<CaptureRecord>`, the reference;
 //! - `Cursor::string` on the body string alone.
@@ -66,6 +67,7 @@ fn lines() -> Vec<Vec<u8>> {
                 provider: None,
                 event: None,
                 body_note: None,
+                header_bytes: Vec::new(),
             };
             r.to_line().into_bytes()
         })
@@ -92,8 +94,11 @@ fn main() {
         assert!(parse_lean(l, REPLAY).is_some());
     }
     type Reader = fn(&[u8]) -> bool;
-    let readers: [(&str, Reader); 4] = [
+    let readers: [(&str, Reader); 5] = [
         ("parse_lean (replay)", |l| black_box(parse_lean(l, REPLAY)).is_some()),
+        ("parse_lean + checks", |l| {
+            black_box(parse_lean(l, REPLAY)).is_some_and(|r| black_box(r.problem(REPLAY)).is_none())
+        }),
         ("parse_fast (captures)", |l| black_box(parse_fast(l)).is_some()),
         ("serde_json", |l| {
             black_box(serde_json::from_slice::<CaptureRecord>(l)).is_ok()

@@ -176,10 +176,16 @@ pub fn parse_rate(s: &str) -> Result<f64, String> {
         "h" => 3600.0,
         other => return Err(format!("invalid rate `{s}`: unknown unit `{other}`")),
     };
-    if n <= 0.0 {
+    // NaN and infinities parse as floats; none is a rate (NaN compares false to
+    // everything, so it would be no limit at all).
+    let rate = n / per;
+    if !n.is_finite() || !rate.is_finite() {
+        return Err(format!("invalid rate `{s}`: not a finite number"));
+    }
+    if rate <= 0.0 {
         return Err(format!("invalid rate `{s}`: must be above 0"));
     }
-    Ok(n / per)
+    Ok(rate)
 }
 
 /// Counts for the closing summary.
@@ -424,6 +430,34 @@ async fn serve(a: ListenArgs, plan: Plan, out: &Output) -> anyhow::Result<Outcom
                 eprintln!("{} {summary}", e.green_bold("✓"));
             }
             Ok(Outcome::Success)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_rate;
+
+    #[test]
+    fn rates_are_finite_and_positive() {
+        assert_eq!(parse_rate("100/s"), Ok(100.0));
+        assert_eq!(parse_rate("60/min"), Ok(1.0));
+        assert_eq!(parse_rate("0.5"), Ok(0.5));
+        for bad in [
+            "nan/s",
+            "NaN",
+            "inf/s",
+            "-inf/s",
+            "1e309/s",
+            "infinity/m",
+            "0/s",
+            "-1/s",
+            "1e-400/s",
+            "x/s",
+            "1/y",
+        ] {
+            let e = parse_rate(bad).expect_err(bad);
+            assert!(e.contains(bad), "{e}");
         }
     }
 }

@@ -267,7 +267,7 @@ impl Prep {
             }
         }
         let url = self.url(&r.path, url);
-        let mut req = replay::prepare_taken(r, url, edited.unwrap_or(original), dropped);
+        let mut req = replay::prepare_taken(r, url, edited.unwrap_or(original), dropped)?;
         let mut signer = None;
         let mut resigned = None;
         let mut resign_with = None;
@@ -401,6 +401,7 @@ impl Shell {
             url,
             mut headers,
             body,
+            exact_values: _,
         } = job.req;
         record.id = info.capture;
         record.method = method;
@@ -571,10 +572,20 @@ async fn take_lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 /// log) and the positional items that are capture ids.
 fn log_and_ids(a: &ReplayArgs) -> anyhow::Result<(PathBuf, Vec<String>)> {
     let mut log = a.file.clone();
+    if let Some(f) = &log {
+        check_log_path(f)?;
+    }
     let mut ids = Vec::new();
     for item in &a.items {
         let p = Path::new(item);
-        if p.is_file() {
+        // An existing path is a log (or the wrong kind of file); a missing one is a
+        // capture id when it is spelled as one, else a log that is not there.
+        let is_log = match std::fs::metadata(p) {
+            Ok(_) => true,
+            Err(_) => !crate::core::capture::is_id(item),
+        };
+        if is_log {
+            check_log_path(p)?;
             if let Some(prev) = &log {
                 return Err(hinted(
                     format!("two capture logs given: `{}` and `{item}`", prev.display()),
@@ -587,6 +598,51 @@ fn log_and_ids(a: &ReplayArgs) -> anyhow::Result<(PathBuf, Vec<String>)> {
         }
     }
     Ok((super::captures::log_path(log.as_deref()), ids))
+}
+
+/// Refuses a log path that is missing or not a regular file, naming it and what it is.
+fn check_log_path(p: &Path) -> anyhow::Result<()> {
+    let path = p.display().to_string();
+    let shown = sanitize_line(&path);
+    let hint = "name a capture log file (`hookcat listen --save FILE` writes one)";
+    let m = match std::fs::metadata(p) {
+        Ok(m) => m,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(hinted(format!("the capture log `{shown}` does not exist"), hint))
+        }
+        Err(e) => return Err(hinted(format!("cannot read the capture log `{shown}`: {e}"), hint)),
+    };
+    if m.is_file() {
+        return Ok(());
+    }
+    if m.is_dir() {
+        return Err(hinted(format!("`{shown}` is a directory, not a capture log"), hint));
+    }
+    let kind = file_kind(&m);
+    Err(hinted(
+        format!("`{shown}` is not a regular file ({kind}): replay reads a capture log from a file"),
+        "save the stream to a file first, then replay that file",
+    ))
+}
+
+/// What a path that is neither a file nor a directory is.
+fn file_kind(m: &std::fs::Metadata) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        let t = m.file_type();
+        if t.is_fifo() {
+            return "a FIFO";
+        }
+        if t.is_socket() {
+            return "a socket";
+        }
+        if t.is_char_device() || t.is_block_device() {
+            return "a device";
+        }
+    }
+    let _ = m;
+    "not a file"
 }
 
 /// Warnings before sending: the first few of each kind, then a count.
@@ -1307,6 +1363,7 @@ mod tests {
             url: "http://127.0.0.1:9/hooks/a?q=\u{1b}[2J".into(),
             headers: Headers::default(),
             body: Default::default(),
+            exact_values: Vec::new(),
         };
         let info = |resigned, modified| Info {
             capture: "20261201201413hnj6nfiru3".into(),

@@ -56,6 +56,10 @@ fn env(name: &str) -> Option<String> {
 }
 
 pub fn run(a: SendArgs, out: &Output) -> anyhow::Result<Outcome> {
+    // Checked before anything is sent, also when one request would not use it.
+    if let Some(r) = &a.rate {
+        super::listen::parse_rate(r).map_err(|e| anyhow::anyhow!("--rate: {e}"))?;
+    }
     let config = Config::load(a.config.as_deref(), &std::env::current_dir().unwrap_or_default())?;
     let target = match &a.target {
         Some(t) => config.target(t)?,

@@ -22,6 +22,14 @@ pub fn run(a: SignArgs, out: &Output) -> anyhow::Result<Outcome> {
     let scheme = lookup(&a.scheme, &super::common::generic(&a.generic))?;
     let mut params = SignParams::now();
     if let Some(t) = a.timestamp {
+        // A timestamp no clock gives would be signed as something else (Twitch's RFC
+        // 3339 has no year past 9999) or refused by every verifier.
+        if !(0..=crate::core::scheme::MAX_UNIX).contains(&t) {
+            anyhow::bail!(
+                "--timestamp {t}: not a unix time (whole seconds from 1970 to the year 9999, at most {})",
+                crate::core::scheme::MAX_UNIX
+            );
+        }
         params.timestamp = t;
         params.nanos = 0;
     }

@@ -1,8 +1,12 @@
 //! The capture record: one JSON line per request, written by `listen` and read by
 //! `replay` and `captures`. Versioned (`"v": 1`); bodies are byte-exact (`utf8`
 //! text, or `base64` for bytes that are not valid UTF-8); headers are ordered pairs
-//! with duplicates kept. The reader streams, skips a torn or corrupt line with a
-//! warning naming its line number, and refuses a newer format version.
+//! with duplicates kept, and a value that is not UTF-8 has its exact bytes beside the
+//! pairs (`header_bytes`, only on the lines that need it). The reader streams, skips a
+//! torn or corrupt line with a warning naming its line number, and refuses a newer
+//! format version. A log is data anyone may have written: every record read is checked
+//! ([`CaptureRecord::problem`]) before anything uses it, and one that fails is skipped
+//! like a corrupt line.
 
 use std::io::BufRead;
 
@@ -109,6 +113,11 @@ pub struct CaptureRecord {
     /// Set when the body is not what the client meant to send (cut off, over the limit).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub body_note: Option<String>,
+    /// The exact bytes of the header values that are not UTF-8, as `[index, base64]`
+    /// in the order of `headers` (whose value at `index` is the text with each invalid
+    /// sequence replaced by U+FFFD). Absent when every value is UTF-8, as almost always.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub header_bytes: Vec<(u32, String)>,
 }
 
 /// Text and encoding for a body: UTF-8 as it is, anything else as base64.
@@ -135,9 +144,192 @@ pub enum CaptureError {
     Io(#[from] std::io::Error),
     #[error("the body of capture {id} is not valid base64")]
     BadBody { id: String },
+    #[error("the exact bytes of a header of capture {id} are not valid base64")]
+    BadHeaderBytes { id: String },
+}
+
+/// A header value as the record keeps it: its text, and (pushed onto `exact`, as the
+/// value at `index`) its bytes in base64 when they are not UTF-8.
+pub fn header_value_text(index: usize, bytes: &[u8], exact: &mut Vec<(u32, String)>) -> String {
+    match std::str::from_utf8(bytes) {
+        Ok(t) => t.to_string(),
+        Err(_) => {
+            // An index past u32 cannot occur (a request has far fewer headers); such a
+            // value keeps its text only.
+            if let Ok(i) = u32::try_from(index) {
+                exact.push((i, base64::engine::general_purpose::STANDARD.encode(bytes)));
+            }
+            String::from_utf8_lossy(bytes).into_owned()
+        }
+    }
+}
+
+/// `tchar` of RFC 9110 §5.6.2: what an HTTP token (a method, a header name) is made of.
+const fn tchar_table() -> [bool; 256] {
+    let mut t = [false; 256];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        t[c] = b.is_ascii_alphanumeric()
+            || matches!(
+                b,
+                b'!' | b'#' | b'$' | b'%' | b'&' | b'\'' | b'*' | b'+' | b'-' | b'.' | b'^' | b'_' | b'`' | b'|' | b'~'
+            );
+        c += 1;
+    }
+    t
+}
+static TCHAR: [bool; 256] = tchar_table();
+
+/// An HTTP token (RFC 9110 §5.6.2): a method, a header name.
+pub fn is_token(b: &[u8]) -> bool {
+    !b.is_empty() && b.iter().all(|c| TCHAR[usize::from(*c)])
+}
+
+/// A capture id, or a prefix of one: 1 to 64 ASCII letters, digits, `-` or `_` (hookcat
+/// writes 24 lower-case letters and digits).
+pub fn is_id(s: &str) -> bool {
+    (1..=64).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+/// An RFC 3339 time as a record keeps it: `YYYY-MM-DDThh:mm:ss`, an optional fraction of
+/// 1 to 9 digits, then `Z` or an offset `±hh:mm`.
+pub fn is_stamp(b: &[u8]) -> bool {
+    let digits = |r: std::ops::Range<usize>| b.get(r).is_some_and(|d| d.iter().all(u8::is_ascii_digit));
+    let shape = b.len() >= 20
+        && digits(0..4)
+        && b[4] == b'-'
+        && digits(5..7)
+        && b[7] == b'-'
+        && digits(8..10)
+        && b[10] == b'T'
+        && digits(11..13)
+        && b[13] == b':'
+        && digits(14..16)
+        && b[16] == b':'
+        && digits(17..19);
+    if !shape {
+        return false;
+    }
+    let mut rest = &b[19..];
+    if let Some(f) = rest.strip_prefix(b".") {
+        let n = f.iter().take_while(|d| d.is_ascii_digit()).count();
+        if !(1..=9).contains(&n) {
+            return false;
+        }
+        rest = &f[n..];
+    }
+    match rest {
+        b"Z" => true,
+        [b'+' | b'-', h1, h2, b':', m1, m2] => [h1, h2, m1, m2].iter().all(|d| d.is_ascii_digit()),
+        _ => false,
+    }
+}
+
+/// A client address as the listener writes it (`127.0.0.1:5000`, `[::1]:5000`, an
+/// IPv6 zone after `%`): 1 to 64 bytes of those characters.
+pub fn is_addr(b: &[u8]) -> bool {
+    (1..=64).contains(&b.len())
+        && b.iter()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'.' | b':' | b'[' | b']' | b'%' | b'-' | b'_'))
+}
+
+/// A header value's text as a request can carry it: no control character but a tab.
+fn is_value_text(s: &str) -> bool {
+    s.bytes().all(|b| b == b'\t' || (b >= 0x20 && b != 0x7f))
+}
+
+/// Lower-case letters, digits, `-` and `_` (scheme names, failure and finding codes).
+fn is_code(s: &str) -> bool {
+    s.bytes()
+        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
 }
 
 impl CaptureRecord {
+    /// What makes this record one that hookcat cannot have written, if anything: the
+    /// method and header names HTTP tokens, the id and times in their formats, the path
+    /// and header values free of control characters, the exact header bytes consistent
+    /// with the values they stand for. Byte checks, cheap enough for every record read.
+    /// The parts `unread` names are not looked at (the fast reader checks them as it
+    /// steps over them).
+    pub fn problem(&self, unread: Unread) -> Option<String> {
+        let bad = |what: &str| Some(format!("its {what}"));
+        if !is_id(&self.id) {
+            return bad("`id` is not a capture id (1 to 64 letters, digits, `-` or `_`)");
+        }
+        if !unread.received_at && !is_stamp(self.received_at.as_bytes()) {
+            return bad("`received_at` is not an RFC 3339 time");
+        }
+        if !is_token(self.method.as_bytes()) {
+            return bad("`method` is not an HTTP method (a token)");
+        }
+        if self.path.is_empty() || self.path.bytes().any(|b| b <= 0x20 || b == 0x7f) {
+            return bad("`path` is empty or holds a space or a control character");
+        }
+        for (i, (name, value)) in self.headers.0.iter().enumerate() {
+            if !is_token(name.as_bytes()) {
+                return Some(format!("the name of its header {} is not an HTTP token", i + 1));
+            }
+            if !is_value_text(value) {
+                return Some(format!("the value of its header {} holds a control character", i + 1));
+            }
+        }
+        if !unread.remote_addr && !is_addr(self.remote_addr.as_bytes()) {
+            return bad("`remote_addr` is not an address");
+        }
+        if let Some(v) = &self.verification {
+            let codes = v
+                .failure
+                .iter()
+                .map(String::as_str)
+                .chain(v.diagnosis.iter().map(|d| d.code.as_str()));
+            if v.scheme.is_empty() || !is_code(&v.scheme) || !codes.into_iter().all(is_code) {
+                return bad("verification names a scheme or a code that is not one");
+            }
+        }
+        if self
+            .response
+            .as_ref()
+            .and_then(|r| r.status)
+            .is_some_and(|s| !(100..=999).contains(&s))
+        {
+            return bad("answer's status is not an HTTP status");
+        }
+        let mut after = None;
+        for (at, b64) in &self.header_bytes {
+            let i = *at as usize;
+            if after.is_some_and(|a| i <= a) || i >= self.headers.len() {
+                return bad("`header_bytes` names a header out of order or that it does not have");
+            }
+            after = Some(i);
+            let Ok(bytes) = base64::engine::general_purpose::STANDARD.decode(b64) else {
+                return bad("`header_bytes` holds a value that is not base64");
+            };
+            let valid_value = bytes.iter().all(|b| *b == b'\t' || (*b >= 0x20 && *b != 0x7f));
+            if std::str::from_utf8(&bytes).is_ok()
+                || !valid_value
+                || String::from_utf8_lossy(&bytes) != self.headers.0[i].1
+            {
+                return bad("`header_bytes` holds a value that does not stand for its header's");
+            }
+        }
+        None
+    }
+
+    /// The exact bytes of the header values that are not UTF-8, as `(name, bytes)` in
+    /// the order of the headers; empty for almost every capture.
+    pub fn exact_header_values(&self) -> Result<Vec<(String, Vec<u8>)>, CaptureError> {
+        self.header_bytes
+            .iter()
+            .map(|(at, b64)| {
+                let name = self.headers.0.get(*at as usize).map(|(n, _)| n.clone());
+                let bytes = base64::engine::general_purpose::STANDARD.decode(b64).ok();
+                name.zip(bytes)
+                    .ok_or_else(|| CaptureError::BadHeaderBytes { id: self.id.clone() })
+            })
+            .collect()
+    }
+
     /// A new record id: sortable by time, unique enough for a log.
     pub fn new_id() -> String {
         Self::stamp_and_id().1
@@ -247,6 +439,7 @@ impl CaptureRecord {
             provider,
             event,
             body_note,
+            header_bytes,
         } = self;
         out.push(b'{');
         push_key(out, "v");
@@ -314,6 +507,21 @@ impl CaptureRecord {
                 next(out, key);
                 push_str(out, v);
             }
+        }
+        if !header_bytes.is_empty() {
+            next(out, "header_bytes");
+            out.push(b'[');
+            for (i, (at, b64)) in header_bytes.iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                out.push(b'[');
+                push_num(out, at);
+                out.push(b',');
+                push_str(out, b64);
+                out.push(b']');
+            }
+            out.push(b']');
         }
         out.push(b'}');
     }
@@ -440,6 +648,7 @@ impl CaptureRecord {
             provider: None,
             event: None,
             body_note: None,
+            header_bytes: Vec::new(),
         }
     }
 }
@@ -587,6 +796,50 @@ fn headers_into(c: &mut Cursor<'_>, h: &mut Vec<(String, String)>) -> Option<()>
     Some(())
 }
 
+/// A string without escapes that `valid` takes, into `s` (or read as empty when
+/// `skip`).
+fn checked_into(c: &mut Cursor<'_>, s: &mut String, skip: bool, valid: fn(&[u8]) -> bool) -> Option<()> {
+    let raw = c.key()?;
+    if !valid(raw) {
+        return None;
+    }
+    s.clear();
+    if !skip {
+        // `valid` takes ASCII only.
+        s.push_str(std::str::from_utf8(raw).ok()?);
+    }
+    Some(())
+}
+
+/// The `[index, base64]` pairs of `header_bytes`, read into `v`'s strings where it has them.
+fn header_bytes_into(c: &mut Cursor<'_>, v: &mut Vec<(u32, String)>) -> Option<()> {
+    c.eat(b'[')?;
+    let mut n = 0;
+    if c.peek()? == b']' {
+        c.take();
+    } else {
+        loop {
+            c.eat(b'[')?;
+            if n == v.len() {
+                v.push(Default::default());
+            }
+            let (at, b64) = &mut v[n];
+            *at = u32::try_from(c.uint()?).ok()?;
+            c.eat(b',')?;
+            c.string_into(b64)?;
+            c.eat(b']')?;
+            n += 1;
+            match c.take()? {
+                b',' => continue,
+                b']' => break,
+                _ => return None,
+            }
+        }
+    }
+    v.truncate(n);
+    Some(())
+}
+
 /// The answer record (it is on every line) into `slot`, its strings reused.
 fn response_into(c: &mut Cursor<'_>, slot: &mut Option<ResponseRecord>, detail: bool) -> Option<()> {
     const KEYS: Keys = RESPONSE_KEYS;
@@ -660,6 +913,7 @@ const RECORD_KEYS: Keys = keys!(
     "provider",
     "event",
     "body_note",
+    "header_bytes",
 );
 
 /// An answer's keys, in the order [`CaptureRecord::write_line`] writes them.
@@ -686,6 +940,7 @@ pub fn parse_lean_into(text: &[u8], unread: Unread, r: &mut CaptureRecord) -> bo
     const PROVIDER: usize = 11;
     const EVENT: usize = 12;
     const NOTE: usize = 13;
+    const HEADER_BYTES: usize = 14;
     const REQUIRED: u32 = (1 << (REMOTE + 1)) - 1;
     let mut c = Cursor::new(text);
     let Some(seen) = object(&mut c, &KEYS, |c, at| match at {
@@ -694,7 +949,9 @@ pub fn parse_lean_into(text: &[u8], unread: Unread, r: &mut CaptureRecord) -> bo
             Some(())
         }
         ID => c.string_into(&mut r.id),
-        RECEIVED => text_into(c, &mut r.received_at, unread.received_at),
+        // Checked in place, read or not (a line is taken or refused alike); one with
+        // escapes is left to serde_json.
+        RECEIVED => checked_into(c, &mut r.received_at, unread.received_at, is_stamp),
         METHOD => c.string_into(&mut r.method),
         PATH => c.string_into(&mut r.path),
         HEADERS => headers_into(c, &mut r.headers.0),
@@ -708,7 +965,7 @@ pub fn parse_lean_into(text: &[u8], unread: Unread, r: &mut CaptureRecord) -> bo
             };
             Some(())
         }
-        REMOTE => text_into(c, &mut r.remote_addr, unread.remote_addr),
+        REMOTE => checked_into(c, &mut r.remote_addr, unread.remote_addr, is_addr),
         VERIFICATION => {
             r.verification = nullable(c, |c| serde_json::from_slice(c.compound()?).ok())?;
             Some(())
@@ -717,6 +974,7 @@ pub fn parse_lean_into(text: &[u8], unread: Unread, r: &mut CaptureRecord) -> bo
         PROVIDER => optional_into(c, &mut r.provider),
         EVENT => optional_into(c, &mut r.event),
         NOTE => optional_into(c, &mut r.body_note),
+        HEADER_BYTES => header_bytes_into(c, &mut r.header_bytes),
         _ => None,
     }) else {
         return false;
@@ -741,6 +999,9 @@ pub fn parse_lean_into(text: &[u8], unread: Unread, r: &mut CaptureRecord) -> bo
     if !has(NOTE) {
         r.body_note = None;
     }
+    if !has(HEADER_BYTES) {
+        r.header_bytes.clear();
+    }
     true
 }
 
@@ -761,20 +1022,27 @@ fn line_item(
         v: Option<u64>,
     }
     let mut record = spare.pop().unwrap_or_else(|| Box::new(CaptureRecord::empty()));
+    // Read, then checked: a record no hookcat writes is skipped like a corrupt line.
     let parsed = if parse_lean_into(text, unread, &mut record) {
-        Ok(())
+        Ok(record.problem(unread))
     } else {
         serde_json::from_slice::<CaptureRecord>(text).map(|mut r| {
+            let problem = r.problem(Unread::default());
             unread.blank(&mut r);
             *record = r;
+            problem
         })
     };
     let item = match parsed {
-        Ok(()) if record.v > VERSION => Err(CaptureError::NewerVersion {
+        Ok(_) if record.v > VERSION => Err(CaptureError::NewerVersion {
             line,
             found: record.v as u64,
         }),
-        Ok(()) => return Ok(LogItem::Record { line, record }),
+        Ok(None) => return Ok(LogItem::Record { line, record }),
+        Ok(Some(problem)) => Ok(LogItem::Skipped {
+            line,
+            reason: format!("not a capture record hookcat writes: {problem}"),
+        }),
         Err(e) => match serde_json::from_slice::<Ver>(text) {
             Ok(Ver { v: Some(v) }) if v > VERSION as u64 => Err(CaptureError::NewerVersion { line, found: v }),
             _ => Ok(LogItem::Skipped {
@@ -866,6 +1134,7 @@ mod tests {
             provider: None,
             event: None,
             body_note: None,
+            header_bytes: Vec::new(),
         }
     }
 
@@ -893,7 +1162,18 @@ mod tests {
         r.provider = Some("old provider".into());
         r.event = Some("old event".into());
         r.body_note = Some("old note".into());
+        r.header_bytes = vec![(3, "gA==".into()), (7, "/w==".into())];
         r
+    }
+
+    /// Headers of these names and value bytes, as the listener keeps them (the bytes of
+    /// a value that is not UTF-8 in `r.header_bytes`).
+    fn with_bytes(r: &mut CaptureRecord, raw: Vec<(String, Vec<u8>)>) -> Headers {
+        r.header_bytes.clear();
+        raw.into_iter()
+            .enumerate()
+            .map(|(i, (n, v))| (n, header_value_text(i, &v, &mut r.header_bytes)))
+            .collect()
     }
 
     /// The line read fresh, and read into a record that held another: alike.
@@ -941,6 +1221,8 @@ mod tests {
         full.provider = Some("stripe".into());
         full.event = Some("payment_intent.succeeded".into());
         full.body_note = Some("cut \"off\"".into());
+        full.headers.push("X-Raw", "\u{fffd}\u{fffd}");
+        full.header_bytes = vec![(3, "gP8=".into())];
         let mut partial = record(&[0xff, 0x00]);
         partial.response = Some(ResponseRecord {
             status: Some(200),
@@ -959,7 +1241,7 @@ mod tests {
         #[test]
         fn any_record_line_is_what_serde_json_writes(
             body in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..300),
-            headers in proptest::collection::vec((".{0,12}", ".{0,40}"), 0..8),
+            headers in proptest::collection::vec((".{0,12}", proptest::collection::vec(proptest::prelude::any::<u8>(), 0..40)), 0..8),
             path in ".{0,30}",
             provider in proptest::option::of(".{0,10}"),
             response in proptest::option::of((
@@ -970,7 +1252,7 @@ mod tests {
             )),
         ) {
             let mut r = record(&body);
-            r.headers = Headers(headers);
+            r.headers = with_bytes(&mut r, headers);
             r.path = path;
             r.provider = provider;
             r.response = response.map(|(status, body, duration_ms, note)| ResponseRecord {
@@ -999,6 +1281,7 @@ mod tests {
                 .collect()
         };
         // Up to the answer, then after it, each key where the one before it left off.
+        assert!(line.contains("\"header_bytes\":"), "{line}");
         let mut before: Vec<usize> = places(record, &RECORD_KEYS)[..10].to_vec();
         before.extend(places(answer, &RECORD_KEYS)[11..].iter().map(|p| p + record.len()));
         assert!(before.windows(2).all(|w| w[0] < w[1]), "{before:?} in {line}");
@@ -1073,12 +1356,12 @@ mod tests {
         assert_eq!(lean_both_ways(&line, Unread::default()), Some(full.clone()));
         // Other key orders, whitespace and nulls are read too; anything unexpected is
         // left to serde_json.
-        let reordered = r#" { "path":"/p", "v":1, "id":"i", "received_at":"t", "method":"POST",
-            "headers":[], "body":"", "body_encoding":"utf8", "remote_addr":"a",
+        let reordered = r#" { "path":"/p", "v":1, "id":"i", "received_at":"2026-11-28T10:00:00Z", "method":"POST",
+            "headers":[], "body":"", "body_encoding":"utf8", "remote_addr":"[::1]:80",
             "verification":null, "response":null, "provider":null } "#;
         let r = lean_both_ways(reordered, Unread::default()).expect("read");
         assert_eq!(r, serde_json::from_str::<CaptureRecord>(reordered).unwrap());
-        let no_verification = r#"{"v":1,"id":"i","received_at":"t","method":"GET","path":"/","headers":[["a","b"]],"body":"","body_encoding":"base64","remote_addr":"a"}"#;
+        let no_verification = r#"{"v":1,"id":"i","received_at":"2026-11-28T10:00:00.5+01:00","method":"GET","path":"/","headers":[["a","b"]],"body":"","body_encoding":"base64","remote_addr":"a"}"#;
         assert_eq!(
             lean_both_ways(no_verification, Unread::default()),
             serde_json::from_str::<CaptureRecord>(no_verification).ok()
@@ -1102,7 +1385,7 @@ mod tests {
         #[test]
         fn any_record_reads_back_fast(
             body in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..300),
-            headers in proptest::collection::vec((".{0,12}", ".{0,40}"), 0..8),
+            headers in proptest::collection::vec((".{0,12}", proptest::collection::vec(proptest::prelude::any::<u8>(), 0..40)), 0..8),
             note in proptest::option::of(".{0,10}"),
             response in proptest::option::of((
                 proptest::option::of(100u16..600),
@@ -1113,7 +1396,7 @@ mod tests {
             )),
         ) {
             let mut r = record(&body);
-            r.headers = Headers(headers);
+            r.headers = with_bytes(&mut r, headers);
             r.body_note = note;
             r.response = response.map(|(status, kind, body, duration_ms, note)| ResponseRecord { status, kind, body, duration_ms, note });
             let line = r.to_line();
@@ -1139,11 +1422,12 @@ mod tests {
         /// A damaged line is either refused by both readers or read alike.
         #[test]
         fn a_damaged_line_reads_as_serde_json_reads_it(
-            cut in 0usize..520,
+            cut in 0usize..600,
             len in 0usize..4,
             insert in proptest::sample::select(vec!["", "\"", "\\", ",", "}", "]", "null", "1", " ", "\u{1}", "é"]),
         ) {
             let mut r = record(b"{\"k\":\"v\\n\"}");
+            r.headers = with_bytes(&mut r, vec![("x-a".into(), b"1".to_vec()), ("x-b".into(), vec![0xff, b'b'])]);
             r.provider = Some("github".into());
             r.response = Some(ResponseRecord {
                 status: Some(200),
@@ -1184,7 +1468,7 @@ mod tests {
             note: None,
         });
         let b = record(&[0xff, 0x00, b'x']);
-        let reordered = r#"{"path":"/p","v":1,"id":"i","received_at":"t","method":"POST","headers":[],"body":"","body_encoding":"utf8","remote_addr":"a"}"#;
+        let reordered = r#"{"path":"/p","v":1,"id":"i","received_at":"2026-11-28T10:00:00Z","method":"POST","headers":[],"body":"","body_encoding":"utf8","remote_addr":"a"}"#;
         let text = format!(
             "{}\n\n  \r\n{}\r\n{reordered}\nnot json\n{}\n{{\"v\":99}}\n{}",
             a.to_line(),
@@ -1234,5 +1518,143 @@ mod tests {
         for cap in [1, 7, 64, 300, 301, 1000] {
             assert_eq!(read(cap), whole, "buffer of {cap} bytes");
         }
+    }
+
+    /// A value that is not UTF-8 is kept as its text and its exact bytes; a line
+    /// without `header_bytes` (every log before it) reads as all text.
+    #[test]
+    fn header_values_that_are_not_utf8_keep_their_bytes() {
+        let mut r = record(b"x");
+        let raw = vec![
+            ("x-a".to_string(), b"plain".to_vec()),
+            ("x-b".to_string(), (0x80..=0xffu8).collect::<Vec<u8>>()),
+            ("x-c".to_string(), b"caf\xe9".to_vec()),
+        ];
+        r.headers = with_bytes(&mut r, raw.clone());
+        assert_eq!(r.header_bytes.iter().map(|(i, _)| *i).collect::<Vec<_>>(), [1, 2]);
+        let line = r.to_line();
+        assert_eq!(line, serde_json::to_string(&r).unwrap());
+        let back = parse_fast(line.as_bytes()).expect("read fast");
+        assert_eq!(back, r);
+        assert_eq!(back.problem(Unread::default()), None);
+        let exact = back.exact_header_values().unwrap();
+        assert_eq!(exact, vec![raw[1].clone(), raw[2].clone()]);
+        // The common case writes nothing more than before.
+        let plain = record(b"x").to_line();
+        assert!(!plain.contains("header_bytes"), "{plain}");
+        let old = r#"{"v":1,"id":"i","received_at":"2026-11-28T10:00:00Z","method":"GET","path":"/","headers":[["a","caf\ufffd"]],"body":"","body_encoding":"utf8","remote_addr":"127.0.0.1:1","verification":null}"#;
+        let rec = lean_both_ways(old, Unread::default()).expect("an old line reads");
+        assert!(rec.header_bytes.is_empty());
+        assert_eq!(rec.exact_header_values().unwrap(), vec![]);
+        assert_eq!(rec.problem(Unread::default()), None);
+    }
+
+    /// Records no hookcat writes are skipped with a reason, like corrupt lines, by
+    /// both readers; the good ones around them are read.
+    #[test]
+    fn records_that_fail_their_formats_are_skipped() {
+        let good = record(b"x");
+        let mut bad: Vec<(CaptureRecord, &str)> = Vec::new();
+        let mut push = |f: &dyn Fn(&mut CaptureRecord), what: &'static str| {
+            let mut r = record(b"x");
+            f(&mut r);
+            bad.push((r, what));
+        };
+        push(&|r| r.method = "POST\n$(touch x)".into(), "method");
+        push(&|r| r.method = "GE T".into(), "method");
+        push(&|r| r.method = String::new(), "method");
+        push(&|r| r.received_at = "2026-11-28\n$(touch x)".into(), "received_at");
+        push(&|r| r.received_at = "yesterday".into(), "received_at");
+        push(&|r| r.received_at = "2026-11-28T10:00:00".into(), "received_at");
+        push(&|r| r.id = "a;b".into(), "id");
+        push(&|r| r.id = String::new(), "id");
+        push(&|r| r.id = "x".repeat(65), "id");
+        push(&|r| r.path = "/a b".into(), "path");
+        push(&|r| r.path = "/\u{1b}[2J".into(), "path");
+        push(&|r| r.headers.push("x a", "v"), "header 3");
+        push(&|r| r.headers.push("x-a", "v\r\nx: y"), "header 3");
+        push(&|r| r.headers.push("x-a", "\u{7f}"), "header 3");
+        push(&|r| r.remote_addr = "1.2.3.4\u{1b}]0;t\u{7}".into(), "remote_addr");
+        push(&|r| r.header_bytes = vec![(0, "gA==".into())], "header_bytes");
+        push(&|r| r.header_bytes = vec![(9, "gA==".into())], "header_bytes");
+        push(
+            &|r| {
+                r.headers.push("x-b", "\u{fffd}");
+                r.header_bytes = vec![(2, "YQ==".into())];
+            },
+            "header_bytes",
+        );
+        push(
+            &|r| {
+                r.headers.push("x-b", "\u{fffd}");
+                r.header_bytes = vec![(2, "!!".into())];
+            },
+            "header_bytes",
+        );
+        push(
+            &|r| {
+                r.verification = Some(VerificationRecord {
+                    valid: true,
+                    scheme: "stripe\n$(x)".into(),
+                    reason: "r".into(),
+                    failure: None,
+                    timestamp: None,
+                    diagnosis: Vec::new(),
+                })
+            },
+            "verification",
+        );
+        push(
+            &|r| {
+                r.response = Some(ResponseRecord {
+                    status: Some(7),
+                    kind: "normal".into(),
+                    body: None,
+                    duration_ms: None,
+                    note: None,
+                })
+            },
+            "status",
+        );
+        let mut log = good.to_line() + "\n";
+        for (r, _) in &bad {
+            log.push_str(&r.to_line());
+            log.push('\n');
+        }
+        log.push_str(&good.to_line());
+        for unread in [
+            Unread::default(),
+            Unread {
+                remote_addr: true,
+                received_at: true,
+                answer_detail: true,
+            },
+        ] {
+            let items: Vec<_> = LogReader::new(log.as_bytes())
+                .leaving(unread)
+                .map(|i| i.unwrap())
+                .collect();
+            assert_eq!(items.len(), bad.len() + 2);
+            assert!(matches!(items[0], LogItem::Record { line: 1, .. }));
+            assert!(matches!(items[bad.len() + 1], LogItem::Record { .. }));
+            for (n, (r, what)) in bad.iter().enumerate() {
+                match &items[n + 1] {
+                    LogItem::Skipped { line, reason } => {
+                        assert_eq!(*line, n as u64 + 2);
+                        assert!(reason.contains(what), "{what}: {reason}");
+                    }
+                    other => panic!("{what} taken: {:?} from {}", other, r.to_line()),
+                }
+            }
+        }
+        // What the listener writes passes: its stamps, ids and addresses.
+        let (stamp, id) = CaptureRecord::stamp_and_id();
+        let mut r = record(b"x");
+        r.received_at = stamp;
+        r.id = id;
+        r.remote_addr = "[fe80::1%eth0]:5000".into();
+        r.headers.push("x-tab", "a\tb");
+        assert_eq!(r.problem(Unread::default()), None);
+        assert!(is_token(b"M-SEARCH") && !is_token(b"GET\0") && !is_token(b"(x)"));
     }
 }

@@ -24,6 +24,11 @@ pub struct Prepared {
     pub url: String,
     pub headers: Headers,
     pub body: bytes::Bytes,
+    /// Header values to send as these exact bytes rather than as their text (values
+    /// captured that were not UTF-8): `(name, bytes)`, each standing in for the first
+    /// header not yet matched of that name whose value is the bytes' lossy text (a
+    /// value the signer replaced no longer matches). Empty for almost every request.
+    pub exact_values: Vec<(String, Vec<u8>)>,
 }
 
 /// Signs each attempt.
@@ -364,14 +369,29 @@ pub async fn attempt_once(client: &reqwest::Client, req: &Prepared, n: u32, poli
         response_truncated: false,
         retry_in: None,
     };
-    let method = reqwest::Method::from_bytes(req.method.as_bytes()).unwrap_or(reqwest::Method::POST);
+    // A method that is not an HTTP token is not sent as another: the attempt fails.
+    let Ok(method) = reqwest::Method::from_bytes(req.method.as_bytes()) else {
+        a.error = Some(AttemptError {
+            kind: ErrorKind::Other,
+            message: "the method is not an HTTP method (a token): nothing was sent".into(),
+        });
+        return a;
+    };
     let mut rb = match parsed_url(&req.url) {
         Some(u) => client.request(method, u),
         // reqwest says what is wrong with it.
         None => client.request(method, &req.url),
     }
     .timeout(policy.timeout);
+    let mut exact_used = vec![false; req.exact_values.len()];
     for (k, v) in req.headers.iter() {
+        // Bytes HTTP does not allow in a value go as the text (which reqwest judges).
+        let exact = exact_value(&req.exact_values, &mut exact_used, k, v)
+            .and_then(|b| reqwest::header::HeaderValue::from_bytes(b).ok());
+        if let Some(hv) = exact {
+            rb = rb.header(k, hv);
+            continue;
+        }
         rb = rb.header(k, v);
     }
     let result = tokio::time::timeout(policy.timeout, async {
@@ -421,6 +441,19 @@ pub async fn attempt_once(client: &reqwest::Client, req: &Prepared, n: u32, poli
     }
     a.duration = start.elapsed();
     a
+}
+
+/// The exact bytes that stand for header `name: text`, if any not yet used do.
+fn exact_value<'a>(exact: &'a [(String, Vec<u8>)], used: &mut [bool], name: &str, text: &str) -> Option<&'a [u8]> {
+    if exact.is_empty() || !text.contains('\u{fffd}') {
+        return None;
+    }
+    let i = exact
+        .iter()
+        .zip(used.iter())
+        .position(|((n, b), u)| !*u && n.eq_ignore_ascii_case(name) && String::from_utf8_lossy(b) == text)?;
+    used[i] = true;
+    Some(&exact[i].1)
 }
 
 /// The wait before retry number `retry` (1-based): full jitter over an exponential
@@ -972,6 +1005,7 @@ pub fn prepare(event: &super::event::Event, url: &str, extra: &Headers, method: 
         url: url.to_string(),
         headers,
         body: bytes::Bytes::from(event.body.clone()),
+        exact_values: Vec::new(),
     }
 }
 
@@ -1059,6 +1093,49 @@ mod more_tests {
         assert_eq!(f, b"a=1&signature=s&token=t");
     }
 
+    /// A method that is not an HTTP token fails the attempt; nothing is sent (it used
+    /// to go as POST while reported as the method asked for).
+    #[test]
+    fn a_method_that_is_not_a_token_is_not_sent_as_another() {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.set_nonblocking(true).unwrap();
+        let req = Prepared {
+            method: "PO ST\n".into(),
+            url: format!("http://{}/x", l.local_addr().unwrap()),
+            headers: Headers::new(),
+            body: bytes::Bytes::new(),
+            exact_values: Vec::new(),
+        };
+        let policy = Policy {
+            timeout: Duration::from_secs(1),
+            ..Policy::default()
+        };
+        let a = rt.block_on(attempt_once(&reqwest::Client::new(), &req, 1, &policy));
+        assert_eq!(a.status, None);
+        let e = a.error.expect("an error");
+        assert!(e.message.contains("not an HTTP method"), "{}", e.message);
+        assert!(l.accept().is_err(), "a connection was made");
+    }
+
+    /// Exact bytes stand for the first unused header of their name and text.
+    #[test]
+    fn exact_values_stand_for_their_text() {
+        let exact = vec![("x-a".to_string(), vec![0xff]), ("x-a".to_string(), vec![0xfe, b'b'])];
+        let mut used = vec![false; 2];
+        assert_eq!(
+            exact_value(&exact, &mut used, "X-A", "\u{fffd}b"),
+            Some(&[0xfe, b'b'][..])
+        );
+        assert_eq!(exact_value(&exact, &mut used, "x-a", "plain"), None);
+        assert_eq!(exact_value(&exact, &mut used, "x-b", "\u{fffd}"), None);
+        assert_eq!(exact_value(&exact, &mut used, "x-a", "\u{fffd}"), Some(&[0xff][..]));
+        assert_eq!(exact_value(&exact, &mut used, "x-a", "\u{fffd}"), None);
+    }
+
     #[test]
     fn wire_format_is_http() {
         let req = Prepared {
@@ -1066,6 +1143,7 @@ mod more_tests {
             url: "http://127.0.0.1:9000/h?x=1".into(),
             headers: Headers(vec![("X-A".into(), "1".into())]),
             body: bytes::Bytes::from_static(b"hi"),
+            exact_values: Vec::new(),
         };
         let w = String::from_utf8(wire_format(&req)).unwrap();
         assert!(

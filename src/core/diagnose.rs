@@ -72,16 +72,17 @@ pub fn diagnose(scheme: &dyn Scheme, secret: &Secret, req: &VerifyRequest<'_>, v
     }
     if let (Some(ts), Some(tol)) = (verdict.timestamp, scheme.meta().tolerance) {
         let tol_secs = req.tolerance.unwrap_or(tol.secs);
-        let age = req.now - ts;
-        if tol_secs > 0 && (age > tol_secs as i64 || (!tol.past_only && -age > tol_secs as i64)) {
+        // An age that does not fit an i64 is no time at all: nothing to add.
+        let age = req.now.checked_sub(ts).unwrap_or(0);
+        if tol_secs > 0 && (age.unsigned_abs() > tol_secs) && (age > 0 || !tol.past_only) {
             let (how, dir) = if age > 0 {
                 (human_secs(age), "old")
             } else {
-                (human_secs(-age), "in the future")
+                (human_secs(age), "in the future")
             };
             out.push(finding(
                 "timestamp_outside_tolerance",
-                format!("Also, the timestamp is {how} {dir}, beyond the tolerance of {}: even signed right it would be refused.", human_secs(tol_secs as i64)),
+                format!("Also, the timestamp is {how} {dir}, beyond the tolerance of {}: even signed right it would be refused.", human_secs(i64::try_from(tol_secs).unwrap_or(i64::MAX))),
             ));
         }
     }

@@ -354,14 +354,16 @@ pub fn replay_headers(h: &Headers) -> Headers {
     h
 }
 
-/// The capture as a request to `base` (its path and query appended to base's path).
-pub fn prepare(r: &CaptureRecord, base: &str, body: Vec<u8>) -> Prepared {
-    Prepared {
+/// The capture as a request to `base` (its path and query appended to base's path),
+/// its header values byte-exact.
+pub fn prepare(r: &CaptureRecord, base: &str, body: Vec<u8>) -> Result<Prepared, CaptureError> {
+    Ok(Prepared {
         method: r.method.clone(),
         url: join_url(base, &r.path),
         headers: replay_headers(&r.headers),
         body: body.into(),
-    }
+        exact_values: r.exact_header_values()?,
+    })
 }
 
 /// [`prepare`] to `url` (the capture's [`join_url`]), moving the capture's method and
@@ -372,15 +374,17 @@ pub fn prepare_taken(
     url: String,
     body: Vec<u8>,
     dropped: &mut Vec<(String, String)>,
-) -> Prepared {
+) -> Result<Prepared, CaptureError> {
+    let exact_values = r.exact_header_values()?;
     let mut headers = std::mem::take(&mut r.headers);
     headers.split_end_to_end(dropped);
-    Prepared {
+    Ok(Prepared {
         method: std::mem::take(&mut r.method),
         url,
         headers,
         body: body.into(),
-    }
+        exact_values,
+    })
 }
 
 /// Puts `secret` back where the request holds a redaction marker: a header value or a
@@ -449,7 +453,7 @@ pub struct SignedAt {
 pub fn signature_timestamp(h: &Headers, body: &[u8]) -> Option<SignedAt> {
     // From the headers alone: the body only tells Mailgun, which has no timestamp check.
     let scheme = detect(h, None)?;
-    let unix = |v: &str| v.trim().parse::<i64>().ok();
+    let unix = crate::core::scheme::unix_secs;
     let timestamp = match scheme {
         "stripe" => h
             .get("stripe-signature")?
@@ -479,9 +483,7 @@ pub fn signature_timestamp(h: &Headers, body: &[u8]) -> Option<SignedAt> {
             .map(|t| t.as_second()),
         "linear" => {
             let v: Value = serde_json::from_slice(body).ok()?;
-            v.get("webhookTimestamp")?
-                .as_f64()
-                .map(|ms| (ms / 1000.0).floor() as i64)
+            crate::core::scheme::linear::ms_to_secs(v.get("webhookTimestamp")?)
         }
         _ => None,
     }?;
@@ -500,8 +502,8 @@ pub struct Stale {
 pub fn staleness(h: &Headers, body: &[u8], now: i64) -> Option<Stale> {
     let s = signature_timestamp(h, body)?;
     let tol = lookup(s.scheme, &GenericParams::default()).ok()?.meta().tolerance?;
-    let age = now - s.timestamp;
-    (age > tol.secs as i64).then_some(Stale {
+    let age = now.checked_sub(s.timestamp)?;
+    (age > i64::try_from(tol.secs).unwrap_or(i64::MAX)).then_some(Stale {
         scheme: s.scheme,
         age_secs: age,
         tolerance_secs: tol.secs,
@@ -1282,6 +1284,7 @@ mod tests {
             provider: None,
             event: None,
             body_note: None,
+            header_bytes: Vec::new(),
         }
     }
 
@@ -1401,7 +1404,7 @@ mod tests {
             ],
             b"hi",
         );
-        let p = prepare(&r, "http://127.0.0.1:9/base/", b"hi".to_vec());
+        let p = prepare(&r, "http://127.0.0.1:9/base/", b"hi".to_vec()).unwrap();
         assert_eq!(p.url, "http://127.0.0.1:9/base/x?y=1");
         assert_eq!(p.method, "PUT");
         assert_eq!(
@@ -1439,6 +1442,12 @@ mod tests {
             7
         );
         assert!(signature_timestamp(&h("X-Hub-Signature-256", "sha256=aa"), b"").is_none());
+        // A timestamp that is no time has no age (and none that wraps to fresh).
+        for t in ["-9223372036854775808", "9223372036854775807", "1e300", "-1"] {
+            let sh = h("Stripe-Signature", &format!("t={t},v1=ab"));
+            assert!(signature_timestamp(&sh, b"").is_none(), "{t}");
+            assert!(staleness(&sh, b"", 1_700_000_000).is_none(), "{t}");
+        }
         let s = staleness(&h("Stripe-Signature", "t=1000,v1=ab"), b"", 1000 + 301).unwrap();
         assert_eq!((s.age_secs, s.tolerance_secs), (301, 300));
         assert!(staleness(&h("Stripe-Signature", "t=1000,v1=ab"), b"", 1200).is_none());
@@ -1449,6 +1458,10 @@ mod tests {
                 .timestamp,
             5
         );
+        for ms in ["-1e300", "1e300", "-5", "18446744073709551615"] {
+            let body = format!(r#"{{"webhookTimestamp": {ms}}}"#);
+            assert!(signature_timestamp(&lin, body.as_bytes()).is_none(), "{ms}");
+        }
         assert_eq!(
             refresh_body_timestamp("linear", br#"{"a":1,"webhookTimestamp":5500}"#, 9).unwrap(),
             br#"{"a":1,"webhookTimestamp":9}"#
@@ -1616,6 +1629,7 @@ mod tests {
                 method: "GET".into(),
                 url: url.to_string(),
                 headers: Headers::new(),
+                exact_values: Vec::new(),
                 body: bytes::Bytes::new(),
             },
             signer: None,

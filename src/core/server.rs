@@ -545,13 +545,17 @@ async fn handle(
 ) -> Response<Full<Bytes>> {
     let received = Instant::now();
     let (parts, body) = req.into_parts();
+    // A value that is not UTF-8 (bytes 0x80-0xff are allowed in HTTP) keeps its exact
+    // bytes beside it: the capture stays byte-exact.
+    let mut header_bytes = Vec::new();
     let headers: Headers = parts
         .headers
         .iter()
-        .map(|(k, v)| {
+        .enumerate()
+        .map(|(i, (k, v))| {
             (
                 k.as_str().to_string(),
-                String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                super::capture::header_value_text(i, v.as_bytes(), &mut header_bytes),
             )
         })
         .collect();
@@ -576,6 +580,7 @@ async fn handle(
         provider: None,
         event: None,
         body_note: None,
+        header_bytes,
     };
     let cfg = &sh.cfg;
 
@@ -786,11 +791,14 @@ async fn handle(
 }
 
 fn rate_ok(sh: &Shared, ip: IpAddr, limit: f64) -> bool {
-    // A token bucket per client: `limit` tokens a second, bursts up to `limit`.
+    // A token bucket per client: `limit` tokens a second, bursts up to `limit`, and
+    // never under one token: a new client's first request always passes, also under a
+    // rate below one a second (`0.5/s` is one request every two seconds).
+    let burst = limit.max(1.0);
     let mut m = sh.rates.lock().unwrap_or_else(|e| e.into_inner());
     let now = Instant::now();
-    let (last, tokens) = m.entry(ip).or_insert((now, limit));
-    *tokens = (*tokens + now.duration_since(*last).as_secs_f64() * limit).min(limit.max(1.0));
+    let (last, tokens) = m.entry(ip).or_insert((now, burst));
+    *tokens = (*tokens + now.duration_since(*last).as_secs_f64() * limit).min(burst);
     *last = now;
     if *tokens >= 1.0 {
         *tokens -= 1.0;

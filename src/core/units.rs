@@ -23,10 +23,12 @@ pub fn parse_size(s: &str) -> Result<u64, String> {
             ))
         }
     };
-    if n < 0.0 || !n.is_finite() {
-        return Err(format!("invalid size `{s}`"));
+    let bytes = (n * mult as f64).round();
+    // Compared before the cast, which would saturate: 2^64 bytes and more is no size.
+    if n < 0.0 || !bytes.is_finite() || bytes >= u64::MAX as f64 {
+        return Err(format!("invalid size `{s}`: not a number of bytes under 2^64"));
     }
-    Ok((n * mult as f64).round() as u64)
+    Ok(bytes as u64)
 }
 
 /// Parses a duration: a number with a unit `ms`, `s`, `m`, `h`; a bare number is seconds.
@@ -48,10 +50,11 @@ pub fn parse_duration(s: &str) -> Result<Duration, String> {
             ))
         }
     };
-    if secs < 0.0 || !secs.is_finite() {
-        return Err(format!("invalid duration `{s}`"));
+    // `try_from`: a duration too long for `Duration` is refused, not a panic.
+    match Duration::try_from_secs_f64(secs) {
+        Ok(d) if secs.is_finite() => Ok(d),
+        _ => Err(format!("invalid duration `{s}`: not a length of time up to 2^64 s")),
     }
-    Ok(Duration::from_secs_f64(secs))
 }
 
 /// Appends `n` in decimal, without the formatting machinery (hot paths: one per request).
@@ -143,6 +146,19 @@ pub fn push_duration(out: &mut Vec<u8>, d: Duration) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Numbers too large for the type are refused, never saturated or a panic.
+    #[test]
+    fn sizes_and_durations_that_do_not_fit_are_refused() {
+        for bad in ["99999999999999999999999GiB", "18446744073709551616", "-1", "."] {
+            assert!(parse_size(bad).is_err(), "{bad}");
+        }
+        assert_eq!(parse_size("1.5KiB"), Ok(1536));
+        for bad in ["99999999999999999999999h", "18446744073709551616000s", "-1s", "."] {
+            assert!(parse_duration(bad).is_err(), "{bad}");
+        }
+        assert_eq!(parse_duration("1.5s"), Ok(Duration::from_millis(1500)));
+    }
 
     #[test]
     fn sizes() {

@@ -41,6 +41,16 @@ impl Scheme for Discord {
     }
 
     fn sign(&self, secret: &Secret, p: &SignParams, body: &mut dyn Read) -> Result<Signed, SchemeError> {
+        self.sign_timestamp_text(secret, p, &p.timestamp.to_string(), body)
+    }
+
+    fn sign_timestamp_text(
+        &self,
+        secret: &Secret,
+        _: &SignParams,
+        ts: &str,
+        body: &mut dyn Read,
+    ) -> Result<Signed, SchemeError> {
         let raw = key_bytes(secret.bytes())?;
         let key = match raw.len() {
             32 => SigningKey::from_bytes(raw[..32].try_into().expect("32 bytes")),
@@ -52,14 +62,13 @@ impl Scheme for Discord {
                 )))
             }
         };
-        let ts = p.timestamp.to_string();
-        let mut msg = ts.clone().into_bytes();
+        let mut msg = ts.as_bytes().to_vec();
         body.read_to_end(&mut msg)?;
         let sig = key.sign(&msg);
         Ok(Signed {
             headers: vec![
                 ("X-Signature-Ed25519".into(), hex_lower(&sig.to_bytes())),
-                ("X-Signature-Timestamp".into(), ts),
+                ("X-Signature-Timestamp".into(), ts.to_string()),
             ],
             ..Default::default()
         })
@@ -85,13 +94,16 @@ impl Scheme for Discord {
                 format!("X-Signature-Ed25519 is {} bytes, not 64", sig_raw.len()),
             ));
         };
+        let ts_unix = match super::parse_unix("discord", "X-Signature-Timestamp", ts) {
+            Ok(t) => t,
+            Err(v) => return Ok(v),
+        };
         let mut msg = ts.as_bytes().to_vec();
         req.body.feed(&mut |c| msg.extend_from_slice(c))?;
-        let ts_unix = ts.trim().parse::<i64>().ok();
         Ok(if key.verify(&msg, &sig).is_ok() {
-            Verdict::valid("discord", sig_hex.trim(), ts_unix)
+            Verdict::valid("discord", sig_hex.trim(), Some(ts_unix))
         } else {
-            Verdict::mismatch("discord", ts_unix)
+            Verdict::mismatch("discord", Some(ts_unix))
         })
     }
 

@@ -39,6 +39,16 @@ impl Scheme for Gitlab {
         })
     }
 
+    fn sign_timestamp_text(
+        &self,
+        secret: &Secret,
+        p: &SignParams,
+        _ts: &str,
+        body: &mut dyn Read,
+    ) -> Result<Signed, SchemeError> {
+        self.sign(secret, p, body)
+    }
+
     fn verify(&self, secret: &Secret, req: &VerifyRequest<'_>) -> Result<Verdict, SchemeError> {
         let token = super::require(req.headers, "gitlab", "X-Gitlab-Token")?;
         let mut v = if ct_eq(token.as_bytes(), secret.bytes()) {

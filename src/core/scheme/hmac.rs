@@ -201,6 +201,43 @@ pub trait HmacView {
 }
 
 impl<S: HmacSpec> HmacAdapter<S> {
+    /// Signs with `ts` as the timestamp text (where the scheme has one).
+    fn sign_with(
+        &self,
+        secret: &Secret,
+        params: &SignParams,
+        ts: Option<String>,
+        body: &mut dyn Read,
+    ) -> Result<Signed, SchemeError> {
+        let key = self.0.key(secret.bytes())?;
+        if self.0.meta().needs_url && params.url.is_none() {
+            return Err(SchemeError::NeedsUrl(self.0.meta().name));
+        }
+        let mut mem = None;
+        if self.0.needs_body() {
+            let mut v = Vec::new();
+            body.read_to_end(&mut v)?;
+            mem = Some(v);
+        }
+        let ctx = MsgCtx {
+            ts: ts.as_deref(),
+            id: Some(&params.id),
+            url: params.url.as_deref(),
+            body: mem.as_deref(),
+        };
+        let prefix = self.0.prefix(&ctx)?;
+        let mut m = self.0.alg().mac(&key);
+        m.update(&prefix);
+        if self.0.signs_body() {
+            match &mem {
+                Some(b) => m.update(b),
+                None => feed_reader(body, &mut |c| m.update(c))?,
+            }
+        }
+        let sig = self.0.encoding().encode(&m.finish());
+        self.0.render(sig, &ctx)
+    }
+
     fn message_prefix(&self, p: &Presented, url: Option<&str>, body: Option<&[u8]>) -> Result<Vec<u8>, SchemeError> {
         self.0.prefix(&MsgCtx {
             ts: p.ts.as_deref(),
@@ -233,34 +270,18 @@ impl<S: HmacSpec> Scheme for HmacAdapter<S> {
     }
 
     fn sign(&self, secret: &Secret, params: &SignParams, body: &mut dyn Read) -> Result<Signed, SchemeError> {
-        let key = self.0.key(secret.bytes())?;
-        let ts = self.0.timestamp_text(params);
-        if self.0.meta().needs_url && params.url.is_none() {
-            return Err(SchemeError::NeedsUrl(self.0.meta().name));
-        }
-        let mut mem = None;
-        if self.0.needs_body() {
-            let mut v = Vec::new();
-            body.read_to_end(&mut v)?;
-            mem = Some(v);
-        }
-        let ctx = MsgCtx {
-            ts: ts.as_deref(),
-            id: Some(&params.id),
-            url: params.url.as_deref(),
-            body: mem.as_deref(),
-        };
-        let prefix = self.0.prefix(&ctx)?;
-        let mut m = self.0.alg().mac(&key);
-        m.update(&prefix);
-        if self.0.signs_body() {
-            match &mem {
-                Some(b) => m.update(b),
-                None => feed_reader(body, &mut |c| m.update(c))?,
-            }
-        }
-        let sig = self.0.encoding().encode(&m.finish());
-        self.0.render(sig, &ctx)
+        self.sign_with(secret, params, self.0.timestamp_text(params), body)
+    }
+
+    fn sign_timestamp_text(
+        &self,
+        secret: &Secret,
+        params: &SignParams,
+        ts: &str,
+        body: &mut dyn Read,
+    ) -> Result<Signed, SchemeError> {
+        let ts = self.0.timestamp_text(params).map(|_| ts.to_string());
+        self.sign_with(secret, params, ts, body)
     }
 
     fn verify(&self, secret: &Secret, req: &VerifyRequest<'_>) -> Result<Verdict, SchemeError> {

@@ -23,8 +23,25 @@ static META: SchemeMeta = SchemeMeta {
 pub fn body_timestamp(req: &VerifyRequest<'_>) -> Option<i64> {
     let b = req.body.load().ok()??;
     let v: serde_json::Value = serde_json::from_slice(&b).ok()?;
-    let ms = v.get("webhookTimestamp")?.as_f64()?;
-    Some((ms / 1000.0).floor() as i64)
+    ms_to_secs(v.get("webhookTimestamp")?)
+}
+
+/// A `webhookTimestamp` (milliseconds, a JSON number) in unix seconds; `None` when it
+/// is no number or no time from 1970 to the year 9999 (never a saturated cast).
+pub fn ms_to_secs(v: &serde_json::Value) -> Option<i64> {
+    const MAX_MS: i64 = super::MAX_UNIX * 1000 + 999;
+    let ms = match v.as_i64() {
+        Some(ms) => ms,
+        None => {
+            let f = v.as_f64()?;
+            // Compared as floats first: only a value in range is cast.
+            if !(0.0..=MAX_MS as f64).contains(&f) {
+                return None;
+            }
+            f.floor() as i64
+        }
+    };
+    (0..=MAX_MS).contains(&ms).then_some(ms / 1000)
 }
 
 impl HmacSpec for Linear {
@@ -52,7 +69,7 @@ impl HmacSpec for Linear {
         let Some(ts) = body_timestamp(req) else {
             return Ok(Err(Verdict::malformed(
                 "linear",
-                "the body has no numeric `webhookTimestamp` (milliseconds), which Linear signs and its SDK requires",
+                "the body has no `webhookTimestamp` that is a time (milliseconds since 1970, a number), which Linear signs and its SDK requires",
             )));
         };
         Ok(Ok(Presented {

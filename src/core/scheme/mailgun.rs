@@ -105,11 +105,14 @@ impl HmacSpec for Mailgun {
             reason: "the body is too large to read whole".into(),
         })?;
         let (ts, token, sig) = fields(&body).ok_or(missing)?;
-        let ts_unix = ts.trim().parse::<i64>().ok();
+        let ts_unix = match super::parse_unix("mailgun", "signature.timestamp", &ts) {
+            Ok(t) => t,
+            Err(v) => return Ok(Err(v)),
+        };
         Ok(Ok(Presented {
             sigs: vec![sig],
             ts: Some(ts),
-            ts_unix,
+            ts_unix: Some(ts_unix),
             id: Some(token),
             alg: None,
         }))

@@ -252,6 +252,19 @@ pub trait Scheme: Send + Sync {
     /// provider would send.
     fn sign(&self, secret: &Secret, params: &SignParams, body: &mut dyn Read) -> Result<Signed, SchemeError>;
 
+    /// Signs as [`sign`](Self::sign) does, but sends (and signs) the timestamp as the
+    /// text `ts`, whatever it says: a sender picks its own timestamp, and `verify` must
+    /// refuse one that is no time. A scheme whose timestamp is not its own (none, or
+    /// one in the body, as Linear's) signs as `sign` does. Every scheme implements it,
+    /// so that the tests of extreme timestamps cover each one.
+    fn sign_timestamp_text(
+        &self,
+        secret: &Secret,
+        params: &SignParams,
+        ts: &str,
+        body: &mut dyn Read,
+    ) -> Result<Signed, SchemeError>;
+
     /// Verifies a request. `Ok` carries the verdict (valid or not); `Err` means the
     /// question could not be asked (a missing header, a malformed key).
     fn verify(&self, secret: &Secret, req: &VerifyRequest<'_>) -> Result<Verdict, SchemeError>;
@@ -292,8 +305,19 @@ pub fn check_time(
         (t, None) => t,
     };
     if let Some(t) = tol {
-        let age = now - ts;
-        if age > t.secs as i64 {
+        // Checked: `now` comes from the caller (`verify --now`), `ts` from the sender.
+        let Some(age) = now.checked_sub(ts) else {
+            return Verdict::invalid(
+                scheme,
+                Failure::Malformed {
+                    detail: "timestamp out of range".into(),
+                },
+                format!("the signature matches but its timestamp {ts} is too far from now ({now}) to tell its age"),
+                Some(ts),
+            );
+        };
+        let tol_secs = i64::try_from(t.secs).unwrap_or(i64::MAX);
+        if age > tol_secs {
             return Verdict::invalid(
                 scheme,
                 Failure::Stale {
@@ -304,20 +328,24 @@ pub fn check_time(
                     "the signature matches but its timestamp is {} old, over the {} tolerance of {}",
                     human_secs(age),
                     scheme,
-                    human_secs(t.secs as i64)
+                    human_secs(tol_secs)
                 ),
                 Some(ts),
             );
         }
-        if !t.past_only && -age > t.secs as i64 {
+        // `age` is at least -i64::MAX here unless it is i64::MIN: `unsigned_abs` is exact.
+        if !t.past_only && age < 0 && age.unsigned_abs() > t.secs {
             return Verdict::invalid(
                 scheme,
-                Failure::Future { ahead_secs: -age, tolerance_secs: t.secs },
+                Failure::Future {
+                    ahead_secs: age.checked_neg().unwrap_or(i64::MAX),
+                    tolerance_secs: t.secs,
+                },
                 format!(
                     "the signature matches but its timestamp is {} in the future, over the {} tolerance of {} (is a clock wrong?)",
-                    human_secs(-age),
+                    human_secs(age),
                     scheme,
-                    human_secs(t.secs as i64)
+                    human_secs(tol_secs)
                 ),
                 Some(ts),
             );
@@ -364,11 +392,30 @@ pub fn b64_decode_lenient(s: &str) -> Option<Vec<u8>> {
     std.decode(s.trim()).ok().or_else(|| url.decode(s.trim()).ok())
 }
 
-/// Parses a unix-seconds timestamp header.
+/// The last second a timestamp may name: 9999-12-31T23:59:59Z (RFC 3339 has four
+/// digits of year). No clock of a sender gives more; a larger one is refused, not
+/// compared (an age computed from it could wrap).
+pub const MAX_UNIX: i64 = 253_402_300_799;
+
+/// Unix seconds as providers send them: ASCII digits (blanks around them aside),
+/// from 1970 to [`MAX_UNIX`]. A sign, a fraction, an exponent or anything outside that
+/// range is no timestamp: `None`.
+pub fn unix_secs(v: &str) -> Option<i64> {
+    let t = v.trim();
+    if t.is_empty() || t.len() > 12 || !t.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    t.parse::<i64>().ok().filter(|s| *s <= MAX_UNIX)
+}
+
+/// Parses a unix-seconds timestamp header ([`unix_secs`]).
 pub(crate) fn parse_unix(scheme: &'static str, header: &str, v: &str) -> Result<i64, Verdict> {
-    v.trim()
-        .parse::<i64>()
-        .map_err(|_| Verdict::malformed(scheme, format!("the {header} header `{v}` is not a unix timestamp")))
+    unix_secs(v).ok_or_else(|| {
+        Verdict::malformed(
+            scheme,
+            format!("the {header} header `{v}` is not a unix timestamp (whole seconds from 1970 to the year 9999)"),
+        )
+    })
 }
 
 /// The header value, or the error that says it is missing.
@@ -407,6 +454,54 @@ mod tests {
         );
         assert!(check_time("slack", both, Some(0), 5000, 1000, "x".into()).valid);
         assert!(!check_time("slack", both, Some(10), 1000, 1011, "x".into()).valid);
+    }
+
+    /// Ages and distances that do not fit an i64 are refused, not wrapped to "fresh".
+    #[test]
+    fn extreme_timestamps_and_clocks_are_refused_not_wrapped() {
+        let past = Some(Tolerance {
+            secs: 300,
+            past_only: true,
+        });
+        let both = Some(Tolerance {
+            secs: 300,
+            past_only: false,
+        });
+        for (ts, now) in [(i64::MIN, 1000), (i64::MAX, -1000), (1000, i64::MIN), (-5, i64::MAX)] {
+            for tol in [past, both] {
+                let v = check_time("stripe", tol, None, ts, now, "x".into());
+                assert!(!v.valid, "{ts} at {now}: {v:?}");
+                assert!(v.reason.contains("timestamp"), "{v:?}");
+            }
+        }
+        let v = check_time("slack", both, None, i64::MAX, 0, "x".into());
+        assert!(
+            matches!(
+                v.failure,
+                Some(Failure::Future {
+                    ahead_secs: i64::MAX,
+                    ..
+                })
+            ),
+            "{v:?}"
+        );
+        // A tolerance beyond i64 is no tolerance to wrap negative.
+        assert!(check_time("slack", both, Some(u64::MAX), 0, 1_700_000_000, "x".into()).valid);
+        for bad in [
+            "-1",
+            "+5",
+            "1.5",
+            "1e9",
+            "",
+            " ",
+            "253402300800",
+            "9223372036854775808",
+            "0x10",
+        ] {
+            assert_eq!(unix_secs(bad), None, "{bad:?}");
+        }
+        assert_eq!(unix_secs(" 1700000000 "), Some(1_700_000_000));
+        assert_eq!(unix_secs("253402300799"), Some(MAX_UNIX));
     }
 
     #[test]

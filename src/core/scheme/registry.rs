@@ -267,4 +267,149 @@ mod tests {
             Some("mailgun")
         );
     }
+
+    /// Now, for the timestamp tests: 2023-11-14.
+    const NOW: i64 = 1_700_000_000;
+
+    /// `scheme` signs a request whose timestamp is the text `ts` (in its header, or as
+    /// the body's `webhookTimestamp` for a scheme that keeps it there, in milliseconds),
+    /// and verifies it at [`NOW`].
+    fn verify_with_timestamp(name: &str, ts: &str) -> Result<super::super::Verdict, SchemeError> {
+        use super::super::{KeyPair, SignParams, VerifyRequest};
+        use crate::core::body::Body;
+        use crate::core::secret::Secret;
+        let s = lookup(name, &GenericParams::default()).unwrap();
+        let (sign_key, verify_key) = match s.keygen() {
+            KeyPair::Secret { secret } => (secret.clone(), secret),
+            KeyPair::Pair {
+                private_key,
+                public_key,
+            } => (private_key, public_key),
+        };
+        let in_body = if serde_json::from_str::<serde_json::Value>(ts).is_ok_and(|v| v.is_number()) {
+            ts.to_string()
+        } else {
+            serde_json::to_string(ts).unwrap()
+        };
+        let body = format!(r#"{{"webhookTimestamp":{in_body},"type":"x"}}"#).into_bytes();
+        let url = "https://example.com/hook?a=1";
+        let p = SignParams {
+            timestamp: NOW,
+            nanos: 0,
+            id: "msg_extreme".into(),
+            url: Some(url.into()),
+        };
+        let signed = s
+            .sign_timestamp_text(&Secret::from_arg(&sign_key).unwrap(), &p, ts, &mut &body[..])
+            .unwrap();
+        let body = crate::core::deliver::apply_body_fields(&body, &signed.fields);
+        let headers: Headers = signed.headers.into_iter().collect();
+        let b = Body::Mem(body);
+        let req = VerifyRequest {
+            headers: &headers,
+            body: &b,
+            url: Some(signed.signed_url.as_deref().unwrap_or(url)),
+            now: NOW,
+            tolerance: None,
+        };
+        s.verify(&Secret::from_arg(&verify_key).unwrap(), &req)
+    }
+
+    /// The schemes whose signature carries a timestamp: signed at [`NOW`] (in the form
+    /// each sends it), they verify and tell the timestamp.
+    fn timestamped() -> Vec<&'static str> {
+        let mut out = Vec::new();
+        for name in NAMES {
+            // The timestamp text each scheme sends for NOW: unix seconds, RFC 3339
+            // (Twitch), milliseconds (in the body: Linear).
+            let candidates = [
+                NOW.to_string(),
+                super::super::twitch::rfc3339_nanos(NOW, 0),
+                (NOW * 1000).to_string(),
+            ];
+            let told = candidates
+                .iter()
+                .any(|t| verify_with_timestamp(name, t).is_ok_and(|v| v.valid && v.timestamp == Some(NOW)));
+            if told {
+                out.push(*name);
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn the_schemes_with_a_timestamp_are_known() {
+        let t = timestamped();
+        for name in [
+            "stripe",
+            "slack",
+            "standard-webhooks",
+            "standard-webhooks-v1a",
+            "svix",
+            "discord",
+            "paddle",
+            "zoom",
+            "twitch",
+            "linear",
+            "mailgun",
+        ] {
+            assert!(t.contains(&name), "{name} is not seen to carry a timestamp: {t:?}");
+        }
+    }
+
+    /// A timestamp text that no clock of the last and next centuries gives, or that is
+    /// no number at all.
+    fn extreme() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        prop_oneof![
+            Just(i64::MIN.to_string()),
+            Just(i64::MAX.to_string()),
+            Just("100000000000000000000".to_string()),
+            Just("-100000000000000000000".to_string()),
+            Just("-1".to_string()),
+            Just("-1e300".to_string()),
+            Just("1e300".to_string()),
+            Just("1700000000.5".to_string()),
+            Just("1.7e9".to_string()),
+            Just("NaN".to_string()),
+            Just(String::new()),
+            Just("abc".to_string()),
+            (i64::MIN..-1).prop_map(|n| n.to_string()),
+            (300_000_000_000_000i64..i64::MAX).prop_map(|n| n.to_string()),
+            any::<f64>().prop_map(|f| format!("{f:?}")),
+            "[a-zA-Z:. -]{1,12}",
+        ]
+    }
+
+    proptest::proptest! {
+        /// Every scheme that carries a timestamp refuses, with a reason, a request signed
+        /// right whose timestamp is no time (never valid, never a panic).
+        #[test]
+        fn every_scheme_refuses_a_timestamp_that_is_no_time(ts in extreme()) {
+            for name in NAMES {
+                let v = verify_with_timestamp(name, &ts);
+                let v = match v {
+                    Ok(v) => v,
+                    Err(e) => {
+                        proptest::prop_assert!(false, "{} with timestamp {:?}: {}", name, ts, e);
+                        unreachable!()
+                    }
+                };
+                if TIMESTAMPED.with(|t| t.contains(name)) {
+                    proptest::prop_assert!(!v.valid, "{} took timestamp {:?}: {:?}", name, ts, v);
+                    proptest::prop_assert!(
+                        v.reason.to_ascii_lowercase().contains("timestamp"),
+                        "{} with timestamp {:?}: {:?}", name, ts, v
+                    );
+                } else {
+                    // A scheme without a timestamp signs none: the text changes nothing.
+                    proptest::prop_assert!(v.valid && v.timestamp.is_none(), "{} {:?}: {:?}", name, ts, v);
+                }
+            }
+        }
+    }
+
+    thread_local! {
+        static TIMESTAMPED: Vec<&'static str> = timestamped();
+    }
 }

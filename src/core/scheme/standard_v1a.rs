@@ -80,15 +80,25 @@ impl Scheme for StandardV1a {
     }
 
     fn sign(&self, secret: &Secret, p: &SignParams, body: &mut dyn Read) -> Result<Signed, SchemeError> {
+        self.sign_timestamp_text(secret, p, &p.timestamp.to_string(), body)
+    }
+
+    fn sign_timestamp_text(
+        &self,
+        secret: &Secret,
+        p: &SignParams,
+        ts: &str,
+        body: &mut dyn Read,
+    ) -> Result<Signed, SchemeError> {
         let key = signing_key(secret.bytes())?;
         // Ed25519 hashes the message twice, so it needs the body whole.
-        let mut msg = format!("{}.{}.", p.id, p.timestamp).into_bytes();
+        let mut msg = format!("{}.{ts}.", p.id).into_bytes();
         body.read_to_end(&mut msg)?;
         let sig = key.sign(&msg);
         Ok(Signed {
             headers: vec![
                 ("webhook-id".into(), p.id.clone()),
-                ("webhook-timestamp".into(), p.timestamp.to_string()),
+                ("webhook-timestamp".into(), ts.to_string()),
                 (
                     "webhook-signature".into(),
                     format!("v1a,{}", b64().encode(sig.to_bytes())),
