@@ -213,21 +213,25 @@ pub fn run(a: SendArgs, out: &Output) -> anyhow::Result<Outcome> {
         if let Some(s) = &plan.secret {
             redactor.add_secret(s);
         }
-        let hidden = redactor.redact_headers(&mut req.headers) + redactor.redact_query(&mut req.url);
-        if hidden > 0 && a.print.is_some() {
+        let redacted = redactor.redact_headers(&mut req.headers) + redactor.redact_query(&mut req.url);
+        if redacted > 0 && a.print.is_some() {
             eprintln!(
                 "{} the secret is shown as `[redacted: N bytes]`: put it back before running the command",
                 out.err.yellow("note:")
             );
         }
+        // Credential headers are masked unless asked for, in the command and in the
+        // request shown alike.
+        let hidden = if a.reveal {
+            Vec::new()
+        } else {
+            let (masked, hidden) = mask_headers(&req.headers, &[]);
+            req.headers = masked;
+            hidden
+        };
         match a.print {
             Some(PrintFormat::Curl) => {
-                // Credential headers are masked unless asked for (a comment names them).
-                let (headers, hidden) = if a.reveal {
-                    (req.headers.clone(), Vec::new())
-                } else {
-                    mask_headers(&req.headers, &[])
-                };
+                // (A comment names the masked headers.)
                 if !hidden.is_empty() {
                     let names: Vec<_> = hidden.iter().map(|n| sanitize_line(n)).collect();
                     out_line(&format!("# hidden: {} (--reveal puts them in)", names.join(", ")))?;
@@ -235,7 +239,7 @@ pub fn run(a: SendArgs, out: &Output) -> anyhow::Result<Outcome> {
                 out_line(&crate::core::replay::curl_for(
                     &req.method,
                     &req.url,
-                    &headers,
+                    &req.headers,
                     &req.body,
                 ))?
             }

@@ -727,6 +727,7 @@ async fn handle(
     sh.redactor.redact_record(&mut record);
     if let Some(f) = &mut forward {
         sh.redactor.redact_query(&mut f.url);
+        f.error = f.error.take().map(|e| sh.redactor.redact_text(&e).into_owned());
     }
 
     // Durable before answering.
