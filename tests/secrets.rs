@@ -674,3 +674,114 @@ fn a_failed_forward_does_not_write_the_secret_in_the_query() {
     outputs.push(("the capture log".into(), std::fs::read_to_string(&log).unwrap()));
     assert_nowhere(API_TOKEN, &outputs);
 }
+
+/// A server on 127.0.0.1:0 that answers every request with its request line and
+/// headers as the body, and each request header again as an `X-Echo-NAME` header: an
+/// app or receiver that echoes what it got. Returns its base URL.
+fn echo_server() -> String {
+    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", l.local_addr().unwrap());
+    std::thread::spawn(move || {
+        for s in l.incoming() {
+            let Ok(mut s) = s else { continue };
+            std::thread::spawn(move || {
+                use std::io::Write;
+                let mut r = BufReader::new(s.try_clone().unwrap());
+                let (mut head, mut echoed, mut len) = (String::new(), String::new(), 0usize);
+                loop {
+                    let mut line = String::new();
+                    if r.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
+                        break;
+                    }
+                    if let Some((k, v)) = line.trim_end().split_once(": ") {
+                        if k.eq_ignore_ascii_case("content-length") {
+                            len = v.parse().unwrap_or(0);
+                        }
+                        echoed.push_str(&format!("X-Echo-{k}: {v}\r\n"));
+                    }
+                    head.push_str(&line);
+                }
+                let mut body = vec![0; len];
+                let _ = r.read_exact(&mut body);
+                let _ = write!(
+                    s,
+                    "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n{echoed}Content-Length: {}\r\nConnection: close\r\n\r\n{head}",
+                    head.len()
+                );
+            });
+        }
+    });
+    url
+}
+
+/// `send` shows the receiver's answer: an answer that echoes the secret (in its body or
+/// a header) shows the marker instead, in text, `-v --reveal` and `--json`.
+#[test]
+fn send_does_not_print_a_secret_its_receiver_echoes() {
+    let dir = tempdir();
+    let d = dir.path();
+    let env = [("GL", GITLAB_TOKEN)];
+    let echo = echo_server();
+    let mut outputs = Vec::new();
+    for extra in [&[][..], &["-v", "--reveal"], &["--json"]] {
+        let mut args = vec!["send", &echo, "--event", "gitlab.push", "--secret-env", "GL"];
+        args.extend_from_slice(extra);
+        outputs.push(run_with(d, &env, &args, &[0]));
+    }
+    // The echo worked: the header names came back.
+    assert!(
+        outputs[0].1.to_ascii_lowercase().contains("x-gitlab-token"),
+        "{}",
+        outputs[0].1
+    );
+    assert_nowhere(GITLAB_TOKEN, &outputs);
+}
+
+/// `listen --forward-to` shows what the app answered: an app that echoes the request
+/// (the secret in its query) shows the marker, on the terminal and in the log.
+#[test]
+fn listen_does_not_print_a_secret_the_app_echoes() {
+    let dir = tempdir();
+    let d = dir.path();
+    let log = d.join("echo.jsonl");
+    let env = [("T", API_TOKEN)];
+    let echo = echo_server();
+    let (code, stdout, stderr) = listen_once(
+        d,
+        &env,
+        &[
+            "--scheme",
+            "generic",
+            "--secret-env",
+            "T",
+            "--save",
+            log.to_str().unwrap(),
+            "--forward-to",
+            &echo,
+            "--verbose",
+        ],
+        |url| {
+            hc(d, &[])
+                .args([
+                    "send",
+                    &format!("{url}/hook?token={API_TOKEN}&x=1"),
+                    "--event",
+                    "github.ping",
+                ])
+                .assert()
+                .success();
+        },
+    );
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(
+        stdout.contains("GET /hook?token=") || stdout.contains("POST /hook?token="),
+        "{stdout}"
+    );
+    assert_nowhere(
+        API_TOKEN,
+        &[
+            ("listen -v".into(), format!("{stdout}\n{stderr}")),
+            ("the capture log".into(), std::fs::read_to_string(&log).unwrap()),
+        ],
+    );
+}

@@ -297,6 +297,35 @@ impl Redactor {
         out
     }
 
+    /// What is shown of a forward: the URL it went to, its error (which quotes the URL)
+    /// and the app's answer (which may echo the request).
+    pub fn redact_forward(&self, f: &mut super::server::ForwardResult) {
+        self.redact_query(&mut f.url);
+        if !self.has_secrets() {
+            return;
+        }
+        f.error = f.error.take().map(|e| self.redact_text(&e).into_owned());
+        self.redact_bytes(&mut f.body);
+    }
+
+    /// [`Redactor::redact_text`] for bytes that may be text (an answer's body); bytes
+    /// that are not UTF-8 are left as they are.
+    pub fn redact_bytes(&self, b: &mut Vec<u8>) -> bool {
+        if !self.has_secrets() {
+            return false;
+        }
+        let Ok(t) = std::str::from_utf8(b) else {
+            return false;
+        };
+        match self.redact_text(t) {
+            std::borrow::Cow::Owned(o) => {
+                *b = o.into_bytes();
+                true
+            }
+            std::borrow::Cow::Borrowed(_) => false,
+        }
+    }
+
     /// Everything about a captured request that is written: its headers, its path, and
     /// the words about its answer (a failed forward quotes the URL it tried).
     pub fn redact_record(&self, r: &mut super::capture::CaptureRecord) -> usize {

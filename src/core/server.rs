@@ -722,12 +722,11 @@ async fn handle(
     });
 
     // Nothing written about the request holds a secret: the record (saved, and shown
-    // by the command) and the forwarding URL. Verifying and forwarding, above, saw the
+    // by the command) and what is shown of the forward. Verifying and forwarding, above, saw the
     // real values.
     sh.redactor.redact_record(&mut record);
     if let Some(f) = &mut forward {
-        sh.redactor.redact_query(&mut f.url);
-        f.error = f.error.take().map(|e| sh.redactor.redact_text(&e).into_owned());
+        sh.redactor.redact_forward(f);
     }
 
     // Durable before answering.
