@@ -545,6 +545,14 @@ fn a_gitlab_token_in_an_old_log_is_never_shown_but_still_replayed() {
         args.extend_from_slice(extra);
         replays.push(run_with(d, &[], &args, &[0, 1]));
     }
+    // A receiver that echoes the token back: its answer shows the marker.
+    let echo = echo_server();
+    for extra in [&["--json"][..], &["--compare"]] {
+        let mut args = vec!["replay", f, "--all", "--to", &echo];
+        args.extend_from_slice(extra);
+        replays.push(run_with(d, &[], &args, &[0, 1]));
+    }
+    assert!(replays[4].1.contains("x-gitlab-token: [redacted"), "{}", replays[4].1);
     assert_nowhere(GITLAB_TOKEN, &replays);
     let got = rx.got();
     assert_eq!(got.len(), 8);
@@ -779,6 +787,37 @@ fn listen_does_not_print_a_secret_the_app_echoes() {
     );
     assert_nowhere(
         API_TOKEN,
+        &[
+            ("listen -v".into(), format!("{stdout}\n{stderr}")),
+            ("the capture log".into(), std::fs::read_to_string(&log).unwrap()),
+        ],
+    );
+}
+
+/// A listener with no secret still knows GitLab's token header: an app that echoes the
+/// request shows the marker for it.
+#[test]
+fn listen_does_not_print_a_gitlab_token_the_app_echoes() {
+    let dir = tempdir();
+    let d = dir.path();
+    let log = d.join("echo-gl.jsonl");
+    let env = [("GL", GITLAB_TOKEN)];
+    let echo = echo_server();
+    let (code, stdout, stderr) = listen_once(
+        d,
+        &[],
+        &["--save", log.to_str().unwrap(), "--forward-to", &echo, "--verbose"],
+        |url| {
+            hc(d, &env)
+                .args(["send", url, "--event", "gitlab.push", "--secret-env", "GL"])
+                .assert()
+                .success();
+        },
+    );
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(stdout.contains("x-gitlab-token: [redacted"), "{stdout}");
+    assert_nowhere(
+        GITLAB_TOKEN,
         &[
             ("listen -v".into(), format!("{stdout}\n{stderr}")),
             ("the capture log".into(), std::fs::read_to_string(&log).unwrap()),

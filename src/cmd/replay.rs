@@ -1085,6 +1085,10 @@ fn result(
     t: &mut Counted,
 ) -> std::io::Result<()> {
     let p = &out.out;
+    // (A token the request carries as it is, from a log written before redaction, is
+    // one too: a receiver may echo it.)
+    let own = redactor.for_request(&req.headers);
+    let redactor = own.as_ref().unwrap_or(redactor);
     let hide = redactor.has_secrets();
     let url: Cow<str> = if hide {
         let mut u = req.url.clone();

@@ -297,6 +297,35 @@ impl Redactor {
         out
     }
 
+    /// This redactor with the values of `h`'s secret headers added (GitLab's token as
+    /// this request carries it): what an answer to that request may echo. `None` when
+    /// `h` has none (or only markers), so the common case copies nothing.
+    pub fn for_request(&self, h: &super::headers::Headers) -> Option<Redactor> {
+        let mut own: Option<Redactor> = None;
+        for (k, v) in h.iter() {
+            if self.hides_header(k) && parse_marker(v).is_none() && !v.is_empty() {
+                own.get_or_insert_with(|| self.clone()).add(v.as_bytes());
+            }
+        }
+        own
+    }
+
+    /// Everything the listener writes about a request: the record ([`Redactor::redact_record`])
+    /// and what is shown of its forward ([`Redactor::redact_forward`]), with the request's
+    /// own secret headers as secrets too ([`Redactor::for_request`]).
+    pub fn redact_captured(
+        &self,
+        r: &mut super::capture::CaptureRecord,
+        forward: Option<&mut super::server::ForwardResult>,
+    ) {
+        let own = self.for_request(&r.headers);
+        let this = own.as_ref().unwrap_or(self);
+        if let Some(f) = forward {
+            this.redact_forward(f);
+        }
+        this.redact_record(r);
+    }
+
     /// What is shown of a forward: the URL it went to, its error (which quotes the URL)
     /// and the app's answer (which may echo the request).
     pub fn redact_forward(&self, f: &mut super::server::ForwardResult) {
