@@ -257,17 +257,7 @@ pub fn run(a: SendArgs, out: &Output) -> anyhow::Result<Outcome> {
                 unsigned(&plan, &first)
             };
             let client = deliver::client(&opts)?;
-            let shown = shown(&plan);
-            rt.block_on(single(
-                &client,
-                req,
-                req_signer,
-                &plan.policy,
-                name.as_deref(),
-                &shown,
-                &a,
-                out,
-            ))
+            rt.block_on(single(&client, req, req_signer, &plan, name.as_deref(), &a, out))
         }
     }
 }
@@ -384,13 +374,14 @@ async fn single(
     client: &reqwest::Client,
     req: Prepared,
     signer: Option<&Signer>,
-    policy: &Policy,
+    plan: &Plan,
     name: Option<&str>,
-    shown: &Redactor,
     a: &SendArgs,
     out: &Output,
 ) -> anyhow::Result<Outcome> {
     let e = &out.err;
+    let policy = &plan.policy;
+    let shown = &shown(plan);
     let url = shown_url(shown, &req.url);
     if !a.json {
         let what = name.map(|n| format!(" {}", e.cyan(n))).unwrap_or_default();
