@@ -69,7 +69,7 @@ set edit:completion:arg-completer[hookcat] = {|@words|
             cand --target 'A named target from the config file (`[targets.NAME]`)'
             cand --color 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never'
             cand --dry-run 'Print exactly what would be sent and send nothing'
-            cand --reveal 'Show credential headers (Authorization, Cookie, X-Api-Key, …) in --print curl and -v instead of masking them'
+            cand --reveal 'Show credential headers (Authorization, Cookie, X-Api-Key, …) in --dry-run, --print curl and -v instead of masking them'
             cand -k 'Accept any TLS certificate (for a self-signed local receiver)'
             cand --insecure 'Accept any TLS certificate (for a self-signed local receiver)'
             cand --json 'One JSON object per attempt, then a summary (load mode: the summary alone)'

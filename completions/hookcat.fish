@@ -71,7 +71,7 @@ complete -c hookcat -n "__fish_hookcat_using_subcommand send" -l color -d 'When 
 always\t''
 never\t''"
 complete -c hookcat -n "__fish_hookcat_using_subcommand send" -l dry-run -d 'Print exactly what would be sent and send nothing'
-complete -c hookcat -n "__fish_hookcat_using_subcommand send" -l reveal -d 'Show credential headers (Authorization, Cookie, X-Api-Key, …) in --print curl and -v instead of masking them'
+complete -c hookcat -n "__fish_hookcat_using_subcommand send" -l reveal -d 'Show credential headers (Authorization, Cookie, X-Api-Key, …) in --dry-run, --print curl and -v instead of masking them'
 complete -c hookcat -n "__fish_hookcat_using_subcommand send" -s k -l insecure -d 'Accept any TLS certificate (for a self-signed local receiver)'
 complete -c hookcat -n "__fish_hookcat_using_subcommand send" -l json -d 'One JSON object per attempt, then a summary (load mode: the summary alone)'
 complete -c hookcat -n "__fish_hookcat_using_subcommand send" -s v -l verbose -d 'Show response headers and the whole response body'

@@ -234,7 +234,7 @@ pub struct SendArgs {
     /// Print an equivalent command instead of sending.
     #[arg(long, value_enum, value_name = "FORMAT")]
     pub print: Option<PrintFormat>,
-    /// Show credential headers (Authorization, Cookie, X-Api-Key, …) in --print curl and -v instead of masking them.
+    /// Show credential headers (Authorization, Cookie, X-Api-Key, …) in --dry-run, --print curl and -v instead of masking them.
     #[arg(long)]
     pub reveal: bool,
     /// Accept any TLS certificate (for a self-signed local receiver).

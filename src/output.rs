@@ -566,11 +566,13 @@ mod tests {
             ("x-hub-signature-256".into(), "sha256=ab".into()),
             ("Set-Cookie".into(), "a=b".into()),
             ("X-Custom".into(), "c".into()),
+            ("X-Gitlab-Token".into(), "[redacted: 9 bytes]".into()),
         ]);
         let (m, hidden) = mask_headers(&h, &["x-custom".to_string()]);
         assert_eq!(hidden, ["Authorization", "Set-Cookie", "X-Custom"]);
         assert_eq!(m.get("x-hub-signature-256"), Some("sha256=ab"));
         assert_eq!(m.get("authorization"), Some(HIDDEN_IN_EXPORTS));
+        assert_eq!(m.get("x-gitlab-token"), Some("[redacted: 9 bytes]"));
     }
 
     #[test]
@@ -674,7 +676,9 @@ pub const HIDDEN: &str = "•••••• (hidden)";
 pub const HIDDEN_IN_EXPORTS: &str = "[hidden by hookcat: --reveal puts it in]";
 
 /// The headers with each credential's value (and each header named in `also`) replaced
-/// by [`HIDDEN_IN_EXPORTS`], and the names replaced, in order.
+/// by [`HIDDEN_IN_EXPORTS`], and the names replaced, in order. A value that is already a
+/// redaction marker (`[redacted: N bytes]`, [`crate::core::secret::marker`]) holds no
+/// secret and stays: it says what `replay` needs to put back.
 pub fn mask_headers(
     h: &crate::core::headers::Headers,
     also: &[String],
@@ -683,7 +687,8 @@ pub fn mask_headers(
     let masked = h
         .iter()
         .map(|(k, v)| {
-            if is_secret_header(k) || also.iter().any(|x| x.eq_ignore_ascii_case(k)) {
+            let credential = is_secret_header(k) || also.iter().any(|x| x.eq_ignore_ascii_case(k));
+            if credential && crate::core::secret::parse_marker(v).is_none() {
                 hidden.push(k.to_string());
                 (k.to_string(), HIDDEN_IN_EXPORTS.to_string())
             } else {

@@ -443,3 +443,384 @@ fn a_secret_in_the_query_string_is_redacted_and_put_back() {
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     assert_eq!(rx.got()[0].path, format!("/hook?token={API_TOKEN}&x=1"));
 }
+
+/// Sets the `x-gitlab-token` header of every record of `log` to `token`: the log as a
+/// hookcat from before the redaction wrote it.
+fn put_back_raw_token(log: &Path, token: &str) -> Vec<u8> {
+    let mut text = String::new();
+    for mut r in records(log) {
+        for h in r["headers"].as_array_mut().unwrap() {
+            if h[0].as_str().unwrap().eq_ignore_ascii_case("x-gitlab-token") {
+                h[1] = token.into();
+            }
+        }
+        text.push_str(&format!("{r}\n"));
+    }
+    std::fs::write(log, &text).unwrap();
+    text.into_bytes()
+}
+
+/// (what, stdout and stderr) of `hookcat ARGS` that exits with one of `codes`.
+fn run_with(d: &Path, env: &[(&str, &str)], args: &[&str], codes: &[i32]) -> (String, String) {
+    let o = hc(d, env).args(args).timeout(Duration::from_secs(60)).output().unwrap();
+    let text = format!(
+        "{}\n{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(
+        o.status.code().is_some_and(|c| codes.contains(&c)),
+        "{} exited {:?}: {text}",
+        args.join(" "),
+        o.status.code()
+    );
+    (args.join(" "), text)
+}
+
+/// A log written before redaction existed holds GitLab's token as it is: `captures`
+/// never shows or exports it (with `--reveal` neither, and in every format), the log
+/// itself is left as it is, and `replay` still sends it without printing it.
+#[test]
+fn a_gitlab_token_in_an_old_log_is_never_shown_but_still_replayed() {
+    let dir = tempdir();
+    let d = dir.path();
+    let log = d.join("old.jsonl");
+    let env = [("GL", GITLAB_TOKEN)];
+    let l = common::spawn_listen(
+        d,
+        &["--expect", "2", "--timeout", "30s", "--save", log.to_str().unwrap()],
+    );
+    for path in ["/a", "/b"] {
+        hc(d, &env)
+            .args([
+                "send",
+                &format!("{}{path}", l.url),
+                "--event",
+                "gitlab.push",
+                "--secret-env",
+                "GL",
+            ])
+            .assert()
+            .success();
+    }
+    let (code, _, err) = l.finish();
+    assert_eq!(code, Some(0), "{err}");
+    let old = put_back_raw_token(&log, GITLAB_TOKEN);
+    let recs = records(&log);
+    assert_eq!(header(&recs[0], "x-gitlab-token"), [GITLAB_TOKEN]);
+    let (a, b) = (recs[0]["id"].as_str().unwrap(), recs[1]["id"].as_str().unwrap());
+    let f = log.to_str().unwrap();
+
+    let mut outputs = captures_outputs(d, &log, a);
+    for args in [
+        vec!["captures", "show", a, "-f", f, "--reveal"],
+        vec!["captures", "show", a, "-f", f, "--json", "--reveal"],
+        vec!["captures", "export", a, b, "-f", f, "--format", "har", "--reveal"],
+        vec!["captures", "export", a, b, "-f", f, "--format", "curl", "--reveal"],
+        vec!["captures", "export", a, b, "-f", f, "--format", "raw", "--reveal"],
+        vec!["captures", "export", a, b, "-f", f, "--format", "json", "--reveal"],
+        vec!["captures", "list", f, "--json"],
+    ] {
+        outputs.push(run_with(d, &[], &args, &[0]));
+    }
+    // The two tokens differ from what the other header values do: diff shows headers.
+    for extra in [&[][..], &["--json"], &["--reveal"], &["--exact", "--json", "--reveal"]] {
+        let mut args = vec!["captures", "diff", a, b, "-f", f];
+        args.extend_from_slice(extra);
+        outputs.push(run_with(d, &[], &args, &[1]));
+    }
+    assert_nowhere(GITLAB_TOKEN, &outputs);
+    // What is shown is the marker the listener writes today.
+    let shown = &outputs.iter().find(|(w, _)| w == "show --json").unwrap().1;
+    assert!(shown.contains(&marker(GITLAB_TOKEN)), "{shown}");
+    let json_export = &outputs.iter().find(|(w, _)| w.contains("--format json")).unwrap().1;
+    assert!(json_export.contains(&marker(GITLAB_TOKEN)), "{json_export}");
+    assert_eq!(std::fs::read(&log).unwrap(), old, "the log itself is left as it is");
+
+    // Replay sends what the log holds, and prints no token (text, --json, --compare).
+    let rx = Receiver::start(vec![]);
+    let mut replays = Vec::new();
+    for extra in [&[][..], &["--json"], &["--compare"], &["--json", "--compare"]] {
+        let mut args = vec!["replay", f, "--all", "--to", &rx.url];
+        args.extend_from_slice(extra);
+        replays.push(run_with(d, &[], &args, &[0, 1]));
+    }
+    // A receiver that echoes the token back: its answer shows the marker.
+    let echo = echo_server();
+    for extra in [&["--json"][..], &["--compare"]] {
+        let mut args = vec!["replay", f, "--all", "--to", &echo];
+        args.extend_from_slice(extra);
+        replays.push(run_with(d, &[], &args, &[0, 1]));
+    }
+    assert!(replays[4].1.contains("x-gitlab-token: [redacted"), "{}", replays[4].1);
+    assert_nowhere(GITLAB_TOKEN, &replays);
+    let got = rx.got();
+    assert_eq!(got.len(), 8);
+    assert!(got.iter().all(|r| r.header("x-gitlab-token") == Some(GITLAB_TOKEN)));
+}
+
+/// A port on loopback that refuses connections.
+fn closed_port() -> u16 {
+    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    l.local_addr().unwrap().port()
+}
+
+/// What `replay` puts back is sent, never printed: not in its result lines, `--json`
+/// (the URL and each attempt's), `--compare`, nor an error message that quotes the URL.
+#[test]
+fn replay_never_prints_the_secret_it_put_back() {
+    let dir = tempdir();
+    let d = dir.path();
+    let log = d.join("query.jsonl");
+    let env = [("T", API_TOKEN)];
+    let (code, _, stderr) = listen_once(
+        d,
+        &env,
+        &[
+            "--scheme",
+            "generic",
+            "--secret-env",
+            "T",
+            "--save",
+            log.to_str().unwrap(),
+        ],
+        |url| {
+            hc(d, &[])
+                .args([
+                    "send",
+                    &format!("{url}/hook?token={API_TOKEN}&x=1"),
+                    "--event",
+                    "github.ping",
+                ])
+                .assert()
+                .success();
+        },
+    );
+    assert_eq!(code, Some(0), "{stderr}");
+    let f = log.to_str().unwrap();
+    let rx = Receiver::start(vec![]);
+    let mut outputs = Vec::new();
+    for extra in [&[][..], &["--json"], &["--compare"], &["--json", "--compare"]] {
+        let mut args = vec!["replay", f, "--all", "--to", &rx.url, "--secret-env", "T"];
+        args.extend_from_slice(extra);
+        outputs.push(run_with(d, &env, &args, &[0, 1]));
+    }
+    assert_eq!(rx.got().len(), 4);
+    assert!(rx
+        .got()
+        .iter()
+        .all(|r| r.path == format!("/hook?token={API_TOKEN}&x=1")));
+    // What the result lines show is the marker, where the secret stood.
+    let text = &outputs[0].1;
+    assert!(
+        text.contains(&format!("/hook?token={}&x=1", marker(API_TOKEN))),
+        "{text}"
+    );
+
+    // A receiver that is not there: the error names the URL, without the secret.
+    let down = format!("http://127.0.0.1:{}", closed_port());
+    for extra in [&[][..], &["--json"]] {
+        let mut args = vec![
+            "replay",
+            f,
+            "--all",
+            "--to",
+            &down,
+            "--secret-env",
+            "T",
+            "--retries",
+            "0",
+        ];
+        args.extend_from_slice(extra);
+        outputs.push(run_with(d, &env, &args, &[1]));
+    }
+    assert_nowhere(API_TOKEN, &outputs);
+}
+
+/// A forward that fails quotes the URL it tried: neither the record (its note and the
+/// answer kept for `--compare`) nor the terminal holds the secret from the query.
+#[test]
+fn a_failed_forward_does_not_write_the_secret_in_the_query() {
+    let dir = tempdir();
+    let d = dir.path();
+    let log = d.join("fwd.jsonl");
+    let env = [("T", API_TOKEN)];
+    let down = format!("http://127.0.0.1:{}", closed_port());
+    let mut outputs = Vec::new();
+    for json in [false, true] {
+        let mut args = vec![
+            "--scheme",
+            "generic",
+            "--secret-env",
+            "T",
+            "--save",
+            log.to_str().unwrap(),
+            "--forward-to",
+            &down,
+            "--verbose",
+        ];
+        if json {
+            args.push("--json");
+        }
+        let (code, stdout, stderr) = listen_once(d, &env, &args, |url| {
+            hc(d, &[])
+                .args([
+                    "send",
+                    &format!("{url}/hook?token={API_TOKEN}&x=1"),
+                    "--event",
+                    "github.ping",
+                ])
+                .assert()
+                .failure();
+        });
+        assert_eq!(code, Some(0), "{stderr}");
+        assert!(stdout.contains("/hook?token=[redacted"), "{stdout}");
+        outputs.push((format!("listen (json: {json})"), format!("{stdout}\n{stderr}")));
+    }
+    let recs = records(&log);
+    assert_eq!(recs[0]["response"]["status"], 502, "{}", recs[0]);
+    outputs.push(("the capture log".into(), std::fs::read_to_string(&log).unwrap()));
+    assert_nowhere(API_TOKEN, &outputs);
+}
+
+/// A server on 127.0.0.1:0 that answers every request with its request line and
+/// headers as the body, and each request header again as an `X-Echo-NAME` header: an
+/// app or receiver that echoes what it got. Returns its base URL.
+fn echo_server() -> String {
+    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", l.local_addr().unwrap());
+    std::thread::spawn(move || {
+        for s in l.incoming() {
+            let Ok(mut s) = s else { continue };
+            std::thread::spawn(move || {
+                use std::io::Write;
+                let mut r = BufReader::new(s.try_clone().unwrap());
+                let (mut head, mut echoed, mut len) = (String::new(), String::new(), 0usize);
+                loop {
+                    let mut line = String::new();
+                    if r.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
+                        break;
+                    }
+                    if let Some((k, v)) = line.trim_end().split_once(": ") {
+                        if k.eq_ignore_ascii_case("content-length") {
+                            len = v.parse().unwrap_or(0);
+                        }
+                        echoed.push_str(&format!("X-Echo-{k}: {v}\r\n"));
+                    }
+                    head.push_str(&line);
+                }
+                let mut body = vec![0; len];
+                let _ = r.read_exact(&mut body);
+                let _ = write!(
+                    s,
+                    "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n{echoed}Content-Length: {}\r\nConnection: close\r\n\r\n{head}",
+                    head.len()
+                );
+            });
+        }
+    });
+    url
+}
+
+/// `send` shows the receiver's answer: an answer that echoes the secret (in its body or
+/// a header) shows the marker instead, in text, `-v --reveal` and `--json`.
+#[test]
+fn send_does_not_print_a_secret_its_receiver_echoes() {
+    let dir = tempdir();
+    let d = dir.path();
+    let env = [("GL", GITLAB_TOKEN)];
+    let echo = echo_server();
+    let mut outputs = Vec::new();
+    for extra in [&[][..], &["-v", "--reveal"], &["--json"]] {
+        let mut args = vec!["send", &echo, "--event", "gitlab.push", "--secret-env", "GL"];
+        args.extend_from_slice(extra);
+        outputs.push(run_with(d, &env, &args, &[0]));
+    }
+    // The echo worked: the header names came back.
+    assert!(
+        outputs[0].1.to_ascii_lowercase().contains("x-gitlab-token"),
+        "{}",
+        outputs[0].1
+    );
+    assert_nowhere(GITLAB_TOKEN, &outputs);
+}
+
+/// `listen --forward-to` shows what the app answered: an app that echoes the request
+/// (the secret in its query) shows the marker, on the terminal and in the log.
+#[test]
+fn listen_does_not_print_a_secret_the_app_echoes() {
+    let dir = tempdir();
+    let d = dir.path();
+    let log = d.join("echo.jsonl");
+    let env = [("T", API_TOKEN)];
+    let echo = echo_server();
+    let (code, stdout, stderr) = listen_once(
+        d,
+        &env,
+        &[
+            "--scheme",
+            "generic",
+            "--secret-env",
+            "T",
+            "--save",
+            log.to_str().unwrap(),
+            "--forward-to",
+            &echo,
+            "--verbose",
+        ],
+        |url| {
+            hc(d, &[])
+                .args([
+                    "send",
+                    &format!("{url}/hook?token={API_TOKEN}&x=1"),
+                    "--event",
+                    "github.ping",
+                ])
+                .assert()
+                .success();
+        },
+    );
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(
+        stdout.contains("GET /hook?token=") || stdout.contains("POST /hook?token="),
+        "{stdout}"
+    );
+    assert_nowhere(
+        API_TOKEN,
+        &[
+            ("listen -v".into(), format!("{stdout}\n{stderr}")),
+            ("the capture log".into(), std::fs::read_to_string(&log).unwrap()),
+        ],
+    );
+}
+
+/// A listener with no secret still knows GitLab's token header: an app that echoes the
+/// request shows the marker for it.
+#[test]
+fn listen_does_not_print_a_gitlab_token_the_app_echoes() {
+    let dir = tempdir();
+    let d = dir.path();
+    let log = d.join("echo-gl.jsonl");
+    let env = [("GL", GITLAB_TOKEN)];
+    let echo = echo_server();
+    let (code, stdout, stderr) = listen_once(
+        d,
+        &[],
+        &["--save", log.to_str().unwrap(), "--forward-to", &echo, "--verbose"],
+        |url| {
+            hc(d, &env)
+                .args(["send", url, "--event", "gitlab.push", "--secret-env", "GL"])
+                .assert()
+                .success();
+        },
+    );
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(stdout.contains("x-gitlab-token: [redacted"), "{stdout}");
+    assert_nowhere(
+        GITLAB_TOKEN,
+        &[
+            ("listen -v".into(), format!("{stdout}\n{stderr}")),
+            ("the capture log".into(), std::fs::read_to_string(&log).unwrap()),
+        ],
+    );
+}

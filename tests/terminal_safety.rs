@@ -593,3 +593,37 @@ fn verify_reasons_quoting_a_hostile_header_are_escaped() {
         assert_safe(&format!("verify {scheme} (stdout)"), &o.stdout, false);
     }
 }
+
+/// `send --dry-run` prints the request it would send: credential headers are masked
+/// there as in `send -v` and `--print curl`, and shown with `--reveal`.
+#[test]
+fn send_dry_run_masks_credential_headers_unless_revealed() {
+    let dir = tempdir();
+    let data = dir.path();
+    let file = data.join("empty.json");
+    std::fs::write(&file, "{}").unwrap();
+    let mut args = vec![
+        "send".to_string(),
+        "http://127.0.0.1:9/s".into(),
+        "-d".into(),
+        file.to_str().unwrap().into(),
+        "--dry-run".into(),
+    ];
+    for (k, v) in CREDENTIALS {
+        args.extend(["-H".into(), format!("{k}: {v}")]);
+    }
+    args.extend(["-H".into(), "X-Hub-Signature-256: sha256=deadbeef".into()]);
+    let with = |extra: &[&str]| {
+        let mut a: Vec<&str> = args.iter().map(String::as_str).collect();
+        a.extend_from_slice(extra);
+        let r = hookcat(data, &a);
+        assert_eq!(r.code, Some(0), "{a:?}: {}", r.err());
+        format!("{}{}", r.text(), r.err())
+    };
+    let shown = with(&[]);
+    assert_hidden("send --dry-run", &shown);
+    for (k, _) in CREDENTIALS {
+        assert!(shown.contains(&format!("{k}: ")), "send --dry-run drops {k}:\n{shown}");
+    }
+    assert_shown("send --dry-run --reveal", &with(&["--reveal"]));
+}

@@ -13,6 +13,7 @@ use serde_json::json;
 use crate::cli::{CapturesCommand, ExportFormat};
 use crate::core::capture::{default_log_path, BodyEncoding, CaptureError, CaptureRecord, LogItem, LogReader};
 use crate::core::replay::{self, BodyDiff, BodyMode, Change, LineKind, ReplayError, FILTER_KEYS};
+use crate::core::secret::Redactor;
 use crate::core::server::join_url;
 use crate::exit::{hinted, Outcome};
 use crate::output::{
@@ -146,6 +147,19 @@ pub(super) fn find(log: &Path, ids: &[String], out: &Output) -> anyhow::Result<V
     found.map_err(|e| explain(e, log))
 }
 
+/// [`find`], for showing and exporting: every value a scheme sends its secret in as it
+/// is (GitLab's `X-Gitlab-Token`) is its redaction marker, as the listener writes it
+/// today; a log written before that holds the token itself. The log is not changed
+/// (`replay` reads it as it is), and `--reveal` does not bring the token back.
+fn find_shown(log: &Path, ids: &[String], out: &Output) -> anyhow::Result<Vec<CaptureRecord>> {
+    let mut records = find(log, ids, out)?;
+    let redactor = Redactor::new();
+    for r in &mut records {
+        redactor.redact_record(r);
+    }
+    Ok(records)
+}
+
 fn list(log: &Path, json: bool, out: &Output) -> anyhow::Result<Outcome> {
     let reader = open_log(log)?;
     let mut skips = Skips::new(out, log);
@@ -225,7 +239,7 @@ fn body_size(r: &CaptureRecord) -> usize {
 }
 
 fn show(log: &Path, id: &str, json: bool, reveal: bool, out: &Output) -> anyhow::Result<Outcome> {
-    let r = find(log, &[id.to_string()], out)?.remove(0);
+    let r = find_shown(log, &[id.to_string()], out)?.remove(0);
     if json {
         out_line(&json_safe(&r.to_line()))?;
     } else {
@@ -253,7 +267,7 @@ fn export(
     if let Some(u) = to {
         crate::core::deliver::check_url(u)?;
     }
-    let mut records = find(log, ids, out)?;
+    let mut records = find_shown(log, ids, out)?;
     // Credential headers are masked in the commands and documents made for people, and
     // on a terminal, unless asked for; raw bytes to a file or pipe and the JSON export
     // (a capture log, which replay needs whole) keep them.
@@ -324,7 +338,7 @@ fn export(
 }
 
 fn diff(log: &Path, a: &str, b: &str, exact: bool, json: bool, reveal: bool, out: &Output) -> anyhow::Result<Outcome> {
-    let found = find(log, &[a.to_string(), b.to_string()], out)?;
+    let found = find_shown(log, &[a.to_string(), b.to_string()], out)?;
     let (ra, rb) = (&found[0], &found[1]);
     let d = replay::diff_captures(ra, rb, exact).map_err(|e| capture_error(e, log))?;
     if json {

@@ -25,7 +25,7 @@ use crate::core::event::{parse_override, Override};
 use crate::core::json::push_num;
 use crate::core::replay::{self, BodyDiff, Job, ReplayError, Selection};
 use crate::core::scheme::{detect, human_secs, lookup, GenericParams};
-use crate::core::secret::{RestoreError, Secret};
+use crate::core::secret::{Redactor, RestoreError, Secret};
 use crate::core::units::{format_duration, parse_duration, push_duration};
 use crate::exit::{hinted, Outcome};
 use crate::output::{json_safe_bytes, out_json, push_line_safe, sanitize_line, Output, Painter};
@@ -176,6 +176,16 @@ impl Prep {
     /// is prepared before the first is sent.
     fn may_refuse(&self) -> bool {
         !self.overrides.is_empty() || self.editor.is_some() || self.restore.is_some()
+    }
+
+    /// What the output hides: the secret given (which may have been put back in a
+    /// request) and the headers a scheme sends its secret in.
+    fn shown(&self) -> Redactor {
+        let mut r = Redactor::new();
+        for s in [&self.restore, &self.secret].into_iter().flatten() {
+            r.add_secret(s);
+        }
+        r
     }
 
     /// The URL a capture with `path` goes to (in `buf`'s room). Captures of one path
@@ -823,8 +833,10 @@ async fn send(
         last_flush: Instant::now(),
         error: None,
     }));
+    // What is written about a request holds no secret that was put back in it.
+    let redactor = Arc::new(source.prep.shown());
     let on_done = {
-        let (sink, progress) = (sink.clone(), progress.clone());
+        let (sink, progress, redactor) = (sink.clone(), progress.clone(), redactor.clone());
         move |info: &Info, req: &Prepared, res: Result<Delivery, DeliverError>| -> bool {
             // Rendered and counted before taking the lock: the tasks only queue for the
             // append. Into this thread's buffer, kept from line to line.
@@ -836,7 +848,7 @@ async fn send(
                 // (A long `--compare` diff does not stay held.)
                 line.shrink_to(64 * 1024);
                 let mut counted = Counted::default();
-                if let Err(e) = result(line, info, req, res, mode, &out, &mut counted) {
+                if let Err(e) = result(line, info, req, res, mode, &out, &redactor, &mut counted) {
                     sink.lock().unwrap_or_else(|e| e.into_inner()).error.get_or_insert(e);
                     return false;
                 }
@@ -1105,7 +1117,19 @@ impl Line<'_> {
     }
 }
 
-/// Renders one finished request and counts it.
+/// An answer's body with the secrets `redactor` knows as markers; `None` when it holds
+/// none (or is not text).
+fn shown_body(redactor: &Redactor, body: &[u8]) -> Option<Vec<u8>> {
+    match redactor.redact_text(std::str::from_utf8(body).ok()?) {
+        Cow::Owned(o) => Some(o.into_bytes()),
+        Cow::Borrowed(_) => None,
+    }
+}
+
+/// Renders one finished request and counts it. Whatever `redactor` knows is written as
+/// its marker: the secret put back in the URL (as the log holds it), in the messages
+/// that quote the URL, and in an answer that echoes it.
+#[allow(clippy::too_many_arguments)]
 fn result(
     w: &mut Vec<u8>,
     info: &Info,
@@ -1113,23 +1137,51 @@ fn result(
     res: Result<Delivery, DeliverError>,
     mode: Mode,
     out: &Output,
+    redactor: &Redactor,
     t: &mut Counted,
 ) -> std::io::Result<()> {
     let p = &out.out;
+    // (A token the request carries as it is, from a log written before redaction, is
+    // one too: a receiver may echo it.)
+    let own = redactor.for_request(&req.headers);
+    let redactor = own.as_ref().unwrap_or(redactor);
+    let hide = redactor.has_secrets();
+    let url: Cow<str> = if hide {
+        let mut u = req.url.clone();
+        redactor.redact_query(&mut u);
+        Cow::Owned(redactor.redact_text(&u).into_owned())
+    } else {
+        Cow::Borrowed(&req.url)
+    };
     let d = match res {
-        Ok(d) => d,
+        Ok(mut d) => {
+            if hide {
+                for a in &mut d.attempts {
+                    a.url = url.to_string();
+                    if let Some(e) = &mut a.error {
+                        if let Cow::Owned(m) = redactor.redact_text(&e.message) {
+                            e.message = m;
+                        }
+                    }
+                    if let Some(b) = shown_body(redactor, &a.response_body) {
+                        a.response_body = b;
+                    }
+                }
+            }
+            d
+        }
         Err(err) => {
             t.error = Some("signing");
             if mode.json {
                 let e = AttemptError {
                     kind: deliver::ErrorKind::Other,
-                    message: err.to_string(),
+                    message: redactor.redact_text(&err.to_string()).into_owned(),
                 };
                 let line = Line {
                     kind: "replay",
                     capture: &info.capture,
                     method: &req.method,
-                    url: &req.url,
+                    url: &url,
                     resigned: info.resigned,
                     modified: info.modified,
                     delivered: false,
@@ -1143,13 +1195,13 @@ fn result(
                 line.write(w);
                 return Ok(());
             }
-            let msg = p.red(&sanitize_line(&err.to_string()));
+            let msg = p.red(&sanitize_line(&redactor.redact_text(&err.to_string())));
             return writeln!(
                 w,
                 "{} {} {} {msg}",
                 p.red_bold("✗"),
                 sanitize_line(&req.method),
-                sanitize_line(&req.url)
+                sanitize_line(&url)
             );
         }
     };
@@ -1176,7 +1228,7 @@ fn result(
             kind: "replay",
             capture: &info.capture,
             method: &req.method,
-            url: &req.url,
+            url: &url,
             resigned: info.resigned,
             modified: info.modified,
             delivered: ok,
@@ -1216,7 +1268,7 @@ fn result(
     w.push(b' ');
     push_line_safe(w, &req.method);
     w.push(b' ');
-    push_line_safe(w, &req.url);
+    push_line_safe(w, &url);
     w.extend_from_slice(b"  ");
     p.span(w, Painter::dim, |w| {
         w.push(b'(');
@@ -1379,7 +1431,18 @@ mod tests {
         };
         let render = |out: Output, info: Info, attempts: Vec<Attempt>| {
             let (mut w, mut counted) = (Vec::new(), Counted::default());
-            result(&mut w, &info, &req, Ok(Delivery { attempts }), mode, &out, &mut counted).unwrap();
+            let r = Redactor::default();
+            result(
+                &mut w,
+                &info,
+                &req,
+                Ok(Delivery { attempts }),
+                mode,
+                &out,
+                &r,
+                &mut counted,
+            )
+            .unwrap();
             (String::from_utf8(w).unwrap(), counted.ok)
         };
         let plain = Output::plain();

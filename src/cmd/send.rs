@@ -211,27 +211,26 @@ pub fn run(a: SendArgs, out: &Output) -> anyhow::Result<Outcome> {
 
     if a.dry_run || a.print.is_some() {
         let mut req = one_request(&plan, first, signer.as_ref())?;
-        // What is shown holds no secret: the signing secret, wherever it stands whole,
-        // and the headers a scheme sends its secret in.
-        let mut redactor = Redactor::new();
-        if let Some(s) = &plan.secret {
-            redactor.add_secret(s);
-        }
-        let hidden = redactor.redact_headers(&mut req.headers) + redactor.redact_query(&mut req.url);
-        if hidden > 0 && a.print.is_some() {
+        let redactor = shown(&plan);
+        let redacted = redactor.redact_headers(&mut req.headers) + redactor.redact_query(&mut req.url);
+        if redacted > 0 && a.print.is_some() {
             eprintln!(
                 "{} the secret is shown as `[redacted: N bytes]`: put it back before running the command",
                 out.err.yellow("note:")
             );
         }
+        // Credential headers are masked unless asked for, in the command and in the
+        // request shown alike.
+        let hidden = if a.reveal {
+            Vec::new()
+        } else {
+            let (masked, hidden) = mask_headers(&req.headers, &[]);
+            req.headers = masked;
+            hidden
+        };
         match a.print {
             Some(PrintFormat::Curl) => {
-                // Credential headers are masked unless asked for (a comment names them).
-                let (headers, hidden) = if a.reveal {
-                    (req.headers.clone(), Vec::new())
-                } else {
-                    mask_headers(&req.headers, &[])
-                };
+                // (A comment names the masked headers.)
                 if !hidden.is_empty() {
                     let names: Vec<_> = hidden.iter().map(|n| sanitize_line(n)).collect();
                     out_line(&format!("# hidden: {} (--reveal puts them in)", names.join(", ")))?;
@@ -239,7 +238,7 @@ pub fn run(a: SendArgs, out: &Output) -> anyhow::Result<Outcome> {
                 out_line(&crate::core::replay::curl_for(
                     &req.method,
                     &req.url,
-                    &headers,
+                    &req.headers,
                     &req.body,
                 ))?
             }
@@ -262,9 +261,39 @@ pub fn run(a: SendArgs, out: &Output) -> anyhow::Result<Outcome> {
                 unsigned(&plan, &first)
             };
             let client = deliver::client(&opts)?;
-            rt.block_on(single(&client, req, req_signer, &plan.policy, name.as_deref(), &a, out))
+            rt.block_on(single(&client, req, req_signer, &plan, name.as_deref(), &a, out))
         }
     }
+}
+
+/// What is shown holds no secret: the signing secret, wherever it stands whole (a header
+/// value, a query value, quoted in a message or echoed by the receiver), and the headers
+/// a scheme sends its secret in.
+fn shown(plan: &Plan) -> Redactor {
+    let mut redactor = Redactor::new();
+    if let Some(s) = &plan.secret {
+        redactor.add_secret(s);
+    }
+    redactor
+}
+
+/// A URL as it is shown ([`shown`]).
+fn shown_url(r: &Redactor, url: &str) -> String {
+    let mut u = url.to_string();
+    r.redact_query(&mut u);
+    r.redact_text(&u).into_owned()
+}
+
+/// An attempt as it is shown ([`shown`]): its URL, error, answer headers and body.
+fn shown_attempt(r: &Redactor, at: &Attempt) -> Attempt {
+    let mut at = at.clone();
+    at.url = shown_url(r, &at.url);
+    r.redact_headers(&mut at.response_headers);
+    if let Some(e) = &mut at.error {
+        e.message = r.redact_text(&e.message).into_owned();
+    }
+    r.redact_bytes(&mut at.response_body);
+    at
 }
 
 /// Mailgun's signature lives in the body: sign once, up front, not per attempt.
@@ -349,12 +378,15 @@ async fn single(
     client: &reqwest::Client,
     req: Prepared,
     signer: Option<&Signer>,
-    policy: &Policy,
+    plan: &Plan,
     name: Option<&str>,
     a: &SendArgs,
     out: &Output,
 ) -> anyhow::Result<Outcome> {
     let e = &out.err;
+    let policy = &plan.policy;
+    let shown = &shown(plan);
+    let url = shown_url(shown, &req.url);
     if !a.json {
         let what = name.map(|n| format!(" {}", e.cyan(n))).unwrap_or_default();
         let signed = signer
@@ -364,7 +396,7 @@ async fn single(
             "{} {} {}{what}{}",
             e.dim("→"),
             e.bold(&sanitize_line(&req.method)),
-            sanitize_line(&req.url),
+            sanitize_line(&url),
             e.dim(&signed)
         );
     }
@@ -372,6 +404,7 @@ async fn single(
     let verbose = a.verbose;
     let reveal = a.reveal;
     let delivery = deliver::deliver(client, &req, signer, policy, |at: &Attempt| {
+        let at = &shown_attempt(shown, at);
         if json {
             let mut v = serde_json::to_value(at).unwrap_or_default();
             if let Some(o) = v.as_object_mut() {
@@ -425,7 +458,8 @@ async fn single(
         }
     })
     .await?;
-    let last = delivery.attempts.last().expect("at least one attempt");
+    let attempts: Vec<Attempt> = delivery.attempts.iter().map(|at| shown_attempt(shown, at)).collect();
+    let last = attempts.last().expect("at least one attempt");
     let ok = delivery.delivered();
     if json {
         out_json(&serde_json::json!({
@@ -434,7 +468,7 @@ async fn single(
             "attempts": delivery.attempts.len(),
             "status": last.status,
             "error": last.error,
-            "url": req.url,
+            "url": url,
             "event": name,
         }))?;
     } else {
@@ -495,7 +529,8 @@ async fn load(
     };
     let is_mailgun = mailgun(&signer);
     let signer = signer.map(Arc::new);
-    let url = plan.url.clone();
+    // (Shown, not sent: each request is made from the plan.)
+    let url = shown_url(&shown(&plan), &plan.url);
     let method = plan
         .method
         .clone()

@@ -269,9 +269,105 @@ impl Redactor {
         n
     }
 
-    /// Everything about a captured request that is written: its headers and its path.
+    /// Whether a configured secret was given (else only the scheme headers are hidden,
+    /// and text and URLs are left as they are).
+    pub fn has_secrets(&self) -> bool {
+        !self.values.is_empty()
+    }
+
+    /// Free text (an error message, a note, an answer) with every occurrence of a
+    /// configured secret replaced by its [`marker`]: as it is, and as a URL carries it
+    /// (form-encoded, or percent-encoded with `%20` for a space), since messages quote
+    /// the URLs they failed on. Borrowed when nothing is replaced.
+    pub fn redact_text<'a>(&self, text: &'a str) -> std::borrow::Cow<'a, str> {
+        let mut out = std::borrow::Cow::Borrowed(text);
+        for v in &self.values {
+            let encoded: String = form_urlencoded::byte_serialize(v).collect();
+            let forms = [
+                std::str::from_utf8(v).ok().map(str::to_string),
+                Some(encoded.replace('+', "%20")),
+                Some(encoded),
+            ];
+            for form in forms.into_iter().flatten() {
+                if !form.is_empty() && out.contains(form.as_str()) {
+                    out = std::borrow::Cow::Owned(out.replace(form.as_str(), &marker(v.len())));
+                }
+            }
+        }
+        out
+    }
+
+    /// This redactor with the values of `h`'s secret headers added (GitLab's token as
+    /// this request carries it): what an answer to that request may echo. `None` when
+    /// `h` has none (or only markers), so the common case copies nothing.
+    pub fn for_request(&self, h: &super::headers::Headers) -> Option<Redactor> {
+        let mut own: Option<Redactor> = None;
+        for (k, v) in h.iter() {
+            if self.hides_header(k) && parse_marker(v).is_none() && !v.is_empty() {
+                own.get_or_insert_with(|| self.clone()).add(v.as_bytes());
+            }
+        }
+        own
+    }
+
+    /// Everything the listener writes about a request: the record ([`Redactor::redact_record`])
+    /// and what is shown of its forward ([`Redactor::redact_forward`]), with the request's
+    /// own secret headers as secrets too ([`Redactor::for_request`]).
+    pub fn redact_captured(
+        &self,
+        r: &mut super::capture::CaptureRecord,
+        forward: Option<&mut super::server::ForwardResult>,
+    ) {
+        let own = self.for_request(&r.headers);
+        let this = own.as_ref().unwrap_or(self);
+        if let Some(f) = forward {
+            this.redact_forward(f);
+        }
+        this.redact_record(r);
+    }
+
+    /// What is shown of a forward: the URL it went to, its error (which quotes the URL)
+    /// and the app's answer (which may echo the request).
+    pub fn redact_forward(&self, f: &mut super::server::ForwardResult) {
+        self.redact_query(&mut f.url);
+        if !self.has_secrets() {
+            return;
+        }
+        f.error = f.error.take().map(|e| self.redact_text(&e).into_owned());
+        self.redact_bytes(&mut f.body);
+    }
+
+    /// [`Redactor::redact_text`] for bytes that may be text (an answer's body); bytes
+    /// that are not UTF-8 are left as they are.
+    pub fn redact_bytes(&self, b: &mut Vec<u8>) -> bool {
+        if !self.has_secrets() {
+            return false;
+        }
+        let Ok(t) = std::str::from_utf8(b) else {
+            return false;
+        };
+        match self.redact_text(t) {
+            std::borrow::Cow::Owned(o) => {
+                *b = o.into_bytes();
+                true
+            }
+            std::borrow::Cow::Borrowed(_) => false,
+        }
+    }
+
+    /// Everything about a captured request that is written: its headers, its path, and
+    /// the words about its answer (a failed forward quotes the URL it tried).
     pub fn redact_record(&self, r: &mut super::capture::CaptureRecord) -> usize {
-        self.redact_headers(&mut r.headers) + self.redact_query(&mut r.path)
+        let mut n = self.redact_headers(&mut r.headers) + self.redact_query(&mut r.path);
+        if let Some(resp) = r.response.as_mut().filter(|_| self.has_secrets()) {
+            for text in [resp.note.as_mut(), resp.body.as_mut()].into_iter().flatten() {
+                if let std::borrow::Cow::Owned(o) = self.redact_text(text) {
+                    *text = o;
+                    n += 1;
+                }
+            }
+        }
+        n
     }
 }
 
@@ -464,6 +560,27 @@ mod tests {
             }
         );
         assert_eq!(again.get("x-key"), Some("[redacted: 9 bytes]"));
+    }
+
+    #[test]
+    fn secrets_in_free_text_are_redacted_as_written_and_url_encoded() {
+        let mut r = Redactor::new();
+        r.add(b"s3cr/et +1");
+        let m = marker(10);
+        assert_eq!(r.redact_text("a s3cr/et +1 b"), format!("a {m} b"));
+        assert_eq!(
+            r.redact_text("url (http://h/p?t=s3cr%2Fet+%2B1)"),
+            format!("url (http://h/p?t={m})")
+        );
+        assert_eq!(
+            r.redact_text("http://h/p?t=s3cr%2Fet%20%2B1&x"),
+            format!("http://h/p?t={m}&x")
+        );
+        assert!(matches!(r.redact_text("nothing here"), std::borrow::Cow::Borrowed(_)));
+        assert!(matches!(
+            Redactor::new().redact_text("s3cr/et +1"),
+            std::borrow::Cow::Borrowed(_)
+        ));
     }
 
     #[test]

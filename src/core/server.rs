@@ -727,12 +727,9 @@ async fn handle(
     });
 
     // Nothing written about the request holds a secret: the record (saved, and shown
-    // by the command) and the forwarding URL. Verifying and forwarding, above, saw the
+    // by the command) and what is shown of the forward. Verifying and forwarding, above, saw the
     // real values.
-    sh.redactor.redact_record(&mut record);
-    if let Some(f) = &mut forward {
-        sh.redactor.redact_query(&mut f.url);
-    }
+    sh.redactor.redact_captured(&mut record, forward.as_mut());
 
     // Durable before answering.
     // Room for the body escaped (up to twice its size, a 4 KiB piece at a time) and the rest.
