@@ -68,6 +68,7 @@ fn lines() -> Vec<Vec<u8>> {
                 event: None,
                 body_note: None,
                 header_bytes: Vec::new(),
+                redacted: Default::default(),
             };
             r.to_line().into_bytes()
         })

@@ -539,3 +539,171 @@ fn crafted_records_are_skipped_with_a_warning_and_never_reach_a_shell() {
     assert_eq!(recv.got().len(), 1);
     assert_eq!(recv.got()[0].method, "POST");
 }
+
+/// A log with one capture whose `x-raw` value is `value` (not UTF-8), saved by a
+/// listener from a raw socket; returns the log and the capture's id.
+fn capture_raw_value(dir: &Path, value: &[u8]) -> (std::path::PathBuf, String) {
+    let log = dir.join("raw-export.jsonl");
+    let l = spawn_listen(dir, &["--save", log.to_str().unwrap(), "--quiet", "--expect", "1"]);
+    let addr = l.url.strip_prefix("http://").unwrap().to_string();
+    let mut s = TcpStream::connect(&addr).unwrap();
+    let mut req = format!("POST /raw?q=1 HTTP/1.1\r\nHost: {addr}\r\nX-Plain: text\r\nX-Raw: ").into_bytes();
+    req.extend_from_slice(value);
+    req.extend_from_slice(b"\r\nContent-Length: 2\r\nConnection: close\r\n\r\nhi");
+    s.write_all(&req).unwrap();
+    let mut answer = Vec::new();
+    s.read_to_end(&mut answer).unwrap();
+    assert!(
+        answer.starts_with(b"HTTP/1.1 200"),
+        "{}",
+        String::from_utf8_lossy(&answer)
+    );
+    let (code, _, err) = l.finish();
+    assert_eq!(code, Some(0), "{err}");
+    let rec: Value = serde_json::from_str(std::fs::read_to_string(&log).unwrap().lines().next().unwrap()).unwrap();
+    (log, rec["id"].as_str().unwrap().to_string())
+}
+
+const RAW_VALUE: &[u8] = b"caf\xe9 \x80\xff'%\\ end";
+
+#[test]
+fn raw_export_writes_a_header_value_that_is_not_utf8_byte_exact() {
+    let dir = tempdir();
+    let (log, id) = capture_raw_value(dir.path(), RAW_VALUE);
+    let o = hookcat_in(dir.path())
+        .args([
+            "captures",
+            "export",
+            &id,
+            "-f",
+            log.to_str().unwrap(),
+            "--format",
+            "raw",
+        ])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(header_line(&o.stdout, "x-raw").as_deref(), Some(RAW_VALUE));
+    assert_eq!(header_line(&o.stdout, "x-plain").as_deref(), Some(&b"text"[..]));
+}
+
+#[test]
+fn curl_export_reproduces_a_header_value_that_is_not_utf8() {
+    let dir = tempdir();
+    let (log, id) = capture_raw_value(dir.path(), RAW_VALUE);
+    let o = hookcat_in(dir.path())
+        .args([
+            "captures",
+            "export",
+            &id,
+            "-f",
+            log.to_str().unwrap(),
+            "--format",
+            "curl",
+        ])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let cmd = o.stdout.clone();
+    // Nothing a terminal acts on: printable text and the newlines between lines.
+    assert!(
+        cmd.iter().all(|b| *b == b'\n' || (0x20..0x7f).contains(b)),
+        "{}",
+        String::from_utf8_lossy(&cmd)
+    );
+    // Run by sh with a `curl` that writes down each argument it is given.
+    let bin = dir.path().join("bin");
+    std::fs::create_dir(&bin).unwrap();
+    let args = dir.path().join("args");
+    let fake = bin.join("curl");
+    std::fs::write(
+        &fake,
+        format!(
+            "#!/bin/sh\ncat >/dev/null\nfor a in \"$@\"; do printf '%s\\000' \"$a\"; done > '{}'\n",
+            args.display()
+        ),
+    )
+    .unwrap();
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&fake, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    let path = format!("{}:{}", bin.display(), std::env::var("PATH").unwrap_or_default());
+    let st = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(String::from_utf8(cmd).unwrap())
+        .env("PATH", path)
+        .status()
+        .unwrap();
+    assert!(st.success());
+    let got = std::fs::read(&args).unwrap();
+    let mut want = b"x-raw: ".to_vec();
+    want.extend_from_slice(RAW_VALUE);
+    assert!(
+        got.split(|b| *b == 0).any(|a| a == want),
+        "{:?}",
+        got.split(|b| *b == 0).map(String::from_utf8_lossy).collect::<Vec<_>>()
+    );
+}
+
+#[test]
+fn har_export_carries_the_exact_bytes_of_a_header_value_that_is_not_utf8() {
+    let dir = tempdir();
+    let (log, id) = capture_raw_value(dir.path(), RAW_VALUE);
+    let o = hookcat_in(dir.path())
+        .args([
+            "captures",
+            "export",
+            &id,
+            "-f",
+            log.to_str().unwrap(),
+            "--format",
+            "har",
+        ])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let har: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let headers = har["log"]["entries"][0]["request"]["headers"].as_array().unwrap();
+    let raw = headers.iter().find(|h| h["name"] == "x-raw").unwrap();
+    assert_eq!(raw["value"], String::from_utf8_lossy(RAW_VALUE).as_ref());
+    let b64 = raw["_valueBase64"].as_str().unwrap_or_else(|| panic!("{raw}"));
+    assert_eq!(
+        base64::engine::general_purpose::STANDARD.decode(b64).unwrap(),
+        RAW_VALUE
+    );
+    assert!(
+        raw["comment"].as_str().is_some_and(|c| c.contains("_valueBase64")),
+        "{raw}"
+    );
+    let plain = headers.iter().find(|h| h["name"] == "x-plain").unwrap();
+    assert!(plain.get("_valueBase64").is_none(), "{plain}");
+}
+
+#[test]
+fn forward_to_relays_a_header_value_that_is_not_utf8_byte_exact() {
+    let dir = tempdir();
+    let app = RawRecorder::start();
+    let l = spawn_listen(
+        dir.path(),
+        &["--no-save", "--quiet", "--expect", "1", "--forward-to", &app.url],
+    );
+    let addr = l.url.strip_prefix("http://").unwrap().to_string();
+    let mut s = TcpStream::connect(&addr).unwrap();
+    let mut req = format!("POST /fw HTTP/1.1\r\nHost: {addr}\r\nX-Plain: text\r\nX-Raw: ").into_bytes();
+    req.extend_from_slice(RAW_VALUE);
+    req.extend_from_slice(b"\r\nContent-Length: 2\r\nConnection: close\r\n\r\nhi");
+    s.write_all(&req).unwrap();
+    let mut answer = Vec::new();
+    s.read_to_end(&mut answer).unwrap();
+    assert!(
+        answer.starts_with(b"HTTP/1.1 200"),
+        "{}",
+        String::from_utf8_lossy(&answer)
+    );
+    let (code, _, err) = l.finish();
+    assert_eq!(code, Some(0), "{err}");
+    let got = app.got.lock().unwrap()[0].clone();
+    assert_eq!(header_line(&got, "x-raw").as_deref(), Some(RAW_VALUE));
+    assert_eq!(header_line(&got, "x-plain").as_deref(), Some(&b"text"[..]));
+}

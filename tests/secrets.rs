@@ -824,3 +824,244 @@ fn listen_does_not_print_a_gitlab_token_the_app_echoes() {
         ],
     );
 }
+
+/// Sends `head` (a request head without its blank line) and `body` over a raw socket
+/// to `url` and returns the answer's bytes.
+fn raw_send(url: &str, head: &[u8], body: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let addr = url.strip_prefix("http://").unwrap();
+    let mut s = std::net::TcpStream::connect(addr).unwrap();
+    let mut req = head.to_vec();
+    req.extend_from_slice(format!("\r\nContent-Length: {}\r\nConnection: close\r\n\r\n", body.len()).as_bytes());
+    req.extend_from_slice(body);
+    s.write_all(&req).unwrap();
+    let mut answer = Vec::new();
+    s.read_to_end(&mut answer).unwrap();
+    answer
+}
+
+#[test]
+fn a_gitlab_token_that_is_not_utf8_leaves_no_byte_in_the_log_and_the_record_reads_back() {
+    let dir = tempdir();
+    let d = dir.path();
+    let log = d.join("gitlab-bytes.jsonl");
+    let mut token = b"glpat-".to_vec();
+    token.push(0xff);
+    token.extend_from_slice(b"Zq8-private-part-71xk");
+    let (code, stdout, stderr) = listen_once(d, &[], &["--save", log.to_str().unwrap(), "--json"], |url| {
+        let mut head = b"POST /gl HTTP/1.1\r\nHost: x\r\nX-Gitlab-Event: Push Hook\r\nX-Gitlab-Token: ".to_vec();
+        head.extend_from_slice(&token);
+        let answer = raw_send(url, &head, b"{}");
+        assert!(
+            answer.starts_with(b"HTTP/1.1 200"),
+            "{}",
+            String::from_utf8_lossy(&answer)
+        );
+    });
+    assert_eq!(code, Some(0), "{stderr}");
+    let saved = std::fs::read(&log).unwrap();
+    let text = String::from_utf8_lossy(&saved);
+    let b64 = |b: &[u8]| {
+        use base64::Engine;
+        base64::engine::general_purpose::STANDARD.encode(b)
+    };
+    for part in ["private-part", "Zq8", &b64(&token), &b64(&token[..9])[..8]] {
+        assert!(!text.contains(part), "`{part}` of the token is in the log:\n{text}");
+        assert!(!stdout.contains(part), "`{part}` of the token is in --json:\n{stdout}");
+    }
+    assert!(!text.contains("header_bytes"), "{text}");
+    let rec = &records(&log)[0];
+    assert_eq!(
+        header(rec, "x-gitlab-token"),
+        [format!("[redacted: {} bytes]", token.len())]
+    );
+    // The record reads back (it is not skipped as damaged).
+    let id = rec["id"].as_str().unwrap();
+    let o = hc(d, &[])
+        .args(["captures", "show", id, "-f", log.to_str().unwrap(), "--json"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{err}");
+    assert!(!err.contains("skipped"), "{err}");
+    let shown: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(shown["id"], rec["id"]);
+}
+
+/// A line as a capture log holds it, with `extra` fields added.
+fn crafted_line(id: &str, path: &str, headers: Value, extra: Value) -> String {
+    let mut v = serde_json::json!({
+        "v": 1,
+        "id": id,
+        "received_at": "2026-11-28T10:00:00.000Z",
+        "method": "POST",
+        "path": path,
+        "headers": headers,
+        "body": "{}",
+        "body_encoding": "utf8",
+        "remote_addr": "127.0.0.1:5000",
+        "verification": null,
+        "response": {"status": 200, "kind": "normal"},
+    });
+    for (k, x) in extra.as_object().unwrap() {
+        v[k] = x.clone();
+    }
+    v.to_string()
+}
+
+#[test]
+fn a_marker_a_sender_wrote_is_replayed_as_it_is_never_as_the_secret() {
+    let dir = tempdir();
+    let d = dir.path();
+    let log = d.join("lookalike.jsonl");
+    let env = [("T", API_TOKEN)];
+    let fake = marker(API_TOKEN);
+    let (code, _, stderr) = listen_once(
+        d,
+        &env,
+        &[
+            "--scheme",
+            "generic",
+            "--secret-env",
+            "T",
+            "--save",
+            log.to_str().unwrap(),
+        ],
+        |url| {
+            let head = format!("POST /hook HTTP/1.1\r\nHost: x\r\nX-Api-Token: {API_TOKEN}\r\nX-Note: {fake}");
+            let answer = raw_send(url, head.as_bytes(), b"{}");
+            assert!(
+                answer.starts_with(b"HTTP/1.1 200"),
+                "{}",
+                String::from_utf8_lossy(&answer)
+            );
+        },
+    );
+    assert_eq!(code, Some(0), "{stderr}");
+    let rec = &records(&log)[0];
+    assert_eq!(header(rec, "x-api-token"), [fake.as_str()], "{rec}");
+    assert_eq!(header(rec, "x-note"), [fake.as_str()], "{rec}");
+    assert!(!std::fs::read_to_string(&log).unwrap().contains(API_TOKEN));
+
+    // Replayed with the secret: the value that was redacted gets it back, the one the
+    // sender wrote goes as it was written.
+    let rx = Receiver::start(vec![]);
+    let o = hc(d, &env)
+        .args([
+            "replay",
+            log.to_str().unwrap(),
+            "--all",
+            "--to",
+            &rx.url,
+            "--secret-env",
+            "T",
+        ])
+        .timeout(Duration::from_secs(30))
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let got = rx.got();
+    assert_eq!(got[0].header("x-api-token"), Some(API_TOKEN));
+    assert_eq!(got[0].header("x-note"), Some(fake.as_str()));
+
+    // A crafted record: markers in headers that it does not say were redacted, and one
+    // header and one query value it does.
+    let crafted = d.join("crafted.jsonl");
+    let lines = [
+        crafted_line(
+            "20261128100000crafted001",
+            &format!("/h?a=x&b={fake}"),
+            serde_json::json!([["x-a", fake], ["x-b", fake], ["x-a", fake]]),
+            serde_json::json!({"redacted": {"headers": [2], "query": [1]}}),
+        ),
+        // A log from before redaction (no `redacted`): nothing in it was redacted.
+        crafted_line(
+            "20261128100000crafted002",
+            "/old?a=x",
+            serde_json::json!([["x-a", fake]]),
+            serde_json::json!({}),
+        ),
+    ];
+    std::fs::write(&crafted, lines.join("\n") + "\n").unwrap();
+    let rx = Receiver::start(vec![]);
+    let o = hc(d, &env)
+        .args([
+            "replay",
+            crafted.to_str().unwrap(),
+            "--all",
+            "--to",
+            &rx.url,
+            "--secret-env",
+            "T",
+        ])
+        .timeout(Duration::from_secs(30))
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let got = rx.got();
+    assert_eq!(got.len(), 2, "{got:?}");
+    let all = |r: &common::Recorded, n: &str| -> Vec<String> {
+        r.headers
+            .iter()
+            .filter(|(k, _)| k == n)
+            .map(|(_, v)| v.clone())
+            .collect()
+    };
+    assert_eq!(all(&got[0], "x-a"), [fake.clone(), API_TOKEN.to_string()]);
+    assert_eq!(got[0].header("x-b"), Some(fake.as_str()));
+    assert_eq!(got[0].path, format!("/h?a=x&b={API_TOKEN}"));
+    assert_eq!(got[1].header("x-a"), Some(fake.as_str()));
+    assert_eq!(got[1].path, "/old?a=x");
+
+    // Without a secret, the old record goes as it is; the crafted one needs it.
+    let rx = Receiver::start(vec![]);
+    let o = hc(d, &[])
+        .args([
+            "replay",
+            crafted.to_str().unwrap(),
+            "20261128100000crafted002",
+            "--to",
+            &rx.url,
+        ])
+        .timeout(Duration::from_secs(30))
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(rx.got()[0].header("x-a"), Some(fake.as_str()));
+
+    // A record that says a value was redacted where there is no marker, or that has a
+    // marker (spaces and all) in its query that it does not say was redacted, is not
+    // one hookcat writes: skipped with a warning.
+    let bad = d.join("bad.jsonl");
+    let lines = [
+        crafted_line(
+            "20261128100000crafted003",
+            "/h",
+            serde_json::json!([["x-a", "plain"]]),
+            serde_json::json!({"redacted": {"headers": [0]}}),
+        ),
+        crafted_line(
+            "20261128100000crafted004",
+            &format!("/h?a={fake}"),
+            serde_json::json!([]),
+            serde_json::json!({}),
+        ),
+    ];
+    std::fs::write(&bad, lines.join("\n") + "\n").unwrap();
+    let o = hc(d, &env)
+        .args([
+            "replay",
+            bad.to_str().unwrap(),
+            "--all",
+            "--to",
+            &rx.url,
+            "--secret-env",
+            "T",
+        ])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("skipped line 1") && err.contains("`redacted`"), "{err}");
+    assert!(err.contains("skipped line 2") && err.contains("`path`"), "{err}");
+    assert_eq!(rx.got().len(), 1, "nothing more is sent");
+}

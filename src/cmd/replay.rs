@@ -276,6 +276,9 @@ impl Prep {
                 );
             }
         }
+        // Only the values the capture says were redacted get the secret back.
+        let redacted = replay::redacted_headers(r);
+        replay::restore_path(r, self.restore.as_ref()).map_err(|e| redacted_error(&r.id, e))?;
         let url = self.url(&r.path, url);
         let mut req = replay::prepare_taken(r, url, edited.unwrap_or(original), dropped)?;
         let mut signer = None;
@@ -303,7 +306,7 @@ impl Prep {
             resign_with = Some(name);
         }
         // (After the old signature headers went: a token being re-signed need not fit.)
-        replay::restore_secrets(&mut req, self.restore.as_ref()).map_err(|e| redacted(&r.id, e))?;
+        replay::restore_secrets(&mut req, self.restore.as_ref(), &redacted).map_err(|e| redacted_error(&r.id, e))?;
         if let (Some(secret), Some(name)) = (&self.secret, resign_with) {
             if let Some(b) = replay::refresh_body_timestamp(name, &req.body, self.now.as_millisecond()) {
                 req.body = b.into();
@@ -343,7 +346,7 @@ impl Prep {
 }
 
 /// A capture whose redacted value cannot be put back: what to give.
-fn redacted(id: &str, e: RestoreError) -> anyhow::Error {
+fn redacted_error(id: &str, e: RestoreError) -> anyhow::Error {
     let hint = match &e {
         RestoreError::NoSecret { .. } => {
             "give the secret with --secret-env VAR, --secret-file PATH or --secret VALUE to put it back \

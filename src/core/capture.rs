@@ -118,6 +118,40 @@ pub struct CaptureRecord {
     /// sequence replaced by U+FFFD). Absent when every value is UTF-8, as almost always.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub header_bytes: Vec<(u32, String)>,
+    /// The values hookcat redacted (see [`super::secret::Redactor`]): only these are
+    /// put back from the secret flags on replay. Absent when nothing was redacted, and
+    /// in every log from before redaction: a value that looks like a marker there is
+    /// what the sender sent.
+    #[serde(default, skip_serializing_if = "Redacted::is_empty")]
+    pub redacted: Redacted,
+}
+
+/// Which values of a record hookcat replaced by a redaction marker
+/// ([`super::secret::marker`]), by place.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Redacted {
+    /// Places in `headers` (0 the first), in order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub headers: Vec<u32>,
+    /// Places of the pairs of the path's query, split at `&` (0 the first), in order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub query: Vec<u32>,
+}
+
+impl Redacted {
+    pub fn is_empty(&self) -> bool {
+        self.headers.is_empty() && self.query.is_empty()
+    }
+
+    pub fn clear(&mut self) {
+        self.headers.clear();
+        self.query.clear();
+    }
+}
+
+/// Whether `places` rise strictly and each is one that `ok` takes.
+fn places_ok(places: &[u32], ok: impl Fn(usize) -> bool) -> bool {
+    places.windows(2).all(|w| w[0] < w[1]) && places.iter().all(|p| ok(*p as usize))
 }
 
 /// Text and encoding for a body: UTF-8 as it is, anything else as base64.
@@ -263,7 +297,7 @@ impl CaptureRecord {
         if !is_token(self.method.as_bytes()) {
             return bad("`method` is not an HTTP method (a token)");
         }
-        if self.path.is_empty() || self.path.bytes().any(|b| b <= 0x20 || b == 0x7f) {
+        if !self.path_ok() {
             return bad("`path` is empty or holds a space or a control character");
         }
         for (i, (name, value)) in self.headers.0.iter().enumerate() {
@@ -295,6 +329,27 @@ impl CaptureRecord {
         {
             return bad("answer's status is not an HTTP status");
         }
+        let is_marker = |v: &str| super::secret::parse_marker(v).is_some();
+        if !places_ok(&self.redacted.headers, |i| {
+            self.headers.0.get(i).is_some_and(|(_, v)| is_marker(v))
+        }) {
+            return bad(
+                "`redacted` names a header out of order, that it does not have, or that holds no redaction marker",
+            );
+        }
+        if !self.redacted.query.is_empty() {
+            let pairs: Vec<&str> = super::secret::query_of(&self.path)
+                .map(|q| q.split('&').collect())
+                .unwrap_or_default();
+            if !places_ok(&self.redacted.query, |i| {
+                pairs
+                    .get(i)
+                    .and_then(|p| p.split_once('='))
+                    .is_some_and(|(_, v)| is_marker(v))
+            }) {
+                return bad("`redacted` names a query value out of order, that it does not have, or that holds no redaction marker");
+            }
+        }
         let mut after = None;
         for (at, b64) in &self.header_bytes {
             let i = *at as usize;
@@ -314,6 +369,41 @@ impl CaptureRecord {
             }
         }
         None
+    }
+
+    /// A path as a request-target: not empty, no control character, and no space but
+    /// in the markers of query values the record says were redacted.
+    fn path_ok(&self) -> bool {
+        let p = &self.path;
+        if p.is_empty() || p.bytes().any(|b| b < 0x20 || b == 0x7f) {
+            return false;
+        }
+        if !p.contains(' ') {
+            return true;
+        }
+        let Some((before, rest)) = p.split_once('?') else {
+            return false;
+        };
+        let (query, fragment) = rest.split_once('#').unwrap_or((rest, ""));
+        !before.contains(' ')
+            && !fragment.contains(' ')
+            && query.split('&').enumerate().all(|(i, pair)| {
+                !pair.contains(' ')
+                    || (u32::try_from(i).is_ok_and(|i| self.redacted.query.contains(&i))
+                        && pair
+                            .split_once('=')
+                            .is_some_and(|(k, v)| !k.contains(' ') && super::secret::parse_marker(v).is_some()))
+            })
+    }
+
+    /// The exact bytes of header `index`'s value, when it is not UTF-8 and the record
+    /// keeps them, and they still stand for the value's text (a value masked or
+    /// redacted since has none).
+    pub fn exact_value_at(&self, index: usize) -> Option<Vec<u8>> {
+        let (_, b64) = self.header_bytes.iter().find(|(at, _)| *at as usize == index)?;
+        let bytes = base64::engine::general_purpose::STANDARD.decode(b64).ok()?;
+        let (_, text) = self.headers.0.get(index)?;
+        (String::from_utf8_lossy(&bytes) == text.as_str()).then_some(bytes)
     }
 
     /// The exact bytes of the header values that are not UTF-8, as `(name, bytes)` in
@@ -440,6 +530,7 @@ impl CaptureRecord {
             event,
             body_note,
             header_bytes,
+            redacted,
         } = self;
         out.push(b'{');
         push_key(out, "v");
@@ -522,6 +613,31 @@ impl CaptureRecord {
                 out.push(b']');
             }
             out.push(b']');
+        }
+        if !redacted.is_empty() {
+            next(out, "redacted");
+            out.push(b'{');
+            let mut first = true;
+            for (key, places) in [("headers", &redacted.headers), ("query", &redacted.query)] {
+                if places.is_empty() {
+                    continue;
+                }
+                if first {
+                    push_key(out, key);
+                } else {
+                    next(out, key);
+                }
+                first = false;
+                out.push(b'[');
+                for (i, p) in places.iter().enumerate() {
+                    if i > 0 {
+                        out.push(b',');
+                    }
+                    push_num(out, p);
+                }
+                out.push(b']');
+            }
+            out.push(b'}');
         }
         out.push(b'}');
     }
@@ -649,6 +765,7 @@ impl CaptureRecord {
             event: None,
             body_note: None,
             header_bytes: Vec::new(),
+            redacted: Redacted::default(),
         }
     }
 }
@@ -840,6 +957,41 @@ fn header_bytes_into(c: &mut Cursor<'_>, v: &mut Vec<(u32, String)>) -> Option<(
     Some(())
 }
 
+/// An array of places (`[0,3]`) into `v`.
+fn places_into(c: &mut Cursor<'_>, v: &mut Vec<u32>) -> Option<()> {
+    v.clear();
+    c.eat(b'[')?;
+    if c.peek()? == b']' {
+        c.take();
+        return Some(());
+    }
+    loop {
+        v.push(u32::try_from(c.uint()?).ok()?);
+        match c.take()? {
+            b',' => continue,
+            b']' => return Some(()),
+            _ => return None,
+        }
+    }
+}
+
+/// The `redacted` object into `r`.
+fn redacted_into(c: &mut Cursor<'_>, r: &mut Redacted) -> Option<()> {
+    const KEYS: Keys = keys!("headers", "query");
+    let seen = object(c, &KEYS, |c, at| match at {
+        0 => places_into(c, &mut r.headers),
+        1 => places_into(c, &mut r.query),
+        _ => None,
+    })?;
+    if seen & 1 == 0 {
+        r.headers.clear();
+    }
+    if seen & 2 == 0 {
+        r.query.clear();
+    }
+    Some(())
+}
+
 /// The answer record (it is on every line) into `slot`, its strings reused.
 fn response_into(c: &mut Cursor<'_>, slot: &mut Option<ResponseRecord>, detail: bool) -> Option<()> {
     const KEYS: Keys = RESPONSE_KEYS;
@@ -914,6 +1066,7 @@ const RECORD_KEYS: Keys = keys!(
     "event",
     "body_note",
     "header_bytes",
+    "redacted",
 );
 
 /// An answer's keys, in the order [`CaptureRecord::write_line`] writes them.
@@ -941,6 +1094,7 @@ pub fn parse_lean_into(text: &[u8], unread: Unread, r: &mut CaptureRecord) -> bo
     const EVENT: usize = 12;
     const NOTE: usize = 13;
     const HEADER_BYTES: usize = 14;
+    const REDACTED: usize = 15;
     const REQUIRED: u32 = (1 << (REMOTE + 1)) - 1;
     let mut c = Cursor::new(text);
     let Some(seen) = object(&mut c, &KEYS, |c, at| match at {
@@ -975,6 +1129,7 @@ pub fn parse_lean_into(text: &[u8], unread: Unread, r: &mut CaptureRecord) -> bo
         EVENT => optional_into(c, &mut r.event),
         NOTE => optional_into(c, &mut r.body_note),
         HEADER_BYTES => header_bytes_into(c, &mut r.header_bytes),
+        REDACTED => redacted_into(c, &mut r.redacted),
         _ => None,
     }) else {
         return false;
@@ -1001,6 +1156,9 @@ pub fn parse_lean_into(text: &[u8], unread: Unread, r: &mut CaptureRecord) -> bo
     }
     if !has(HEADER_BYTES) {
         r.header_bytes.clear();
+    }
+    if !has(REDACTED) {
+        r.redacted.clear();
     }
     true
 }
@@ -1135,6 +1293,7 @@ mod tests {
             event: None,
             body_note: None,
             header_bytes: Vec::new(),
+            redacted: Redacted::default(),
         }
     }
 
@@ -1163,6 +1322,10 @@ mod tests {
         r.event = Some("old event".into());
         r.body_note = Some("old note".into());
         r.header_bytes = vec![(3, "gA==".into()), (7, "/w==".into())];
+        r.redacted = Redacted {
+            headers: vec![1, 4],
+            query: vec![2],
+        };
         r
     }
 
@@ -1244,6 +1407,7 @@ mod tests {
             headers in proptest::collection::vec((".{0,12}", proptest::collection::vec(proptest::prelude::any::<u8>(), 0..40)), 0..8),
             path in ".{0,30}",
             provider in proptest::option::of(".{0,10}"),
+            redacted in (proptest::collection::vec(0u32..20, 0..3), proptest::collection::vec(0u32..20, 0..3)),
             response in proptest::option::of((
                 proptest::option::of(100u16..600),
                 proptest::option::of(".{0,30}"),
@@ -1255,6 +1419,7 @@ mod tests {
             r.headers = with_bytes(&mut r, headers);
             r.path = path;
             r.provider = provider;
+            r.redacted = Redacted { headers: redacted.0, query: redacted.1 };
             r.response = response.map(|(status, body, duration_ms, note)| ResponseRecord {
                 status,
                 kind: "normal".into(),
@@ -1387,6 +1552,7 @@ mod tests {
             body in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..300),
             headers in proptest::collection::vec((".{0,12}", proptest::collection::vec(proptest::prelude::any::<u8>(), 0..40)), 0..8),
             note in proptest::option::of(".{0,10}"),
+            redacted in (proptest::collection::vec(0u32..20, 0..3), proptest::collection::vec(0u32..20, 0..3)),
             response in proptest::option::of((
                 proptest::option::of(100u16..600),
                 ".{0,8}",
@@ -1398,6 +1564,7 @@ mod tests {
             let mut r = record(&body);
             r.headers = with_bytes(&mut r, headers);
             r.body_note = note;
+            r.redacted = Redacted { headers: redacted.0, query: redacted.1 };
             r.response = response.map(|(status, kind, body, duration_ms, note)| ResponseRecord { status, kind, body, duration_ms, note });
             let line = r.to_line();
             let fast = parse_fast(line.as_bytes());
@@ -1427,7 +1594,8 @@ mod tests {
             insert in proptest::sample::select(vec!["", "\"", "\\", ",", "}", "]", "null", "1", " ", "\u{1}", "é"]),
         ) {
             let mut r = record(b"{\"k\":\"v\\n\"}");
-            r.headers = with_bytes(&mut r, vec![("x-a".into(), b"1".to_vec()), ("x-b".into(), vec![0xff, b'b'])]);
+            r.headers = with_bytes(&mut r, vec![("x-a".into(), b"[redacted: 9 bytes]".to_vec()), ("x-b".into(), vec![0xff, b'b'])]);
+            r.redacted = Redacted { headers: vec![0], query: vec![] };
             r.provider = Some("github".into());
             r.response = Some(ResponseRecord {
                 status: Some(200),
@@ -1549,6 +1717,39 @@ mod tests {
         assert_eq!(rec.problem(Unread::default()), None);
     }
 
+    /// Which values were redacted is kept, written only when there are some, and read
+    /// by both readers alike; a record that names them where its values are markers is
+    /// one hookcat writes.
+    #[test]
+    fn redacted_places_round_trip() {
+        let mut r = record(b"x");
+        let m = "[redacted: 3 bytes]";
+        r.path = format!("/h?a=1&b={m}&c=[redacted]");
+        r.headers.push("x-t", m);
+        r.redacted = Redacted {
+            headers: vec![2],
+            query: vec![1],
+        };
+        let line = r.to_line();
+        assert_eq!(line, serde_json::to_string(&r).unwrap());
+        assert!(line.ends_with(r#","redacted":{"headers":[2],"query":[1]}}"#), "{line}");
+        assert_eq!(lean_both_ways(&line, Unread::default()), Some(r.clone()));
+        assert_eq!(r.problem(Unread::default()), None);
+        r.redacted.headers.clear();
+        let line = r.to_line();
+        assert!(line.ends_with(r#","redacted":{"query":[1]}}"#), "{line}");
+        assert_eq!(lean_both_ways(&line, Unread::default()), Some(r.clone()));
+        r.redacted.clear();
+        assert!(!r.to_line().contains("\"redacted\":"));
+        let empty_object = line.replace(r#""query":[1]"#, "");
+        let read = lean_both_ways(&empty_object, Unread::default()).expect("read");
+        assert_eq!(
+            Some(&read),
+            serde_json::from_str::<CaptureRecord>(&empty_object).ok().as_ref()
+        );
+        assert!(read.redacted.is_empty());
+    }
+
     /// Records no hookcat writes are skipped with a reason, like corrupt lines, by
     /// both readers; the good ones around them are read.
     #[test]
@@ -1576,6 +1777,25 @@ mod tests {
         push(&|r| r.headers.push("x-a", "\u{7f}"), "header 3");
         push(&|r| r.remote_addr = "1.2.3.4\u{1b}]0;t\u{7}".into(), "remote_addr");
         push(&|r| r.header_bytes = vec![(0, "gA==".into())], "header_bytes");
+        let m = "[redacted: 3 bytes]";
+        push(&|r| r.redacted.headers = vec![0], "redacted");
+        push(&|r| r.redacted.headers = vec![5], "redacted");
+        push(
+            &|r| {
+                r.headers = Headers(vec![("x-a".into(), m.into()), ("x-b".into(), m.into())]);
+                r.redacted.headers = vec![1, 0];
+            },
+            "redacted",
+        );
+        push(&|r| r.redacted.query = vec![0], "redacted");
+        push(&|r| r.path = format!("/h?a={m}"), "path");
+        push(
+            &|r| {
+                r.path = "/h?a=1&b=2".into();
+                r.redacted.query = vec![1];
+            },
+            "redacted",
+        );
         push(&|r| r.header_bytes = vec![(9, "gA==".into())], "header_bytes");
         push(
             &|r| {

@@ -444,7 +444,7 @@ pub async fn attempt_once(client: &reqwest::Client, req: &Prepared, n: u32, poli
 }
 
 /// The exact bytes that stand for header `name: text`, if any not yet used do.
-fn exact_value<'a>(exact: &'a [(String, Vec<u8>)], used: &mut [bool], name: &str, text: &str) -> Option<&'a [u8]> {
+pub fn exact_value<'a>(exact: &'a [(String, Vec<u8>)], used: &mut [bool], name: &str, text: &str) -> Option<&'a [u8]> {
     if exact.is_empty() || !text.contains('\u{fffd}') {
         return None;
     }

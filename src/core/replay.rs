@@ -23,7 +23,7 @@ use super::event::{apply_overrides, EventError, Override};
 use super::headers::Headers;
 use super::scheme::registry::{GenericParams, NAMES};
 use super::scheme::{detect, lookup};
-use super::secret::{restore_headers, restore_query, RestoreError, Secret};
+use super::secret::{header_places, restore_headers, restore_query, RestoreError, Secret};
 use super::server::join_url;
 
 #[derive(Debug, thiserror::Error)]
@@ -387,11 +387,29 @@ pub fn prepare_taken(
     })
 }
 
-/// Puts `secret` back where the request holds a redaction marker: a header value or a
-/// query value that was a secret when it was captured (see [`super::secret::Redactor`]).
-/// Without a secret that fits, an error: a marker is never sent as if it were the value.
-pub fn restore_secrets(req: &mut Prepared, secret: Option<&Secret>) -> Result<usize, RestoreError> {
-    Ok(restore_query(&mut req.url, secret)? + restore_headers(&mut req.headers, secret)?)
+/// Where the header values of a capture that were redacted are, as [`restore_secrets`]
+/// takes them once the capture is a request (see [`super::secret::header_places`]).
+pub fn redacted_headers(r: &CaptureRecord) -> Vec<(String, usize)> {
+    header_places(&r.headers, &r.redacted.headers)
+}
+
+/// Puts `secret` back in the query values of the capture's path that were redacted
+/// (its [`redacted`](CaptureRecord::redacted) places), before the path is joined to
+/// the target. Without a secret that fits, an error.
+pub fn restore_path(r: &mut CaptureRecord, secret: Option<&Secret>) -> Result<usize, RestoreError> {
+    restore_query(&mut r.path, secret, &r.redacted.query)
+}
+
+/// Puts `secret` back in the request's header values that were redacted when it was
+/// captured (`places`, from [`redacted_headers`]; see [`super::secret::Redactor`]). A
+/// value that only looks like a marker is sent as it is. Without a secret that fits,
+/// an error: a marker is never sent as if it were the value.
+pub fn restore_secrets(
+    req: &mut Prepared,
+    secret: Option<&Secret>,
+    places: &[(String, usize)],
+) -> Result<usize, RestoreError> {
+    restore_headers(&mut req.headers, secret, places)
 }
 
 /// The scheme a capture was signed with: the one its verification named, else the one
@@ -689,12 +707,27 @@ pub fn printf_format(bytes: &[u8]) -> String {
 }
 
 /// A curl command that sends the capture to `url` byte-exact when run by `sh`, bash or
-/// zsh (see [`curl_for`]); curl's own Content-Type, Accept, User-Agent and Expect are
-/// suppressed where the capture had none.
+/// zsh (see [`curl_for`]), header values that are not UTF-8 included; curl's own
+/// Content-Type, Accept, User-Agent and Expect are suppressed where the capture had none.
 pub fn curl_command(r: &CaptureRecord, url: &str) -> Result<String, CaptureError> {
     let body = r.body_bytes()?;
     let headers = replay_headers(&r.headers);
-    Ok(curl_for(&r.method, url, &headers, &body))
+    Ok(curl_for_exact(
+        &r.method,
+        url,
+        &headers,
+        &r.exact_header_values()?,
+        &body,
+    ))
+}
+
+/// [`shell_quote`] for bytes: text as it quotes it, anything that is not UTF-8 as
+/// `"$(printf 'FORMAT')"` ([`printf_format`]).
+pub fn shell_quote_bytes(b: &[u8]) -> String {
+    match std::str::from_utf8(b) {
+        Ok(s) => shell_quote(s),
+        Err(_) => format!("\"$(printf {})\"", printf_format(b)),
+    }
 }
 
 /// A curl command for any request (`send --print curl` and the capture export), safe
@@ -704,6 +737,14 @@ pub fn curl_command(r: &CaptureRecord, url: &str) -> Result<String, CaptureError
 /// a terminal through `printf 'FORMAT'` ([`printf_format`]); anything else (bytes that
 /// are not UTF-8, a NUL) as base64 through `base64 -d`.
 pub fn curl_for(method: &str, url: &str, headers: &Headers, body: &[u8]) -> String {
+    curl_for_exact(method, url, headers, &[], body)
+}
+
+/// [`curl_for`] with header values to send as exact bytes (`(name, bytes)`, as
+/// [`Prepared::exact_values`] holds them: each stands for the first header of that name
+/// not yet matched whose value is the bytes' lossy text).
+pub fn curl_for_exact(method: &str, url: &str, headers: &Headers, exact: &[(String, Vec<u8>)], body: &[u8]) -> String {
+    let mut exact_used = vec![false; exact.len()];
     let mut parts: Vec<String> = Vec::new();
     let mut head = String::new();
     if !body.is_empty() {
@@ -733,6 +774,11 @@ pub fn curl_for(method: &str, url: &str, headers: &Headers, body: &[u8]) -> Stri
         // `-H 'Name:'` would remove the header; `Name;` sends it empty.
         let h = if v.is_empty() {
             format!("{k};")
+        } else if let Some(bytes) = super::deliver::exact_value(exact, &mut exact_used, k, v) {
+            let mut h = format!("{k}: ").into_bytes();
+            h.extend_from_slice(bytes);
+            parts.push(format!("-H {}", shell_quote_bytes(&h)));
+            continue;
         } else {
             format!("{k}: {v}")
         };
@@ -763,7 +809,10 @@ fn status_text(s: u16) -> &'static str {
 
 /// The captures as one HAR 1.2 document. URLs are `base` + the captured path, or
 /// `http://` + the captured Host + path. Bodies that are not UTF-8 are base64 with
-/// `"encoding": "base64"`; the response is the status recorded (0 when none).
+/// `"encoding": "base64"`; a header value that is not UTF-8 is its text (each invalid
+/// sequence as U+FFFD, as HAR's JSON needs) with its exact bytes in base64 beside it
+/// (`"_valueBase64"`, a custom field as HAR allows, named by the header's
+/// `"comment"`); the response is the status recorded (0 when none).
 pub fn har(records: &[CaptureRecord], base: Option<&str>) -> Result<Value, CaptureError> {
     let mut entries = Vec::with_capacity(records.len());
     for r in records {
@@ -775,7 +824,20 @@ pub fn har(records: &[CaptureRecord], base: Option<&str>) -> Result<Value, Captu
         let query: Vec<Value> = url::Url::parse(&url)
             .map(|u| u.query_pairs().map(|(n, v)| json!({"name": n, "value": v})).collect())
             .unwrap_or_default();
-        let headers: Vec<Value> = r.headers.iter().map(|(n, v)| json!({"name": n, "value": v})).collect();
+        let headers: Vec<Value> = r
+            .headers
+            .iter()
+            .enumerate()
+            .map(|(i, (n, v))| match r.exact_value_at(i) {
+                Some(bytes) => json!({
+                    "name": n,
+                    "value": v,
+                    "comment": "not UTF-8: the exact bytes are in _valueBase64",
+                    "_valueBase64": base64::engine::general_purpose::STANDARD.encode(bytes),
+                }),
+                None => json!({"name": n, "value": v}),
+            })
+            .collect();
         let mut request = json!({
             "method": r.method,
             "url": url,
@@ -838,16 +900,24 @@ pub fn har(records: &[CaptureRecord], base: Option<&str>) -> Result<Value, Captu
 }
 
 /// The capture as HTTP/1.1 request bytes: request line, the captured headers (the
-/// framing ones replaced by a Content-Length that fits the body), a blank line, the body.
+/// framing ones replaced by a Content-Length that fits the body; values that are not
+/// UTF-8 as their exact bytes), a blank line, the body.
 pub fn raw_request(r: &CaptureRecord) -> Result<Vec<u8>, CaptureError> {
     let body = r.body_bytes()?;
-    let mut out = format!("{} {} HTTP/1.1\r\n", r.method, r.path).into_bytes();
+    // (A redacted query value's marker has spaces, which a request-target cannot.)
+    let mut out = format!("{} {} HTTP/1.1\r\n", r.method, r.path.replace(' ', "%20")).into_bytes();
     let framed = r.headers.contains("content-length") || r.headers.contains("transfer-encoding");
-    for (k, v) in r.headers.iter() {
+    for (i, (k, v)) in r.headers.iter().enumerate() {
         if k.eq_ignore_ascii_case("content-length") || k.eq_ignore_ascii_case("transfer-encoding") {
             continue;
         }
-        out.extend_from_slice(format!("{k}: {v}\r\n").as_bytes());
+        out.extend_from_slice(k.as_bytes());
+        out.extend_from_slice(b": ");
+        match r.exact_value_at(i) {
+            Some(bytes) => out.extend_from_slice(&bytes),
+            None => out.extend_from_slice(v.as_bytes()),
+        }
+        out.extend_from_slice(b"\r\n");
     }
     if framed || !body.is_empty() {
         out.extend_from_slice(format!("content-length: {}\r\n", body.len()).as_bytes());
@@ -1285,6 +1355,7 @@ mod tests {
             event: None,
             body_note: None,
             header_bytes: Vec::new(),
+            redacted: Default::default(),
         }
     }
 

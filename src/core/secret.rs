@@ -5,9 +5,11 @@
 //! the terminal, exports, `send --dry-run`).
 //!
 //! A redacted value is written as [`marker`]: `[redacted: 24 bytes]`, the length of
-//! the value it stands for. `replay` puts the value back from the secret flags
-//! ([`restore_headers`], [`restore_query`]); a marker is never sent as if it were the
-//! value.
+//! the value it stands for, and the record says where the markers are
+//! ([`Redacted`](super::capture::Redacted)). `replay` puts the value back from the
+//! secret flags there and only there ([`restore_headers`], [`restore_query`]): a value
+//! that only looks like a marker is what the sender sent, and a marker is never sent as
+//! if it were the value.
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -208,24 +210,58 @@ impl Redactor {
     /// Replaces each header value that is a secret (or that a scheme's secret header
     /// carries) by its [`marker`]; returns how many were replaced.
     pub fn redact_headers(&self, h: &mut super::headers::Headers) -> usize {
-        let mut n = 0;
-        for (k, v) in h.0.iter_mut() {
-            if (self.hides_header(k) || self.is_secret(v.as_bytes())) && parse_marker(v).is_none() {
-                *v = marker(v.len());
-                n += 1;
+        let mut places = Vec::new();
+        self.redact_header_values(h, &mut Vec::new(), &mut places);
+        places.len()
+    }
+
+    /// [`Redactor::redact_headers`] for headers kept as a record keeps them: `exact`
+    /// holds the exact bytes of the values that are not UTF-8 (`[index, base64]`, see
+    /// [`CaptureRecord::header_bytes`](super::capture::CaptureRecord::header_bytes)).
+    /// A value is compared, and its length counted, as those bytes, and a value
+    /// redacted loses them. The place of each value redacted is added to `places`.
+    fn redact_header_values(
+        &self,
+        h: &mut super::headers::Headers,
+        exact: &mut Vec<(u32, String)>,
+        places: &mut Vec<u32>,
+    ) {
+        use base64::Engine;
+        for (i, (k, v)) in h.0.iter_mut().enumerate() {
+            let Ok(at) = u32::try_from(i) else {
+                break;
+            };
+            let bytes = match exact.iter().find(|(p, _)| *p == at) {
+                Some((_, b64)) => base64::engine::general_purpose::STANDARD
+                    .decode(b64)
+                    .map(std::borrow::Cow::Owned)
+                    .unwrap_or(std::borrow::Cow::Borrowed(v.as_bytes())),
+                None => std::borrow::Cow::Borrowed(v.as_bytes()),
+            };
+            if (self.hides_header(k) || self.is_secret(&bytes)) && parse_marker(v).is_none() {
+                *v = marker(bytes.len());
+                exact.retain(|(p, _)| *p != at);
+                places.push(at);
             }
         }
-        n
     }
 
     /// Replaces each query value of `url` (a path or a whole URL) that is a secret, as
     /// written or percent-decoded, by its [`marker`]; returns how many were replaced.
     pub fn redact_query(&self, url: &mut String) -> usize {
+        let mut places = Vec::new();
+        self.redact_query_at(url, &mut places);
+        places.len()
+    }
+
+    /// [`Redactor::redact_query`], adding the place of each pair redacted (among the
+    /// query's pairs split at `&`, 0 the first) to `places`.
+    fn redact_query_at(&self, url: &mut String, places: &mut Vec<u32>) {
         if self.values.is_empty() {
-            return 0;
+            return;
         }
         let Some(q) = url.find('?') else {
-            return 0;
+            return;
         };
         let end = url[q..].find('#').map_or(url.len(), |f| q + f);
         // Nothing is allocated unless a value is a secret.
@@ -245,28 +281,29 @@ impl Redactor {
             .split('&')
             .any(|p| p.split_once('=').is_some_and(|(_, v)| is_secret(v).is_some()))
         {
-            return 0;
+            return;
         }
         let mut rebuilt = String::with_capacity(url.len());
         rebuilt.push_str(&url[..=q]);
-        let mut n = 0;
         for (i, pair) in query.split('&').enumerate() {
             if i > 0 {
                 rebuilt.push('&');
             }
-            match pair.split_once('=').and_then(|(k, v)| Some((k, is_secret(v)?))) {
-                Some((name, len)) => {
+            match pair
+                .split_once('=')
+                .and_then(|(k, v)| Some((k, is_secret(v)?, u32::try_from(i).ok()?)))
+            {
+                Some((name, len, at)) => {
                     rebuilt.push_str(name);
                     rebuilt.push('=');
                     rebuilt.push_str(&marker(len));
-                    n += 1;
+                    places.push(at);
                 }
                 None => rebuilt.push_str(pair),
             }
         }
         rebuilt.push_str(&url[end..]);
         *url = rebuilt;
-        n
     }
 
     /// Whether a configured secret was given (else only the scheme headers are hidden,
@@ -355,10 +392,24 @@ impl Redactor {
         }
     }
 
-    /// Everything about a captured request that is written: its headers, its path, and
-    /// the words about its answer (a failed forward quotes the URL it tried).
+    /// Everything about a captured request that is written: its headers (with the
+    /// exact bytes of a value redacted), its path, and the words about its answer (a
+    /// failed forward quotes the URL it tried). The record's
+    /// [`redacted`](super::capture::CaptureRecord::redacted) says where the markers in
+    /// its headers and query are, for replay to put back only those. Returns how many
+    /// values were redacted.
     pub fn redact_record(&self, r: &mut super::capture::CaptureRecord) -> usize {
-        let mut n = self.redact_headers(&mut r.headers) + self.redact_query(&mut r.path);
+        let places = &mut r.redacted;
+        let before = places.headers.len() + places.query.len();
+        self.redact_header_values(&mut r.headers, &mut r.header_bytes, &mut places.headers);
+        self.redact_query_at(&mut r.path, &mut places.query);
+        let mut n = places.headers.len() + places.query.len() - before;
+        if n > 0 && before > 0 {
+            for p in [&mut places.headers, &mut places.query] {
+                p.sort_unstable();
+                p.dedup();
+            }
+        }
         if let Some(resp) = r.response.as_mut().filter(|_| self.has_secrets()) {
             for text in [resp.note.as_mut(), resp.body.as_mut()].into_iter().flatten() {
                 if let std::borrow::Cow::Owned(o) = self.redact_text(text) {
@@ -369,6 +420,12 @@ impl Redactor {
         }
         n
     }
+}
+
+/// The query of `url` (a path or a whole URL): after its `?`, up to a `#`.
+pub fn query_of(url: &str) -> Option<&str> {
+    let (_, q) = url.split_once('?')?;
+    Some(q.split_once('#').map_or(q, |(q, _)| q))
 }
 
 /// A redacted value that cannot be put back.
@@ -402,12 +459,28 @@ fn fill(secret: Option<&Secret>, what: impl Fn() -> String, len: usize) -> Resul
         .ok_or_else(|| RestoreError::NotText(s.source().clone(), what()))
 }
 
-/// Puts `secret` back in each header value that is a [`marker`]; returns how many. A
-/// marker that `secret` cannot fill (none given, another length) is an error: a marker
-/// is never sent as if it were the value.
-pub fn restore_headers(headers: &mut super::headers::Headers, secret: Option<&Secret>) -> Result<usize, RestoreError> {
+/// Puts `secret` back in the header values that were redacted: those at `places`,
+/// each a header's name (lower-case) and its rank among the headers of that name (0
+/// the first), which the headers dropped by name before a request is sent leave as
+/// they were. Returns how many. A value elsewhere that looks like a [`marker`] is what
+/// the sender sent, and stays. A marker that `secret` cannot fill (none given, another
+/// length) is an error: a marker is never sent as if it were the value.
+pub fn restore_headers(
+    headers: &mut super::headers::Headers,
+    secret: Option<&Secret>,
+    places: &[(String, usize)],
+) -> Result<usize, RestoreError> {
+    if places.is_empty() {
+        return Ok(0);
+    }
     let mut n = 0;
-    for (k, v) in headers.0.iter_mut() {
+    for i in 0..headers.0.len() {
+        let (before, rest) = headers.0.split_at_mut(i);
+        let (k, v) = &mut rest[0];
+        let rank = before.iter().filter(|(n, _)| n.eq_ignore_ascii_case(k)).count();
+        if !places.iter().any(|(n, r)| *r == rank && n.eq_ignore_ascii_case(k)) {
+            continue;
+        }
         if let Some(len) = parse_marker(v) {
             let value = fill(secret, || format!("{} header", k.to_ascii_lowercase()), len)?;
             v.clear();
@@ -418,21 +491,48 @@ pub fn restore_headers(headers: &mut super::headers::Headers, secret: Option<&Se
     Ok(n)
 }
 
-/// [`restore_headers`] for the query values of `url` (a path or a whole URL). The
-/// secret goes back as it is when it needs no escaping in a query, else
-/// percent-encoded.
-pub fn restore_query(url: &mut String, secret: Option<&Secret>) -> Result<usize, RestoreError> {
-    let Some(q) = url.find('?').filter(|_| url.contains(MARKER_START)) else {
+/// The places of the header values at `places` in `headers` (a record's
+/// [`Redacted::headers`](super::capture::Redacted::headers)), as
+/// [`restore_headers`] takes them.
+pub fn header_places(headers: &super::headers::Headers, places: &[u32]) -> Vec<(String, usize)> {
+    places
+        .iter()
+        .filter_map(|p| {
+            let i = *p as usize;
+            let (name, _) = headers.0.get(i)?;
+            let rank = headers.0[..i]
+                .iter()
+                .filter(|(n, _)| n.eq_ignore_ascii_case(name))
+                .count();
+            Some((name.to_ascii_lowercase(), rank))
+        })
+        .collect()
+}
+
+/// [`restore_headers`] for the query values of `url` (a path or a whole URL): the
+/// pairs at `places` (split at `&`, 0 the first). The secret goes back as it is when it
+/// needs no escaping in a query, else percent-encoded.
+pub fn restore_query(url: &mut String, secret: Option<&Secret>, places: &[u32]) -> Result<usize, RestoreError> {
+    if places.is_empty() {
+        return Ok(0);
+    }
+    let Some(q) = url.find('?') else {
         return Ok(0);
     };
+    let end = url[q..].find('#').map_or(url.len(), |f| q + f);
     let mut rebuilt = String::with_capacity(url.len());
     rebuilt.push_str(&url[..=q]);
     let mut n = 0;
-    for (i, pair) in url[q + 1..].split('&').enumerate() {
+    for (i, pair) in url[q + 1..end].split('&').enumerate() {
         if i > 0 {
             rebuilt.push('&');
         }
-        match pair.split_once('=').and_then(|(k, v)| Some((k, parse_marker(v)?))) {
+        let redacted = u32::try_from(i).is_ok_and(|i| places.contains(&i));
+        match pair
+            .split_once('=')
+            .filter(|_| redacted)
+            .and_then(|(k, v)| Some((k, parse_marker(v)?)))
+        {
             Some((name, len)) => {
                 let v = fill(secret, || format!("query parameter `{name}`"), len)?;
                 rebuilt.push_str(name);
@@ -448,6 +548,7 @@ pub fn restore_query(url: &mut String, secret: Option<&Secret>) -> Result<usize,
         }
     }
     if n > 0 {
+        rebuilt.push_str(&url[end..]);
         *url = rebuilt;
     }
     Ok(n)
@@ -536,22 +637,28 @@ mod tests {
         assert_eq!(plain, "/h?a=1");
 
         // Put back: each marker needs a secret of its length.
-        let mut p = "/h?a=[redacted: 9 bytes]&b=1".to_string();
+        let mut p = "/h?a=[redacted: 9 bytes]&b=1#[redacted: 9 bytes]".to_string();
         let mut only_key: Headers = [("X-Key".to_string(), "[redacted: 9 bytes]".to_string())]
             .into_iter()
             .collect();
-        assert_eq!(restore_headers(&mut only_key, Some(&secret)), Ok(1));
-        assert_eq!(restore_query(&mut p, Some(&secret)), Ok(1));
+        let key = [("x-key".to_string(), 0)];
+        assert_eq!(restore_headers(&mut only_key, Some(&secret), &key), Ok(1));
+        assert_eq!(restore_query(&mut p, Some(&secret), &[0]), Ok(1));
         assert_eq!(only_key.get("x-key"), Some("s3cr/et+1"));
-        assert_eq!(p, "/h?a=s3cr%2Fet%2B1&b=1");
+        assert_eq!(p, "/h?a=s3cr%2Fet%2B1&b=1#[redacted: 9 bytes]");
+        let all = header_places(&h, &[0, 2, 3]);
+        assert_eq!(
+            all,
+            [("x-token".into(), 0), ("x-gitlab-token".into(), 0), ("x-key".into(), 0)]
+        );
         assert!(matches!(
-            restore_headers(&mut h, Some(&secret)),
+            restore_headers(&mut h, Some(&secret), &all),
             Err(RestoreError::WrongLength { len: 3, given: 9, .. })
         ));
         let mut again: Headers = [("X-Key".to_string(), "[redacted: 9 bytes]".to_string())]
             .into_iter()
             .collect();
-        let e = restore_headers(&mut again, None).unwrap_err();
+        let e = restore_headers(&mut again, None, &key).unwrap_err();
         assert_eq!(
             e,
             RestoreError::NoSecret {
@@ -560,6 +667,80 @@ mod tests {
             }
         );
         assert_eq!(again.get("x-key"), Some("[redacted: 9 bytes]"));
+    }
+
+    /// Only the values the record says were redacted are put back: a marker the sender
+    /// wrote stays as it is, wherever it is.
+    #[test]
+    fn only_the_places_redacted_are_restored() {
+        use crate::core::headers::Headers;
+        let secret = Secret::from_arg("s3cret").unwrap();
+        let m = marker(6);
+        let mut h: Headers = [("X-A", &m), ("X-B", &m), ("x-a", &m)]
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        // The second x-a, after the x-b before it was dropped by name.
+        let places = header_places(&h, &[2]);
+        assert_eq!(places, [("x-a".to_string(), 1)]);
+        h.remove("x-b");
+        assert_eq!(restore_headers(&mut h, Some(&secret), &places), Ok(1));
+        assert_eq!(
+            h.0,
+            [
+                ("X-A".to_string(), m.clone()),
+                ("x-a".to_string(), "s3cret".to_string())
+            ]
+        );
+        // Nothing redacted: no secret needed, nothing changed.
+        let mut h2 = Headers(vec![("x-a".into(), m.clone())]);
+        assert_eq!(restore_headers(&mut h2, None, &[]), Ok(0));
+        assert_eq!(h2.get("x-a"), Some(m.as_str()));
+        let mut url = format!("/h?a={m}&b={m}");
+        assert_eq!(restore_query(&mut url, Some(&secret), &[1]), Ok(1));
+        assert_eq!(url, format!("/h?a={m}&b=s3cret"));
+        let mut url = format!("/h?a={m}");
+        assert_eq!(restore_query(&mut url, None, &[]), Ok(0));
+    }
+
+    /// A header value that is not UTF-8 is compared and measured as its exact bytes,
+    /// and a value redacted keeps no bytes of itself in the record.
+    #[test]
+    fn a_record_redacted_keeps_no_exact_bytes_of_the_value_and_says_where() {
+        use crate::core::capture::{header_value_text, CaptureRecord, Unread};
+        let raw_secret = b"to\xffken".to_vec();
+        let mut r = CaptureRecord::empty();
+        r.id = "abc".into();
+        r.received_at = "2026-11-28T10:00:00Z".into();
+        r.method = "POST".into();
+        r.remote_addr = "127.0.0.1:1".into();
+        r.path = "/h?t=tok&u=1&v=tok".into();
+        let values: Vec<(&str, Vec<u8>)> = vec![
+            ("x-a", b"caf\xe9".to_vec()),
+            ("x-gitlab-token", b"gl\xfe-token".to_vec()),
+            ("x-c", raw_secret.clone()),
+            ("x-d", b"tok".to_vec()),
+        ];
+        r.headers = values
+            .iter()
+            .enumerate()
+            .map(|(i, (k, v))| (k.to_string(), header_value_text(i, v, &mut r.header_bytes)))
+            .collect();
+        assert_eq!(r.header_bytes.len(), 3);
+        let mut red = Redactor::new();
+        red.add(&raw_secret);
+        red.add(b"tok");
+        assert_eq!(red.redact_record(&mut r), 5);
+        assert_eq!(r.headers.get("x-gitlab-token"), Some("[redacted: 9 bytes]"));
+        assert_eq!(r.headers.get("x-c"), Some("[redacted: 6 bytes]"));
+        assert_eq!(r.headers.get("x-d"), Some("[redacted: 3 bytes]"));
+        assert_eq!(r.header_bytes.iter().map(|(i, _)| *i).collect::<Vec<_>>(), [0]);
+        assert_eq!(r.redacted.headers, [1, 2, 3]);
+        assert_eq!(r.redacted.query, [0, 2]);
+        assert_eq!(r.problem(Unread::default()), None);
+        // Redacting again changes nothing.
+        assert_eq!(red.redact_record(&mut r), 0);
+        assert_eq!(r.redacted.headers, [1, 2, 3]);
     }
 
     #[test]

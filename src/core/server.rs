@@ -581,6 +581,7 @@ async fn handle(
         event: None,
         body_note: None,
         header_bytes,
+        redacted: Default::default(),
     };
     let cfg = &sh.cfg;
 
@@ -976,8 +977,16 @@ async fn forward_request(
     let mut rb = client.request(method, &url).timeout(timeout);
     let mut relayed = record.headers.clone();
     relayed.retain_end_to_end();
+    // A value that is not UTF-8 goes as the bytes received, not as its text.
+    let exact = record.exact_header_values().unwrap_or_default();
+    let mut exact_used = vec![false; exact.len()];
     for (k, v) in relayed.iter() {
-        rb = rb.header(k, v);
+        let bytes = super::deliver::exact_value(&exact, &mut exact_used, k, v)
+            .and_then(|b| reqwest::header::HeaderValue::from_bytes(b).ok());
+        rb = match bytes {
+            Some(b) => rb.header(k, b),
+            None => rb.header(k, v),
+        };
     }
     let res = async {
         let resp = rb.body(body.to_vec()).send().await?;
