@@ -454,6 +454,8 @@ fn put_back_raw_token(log: &Path, token: &str) -> Vec<u8> {
                 h[1] = token.into();
             }
         }
+        // A hookcat from before the redaction wrote no `redacted` places either.
+        r.as_object_mut().unwrap().shift_remove("redacted");
         text.push_str(&format!("{r}\n"));
     }
     std::fs::write(log, &text).unwrap();
