@@ -195,6 +195,8 @@ pub struct Tally {
     pub valid: u64,
     pub invalid: u64,
     pub save_errors: u64,
+    /// Requests not saved since the last one saved.
+    pub unsaved_in_a_row: u64,
 }
 
 /// Renders server events until `done` says stop; returns the tally.
@@ -220,6 +222,15 @@ impl Renderer<'_> {
                 );
                 Ok(())
             }
+            ServerEvent::TornLog { path, len } => {
+                eprintln!(
+                    "{} the capture log {} ended with a torn record (no newline after its last {len} bytes, \
+                     e.g. after a crash): new records start on the next line",
+                    self.out.err.yellow("warning:"),
+                    sanitize_line(&path.display().to_string())
+                );
+                Ok(())
+            }
         }
     }
 
@@ -232,11 +243,20 @@ impl Renderer<'_> {
         }
         if let Some(e) = &c.save_error {
             self.tally.save_errors += 1;
+            self.tally.unsaved_in_a_row += 1;
             eprintln!(
                 "{} could not save request {}: {} (answered 503)",
                 self.out.err.red_bold("error:"),
                 sanitize_line(&c.record.id),
-                sanitize_line(&e.to_string())
+                sanitize_line(e)
+            );
+        } else if self.tally.unsaved_in_a_row > 0 {
+            let n = std::mem::take(&mut self.tally.unsaved_in_a_row);
+            eprintln!(
+                "{} saving works again with request {} ({n} request{} before it could not be saved and got 503)",
+                self.out.err.green("log:"),
+                sanitize_line(&c.record.id),
+                if n == 1 { "" } else { "s" }
             );
         }
         if self.json {
@@ -311,7 +331,13 @@ async fn serve(a: ListenArgs, plan: Plan, out: &Output) -> anyhow::Result<Outcom
     // announcement must stop the listener cleanly, not kill it.
     let mut interrupt = super::common::Interrupt::new()?;
     let (tx, mut rx) = mpsc::channel(65_536);
-    let server = Server::start(&plan.bind, plan.server, tx).await?;
+    let server = Server::start(&plan.bind, plan.server, tx).await.map_err(|e| match e {
+        crate::core::server::ServerError::Log { .. } => hinted(
+            e.to_string(),
+            "choose a file that can be written with --save PATH, or keep nothing with --no-save",
+        ),
+        e => e.into(),
+    })?;
     let proto = if tls { "https" } else { "http" };
     // The first line on stderr: tests and scripts read the real address from it.
     eprintln!("Listening on {proto}://{}", server.addr);
@@ -409,6 +435,9 @@ async fn serve(a: ListenArgs, plan: Plan, out: &Output) -> anyhow::Result<Outcom
     if let Some(p) = &save {
         let size = std::fs::metadata(p).map(|m| format_size(m.len())).unwrap_or_default();
         summary.push_str(&format!("; log {} ({size})", p.display()));
+        if t.save_errors > 0 {
+            summary.push_str(&format!("; {} not saved (answered 503)", t.save_errors));
+        }
     }
     match outcome {
         Outcome::Negative => {

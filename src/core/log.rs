@@ -1,60 +1,133 @@
-//! The capture log writer: group commit. A request appends its line to a shared
-//! buffer; whichever request finds no write in progress starts a writer, which takes
-//! everything queued, writes it with one syscall, flushes (and fsyncs with `--fsync`),
-//! then tells every request of that batch that its record is on disk. Under load the
-//! batches grow by themselves; alone, a request writes its own line at once. With
-//! `--fsync` the batch is written on a blocking thread, one hand-over per batch, so
-//! that the listener thread goes on reading and answering while the disk syncs.
-//! Nothing is answered before it is written.
+//! The capture log writer: group commit, owned by a writer task that no request owns.
+//!
+//! A request appends its line to the shared queue and waits for the outcome of the
+//! batch its line joined. The first request that finds no writer running spawns one
+//! (one task per burst of work, not per request); the writer takes everything queued,
+//! writes it with one write (and fsyncs it with `--fsync`, on a blocking thread so
+//! that the listener thread goes on reading and answering), tells every waiter of that
+//! batch its outcome at once, yields so the requests ready meanwhile can queue theirs,
+//! and ends when the queue is empty. Nothing is answered before it is written.
+//!
+//! Why no dropped future can leave it stuck (a request future is dropped whenever its
+//! client goes away):
+//! - A request's only await is the wait for its batch's outcome. Queueing the line,
+//!   marking the writer as running and spawning it happen together, with no await in
+//!   between. Dropping the wait cancels that wait and nothing else: the line is
+//!   written anyway, the batch is settled for the others.
+//! - The writer is a spawned task, owned by the runtime, not by any request. The mark
+//!   "a writer is running" is cleared only by the writer, under the queue's lock, when
+//!   it finds the queue empty. Should the task itself be dropped (its runtime shutting
+//!   down) its `Drop` writes what is queued and clears the mark, and a batch taken but
+//!   not yet written (on its way to the blocking thread) is written by its own `Drop`:
+//!   every batch is written and settled exactly once.
+//!
+//! Failures are per batch: a batch that cannot be written fails its requests (they get
+//! 503) and the next batch tries again, so the log works again as soon as a write
+//! succeeds. Before each batch the writer checks that the path still names the file it
+//! has open, and opens it again (creating it) when it was removed or replaced. After a
+//! failed write, and when a log is opened, a last line without its newline (a torn
+//! record: a crash or a full disk mid-write) is closed with one, so that the next record
+//! starts on a line of its own.
+//!
+//! Logs are created 0600 and the directories created for them 0700: a capture holds
+//! request headers and bodies.
 
 use std::fs::File;
-use std::io::Write;
+use std::io::{Read, Seek, SeekFrom, Write};
+use std::os::unix::fs::{DirBuilderExt, MetadataExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 
-use tokio::sync::watch;
+use tokio::sync::Notify;
 
-struct State {
-    buf: Vec<u8>,
-    /// Records appended so far.
-    appended: u64,
-    writing: bool,
-    /// The first write error, after which every append fails.
-    failed: Option<String>,
-}
+/// A batch buffer larger than this is not kept for the next batch (memory goes back).
+const KEEP_BUFFER: usize = 1 << 20;
 
 pub struct CaptureLog {
     inner: Arc<Inner>,
+    torn: Option<u64>,
 }
 
 struct Inner {
     path: PathBuf,
-    file: Mutex<File>,
-    state: Mutex<State>,
-    /// Records known to be written.
-    written: watch::Sender<u64>,
     fsync: bool,
+    queue: Mutex<Queue>,
+    /// Held by whoever writes a batch.
+    target: Mutex<Target>,
+}
+
+struct Queue {
+    /// Lines waiting for the writer, each with its newline.
+    buf: Vec<u8>,
+    /// The batch the lines in `buf` belong to.
+    batch: Arc<Batch>,
+    /// A writer task is running and will look at `buf` again before it ends.
+    writer: bool,
+    /// An emptied buffer for the next batch.
+    spare: Vec<u8>,
+}
+
+/// The outcome of one write, for every request whose line was in it.
+#[derive(Default)]
+struct Batch {
+    outcome: OnceLock<Result<(), Arc<str>>>,
+    settled: Notify,
+}
+
+impl Batch {
+    fn settle(&self, r: Result<(), Arc<str>>) {
+        let _ = self.outcome.set(r);
+        self.settled.notify_waiters();
+    }
+
+    async fn wait(&self) -> Result<(), String> {
+        loop {
+            let settled = self.settled.notified();
+            tokio::pin!(settled);
+            // Registered before looking, so a settle in between is not missed.
+            settled.as_mut().enable();
+            if let Some(r) = self.outcome.get() {
+                return r.as_ref().map_err(|e| e.to_string()).copied();
+            }
+            settled.await;
+        }
+    }
+}
+
+/// The open log file and how it is known.
+struct Target {
+    file: Option<File>,
+    /// (device, inode) of `file`: the path still names it when `stat` says the same.
+    id: (u64, u64),
+    /// Look at the file's last byte before the next write (after opening it and after
+    /// a failed write, which may have left a part of a line).
+    check_end: bool,
 }
 
 impl CaptureLog {
+    /// Opens (creating it and its directories) the log for appending, and closes a
+    /// torn last line. An error here means the log cannot be written.
     pub fn open(path: &Path, fsync: bool) -> std::io::Result<CaptureLog> {
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir)?;
-        }
-        let file = std::fs::OpenOptions::new().create(true).append(true).open(path)?;
+        let mut target = Target {
+            file: None,
+            id: (0, 0),
+            check_end: true,
+        };
+        target.reopen(path)?;
+        let torn = target.close_torn_line(path)?;
         Ok(CaptureLog {
             inner: Arc::new(Inner {
                 path: path.to_path_buf(),
-                file: Mutex::new(file),
-                state: Mutex::new(State {
-                    buf: Vec::with_capacity(64 * 1024),
-                    appended: 0,
-                    writing: false,
-                    failed: None,
-                }),
-                written: watch::channel(0).0,
                 fsync,
+                queue: Mutex::new(Queue {
+                    buf: Vec::with_capacity(64 * 1024),
+                    batch: Arc::default(),
+                    writer: false,
+                    spare: Vec::new(),
+                }),
+                target: Mutex::new(target),
             }),
+            torn,
         })
     }
 
@@ -62,81 +135,242 @@ impl CaptureLog {
         &self.inner.path
     }
 
+    /// The length of the log when it was opened, if its last line had no newline then
+    /// (a torn record, closed with a newline before anything else was written).
+    pub fn torn_at_open(&self) -> Option<u64> {
+        self.torn
+    }
+
     /// Appends one record (a JSON line without its newline) and returns once it is
-    /// written, or with the write error.
+    /// written, or with the write error. Dropping the future before it is ready
+    /// cancels only the wait: the record is written all the same.
     pub async fn append(&self, line: &[u8]) -> Result<(), String> {
-        let inner = &self.inner;
-        let (seq, lead) = {
-            let mut st = inner.state.lock().unwrap_or_else(|e| e.into_inner());
-            if let Some(e) = &st.failed {
-                return Err(e.clone());
-            }
-            st.buf.extend_from_slice(line);
-            st.buf.push(b'\n');
-            st.appended += 1;
-            let lead = !st.writing;
-            st.writing = true;
-            (st.appended, lead)
+        let (batch, spawn) = {
+            let mut q = self.inner.queue();
+            q.buf.extend_from_slice(line);
+            q.buf.push(b'\n');
+            let spawn = !q.writer;
+            q.writer = true;
+            (q.batch.clone(), spawn)
         };
-        let mut rx = inner.written.subscribe();
-        if lead {
-            // Let the other requests that are ready on this thread append theirs
-            // first: one write for all of them.
-            tokio::task::yield_now().await;
-            if inner.fsync {
-                // An fsync takes milliseconds: on a blocking thread, so that the
-                // listener thread goes on reading and answering meanwhile.
-                let writer = inner.clone();
-                if tokio::task::spawn_blocking(move || writer.write_batches())
-                    .await
-                    .is_err()
-                {
-                    // The blocking pool is gone (the runtime is shutting down): write here.
-                    inner.write_batches();
-                }
-            } else {
-                // A write to the page cache costs less than a hand-over to another thread.
-                inner.write_batches();
-            }
+        if spawn {
+            let writer = Writer {
+                inner: self.inner.clone(),
+                done: false,
+            };
+            // Captured, not created inside: dropped unpolled, its `Drop` still writes.
+            tokio::spawn(async move { writer.run().await });
         }
-        let _ = rx.wait_for(|w| *w >= seq).await;
-        match &inner.state.lock().unwrap_or_else(|e| e.into_inner()).failed {
-            Some(e) => Err(e.clone()),
-            None => Ok(()),
-        }
+        batch.wait().await
     }
 }
 
 impl Inner {
-    /// Writes what is queued, again and again until nothing is left.
-    fn write_batches(&self) {
-        let mut batch = Vec::with_capacity(64 * 1024);
-        loop {
-            let upto = {
-                let mut st = self.state.lock().unwrap_or_else(|e| e.into_inner());
-                if st.buf.is_empty() {
-                    st.writing = false;
-                    return;
-                }
-                std::mem::swap(&mut st.buf, &mut batch);
-                st.appended
-            };
-            let res = {
-                let mut f = self.file.lock().unwrap_or_else(|e| e.into_inner());
-                let r = f.write_all(&batch).and_then(|_| f.flush());
-                if self.fsync {
-                    r.and_then(|_| f.sync_data())
-                } else {
-                    r
-                }
-            };
-            batch.clear();
-            if let Err(e) = res {
-                let mut st = self.state.lock().unwrap_or_else(|e| e.into_inner());
-                st.failed
-                    .get_or_insert_with(|| format!("writing {}: {e}", self.path.display()));
+    fn queue(&self) -> MutexGuard<'_, Queue> {
+        self.queue.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Everything queued, as one batch; `None` (and the writer marked as gone) when
+    /// the queue is empty.
+    fn take(self: &Arc<Self>) -> Option<Pending> {
+        let mut q = self.queue();
+        if q.buf.is_empty() {
+            q.writer = false;
+            return None;
+        }
+        let spare = std::mem::take(&mut q.spare);
+        let buf = std::mem::replace(&mut q.buf, spare);
+        let batch = std::mem::take(&mut q.batch);
+        Some(Pending {
+            inner: self.clone(),
+            buf,
+            batch: Some(batch),
+        })
+    }
+
+    fn write_out(&self, buf: &[u8]) -> Result<(), Arc<str>> {
+        let mut t = self.target.lock().unwrap_or_else(|e| e.into_inner());
+        t.write(&self.path, buf, self.fsync)
+            .map_err(|e| format!("writing {}: {e}", self.path.display()).into())
+    }
+}
+
+/// The writer task's state. Its `Drop` writes whatever is still queued, so that a
+/// writer dropped before it ran out of work (its runtime shut down) strands nothing.
+struct Writer {
+    inner: Arc<Inner>,
+    done: bool,
+}
+
+impl Writer {
+    async fn run(mut self) {
+        while let Some(mut batch) = self.inner.take() {
+            if self.inner.fsync {
+                // An fsync takes milliseconds: on a blocking thread, so that the
+                // listener thread goes on reading and answering meanwhile. Should the
+                // pool be gone, the batch is written by its `Drop`, here or there.
+                let _ = tokio::task::spawn_blocking(move || batch.finish()).await;
+            } else {
+                // A write to the page cache costs less than a hand-over to a thread.
+                batch.finish();
             }
-            self.written.send_replace(upto);
+            // Let the requests that are ready now (those just answered, and new ones)
+            // run and queue their lines: the next write takes them all.
+            tokio::task::yield_now().await;
+        }
+        self.done = true;
+    }
+}
+
+impl Drop for Writer {
+    fn drop(&mut self) {
+        if !self.done {
+            while let Some(mut batch) = self.inner.take() {
+                batch.finish();
+            }
+        }
+    }
+}
+
+/// A batch taken from the queue, written and settled exactly once: by `finish`, or by
+/// its `Drop` should it be dropped before.
+struct Pending {
+    inner: Arc<Inner>,
+    buf: Vec<u8>,
+    batch: Option<Arc<Batch>>,
+}
+
+impl Pending {
+    fn finish(&mut self) {
+        let Some(batch) = self.batch.take() else { return };
+        let r = self.inner.write_out(&self.buf);
+        batch.settle(r);
+        let mut buf = std::mem::take(&mut self.buf);
+        if buf.capacity() <= KEEP_BUFFER {
+            buf.clear();
+            let mut q = self.inner.queue();
+            if q.spare.capacity() < buf.capacity() {
+                q.spare = buf;
+            }
+        }
+    }
+}
+
+impl Drop for Pending {
+    fn drop(&mut self) {
+        self.finish();
+    }
+}
+
+impl Target {
+    fn write(&mut self, path: &Path, buf: &[u8], fsync: bool) -> std::io::Result<()> {
+        self.follow(path)?;
+        let r = self.write_now(path, buf, fsync);
+        if r.is_err() {
+            self.check_end = true;
+        }
+        r
+    }
+
+    fn write_now(&mut self, path: &Path, buf: &[u8], fsync: bool) -> std::io::Result<()> {
+        if self.check_end {
+            self.close_torn_line(path)?;
+        }
+        let Some(f) = self.file.as_mut() else {
+            return Err(std::io::Error::other("the log is not open"));
+        };
+        f.write_all(buf)?;
+        if fsync {
+            f.sync_data()?;
+        }
+        Ok(())
+    }
+
+    /// Opens the path again when it no longer names the open file (removed, renamed,
+    /// replaced) or when no file is open.
+    fn follow(&mut self, path: &Path) -> std::io::Result<()> {
+        let same = match std::fs::metadata(path) {
+            Ok(m) => (m.dev(), m.ino()) == self.id,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => false,
+            // Cannot tell (a directory made unreadable): keep writing where we write.
+            Err(_) => true,
+        };
+        if same && self.file.is_some() {
+            return Ok(());
+        }
+        self.reopen(path)
+    }
+
+    fn reopen(&mut self, path: &Path) -> std::io::Result<()> {
+        self.file = None;
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            create_private_dirs(dir)?;
+        }
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .mode(0o600)
+            .open(path)
+            .map_err(|e| {
+                if path.is_dir() {
+                    std::io::Error::new(e.kind(), "it is a directory")
+                } else {
+                    e
+                }
+            })?;
+        let m = file.metadata()?;
+        self.id = (m.dev(), m.ino());
+        self.file = Some(file);
+        self.check_end = true;
+        Ok(())
+    }
+
+    /// When the log's last byte is not a newline, writes one; returns the length the
+    /// log had then.
+    fn close_torn_line(&mut self, path: &Path) -> std::io::Result<Option<u64>> {
+        self.check_end = false;
+        let Some(len) = torn_end(path) else {
+            return Ok(None);
+        };
+        let Some(f) = self.file.as_mut() else {
+            return Ok(None);
+        };
+        if let Err(e) = f.write_all(b"\n") {
+            self.check_end = true;
+            return Err(e);
+        }
+        Ok(Some(len))
+    }
+}
+
+/// The length of a regular file whose last byte is not a newline.
+fn torn_end(path: &Path) -> Option<u64> {
+    let mut f = File::open(path).ok()?;
+    let m = f.metadata().ok()?;
+    if !m.is_file() || m.len() == 0 {
+        return None;
+    }
+    f.seek(SeekFrom::Start(m.len() - 1)).ok()?;
+    let mut last = [0u8];
+    f.read_exact(&mut last).ok()?;
+    (last[0] != b'\n').then_some(m.len())
+}
+
+/// Creates `dir` and its missing parents, each 0700 (hookcat's data directory, a
+/// directory for a capture log: they hold request headers and bodies). Directories
+/// that exist are left as they are.
+pub fn create_private_dirs(dir: &Path) -> std::io::Result<()> {
+    match std::fs::DirBuilder::new().recursive(true).mode(0o700).create(dir) {
+        Ok(()) => Ok(()),
+        Err(e) => {
+            // A file where a directory should be: say which, not "File exists".
+            if let Some(file) = dir.ancestors().find(|a| a.exists() && !a.is_dir()) {
+                return Err(std::io::Error::new(
+                    std::io::ErrorKind::NotADirectory,
+                    format!("{} is not a directory", file.display()),
+                ));
+            }
+            Err(e)
         }
     }
 }
@@ -144,6 +378,12 @@ impl Inner {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::future::Future;
+    use std::os::unix::fs::PermissionsExt;
+    use std::time::Duration;
+
+    /// Fails instead of hanging when something is stuck (not a timing assertion).
+    const STUCK: Duration = Duration::from_secs(20);
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn concurrent_appends_all_land_whole() {
@@ -176,5 +416,165 @@ mod tests {
         let log = CaptureLog::open(&p, true).unwrap();
         log.append(b"{\"a\":1}").await.unwrap();
         assert_eq!(std::fs::read_to_string(&p).unwrap(), "{\"a\":1}\n");
+    }
+
+    /// Polls an append once (its line queued, its wait begun) and drops it, as hyper
+    /// drops a request's future when the client goes away.
+    fn poll_once_and_drop(f: impl Future<Output = Result<(), String>>) {
+        let mut f = std::pin::pin!(f);
+        let waker = std::task::Waker::noop();
+        let _ = f.as_mut().poll(&mut std::task::Context::from_waker(waker));
+    }
+
+    async fn dropped_appends_leave_nothing_stuck(fsync: bool) {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("log.jsonl");
+        let log = Arc::new(CaptureLog::open(&p, fsync).unwrap());
+        for i in 0..200 {
+            poll_once_and_drop(log.append(format!("{{\"dropped\":{i}}}").as_bytes()));
+            if i % 7 == 0 {
+                // Some dropped while a writer runs, some while none does.
+                tokio::task::yield_now().await;
+            }
+        }
+        let mut tasks = Vec::new();
+        for t in 0..4 {
+            let log = log.clone();
+            tasks.push(tokio::spawn(async move {
+                for i in 0..50 {
+                    let line = format!("{{\"t\":{t},\"i\":{i}}}");
+                    if i % 5 == 0 {
+                        poll_once_and_drop(log.append(line.as_bytes()));
+                    } else {
+                        log.append(line.as_bytes()).await.unwrap();
+                    }
+                }
+            }));
+        }
+        let all = async {
+            for t in tasks {
+                t.await.unwrap();
+            }
+            log.append(b"{\"last\":true}").await
+        };
+        tokio::time::timeout(STUCK, all)
+            .await
+            .expect("an append after dropped ones never returned")
+            .unwrap();
+        let text = std::fs::read_to_string(&p).unwrap();
+        // The dropped requests' lines are written too: only their waits were cancelled.
+        assert_eq!(text.lines().count(), 200 + 200 + 1);
+        assert!(text.ends_with("{\"last\":true}\n"));
+    }
+
+    #[tokio::test]
+    async fn dropped_appends_leave_nothing_stuck_on_one_thread() {
+        dropped_appends_leave_nothing_stuck(false).await;
+        dropped_appends_leave_nothing_stuck(true).await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn dropped_appends_leave_nothing_stuck_on_two_threads() {
+        dropped_appends_leave_nothing_stuck(false).await;
+        dropped_appends_leave_nothing_stuck(true).await;
+    }
+
+    #[test]
+    fn a_runtime_shut_down_mid_batch_still_writes_what_was_queued() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("log.jsonl");
+        for fsync in [false, true] {
+            let log = Arc::new(CaptureLog::open(&p, fsync).unwrap());
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
+            let l = log.clone();
+            rt.block_on(async move {
+                for i in 0..10 {
+                    poll_once_and_drop(l.append(format!("{{\"i\":{i}}}").as_bytes()));
+                }
+            });
+            // The writer was spawned, never polled: dropped with the runtime.
+            drop(rt);
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
+            rt.block_on(async {
+                tokio::time::timeout(STUCK, log.append(b"{\"after\":1}"))
+                    .await
+                    .expect("the log is stuck after its runtime went away")
+                    .unwrap();
+            });
+        }
+        assert_eq!(std::fs::read_to_string(&p).unwrap().lines().count(), 22);
+    }
+
+    #[tokio::test]
+    async fn a_failed_write_fails_its_batch_only_and_the_log_recovers() {
+        let dir = tempfile::tempdir().unwrap();
+        let link = dir.path().join("log.jsonl");
+        std::os::unix::fs::symlink("/dev/full", &link).unwrap();
+        let log = CaptureLog::open(&link, false).unwrap();
+        let e = log.append(b"{\"a\":1}").await.unwrap_err();
+        assert!(e.contains("log.jsonl"), "{e}");
+        assert!(log.append(b"{\"a\":2}").await.is_err());
+        // Room again: the link now names a real file.
+        let real = dir.path().join("real.jsonl");
+        std::fs::remove_file(&link).unwrap();
+        std::os::unix::fs::symlink(&real, &link).unwrap();
+        log.append(b"{\"a\":3}").await.unwrap();
+        assert_eq!(std::fs::read_to_string(&real).unwrap(), "{\"a\":3}\n");
+    }
+
+    #[tokio::test]
+    async fn a_removed_log_is_created_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("sub").join("log.jsonl");
+        let log = CaptureLog::open(&p, false).unwrap();
+        log.append(b"{\"a\":1}").await.unwrap();
+        std::fs::remove_dir_all(dir.path().join("sub")).unwrap();
+        log.append(b"{\"a\":2}").await.unwrap();
+        assert_eq!(std::fs::read_to_string(&p).unwrap(), "{\"a\":2}\n");
+        assert_eq!(std::fs::metadata(&p).unwrap().permissions().mode() & 0o777, 0o600);
+    }
+
+    #[tokio::test]
+    async fn a_torn_last_line_is_closed_at_open() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("log.jsonl");
+        std::fs::write(&p, "{\"a\":1}\n{\"a\":").unwrap();
+        let log = CaptureLog::open(&p, false).unwrap();
+        assert_eq!(log.torn_at_open(), Some(13));
+        log.append(b"{\"b\":2}").await.unwrap();
+        assert_eq!(std::fs::read_to_string(&p).unwrap(), "{\"a\":1}\n{\"a\":\n{\"b\":2}\n");
+        // A whole log, and an empty one, are not torn.
+        drop(log);
+        assert_eq!(CaptureLog::open(&p, false).unwrap().torn_at_open(), None);
+        let empty = dir.path().join("empty.jsonl");
+        assert_eq!(CaptureLog::open(&empty, false).unwrap().torn_at_open(), None);
+    }
+
+    #[test]
+    fn logs_are_0600_and_their_new_directories_0700() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("a").join("b").join("log.jsonl");
+        CaptureLog::open(&p, false).unwrap();
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&p), 0o600);
+        assert_eq!(mode(&dir.path().join("a")), 0o700);
+        assert_eq!(mode(&dir.path().join("a").join("b")), 0o700);
+    }
+
+    #[test]
+    fn an_unwritable_path_is_refused_with_its_reason() {
+        let dir = tempfile::tempdir().unwrap();
+        let e = CaptureLog::open(dir.path(), false).err().unwrap();
+        assert!(e.to_string().contains("directory"), "{e}");
+        let file = dir.path().join("file");
+        std::fs::write(&file, "").unwrap();
+        let e = CaptureLog::open(&file.join("log.jsonl"), false).err().unwrap();
+        assert!(e.to_string().contains("is not a directory"), "{e}");
     }
 }

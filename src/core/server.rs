@@ -189,13 +189,20 @@ pub enum ServerEvent {
         remote: SocketAddr,
         message: String,
     },
+    /// The capture log's last line had no newline when it was opened (a record torn
+    /// by a crash): it was closed with one, so that new records start on a new line.
+    /// Sent once, before any request.
+    TornLog {
+        path: PathBuf,
+        len: u64,
+    },
 }
 
 #[derive(Debug, thiserror::Error)]
 pub enum ServerError {
     #[error("cannot listen on {addr}: {source}")]
     Bind { addr: String, source: std::io::Error },
-    #[error("opening the capture log `{path}`: {source}")]
+    #[error("cannot write the capture log `{path}`: {source}")]
     Log { path: PathBuf, source: std::io::Error },
     #[error("invalid --forward-to URL: {0}")]
     Forward(String),
@@ -250,6 +257,10 @@ impl Server {
             ),
             None => None,
         };
+        if let Some(len) = log.as_ref().and_then(|l| l.torn_at_open()) {
+            let path = cfg.save.clone().unwrap_or_default();
+            let _ = events.try_send(ServerEvent::TornLog { path, len });
+        }
         let forward = match &cfg.forward_to {
             Some(u) => {
                 let parsed = super::deliver::check_url(u).map_err(|e| ServerError::Forward(e.to_string()))?;
@@ -326,6 +337,9 @@ impl Worker {
                     // Let in-flight requests finish; hung ones are released by the shutdown signal.
                     let _ = tokio::time::timeout(Duration::from_secs(10), graceful.shutdown()).await;
                 });
+                // Gone before saying so: a capture-log writer still on this runtime
+                // finishes its work as the runtime drops it.
+                drop(rt);
                 let _ = done_tx.send(());
             })?;
         Ok(Worker { conns, done })
@@ -407,7 +421,10 @@ fn serve_connection(
         .header_read_timeout(shared.cfg.header_timeout)
         .max_headers(shared.cfg.max_headers)
         .max_buf_size(256 * 1024)
-        .writev(false);
+        .writev(false)
+        // A client that sent a whole request and then shut down its side (it has
+        // nothing more to send) is still answered.
+        .half_close(true);
     let events = shared.events.clone();
     let watcher = graceful.watcher();
     match tls {
@@ -739,12 +756,21 @@ async fn handle(
     let mut save_error = None;
     if let Some(log) = &sh.log {
         if let Err(e) = log.append(&line).await {
-            save_error = Some(e.clone());
             answer = Answer::json(
                 503,
                 "save_failed",
                 serde_json::json!({"error": "the listener could not save this request", "detail": e}),
             );
+            // What the terminal and `--json` show is what was sent: the 503.
+            if let Some(r) = record.response.as_mut() {
+                r.status = Some(503);
+                r.kind = answer.kind.to_string();
+                r.body = std::str::from_utf8(&answer.body).ok().map(str::to_string);
+                r.note = Some(format!("the record could not be saved: {e}"));
+            }
+            line.clear();
+            record.write_line(&mut line);
+            save_error = Some(e);
         }
     }
     let _ = sh

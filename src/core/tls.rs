@@ -60,7 +60,7 @@ pub fn self_signed(dir: &Path) -> Result<TlsSetup, TlsError> {
     .map_err(|e| TlsError::Generate(e.to_string()))?;
     let der = ck.cert.der().clone();
     let key = rustls::pki_types::PrivateKeyDer::Pkcs8(ck.signing_key.serialize_der().into());
-    std::fs::create_dir_all(dir).map_err(|e| TlsError::Read {
+    super::log::create_private_dirs(dir).map_err(|e| TlsError::Read {
         path: dir.to_path_buf(),
         reason: e.to_string(),
     })?;
