@@ -108,6 +108,11 @@ pub fn plan(a: &ListenArgs) -> anyhow::Result<Plan> {
     cfg.header_timeout = parse_duration(&a.header_timeout).map_err(|e| anyhow::anyhow!("--header-timeout: {e}"))?;
     cfg.body_timeout = parse_duration(&a.body_timeout).map_err(|e| anyhow::anyhow!("--body-timeout: {e}"))?;
     cfg.max_body = parse_size(&a.max_body).map_err(|e| anyhow::anyhow!("--max-body: {e}"))?;
+    cfg.max_inflight = parse_size(&a.max_inflight).map_err(|e| anyhow::anyhow!("--max-inflight: {e}"))?;
+    if cfg.max_inflight == 0 {
+        anyhow::bail!("invalid --max-inflight 0: no body could ever be received");
+    }
+    cfg.inflight_wait = parse_duration(&a.inflight_wait).map_err(|e| anyhow::anyhow!("--inflight-wait: {e}"))?;
     cfg.allow = a
         .allow_ip
         .iter()
@@ -189,6 +194,8 @@ pub struct Tally {
     pub valid: u64,
     pub invalid: u64,
     pub save_errors: u64,
+    /// Requests refused by --allow-ip (not saved, not counted in `requests`).
+    pub refused: u64,
 }
 
 /// Renders server events until `done` says stop; returns the tally.
@@ -213,6 +220,38 @@ impl Renderer<'_> {
                     sanitize_line(&message)
                 );
                 Ok(())
+            }
+            ServerEvent::Refused {
+                remote,
+                received_at,
+                method,
+                path,
+                status,
+                reason,
+            } => {
+                self.tally.refused += 1;
+                if self.json {
+                    let v = serde_json::json!({
+                        "type": "refused",
+                        "received_at": received_at,
+                        "remote_addr": remote.to_string(),
+                        "method": method,
+                        "path": path,
+                        "status": status,
+                        "reason": reason,
+                    });
+                    serde_json::to_writer(&mut self.stdout, &v)?;
+                    return self.stdout.write_all(b"\n");
+                }
+                let p = &self.out.out;
+                writeln!(
+                    self.stdout,
+                    "{} {} {} {} from {remote}: {reason}, not saved",
+                    p.dim(received_at.get(11..19).unwrap_or(&received_at)),
+                    p.red(&status.to_string()),
+                    sanitize_line(&method),
+                    sanitize_line(&path),
+                )
             }
         }
     }
@@ -397,6 +436,9 @@ async fn serve(a: ListenArgs, plan: Plan, out: &Output) -> anyhow::Result<Outcom
     let mut summary = format!("{} request{}", t.requests, if t.requests == 1 { "" } else { "s" });
     if scheme.is_some() {
         summary.push_str(&format!(": {} valid, {} invalid", t.valid, t.invalid));
+    }
+    if t.refused > 0 {
+        summary.push_str(&format!("; {} refused (--allow-ip, not saved)", t.refused));
     }
     if let Some(p) = &save {
         let size = std::fs::metadata(p).map(|m| format_size(m.len())).unwrap_or_default();

@@ -414,6 +414,19 @@ pub fn push_str(out: &mut Vec<u8>, s: &str) {
     out.push(b'"');
 }
 
+/// The length of `s` as [`push_str`] writes it, quotes included (to allocate a line
+/// once for a large string).
+pub fn escaped_len(s: &str) -> usize {
+    let b = s.as_bytes();
+    let mut n = b.len() + 2;
+    let mut at = 0;
+    while let Some(i) = next_special(b, at) {
+        n += if ESCAPE[b[i] as usize] == b'u' { 5 } else { 1 };
+        at = i + 1;
+    }
+    n
+}
+
 /// Appends a duration in milliseconds rounded to the microsecond (`deliver::ms`), the
 /// bytes [`push_num`] writes for it: a value that is a whole number of microseconds
 /// below a billion seconds is written from its integers (its shortest form is that
