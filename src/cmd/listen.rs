@@ -187,6 +187,33 @@ pub fn parse_rate(s: &str) -> Result<f64, String> {
     Ok(n / per)
 }
 
+/// Bodies over this size are shown as the start of their text, not parsed and
+/// indented (unless `-v` asks for every line): parsing a large JSON body to show 60
+/// lines of it would take seconds and many times the body's size in memory.
+const PREVIEW_OVER: usize = 1 << 20;
+/// How much of such a body is shown.
+const PREVIEW_BYTES: usize = 16 * 1024;
+
+/// The first `n` bytes of a record's body (about `n` for a binary one), decoded.
+fn body_head(r: &crate::core::capture::CaptureRecord, n: usize) -> Vec<u8> {
+    use base64::Engine;
+    match r.body_encoding {
+        crate::core::capture::BodyEncoding::Utf8 => {
+            let mut end = n.min(r.body.len());
+            while !r.body.is_char_boundary(end) {
+                end -= 1;
+            }
+            r.body.as_bytes()[..end].to_vec()
+        }
+        crate::core::capture::BodyEncoding::Base64 => {
+            let end = (n / 3 * 4).min(r.body.len() / 4 * 4);
+            base64::engine::general_purpose::STANDARD
+                .decode(&r.body.as_bytes()[..end])
+                .unwrap_or_default()
+        }
+    }
+}
+
 /// Counts for the closing summary.
 #[derive(Debug, Default, Clone, Copy)]
 pub struct Tally {
@@ -256,7 +283,7 @@ impl Renderer<'_> {
         }
     }
 
-    fn request(&mut self, c: Captured) -> std::io::Result<()> {
+    fn request(&mut self, mut c: Captured) -> std::io::Result<()> {
         self.tally.requests += 1;
         match &c.verdict {
             Some(v) if v.valid => self.tally.valid += 1,
@@ -277,9 +304,35 @@ impl Renderer<'_> {
             self.stdout.write_all(&c.line[1..])?;
             return self.stdout.write_all(b"\n");
         }
+        // The line is not needed any more: the body takes its place.
+        c.body_from_line();
+        c.line = Vec::new();
         let p = &self.out.out;
-        for l in capture_lines(&c.record, self.view, &self.redact, p) {
+        let big = self.view.body && self.view.max_body_lines > 0 && c.record.body.len() > PREVIEW_OVER;
+        let view = CaptureView {
+            body: self.view.body && !big,
+            ..self.view
+        };
+        for l in capture_lines(&c.record, view, &self.redact, p) {
             writeln!(self.stdout, "{l}")?;
+        }
+        if big {
+            let head = body_head(&c.record, PREVIEW_BYTES);
+            writeln!(
+                self.stdout,
+                "  {}",
+                p.dim(&format!(
+                    "(a body of {}: its first {} shown as text, not parsed; -v shows all)",
+                    format_size(c.record.body_len() as u64),
+                    format_size(head.len() as u64)
+                ))
+            )?;
+            let bv = crate::output::BodyView {
+                max_lines: self.view.max_body_lines,
+            };
+            for l in crate::output::render_body(&head, Some("text/plain"), None, bv, p) {
+                writeln!(self.stdout, "  {l}")?;
+            }
         }
         if let Some(f) = &c.forward {
             match (f.status, &f.error) {

@@ -194,6 +194,26 @@ pub struct Captured {
     /// The body's share of the in-flight budget, held until this event is dropped
     /// (rendered): the body and its line count until nothing holds them any more.
     pub inflight: Reservation,
+    /// A body over [`BODY_IN_LINE_OVER`] is taken out of `record` once its line is
+    /// written, so that the body, its line and the log's copy of the line are never
+    /// all held at once: it is in `line`, and [`Captured::body_from_line`] puts it back.
+    pub body_in_line: bool,
+}
+
+/// See [`Captured::body_in_line`].
+pub const BODY_IN_LINE_OVER: usize = 1 << 20;
+
+impl Captured {
+    /// Puts a body left in the line back into `record` (see [`Captured::body_in_line`]).
+    pub fn body_from_line(&mut self) {
+        if std::mem::take(&mut self.body_in_line) {
+            let parsed = super::capture::parse_fast(&self.line)
+                .or_else(|| serde_json::from_slice::<CaptureRecord>(&self.line).ok());
+            if let Some(r) = parsed {
+                self.record.body = r.body;
+            }
+        }
+    }
 }
 
 pub enum ServerEvent {
@@ -842,6 +862,10 @@ async fn handle(
     // Durable before answering.
     let mut line = Vec::with_capacity(line_capacity(&record));
     record.write_line(&mut line);
+    let body_in_line = record.body.len() > BODY_IN_LINE_OVER;
+    if body_in_line {
+        record.body = String::new();
+    }
     let mut save_error = None;
     if let Some(log) = &sh.log {
         if let Err(e) = log.append(&line).await {
@@ -862,6 +886,7 @@ async fn handle(
             line,
             save_error,
             inflight,
+            body_in_line,
         })))
         .await;
 
