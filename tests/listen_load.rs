@@ -360,3 +360,44 @@ fn refused_clients_are_not_saved_and_their_bodies_are_not_read() {
     assert!(saved.is_empty(), "nothing of a refused request is saved: {saved}");
     assert!(err.contains("2 refused"), "the summary counts them: {err}");
 }
+
+#[test]
+fn a_large_body_is_saved_whole_and_shown_as_its_start() {
+    let dir = tempdir();
+    let d = dir.path();
+    let log = d.join("log.jsonl");
+    let body = format!(
+        "[{}\"END-OF-BODY\"]",
+        "{\"k\":\"a \\\"quoted\\\" value\"},".repeat(60_000)
+    );
+    assert!(body.len() > 1 << 20);
+    for verbose in [false, true] {
+        let _ = std::fs::remove_file(&log);
+        let mut args = vec!["--save", log.to_str().unwrap(), "--max-body", "4MiB"];
+        if verbose {
+            args.push("-v");
+        }
+        let l = listen(d, &args);
+        assert_eq!(post(&l.url, "/big", "", body.as_bytes()).status, 200);
+        assert!(wait_for(
+            || std::fs::read_to_string(&log).is_ok_and(|t| t.ends_with('\n')),
+            PATIENCE
+        ));
+        let (_, out, _) = l.stop();
+        let saved: Value = serde_json::from_str(std::fs::read_to_string(&log).unwrap().trim_end()).unwrap();
+        assert_eq!(saved["body"].as_str(), Some(body.as_str()), "saved whole");
+        if verbose {
+            // -v: every line, parsed and indented, to the end.
+            assert!(out.contains("END-OF-BODY"), "-v shows the whole body");
+            assert!(!out.contains("not parsed"), "{}", &out[..out.len().min(2000)]);
+        } else {
+            assert!(
+                out.contains("its first 16.0 KiB shown as text, not parsed; -v shows all"),
+                "{}",
+                &out[..out.len().min(2000)]
+            );
+            assert!(!out.contains("END-OF-BODY"));
+            assert!(out.len() < 64 * 1024, "a preview, not the body: {} bytes", out.len());
+        }
+    }
+}

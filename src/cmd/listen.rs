@@ -283,7 +283,19 @@ impl Renderer<'_> {
         }
     }
 
-    fn request(&mut self, mut c: Captured) -> std::io::Result<()> {
+    fn request(&mut self, c: Captured) -> std::io::Result<()> {
+        let large = c.body_in_line;
+        let r = self.show(c);
+        if large {
+            // Its memory, freed here, goes back to the system now; the listener thread
+            // that took it gives its part back once quiet.
+            crate::alloc::note_large();
+            crate::alloc::give_back();
+        }
+        r
+    }
+
+    fn show(&mut self, mut c: Captured) -> std::io::Result<()> {
         self.tally.requests += 1;
         match &c.verdict {
             Some(v) if v.valid => self.tally.valid += 1,

@@ -71,6 +71,9 @@ impl CaptureLog {
             if let Some(e) = &st.failed {
                 return Err(e.clone());
             }
+            // Room for the line and its newline at once: a large line must not make
+            // the buffer double.
+            st.buf.reserve(line.len() + 1);
             st.buf.extend_from_slice(line);
             st.buf.push(b'\n');
             st.appended += 1;

@@ -430,6 +430,7 @@ impl Worker {
             .name(format!("hookcat-listener-{i}"))
             .spawn(move || {
                 rt.block_on(async move {
+                    tokio::spawn(crate::alloc::give_back_when_quiet());
                     let graceful = hyper_util::server::graceful::GracefulShutdown::new();
                     while let Some((std_stream, remote)) = rx.recv().await {
                         if let Ok(stream) = tokio::net::TcpStream::from_std(std_stream) {
@@ -865,6 +866,7 @@ async fn handle(
     let body_in_line = record.body.len() > BODY_IN_LINE_OVER;
     if body_in_line {
         record.body = String::new();
+        crate::alloc::note_large();
     }
     let mut save_error = None;
     if let Some(log) = &sh.log {
