@@ -316,7 +316,11 @@ impl Renderer<'_> {
             self.stdout.write_all(&c.line[1..])?;
             return self.stdout.write_all(b"\n");
         }
-        // The line is not needed any more: the body takes its place.
+        // The line is not needed any more: the body takes its place (what the listener
+        // freed meanwhile given back first, so that the body does not come on top).
+        if c.body_in_line {
+            crate::alloc::give_back();
+        }
         c.body_from_line();
         c.line = Vec::new();
         let p = &self.out.out;

@@ -788,7 +788,10 @@ async fn handle(
             }
         }
     }
-    let (p, e) = recognise(&record.headers, &bytes);
+    // A provider's event name inside a JSON body is looked for in bodies up to 1 MiB:
+    // parsing larger ones into a document would cost many times their size and tens of
+    // milliseconds of the listener thread (the headers still name the provider).
+    let (p, e) = recognise(&record.headers, if bytes.len() <= RECOGNISE_MAX { &bytes } else { &[] });
     record.provider = p;
     record.event = e;
     if answer.is_none() {
@@ -866,6 +869,9 @@ async fn handle(
     let body_in_line = record.body.len() > BODY_IN_LINE_OVER;
     if body_in_line {
         record.body = String::new();
+        // Freed memory counts as resident until mimalloc purges it: now, so that the
+        // log's copy of the line does not come on top.
+        crate::alloc::give_back();
         crate::alloc::note_large();
     }
     let mut save_error = None;
@@ -1006,6 +1012,9 @@ where
         }
     }
 }
+
+/// See where [`recognise`] is called.
+const RECOGNISE_MAX: usize = 1 << 20;
 
 /// Bodies up to this size are verified on the listener thread (microseconds); larger
 /// ones on a blocking thread, so that hashing megabytes never holds up the other
