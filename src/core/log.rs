@@ -23,6 +23,10 @@ struct State {
     failed: Option<String>,
 }
 
+/// A batch over this size is written on a blocking thread, as with `--fsync`: writing
+/// megabytes takes milliseconds that the listener thread's other requests would wait.
+const BIG_BATCH: usize = 1 << 20;
+
 pub struct CaptureLog {
     inner: Arc<Inner>,
 }
@@ -66,7 +70,7 @@ impl CaptureLog {
     /// written, or with the write error.
     pub async fn append(&self, line: &[u8]) -> Result<(), String> {
         let inner = &self.inner;
-        let (seq, lead) = {
+        let (seq, lead, big) = {
             let mut st = inner.state.lock().unwrap_or_else(|e| e.into_inner());
             if let Some(e) = &st.failed {
                 return Err(e.clone());
@@ -79,15 +83,15 @@ impl CaptureLog {
             st.appended += 1;
             let lead = !st.writing;
             st.writing = true;
-            (st.appended, lead)
+            (st.appended, lead, st.buf.len() > BIG_BATCH)
         };
         let mut rx = inner.written.subscribe();
         if lead {
             // Let the other requests that are ready on this thread append theirs
             // first: one write for all of them.
             tokio::task::yield_now().await;
-            if inner.fsync {
-                // An fsync takes milliseconds: on a blocking thread, so that the
+            if inner.fsync || big {
+                // An fsync (or a large write) takes milliseconds: on a blocking thread, so that the
                 // listener thread goes on reading and answering meanwhile.
                 let writer = inner.clone();
                 if tokio::task::spawn_blocking(move || writer.write_batches())

@@ -864,9 +864,27 @@ async fn handle(
     });
 
     // Durable before answering.
-    let mut line = Vec::with_capacity(line_capacity(&record));
-    record.write_line(&mut line);
     let body_in_line = record.body.len() > BODY_IN_LINE_OVER;
+    let line;
+    (record, line) = if body_in_line {
+        // Escaping megabytes takes tens of milliseconds: on a blocking thread, so that
+        // the listener thread goes on serving other requests meanwhile.
+        match tokio::task::spawn_blocking(move || {
+            let line = record_line(&record);
+            (record, line)
+        })
+        .await
+        {
+            Ok(x) => x,
+            Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+            // Cancelled: only when this thread's runtime shuts down, which drops this
+            // request too.
+            Err(_) => return Response::new(Full::new(Bytes::new())),
+        }
+    } else {
+        let line = record_line(&record);
+        (record, line)
+    };
     if body_in_line {
         record.body = String::new();
         // Freed memory counts as resident until mimalloc purges it: now, so that the
@@ -1062,6 +1080,13 @@ async fn verify_request(sh: &Arc<Shared>, record: &CaptureRecord, bytes: Vec<u8>
         },
     };
     (vd, bytes)
+}
+
+/// The record's line, allocated once (see [`line_capacity`]).
+fn record_line(record: &CaptureRecord) -> Vec<u8> {
+    let mut line = Vec::with_capacity(line_capacity(record));
+    record.write_line(&mut line);
+    line
 }
 
 /// The room a record's line needs, computed so that the line is allocated once: the
@@ -1649,8 +1674,7 @@ mod tests {
             note: None,
         });
         let cap = line_capacity(&record);
-        let mut line = Vec::with_capacity(cap);
-        record.write_line(&mut line);
+        let line = record_line(&record);
         assert_eq!(line.capacity(), cap, "the line did not grow");
         assert!(cap - line.len() < 32 * 1024, "{} of {cap} used", line.len());
         let mut escaped = Vec::new();
