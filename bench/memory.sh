@@ -96,6 +96,7 @@ post() {  # post FILE [curl args...]: prints the status
   curl -s -o /dev/null -w '%{http_code}\n' -H 'Content-Type: application/json' --data-binary "@$f" "$@" "$URL" || echo 000
 }
 
+rm -f "$OUT"/small-alone.ms "$OUT"/small-stall.ms
 printf 'round\tscenario\tpeak_kib\tafter_kib\tstatuses\tsmall_ms_median\tsmall_ms_max\n' > "$RES"
 for ((r = 1; r <= ROUNDS; r++)); do
   # burst
@@ -136,6 +137,7 @@ for ((r = 1; r <= ROUNDS; r++)); do
       sleep 0.05
     done
     [[ -n $big ]] && { wait "$big" || true; }
+    cat "$OUT/small.ms" >> "$OUT/small-$scenario.ms"
     peak=$(kib VmHWM)
     stop_server
     read -r med max < <(python3 -c "
@@ -147,7 +149,7 @@ print(round(statistics.median(v), 1), round(max(v), 1))" "$OUT/small.ms")
 done
 trap - EXIT
 
-python3 - "$RES" <<'PY'
+python3 - "$RES" "$OUT/small-alone.ms" "$OUT/small-stall.ms" <<'PY'
 import csv, statistics, sys
 rows = list(csv.DictReader(open(sys.argv[1]), delimiter="\t"))
 def verdict(ok): return "PASS" if ok else "FAIL"
@@ -161,8 +163,14 @@ for r in rows:
 print()
 burst = statistics.median(mib(r["peak_kib"]) for r in rows if r["scenario"] == "burst")
 single = statistics.median(mib(r["peak_kib"]) for r in rows if r["scenario"] == "single")
-small = max(float(r["small_ms_max"]) for r in rows if r["scenario"] == "stall")
-alone = max(float(r["small_ms_max"]) for r in rows if r["scenario"] == "alone")
+def ms(path):
+    return sorted(float(x) * 1000 for x in open(path) if x.strip())
+alone_v, stall_v = ms(sys.argv[2]), ms(sys.argv[3])
+def pct(v, p): return v[min(len(v) - 1, int(p / 100 * len(v)))]
+for name, v in (("alone", alone_v), ("beside 10 MB invalid bodies", stall_v)):
+    print(f"small requests {name}: {len(v)}, median {pct(v, 50):.1f} ms, p90 {pct(v, 90):.1f} ms, "
+          f"p99 {pct(v, 99):.1f} ms, max {v[-1]:.1f} ms")
+small, alone = stall_v[-1], alone_v[-1]
 print(f"30 x 10 MiB burst: peak {burst:.1f} MiB (median of rounds)  (target < 400)  {verdict(burst < 400)}")
 print(f"one 100 MiB body: peak {single:.1f} MiB = {single / 100:.2f}x (median of rounds)  (target < 3x)  {verdict(single < 300)}")
 print(f"small request beside 10 MB invalid bodies: max {small:.1f} ms over all rounds  (target < 50)  {verdict(small < 50)}"
