@@ -327,10 +327,8 @@ fn refused_clients_are_not_saved_and_their_bodies_are_not_read() {
     );
     // A megabyte announced, a few KiB sent: the answer comes without the rest.
     let mut s = connect(&l.url);
-    s.write_all(
-        b"POST /probe HTTP/1.1\r\nHost: test\r\nX-Marker: do-not-keep\r\nContent-Length: 1048576\r\n\r\n",
-    )
-    .unwrap();
+    s.write_all(b"POST /probe HTTP/1.1\r\nHost: test\r\nX-Marker: do-not-keep\r\nContent-Length: 1048576\r\n\r\n")
+        .unwrap();
     s.write_all(&[b'q'; 4096]).unwrap();
     let h = read_head(&mut s);
     assert_eq!(h.status, 403);
@@ -351,7 +349,9 @@ fn refused_clients_are_not_saved_and_their_bodies_are_not_read() {
     assert_eq!(refused[0]["status"], 403);
     assert_eq!(refused[0]["method"], "POST");
     assert_eq!(refused[0]["path"], "/probe");
-    assert!(refused[0]["remote_addr"].as_str().is_some_and(|a| a.starts_with("127.0.0.1:")));
+    assert!(refused[0]["remote_addr"]
+        .as_str()
+        .is_some_and(|a| a.starts_with("127.0.0.1:")));
     assert!(
         !out.contains("do-not-keep") && !out.contains("qqqq"),
         "no header or body of a refused request is printed: {out}"

@@ -1054,7 +1054,10 @@ async fn verify_request(sh: &Arc<Shared>, record: &CaptureRecord, bytes: Vec<u8>
         Body::File { .. } => Vec::new(),
     };
     let Some(v) = &sh.cfg.verify else {
-        return (Verdict::malformed("none", "no verification configured".to_string()), bytes);
+        return (
+            Verdict::malformed("none", "no verification configured".to_string()),
+            bytes,
+        );
     };
     if bytes.len() <= VERIFY_INLINE_MAX {
         let body = Body::Mem(bytes);
@@ -1064,9 +1067,7 @@ async fn verify_request(sh: &Arc<Shared>, record: &CaptureRecord, bytes: Vec<u8>
     let body = Arc::new(Body::Mem(bytes));
     let (sh2, body2, headers, path) = (sh.clone(), body.clone(), record.headers.clone(), record.path.clone());
     // The closure drops its handle on the body before its result is handed back.
-    let off = tokio::task::spawn_blocking(move || {
-        sh2.cfg.verify.as_ref().map(|v| verify(v, &headers, &path, &body2))
-    });
+    let off = tokio::task::spawn_blocking(move || sh2.cfg.verify.as_ref().map(|v| verify(v, &headers, &path, &body2)));
     let vd = match off.await {
         Ok(Some(vd)) => vd,
         // No blocking thread (the runtime is shutting down): here, then.
@@ -1529,7 +1530,10 @@ mod tests {
         };
         assert_eq!(b.len(), 2_000_000);
         assert!(b.capacity() <= 2_500_000, "capacity {}", b.capacity());
-        assert!(held.bytes() >= b.capacity() as u64, "the buffer is covered by the reservation");
+        assert!(
+            held.bytes() >= b.capacity() as u64,
+            "the buffer is covered by the reservation"
+        );
     }
 
     #[tokio::test]
@@ -1637,7 +1641,11 @@ mod tests {
         assert!(!vd.valid);
         assert_eq!(vd.diagnosis.len(), 1, "{:?}", vd.diagnosis);
         assert_eq!(vd.diagnosis[0].code, "diagnosis_skipped");
-        assert!(vd.diagnosis[0].message.contains("1.0 MiB"), "{}", vd.diagnosis[0].message);
+        assert!(
+            vd.diagnosis[0].message.contains("1.0 MiB"),
+            "{}",
+            vd.diagnosis[0].message
+        );
         let small = Body::Mem(b"{\"a\":1}".to_vec());
         let vd = verify(&v, &h, "/", &small);
         assert!(!vd.diagnosis.is_empty() && vd.diagnosis.iter().all(|f| f.code != "diagnosis_skipped"));
