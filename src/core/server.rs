@@ -255,7 +255,8 @@ pub struct Budget {
 
 impl Budget {
     pub fn new(bytes: u64) -> Budget {
-        let kib = bytes.div_ceil(1024).clamp(1, u64::from(u32::MAX)) as u32;
+        let most = u64::from(u32::MAX).min(Semaphore::MAX_PERMITS as u64);
+        let kib = bytes.div_ceil(1024).clamp(1, most) as u32;
         Budget {
             sem: Arc::new(Semaphore::new(kib as usize)),
             kib,
@@ -1090,18 +1091,42 @@ fn record_line(record: &CaptureRecord) -> Vec<u8> {
     line
 }
 
-/// The room a record's line needs, computed so that the line is allocated once: the
-/// body escaped exactly (a large body must not make the line double), the other
-/// fields generously.
+/// The room a record's line needs, so that the line is allocated once. A body up to
+/// 64 KiB takes up to twice its size escaped (a guess: a line that needs more grows);
+/// a larger one is measured exactly, and everything else in the record is counted at
+/// twice its length, so that a large body's line never doubles.
 fn line_capacity(record: &CaptureRecord) -> usize {
-    let body = if record.body.len() > 64 * 1024 {
-        super::json::escaped_len(&record.body)
-    } else {
-        record.body.len() * 2
-    };
-    let headers: usize = record.headers.iter().map(|(k, v)| 2 * (k.len() + v.len()) + 8).sum();
+    let n = record.body.len();
+    if n <= 64 * 1024 {
+        return n + n.min(4096) + 1024;
+    }
+    let text = |s: &str| 2 * s.len();
+    let opt = |s: &Option<String>| s.as_deref().map_or(0, text);
+    let headers: usize = record.headers.iter().map(|(k, v)| text(k) + text(v) + 8).sum();
+    let verification = record.verification.as_ref().map_or(0, |v| {
+        text(&v.reason)
+            + v.diagnosis
+                .iter()
+                .map(|d| text(&d.code) + text(&d.message) + 32)
+                .sum::<usize>()
+    });
+    let response = record
+        .response
+        .as_ref()
+        .map_or(0, |r| text(&r.kind) + opt(&r.body) + opt(&r.note));
     // `push_str` reserves room for a 4 KiB piece escaped before writing it.
-    body + headers + 2 * record.path.len() + 2 * 4096 + 4096
+    super::json::escaped_len(&record.body)
+        + 2 * 4096
+        + 128
+        + headers
+        + verification
+        + response
+        + text(&record.path)
+        + text(&record.method)
+        + opt(&record.body_note)
+        + opt(&record.provider)
+        + opt(&record.event)
+        + 1024
 }
 
 /// Answers a client refused by `--allow-ip` (403, connection closed) and reports it.
