@@ -3,7 +3,7 @@
 //! everything queued, writes it with one syscall, flushes (and fsyncs with `--fsync`),
 //! then tells every request of that batch that its record is on disk. Under load the
 //! batches grow by themselves; alone, a request writes its own line at once. With
-//! `--fsync` the batch is written on a blocking thread, one hand-over per batch, so
+//! `--fsync` (or over 1 MiB) the batch is written on a blocking thread, one hand-over per batch, so
 //! that the listener thread goes on reading and answering while the disk syncs.
 //! Nothing is answered before it is written.
 
