@@ -827,7 +827,7 @@ _hookcat() {
             return 0
             ;;
         hookcat__subcmd__listen)
-            opts="-p -q -v -h -V --port --host --json --quiet --verbose --reveal --scheme --secret-env --secret-file --secret --algorithm --encoding --header-name --prefix --public-url --reject-invalid --save --no-save --fsync --status --body --response-header --delay --fail-first --fail-rate --seed --status-sequence --retry-after --hang --drop --forward-to --no-handshake --max-body --allow-ip --rate-limit --require-header --tls --cert --key --header-timeout --body-timeout --expect --once --timeout --color --help --version"
+            opts="-p -q -v -h -V --port --host --json --quiet --verbose --reveal --scheme --secret-env --secret-file --secret --algorithm --encoding --header-name --prefix --public-url --reject-invalid --save --no-save --fsync --status --body --response-header --delay --fail-first --fail-rate --seed --status-sequence --retry-after --hang --drop --forward-to --no-handshake --max-body --max-inflight --inflight-wait --allow-ip --rate-limit --require-header --tls --cert --key --header-timeout --body-timeout --expect --once --timeout --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -926,6 +926,14 @@ _hookcat() {
                     return 0
                     ;;
                 --max-body)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-inflight)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --inflight-wait)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

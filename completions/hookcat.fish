@@ -123,7 +123,9 @@ complete -c hookcat -n "__fish_hookcat_using_subcommand listen" -l status-sequen
 complete -c hookcat -n "__fish_hookcat_using_subcommand listen" -l retry-after -d 'Send Retry-After: SECS with 429 and 503 answers' -r
 complete -c hookcat -n "__fish_hookcat_using_subcommand listen" -l forward-to -d 'Relay each request to the app at URL and answer with its response' -r
 complete -c hookcat -n "__fish_hookcat_using_subcommand listen" -l max-body -d 'Largest body accepted; larger gets 413' -r
-complete -c hookcat -n "__fish_hookcat_using_subcommand listen" -l allow-ip -d 'Only accept clients in this CIDR range (repeatable); others get 403' -r
+complete -c hookcat -n "__fish_hookcat_using_subcommand listen" -l max-inflight -d 'Bytes that request bodies in flight may hold in total (never less than --max-body); beyond it requests wait, then get 503' -r
+complete -c hookcat -n "__fish_hookcat_using_subcommand listen" -l inflight-wait -d 'How long a request waits for room in --max-inflight before its 503' -r
+complete -c hookcat -n "__fish_hookcat_using_subcommand listen" -l allow-ip -d 'Only accept clients in this CIDR range (repeatable); others get 403, are not saved and are counted' -r
 complete -c hookcat -n "__fish_hookcat_using_subcommand listen" -l rate-limit -d 'At most N requests per second per client IP; more get 429' -r
 complete -c hookcat -n "__fish_hookcat_using_subcommand listen" -l require-header -d 'Require this header (`Name: value`); requests without it get 401' -r
 complete -c hookcat -n "__fish_hookcat_using_subcommand listen" -l cert -d 'TLS certificate chain (PEM)' -r -F

@@ -50,6 +50,51 @@ unsafe impl std::alloc::GlobalAlloc for Mimalloc {
     }
 }
 
+use std::sync::atomic::{AtomicU64, Ordering};
+
+extern "C" {
+    // In the mimalloc library that libmimalloc-sys builds and links (its Rust
+    // declaration sits behind the crate's `extended` feature, which would add a crate).
+    fn mi_collect(force: bool);
+}
+
+/// Large blocks taken so far (request bodies of megabytes): see [`give_back_when_quiet`].
+static LARGE: AtomicU64 = AtomicU64::new(0);
+
+/// Notes that a large block was taken or freed.
+pub fn note_large() {
+    LARGE.fetch_add(1, Ordering::Relaxed);
+}
+
+/// Gives back to the system the memory this thread has freed, and every delayed purge
+/// that is due. mimalloc purges freed memory lazily, when a thread allocates or frees
+/// again: a listener that goes quiet after a burst of large bodies would otherwise keep
+/// the burst's pages resident. Harmless when mimalloc is not the global allocator (its
+/// heaps are then empty).
+pub fn give_back() {
+    // SAFETY: mi_collect takes no pointer and may be called on any thread at any time.
+    unsafe { mi_collect(true) }
+}
+
+/// Runs beside a thread's event loop, for as long as it runs: once large blocks were
+/// noted ([`note_large`]) and a second then passed without any, gives this thread's
+/// memory back ([`give_back`]). Blocks freed by another thread return to the thread that
+/// took them only when it collects, so each thread that takes large blocks runs this.
+pub async fn give_back_when_quiet() {
+    let mut seen = LARGE.load(Ordering::Relaxed);
+    let mut due = false;
+    loop {
+        tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+        let now = LARGE.load(Ordering::Relaxed);
+        if now != seen {
+            seen = now;
+            due = true;
+        } else if std::mem::take(&mut due) {
+            give_back();
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -31,6 +31,8 @@ pub enum ColorChoice {
     Never,
 }
 
+// Made once per run: the size of its largest variant costs nothing worth a box.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Send a realistic, correctly signed test event (or any body) to a URL, with retries and a load mode.
@@ -366,7 +368,13 @@ pub struct ListenArgs {
     /// Largest body accepted; larger gets 413.
     #[arg(long, default_value = "10MiB", value_name = "SIZE")]
     pub max_body: String,
-    /// Only accept clients in this CIDR range (repeatable); others get 403.
+    /// Bytes that request bodies in flight may hold in total (never less than --max-body); beyond it requests wait, then get 503.
+    #[arg(long, default_value = "64MiB", value_name = "SIZE")]
+    pub max_inflight: String,
+    /// How long a request waits for room in --max-inflight before its 503.
+    #[arg(long, default_value = "10s", value_name = "DURATION")]
+    pub inflight_wait: String,
+    /// Only accept clients in this CIDR range (repeatable); others get 403, are not saved and are counted.
     #[arg(long, value_name = "CIDR")]
     pub allow_ip: Vec<String>,
     /// At most N requests per second per client IP; more get 429.

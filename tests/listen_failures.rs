@@ -583,6 +583,27 @@ fn a_record_that_cannot_be_written_is_reported_as_the_503_sent_and_saving_recove
     assert!(err.contains("works again"), "the recovery is told: {err}");
 }
 
+/// A body over 1 MiB lives only in its capture line once the line is built: when that
+/// line cannot be saved, the line written again with the 503 still holds the body, and
+/// the sender is not told where the log is.
+#[test]
+fn a_large_body_that_cannot_be_saved_is_reported_whole_with_the_503_sent() {
+    let dir = tempdir();
+    let d = dir.path();
+    let link = full_log(d);
+    let l = start(d, &["--json", "--save", link.to_str().unwrap()]);
+    let body = format!("{{\"pad\":\"{}\"}}", "x".repeat(1_200_000));
+    let (status, answer) = post(&l.addr(), "/big", body.as_bytes());
+    assert_eq!(status, 503, "{}", String::from_utf8_lossy(&answer));
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(!answer.contains("full.jsonl"), "the log's path is not sent: {answer}");
+    let recs = l.wait_records(1);
+    assert_eq!(recs[0]["response"]["status"], 503);
+    assert_eq!(recs[0]["body"].as_str().map(str::len), Some(body.len()), "the body is kept");
+    let (code, _, _) = l.interrupt();
+    assert_eq!(code, Some(0));
+}
+
 #[test]
 fn the_terminal_shows_the_503_sent_when_a_record_cannot_be_written() {
     let dir = tempdir();

@@ -108,6 +108,11 @@ pub fn plan(a: &ListenArgs) -> anyhow::Result<Plan> {
     cfg.header_timeout = parse_duration(&a.header_timeout).map_err(|e| anyhow::anyhow!("--header-timeout: {e}"))?;
     cfg.body_timeout = parse_duration(&a.body_timeout).map_err(|e| anyhow::anyhow!("--body-timeout: {e}"))?;
     cfg.max_body = parse_size(&a.max_body).map_err(|e| anyhow::anyhow!("--max-body: {e}"))?;
+    cfg.max_inflight = parse_size(&a.max_inflight).map_err(|e| anyhow::anyhow!("--max-inflight: {e}"))?;
+    if cfg.max_inflight == 0 {
+        anyhow::bail!("invalid --max-inflight 0: no body could ever be received");
+    }
+    cfg.inflight_wait = parse_duration(&a.inflight_wait).map_err(|e| anyhow::anyhow!("--inflight-wait: {e}"))?;
     cfg.allow = a
         .allow_ip
         .iter()
@@ -188,6 +193,33 @@ pub fn parse_rate(s: &str) -> Result<f64, String> {
     Ok(rate)
 }
 
+/// Bodies over this size are shown as the start of their text, not parsed and
+/// indented (unless `-v` asks for every line): parsing a large JSON body to show 60
+/// lines of it would take seconds and many times the body's size in memory.
+const PREVIEW_OVER: usize = 1 << 20;
+/// How much of such a body is shown.
+const PREVIEW_BYTES: usize = 16 * 1024;
+
+/// The first `n` bytes of a record's body (about `n` for a binary one), decoded.
+fn body_head(r: &crate::core::capture::CaptureRecord, n: usize) -> Vec<u8> {
+    use base64::Engine;
+    match r.body_encoding {
+        crate::core::capture::BodyEncoding::Utf8 => {
+            let mut end = n.min(r.body.len());
+            while !r.body.is_char_boundary(end) {
+                end -= 1;
+            }
+            r.body.as_bytes()[..end].to_vec()
+        }
+        crate::core::capture::BodyEncoding::Base64 => {
+            let end = (n / 3 * 4).min(r.body.len() / 4 * 4);
+            base64::engine::general_purpose::STANDARD
+                .decode(&r.body.as_bytes()[..end])
+                .unwrap_or_default()
+        }
+    }
+}
+
 /// Counts for the closing summary.
 #[derive(Debug, Default, Clone, Copy)]
 pub struct Tally {
@@ -197,6 +229,8 @@ pub struct Tally {
     pub save_errors: u64,
     /// Requests not saved since the last one saved.
     pub unsaved_in_a_row: u64,
+    /// Requests refused by --allow-ip (not saved, not counted in `requests`).
+    pub refused: u64,
 }
 
 /// Renders server events until `done` says stop; returns the tally.
@@ -231,10 +265,55 @@ impl Renderer<'_> {
                 );
                 Ok(())
             }
+            ServerEvent::Refused {
+                remote,
+                received_at,
+                method,
+                path,
+                status,
+                reason,
+            } => {
+                self.tally.refused += 1;
+                if self.json {
+                    let v = serde_json::json!({
+                        "type": "refused",
+                        "received_at": received_at,
+                        "remote_addr": remote.to_string(),
+                        "method": method,
+                        "path": path,
+                        "status": status,
+                        "reason": reason,
+                    });
+                    let text = v.to_string();
+                    self.stdout.write_all(crate::output::json_safe(&text).as_bytes())?;
+                    return self.stdout.write_all(b"\n");
+                }
+                let p = &self.out.out;
+                writeln!(
+                    self.stdout,
+                    "{} {} {} {} from {remote}: {reason}, not saved",
+                    p.dim(received_at.get(11..19).unwrap_or(&received_at)),
+                    p.red(&status.to_string()),
+                    sanitize_line(&method),
+                    sanitize_line(&path),
+                )
+            }
         }
     }
 
     fn request(&mut self, c: Captured) -> std::io::Result<()> {
+        let large = c.body_in_line;
+        let r = self.show(c);
+        if large {
+            // Its memory, freed here, goes back to the system now; the listener thread
+            // that took it gives its part back once quiet.
+            crate::alloc::note_large();
+            crate::alloc::give_back();
+        }
+        r
+    }
+
+    fn show(&mut self, mut c: Captured) -> std::io::Result<()> {
         self.tally.requests += 1;
         match &c.verdict {
             Some(v) if v.valid => self.tally.valid += 1,
@@ -265,9 +344,39 @@ impl Renderer<'_> {
             self.stdout.write_all(&json_safe_bytes(&c.line[1..]))?;
             return self.stdout.write_all(b"\n");
         }
+        // The line is not needed any more: the body takes its place (what the listener
+        // freed meanwhile given back first, so that the body does not come on top).
+        if c.body_in_line {
+            crate::alloc::give_back();
+        }
+        c.body_from_line();
+        c.line = Vec::new();
         let p = &self.out.out;
-        for l in capture_lines(&c.record, self.view, &self.redact, p) {
+        let big = self.view.body && self.view.max_body_lines > 0 && c.record.body.len() > PREVIEW_OVER;
+        let view = CaptureView {
+            body: self.view.body && !big,
+            ..self.view
+        };
+        for l in capture_lines(&c.record, view, &self.redact, p) {
             writeln!(self.stdout, "{l}")?;
+        }
+        if big {
+            let head = body_head(&c.record, PREVIEW_BYTES);
+            writeln!(
+                self.stdout,
+                "  {}",
+                p.dim(&format!(
+                    "(a body of {}: its first {} shown as text, not parsed; -v shows all)",
+                    format_size(c.record.body_len() as u64),
+                    format_size(head.len() as u64)
+                ))
+            )?;
+            let bv = crate::output::BodyView {
+                max_lines: self.view.max_body_lines,
+            };
+            for l in crate::output::render_body(&head, Some("text/plain"), None, bv, p) {
+                writeln!(self.stdout, "  {l}")?;
+            }
         }
         if let Some(f) = &c.forward {
             match (f.status, &f.error) {
@@ -431,6 +540,9 @@ async fn serve(a: ListenArgs, plan: Plan, out: &Output) -> anyhow::Result<Outcom
     let mut summary = format!("{} request{}", t.requests, if t.requests == 1 { "" } else { "s" });
     if scheme.is_some() {
         summary.push_str(&format!(": {} valid, {} invalid", t.valid, t.invalid));
+    }
+    if t.refused > 0 {
+        summary.push_str(&format!("; {} refused (--allow-ip, not saved)", t.refused));
     }
     if let Some(p) = &save {
         let size = std::fs::metadata(p).map(|m| format_size(m.len())).unwrap_or_default();

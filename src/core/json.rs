@@ -414,6 +414,30 @@ pub fn push_str(out: &mut Vec<u8>, s: &str) {
     out.push(b'"');
 }
 
+/// The length of `s` as [`push_str`] writes it, quotes included (to allocate a line
+/// once for a large string).
+pub fn escaped_len(s: &str) -> usize {
+    let b = s.as_bytes();
+    // Each escape adds one byte, a `\u00XX` five.
+    let extra = |c: u8| match ESCAPE[c as usize] {
+        0 => 0,
+        b'u' => 5,
+        _ => 1,
+    };
+    let mut n = b.len() + 2;
+    let mut i = 0;
+    while i + 16 <= b.len() {
+        // SAFETY: sixteen bytes from `i` are within `b`.
+        let mut m = unsafe { special16(b.as_ptr().add(i)) };
+        while m != 0 {
+            n += extra(b[i + m.trailing_zeros() as usize]);
+            m &= m - 1;
+        }
+        i += 16;
+    }
+    n + b[i..].iter().map(|&c| extra(c)).sum::<usize>()
+}
+
 /// Appends a duration in milliseconds rounded to the microsecond (`deliver::ms`), the
 /// bytes [`push_num`] writes for it: a value that is a whole number of microseconds
 /// below a billion seconds is written from its integers (its shortest form is that

@@ -3,8 +3,9 @@
 //! A request appends its line to the shared queue and waits for the outcome of the
 //! batch its line joined. The first request that finds no writer running spawns one
 //! (one task per burst of work, not per request); the writer takes everything queued,
-//! writes it with one write (and fsyncs it with `--fsync`, on a blocking thread so
-//! that the listener thread goes on reading and answering), tells every waiter of that
+//! writes it with one write (and fsyncs it with `--fsync`; a batch that is fsynced or
+//! over 1 MiB is written on a blocking thread, so that the listener thread goes on
+//! reading and answering meanwhile), tells every waiter of that
 //! batch its outcome at once, yields so the requests ready meanwhile can queue theirs,
 //! and ends when the queue is empty. Nothing is answered before it is written.
 //!
@@ -42,6 +43,10 @@ use tokio::sync::Notify;
 
 /// A batch buffer larger than this is not kept for the next batch (memory goes back).
 const KEEP_BUFFER: usize = 1 << 20;
+
+/// A batch over this size is written on a blocking thread, as with `--fsync`: writing
+/// megabytes takes milliseconds that the listener thread's other requests would wait.
+const BIG_BATCH: usize = 1 << 20;
 
 pub struct CaptureLog {
     inner: Arc<Inner>,
@@ -147,6 +152,9 @@ impl CaptureLog {
     pub async fn append(&self, line: &[u8]) -> Result<(), String> {
         let (batch, spawn) = {
             let mut q = self.inner.queue();
+            // Room for the line and its newline at once: a large line must not make
+            // the buffer double.
+            q.buf.reserve(line.len() + 1);
             q.buf.extend_from_slice(line);
             q.buf.push(b'\n');
             let spawn = !q.writer;
@@ -205,10 +213,11 @@ struct Writer {
 impl Writer {
     async fn run(mut self) {
         while let Some(mut batch) = self.inner.take() {
-            if self.inner.fsync {
-                // An fsync takes milliseconds: on a blocking thread, so that the
-                // listener thread goes on reading and answering meanwhile. Should the
-                // pool be gone, the batch is written by its `Drop`, here or there.
+            if self.inner.fsync || batch.buf.len() > BIG_BATCH {
+                // An fsync (or writing megabytes) takes milliseconds: on a blocking
+                // thread, so that the listener thread goes on reading and answering
+                // meanwhile. Should the pool be gone, the batch is written by its
+                // `Drop`, here or there.
                 let _ = tokio::task::spawn_blocking(move || batch.finish()).await;
             } else {
                 // A write to the page cache costs less than a hand-over to a thread.

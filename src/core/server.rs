@@ -16,7 +16,7 @@ use axum::http::{HeaderName, HeaderValue, Request, Response, StatusCode};
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
 use hyper::body::Incoming;
-use tokio::sync::{mpsc, watch};
+use tokio::sync::{mpsc, watch, OwnedSemaphorePermit, Semaphore};
 
 use super::body::Body;
 use super::capture::{encode_body_owned, CaptureRecord, ResponseRecord, VerificationRecord};
@@ -26,7 +26,7 @@ use super::headers::Headers;
 use super::ids::SplitMix64;
 use super::scheme::{detect, lookup, GenericParams, Scheme, Verdict, VerifyRequest};
 use super::secret::{Redactor, Secret};
-use super::units::push_decimal;
+use super::units::{format_size, push_decimal};
 
 /// Which scheme verifies requests.
 pub enum SchemeChoice {
@@ -129,12 +129,22 @@ pub struct ServerConfig {
     pub require_headers: Vec<(String, String)>,
     pub header_timeout: Duration,
     pub body_timeout: Duration,
+    /// The bytes that request bodies in flight may hold in total (see [`Budget`]);
+    /// never less than `max_body`, so that a body the limit allows fits when alone.
+    pub max_inflight: u64,
+    /// How long a request waits for room in that budget before it gets 503.
+    pub inflight_wait: Duration,
     pub max_headers: usize,
     /// Append records here; `None` keeps nothing.
     pub save: Option<PathBuf>,
     pub fsync: bool,
     pub tls: Option<tokio_rustls::TlsAcceptor>,
 }
+
+/// The default in-flight budget (`--max-inflight`): six bodies of the default
+/// `--max-body` at once. A body in flight costs about twice its size (the body and its
+/// capture line), so the listener's bodies stay within about 130 MiB.
+pub const DEFAULT_MAX_INFLIGHT: u64 = 64 << 20;
 
 impl Default for ServerConfig {
     fn default() -> Self {
@@ -149,6 +159,8 @@ impl Default for ServerConfig {
             require_headers: Vec::new(),
             header_timeout: Duration::from_secs(10),
             body_timeout: Duration::from_secs(30),
+            max_inflight: DEFAULT_MAX_INFLIGHT,
+            inflight_wait: Duration::from_secs(10),
             max_headers: 200,
             save: None,
             fsync: false,
@@ -179,6 +191,29 @@ pub struct Captured {
     pub line: Vec<u8>,
     /// The record could not be saved (the request was answered 503).
     pub save_error: Option<String>,
+    /// The body's share of the in-flight budget, held until this event is dropped
+    /// (rendered): the body and its line count until nothing holds them any more.
+    pub inflight: Reservation,
+    /// A body over [`BODY_IN_LINE_OVER`] is taken out of `record` once its line is
+    /// written, so that the body, its line and the log's copy of the line are never
+    /// all held at once: it is in `line`, and [`Captured::body_from_line`] puts it back.
+    pub body_in_line: bool,
+}
+
+/// See [`Captured::body_in_line`].
+pub const BODY_IN_LINE_OVER: usize = 1 << 20;
+
+impl Captured {
+    /// Puts a body left in the line back into `record` (see [`Captured::body_in_line`]).
+    pub fn body_from_line(&mut self) {
+        if std::mem::take(&mut self.body_in_line) {
+            let parsed = super::capture::parse_fast(&self.line)
+                .or_else(|| serde_json::from_slice::<CaptureRecord>(&self.line).ok());
+            if let Some(r) = parsed {
+                self.record.body = r.body;
+            }
+        }
+    }
 }
 
 pub enum ServerEvent {
@@ -196,6 +231,92 @@ pub enum ServerEvent {
         path: PathBuf,
         len: u64,
     },
+    /// A request refused before its body was read (`--allow-ip`): it is not saved,
+    /// neither its headers nor its body, and its connection is closed. The path is cut
+    /// to [`REFUSED_PATH_MAX`] bytes.
+    Refused {
+        remote: SocketAddr,
+        received_at: String,
+        method: String,
+        path: String,
+        status: u16,
+        reason: &'static str,
+    },
+}
+
+/// How much of a refused request's path is reported.
+pub const REFUSED_PATH_MAX: usize = 256;
+
+/// The in-flight budget: the bytes that request bodies being received, saved and
+/// reported may hold in total, as the permits of a semaphore, one per KiB. A request's
+/// share is a [`Reservation`], an owned permit: it is given back when dropped, on
+/// whichever path the request ends, including a request future dropped at an
+/// `.await` because its client left. Nothing is counted by hand, so nothing can be
+/// left raised. A request that finds no room waits (the semaphore is first come,
+/// first served) for a bounded time, then is answered 503.
+#[derive(Clone)]
+pub struct Budget {
+    sem: Arc<Semaphore>,
+    kib: u32,
+}
+
+impl Budget {
+    pub fn new(bytes: u64) -> Budget {
+        let most = u64::from(u32::MAX).min(Semaphore::MAX_PERMITS as u64);
+        let kib = bytes.div_ceil(1024).clamp(1, most) as u32;
+        Budget {
+            sem: Arc::new(Semaphore::new(kib as usize)),
+            kib,
+        }
+    }
+
+    /// The whole budget, in bytes.
+    pub fn total(&self) -> u64 {
+        u64::from(self.kib) * 1024
+    }
+
+    /// The bytes not reserved now.
+    pub fn available(&self) -> u64 {
+        self.sem.available_permits() as u64 * 1024
+    }
+
+    /// Grows `held` to cover `bytes`, waiting for room until `deadline`; false when
+    /// there was none by then (`held` is left as it was). A request never needs more
+    /// than the whole budget, which is at least `--max-body`.
+    async fn cover(&self, held: &mut Reservation, bytes: u64, deadline: tokio::time::Instant) -> bool {
+        let need = bytes.div_ceil(1024).min(u64::from(self.kib)) as u32;
+        let have = held.kib();
+        if need <= have {
+            return true;
+        }
+        let more = self.sem.clone().acquire_many_owned(need - have);
+        match tokio::time::timeout_at(deadline, more).await {
+            Ok(Ok(p)) => {
+                match &mut held.0 {
+                    Some(h) => h.merge(p),
+                    None => held.0 = Some(p),
+                }
+                true
+            }
+            // Timed out (or the semaphore closed, which this code never does).
+            _ => false,
+        }
+    }
+}
+
+/// A share of the [`Budget`], given back when dropped.
+#[derive(Debug, Default)]
+pub struct Reservation(Option<OwnedSemaphorePermit>);
+
+impl Reservation {
+    fn kib(&self) -> u32 {
+        self.0.as_ref().map_or(0, |p| p.num_permits() as u32)
+    }
+
+    /// The bytes held.
+    pub fn bytes(&self) -> u64 {
+        u64::from(self.kib()) * 1024
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -219,6 +340,7 @@ struct Shared {
     events: mpsc::Sender<ServerEvent>,
     forward: Option<reqwest::Client>,
     shutdown: watch::Receiver<bool>,
+    budget: Budget,
 }
 
 /// A response, and whether to drop the connection instead of sending it.
@@ -284,6 +406,7 @@ impl Server {
         for (_, value) in &cfg.require_headers {
             redactor.add(value.as_bytes());
         }
+        let budget = Budget::new(cfg.max_inflight.max(cfg.max_body));
         let shared = Arc::new(Shared {
             cfg,
             count: AtomicU64::new(0),
@@ -294,6 +417,7 @@ impl Server {
             events,
             forward,
             shutdown: srx.clone(),
+            budget,
         });
         let task = tokio::spawn(accept_loop(listener, shared, srx, tls));
         Ok(Server {
@@ -328,6 +452,7 @@ impl Worker {
             .name(format!("hookcat-listener-{i}"))
             .spawn(move || {
                 rt.block_on(async move {
+                    tokio::spawn(crate::alloc::give_back_when_quiet());
                     let graceful = hyper_util::server::graceful::GracefulShutdown::new();
                     while let Some((std_stream, remote)) = rx.recv().await {
                         if let Ok(stream) = tokio::net::TcpStream::from_std(std_stream) {
@@ -605,11 +730,10 @@ async fn handle(
     // Checks that need no body.
     let mut answer = None;
     if !cfg.allow.is_empty() && !cfg.allow.iter().any(|c| c.contains(remote.ip())) {
-        answer = Some(Answer::json(
-            403,
-            "rejected",
-            serde_json::json!({"error": "client address not allowed (--allow-ip)"}),
-        ));
+        // Neither its body (never read) nor its headers are kept: a refused client
+        // cannot fill the disk. It is reported, and its connection closed.
+        drop(body);
+        return refuse(&sh, record, remote).await;
     } else if let Some(limit) = cfg.rate_limit {
         if !rate_ok(&sh, remote.ip(), limit) {
             let mut a = Answer::json(
@@ -621,8 +745,9 @@ async fn handle(
             answer = Some(a);
         }
     }
-    // The body, within the size limit and the body timeout.
+    // The body, within the size limit, the body timeout and the in-flight budget.
     let mut bytes = Vec::new();
+    let mut inflight = Reservation::default();
     let announced = record.headers.get("content-length").and_then(|v| v.parse::<u64>().ok());
     if answer.is_none() {
         if announced.is_some_and(|n| n > cfg.max_body) {
@@ -637,8 +762,32 @@ async fn handle(
                 serde_json::json!({"error": "body too large (--max-body)"}),
             ));
         } else {
-            match read_body(body, cfg.max_body, cfg.body_timeout).await {
+            match read_body(
+                body,
+                cfg.max_body,
+                cfg.body_timeout,
+                (&sh.budget, &mut inflight),
+                cfg.inflight_wait,
+            )
+            .await
+            {
                 BodyRead::Ok(b) => bytes = b,
+                BodyRead::NoRoom(n) => {
+                    record.body_note = Some(format!(
+                        "no room for this body ({n} bytes received, not kept): the bodies in flight held the whole --max-inflight budget ({}) for {:?}",
+                        format_size(sh.budget.total()),
+                        cfg.inflight_wait
+                    ));
+                    let mut a = Answer::json(
+                        503,
+                        "rejected",
+                        serde_json::json!({"error": "too many request bodies in flight (--max-inflight): try again"}),
+                    );
+                    a.headers.push(("retry-after".into(), "1".into()));
+                    // The rest of the body is not read: the connection cannot carry another request.
+                    a.headers.push(("connection".into(), "close".into()));
+                    answer = Some(a);
+                }
                 BodyRead::TooLarge(n) => {
                     record.body_note = Some(format!(
                         "body refused after {n} bytes: over --max-body {}",
@@ -673,7 +822,10 @@ async fn handle(
             }
         }
     }
-    let (p, e) = recognise(&record.headers, &bytes);
+    // A provider's event name inside a JSON body is looked for in bodies up to 1 MiB:
+    // parsing larger ones into a document would cost many times their size and tens of
+    // milliseconds of the listener thread (the headers still name the provider).
+    let (p, e) = recognise(&record.headers, if bytes.len() <= RECOGNISE_MAX { &bytes } else { &[] });
     record.provider = p;
     record.event = e;
     if answer.is_none() {
@@ -696,7 +848,8 @@ async fn handle(
     // Verification.
     let mut verdict = None;
     if let (Some(v), None) = (&cfg.verify, &answer) {
-        let vd = verify(v, &record, &bytes);
+        let (vd, b) = verify_request(&sh, &record, bytes).await;
+        bytes = b;
         if !vd.valid && v.reject_invalid {
             answer = Some(Answer::json(
                 401,
@@ -750,16 +903,42 @@ async fn handle(
     sh.redactor.redact_captured(&mut record, forward.as_mut());
 
     // Durable before answering.
-    // Room for the body escaped (up to twice its size, a 4 KiB piece at a time) and the rest.
-    let mut line = Vec::with_capacity(record.body.len() + record.body.len().min(4096) + 1024);
-    record.write_line(&mut line);
+    let body_in_line = record.body.len() > BODY_IN_LINE_OVER;
+    let mut line;
+    (record, line) = if body_in_line {
+        // Escaping megabytes takes tens of milliseconds: on a blocking thread, so that
+        // the listener thread goes on serving other requests meanwhile.
+        match tokio::task::spawn_blocking(move || {
+            let line = record_line(&record);
+            (record, line)
+        })
+        .await
+        {
+            Ok(x) => x,
+            Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+            // Cancelled: only when this thread's runtime shuts down, which drops this
+            // request too.
+            Err(_) => return Response::new(Full::new(Bytes::new())),
+        }
+    } else {
+        let line = record_line(&record);
+        (record, line)
+    };
+    if body_in_line {
+        record.body = String::new();
+        // Freed memory counts as resident until mimalloc purges it: now, so that the
+        // log's copy of the line does not come on top.
+        crate::alloc::give_back();
+        crate::alloc::note_large();
+    }
     let mut save_error = None;
     if let Some(log) = &sh.log {
         if let Err(e) = log.append(&line).await {
+            // The sender is told what happened, not where the log is.
             answer = Answer::json(
                 503,
                 "save_failed",
-                serde_json::json!({"error": "the listener could not save this request", "detail": e}),
+                serde_json::json!({"error": "the listener could not save this request"}),
             );
             // What the terminal and `--json` show is what was sent: the 503.
             if let Some(r) = record.response.as_mut() {
@@ -768,8 +947,18 @@ async fn handle(
                 r.body = std::str::from_utf8(&answer.body).ok().map(str::to_string);
                 r.note = Some(format!("the record could not be saved: {e}"));
             }
+            if body_in_line {
+                // The body lives only in the line now: take it back before the line is
+                // written again with the answer that was sent.
+                if let Some(r) = super::capture::parse_fast(&line) {
+                    record.body = r.body;
+                }
+            }
             line.clear();
             record.write_line(&mut line);
+            if body_in_line {
+                record.body = String::new();
+            }
             save_error = Some(e);
         }
     }
@@ -781,6 +970,8 @@ async fn handle(
             forward,
             line,
             save_error,
+            inflight,
+            body_in_line,
         })))
         .await;
 
@@ -837,13 +1028,33 @@ enum BodyRead {
     TooLarge(u64),
     Broken(Vec<u8>, String),
     Timeout(Vec<u8>),
+    /// No room in the in-flight budget within the wait (the bytes received so far).
+    NoRoom(u64),
 }
 
-async fn read_body(mut body: Incoming, max: u64, timeout: Duration) -> BodyRead {
-    // Sized from Content-Length up front (never more than 64 KiB before the bytes come,
-    // whatever a client claims).
-    let hint = hyper::body::Body::size_hint(&body).lower().min(max).min(64 * 1024);
-    let mut buf = Vec::with_capacity(hint as usize);
+/// Reads a body within `max` bytes and `timeout`, its share of the in-flight budget
+/// reserved in `held` before the bytes are kept: the announced length (Content-Length)
+/// at once, so that the buffer is allocated once and exactly; otherwise as the buffer
+/// grows, by a quarter at a time (a chunked body's buffer is at most a quarter over its
+/// length, never doubled). Each wait for room lasts at most `wait`.
+async fn read_body<B>(
+    mut body: B,
+    max: u64,
+    timeout: Duration,
+    (budget, held): (&Budget, &mut Reservation),
+    wait: Duration,
+) -> BodyRead
+where
+    B: hyper::body::Body<Data = Bytes> + Unpin,
+    B::Error: std::error::Error,
+{
+    let mut buf = Vec::new();
+    if let Some(n) = body.size_hint().exact().filter(|n| (1..=max).contains(n)) {
+        if !budget.cover(held, n, tokio::time::Instant::now() + wait).await {
+            return BodyRead::NoRoom(0);
+        }
+        buf = Vec::with_capacity(n as usize);
+    }
     let deadline = tokio::time::Instant::now() + timeout;
     loop {
         match tokio::time::timeout_at(deadline, body.frame()).await {
@@ -863,8 +1074,17 @@ async fn read_body(mut body: Incoming, max: u64, timeout: Duration) -> BodyRead 
             }
             Ok(Some(Ok(frame))) => {
                 if let Ok(data) = frame.into_data() {
-                    if buf.len() as u64 + data.len() as u64 > max {
-                        return BodyRead::TooLarge(buf.len() as u64 + data.len() as u64);
+                    let len = buf.len() as u64 + data.len() as u64;
+                    if len > max {
+                        return BodyRead::TooLarge(len);
+                    }
+                    if len > buf.capacity() as u64 {
+                        let cap = len.max(buf.capacity() as u64 * 5 / 4).max(4096).min(max);
+                        let until = (tokio::time::Instant::now() + wait).min(deadline);
+                        if !budget.cover(held, cap, until).await {
+                            return BodyRead::NoRoom(len - data.len() as u64);
+                        }
+                        buf.reserve_exact(cap as usize - buf.len());
                     }
                     buf.extend_from_slice(&data);
                 }
@@ -873,11 +1093,149 @@ async fn read_body(mut body: Incoming, max: u64, timeout: Duration) -> BodyRead 
     }
 }
 
-fn verify(v: &VerifyConfig, record: &CaptureRecord, body: &[u8]) -> Verdict {
+/// See where [`recognise`] is called.
+const RECOGNISE_MAX: usize = 1 << 20;
+
+/// Bodies up to this size are verified on the listener thread (microseconds); larger
+/// ones on a blocking thread, so that hashing megabytes never holds up the other
+/// requests that the listener thread serves.
+const VERIFY_INLINE_MAX: usize = 64 * 1024;
+
+/// Bodies over this size are not diagnosed when their signature does not match. The
+/// diagnosis re-computes the signature for each usual mistake, some of them after
+/// re-serialising the JSON: dozens of passes over the body, about a second of CPU for
+/// 10 MB. Up to 1 MiB that is a tenth of a second at most, on a blocking thread (see
+/// [`VERIFY_INLINE_MAX`]); above, a finding says that it was skipped and how to get it.
+pub const DIAGNOSE_MAX: usize = 1 << 20;
+
+/// Verifies the request's signature, off the listener thread for a large body (see
+/// [`VERIFY_INLINE_MAX`]), and gives the body back.
+async fn verify_request(sh: &Arc<Shared>, record: &CaptureRecord, bytes: Vec<u8>) -> (Verdict, Vec<u8>) {
+    let into_vec = |b: Body| match b {
+        Body::Mem(v) => v,
+        Body::File { .. } => Vec::new(),
+    };
+    let Some(v) = &sh.cfg.verify else {
+        return (
+            Verdict::malformed("none", "no verification configured".to_string()),
+            bytes,
+        );
+    };
+    if bytes.len() <= VERIFY_INLINE_MAX {
+        let body = Body::Mem(bytes);
+        let vd = verify(v, &record.headers, &record.path, &body);
+        return (vd, into_vec(body));
+    }
+    let body = Arc::new(Body::Mem(bytes));
+    let (sh2, body2, headers, path) = (sh.clone(), body.clone(), record.headers.clone(), record.path.clone());
+    // The closure drops its handle on the body before its result is handed back.
+    let off = tokio::task::spawn_blocking(move || sh2.cfg.verify.as_ref().map(|v| verify(v, &headers, &path, &body2)));
+    let vd = match off.await {
+        Ok(Some(vd)) => vd,
+        // No blocking thread (the runtime is shutting down): here, then.
+        _ => verify(v, &record.headers, &record.path, &body),
+    };
+    let bytes = match Arc::try_unwrap(body) {
+        Ok(b) => into_vec(b),
+        Err(shared) => match &*shared {
+            Body::Mem(b) => b.clone(),
+            Body::File { .. } => Vec::new(),
+        },
+    };
+    (vd, bytes)
+}
+
+/// The record's line, allocated once (see [`line_capacity`]).
+fn record_line(record: &CaptureRecord) -> Vec<u8> {
+    let mut line = Vec::with_capacity(line_capacity(record));
+    record.write_line(&mut line);
+    line
+}
+
+/// The room a record's line needs, so that the line is allocated once. A body up to
+/// 64 KiB takes up to twice its size escaped (a guess: a line that needs more grows);
+/// a larger one is measured exactly, and everything else in the record is counted at
+/// twice its length, so that a large body's line never doubles.
+fn line_capacity(record: &CaptureRecord) -> usize {
+    let n = record.body.len();
+    if n <= 64 * 1024 {
+        return n + n.min(4096) + 1024;
+    }
+    let text = |s: &str| 2 * s.len();
+    let opt = |s: &Option<String>| s.as_deref().map_or(0, text);
+    let headers: usize = record.headers.iter().map(|(k, v)| text(k) + text(v) + 8).sum();
+    let verification = record.verification.as_ref().map_or(0, |v| {
+        text(&v.reason)
+            + v.diagnosis
+                .iter()
+                .map(|d| text(&d.code) + text(&d.message) + 32)
+                .sum::<usize>()
+    });
+    let response = record
+        .response
+        .as_ref()
+        .map_or(0, |r| text(&r.kind) + opt(&r.body) + opt(&r.note));
+    // `push_str` reserves room for a 4 KiB piece escaped before writing it.
+    super::json::escaped_len(&record.body)
+        + 2 * 4096
+        + 128
+        + headers
+        + verification
+        + response
+        + text(&record.path)
+        + text(&record.method)
+        + opt(&record.body_note)
+        + opt(&record.provider)
+        + opt(&record.event)
+        + 1024
+}
+
+/// Answers a client refused by `--allow-ip` (403, connection closed) and reports it.
+async fn refuse(sh: &Shared, record: CaptureRecord, remote: SocketAddr) -> Response<Full<Bytes>> {
+    let mut path = record.path;
+    // A secret in the query is not shown, whoever sent it.
+    sh.redactor.redact_query(&mut path);
+    if path.len() > REFUSED_PATH_MAX {
+        let mut cut = REFUSED_PATH_MAX;
+        while !path.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        path.truncate(cut);
+    }
+    let reason = "client address not allowed (--allow-ip)";
+    let _ = sh
+        .events
+        .send(ServerEvent::Refused {
+            remote,
+            received_at: record.received_at,
+            method: record.method,
+            path,
+            status: 403,
+            reason,
+        })
+        .await;
+    let body = serde_json::to_vec(&serde_json::json!({ "error": reason })).unwrap_or_default();
+    let mut resp = Response::new(Full::new(Bytes::from(body)));
+    *resp.status_mut() = StatusCode::FORBIDDEN;
+    let h = resp.headers_mut();
+    h.insert(
+        axum::http::header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    // The body is not read: the connection cannot carry another request.
+    h.insert(axum::http::header::CONNECTION, HeaderValue::from_static("close"));
+    resp
+}
+
+fn verify(v: &VerifyConfig, headers: &Headers, path: &str, body: &Body) -> Verdict {
     let owned;
+    let loaded = match body {
+        Body::Mem(b) => Some(b.as_slice()),
+        Body::File { .. } => None,
+    };
     let scheme: &dyn Scheme = match &v.scheme {
         SchemeChoice::Fixed(s) => s.as_ref(),
-        SchemeChoice::Auto(g) => match detect(&record.headers, Some(body)).and_then(|n| lookup(n, g).ok()) {
+        SchemeChoice::Auto(g) => match detect(headers, loaded).and_then(|n| lookup(n, g).ok()) {
             Some(s) => {
                 owned = s;
                 owned.as_ref()
@@ -897,16 +1255,15 @@ fn verify(v: &VerifyConfig, record: &CaptureRecord, body: &[u8]) -> Verdict {
     let url = v
         .public_url
         .clone()
-        .map(|base| join_url(&base, &record.path))
+        .map(|base| join_url(&base, path))
         .unwrap_or_else(|| {
-            let host = record.headers.get("host").unwrap_or("localhost");
-            let proto = record.headers.get("x-forwarded-proto").unwrap_or("http");
-            format!("{proto}://{host}{}", record.path)
+            let host = headers.get("host").unwrap_or("localhost");
+            let proto = headers.get("x-forwarded-proto").unwrap_or("http");
+            format!("{proto}://{host}{path}")
         });
-    let body = Body::Mem(body.to_vec());
     let req = VerifyRequest {
-        headers: &record.headers,
-        body: &body,
+        headers,
+        body,
         url: Some(&url),
         now: jiff::Timestamp::now().as_second(),
         tolerance: v.tolerance,
@@ -914,7 +1271,21 @@ fn verify(v: &VerifyConfig, record: &CaptureRecord, body: &[u8]) -> Verdict {
     match scheme.verify(&v.secret, &req) {
         Ok(mut vd) => {
             if !vd.valid {
-                vd.diagnosis = diagnose(scheme, &v.secret, &req, &vd);
+                vd.diagnosis = if body.len() > DIAGNOSE_MAX as u64
+                    && matches!(vd.failure, Some(super::scheme::Failure::Mismatch))
+                {
+                    vec![super::scheme::Finding {
+                        code: "diagnosis_skipped",
+                        message: format!(
+                            "The body is {}: the usual causes were not tried (the listener diagnoses bodies up to {}, \
+                             so that none holds up other requests). `hookcat verify` diagnoses it from the saved capture.",
+                            format_size(body.len()),
+                            format_size(DIAGNOSE_MAX as u64)
+                        ),
+                    }]
+                } else {
+                    diagnose(scheme, &v.secret, &req, &vd)
+                };
             }
             vd
         }
@@ -1188,6 +1559,233 @@ mod tests {
             let a: SocketAddr = a.parse().unwrap();
             assert_eq!(addr_text(a), a.to_string());
         }
+    }
+
+    /// A body given as frames, then the end (or nothing more, ever).
+    struct Frames {
+        frames: std::collections::VecDeque<Bytes>,
+        exact: Option<u64>,
+        then_pending: bool,
+    }
+
+    impl Frames {
+        fn new(sizes: &[usize], announced: bool, then_pending: bool) -> Frames {
+            Frames {
+                frames: sizes.iter().map(|&n| Bytes::from(vec![b'x'; n])).collect(),
+                exact: announced.then(|| sizes.iter().sum::<usize>() as u64),
+                then_pending,
+            }
+        }
+    }
+
+    impl hyper::body::Body for Frames {
+        type Data = Bytes;
+        type Error = std::io::Error;
+        fn poll_frame(
+            mut self: std::pin::Pin<&mut Self>,
+            _: &mut std::task::Context<'_>,
+        ) -> std::task::Poll<Option<Result<hyper::body::Frame<Bytes>, std::io::Error>>> {
+            use std::task::Poll;
+            match self.frames.pop_front() {
+                Some(b) => Poll::Ready(Some(Ok(hyper::body::Frame::data(b)))),
+                None if self.then_pending => Poll::Pending,
+                None => Poll::Ready(None),
+            }
+        }
+        fn size_hint(&self) -> hyper::body::SizeHint {
+            self.exact.map(hyper::body::SizeHint::with_exact).unwrap_or_default()
+        }
+    }
+
+    const SECS: Duration = Duration::from_secs(10);
+
+    #[tokio::test]
+    async fn an_announced_body_is_reserved_and_allocated_once_exactly() {
+        let budget = Budget::new(1 << 20);
+        let mut held = Reservation::default();
+        let sizes = [15_000, 15_000, 15_000, 15_000, 15_000, 15_000, 12_400];
+        let body = Frames::new(&sizes, true, false);
+        let BodyRead::Ok(b) = read_body(body, 1 << 20, SECS, (&budget, &mut held), SECS).await else {
+            panic!("read")
+        };
+        assert_eq!(b.len(), 102_400);
+        assert_eq!(b.capacity(), 102_400, "no room beyond the announced length");
+        assert_eq!(held.bytes(), 102_400);
+        assert_eq!(budget.available(), (1 << 20) - 102_400);
+        drop(held);
+        assert_eq!(budget.available(), 1 << 20);
+    }
+
+    #[tokio::test]
+    async fn a_chunked_body_grows_by_a_quarter_not_double() {
+        let budget = Budget::new(4 << 20);
+        let mut held = Reservation::default();
+        let body = Frames::new(&[10_000; 200], false, false);
+        let BodyRead::Ok(b) = read_body(body, 4 << 20, SECS, (&budget, &mut held), SECS).await else {
+            panic!("read")
+        };
+        assert_eq!(b.len(), 2_000_000);
+        assert!(b.capacity() <= 2_500_000, "capacity {}", b.capacity());
+        assert!(
+            held.bytes() >= b.capacity() as u64,
+            "the buffer is covered by the reservation"
+        );
+    }
+
+    #[tokio::test]
+    async fn no_room_within_the_wait_is_refused_and_holds_nothing() {
+        let budget = Budget::new(64 * 1024);
+        let mut holder = Reservation::default();
+        assert!(
+            budget
+                .cover(&mut holder, 60 * 1024, tokio::time::Instant::now() + SECS)
+                .await
+        );
+        let mut held = Reservation::default();
+        let body = Frames::new(&[8 * 1024], true, false);
+        let wait = Duration::from_millis(20);
+        assert!(matches!(
+            read_body(body, 1 << 20, SECS, (&budget, &mut held), wait).await,
+            BodyRead::NoRoom(0)
+        ));
+        assert_eq!(held.bytes(), 0);
+        // A chunked body that outgrows the room it found.
+        let body = Frames::new(&[2048, 8192], false, false);
+        assert!(matches!(
+            read_body(body, 1 << 20, SECS, (&budget, &mut held), wait).await,
+            BodyRead::NoRoom(2048)
+        ));
+        drop(held);
+        drop(holder);
+        assert_eq!(budget.available(), 64 * 1024);
+    }
+
+    /// Runs `read_body` in a task until it has reached the state `ready` tells, then
+    /// drops it (as hyper drops a request whose client left) and checks that the whole
+    /// budget is free again.
+    async fn dropped_when(budget: Budget, body: Frames, ready: impl Fn(&Budget) -> bool) {
+        let b = budget.clone();
+        let task = tokio::spawn(async move {
+            let mut held = Reservation::default();
+            read_body(body, 1 << 20, SECS, (&b, &mut held), SECS).await;
+            held
+        });
+        for _ in 0..1000 {
+            if ready(&budget) {
+                break;
+            }
+            tokio::task::yield_now().await;
+        }
+        assert!(ready(&budget), "the reading never got there");
+        task.abort();
+        assert!(task.await.unwrap_err().is_cancelled());
+        assert_eq!(budget.available(), budget.total(), "a dropped request keeps nothing");
+    }
+
+    #[tokio::test]
+    async fn a_request_dropped_at_any_await_gives_its_share_back() {
+        // Waiting for the next frame, with an announced length reserved.
+        let budget = Budget::new(64 * 1024);
+        let total = budget.total();
+        dropped_when(budget, Frames::new(&[1024], true, true), move |b| b.available() < total).await;
+        // Waiting for the next frame of a chunked body, after growing.
+        let budget = Budget::new(64 * 1024);
+        dropped_when(budget, Frames::new(&[20_000, 20_000], false, true), move |b| {
+            b.available() <= total - 40_000
+        })
+        .await;
+        // Waiting for room.
+        let budget = Budget::new(64 * 1024);
+        let mut holder = Reservation::default();
+        assert!(
+            budget
+                .cover(&mut holder, 60 * 1024, tokio::time::Instant::now() + SECS)
+                .await
+        );
+        let b = budget.clone();
+        let task = tokio::spawn(async move {
+            let mut held = Reservation::default();
+            read_body(Frames::new(&[8192], true, false), 1 << 20, SECS, (&b, &mut held), SECS).await;
+        });
+        for _ in 0..10 {
+            tokio::task::yield_now().await;
+        }
+        task.abort();
+        assert!(task.await.unwrap_err().is_cancelled());
+        drop(holder);
+        assert_eq!(budget.available(), budget.total());
+    }
+
+    fn github_verify() -> VerifyConfig {
+        VerifyConfig {
+            scheme: SchemeChoice::Fixed(lookup("github", &GenericParams::default()).unwrap()),
+            secret: Secret::new(b"s3cret".to_vec(), super::super::secret::SecretSource::Arg),
+            public_url: None,
+            reject_invalid: false,
+            tolerance: None,
+        }
+    }
+
+    #[test]
+    fn a_large_body_with_a_wrong_signature_is_not_diagnosed_and_says_so() {
+        let v = github_verify();
+        let mut h = Headers::new();
+        h.push("x-hub-signature-256", format!("sha256={}", "0".repeat(64)));
+        h.push("x-github-event", "push");
+        let big = Body::Mem(format!("{{\"pad\":\"{}\"}}", "x".repeat(DIAGNOSE_MAX)).into_bytes());
+        let vd = verify(&v, &h, "/", &big);
+        assert!(!vd.valid);
+        assert_eq!(vd.diagnosis.len(), 1, "{:?}", vd.diagnosis);
+        assert_eq!(vd.diagnosis[0].code, "diagnosis_skipped");
+        assert!(
+            vd.diagnosis[0].message.contains("1.0 MiB"),
+            "{}",
+            vd.diagnosis[0].message
+        );
+        let small = Body::Mem(b"{\"a\":1}".to_vec());
+        let vd = verify(&v, &h, "/", &small);
+        assert!(!vd.diagnosis.is_empty() && vd.diagnosis.iter().all(|f| f.code != "diagnosis_skipped"));
+    }
+
+    #[test]
+    fn a_record_line_is_allocated_once() {
+        let (received_at, id) = CaptureRecord::stamp_and_id();
+        // Quotes and control bytes: escaped, the line is longer than the body.
+        let body: String = "{\"k\":\"v\u{1}\"}\n".repeat(20_000);
+        let mut headers = Headers::new();
+        headers.push("content-type", "application/json");
+        let mut record = CaptureRecord {
+            v: super::super::capture::VERSION,
+            id,
+            received_at,
+            method: "POST".into(),
+            path: "/hook".into(),
+            headers,
+            body,
+            body_encoding: super::super::capture::BodyEncoding::Utf8,
+            remote_addr: "127.0.0.1:1".into(),
+            verification: None,
+            response: None,
+            provider: None,
+            event: None,
+            body_note: None,
+            header_bytes: Vec::new(),
+            redacted: Default::default(),
+        };
+        record.response = Some(ResponseRecord {
+            status: Some(200),
+            kind: "normal".into(),
+            body: Some("{\"ok\":true}".into()),
+            duration_ms: Some(1.5),
+            note: None,
+        });
+        let cap = line_capacity(&record);
+        let line = record_line(&record);
+        assert_eq!(line.capacity(), cap, "the line did not grow");
+        assert!(cap - line.len() < 32 * 1024, "{} of {cap} used", line.len());
+        let mut escaped = Vec::new();
+        super::super::json::push_str(&mut escaped, &record.body);
+        assert_eq!(super::super::json::escaped_len(&record.body), escaped.len());
     }
 
     #[test]
