@@ -553,7 +553,16 @@ fn set_and_edit_change_the_body_and_resign_fixes_the_signature() {
 
     // --edit runs $EDITOR on the body; here a script that rewrites the file.
     let editor = data.join("editor.sh");
-    std::fs::write(&editor, "#!/bin/sh\nprintf '%s' '{\"edited\":true}' > \"$1\"\n").unwrap();
+    // It also notes the mode of the file it was given: private, the body is a capture's.
+    let mode = data.join("mode.txt");
+    std::fs::write(
+        &editor,
+        format!(
+            "#!/bin/sh\nstat -c %a \"$1\" > '{}'\nprintf '%s' '{{\"edited\":true}}' > \"$1\"\n",
+            mode.display()
+        ),
+    )
+    .unwrap();
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
@@ -570,6 +579,7 @@ fn set_and_edit_change_the_body_and_resign_fixes_the_signature() {
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     assert_eq!(recv.got()[0].body, br#"{"edited":true}"#);
     assert_eq!(verify(data, &recv.got()[0]).code, Some(0));
+    assert_eq!(std::fs::read_to_string(&mode).unwrap().trim(), "600");
 
     // Without an editor, --edit says what to do.
     let r = replay(data, &[l, "--last", "1", "--to", &recv.url, "--edit"]);

@@ -722,7 +722,18 @@ fn edit(editor: &str, r: &CaptureRecord, body: &[u8]) -> anyhow::Result<Vec<u8>>
         "txt"
     };
     let path = std::env::temp_dir().join(format!("hookcat-{}-{}.{ext}", r.id, std::process::id()));
-    std::fs::write(&path, body).with_context(|| format!("writing `{}` for the editor", path.display()))?;
+    // Private (it holds a captured body) and new (never a file or link already there).
+    let write = || -> std::io::Result<()> {
+        use std::io::Write;
+        use std::os::unix::fs::OpenOptionsExt;
+        let mut f = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(&path)?;
+        f.write_all(body)
+    };
+    write().with_context(|| format!("writing `{}` for the editor", path.display()))?;
     // Through the shell, so that an editor with arguments (`code --wait`) works.
     let status = std::process::Command::new("sh")
         .arg("-c")
