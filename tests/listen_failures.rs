@@ -599,7 +599,11 @@ fn a_large_body_that_cannot_be_saved_is_reported_whole_with_the_503_sent() {
     assert!(!answer.contains("full.jsonl"), "the log's path is not sent: {answer}");
     let recs = l.wait_records(1);
     assert_eq!(recs[0]["response"]["status"], 503);
-    assert_eq!(recs[0]["body"].as_str().map(str::len), Some(body.len()), "the body is kept");
+    assert_eq!(
+        recs[0]["body"].as_str().map(str::len),
+        Some(body.len()),
+        "the body is kept"
+    );
     let (code, _, _) = l.interrupt();
     assert_eq!(code, Some(0));
 }
