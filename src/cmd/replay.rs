@@ -19,12 +19,12 @@ use super::captures::{body_diff_lines, capture_error, explain, open_log, Skips};
 use crate::cli::ReplayArgs;
 use crate::core::capture::{BodyEncoding, CaptureRecord, LogItem, LogReader, Unread};
 use crate::core::deliver::{
-    self, apply_signature, Attempt, AttemptError, ClientOptions, DeliverError, Delivery, Policy, Prepared, Signer,
+    self, Attempt, AttemptError, ClientOptions, DeliverError, Delivery, Policy, Prepared, Signer,
 };
 use crate::core::event::{parse_override, Override};
 use crate::core::json::push_num;
 use crate::core::replay::{self, BodyDiff, Job, ReplayError, Selection};
-use crate::core::scheme::{detect, human_secs, lookup, GenericParams};
+use crate::core::scheme::{detect, human_secs, lookup, GenericParams, SignatureIn};
 use crate::core::secret::{Redactor, RestoreError, Secret};
 use crate::core::units::{format_duration, parse_duration, push_duration};
 use crate::exit::{hinted, Outcome};
@@ -299,8 +299,10 @@ impl Prep {
             };
             // No stale signature may travel next to the fresh one.
             for s in [Some(name), captured].into_iter().flatten() {
-                for h in replay::signature_headers(s, &self.generic.header) {
-                    req.headers.remove(&h);
+                if let SignatureIn::Headers(names) = lookup(s, &self.generic)?.signature_in() {
+                    for h in names {
+                        req.headers.remove(h);
+                    }
                 }
             }
             resign_with = Some(name);
@@ -308,20 +310,19 @@ impl Prep {
         // (After the old signature headers went: a token being re-signed need not fit.)
         replay::restore_secrets(&mut req, self.restore.as_ref(), &redacted).map_err(|e| redacted_error(&r.id, e))?;
         if let (Some(secret), Some(name)) = (&self.secret, resign_with) {
-            if let Some(b) = replay::refresh_body_timestamp(name, &req.body, self.now.as_millisecond()) {
+            let scheme = lookup(name, &self.generic)?;
+            if let Some(b) = scheme.refresh_body_timestamp(&req.body, self.now) {
                 req.body = b.into();
             }
             let s = Signer {
-                scheme: lookup(name, &self.generic)?,
+                scheme,
                 secret: secret.clone(),
                 id: crate::core::ids::message_id(),
                 fixed_timestamp: None,
             };
-            if name == "mailgun" {
-                // Mailgun's signature lives in the body: sign once, up front.
-                let signed = s.sign(&req.url, &req.body)?;
-                req.body = deliver::apply_body_fields(&req.body, &signed.fields).into();
-                apply_signature(&mut req, &signed);
+            if s.signs_body() {
+                // The body is final once signed: sign once, up front.
+                s.sign_request(&mut req)?;
             } else {
                 signer = Some(Box::new(s));
             }

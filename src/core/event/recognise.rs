@@ -126,22 +126,14 @@ pub fn recognise(h: &Headers, body: &[u8]) -> (Option<String>, Option<String>) {
 pub enum Needle {
     RecentChange,
     Token,
-    UrlVerification,
-    UrlValidation,
 }
 
 /// Does `hay` contain `needle`? A cheap test before parsing a body as JSON.
 pub fn contains(hay: &[u8], needle: Needle) -> bool {
     use memchr::memmem::Finder;
     use std::sync::LazyLock;
-    static FINDERS: LazyLock<[Finder<'static>; 4]> = LazyLock::new(|| {
-        [
-            Finder::new(b"recentchange"),
-            Finder::new(b"\"token\""),
-            Finder::new(b"url_verification"),
-            Finder::new(b"endpoint.url_validation"),
-        ]
-    });
+    static FINDERS: LazyLock<[Finder<'static>; 2]> =
+        LazyLock::new(|| [Finder::new(b"recentchange"), Finder::new(b"\"token\"")]);
     FINDERS[needle as usize].find(hay).is_some()
 }
 

@@ -3,7 +3,10 @@
 //! SIGNATURES.md §1 (GitHub) and §14 (Intercom): HMAC of the raw body, lower-case hex.
 
 use super::hmac::{random_hex_secret, Alg, Encoding, HmacSpec, MsgCtx, Presented};
+use super::{Handshake, SignatureIn};
 use super::{KeyKind, KeyPair, SchemeError, SchemeMeta, Signed, Verdict, VerifyRequest};
+use crate::core::headers::Headers;
+use crate::core::secret::Secret;
 
 /// A `<prefix>=<hex>` body signature in one header.
 pub struct HubSignature {
@@ -110,5 +113,23 @@ impl HmacSpec for HubSignature {
     }
     fn keygen(&self) -> KeyPair {
         random_hex_secret(20)
+    }
+    fn signature_in(&self) -> SignatureIn<'_> {
+        // GitHub sends both; a receiver may verify either.
+        SignatureIn::Headers(&["x-hub-signature-256", "x-hub-signature"])
+    }
+    fn signed_at(&self, _: &Headers, _: &[u8]) -> Option<i64> {
+        None
+    }
+    fn refresh_body_timestamp(&self, _: &[u8], _: jiff::Timestamp) -> Option<Vec<u8>> {
+        None
+    }
+    fn handshake(&self, _: &Headers, _: &[u8], _: Option<&Secret>) -> Option<Handshake> {
+        None
+    }
+    fn algorithm_hint(&self, found: Alg) -> Option<&'static str> {
+        (self.alg == Alg::Sha256 && found == Alg::Sha1).then_some(
+            "the value of X-Hub-Signature (SHA-1) was checked as X-Hub-Signature-256. Use the -256 header, or --scheme github-sha1.",
+        )
     }
 }

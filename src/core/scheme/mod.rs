@@ -5,6 +5,27 @@
 //! schemes share one engine ([`hmac::HmacAdapter`]) and only describe their message
 //! layout and header format; the Ed25519 and token schemes implement [`Scheme`] directly.
 //! Nothing here prints.
+//!
+//! Everything hookcat knows about a provider is a method of its scheme, so that no
+//! command and no other core module asks for a scheme by name. Besides signing,
+//! verifying and making keys, a scheme answers:
+//!
+//! - [`Scheme::signature_in`]: where its signature travels: the headers that carry it,
+//!   its timestamp and its signed id (which `replay --resign` removes before signing
+//!   afresh), or fields of the body, written by the function it gives (Mailgun). A
+//!   request signed in its body is signed once, before its first attempt.
+//! - [`Scheme::signed_at`]: when a request says it was signed (from its headers or its
+//!   body), which `replay` compares with the tolerance to warn of a stale signature.
+//! - [`Scheme::refresh_body_timestamp`]: a body that carries a signed timestamp of its
+//!   own (Linear's `webhookTimestamp`), brought up to now before re-signing.
+//! - [`Scheme::handshake`]: the answer to the provider's handshake (challenge in,
+//!   answer out: Slack's `url_verification`, Zoom's `endpoint.url_validation`, Twitch's
+//!   `webhook_callback_verification`), which `listen` gives whatever the scheme it
+//!   verifies.
+//!
+//! These methods have no default: a new scheme answers each one, and the registry's
+//! tests check every registered scheme's answers against what it signs. Adding a
+//! scheme is its file here plus its line in [`registry`].
 
 pub mod discord;
 pub mod generic;
@@ -33,7 +54,7 @@ use super::body::Body;
 use super::headers::Headers;
 use super::secret::Secret;
 
-pub use registry::{detect, lookup, names, GenericParams};
+pub use registry::{all, detect, lookup, names, GenericParams};
 
 /// How a scheme's timestamp is checked against the clock.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -244,6 +265,36 @@ pub enum SchemeError {
     Io(#[from] std::io::Error),
 }
 
+/// Where a scheme's signature travels ([`Scheme::signature_in`]).
+#[derive(Debug, Clone, Copy)]
+pub enum SignatureIn<'a> {
+    /// In these headers (lower-case): every header that carries the signature, its
+    /// timestamp or its signed id, including the other header families its verifier
+    /// reads (`svix-*` beside `webhook-*`, GitHub's SHA-1 header beside the SHA-256 one).
+    Headers(&'a [&'a str]),
+    /// In fields of the body ([`Signed::fields`]), which `write` puts into a body (Mailgun's
+    /// `signature` object). The body is final once signed, so such a request is signed
+    /// once, before its first attempt, not again at each.
+    Body { write: WriteFields },
+}
+
+/// Writes signature fields ([`Signed::fields`]) into a body, returning the new body.
+pub type WriteFields = fn(&[u8], &[(String, String)]) -> Vec<u8>;
+
+/// The answer to a provider's handshake ([`Scheme::handshake`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Handshake {
+    /// The answer the provider expects: a 200 with this body.
+    Answer {
+        content_type: &'static str,
+        body: Vec<u8>,
+        /// What was answered, for the record.
+        note: &'static str,
+    },
+    /// A handshake that only the secret can answer, and none was given: why.
+    NeedsSecret { note: &'static str },
+}
+
 /// The one interface every scheme implements.
 pub trait Scheme: Send + Sync {
     fn meta(&self) -> &SchemeMeta;
@@ -276,6 +327,25 @@ pub trait Scheme: Send + Sync {
     fn as_hmac(&self) -> Option<&dyn hmac::HmacView> {
         None
     }
+
+    /// Where the signature travels: the headers that carry it, or the body.
+    fn signature_in(&self) -> SignatureIn<'_>;
+
+    /// When the request says it was signed, in unix seconds, read from its headers or
+    /// its body as the provider sends it; `None` for a scheme that signs no timestamp,
+    /// or when it is missing or no time. Only the timestamp is read: the signature is
+    /// not checked.
+    fn signed_at(&self, headers: &Headers, body: &[u8]) -> Option<i64>;
+
+    /// For a scheme that keeps a signed timestamp in the body (Linear's
+    /// `webhookTimestamp`): the body with it set to `now`, to sign afresh. `None` when
+    /// there is none to refresh (a body-borne signature is written by
+    /// [`SignatureIn::Body`] once signed).
+    fn refresh_body_timestamp(&self, body: &[u8], now: jiff::Timestamp) -> Option<Vec<u8>>;
+
+    /// The answer to the provider's handshake, when the request is one; `secret` is the
+    /// one the listener verifies with, for a handshake that proves it is held (Zoom's).
+    fn handshake(&self, headers: &Headers, body: &[u8], secret: Option<&Secret>) -> Option<Handshake>;
 }
 
 /// What `keygen` produces.

@@ -7,7 +7,10 @@ use sha2::Digest;
 
 use super::hmac::{random_hex_secret, Alg, Encoding, HmacSpec, MsgCtx, Presented};
 use super::{Failure, KeyKind, KeyPair, SchemeError, SchemeMeta, Signed, Verdict, VerifyRequest};
+use super::{Handshake, SignatureIn};
+use crate::core::headers::Headers;
 use crate::core::ids::hex_lower;
+use crate::core::secret::Secret;
 
 pub struct Twilio;
 
@@ -157,6 +160,18 @@ impl HmacSpec for Twilio {
     }
     fn keygen(&self) -> KeyPair {
         random_hex_secret(16)
+    }
+    fn signature_in(&self) -> SignatureIn<'_> {
+        SignatureIn::Headers(&["x-twilio-signature"])
+    }
+    fn signed_at(&self, _: &Headers, _: &[u8]) -> Option<i64> {
+        None
+    }
+    fn refresh_body_timestamp(&self, _: &[u8], _: jiff::Timestamp) -> Option<Vec<u8>> {
+        None
+    }
+    fn handshake(&self, _: &Headers, _: &[u8], _: Option<&Secret>) -> Option<Handshake> {
+        None
     }
 }
 
