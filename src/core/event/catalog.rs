@@ -384,6 +384,19 @@ mod tests {
         assert!(v["n"].is_i64() && v["i"].is_i64() && v["s"].is_string());
     }
 
+    /// A provider that sends pretty-printed JSON (Stripe) is rendered so; the others compact.
+    #[test]
+    fn bodies_are_printed_as_their_provider_prints_them() {
+        let stripe = find("stripe.payment_intent.succeeded").unwrap().render(&[]).unwrap();
+        assert!(
+            stripe.body.starts_with(b"{\n  \""),
+            "{}",
+            String::from_utf8_lossy(&stripe.body)
+        );
+        let github = find("github.push").unwrap().render(&[]).unwrap();
+        assert!(!github.body.contains(&b'\n'));
+    }
+
     #[test]
     fn unknown_events_suggest_close_names() {
         let e = find("github.psh").unwrap_err().to_string();
