@@ -8,7 +8,7 @@ use std::io::Read;
 use ed25519_dalek::{Signer, SigningKey, Verifier, VerifyingKey};
 
 use super::{
-    Handshake, KeyKind, KeyPair, Scheme, SchemeError, SchemeMeta, SignParams, SignatureIn, Signed, Verdict,
+    Clues, Handshake, KeyKind, KeyPair, Scheme, SchemeError, SchemeMeta, SignParams, SignatureIn, Signed, Verdict,
     VerifyRequest,
 };
 use crate::core::headers::Headers;
@@ -119,6 +119,18 @@ impl Scheme for Discord {
             private_key: hex_lower(&seed),
             public_key: hex_lower(&k.verifying_key().to_bytes()),
         }
+    }
+
+    /// Its signature header; the interaction's numeric `type` named.
+    fn recognise(&self, req: &Clues<'_>) -> Option<Option<String>> {
+        if !req.headers.contains("x-signature-ed25519") {
+            return None;
+        }
+        Some(req.json().and_then(|j| j.get("type")?.as_i64()).map(|t| match t {
+            1 => "ping".to_string(),
+            2 => "application_command".to_string(),
+            n => format!("interaction.{n}"),
+        }))
     }
 
     fn signature_in(&self) -> SignatureIn<'_> {

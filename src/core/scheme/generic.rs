@@ -3,7 +3,7 @@
 //! SIGNATURES.md §16.
 
 use super::hmac::{random_hex_secret, Alg, Encoding, HmacSpec, MsgCtx, Presented};
-use super::{Handshake, SignatureIn};
+use super::{Clues, Handshake, SignatureIn};
 use super::{KeyKind, KeyPair, SchemeError, SchemeMeta, Signed, Verdict, VerifyRequest};
 use crate::core::headers::Headers;
 use crate::core::secret::Secret;
@@ -89,6 +89,10 @@ impl HmacSpec for Generic {
     }
     fn keygen(&self) -> KeyPair {
         random_hex_secret(32)
+    }
+    /// A generic signature tells no provider.
+    fn recognise(&self, _: &Clues<'_>) -> Option<Option<String>> {
+        None
     }
     fn signature_in(&self) -> SignatureIn<'_> {
         SignatureIn::Headers(&self.headers)

@@ -3,7 +3,7 @@
 //! SIGNATURES.md §1 (GitHub) and §14 (Intercom): HMAC of the raw body, lower-case hex.
 
 use super::hmac::{random_hex_secret, Alg, Encoding, HmacSpec, MsgCtx, Presented};
-use super::{Handshake, SignatureIn};
+use super::{Clues, Handshake, SignatureIn};
 use super::{KeyKind, KeyPair, SchemeError, SchemeMeta, Signed, Verdict, VerifyRequest};
 use crate::core::headers::Headers;
 use crate::core::secret::Secret;
@@ -14,6 +14,26 @@ pub struct HubSignature {
     alg: Alg,
     header: &'static str,
     prefix: &'static str,
+    /// [`HmacSpec::recognise`].
+    recognise: fn(&Clues<'_>) -> Option<Option<String>>,
+}
+
+/// GitHub's events: `X-GitHub-Event`, with the body's `action` where it has one.
+fn github_event(req: &Clues<'_>) -> Option<Option<String>> {
+    let ev = req.headers.get("x-github-event")?;
+    Some(Some(match req.field(&["action"]) {
+        Some(a) => format!("{ev}.{a}"),
+        None => ev.to_string(),
+    }))
+}
+
+/// Intercom: the legacy header with Intercom's user agent; the body's `topic`.
+fn intercom_event(req: &Clues<'_>) -> Option<Option<String>> {
+    let h = req.headers;
+    (h.contains("x-hub-signature")
+        && h.get("user-agent")
+            .is_some_and(|u| u.to_ascii_lowercase().contains("intercom")))
+    .then(|| req.field(&["topic"]))
 }
 
 const fn meta(name: &'static str, provider: &'static str, title: &'static str, header: &'static str) -> SchemeMeta {
@@ -39,6 +59,7 @@ pub fn github() -> HubSignature {
         alg: Alg::Sha256,
         header: "X-Hub-Signature-256",
         prefix: "sha256=",
+        recognise: github_event,
     }
 }
 
@@ -53,6 +74,8 @@ pub fn github_sha1() -> HubSignature {
         alg: Alg::Sha1,
         header: "X-Hub-Signature",
         prefix: "sha1=",
+        // GitHub's requests are recognised by the SHA-256 scheme, before this one.
+        recognise: |_| None,
     }
 }
 
@@ -67,6 +90,7 @@ pub fn intercom() -> HubSignature {
         alg: Alg::Sha1,
         header: "X-Hub-Signature",
         prefix: "sha1=",
+        recognise: intercom_event,
     }
 }
 
@@ -113,6 +137,9 @@ impl HmacSpec for HubSignature {
     }
     fn keygen(&self) -> KeyPair {
         random_hex_secret(20)
+    }
+    fn recognise(&self, req: &Clues<'_>) -> Option<Option<String>> {
+        (self.recognise)(req)
     }
     fn signature_in(&self) -> SignatureIn<'_> {
         // GitHub sends both; a receiver may verify either.

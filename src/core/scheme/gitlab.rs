@@ -7,8 +7,8 @@
 use std::io::Read;
 
 use super::{
-    ct_eq, Handshake, KeyKind, KeyPair, Scheme, SchemeError, SchemeMeta, SignParams, SignatureIn, Signed, Verdict,
-    VerifyRequest,
+    ct_eq, Clues, Handshake, KeyKind, KeyPair, Scheme, SchemeError, SchemeMeta, SignParams, SignatureIn, Signed,
+    Verdict, VerifyRequest,
 };
 use crate::core::headers::Headers;
 use crate::core::secret::Secret;
@@ -73,6 +73,10 @@ impl Scheme for Gitlab {
         KeyPair::Secret {
             secret: crate::core::ids::alnum(32),
         }
+    }
+
+    fn recognise(&self, req: &Clues<'_>) -> Option<Option<String>> {
+        Some(Some(req.headers.get("x-gitlab-event")?.to_string()))
     }
 
     fn signature_in(&self) -> SignatureIn<'_> {

@@ -10,7 +10,7 @@ use hmac::{Hmac, KeyInit, Mac};
 use serde::Serialize;
 
 use super::{
-    b64, b64_decode_lenient, check_time, ct_eq, Handshake, KeyPair, Scheme, SchemeError, SchemeMeta, SignParams,
+    b64, b64_decode_lenient, check_time, ct_eq, Clues, Handshake, KeyPair, Scheme, SchemeError, SchemeMeta, SignParams,
     SignatureIn, Signed, Verdict, VerifyRequest,
 };
 use crate::core::body::{feed_reader, Body};
@@ -191,6 +191,9 @@ pub trait HmacSpec: Send + Sync + 'static {
     /// [`Scheme::handshake`].
     fn handshake(&self, headers: &Headers, body: &[u8], secret: Option<&Secret>) -> Option<Handshake>;
 
+    /// [`Scheme::recognise`].
+    fn recognise(&self, req: &Clues<'_>) -> Option<Option<String>>;
+
     /// What the diagnosis adds when a signature turns out to be a MAC with `found`
     /// rather than this scheme's algorithm (GitHub: the SHA-1 header checked as the
     /// SHA-256 one). Advice, not a fact every scheme has.
@@ -357,6 +360,10 @@ impl<S: HmacSpec> Scheme for HmacAdapter<S> {
 
     fn handshake(&self, headers: &Headers, body: &[u8], secret: Option<&Secret>) -> Option<Handshake> {
         self.0.handshake(headers, body, secret)
+    }
+
+    fn recognise(&self, req: &Clues<'_>) -> Option<Option<String>> {
+        self.0.recognise(req)
     }
 }
 

@@ -3,7 +3,7 @@
 
 use super::hmac::{Alg, Encoding, HmacSpec, MsgCtx, Presented};
 use super::{
-    Handshake, KeyKind, KeyPair, SchemeError, SchemeMeta, SignatureIn, Signed, Tolerance, Verdict, VerifyRequest,
+    Clues, Handshake, KeyKind, KeyPair, SchemeError, SchemeMeta, SignatureIn, Signed, Tolerance, Verdict, VerifyRequest,
 };
 use crate::core::headers::Headers;
 use crate::core::secret::Secret;
@@ -86,6 +86,14 @@ impl HmacSpec for Linear {
         KeyPair::Secret {
             secret: format!("lin_wh_{}", crate::core::ids::alnum(40)),
         }
+    }
+    fn recognise(&self, req: &Clues<'_>) -> Option<Option<String>> {
+        let ev = req.headers.get("linear-event")?;
+        Some(
+            req.field(&["action"])
+                .map(|a| format!("{}.{a}", ev.to_ascii_lowercase()))
+                .or(Some(ev.to_string())),
+        )
     }
     fn signature_in(&self) -> SignatureIn<'_> {
         SignatureIn::Headers(&["linear-signature"])

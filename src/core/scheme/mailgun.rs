@@ -6,7 +6,8 @@ use sha2::Digest;
 
 use super::hmac::{random_hex_secret, Alg, Encoding, HmacSpec, MsgCtx, Presented};
 use super::{
-    Handshake, KeyKind, KeyPair, SchemeError, SchemeMeta, SignParams, SignatureIn, Signed, Verdict, VerifyRequest,
+    Clues, Handshake, KeyKind, KeyPair, SchemeError, SchemeMeta, SignParams, SignatureIn, Signed, Verdict,
+    VerifyRequest,
 };
 use crate::core::headers::Headers;
 use crate::core::ids::hex_lower;
@@ -156,6 +157,17 @@ impl HmacSpec for Mailgun {
     }
     fn keygen(&self) -> KeyPair {
         random_hex_secret(16)
+    }
+    /// A JSON body with a `signature.token`; its event is `event-data.event`.
+    fn recognise(&self, req: &Clues<'_>) -> Option<Option<String>> {
+        static TOKEN: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+            std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"\"token\""));
+        // A cheap test before parsing the body.
+        (TOKEN.find(req.body).is_some()
+            && req
+                .json()
+                .is_some_and(|j| j.get("signature").and_then(|s| s.get("token")).is_some()))
+        .then(|| req.field(&["event-data", "event"]))
     }
     fn signature_in(&self) -> SignatureIn<'_> {
         SignatureIn::Body { write: write_fields }

@@ -18,6 +18,8 @@
 //!   body), which `replay` compares with the tolerance to warn of a stale signature.
 //! - [`Scheme::refresh_body_timestamp`]: a body that carries a signed timestamp of its
 //!   own (Linear's `webhookTimestamp`), brought up to now before re-signing.
+//! - [`Scheme::recognise`]: whether a request is the provider's (by a signature
+//!   header, an event header, a user agent or the body) and which event it is.
 //! - [`Scheme::handshake`]: the answer to the provider's handshake (challenge in,
 //!   answer out: Slack's `url_verification`, Zoom's `endpoint.url_validation`, Twitch's
 //!   `webhook_callback_verification`), which `listen` gives whatever the scheme it
@@ -295,6 +297,53 @@ pub enum Handshake {
     NeedsSecret { note: &'static str },
 }
 
+/// A request as [`Scheme::recognise`] reads it: its headers, and its body, parsed as
+/// JSON once at most and only when asked.
+pub struct Clues<'a> {
+    pub headers: &'a Headers,
+    pub body: &'a [u8],
+    json: std::cell::OnceCell<Option<serde_json::Value>>,
+}
+
+impl<'a> Clues<'a> {
+    pub fn new(headers: &'a Headers, body: &'a [u8]) -> Clues<'a> {
+        Clues {
+            headers,
+            body,
+            json: std::cell::OnceCell::new(),
+        }
+    }
+
+    /// The body as JSON, when it is an object.
+    pub fn json(&self) -> Option<&serde_json::Value> {
+        self.json
+            .get_or_init(|| {
+                if self.body.trim_ascii_start().starts_with(b"{") {
+                    serde_json::from_slice(self.body).ok()
+                } else {
+                    None
+                }
+            })
+            .as_ref()
+    }
+
+    /// The string at `path` in the JSON body.
+    pub fn field(&self, path: &[&str]) -> Option<String> {
+        let mut v = self.json()?;
+        for p in path {
+            v = v.get(p)?;
+        }
+        v.as_str().map(str::to_string)
+    }
+
+    /// The value of field `name` of a form body.
+    pub fn form_field(&self, name: &str) -> Option<String> {
+        form_urlencoded::parse(self.body)
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.into_owned())
+    }
+}
+
 /// The one interface every scheme implements.
 pub trait Scheme: Send + Sync {
     fn meta(&self) -> &SchemeMeta;
@@ -346,6 +395,13 @@ pub trait Scheme: Send + Sync {
     /// The answer to the provider's handshake, when the request is one; `secret` is the
     /// one the listener verifies with, for a handshake that proves it is held (Zoom's).
     fn handshake(&self, headers: &Headers, body: &[u8], secret: Option<&Secret>) -> Option<Handshake>;
+
+    /// `Some(event)` when the request is this scheme's provider's (a signature header,
+    /// an event header, a user agent or the body tells), with the event it is when that
+    /// can be told; `None` leaves it to the other schemes. The schemes are asked in the
+    /// registry's order and the first to answer names the provider, so a scheme whose
+    /// provider an earlier one recognises (GitHub's SHA-1 variant) answers `None`.
+    fn recognise(&self, req: &Clues<'_>) -> Option<Option<String>>;
 }
 
 /// What `keygen` produces.

@@ -2,7 +2,7 @@
 //! HMAC-SHA256 with the endpoint secret key as UTF-8; ±5 s. SIGNATURES.md §10.
 
 use super::hmac::{Alg, Encoding, HmacSpec, MsgCtx, Presented};
-use super::{Handshake, SignatureIn};
+use super::{Clues, Handshake, SignatureIn};
 use super::{KeyKind, KeyPair, SchemeError, SchemeMeta, SignParams, Signed, Tolerance, Verdict, VerifyRequest};
 use crate::core::headers::Headers;
 use crate::core::secret::Secret;
@@ -56,6 +56,11 @@ impl HmacSpec for Paddle {
         KeyPair::Secret {
             secret: format!("pdl_ntfset_01{}_{}", alnum(24).to_ascii_lowercase(), alnum(32)),
         }
+    }
+    fn recognise(&self, req: &Clues<'_>) -> Option<Option<String>> {
+        req.headers
+            .contains("paddle-signature")
+            .then(|| req.field(&["event_type"]))
     }
     fn signature_in(&self) -> SignatureIn<'_> {
         SignatureIn::Headers(&["paddle-signature"])

@@ -2,7 +2,7 @@
 //! HMAC-SHA256 of the raw body with the app's client secret. SIGNATURES.md §5.
 
 use super::hmac::{Alg, Encoding, HmacSpec, MsgCtx, Presented};
-use super::{Handshake, SignatureIn};
+use super::{Clues, Handshake, SignatureIn};
 use super::{KeyKind, KeyPair, SchemeError, SchemeMeta, Signed, Verdict, VerifyRequest};
 use crate::core::headers::Headers;
 use crate::core::secret::Secret;
@@ -61,6 +61,11 @@ impl HmacSpec for Shopify {
         KeyPair::Secret {
             secret: format!("shpss_{}", crate::core::ids::hex_chars(32)),
         }
+    }
+    fn recognise(&self, req: &Clues<'_>) -> Option<Option<String>> {
+        let h = req.headers;
+        let topic = h.get("x-shopify-topic").or_else(|| h.get("shopify-topic"))?;
+        Some(Some(topic.to_string()))
     }
     fn signature_in(&self) -> SignatureIn<'_> {
         SignatureIn::Headers(&["x-shopify-hmac-sha256", "shopify-hmac-sha256"])

@@ -4,7 +4,7 @@
 
 use super::hmac::{random_hex_secret, Alg, Encoding, HmacSpec, MsgCtx, Presented};
 use super::{
-    Handshake, KeyKind, KeyPair, SchemeError, SchemeMeta, SignParams, SignatureIn, Signed, Tolerance, Verdict,
+    Clues, Handshake, KeyKind, KeyPair, SchemeError, SchemeMeta, SignParams, SignatureIn, Signed, Tolerance, Verdict,
     VerifyRequest,
 };
 use crate::core::headers::Headers;
@@ -20,6 +20,8 @@ pub struct V0 {
     pub secret_len: usize,
     /// The provider's handshake, from the body and the secret.
     pub handshake: fn(&[u8], Option<&Secret>) -> Option<Handshake>,
+    /// [`HmacSpec::recognise`].
+    pub recognise: fn(&Clues<'_>) -> Option<Option<String>>,
 }
 
 pub fn slack() -> V0 {
@@ -42,7 +44,23 @@ pub fn slack() -> V0 {
         headers: &["x-slack-signature", "x-slack-request-timestamp"],
         secret_len: 16,
         handshake: url_verification,
+        recognise: slack_event,
     }
+}
+
+/// Slack: its signature or Slackbot's user agent; the event from the body (an event
+/// callback's inner type, else the outer type, or a slash command's form).
+fn slack_event(req: &Clues<'_>) -> Option<Option<String>> {
+    let h = req.headers;
+    if !(h.contains("x-slack-signature") || h.get("user-agent").is_some_and(|u| u.starts_with("Slackbot"))) {
+        return None;
+    }
+    Some(match (req.field(&["type"]), req.field(&["event", "type"])) {
+        (Some(t), Some(e)) if t == "event_callback" => Some(e),
+        (Some(t), _) => Some(t),
+        _ if req.form_field("command").is_some() => Some("slash_command".into()),
+        _ => None,
+    })
 }
 
 /// Slack's `url_verification`: its `challenge`, echoed as JSON.
@@ -113,6 +131,9 @@ impl HmacSpec for V0 {
     }
     fn keygen(&self) -> KeyPair {
         random_hex_secret(self.secret_len)
+    }
+    fn recognise(&self, req: &Clues<'_>) -> Option<Option<String>> {
+        (self.recognise)(req)
     }
     fn signature_in(&self) -> SignatureIn<'_> {
         SignatureIn::Headers(self.headers)

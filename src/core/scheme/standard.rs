@@ -6,8 +6,8 @@ use base64::Engine;
 
 use super::hmac::{Alg, Encoding, HmacSpec, MsgCtx, Presented};
 use super::{
-    b64, b64_decode_lenient, Handshake, KeyKind, KeyPair, SchemeError, SchemeMeta, SignParams, SignatureIn, Signed,
-    Tolerance, Verdict, VerifyRequest,
+    b64, b64_decode_lenient, Clues, Handshake, KeyKind, KeyPair, SchemeError, SchemeMeta, SignParams, SignatureIn,
+    Signed, Tolerance, Verdict, VerifyRequest,
 };
 use crate::core::headers::Headers;
 use crate::core::secret::Secret;
@@ -199,6 +199,17 @@ impl HmacSpec for StandardWebhooks {
         KeyPair::Secret {
             secret: format!("whsec_{}", b64().encode(k)),
         }
+    }
+    fn recognise(&self, req: &Clues<'_>) -> Option<Option<String>> {
+        let h = req.headers;
+        // A request carrying both families is taken as Svix's.
+        let svix = h.contains("svix-signature");
+        let mine = if self.prefix == "svix" {
+            svix
+        } else {
+            !svix && h.contains("webhook-signature")
+        };
+        mine.then(|| req.field(&["type"]))
     }
     fn signature_in(&self) -> SignatureIn<'_> {
         SignatureIn::Headers(HEADERS)

@@ -10,8 +10,8 @@ use ed25519_dalek::{Signer, SigningKey, Verifier, VerifyingKey};
 
 use super::standard::{parse_list, read_headers};
 use super::{
-    b64, b64_decode_lenient, check_time, Handshake, KeyKind, KeyPair, Scheme, SchemeError, SchemeMeta, SignParams,
-    SignatureIn, Signed, Tolerance, Verdict, VerifyRequest,
+    b64, b64_decode_lenient, check_time, Clues, Handshake, KeyKind, KeyPair, Scheme, SchemeError, SchemeMeta,
+    SignParams, SignatureIn, Signed, Tolerance, Verdict, VerifyRequest,
 };
 use crate::core::headers::Headers;
 use crate::core::secret::Secret;
@@ -145,6 +145,12 @@ impl Scheme for StandardV1a {
             private_key: format!("whsk_{}", b64().encode(seed)),
             public_key: format!("whpk_{}", b64().encode(k.verifying_key().to_bytes())),
         }
+    }
+
+    /// Standard Webhooks' requests, v1a's included, are recognised by the v1 scheme,
+    /// before this one.
+    fn recognise(&self, _: &Clues<'_>) -> Option<Option<String>> {
+        None
     }
 
     fn signature_in(&self) -> SignatureIn<'_> {

@@ -2,7 +2,7 @@
 //! `t "." body` keyed with the whole `whsec_…` string. SIGNATURES.md §2.
 
 use super::hmac::{Alg, Encoding, HmacSpec, MsgCtx, Presented};
-use super::{Handshake, SignatureIn};
+use super::{Clues, Handshake, SignatureIn};
 use super::{KeyKind, KeyPair, SchemeError, SchemeMeta, SignParams, Signed, Tolerance, Verdict, VerifyRequest};
 use crate::core::headers::Headers;
 use crate::core::secret::Secret;
@@ -54,6 +54,9 @@ impl HmacSpec for Stripe {
         KeyPair::Secret {
             secret: format!("whsec_{}", crate::core::ids::alnum(32)),
         }
+    }
+    fn recognise(&self, req: &Clues<'_>) -> Option<Option<String>> {
+        req.headers.contains("stripe-signature").then(|| req.field(&["type"]))
     }
     fn signature_in(&self) -> SignatureIn<'_> {
         SignatureIn::Headers(&["stripe-signature"])

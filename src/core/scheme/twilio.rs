@@ -6,8 +6,8 @@
 use sha2::Digest;
 
 use super::hmac::{random_hex_secret, Alg, Encoding, HmacSpec, MsgCtx, Presented};
+use super::{Clues, Handshake, SignatureIn};
 use super::{Failure, KeyKind, KeyPair, SchemeError, SchemeMeta, Signed, Verdict, VerifyRequest};
-use super::{Handshake, SignatureIn};
 use crate::core::headers::Headers;
 use crate::core::ids::hex_lower;
 use crate::core::secret::Secret;
@@ -160,6 +160,21 @@ impl HmacSpec for Twilio {
     }
     fn keygen(&self) -> KeyPair {
         random_hex_secret(16)
+    }
+    fn recognise(&self, req: &Clues<'_>) -> Option<Option<String>> {
+        let h = req.headers;
+        if !(h.contains("x-twilio-signature") || h.get("user-agent").is_some_and(|u| u.starts_with("TwilioProxy"))) {
+            return None;
+        }
+        Some(
+            if req.form_field("SmsSid").is_some() || req.form_field("MessageSid").is_some() {
+                Some("sms.incoming".into())
+            } else if req.form_field("CallStatus").is_some() {
+                Some("call.status".into())
+            } else {
+                None
+            },
+        )
     }
     fn signature_in(&self) -> SignatureIn<'_> {
         SignatureIn::Headers(&["x-twilio-signature"])

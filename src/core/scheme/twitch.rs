@@ -4,7 +4,7 @@
 
 use super::hmac::{Alg, Encoding, HmacSpec, MsgCtx, Presented};
 use super::{
-    Handshake, KeyKind, KeyPair, SchemeError, SchemeMeta, SignParams, SignatureIn, Signed, Tolerance, Verdict,
+    Clues, Handshake, KeyKind, KeyPair, SchemeError, SchemeMeta, SignParams, SignatureIn, Signed, Tolerance, Verdict,
     VerifyRequest,
 };
 use crate::core::headers::Headers;
@@ -89,6 +89,15 @@ impl HmacSpec for Twitch {
         KeyPair::Secret {
             secret: crate::core::ids::alnum(32),
         }
+    }
+    fn recognise(&self, req: &Clues<'_>) -> Option<Option<String>> {
+        let h = req.headers;
+        let t = h.get("twitch-eventsub-message-type")?;
+        Some(if t == "notification" {
+            h.get("twitch-eventsub-subscription-type").map(str::to_string)
+        } else {
+            Some(t.to_string())
+        })
     }
     fn signature_in(&self) -> SignatureIn<'_> {
         SignatureIn::Headers(&[

@@ -4,7 +4,7 @@
 
 use super::hmac::Alg;
 use super::slack::V0;
-use super::{Handshake, KeyKind, SchemeMeta, Tolerance};
+use super::{Clues, Handshake, KeyKind, SchemeMeta, Tolerance};
 use crate::core::ids::hex_lower;
 use crate::core::secret::Secret;
 
@@ -27,6 +27,7 @@ pub fn zoom() -> V0 {
         headers: &["x-zm-signature", "x-zm-request-timestamp"],
         secret_len: 11,
         handshake: url_validation,
+        recognise: |req: &Clues<'_>| req.headers.contains("x-zm-signature").then(|| req.field(&["event"])),
     }
 }
 
