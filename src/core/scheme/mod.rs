@@ -26,8 +26,9 @@
 //!   verifies.
 //!
 //! These methods have no default: a new scheme answers each one, and the registry's
-//! tests check every registered scheme's answers against what it signs. Adding a
-//! scheme is its file here plus its line in [`registry`].
+//! tests check every registered scheme's answers against what it signs and against
+//! its catalog events. Adding a scheme is its file here plus its line in [`registry`]
+//! (and its telling header in the registry's detection table, for `--scheme auto`).
 
 pub mod discord;
 pub mod generic;
