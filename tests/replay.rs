@@ -339,6 +339,75 @@ fn resign_is_accepted_and_a_stale_signature_is_warned_about() {
     assert!(r.stderr.contains("needs a secret"), "{}", r.stderr);
 }
 
+/// The schemes that keep their signature or its timestamp in the body are re-signed
+/// there: Linear's `webhookTimestamp` is brought up to now, Mailgun's signature fields
+/// are written afresh (once, in place of the old ones).
+#[test]
+fn resign_refreshes_what_the_body_carries() {
+    let dir = tempdir();
+    let data = dir.path();
+    let log = log_in(&dir);
+    let old = now() - 3600;
+    let linear_body = format!(
+        r#"{{"action":"create","type":"Issue","webhookTimestamp":{}}}"#,
+        old * 1000
+    )
+    .into_bytes();
+    let mut lh = sign(data, "linear", old, &linear_body);
+    lh.push(("Content-Type".into(), "application/json".into()));
+    let mailgun_body =
+        br#"{"signature":{"timestamp":"1","token":"t","signature":"00"},"event-data":{"event":"delivered"}}"#.to_vec();
+    let reqs = [
+        Req {
+            method: "POST",
+            path: "/linear",
+            headers: lh,
+            body: linear_body.clone(),
+        },
+        req(
+            "POST",
+            "/mailgun",
+            &[("Content-Type", "application/json")],
+            &mailgun_body,
+        ),
+    ];
+    capture(data, &log, &["--scheme", "auto", "--secret", SECRET], &reqs);
+    let recv = Receiver::start(vec![]);
+    let r = replay(
+        data,
+        &[
+            "--all",
+            "--file",
+            log.to_str().unwrap(),
+            "--to",
+            &recv.url,
+            "--resign",
+            "--scheme",
+            "auto",
+            "--secret",
+            SECRET,
+        ],
+    );
+    assert_eq!(r.code, Some(0), "{}\n{}", r.stdout, r.stderr);
+    assert!(
+        r.stdout.contains("re-signed linear") && r.stdout.contains("re-signed mailgun"),
+        "{}",
+        r.stdout
+    );
+    let got = recv.got();
+    assert_eq!(got.len(), 2);
+    for g in &got {
+        let v = verify(data, g);
+        assert_eq!(v.code, Some(0), "{:?}\n{}{}", g.headers, v.stdout, v.stderr);
+    }
+    let lin: Value = serde_json::from_slice(&got[0].body).unwrap();
+    let ms = lin["webhookTimestamp"].as_i64().unwrap();
+    assert!((now() - ms / 1000).abs() < 60, "a fresh webhookTimestamp: {ms}");
+    let mg: Value = serde_json::from_slice(&got[1].body).unwrap();
+    assert_ne!(mg["signature"]["signature"], "00");
+    assert_eq!(mg["event-data"]["event"], "delivered");
+}
+
 #[test]
 fn selection_by_ids_filters_last_and_since() {
     let dir = tempdir();

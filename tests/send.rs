@@ -446,6 +446,35 @@ fn load_mode_sends_exactly_count_requests() {
     assert_verifies(d, "github", "gh-secret", &got[49], None);
 }
 
+/// A signature that goes into the body (Mailgun's) is written there in load mode too.
+#[test]
+fn load_mode_signs_into_the_body_for_a_scheme_that_signs_there() {
+    let dir = tempdir();
+    let d = dir.path();
+    let rx = Receiver::start(vec![]);
+    let out = hc(d)
+        .env("S", "mg-secret")
+        .args([
+            "send",
+            &rx.url,
+            "--event",
+            "mailgun.delivered",
+            "--secret-env",
+            "S",
+            "--count",
+            "3",
+            "--json",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let got = rx.got();
+    assert_eq!(got.len(), 3);
+    for g in &got {
+        assert_verifies(d, "mailgun", "mg-secret", g, None);
+    }
+}
+
 #[test]
 fn load_mode_fails_when_the_receiver_fails() {
     let dir = tempdir();

@@ -19,12 +19,12 @@ use super::captures::{body_diff_lines, capture_error, explain, open_log, Skips};
 use crate::cli::ReplayArgs;
 use crate::core::capture::{BodyEncoding, CaptureRecord, LogItem, LogReader, Unread};
 use crate::core::deliver::{
-    self, apply_signature, Attempt, AttemptError, ClientOptions, DeliverError, Delivery, Policy, Prepared, Signer,
+    self, Attempt, AttemptError, ClientOptions, DeliverError, Delivery, Policy, Prepared, Signer,
 };
 use crate::core::event::{parse_override, Override};
 use crate::core::json::push_num;
 use crate::core::replay::{self, BodyDiff, Job, ReplayError, Selection};
-use crate::core::scheme::{detect, human_secs, lookup, GenericParams};
+use crate::core::scheme::{detect, human_secs, lookup, GenericParams, Scheme, SignatureIn};
 use crate::core::secret::{Redactor, RestoreError, Secret};
 use crate::core::units::{format_duration, parse_duration, push_duration};
 use crate::exit::{hinted, Outcome};
@@ -285,8 +285,8 @@ impl Prep {
         let mut resigned = None;
         let mut resign_with = None;
         if self.secret.is_some() {
-            let name: &'static str = match self.scheme.as_deref() {
-                Some(s) => lookup(s, &self.generic)?.meta().name,
+            let name = match self.scheme.as_deref() {
+                Some(s) => s,
                 None => captured.ok_or_else(|| {
                     hinted(
                         format!(
@@ -297,31 +297,31 @@ impl Prep {
                     )
                 })?,
             };
-            // No stale signature may travel next to the fresh one.
-            for s in [Some(name), captured].into_iter().flatten() {
-                for h in replay::signature_headers(s, &self.generic.header) {
-                    req.headers.remove(&h);
-                }
+            let scheme = lookup(name, &self.generic)?;
+            // No stale signature may travel next to the fresh one: neither the scheme's
+            // nor, when another scheme signed the capture, that one's.
+            remove_signature(&mut req, &*scheme);
+            if let Some(c) = captured.filter(|c| *c != scheme.meta().name) {
+                remove_signature(&mut req, &*lookup(c, &self.generic)?);
             }
-            resign_with = Some(name);
+            resign_with = Some(scheme);
         }
         // (After the old signature headers went: a token being re-signed need not fit.)
         replay::restore_secrets(&mut req, self.restore.as_ref(), &redacted).map_err(|e| redacted_error(&r.id, e))?;
-        if let (Some(secret), Some(name)) = (&self.secret, resign_with) {
-            if let Some(b) = replay::refresh_body_timestamp(name, &req.body, self.now.as_millisecond()) {
+        if let (Some(secret), Some(scheme)) = (&self.secret, resign_with) {
+            let name = scheme.meta().name;
+            if let Some(b) = scheme.refresh_body_timestamp(&req.body, self.now) {
                 req.body = b.into();
             }
             let s = Signer {
-                scheme: lookup(name, &self.generic)?,
+                scheme,
                 secret: secret.clone(),
                 id: crate::core::ids::message_id(),
                 fixed_timestamp: None,
             };
-            if name == "mailgun" {
-                // Mailgun's signature lives in the body: sign once, up front.
-                let signed = s.sign(&req.url, &req.body)?;
-                req.body = deliver::apply_body_fields(&req.body, &signed.fields).into();
-                apply_signature(&mut req, &signed);
+            if s.signs_body() {
+                // The body is final once signed: sign once, up front.
+                s.sign_request(&mut req)?;
             } else {
                 signer = Some(Box::new(s));
             }
@@ -342,6 +342,16 @@ impl Prep {
             shell: None,
         };
         Ok((Job { req, signer }, info))
+    }
+}
+
+/// Removes the headers that carry `scheme`'s signature (a signature in the body is
+/// written afresh when signed).
+fn remove_signature(req: &mut Prepared, scheme: &dyn Scheme) {
+    if let SignatureIn::Headers(names) = scheme.signature_in() {
+        for h in names {
+            req.headers.remove(h);
+        }
     }
 }
 

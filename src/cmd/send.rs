@@ -11,7 +11,7 @@ use anyhow::Context;
 
 use crate::cli::{PrintFormat, SendArgs};
 use crate::core::config::{Config, Target};
-use crate::core::deliver::{self, apply_signature, Attempt, ClientOptions, Load, Policy, Prepared, Progress, Signer};
+use crate::core::deliver::{self, Attempt, ClientOptions, Load, Policy, Prepared, Progress, Signer};
 use crate::core::event::{self, parse_override, sniff_content_type, Event, Override};
 use crate::core::headers::{parse_header_arg, Headers};
 use crate::core::scheme::lookup;
@@ -253,9 +253,9 @@ pub fn run(a: SendArgs, out: &Output) -> anyhow::Result<Outcome> {
             rt.block_on(load(plan, signer, clients, n, &a, out))
         }
         None => {
-            let req_signer = if mailgun(&signer) { None } else { signer.as_ref() };
+            let req_signer = if signs_body(&signer) { None } else { signer.as_ref() };
             let name = first.name.clone();
-            let req = if mailgun(&signer) {
+            let req = if signs_body(&signer) {
                 one_request(&plan, first, signer.as_ref())?
             } else {
                 unsigned(&plan, &first)
@@ -296,9 +296,9 @@ fn shown_attempt(r: &Redactor, at: &Attempt) -> Attempt {
     at
 }
 
-/// Mailgun's signature lives in the body: sign once, up front, not per attempt.
-fn mailgun(s: &Option<Signer>) -> bool {
-    s.as_ref().is_some_and(|s| s.scheme.meta().name == "mailgun")
+/// A signature that goes into the body is made once, up front, not per attempt.
+fn signs_body(s: &Option<Signer>) -> bool {
+    s.as_ref().is_some_and(Signer::signs_body)
 }
 
 fn unsigned(plan: &Plan, ev: &Event) -> Prepared {
@@ -309,11 +309,7 @@ fn unsigned(plan: &Plan, ev: &Event) -> Prepared {
 fn one_request(plan: &Plan, ev: Event, signer: Option<&Signer>) -> anyhow::Result<Prepared> {
     let mut req = unsigned(plan, &ev);
     if let Some(s) = signer {
-        let signed = s.sign(&req.url, &req.body)?;
-        if !signed.fields.is_empty() {
-            req.body = deliver::apply_body_fields(&req.body, &signed.fields).into();
-        }
-        apply_signature(&mut req, &signed);
+        s.sign_request(&mut req)?;
     }
     Ok(req)
 }
@@ -527,7 +523,7 @@ async fn load(
         keep_body: 0,
         ..plan.policy.clone()
     };
-    let is_mailgun = mailgun(&signer);
+    let once = signs_body(&signer);
     let signer = signer.map(Arc::new);
     // (Shown, not sent: each request is made from the plan.)
     let url = shown_url(&shown(&plan), &plan.url);
@@ -544,7 +540,7 @@ async fn load(
             Source::Data(ev) => Some(unsigned(&plan, ev)),
             Source::Catalog(..) => None,
         };
-        if is_mailgun {
+        if once {
             let s = signer.clone();
             let p = plan.clone();
             (

@@ -14,7 +14,7 @@ use serde::Serialize;
 
 use super::headers::Headers;
 use super::ids::SplitMix64;
-use super::scheme::{Scheme, SignParams, Signed};
+use super::scheme::{Scheme, SignParams, SignatureIn, Signed};
 use super::secret::Secret;
 
 /// A request ready to go, before signing.
@@ -52,6 +52,24 @@ impl Signer {
         p.id = self.id.clone();
         p.url = Some(url.to_string());
         self.scheme.sign(&self.secret, &p, &mut &body[..])
+    }
+
+    /// Whether the signature goes into the body ([`SignatureIn::Body`]): the request
+    /// is then signed once, by [`sign_request`](Self::sign_request), before its first
+    /// attempt, rather than at each.
+    pub fn signs_body(&self) -> bool {
+        matches!(self.scheme.signature_in(), SignatureIn::Body { .. })
+    }
+
+    /// Signs `req` now: its signature headers, its signed URL, and the body for a
+    /// scheme that signs into it.
+    pub fn sign_request(&self, req: &mut Prepared) -> Result<(), super::scheme::SchemeError> {
+        let signed = self.sign(&req.url, &req.body)?;
+        if let SignatureIn::Body { write } = self.scheme.signature_in() {
+            req.body = write(&req.body, &signed.fields).into();
+        }
+        apply_signature(req, &signed);
+        Ok(())
     }
 }
 
@@ -1009,39 +1027,6 @@ pub fn prepare(event: &super::event::Event, url: &str, extra: &Headers, method: 
     }
 }
 
-/// Puts signature fields that live in the body (Mailgun's `signature` object, or
-/// top-level form fields) into it.
-pub fn apply_body_fields(body: &[u8], fields: &[(String, String)]) -> Vec<u8> {
-    if fields.is_empty() {
-        return body.to_vec();
-    }
-    if let Ok(mut v) = serde_json::from_slice::<serde_json::Value>(body) {
-        if let Some(obj) = v.as_object_mut() {
-            let sig = obj.entry("signature").or_insert_with(|| serde_json::json!({}));
-            if let Some(s) = sig.as_object_mut() {
-                for (k, val) in fields {
-                    s.insert(k.clone(), serde_json::Value::String(val.clone()));
-                }
-            }
-            return serde_json::to_vec(&v).unwrap_or_else(|_| body.to_vec());
-        }
-    }
-    let mut pairs: Vec<(String, String)> = form_urlencoded::parse(body)
-        .map(|(k, v)| (k.into_owned(), v.into_owned()))
-        .collect();
-    for (k, val) in fields {
-        match pairs.iter_mut().find(|(pk, _)| pk == k) {
-            Some(p) => p.1 = val.clone(),
-            None => pairs.push((k.clone(), val.clone())),
-        }
-    }
-    let mut enc = form_urlencoded::Serializer::new(String::new());
-    for (k, v) in &pairs {
-        enc.append_pair(k, v);
-    }
-    enc.finish().into_bytes()
-}
-
 /// The request as it goes on the wire (for `--dry-run`): request line, headers
 /// (Host, Content-Length and the default User-Agent included), a blank line, the body.
 pub fn wire_format(req: &Prepared) -> Vec<u8> {
@@ -1076,22 +1061,6 @@ pub fn wire_format(req: &Prepared) -> Vec<u8> {
 #[cfg(test)]
 mod more_tests {
     use super::*;
-
-    #[test]
-    fn mailgun_fields_go_into_the_body() {
-        let b = apply_body_fields(
-            br#"{"signature":{"timestamp":"1","token":"t","signature":""},"x":1}"#,
-            &[("signature".into(), "abc".into())],
-        );
-        let v: serde_json::Value = serde_json::from_slice(&b).unwrap();
-        assert_eq!(v["signature"]["signature"], "abc");
-        assert_eq!(v["x"], 1);
-        let f = apply_body_fields(
-            b"a=1&signature=",
-            &[("signature".into(), "s".into()), ("token".into(), "t".into())],
-        );
-        assert_eq!(f, b"a=1&signature=s&token=t");
-    }
 
     /// A method that is not an HTTP token fails the attempt; nothing is sent (it used
     /// to go as POST while reported as the method asked for).

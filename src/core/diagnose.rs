@@ -525,10 +525,9 @@ fn encoding_and_algorithm(
                         "The signature is an {} MAC, but {name} uses {}{}",
                         other.name(),
                         alg.name(),
-                        if other == Alg::Sha1 && name == "github" {
-                            ": the value of X-Hub-Signature (SHA-1) was checked as X-Hub-Signature-256. Use the -256 header, or --scheme github-sha1."
-                        } else {
-                            "."
+                        match h.algorithm_hint(other) {
+                            Some(hint) => format!(": {hint}"),
+                            None => ".".into(),
                         }
                     ),
                 ));

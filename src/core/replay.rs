@@ -421,42 +421,6 @@ pub fn captured_scheme(r: &CaptureRecord, body: &[u8]) -> Option<&'static str> {
         .or_else(|| detect(&r.headers, Some(body)))
 }
 
-/// Every header that carries a signature of `scheme`, its timestamp or its signed id,
-/// including the other header families its verifier reads (`svix-*` beside `webhook-*`,
-/// GitHub's SHA-1 header beside the SHA-256 one): removed before re-signing so that no
-/// stale signature of the scheme survives next to the fresh one.
-pub fn signature_headers(scheme: &str, generic_header: &str) -> Vec<String> {
-    let v: &[&str] = match scheme {
-        "stripe" => &["stripe-signature"],
-        "slack" => &["x-slack-signature", "x-slack-request-timestamp"],
-        "zoom" => &["x-zm-signature", "x-zm-request-timestamp"],
-        "standard-webhooks" | "standard-webhooks-v1a" | "svix" => &[
-            "webhook-id",
-            "webhook-timestamp",
-            "webhook-signature",
-            "svix-id",
-            "svix-timestamp",
-            "svix-signature",
-        ],
-        "github" | "github-sha1" | "intercom" => &["x-hub-signature-256", "x-hub-signature"],
-        "shopify" => &["x-shopify-hmac-sha256", "shopify-hmac-sha256"],
-        "twilio" => &["x-twilio-signature"],
-        "gitlab" => &["x-gitlab-token"],
-        "discord" => &["x-signature-ed25519", "x-signature-timestamp"],
-        "square" => &["x-square-hmacsha256-signature", "x-square-signature"],
-        "paddle" => &["paddle-signature"],
-        "twitch" => &[
-            "twitch-eventsub-message-signature",
-            "twitch-eventsub-message-id",
-            "twitch-eventsub-message-timestamp",
-        ],
-        "linear" => &["linear-signature"],
-        "generic" => return vec![generic_header.to_ascii_lowercase()],
-        _ => &[],
-    };
-    v.iter().map(|s| s.to_string()).collect()
-}
-
 /// When a captured signature was made.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SignedAt {
@@ -466,45 +430,11 @@ pub struct SignedAt {
 }
 
 /// The scheme and timestamp of a captured signature, for the schemes that sign one
-/// (SIGNATURES.md: Stripe `t=`, Slack and Zoom timestamp headers, Standard Webhooks and
-/// Svix `*-timestamp`, Paddle `ts=`, Twitch RFC 3339, Linear's `webhookTimestamp`).
+/// ([`Scheme::signed_at`](super::scheme::Scheme::signed_at)).
 pub fn signature_timestamp(h: &Headers, body: &[u8]) -> Option<SignedAt> {
     // From the headers alone: the body only tells Mailgun, which has no timestamp check.
     let scheme = detect(h, None)?;
-    let unix = crate::core::scheme::unix_secs;
-    let timestamp = match scheme {
-        "stripe" => h
-            .get("stripe-signature")?
-            .split(',')
-            .find_map(|p| p.trim().strip_prefix("t="))
-            .and_then(unix),
-        "slack" => unix(h.get("x-slack-request-timestamp")?),
-        "zoom" => unix(h.get("x-zm-request-timestamp")?),
-        "standard-webhooks" | "standard-webhooks-v1a" | "svix" => {
-            let fam = if h.contains("svix-signature") {
-                "svix"
-            } else {
-                "webhook"
-            };
-            unix(h.get(&format!("{fam}-timestamp"))?)
-        }
-        "paddle" => h
-            .get("paddle-signature")?
-            .split(';')
-            .find_map(|p| p.trim().strip_prefix("ts="))
-            .and_then(unix),
-        "twitch" => h
-            .get("twitch-eventsub-message-timestamp")?
-            .trim()
-            .parse::<jiff::Timestamp>()
-            .ok()
-            .map(|t| t.as_second()),
-        "linear" => {
-            let v: Value = serde_json::from_slice(body).ok()?;
-            crate::core::scheme::linear::ms_to_secs(v.get("webhookTimestamp")?)
-        }
-        _ => None,
-    }?;
+    let timestamp = lookup(scheme, &GenericParams::default()).ok()?.signed_at(h, body)?;
     Some(SignedAt { scheme, timestamp })
 }
 
@@ -561,18 +491,6 @@ pub fn modify_body(
             },
         }),
     }
-}
-
-/// For schemes that keep their timestamp in the body (Linear's `webhookTimestamp`, in
-/// milliseconds): the body with it set to `now_ms`. `None` when there is none to refresh.
-pub fn refresh_body_timestamp(scheme: &str, body: &[u8], now_ms: i64) -> Option<Vec<u8>> {
-    if scheme != "linear" {
-        return None;
-    }
-    let mut v: Value = serde_json::from_slice(body).ok()?;
-    let slot = v.as_object_mut()?.get_mut("webhookTimestamp")?;
-    *slot = json!(now_ms);
-    serde_json::to_vec(&v).ok()
 }
 
 // ---------------------------------------------------------------------------------
@@ -1533,10 +1451,6 @@ mod tests {
             let body = format!(r#"{{"webhookTimestamp": {ms}}}"#);
             assert!(signature_timestamp(&lin, body.as_bytes()).is_none(), "{ms}");
         }
-        assert_eq!(
-            refresh_body_timestamp("linear", br#"{"a":1,"webhookTimestamp":5500}"#, 9).unwrap(),
-            br#"{"a":1,"webhookTimestamp":9}"#
-        );
     }
 
     #[test]

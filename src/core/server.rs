@@ -1318,47 +1318,30 @@ pub fn join_url(base: &str, path_and_query: &str) -> String {
     url
 }
 
+/// The answer to a provider's handshake, whichever provider's it is: each scheme
+/// tells its own ([`Scheme::handshake`](super::scheme::Scheme::handshake)).
 fn handshake(record: &CaptureRecord, body: &[u8], secret: Option<&Secret>) -> Option<Answer> {
-    let h = &record.headers;
-    if h.get("twitch-eventsub-message-type") == Some("webhook_callback_verification") {
-        let v: serde_json::Value = serde_json::from_slice(body).ok()?;
-        let challenge = v.get("challenge")?.as_str()?.to_string();
-        let mut a = Answer::new(200, "handshake", challenge);
-        a.headers.push(("content-type".into(), "text/plain".into()));
-        a.note = Some("answered Twitch's webhook_callback_verification with its challenge".into());
-        return Some(a);
-    }
-    // Parse only bodies that can be a handshake: most are not.
-    use super::event::recognise::{contains, Needle};
-    if !body.trim_ascii_start().starts_with(b"{")
-        || !(contains(body, Needle::UrlVerification) || contains(body, Needle::UrlValidation))
-    {
-        return None;
-    }
-    let v: serde_json::Value = serde_json::from_slice(body).ok()?;
-    if v.get("type").and_then(|t| t.as_str()) == Some("url_verification") {
-        let challenge = v.get("challenge")?.as_str()?;
-        let mut a = Answer::json(200, "handshake", serde_json::json!({ "challenge": challenge }));
-        a.note = Some("answered Slack's url_verification with its challenge".into());
-        return Some(a);
-    }
-    if v.get("event").and_then(|t| t.as_str()) == Some("endpoint.url_validation") {
-        let plain = v.get("payload")?.get("plainToken")?.as_str()?;
-        let Some(secret) = secret else {
+    use super::scheme::Handshake;
+    let found = super::scheme::all()
+        .iter()
+        .find_map(|s| s.handshake(&record.headers, body, secret))?;
+    Some(match found {
+        Handshake::Answer {
+            content_type,
+            body,
+            note,
+        } => {
+            let mut a = Answer::new(200, "handshake", body);
+            a.headers.push(("content-type".into(), content_type.into()));
+            a.note = Some(note.into());
+            a
+        }
+        Handshake::NeedsSecret { note } => {
             let mut a = Answer::json(200, "normal", serde_json::json!({"ok": true}));
-            a.note = Some("Zoom's endpoint.url_validation needs the secret token (--secret…) to be answered".into());
-            return Some(a);
-        };
-        let enc = super::scheme::zoom::url_validation_token(secret.bytes(), plain);
-        let mut a = Answer::json(
-            200,
-            "handshake",
-            serde_json::json!({"plainToken": plain, "encryptedToken": enc}),
-        );
-        a.note = Some("answered Zoom's endpoint.url_validation".into());
-        return Some(a);
-    }
-    None
+            a.note = Some(note.into());
+            a
+        }
+    })
 }
 
 async fn forward_request(

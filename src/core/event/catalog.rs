@@ -40,6 +40,9 @@ const FILES: &[(&str, &str)] = &[
 struct ProviderFile {
     provider: String,
     scheme: Option<String>,
+    /// The provider sends its JSON bodies pretty-printed (Stripe).
+    #[serde(default)]
+    pretty: bool,
     events: Vec<RawEvent>,
 }
 
@@ -69,6 +72,9 @@ pub struct CatalogEntry {
     headers: Vec<(String, String)>,
     #[serde(skip)]
     body: serde_json::Value,
+    /// JSON bodies are sent pretty-printed, as the provider does.
+    #[serde(skip)]
+    pretty: bool,
 }
 
 /// Every catalog event, parsed once.
@@ -89,6 +95,7 @@ pub fn catalog() -> &'static [CatalogEntry] {
                     method: e.method.unwrap_or_else(|| "POST".into()),
                     headers: e.headers,
                     body: e.body,
+                    pretty: f.pretty,
                 });
             }
         }
@@ -232,8 +239,7 @@ impl CatalogEntry {
         let body = if ct.contains("json") {
             let mut v = r.json(&self.body);
             apply_overrides(&mut v, overrides)?;
-            if self.provider == "stripe" {
-                // Stripe sends its events pretty-printed.
+            if self.pretty {
                 serde_json::to_vec_pretty(&v)
             } else {
                 serde_json::to_vec(&v)
@@ -376,6 +382,19 @@ mod tests {
         );
         let v = r.json(&serde_json::json!({"n": "{{now}}", "i": "{{int:5}}", "s": "at {{now}}"}));
         assert!(v["n"].is_i64() && v["i"].is_i64() && v["s"].is_string());
+    }
+
+    /// A provider that sends pretty-printed JSON (Stripe) is rendered so; the others compact.
+    #[test]
+    fn bodies_are_printed_as_their_provider_prints_them() {
+        let stripe = find("stripe.payment_intent.succeeded").unwrap().render(&[]).unwrap();
+        assert!(
+            stripe.body.starts_with(b"{\n  \""),
+            "{}",
+            String::from_utf8_lossy(&stripe.body)
+        );
+        let github = find("github.push").unwrap().render(&[]).unwrap();
+        assert!(!github.body.contains(&b'\n'));
     }
 
     #[test]

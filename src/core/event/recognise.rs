@@ -1,154 +1,34 @@
 //! Which provider sent a request and which event it is, from its headers and body.
 
 use crate::core::headers::Headers;
+use crate::core::scheme::{all, Clues};
 
-/// `(provider, event)` as far as they can be told.
+/// `(provider, event)` as far as they can be told: each scheme recognises its
+/// provider's requests ([`Scheme::recognise`](crate::core::scheme::Scheme::recognise)),
+/// asked in the registry's order; MediaWiki's recent changes, which no scheme signs,
+/// are told by their body.
 pub fn recognise(h: &Headers, body: &[u8]) -> (Option<String>, Option<String>) {
-    // Parsed only when a provider's event name lives in the body.
-    let json_cell: std::cell::OnceCell<Option<serde_json::Value>> = std::cell::OnceCell::new();
-    let json = || {
-        json_cell
-            .get_or_init(|| {
-                if body.trim_ascii_start().starts_with(b"{") {
-                    serde_json::from_slice(body).ok()
-                } else {
-                    None
-                }
-            })
-            .as_ref()
-    };
-    let field = |path: &[&str]| -> Option<String> {
-        let mut v = json()?;
-        for p in path {
-            v = v.get(p)?;
+    let clues = Clues::new(h, body);
+    for s in all() {
+        if let Some(ev) = s.recognise(&clues) {
+            return (Some(s.meta().provider.to_string()), ev);
         }
-        v.as_str().map(str::to_string)
-    };
-    let s = |x: &str| Some(x.to_string());
-    if let Some(ev) = h.get("x-github-event") {
-        let ev = match field(&["action"]) {
-            Some(a) => format!("{ev}.{a}"),
-            None => ev.to_string(),
-        };
-        return (s("github"), Some(ev));
     }
-    if h.contains("stripe-signature") {
-        return (s("stripe"), field(&["type"]));
-    }
-    if let Some(t) = h.get("x-shopify-topic").or_else(|| h.get("shopify-topic")) {
-        return (s("shopify"), s(t));
-    }
-    if h.contains("x-slack-signature") || h.get("user-agent").is_some_and(|u| u.starts_with("Slackbot")) {
-        let ev = match (field(&["type"]), field(&["event", "type"])) {
-            (Some(t), Some(e)) if t == "event_callback" => Some(e),
-            (Some(t), _) => Some(t),
-            _ if form_field(body, "command").is_some() => s("slash_command"),
-            _ => None,
-        };
-        return (s("slack"), ev);
-    }
-    if let Some(ev) = h.get("x-gitlab-event") {
-        return (s("gitlab"), s(ev));
-    }
-    if let Some(t) = h.get("twitch-eventsub-message-type") {
-        let ev = if t == "notification" {
-            h.get("twitch-eventsub-subscription-type").map(str::to_string)
-        } else {
-            s(t)
-        };
-        return (s("twitch"), ev);
-    }
-    if let Some(ev) = h.get("linear-event") {
-        return (
-            s("linear"),
-            field(&["action"])
-                .map(|a| format!("{}.{a}", ev.to_ascii_lowercase()))
-                .or(s(ev)),
-        );
-    }
-    if h.contains("x-twilio-signature") || h.get("user-agent").is_some_and(|u| u.starts_with("TwilioProxy")) {
-        let ev = if form_field(body, "SmsSid").is_some() || form_field(body, "MessageSid").is_some() {
-            s("sms.incoming")
-        } else if form_field(body, "CallStatus").is_some() {
-            s("call.status")
-        } else {
-            None
-        };
-        return (s("twilio"), ev);
-    }
-    if h.contains("paddle-signature") {
-        return (s("paddle"), field(&["event_type"]));
-    }
-    if h.contains("x-square-hmacsha256-signature") || h.contains("x-square-signature") {
-        return (s("square"), field(&["type"]));
-    }
-    if h.contains("x-zm-signature") {
-        return (s("zoom"), field(&["event"]));
-    }
-    if h.contains("x-signature-ed25519") {
-        let ev = json().and_then(|j| j.get("type")?.as_i64()).map(|t| match t {
-            1 => "ping".to_string(),
-            2 => "application_command".to_string(),
-            n => format!("interaction.{n}"),
-        });
-        return (s("discord"), ev);
-    }
-    if contains(body, Needle::RecentChange) && field(&["$schema"]).is_some_and(|x| x.contains("recentchange")) {
-        let ev = match (field(&["type"]), field(&["log_type"])) {
+    if recent_change(body) && clues.field(&["$schema"]).is_some_and(|x| x.contains("recentchange")) {
+        let ev = match (clues.field(&["type"]), clues.field(&["log_type"])) {
             (Some(t), Some(l)) if t == "log" => Some(format!("log.{l}")),
             (t, _) => t,
         };
-        return (s("mediawiki"), ev);
-    }
-    if h.contains("svix-signature") {
-        return (s("svix"), field(&["type"]));
-    }
-    if h.contains("webhook-signature") {
-        return (s("standard-webhooks"), field(&["type"]));
-    }
-    if h.contains("x-hub-signature")
-        && h.get("user-agent")
-            .is_some_and(|u| u.to_ascii_lowercase().contains("intercom"))
-    {
-        return (s("intercom"), field(&["topic"]));
-    }
-    if contains(body, Needle::Token)
-        && json().is_some_and(|j| j.get("signature").and_then(|s| s.get("token")).is_some())
-    {
-        return (s("mailgun"), field(&["event-data", "event"]));
+        return (Some("mediawiki".into()), ev);
     }
     (None, None)
 }
 
-/// Byte strings looked for in bodies on the listener's hot path, before deciding to
-/// parse a body as JSON. Their searchers are built once.
-#[derive(Clone, Copy)]
-pub enum Needle {
-    RecentChange,
-    Token,
-    UrlVerification,
-    UrlValidation,
-}
-
-/// Does `hay` contain `needle`? A cheap test before parsing a body as JSON.
-pub fn contains(hay: &[u8], needle: Needle) -> bool {
-    use memchr::memmem::Finder;
-    use std::sync::LazyLock;
-    static FINDERS: LazyLock<[Finder<'static>; 4]> = LazyLock::new(|| {
-        [
-            Finder::new(b"recentchange"),
-            Finder::new(b"\"token\""),
-            Finder::new(b"url_verification"),
-            Finder::new(b"endpoint.url_validation"),
-        ]
-    });
-    FINDERS[needle as usize].find(hay).is_some()
-}
-
-fn form_field(body: &[u8], name: &str) -> Option<String> {
-    form_urlencoded::parse(body)
-        .find(|(k, _)| k == name)
-        .map(|(_, v)| v.into_owned())
+/// Whether the body mentions `recentchange`: a cheap test before parsing it.
+fn recent_change(body: &[u8]) -> bool {
+    static FINDER: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+        std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"recentchange"));
+    FINDER.find(body).is_some()
 }
 
 #[cfg(test)]
@@ -177,6 +57,159 @@ mod tests {
             if e.provider != "generic" {
                 assert_eq!(provider.as_deref(), Some(e.provider.as_str()), "{}", e.name);
             }
+        }
+    }
+
+    /// Requests and what they tell: each provider's clues, and the ties between two.
+    #[test]
+    fn providers_and_events_are_told() {
+        let h = |pairs: &[(&str, &str)]| Headers(pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect());
+        // Headers, body, provider, event.
+        type Case<'a> = (&'a [(&'a str, &'a str)], &'a [u8], Option<&'a str>, Option<&'a str>);
+        let cases: &[Case] = &[
+            (
+                &[("X-GitHub-Event", "pull_request")],
+                br#"{"action":"opened"}"#,
+                Some("github"),
+                Some("pull_request.opened"),
+            ),
+            (
+                &[("X-GitHub-Event", "push"), ("X-Hub-Signature", "sha1=aa")],
+                b"{}",
+                Some("github"),
+                Some("push"),
+            ),
+            (
+                &[("Stripe-Signature", "t=1,v1=a")],
+                br#"{"type":"invoice.paid"}"#,
+                Some("stripe"),
+                Some("invoice.paid"),
+            ),
+            (
+                &[("X-Shopify-Topic", "orders/create")],
+                b"{}",
+                Some("shopify"),
+                Some("orders/create"),
+            ),
+            (
+                &[("User-Agent", "Slackbot 1.0")],
+                b"command=%2Fx&text=hi",
+                Some("slack"),
+                Some("slash_command"),
+            ),
+            (
+                &[("X-Slack-Signature", "v0=a")],
+                br#"{"type":"event_callback","event":{"type":"app_mention"}}"#,
+                Some("slack"),
+                Some("app_mention"),
+            ),
+            (
+                &[("X-Gitlab-Event", "Push Hook")],
+                b"{}",
+                Some("gitlab"),
+                Some("Push Hook"),
+            ),
+            (
+                &[
+                    ("Twitch-Eventsub-Message-Type", "notification"),
+                    ("Twitch-Eventsub-Subscription-Type", "channel.follow"),
+                ],
+                b"{}",
+                Some("twitch"),
+                Some("channel.follow"),
+            ),
+            (
+                &[("Twitch-Eventsub-Message-Type", "revocation")],
+                b"{}",
+                Some("twitch"),
+                Some("revocation"),
+            ),
+            (
+                &[("Linear-Event", "Issue")],
+                br#"{"action":"create"}"#,
+                Some("linear"),
+                Some("issue.create"),
+            ),
+            (&[("Linear-Event", "Issue")], b"{}", Some("linear"), Some("Issue")),
+            (
+                &[("User-Agent", "TwilioProxy/1.1")],
+                b"CallStatus=ringing",
+                Some("twilio"),
+                Some("call.status"),
+            ),
+            (
+                &[("X-Twilio-Signature", "a")],
+                b"MessageSid=SM1",
+                Some("twilio"),
+                Some("sms.incoming"),
+            ),
+            (
+                &[("Paddle-Signature", "ts=1;h1=a")],
+                br#"{"event_type":"transaction.paid"}"#,
+                Some("paddle"),
+                Some("transaction.paid"),
+            ),
+            (
+                &[("X-Square-Signature", "a")],
+                br#"{"type":"payment.created"}"#,
+                Some("square"),
+                Some("payment.created"),
+            ),
+            (
+                &[("x-zm-signature", "v0=a")],
+                br#"{"event":"meeting.started"}"#,
+                Some("zoom"),
+                Some("meeting.started"),
+            ),
+            (
+                &[("X-Signature-Ed25519", "a")],
+                br#"{"type":1}"#,
+                Some("discord"),
+                Some("ping"),
+            ),
+            (
+                &[("X-Signature-Ed25519", "a")],
+                br#"{"type":7}"#,
+                Some("discord"),
+                Some("interaction.7"),
+            ),
+            (
+                &[("svix-signature", "v1,a"), ("webhook-signature", "v1,a")],
+                br#"{"type":"a.b"}"#,
+                Some("svix"),
+                Some("a.b"),
+            ),
+            (
+                &[("webhook-signature", "v1a,a")],
+                br#"{"type":"a.b"}"#,
+                Some("standard-webhooks"),
+                Some("a.b"),
+            ),
+            (
+                &[("X-Hub-Signature", "sha1=a"), ("User-Agent", "Intercom-Webhooks")],
+                br#"{"topic":"ping"}"#,
+                Some("intercom"),
+                Some("ping"),
+            ),
+            (&[("X-Hub-Signature", "sha1=a")], b"{}", None, None),
+            (&[("X-Signature", "a")], b"{}", None, None),
+            (
+                &[],
+                br#"{"signature":{"token":"t"},"event-data":{"event":"opened"}}"#,
+                Some("mailgun"),
+                Some("opened"),
+            ),
+            (
+                &[],
+                br#"{"$schema":"/mediawiki/recentchange/1.0.0","type":"log","log_type":"block"}"#,
+                Some("mediawiki"),
+                Some("log.block"),
+            ),
+            (&[], b"{}", None, None),
+        ];
+        for (headers, body, provider, event) in cases {
+            let (p, e) = recognise(&h(headers), body);
+            assert_eq!((p.as_deref(), e.as_deref()), (*provider, *event), "{headers:?}");
         }
     }
 }

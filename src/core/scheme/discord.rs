@@ -7,7 +7,11 @@ use std::io::Read;
 
 use ed25519_dalek::{Signer, SigningKey, Verifier, VerifyingKey};
 
-use super::{KeyKind, KeyPair, Scheme, SchemeError, SchemeMeta, SignParams, Signed, Verdict, VerifyRequest};
+use super::{
+    Clues, Handshake, KeyKind, KeyPair, Scheme, SchemeError, SchemeMeta, SignParams, SignatureIn, Signed, Verdict,
+    VerifyRequest,
+};
+use crate::core::headers::Headers;
 use crate::core::ids::{hex_decode, hex_lower};
 use crate::core::secret::Secret;
 
@@ -115,5 +119,33 @@ impl Scheme for Discord {
             private_key: hex_lower(&seed),
             public_key: hex_lower(&k.verifying_key().to_bytes()),
         }
+    }
+
+    /// Its signature header; the interaction's numeric `type` named.
+    fn recognise(&self, req: &Clues<'_>) -> Option<Option<String>> {
+        if !req.headers.contains("x-signature-ed25519") {
+            return None;
+        }
+        Some(req.json().and_then(|j| j.get("type")?.as_i64()).map(|t| match t {
+            1 => "ping".to_string(),
+            2 => "application_command".to_string(),
+            n => format!("interaction.{n}"),
+        }))
+    }
+
+    fn signature_in(&self) -> SignatureIn<'_> {
+        SignatureIn::Headers(&["x-signature-ed25519", "x-signature-timestamp"])
+    }
+
+    fn signed_at(&self, headers: &Headers, _: &[u8]) -> Option<i64> {
+        super::unix_secs(headers.get("x-signature-timestamp")?)
+    }
+
+    fn refresh_body_timestamp(&self, _: &[u8], _: jiff::Timestamp) -> Option<Vec<u8>> {
+        None
+    }
+
+    fn handshake(&self, _: &Headers, _: &[u8], _: Option<&Secret>) -> Option<Handshake> {
+        None
     }
 }

@@ -3,10 +3,15 @@
 //! SIGNATURES.md §16.
 
 use super::hmac::{random_hex_secret, Alg, Encoding, HmacSpec, MsgCtx, Presented};
+use super::{Clues, Handshake, SignatureIn};
 use super::{KeyKind, KeyPair, SchemeError, SchemeMeta, Signed, Verdict, VerifyRequest};
+use crate::core::headers::Headers;
+use crate::core::secret::Secret;
 
 pub struct Generic {
     meta: SchemeMeta,
+    /// The header, lower-case, as [`SignatureIn::Headers`] names it.
+    headers: [&'static str; 1],
     pub alg: Alg,
     pub encoding: Encoding,
     pub header: String,
@@ -27,6 +32,7 @@ impl Generic {
                 key: KeyKind::Utf8,
                 needs_url: false,
             },
+            headers: [lower],
             alg,
             encoding,
             header,
@@ -83,5 +89,21 @@ impl HmacSpec for Generic {
     }
     fn keygen(&self) -> KeyPair {
         random_hex_secret(32)
+    }
+    /// A generic signature tells no provider.
+    fn recognise(&self, _: &Clues<'_>) -> Option<Option<String>> {
+        None
+    }
+    fn signature_in(&self) -> SignatureIn<'_> {
+        SignatureIn::Headers(&self.headers)
+    }
+    fn signed_at(&self, _: &Headers, _: &[u8]) -> Option<i64> {
+        None
+    }
+    fn refresh_body_timestamp(&self, _: &[u8], _: jiff::Timestamp) -> Option<Vec<u8>> {
+        None
+    }
+    fn handshake(&self, _: &Headers, _: &[u8], _: Option<&Secret>) -> Option<Handshake> {
+        None
     }
 }

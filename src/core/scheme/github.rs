@@ -3,7 +3,10 @@
 //! SIGNATURES.md §1 (GitHub) and §14 (Intercom): HMAC of the raw body, lower-case hex.
 
 use super::hmac::{random_hex_secret, Alg, Encoding, HmacSpec, MsgCtx, Presented};
+use super::{Clues, Handshake, SignatureIn};
 use super::{KeyKind, KeyPair, SchemeError, SchemeMeta, Signed, Verdict, VerifyRequest};
+use crate::core::headers::Headers;
+use crate::core::secret::Secret;
 
 /// A `<prefix>=<hex>` body signature in one header.
 pub struct HubSignature {
@@ -11,6 +14,26 @@ pub struct HubSignature {
     alg: Alg,
     header: &'static str,
     prefix: &'static str,
+    /// [`HmacSpec::recognise`].
+    recognise: fn(&Clues<'_>) -> Option<Option<String>>,
+}
+
+/// GitHub's events: `X-GitHub-Event`, with the body's `action` where it has one.
+fn github_event(req: &Clues<'_>) -> Option<Option<String>> {
+    let ev = req.headers.get("x-github-event")?;
+    Some(Some(match req.field(&["action"]) {
+        Some(a) => format!("{ev}.{a}"),
+        None => ev.to_string(),
+    }))
+}
+
+/// Intercom: the legacy header with Intercom's user agent; the body's `topic`.
+fn intercom_event(req: &Clues<'_>) -> Option<Option<String>> {
+    let h = req.headers;
+    (h.contains("x-hub-signature")
+        && h.get("user-agent")
+            .is_some_and(|u| u.to_ascii_lowercase().contains("intercom")))
+    .then(|| req.field(&["topic"]))
 }
 
 const fn meta(name: &'static str, provider: &'static str, title: &'static str, header: &'static str) -> SchemeMeta {
@@ -36,6 +59,7 @@ pub fn github() -> HubSignature {
         alg: Alg::Sha256,
         header: "X-Hub-Signature-256",
         prefix: "sha256=",
+        recognise: github_event,
     }
 }
 
@@ -50,6 +74,8 @@ pub fn github_sha1() -> HubSignature {
         alg: Alg::Sha1,
         header: "X-Hub-Signature",
         prefix: "sha1=",
+        // GitHub's requests are recognised by the SHA-256 scheme, before this one.
+        recognise: |_| None,
     }
 }
 
@@ -64,6 +90,7 @@ pub fn intercom() -> HubSignature {
         alg: Alg::Sha1,
         header: "X-Hub-Signature",
         prefix: "sha1=",
+        recognise: intercom_event,
     }
 }
 
@@ -110,5 +137,26 @@ impl HmacSpec for HubSignature {
     }
     fn keygen(&self) -> KeyPair {
         random_hex_secret(20)
+    }
+    fn recognise(&self, req: &Clues<'_>) -> Option<Option<String>> {
+        (self.recognise)(req)
+    }
+    fn signature_in(&self) -> SignatureIn<'_> {
+        // GitHub sends both; a receiver may verify either.
+        SignatureIn::Headers(&["x-hub-signature-256", "x-hub-signature"])
+    }
+    fn signed_at(&self, _: &Headers, _: &[u8]) -> Option<i64> {
+        None
+    }
+    fn refresh_body_timestamp(&self, _: &[u8], _: jiff::Timestamp) -> Option<Vec<u8>> {
+        None
+    }
+    fn handshake(&self, _: &Headers, _: &[u8], _: Option<&Secret>) -> Option<Handshake> {
+        None
+    }
+    fn algorithm_hint(&self, found: Alg) -> Option<&'static str> {
+        (self.alg == Alg::Sha256 && found == Alg::Sha1).then_some(
+            "the value of X-Hub-Signature (SHA-1) was checked as X-Hub-Signature-256. Use the -256 header, or --scheme github-sha1.",
+        )
     }
 }

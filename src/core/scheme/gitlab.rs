@@ -6,7 +6,11 @@
 
 use std::io::Read;
 
-use super::{ct_eq, KeyKind, KeyPair, Scheme, SchemeError, SchemeMeta, SignParams, Signed, Verdict, VerifyRequest};
+use super::{
+    ct_eq, Clues, Handshake, KeyKind, KeyPair, Scheme, SchemeError, SchemeMeta, SignParams, SignatureIn, Signed,
+    Verdict, VerifyRequest,
+};
+use crate::core::headers::Headers;
 use crate::core::secret::Secret;
 
 pub struct Gitlab;
@@ -69,5 +73,25 @@ impl Scheme for Gitlab {
         KeyPair::Secret {
             secret: crate::core::ids::alnum(32),
         }
+    }
+
+    fn recognise(&self, req: &Clues<'_>) -> Option<Option<String>> {
+        Some(Some(req.headers.get("x-gitlab-event")?.to_string()))
+    }
+
+    fn signature_in(&self) -> SignatureIn<'_> {
+        SignatureIn::Headers(&["x-gitlab-token"])
+    }
+
+    fn signed_at(&self, _: &Headers, _: &[u8]) -> Option<i64> {
+        None
+    }
+
+    fn refresh_body_timestamp(&self, _: &[u8], _: jiff::Timestamp) -> Option<Vec<u8>> {
+        None
+    }
+
+    fn handshake(&self, _: &Headers, _: &[u8], _: Option<&Secret>) -> Option<Handshake> {
+        None
     }
 }

@@ -10,10 +10,11 @@ use hmac::{Hmac, KeyInit, Mac};
 use serde::Serialize;
 
 use super::{
-    b64, b64_decode_lenient, check_time, ct_eq, KeyPair, Scheme, SchemeError, SchemeMeta, SignParams, Signed, Verdict,
-    VerifyRequest,
+    b64, b64_decode_lenient, check_time, ct_eq, Clues, Handshake, KeyPair, Scheme, SchemeError, SchemeMeta, SignParams,
+    SignatureIn, Signed, Verdict, VerifyRequest,
 };
 use crate::core::body::{feed_reader, Body};
+use crate::core::headers::Headers;
 use crate::core::ids::hex_lower;
 use crate::core::secret::Secret;
 
@@ -177,6 +178,28 @@ pub trait HmacSpec: Send + Sync + 'static {
     }
 
     fn keygen(&self) -> KeyPair;
+
+    /// [`Scheme::signature_in`].
+    fn signature_in(&self) -> SignatureIn<'_>;
+
+    /// [`Scheme::signed_at`].
+    fn signed_at(&self, headers: &Headers, body: &[u8]) -> Option<i64>;
+
+    /// [`Scheme::refresh_body_timestamp`].
+    fn refresh_body_timestamp(&self, body: &[u8], now: jiff::Timestamp) -> Option<Vec<u8>>;
+
+    /// [`Scheme::handshake`].
+    fn handshake(&self, headers: &Headers, body: &[u8], secret: Option<&Secret>) -> Option<Handshake>;
+
+    /// [`Scheme::recognise`].
+    fn recognise(&self, req: &Clues<'_>) -> Option<Option<String>>;
+
+    /// What the diagnosis adds when a signature turns out to be a MAC with `found`
+    /// rather than this scheme's algorithm (GitHub: the SHA-1 header checked as the
+    /// SHA-256 one). Advice, not a fact every scheme has.
+    fn algorithm_hint(&self, _found: Alg) -> Option<&'static str> {
+        None
+    }
 }
 
 /// Makes a [`Scheme`] of an [`HmacSpec`].
@@ -188,6 +211,8 @@ pub trait HmacView {
     fn encoding(&self) -> Encoding;
     fn key(&self, secret: &[u8]) -> Result<Vec<u8>, SchemeError>;
     fn presented(&self, req: &VerifyRequest<'_>) -> Option<Presented>;
+    /// [`HmacSpec::algorithm_hint`].
+    fn algorithm_hint(&self, found: Alg) -> Option<&'static str>;
     /// The raw MAC for `req` with the given key and algorithm; with `body_only`, over
     /// the body alone (what a body-only scheme such as GitHub's would sign).
     fn raw_mac(
@@ -320,6 +345,26 @@ impl<S: HmacSpec> Scheme for HmacAdapter<S> {
     fn as_hmac(&self) -> Option<&dyn HmacView> {
         Some(self)
     }
+
+    fn signature_in(&self) -> SignatureIn<'_> {
+        self.0.signature_in()
+    }
+
+    fn signed_at(&self, headers: &Headers, body: &[u8]) -> Option<i64> {
+        self.0.signed_at(headers, body)
+    }
+
+    fn refresh_body_timestamp(&self, body: &[u8], now: jiff::Timestamp) -> Option<Vec<u8>> {
+        self.0.refresh_body_timestamp(body, now)
+    }
+
+    fn handshake(&self, headers: &Headers, body: &[u8], secret: Option<&Secret>) -> Option<Handshake> {
+        self.0.handshake(headers, body, secret)
+    }
+
+    fn recognise(&self, req: &Clues<'_>) -> Option<Option<String>> {
+        self.0.recognise(req)
+    }
 }
 
 impl<S: HmacSpec> HmacView for HmacAdapter<S> {
@@ -334,6 +379,9 @@ impl<S: HmacSpec> HmacView for HmacAdapter<S> {
     }
     fn presented(&self, req: &VerifyRequest<'_>) -> Option<Presented> {
         self.0.parse(req).ok()?.ok()
+    }
+    fn algorithm_hint(&self, found: Alg) -> Option<&'static str> {
+        self.0.algorithm_hint(found)
     }
     fn raw_mac(
         &self,

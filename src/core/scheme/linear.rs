@@ -2,7 +2,11 @@
 //! `webhookTimestamp` (milliseconds) must be within 60 s of now. SIGNATURES.md §13.
 
 use super::hmac::{Alg, Encoding, HmacSpec, MsgCtx, Presented};
-use super::{KeyKind, KeyPair, SchemeError, SchemeMeta, Signed, Tolerance, Verdict, VerifyRequest};
+use super::{
+    Clues, Handshake, KeyKind, KeyPair, SchemeError, SchemeMeta, SignatureIn, Signed, Tolerance, Verdict, VerifyRequest,
+};
+use crate::core::headers::Headers;
+use crate::core::secret::Secret;
 
 pub struct Linear;
 
@@ -82,5 +86,46 @@ impl HmacSpec for Linear {
         KeyPair::Secret {
             secret: format!("lin_wh_{}", crate::core::ids::alnum(40)),
         }
+    }
+    fn recognise(&self, req: &Clues<'_>) -> Option<Option<String>> {
+        let ev = req.headers.get("linear-event")?;
+        Some(
+            req.field(&["action"])
+                .map(|a| format!("{}.{a}", ev.to_ascii_lowercase()))
+                .or(Some(ev.to_string())),
+        )
+    }
+    fn signature_in(&self) -> SignatureIn<'_> {
+        SignatureIn::Headers(&["linear-signature"])
+    }
+    fn signed_at(&self, _: &Headers, body: &[u8]) -> Option<i64> {
+        let v: serde_json::Value = serde_json::from_slice(body).ok()?;
+        ms_to_secs(v.get("webhookTimestamp")?)
+    }
+    fn refresh_body_timestamp(&self, body: &[u8], now: jiff::Timestamp) -> Option<Vec<u8>> {
+        let mut v: serde_json::Value = serde_json::from_slice(body).ok()?;
+        let slot = v.as_object_mut()?.get_mut("webhookTimestamp")?;
+        *slot = serde_json::json!(now.as_millisecond());
+        serde_json::to_vec(&v).ok()
+    }
+    fn handshake(&self, _: &Headers, _: &[u8], _: Option<&Secret>) -> Option<Handshake> {
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_body_timestamp_is_refreshed_in_milliseconds() {
+        let now = jiff::Timestamp::from_millisecond(9).unwrap();
+        assert_eq!(
+            Linear
+                .refresh_body_timestamp(br#"{"a":1,"webhookTimestamp":5500}"#, now)
+                .unwrap(),
+            br#"{"a":1,"webhookTimestamp":9}"#
+        );
+        assert_eq!(Linear.refresh_body_timestamp(br#"{"a":1}"#, now), None);
     }
 }

@@ -5,8 +5,13 @@
 use sha2::Digest;
 
 use super::hmac::{random_hex_secret, Alg, Encoding, HmacSpec, MsgCtx, Presented};
-use super::{KeyKind, KeyPair, SchemeError, SchemeMeta, SignParams, Signed, Verdict, VerifyRequest};
+use super::{
+    Clues, Handshake, KeyKind, KeyPair, SchemeError, SchemeMeta, SignParams, SignatureIn, Signed, Verdict,
+    VerifyRequest,
+};
+use crate::core::headers::Headers;
 use crate::core::ids::hex_lower;
+use crate::core::secret::Secret;
 
 pub struct Mailgun;
 
@@ -54,6 +59,39 @@ fn fields(body: &[u8]) -> Option<(String, String, String)> {
         }
     }
     Some((t.0?, t.1?, t.2?))
+}
+
+/// Puts the signature fields into the body: Mailgun's `signature` object in JSON,
+/// top-level fields in a form ([`SignatureIn::Body`]).
+pub fn write_fields(body: &[u8], fields: &[(String, String)]) -> Vec<u8> {
+    if fields.is_empty() {
+        return body.to_vec();
+    }
+    if let Ok(mut v) = serde_json::from_slice::<serde_json::Value>(body) {
+        if let Some(obj) = v.as_object_mut() {
+            let sig = obj.entry("signature").or_insert_with(|| serde_json::json!({}));
+            if let Some(s) = sig.as_object_mut() {
+                for (k, val) in fields {
+                    s.insert(k.clone(), serde_json::Value::String(val.clone()));
+                }
+            }
+            return serde_json::to_vec(&v).unwrap_or_else(|_| body.to_vec());
+        }
+    }
+    let mut pairs: Vec<(String, String)> = form_urlencoded::parse(body)
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect();
+    for (k, val) in fields {
+        match pairs.iter_mut().find(|(pk, _)| pk == k) {
+            Some(p) => p.1 = val.clone(),
+            None => pairs.push((k.clone(), val.clone())),
+        }
+    }
+    let mut enc = form_urlencoded::Serializer::new(String::new());
+    for (k, v) in &pairs {
+        enc.append_pair(k, v);
+    }
+    enc.finish().into_bytes()
 }
 
 impl HmacSpec for Mailgun {
@@ -119,5 +157,49 @@ impl HmacSpec for Mailgun {
     }
     fn keygen(&self) -> KeyPair {
         random_hex_secret(16)
+    }
+    /// A JSON body with a `signature.token`; its event is `event-data.event`.
+    fn recognise(&self, req: &Clues<'_>) -> Option<Option<String>> {
+        static TOKEN: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+            std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"\"token\""));
+        // A cheap test before parsing the body.
+        (TOKEN.find(req.body).is_some()
+            && req
+                .json()
+                .is_some_and(|j| j.get("signature").and_then(|s| s.get("token")).is_some()))
+        .then(|| req.field(&["event-data", "event"]))
+    }
+    fn signature_in(&self) -> SignatureIn<'_> {
+        SignatureIn::Body { write: write_fields }
+    }
+    fn signed_at(&self, _: &Headers, body: &[u8]) -> Option<i64> {
+        super::unix_secs(&fields(body)?.0)
+    }
+    fn refresh_body_timestamp(&self, _: &[u8], _: jiff::Timestamp) -> Option<Vec<u8>> {
+        None
+    }
+    fn handshake(&self, _: &Headers, _: &[u8], _: Option<&Secret>) -> Option<Handshake> {
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mailgun_fields_go_into_the_body() {
+        let b = write_fields(
+            br#"{"signature":{"timestamp":"1","token":"t","signature":""},"x":1}"#,
+            &[("signature".into(), "abc".into())],
+        );
+        let v: serde_json::Value = serde_json::from_slice(&b).unwrap();
+        assert_eq!(v["signature"]["signature"], "abc");
+        assert_eq!(v["x"], 1);
+        let f = write_fields(
+            b"a=1&signature=",
+            &[("signature".into(), "s".into()), ("token".into(), "t".into())],
+        );
+        assert_eq!(f, b"a=1&signature=s&token=t");
     }
 }

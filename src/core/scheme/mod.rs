@@ -5,6 +5,30 @@
 //! schemes share one engine ([`hmac::HmacAdapter`]) and only describe their message
 //! layout and header format; the Ed25519 and token schemes implement [`Scheme`] directly.
 //! Nothing here prints.
+//!
+//! Everything hookcat knows about a provider is a method of its scheme, so that no
+//! command and no other core module asks for a scheme by name. Besides signing,
+//! verifying and making keys, a scheme answers:
+//!
+//! - [`Scheme::signature_in`]: where its signature travels: the headers that carry it,
+//!   its timestamp and its signed id (which `replay --resign` removes before signing
+//!   afresh), or fields of the body, written by the function it gives (Mailgun). A
+//!   request signed in its body is signed once, before its first attempt.
+//! - [`Scheme::signed_at`]: when a request says it was signed (from its headers or its
+//!   body), which `replay` compares with the tolerance to warn of a stale signature.
+//! - [`Scheme::refresh_body_timestamp`]: a body that carries a signed timestamp of its
+//!   own (Linear's `webhookTimestamp`), brought up to now before re-signing.
+//! - [`Scheme::recognise`]: whether a request is the provider's (by a signature
+//!   header, an event header, a user agent or the body) and which event it is.
+//! - [`Scheme::handshake`]: the answer to the provider's handshake (challenge in,
+//!   answer out: Slack's `url_verification`, Zoom's `endpoint.url_validation`, Twitch's
+//!   `webhook_callback_verification`), which `listen` gives whatever the scheme it
+//!   verifies.
+//!
+//! These methods have no default: a new scheme answers each one, and the registry's
+//! tests check every registered scheme's answers against what it signs and against
+//! its catalog events. Adding a scheme is its file here plus its line in [`registry`]
+//! (and its telling header in the registry's detection table, for `--scheme auto`).
 
 pub mod discord;
 pub mod generic;
@@ -33,7 +57,7 @@ use super::body::Body;
 use super::headers::Headers;
 use super::secret::Secret;
 
-pub use registry::{detect, lookup, names, GenericParams};
+pub use registry::{all, detect, lookup, names, GenericParams};
 
 /// How a scheme's timestamp is checked against the clock.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -244,6 +268,83 @@ pub enum SchemeError {
     Io(#[from] std::io::Error),
 }
 
+/// Where a scheme's signature travels ([`Scheme::signature_in`]).
+#[derive(Debug, Clone, Copy)]
+pub enum SignatureIn<'a> {
+    /// In these headers (lower-case): every header that carries the signature, its
+    /// timestamp or its signed id, including the other header families its verifier
+    /// reads (`svix-*` beside `webhook-*`, GitHub's SHA-1 header beside the SHA-256 one).
+    Headers(&'a [&'a str]),
+    /// In fields of the body ([`Signed::fields`]), which `write` puts into a body (Mailgun's
+    /// `signature` object). The body is final once signed, so such a request is signed
+    /// once, before its first attempt, not again at each.
+    Body { write: WriteFields },
+}
+
+/// Writes signature fields ([`Signed::fields`]) into a body, returning the new body.
+pub type WriteFields = fn(&[u8], &[(String, String)]) -> Vec<u8>;
+
+/// The answer to a provider's handshake ([`Scheme::handshake`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Handshake {
+    /// The answer the provider expects: a 200 with this body.
+    Answer {
+        content_type: &'static str,
+        body: Vec<u8>,
+        /// What was answered, for the record.
+        note: &'static str,
+    },
+    /// A handshake that only the secret can answer, and none was given: why.
+    NeedsSecret { note: &'static str },
+}
+
+/// A request as [`Scheme::recognise`] reads it: its headers, and its body, parsed as
+/// JSON once at most and only when asked.
+pub struct Clues<'a> {
+    pub headers: &'a Headers,
+    pub body: &'a [u8],
+    json: std::cell::OnceCell<Option<serde_json::Value>>,
+}
+
+impl<'a> Clues<'a> {
+    pub fn new(headers: &'a Headers, body: &'a [u8]) -> Clues<'a> {
+        Clues {
+            headers,
+            body,
+            json: std::cell::OnceCell::new(),
+        }
+    }
+
+    /// The body as JSON, when it is an object.
+    pub fn json(&self) -> Option<&serde_json::Value> {
+        self.json
+            .get_or_init(|| {
+                if self.body.trim_ascii_start().starts_with(b"{") {
+                    serde_json::from_slice(self.body).ok()
+                } else {
+                    None
+                }
+            })
+            .as_ref()
+    }
+
+    /// The string at `path` in the JSON body.
+    pub fn field(&self, path: &[&str]) -> Option<String> {
+        let mut v = self.json()?;
+        for p in path {
+            v = v.get(p)?;
+        }
+        v.as_str().map(str::to_string)
+    }
+
+    /// The value of field `name` of a form body.
+    pub fn form_field(&self, name: &str) -> Option<String> {
+        form_urlencoded::parse(self.body)
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.into_owned())
+    }
+}
+
 /// The one interface every scheme implements.
 pub trait Scheme: Send + Sync {
     fn meta(&self) -> &SchemeMeta;
@@ -276,6 +377,32 @@ pub trait Scheme: Send + Sync {
     fn as_hmac(&self) -> Option<&dyn hmac::HmacView> {
         None
     }
+
+    /// Where the signature travels: the headers that carry it, or the body.
+    fn signature_in(&self) -> SignatureIn<'_>;
+
+    /// When the request says it was signed, in unix seconds, read from its headers or
+    /// its body as the provider sends it; `None` for a scheme that signs no timestamp,
+    /// or when it is missing or no time. Only the timestamp is read: the signature is
+    /// not checked.
+    fn signed_at(&self, headers: &Headers, body: &[u8]) -> Option<i64>;
+
+    /// For a scheme that keeps a signed timestamp in the body (Linear's
+    /// `webhookTimestamp`): the body with it set to `now`, to sign afresh. `None` when
+    /// there is none to refresh (a body-borne signature is written by
+    /// [`SignatureIn::Body`] once signed).
+    fn refresh_body_timestamp(&self, body: &[u8], now: jiff::Timestamp) -> Option<Vec<u8>>;
+
+    /// The answer to the provider's handshake, when the request is one; `secret` is the
+    /// one the listener verifies with, for a handshake that proves it is held (Zoom's).
+    fn handshake(&self, headers: &Headers, body: &[u8], secret: Option<&Secret>) -> Option<Handshake>;
+
+    /// `Some(event)` when the request is this scheme's provider's (a signature header,
+    /// an event header, a user agent or the body tells), with the event it is when that
+    /// can be told; `None` leaves it to the other schemes. The schemes are asked in the
+    /// registry's order and the first to answer names the provider, so a scheme whose
+    /// provider an earlier one recognises (GitHub's SHA-1 variant) answers `None`.
+    fn recognise(&self, req: &Clues<'_>) -> Option<Option<String>>;
 }
 
 /// What `keygen` produces.

@@ -2,7 +2,10 @@
 //! HMAC-SHA256 with the endpoint secret key as UTF-8; ±5 s. SIGNATURES.md §10.
 
 use super::hmac::{Alg, Encoding, HmacSpec, MsgCtx, Presented};
+use super::{Clues, Handshake, SignatureIn};
 use super::{KeyKind, KeyPair, SchemeError, SchemeMeta, SignParams, Signed, Tolerance, Verdict, VerifyRequest};
+use crate::core::headers::Headers;
+use crate::core::secret::Secret;
 
 pub struct Paddle;
 
@@ -53,6 +56,27 @@ impl HmacSpec for Paddle {
         KeyPair::Secret {
             secret: format!("pdl_ntfset_01{}_{}", alnum(24).to_ascii_lowercase(), alnum(32)),
         }
+    }
+    fn recognise(&self, req: &Clues<'_>) -> Option<Option<String>> {
+        req.headers
+            .contains("paddle-signature")
+            .then(|| req.field(&["event_type"]))
+    }
+    fn signature_in(&self) -> SignatureIn<'_> {
+        SignatureIn::Headers(&["paddle-signature"])
+    }
+    fn signed_at(&self, headers: &Headers, _: &[u8]) -> Option<i64> {
+        headers
+            .get("paddle-signature")?
+            .split(';')
+            .find_map(|p| p.trim().strip_prefix("ts="))
+            .and_then(super::unix_secs)
+    }
+    fn refresh_body_timestamp(&self, _: &[u8], _: jiff::Timestamp) -> Option<Vec<u8>> {
+        None
+    }
+    fn handshake(&self, _: &Headers, _: &[u8], _: Option<&Secret>) -> Option<Handshake> {
+        None
     }
 }
 

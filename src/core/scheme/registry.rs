@@ -21,28 +21,51 @@ use super::zoom::zoom;
 use super::{Scheme, SchemeError};
 use crate::core::headers::{Headers, Prefilter};
 
-/// Every scheme name, in the order listings show them.
-pub const NAMES: &[&str] = &[
-    "github",
-    "github-sha1",
-    "stripe",
-    "slack",
-    "standard-webhooks",
-    "standard-webhooks-v1a",
-    "svix",
-    "shopify",
-    "twilio",
-    "gitlab",
-    "discord",
-    "square",
-    "paddle",
-    "zoom",
-    "twitch",
-    "linear",
-    "intercom",
-    "mailgun",
-    "generic",
+/// Makes a scheme; only the generic one reads its settings.
+type Make = fn(&GenericParams) -> Box<dyn Scheme>;
+
+/// Every scheme, by name, in the order listings show them. Adding a scheme is its
+/// file and its line here (and, for `--scheme auto` to tell it, its header in
+/// [`TOLD_BY`]).
+const REGISTRY: &[(&str, Make)] = &[
+    ("github", |_| Box::new(HmacAdapter(github()))),
+    ("github-sha1", |_| Box::new(HmacAdapter(github_sha1()))),
+    ("stripe", |_| Box::new(HmacAdapter(Stripe))),
+    ("slack", |_| Box::new(HmacAdapter(slack()))),
+    ("standard-webhooks", |_| Box::new(HmacAdapter(standard()))),
+    ("standard-webhooks-v1a", |_| Box::new(StandardV1a)),
+    ("svix", |_| Box::new(HmacAdapter(svix()))),
+    ("shopify", |_| Box::new(HmacAdapter(Shopify))),
+    ("twilio", |_| Box::new(HmacAdapter(Twilio))),
+    ("gitlab", |_| Box::new(Gitlab)),
+    ("discord", |_| Box::new(Discord)),
+    ("square", |_| Box::new(HmacAdapter(Square))),
+    ("paddle", |_| Box::new(HmacAdapter(Paddle))),
+    ("zoom", |_| Box::new(HmacAdapter(zoom()))),
+    ("twitch", |_| Box::new(HmacAdapter(Twitch))),
+    ("linear", |_| Box::new(HmacAdapter(Linear))),
+    ("intercom", |_| Box::new(HmacAdapter(intercom()))),
+    ("mailgun", |_| Box::new(HmacAdapter(Mailgun))),
+    ("generic", |g| {
+        Box::new(HmacAdapter(Generic::new(
+            g.alg,
+            g.encoding,
+            g.header.clone(),
+            g.prefix.clone(),
+        )))
+    }),
 ];
+
+/// Every scheme name, in the order listings show them.
+pub const NAMES: &[&str] = &{
+    let mut names = [""; REGISTRY.len()];
+    let mut i = 0;
+    while i < names.len() {
+        names[i] = REGISTRY[i].0;
+        i += 1;
+    }
+    names
+};
 
 pub fn names() -> &'static [&'static str] {
     NAMES
@@ -70,32 +93,22 @@ impl Default for GenericParams {
 
 /// The scheme called `name`.
 pub fn lookup(name: &str, generic: &GenericParams) -> Result<Box<dyn Scheme>, SchemeError> {
-    Ok(match name {
-        "github" => Box::new(HmacAdapter(github())),
-        "github-sha1" => Box::new(HmacAdapter(github_sha1())),
-        "intercom" => Box::new(HmacAdapter(intercom())),
-        "stripe" => Box::new(HmacAdapter(Stripe)),
-        "slack" => Box::new(HmacAdapter(slack())),
-        "zoom" => Box::new(HmacAdapter(zoom())),
-        "standard-webhooks" => Box::new(HmacAdapter(standard())),
-        "svix" => Box::new(HmacAdapter(svix())),
-        "standard-webhooks-v1a" => Box::new(StandardV1a),
-        "shopify" => Box::new(HmacAdapter(Shopify)),
-        "twilio" => Box::new(HmacAdapter(Twilio)),
-        "gitlab" => Box::new(Gitlab),
-        "discord" => Box::new(Discord),
-        "square" => Box::new(HmacAdapter(Square)),
-        "paddle" => Box::new(HmacAdapter(Paddle)),
-        "twitch" => Box::new(HmacAdapter(Twitch)),
-        "linear" => Box::new(HmacAdapter(Linear)),
-        "mailgun" => Box::new(HmacAdapter(Mailgun)),
-        "generic" => Box::new(HmacAdapter(Generic::new(
-            generic.alg,
-            generic.encoding,
-            generic.header.clone(),
-            generic.prefix.clone(),
-        ))),
-        other => return Err(SchemeError::Unknown(other.to_string())),
+    REGISTRY
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, make)| make(generic))
+        .ok_or_else(|| SchemeError::Unknown(name.to_string()))
+}
+
+/// Every scheme, made once (the generic one with its default settings), in the order
+/// of [`NAMES`]: for the questions asked of all of them (the listener's handshakes).
+pub fn all() -> &'static [Box<dyn Scheme>] {
+    static ALL: std::sync::OnceLock<Vec<Box<dyn Scheme>>> = std::sync::OnceLock::new();
+    ALL.get_or_init(|| {
+        NAMES
+            .iter()
+            .map(|n| lookup(n, &GenericParams::default()).expect("every registered name resolves"))
+            .collect()
     })
 }
 
@@ -104,11 +117,7 @@ pub fn lookup(name: &str, generic: &GenericParams) -> Result<Box<dyn Scheme>, Sc
 pub fn secret_headers() -> &'static [&'static str] {
     static HEADERS: std::sync::OnceLock<Vec<&'static str>> = std::sync::OnceLock::new();
     HEADERS.get_or_init(|| {
-        let mut v: Vec<&'static str> = NAMES
-            .iter()
-            .filter_map(|n| lookup(n, &GenericParams::default()).ok())
-            .filter_map(|s| s.meta().secret_header())
-            .collect();
+        let mut v: Vec<&'static str> = all().iter().filter_map(|s| s.meta().secret_header()).collect();
         v.dedup();
         v
     })
@@ -222,6 +231,10 @@ mod tests {
 
     #[test]
     fn every_name_resolves_to_itself() {
+        let mut unique = NAMES.to_vec();
+        unique.sort();
+        unique.dedup();
+        assert_eq!(unique.len(), NAMES.len(), "a name registered twice");
         for n in NAMES {
             let s = lookup(n, &GenericParams::default()).unwrap();
             assert_eq!(s.meta().name, *n);
@@ -302,7 +315,10 @@ mod tests {
         let signed = s
             .sign_timestamp_text(&Secret::from_arg(&sign_key).unwrap(), &p, ts, &mut &body[..])
             .unwrap();
-        let body = crate::core::deliver::apply_body_fields(&body, &signed.fields);
+        let body = match s.signature_in() {
+            super::super::SignatureIn::Body { write } => write(&body, &signed.fields),
+            super::super::SignatureIn::Headers(_) => body,
+        };
         let headers: Headers = signed.headers.into_iter().collect();
         let b = Body::Mem(body);
         let req = VerifyRequest {
@@ -411,5 +427,139 @@ mod tests {
 
     thread_local! {
         static TIMESTAMPED: Vec<&'static str> = timestamped();
+    }
+
+    /// Every registered scheme answers the facts asked of it (where its signature
+    /// travels, when a request was signed, the refresh of a timestamp in its body), and
+    /// the answers fit what it signs: a header it sends that `replay --resign` did not
+    /// know of would travel stale beside the fresh one; a timestamp it signs but cannot
+    /// tell would hide a stale capture.
+    #[test]
+    fn every_scheme_answers_its_facts() {
+        use super::super::{KeyPair, SignParams, SignatureIn};
+        use crate::core::secret::Secret;
+        let at = |secs: i64| jiff::Timestamp::from_second(secs).unwrap();
+        for name in NAMES {
+            let s = lookup(name, &GenericParams::default()).unwrap();
+            let key = match s.keygen() {
+                KeyPair::Secret { secret } => secret,
+                KeyPair::Pair { private_key, .. } => private_key,
+            };
+            let p = SignParams {
+                timestamp: NOW,
+                nanos: 0,
+                id: "msg_facts".into(),
+                url: Some("https://example.com/hook".into()),
+            };
+            let body = format!(r#"{{"webhookTimestamp":{},"type":"x"}}"#, NOW * 1000).into_bytes();
+            let signed = s.sign(&Secret::from_arg(&key).unwrap(), &p, &mut &body[..]).unwrap();
+            let body = match s.signature_in() {
+                SignatureIn::Headers(names) => {
+                    assert!(!names.is_empty(), "{name} names no signature header");
+                    assert!(signed.fields.is_empty(), "{name} signs into the body: {signed:?}");
+                    for n in names {
+                        assert_eq!(*n, n.to_ascii_lowercase(), "{name}");
+                    }
+                    for (h, _) in &signed.headers {
+                        let h = h.to_ascii_lowercase();
+                        assert!(names.contains(&h.as_str()), "{name} sends {h}, not in {names:?}");
+                    }
+                    body
+                }
+                SignatureIn::Body { write } => {
+                    assert!(!signed.fields.is_empty(), "{name} writes no field into the body");
+                    assert!(signed.headers.is_empty(), "{name} also signs headers: {signed:?}");
+                    write(&body, &signed.fields)
+                }
+            };
+            let headers: Headers = signed.headers.into_iter().collect();
+            let timestamped = TIMESTAMPED.with(|t| t.contains(name));
+            assert_eq!(
+                s.signed_at(&headers, &body),
+                timestamped.then_some(NOW),
+                "{name}: when it was signed"
+            );
+            // A timestamp read from the body is one that re-signing must refresh.
+            let in_body = s.signed_at(&headers, b"{}") != s.signed_at(&headers, &body);
+            let refreshed = s.refresh_body_timestamp(&body, at(NOW + 100));
+            if in_body && matches!(s.signature_in(), SignatureIn::Headers(_)) {
+                let b = refreshed
+                    .unwrap_or_else(|| panic!("{name} keeps its timestamp in the body but does not refresh it"));
+                assert_eq!(s.signed_at(&headers, &b), Some(NOW + 100), "{name}");
+            } else {
+                assert_eq!(refreshed, None, "{name}");
+            }
+        }
+    }
+
+    /// Each provider's handshake is answered by its scheme alone, and ordinary events
+    /// by none.
+    #[test]
+    fn every_handshake_is_its_schemes() {
+        use crate::core::secret::Secret;
+        let secret = Secret::from_arg("s3cret").unwrap();
+        let mut answered = Vec::new();
+        for e in crate::core::event::catalog() {
+            let ev = e.render(&[]).unwrap();
+            let by: Vec<&str> = all()
+                .iter()
+                .filter(|s| s.handshake(&ev.headers, &ev.body, Some(&secret)).is_some())
+                .map(|s| s.meta().name)
+                .collect();
+            if !by.is_empty() {
+                assert_eq!(by, [ev.scheme.as_deref().unwrap()], "{}", e.name);
+                answered.push(e.name.as_str());
+            }
+        }
+        answered.sort();
+        assert_eq!(
+            answered,
+            [
+                "slack.url_verification",
+                "twitch.webhook_callback_verification",
+                "zoom.endpoint.url_validation"
+            ]
+        );
+    }
+
+    #[test]
+    fn the_handshakes_answer_as_the_providers_expect() {
+        use super::super::Handshake;
+        use crate::core::secret::Secret;
+        let h = |n: &str, v: &str| Headers(vec![(n.to_string(), v.to_string())]);
+        let slack = lookup("slack", &GenericParams::default()).unwrap();
+        let a = slack.handshake(
+            &Headers::new(),
+            br#"{"type":"url_verification","challenge":"c1"}"#,
+            None,
+        );
+        assert!(
+            matches!(&a, Some(Handshake::Answer { content_type: "application/json", body, .. }) if body == br#"{"challenge":"c1"}"#),
+            "{a:?}"
+        );
+        let twitch = lookup("twitch", &GenericParams::default()).unwrap();
+        let t = h("Twitch-Eventsub-Message-Type", "webhook_callback_verification");
+        let a = twitch.handshake(&t, br#"{"challenge":"c2"}"#, None);
+        assert!(
+            matches!(&a, Some(Handshake::Answer { content_type: "text/plain", body, .. }) if body == b"c2"),
+            "{a:?}"
+        );
+        assert_eq!(twitch.handshake(&Headers::new(), br#"{"challenge":"c2"}"#, None), None);
+        let zoom = lookup("zoom", &GenericParams::default()).unwrap();
+        let body = br#"{"event":"endpoint.url_validation","payload":{"plainToken":"p"}}"#;
+        assert!(matches!(
+            zoom.handshake(&Headers::new(), body, None),
+            Some(Handshake::NeedsSecret { .. })
+        ));
+        let secret = Secret::from_arg("k").unwrap();
+        let Some(Handshake::Answer { body, .. }) = zoom.handshake(&Headers::new(), body, Some(&secret)) else {
+            panic!("zoom answers with the secret");
+        };
+        let v: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!(v["plainToken"], "p");
+        assert_eq!(
+            v["encryptedToken"],
+            super::super::zoom::url_validation_token(b"k", "p").as_str()
+        );
     }
 }

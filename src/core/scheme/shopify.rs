@@ -2,7 +2,10 @@
 //! HMAC-SHA256 of the raw body with the app's client secret. SIGNATURES.md §5.
 
 use super::hmac::{Alg, Encoding, HmacSpec, MsgCtx, Presented};
+use super::{Clues, Handshake, SignatureIn};
 use super::{KeyKind, KeyPair, SchemeError, SchemeMeta, Signed, Verdict, VerifyRequest};
+use crate::core::headers::Headers;
+use crate::core::secret::Secret;
 
 pub struct Shopify;
 
@@ -58,5 +61,22 @@ impl HmacSpec for Shopify {
         KeyPair::Secret {
             secret: format!("shpss_{}", crate::core::ids::hex_chars(32)),
         }
+    }
+    fn recognise(&self, req: &Clues<'_>) -> Option<Option<String>> {
+        let h = req.headers;
+        let topic = h.get("x-shopify-topic").or_else(|| h.get("shopify-topic"))?;
+        Some(Some(topic.to_string()))
+    }
+    fn signature_in(&self) -> SignatureIn<'_> {
+        SignatureIn::Headers(&["x-shopify-hmac-sha256", "shopify-hmac-sha256"])
+    }
+    fn signed_at(&self, _: &Headers, _: &[u8]) -> Option<i64> {
+        None
+    }
+    fn refresh_body_timestamp(&self, _: &[u8], _: jiff::Timestamp) -> Option<Vec<u8>> {
+        None
+    }
+    fn handshake(&self, _: &Headers, _: &[u8], _: Option<&Secret>) -> Option<Handshake> {
+        None
     }
 }

@@ -3,14 +3,25 @@
 //! SIGNATURES.md §3.
 
 use super::hmac::{random_hex_secret, Alg, Encoding, HmacSpec, MsgCtx, Presented};
-use super::{KeyKind, KeyPair, SchemeError, SchemeMeta, SignParams, Signed, Tolerance, Verdict, VerifyRequest};
+use super::{
+    Clues, Handshake, KeyKind, KeyPair, SchemeError, SchemeMeta, SignParams, SignatureIn, Signed, Tolerance, Verdict,
+    VerifyRequest,
+};
+use crate::core::headers::Headers;
+use crate::core::secret::Secret;
 
 /// The `v0=` scheme shared by Slack and Zoom: HMAC-SHA256 of `v0:{ts}:{body}`.
 pub struct V0 {
     pub meta: SchemeMeta,
     pub sig_header: &'static str,
     pub ts_header: &'static str,
+    /// Both headers, lower-case ([`SignatureIn::Headers`]).
+    pub headers: &'static [&'static str],
     pub secret_len: usize,
+    /// The provider's handshake, from the body and the secret.
+    pub handshake: fn(&[u8], Option<&Secret>) -> Option<Handshake>,
+    /// [`HmacSpec::recognise`].
+    pub recognise: fn(&Clues<'_>) -> Option<Option<String>>,
 }
 
 pub fn slack() -> V0 {
@@ -30,8 +41,46 @@ pub fn slack() -> V0 {
         },
         sig_header: "X-Slack-Signature",
         ts_header: "X-Slack-Request-Timestamp",
+        headers: &["x-slack-signature", "x-slack-request-timestamp"],
         secret_len: 16,
+        handshake: url_verification,
+        recognise: slack_event,
     }
+}
+
+/// Slack: its signature or Slackbot's user agent; the event from the body (an event
+/// callback's inner type, else the outer type, or a slash command's form).
+fn slack_event(req: &Clues<'_>) -> Option<Option<String>> {
+    let h = req.headers;
+    if !(h.contains("x-slack-signature") || h.get("user-agent").is_some_and(|u| u.starts_with("Slackbot"))) {
+        return None;
+    }
+    Some(match (req.field(&["type"]), req.field(&["event", "type"])) {
+        (Some(t), Some(e)) if t == "event_callback" => Some(e),
+        (Some(t), _) => Some(t),
+        _ if req.form_field("command").is_some() => Some("slash_command".into()),
+        _ => None,
+    })
+}
+
+/// Slack's `url_verification`: its `challenge`, echoed as JSON.
+fn url_verification(body: &[u8], _: Option<&Secret>) -> Option<Handshake> {
+    static NEEDLE: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+        std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"url_verification"));
+    // Parsed only when it can be one: most bodies are not.
+    if !body.trim_ascii_start().starts_with(b"{") || NEEDLE.find(body).is_none() {
+        return None;
+    }
+    let v: serde_json::Value = serde_json::from_slice(body).ok()?;
+    if v.get("type")?.as_str()? != "url_verification" {
+        return None;
+    }
+    let challenge = v.get("challenge")?.as_str()?;
+    Some(Handshake::Answer {
+        content_type: "application/json",
+        body: serde_json::to_vec(&serde_json::json!({ "challenge": challenge })).ok()?,
+        note: "answered Slack's url_verification with its challenge",
+    })
 }
 
 impl HmacSpec for V0 {
@@ -82,5 +131,20 @@ impl HmacSpec for V0 {
     }
     fn keygen(&self) -> KeyPair {
         random_hex_secret(self.secret_len)
+    }
+    fn recognise(&self, req: &Clues<'_>) -> Option<Option<String>> {
+        (self.recognise)(req)
+    }
+    fn signature_in(&self) -> SignatureIn<'_> {
+        SignatureIn::Headers(self.headers)
+    }
+    fn signed_at(&self, headers: &Headers, _: &[u8]) -> Option<i64> {
+        super::unix_secs(headers.get(self.ts_header)?)
+    }
+    fn refresh_body_timestamp(&self, _: &[u8], _: jiff::Timestamp) -> Option<Vec<u8>> {
+        None
+    }
+    fn handshake(&self, _: &Headers, body: &[u8], secret: Option<&Secret>) -> Option<Handshake> {
+        (self.handshake)(body, secret)
     }
 }

@@ -3,7 +3,10 @@
 //! `x-square-signature` is HMAC-SHA1 of the same input. SIGNATURES.md §9.
 
 use super::hmac::{Alg, Encoding, HmacSpec, MsgCtx, Presented};
+use super::{Clues, Handshake, SignatureIn};
 use super::{KeyKind, KeyPair, SchemeError, SchemeMeta, Signed, Verdict, VerifyRequest};
+use crate::core::headers::Headers;
+use crate::core::secret::Secret;
 
 pub struct Square;
 
@@ -63,5 +66,21 @@ impl HmacSpec for Square {
         KeyPair::Secret {
             secret: base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(k),
         }
+    }
+    fn recognise(&self, req: &Clues<'_>) -> Option<Option<String>> {
+        let h = req.headers;
+        (h.contains("x-square-hmacsha256-signature") || h.contains("x-square-signature")).then(|| req.field(&["type"]))
+    }
+    fn signature_in(&self) -> SignatureIn<'_> {
+        SignatureIn::Headers(&["x-square-hmacsha256-signature", "x-square-signature"])
+    }
+    fn signed_at(&self, _: &Headers, _: &[u8]) -> Option<i64> {
+        None
+    }
+    fn refresh_body_timestamp(&self, _: &[u8], _: jiff::Timestamp) -> Option<Vec<u8>> {
+        None
+    }
+    fn handshake(&self, _: &Headers, _: &[u8], _: Option<&Secret>) -> Option<Handshake> {
+        None
     }
 }

@@ -6,9 +6,11 @@ use base64::Engine;
 
 use super::hmac::{Alg, Encoding, HmacSpec, MsgCtx, Presented};
 use super::{
-    b64, b64_decode_lenient, KeyKind, KeyPair, SchemeError, SchemeMeta, SignParams, Signed, Tolerance, Verdict,
-    VerifyRequest,
+    b64, b64_decode_lenient, Clues, Handshake, KeyKind, KeyPair, SchemeError, SchemeMeta, SignParams, SignatureIn,
+    Signed, Tolerance, Verdict, VerifyRequest,
 };
+use crate::core::headers::Headers;
+use crate::core::secret::Secret;
 
 pub struct StandardWebhooks {
     meta: SchemeMeta,
@@ -49,6 +51,28 @@ pub fn svix() -> StandardWebhooks {
         },
         prefix: "svix",
     }
+}
+
+/// The headers of Standard Webhooks, v1 and v1a, in both families (a verifier reads
+/// either): [`SignatureIn::Headers`].
+pub const HEADERS: &[&str] = &[
+    "webhook-id",
+    "webhook-timestamp",
+    "webhook-signature",
+    "svix-id",
+    "svix-timestamp",
+    "svix-signature",
+];
+
+/// When a Standard Webhooks request was signed: the timestamp of the family whose
+/// signature it carries (Svix's when it has one).
+pub fn signed_at(h: &Headers) -> Option<i64> {
+    let ts = if h.contains("svix-signature") {
+        "svix-timestamp"
+    } else {
+        "webhook-timestamp"
+    };
+    super::unix_secs(h.get(ts)?)
 }
 
 /// The HMAC key of a `whsec_` secret: the base64 after the optional prefix, padding optional.
@@ -175,5 +199,28 @@ impl HmacSpec for StandardWebhooks {
         KeyPair::Secret {
             secret: format!("whsec_{}", b64().encode(k)),
         }
+    }
+    fn recognise(&self, req: &Clues<'_>) -> Option<Option<String>> {
+        let h = req.headers;
+        // A request carrying both families is taken as Svix's.
+        let svix = h.contains("svix-signature");
+        let mine = if self.prefix == "svix" {
+            svix
+        } else {
+            !svix && h.contains("webhook-signature")
+        };
+        mine.then(|| req.field(&["type"]))
+    }
+    fn signature_in(&self) -> SignatureIn<'_> {
+        SignatureIn::Headers(HEADERS)
+    }
+    fn signed_at(&self, headers: &Headers, _: &[u8]) -> Option<i64> {
+        signed_at(headers)
+    }
+    fn refresh_body_timestamp(&self, _: &[u8], _: jiff::Timestamp) -> Option<Vec<u8>> {
+        None
+    }
+    fn handshake(&self, _: &Headers, _: &[u8], _: Option<&Secret>) -> Option<Handshake> {
+        None
     }
 }

@@ -10,9 +10,10 @@ use ed25519_dalek::{Signer, SigningKey, Verifier, VerifyingKey};
 
 use super::standard::{parse_list, read_headers};
 use super::{
-    b64, b64_decode_lenient, check_time, KeyKind, KeyPair, Scheme, SchemeError, SchemeMeta, SignParams, Signed,
-    Tolerance, Verdict, VerifyRequest,
+    b64, b64_decode_lenient, check_time, Clues, Handshake, KeyKind, KeyPair, Scheme, SchemeError, SchemeMeta,
+    SignParams, SignatureIn, Signed, Tolerance, Verdict, VerifyRequest,
 };
+use crate::core::headers::Headers;
 use crate::core::secret::Secret;
 
 pub struct StandardV1a;
@@ -144,5 +145,27 @@ impl Scheme for StandardV1a {
             private_key: format!("whsk_{}", b64().encode(seed)),
             public_key: format!("whpk_{}", b64().encode(k.verifying_key().to_bytes())),
         }
+    }
+
+    /// Standard Webhooks' requests, v1a's included, are recognised by the v1 scheme,
+    /// before this one.
+    fn recognise(&self, _: &Clues<'_>) -> Option<Option<String>> {
+        None
+    }
+
+    fn signature_in(&self) -> SignatureIn<'_> {
+        SignatureIn::Headers(super::standard::HEADERS)
+    }
+
+    fn signed_at(&self, headers: &Headers, _: &[u8]) -> Option<i64> {
+        super::standard::signed_at(headers)
+    }
+
+    fn refresh_body_timestamp(&self, _: &[u8], _: jiff::Timestamp) -> Option<Vec<u8>> {
+        None
+    }
+
+    fn handshake(&self, _: &Headers, _: &[u8], _: Option<&Secret>) -> Option<Handshake> {
+        None
     }
 }

@@ -2,7 +2,10 @@
 //! `t "." body` keyed with the whole `whsec_…` string. SIGNATURES.md §2.
 
 use super::hmac::{Alg, Encoding, HmacSpec, MsgCtx, Presented};
+use super::{Clues, Handshake, SignatureIn};
 use super::{KeyKind, KeyPair, SchemeError, SchemeMeta, SignParams, Signed, Tolerance, Verdict, VerifyRequest};
+use crate::core::headers::Headers;
+use crate::core::secret::Secret;
 
 pub struct Stripe;
 
@@ -51,6 +54,25 @@ impl HmacSpec for Stripe {
         KeyPair::Secret {
             secret: format!("whsec_{}", crate::core::ids::alnum(32)),
         }
+    }
+    fn recognise(&self, req: &Clues<'_>) -> Option<Option<String>> {
+        req.headers.contains("stripe-signature").then(|| req.field(&["type"]))
+    }
+    fn signature_in(&self) -> SignatureIn<'_> {
+        SignatureIn::Headers(&["stripe-signature"])
+    }
+    fn signed_at(&self, headers: &Headers, _: &[u8]) -> Option<i64> {
+        headers
+            .get("stripe-signature")?
+            .split(',')
+            .find_map(|p| p.trim().strip_prefix("t="))
+            .and_then(super::unix_secs)
+    }
+    fn refresh_body_timestamp(&self, _: &[u8], _: jiff::Timestamp) -> Option<Vec<u8>> {
+        None
+    }
+    fn handshake(&self, _: &Headers, _: &[u8], _: Option<&Secret>) -> Option<Handshake> {
+        None
     }
 }
 

@@ -6,8 +6,11 @@
 use sha2::Digest;
 
 use super::hmac::{random_hex_secret, Alg, Encoding, HmacSpec, MsgCtx, Presented};
+use super::{Clues, Handshake, SignatureIn};
 use super::{Failure, KeyKind, KeyPair, SchemeError, SchemeMeta, Signed, Verdict, VerifyRequest};
+use crate::core::headers::Headers;
 use crate::core::ids::hex_lower;
+use crate::core::secret::Secret;
 
 pub struct Twilio;
 
@@ -157,6 +160,33 @@ impl HmacSpec for Twilio {
     }
     fn keygen(&self) -> KeyPair {
         random_hex_secret(16)
+    }
+    fn recognise(&self, req: &Clues<'_>) -> Option<Option<String>> {
+        let h = req.headers;
+        if !(h.contains("x-twilio-signature") || h.get("user-agent").is_some_and(|u| u.starts_with("TwilioProxy"))) {
+            return None;
+        }
+        Some(
+            if req.form_field("SmsSid").is_some() || req.form_field("MessageSid").is_some() {
+                Some("sms.incoming".into())
+            } else if req.form_field("CallStatus").is_some() {
+                Some("call.status".into())
+            } else {
+                None
+            },
+        )
+    }
+    fn signature_in(&self) -> SignatureIn<'_> {
+        SignatureIn::Headers(&["x-twilio-signature"])
+    }
+    fn signed_at(&self, _: &Headers, _: &[u8]) -> Option<i64> {
+        None
+    }
+    fn refresh_body_timestamp(&self, _: &[u8], _: jiff::Timestamp) -> Option<Vec<u8>> {
+        None
+    }
+    fn handshake(&self, _: &Headers, _: &[u8], _: Option<&Secret>) -> Option<Handshake> {
+        None
     }
 }
 

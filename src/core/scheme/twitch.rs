@@ -3,7 +3,12 @@
 //! as sent; messages older than 10 minutes are refused. SIGNATURES.md §12.
 
 use super::hmac::{Alg, Encoding, HmacSpec, MsgCtx, Presented};
-use super::{KeyKind, KeyPair, SchemeError, SchemeMeta, SignParams, Signed, Tolerance, Verdict, VerifyRequest};
+use super::{
+    Clues, Handshake, KeyKind, KeyPair, SchemeError, SchemeMeta, SignParams, SignatureIn, Signed, Tolerance, Verdict,
+    VerifyRequest,
+};
+use crate::core::headers::Headers;
+use crate::core::secret::Secret;
 
 pub struct Twitch;
 
@@ -84,5 +89,45 @@ impl HmacSpec for Twitch {
         KeyPair::Secret {
             secret: crate::core::ids::alnum(32),
         }
+    }
+    fn recognise(&self, req: &Clues<'_>) -> Option<Option<String>> {
+        let h = req.headers;
+        let t = h.get("twitch-eventsub-message-type")?;
+        Some(if t == "notification" {
+            h.get("twitch-eventsub-subscription-type").map(str::to_string)
+        } else {
+            Some(t.to_string())
+        })
+    }
+    fn signature_in(&self) -> SignatureIn<'_> {
+        SignatureIn::Headers(&[
+            "twitch-eventsub-message-signature",
+            "twitch-eventsub-message-id",
+            "twitch-eventsub-message-timestamp",
+        ])
+    }
+    fn signed_at(&self, headers: &Headers, _: &[u8]) -> Option<i64> {
+        headers
+            .get(TS)?
+            .trim()
+            .parse::<jiff::Timestamp>()
+            .ok()
+            .map(|t| t.as_second())
+    }
+    fn refresh_body_timestamp(&self, _: &[u8], _: jiff::Timestamp) -> Option<Vec<u8>> {
+        None
+    }
+    /// `webhook_callback_verification`: the body's `challenge`, as plain text.
+    fn handshake(&self, headers: &Headers, body: &[u8], _: Option<&Secret>) -> Option<Handshake> {
+        if headers.get("twitch-eventsub-message-type") != Some("webhook_callback_verification") {
+            return None;
+        }
+        let v: serde_json::Value = serde_json::from_slice(body).ok()?;
+        let challenge = v.get("challenge")?.as_str()?;
+        Some(Handshake::Answer {
+            content_type: "text/plain",
+            body: challenge.as_bytes().to_vec(),
+            note: "answered Twitch's webhook_callback_verification with its challenge",
+        })
     }
 }

@@ -4,8 +4,9 @@
 
 use super::hmac::Alg;
 use super::slack::V0;
-use super::{KeyKind, SchemeMeta, Tolerance};
+use super::{Clues, Handshake, KeyKind, SchemeMeta, Tolerance};
 use crate::core::ids::hex_lower;
+use crate::core::secret::Secret;
 
 pub fn zoom() -> V0 {
     V0 {
@@ -23,8 +24,38 @@ pub fn zoom() -> V0 {
         },
         sig_header: "x-zm-signature",
         ts_header: "x-zm-request-timestamp",
+        headers: &["x-zm-signature", "x-zm-request-timestamp"],
         secret_len: 11,
+        handshake: url_validation,
+        recognise: |req: &Clues<'_>| req.headers.contains("x-zm-signature").then(|| req.field(&["event"])),
     }
+}
+
+/// Zoom's `endpoint.url_validation`: its `plainToken` with the `encryptedToken` that
+/// proves the secret is held.
+fn url_validation(body: &[u8], secret: Option<&Secret>) -> Option<Handshake> {
+    static NEEDLE: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+        std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"endpoint.url_validation"));
+    // Parsed only when it can be one: most bodies are not.
+    if !body.trim_ascii_start().starts_with(b"{") || NEEDLE.find(body).is_none() {
+        return None;
+    }
+    let v: serde_json::Value = serde_json::from_slice(body).ok()?;
+    if v.get("event")?.as_str()? != "endpoint.url_validation" {
+        return None;
+    }
+    let plain = v.get("payload")?.get("plainToken")?.as_str()?;
+    let Some(secret) = secret else {
+        return Some(Handshake::NeedsSecret {
+            note: "Zoom's endpoint.url_validation needs the secret token (--secret…) to be answered",
+        });
+    };
+    let enc = url_validation_token(secret.bytes(), plain);
+    Some(Handshake::Answer {
+        content_type: "application/json",
+        body: serde_json::to_vec(&serde_json::json!({"plainToken": plain, "encryptedToken": enc})).ok()?,
+        note: "answered Zoom's endpoint.url_validation",
+    })
 }
 
 /// The `encryptedToken` of Zoom's URL validation: hex HMAC-SHA256 of `plainToken`.
