@@ -827,7 +827,7 @@ _hookcat() {
             return 0
             ;;
         hookcat__subcmd__listen)
-            opts="-p -q -v -h -V --port --host --json --quiet --verbose --reveal --scheme --secret-env --secret-file --secret --algorithm --encoding --header-name --prefix --public-url --reject-invalid --save --no-save --fsync --status --body --response-header --delay --fail-first --fail-rate --seed --status-sequence --retry-after --hang --drop --forward-to --no-handshake --max-body --allow-ip --rate-limit --require-header --tls --cert --key --header-timeout --body-timeout --expect --once --timeout --color --help --version"
+            opts="-p -q -v -h -V --port --host --scheme --secret-env --secret-file --secret --algorithm --encoding --header-name --prefix --public-url --reject-invalid --status --body --response-header --delay --fail-first --fail-rate --seed --status-sequence --retry-after --hang --drop --no-handshake --forward-to --max-body --allow-ip --rate-limit --require-header --header-timeout --body-timeout --tls --cert --key --save --no-save --fsync --json --quiet --verbose --reveal --expect --once --timeout --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -878,10 +878,6 @@ _hookcat() {
                     return 0
                     ;;
                 --public-url)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --save)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -941,6 +937,14 @@ _hookcat() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --header-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --body-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --cert)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -949,11 +953,7 @@ _hookcat() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --header-timeout)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --body-timeout)
+                --save)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -995,7 +995,7 @@ _hookcat() {
             return 0
             ;;
         hookcat__subcmd__replay)
-            opts="-f -c -k -h -V --file --to --last --all --filter --since --resign --scheme --secret-env --secret-file --secret --algorithm --encoding --header-name --prefix --set --edit --timeout --retries --concurrency --rate --compare --json --insecure --color --help --version"
+            opts="-f -k -c -h -V --file --to --last --all --filter --since --resign --scheme --secret-env --secret-file --secret --algorithm --encoding --header-name --prefix --set --edit --timeout --retries --insecure --concurrency --rate --compare --json --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1093,7 +1093,7 @@ _hookcat() {
             return 0
             ;;
         hookcat__subcmd__send)
-            opts="-e -d -H -X -k -n -c -v -t -h -V --event --data --content-type --set --header --method --scheme --secret-env --secret-file --secret --algorithm --encoding --header-name --prefix --timeout --retries --dry-run --print --reveal --insecure --cacert --count --concurrency --rate --json --verbose --no-input --config --target --color --help --version"
+            opts="-e -d -H -X -k -n -c -v -t -h -V --event --data --content-type --set --header --method --scheme --secret-env --secret-file --secret --algorithm --encoding --header-name --prefix --insecure --dry-run --print --reveal --cacert --count --concurrency --rate --json --verbose --no-input --config --target --timeout --retries --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1171,14 +1171,6 @@ _hookcat() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --timeout)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --retries)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --print)
                     COMPREPLY=($(compgen -W "curl" -- "${cur}"))
                     return 0
@@ -1216,6 +1208,14 @@ _hookcat() {
                     return 0
                     ;;
                 -t)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --retries)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
