@@ -7,6 +7,7 @@ use std::time::Duration;
 use clap::error::{ContextKind, ContextValue};
 use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 
+use crate::core::headers::header_arg;
 use crate::core::server::Cidr;
 use crate::core::units::{duration, Rate, Size};
 
@@ -153,8 +154,8 @@ pub struct VerifyArgs {
     #[command(flatten)]
     pub secret: SecretArgs,
     /// A request header, `Name: value` (repeatable).
-    #[arg(short = 'H', long = "header", value_name = "HEADER")]
-    pub headers: Vec<String>,
+    #[arg(short = 'H', long = "header", value_name = "HEADER", value_parser = header_arg)]
+    pub headers: Vec<(String, String)>,
     /// Read headers from a file: a raw HTTP header block, or a capture record (JSON).
     #[arg(long, value_name = "PATH")]
     pub headers_file: Option<PathBuf>,
@@ -230,8 +231,8 @@ pub struct SendArgs {
     #[arg(long = "set", value_name = "PATH=VALUE")]
     pub sets: Vec<String>,
     /// Add a header, `Name: value` (repeatable).
-    #[arg(short = 'H', long = "header", value_name = "HEADER")]
-    pub headers: Vec<String>,
+    #[arg(short = 'H', long = "header", value_name = "HEADER", value_parser = header_arg)]
+    pub headers: Vec<(String, String)>,
     /// The HTTP method.
     #[arg(short = 'X', long = "method", value_name = "METHOD")]
     pub method: Option<String>,
@@ -336,8 +337,8 @@ pub struct ListenArgs {
     #[arg(long, value_name = "TEXT|@FILE", help_heading = BEHAVIOUR)]
     pub body: Option<String>,
     /// Add a response header, `Name: value` (repeatable).
-    #[arg(long = "response-header", value_name = "HEADER", help_heading = BEHAVIOUR)]
-    pub response_headers: Vec<String>,
+    #[arg(long = "response-header", value_name = "HEADER", value_parser = header_arg, help_heading = BEHAVIOUR)]
+    pub response_headers: Vec<(String, String)>,
     /// Wait this long before answering.
     #[arg(long, value_name = "DURATION", value_parser = duration, help_heading = BEHAVIOUR)]
     pub delay: Option<Duration>,
@@ -380,8 +381,8 @@ pub struct ListenArgs {
     #[arg(long, value_name = "N/s", help_heading = LIMITS)]
     pub rate_limit: Option<Rate>,
     /// Require this header (`Name: value`); requests without it get 401.
-    #[arg(long, value_name = "HEADER", help_heading = LIMITS)]
-    pub require_header: Vec<String>,
+    #[arg(long, value_name = "HEADER", value_parser = header_arg, help_heading = LIMITS)]
+    pub require_header: Vec<(String, String)>,
     /// Cut off a client that has not sent its headers within this time (slow-loris guard).
     #[arg(long, default_value = "10s", value_name = "DURATION", value_parser = duration, help_heading = LIMITS)]
     pub header_timeout: Duration,

@@ -332,7 +332,7 @@ fn refused(args: &[&str], env: &[(&str, &str)]) -> (Option<i32>, String) {
 }
 
 #[test]
-fn a_bad_duration_size_rate_cidr_or_status_is_a_usage_error_naming_the_flag() {
+fn a_bad_duration_size_rate_cidr_status_or_header_is_a_usage_error_naming_the_flag() {
     let url = "http://127.0.0.1:9/x";
     let cases: &[(&[&str], &str, &str)] = &[
         (
@@ -423,6 +423,26 @@ fn a_bad_duration_size_rate_cidr_or_status_is_a_usage_error_naming_the_flag() {
             &["replay", "--all", "--to", url, "--timeout", "x"],
             "--timeout <DURATION>",
             "500ms",
+        ),
+        (
+            &["send", url, "--event", "github.ping", "-H", "nocolon"],
+            "--header <HEADER>",
+            "`Name: value`",
+        ),
+        (
+            &["verify", "--scheme", "github", "--secret", "s", "-H", "a b: c"],
+            "--header <HEADER>",
+            "`a b` is not a header name",
+        ),
+        (
+            &["listen", "--port", "0", "--no-save", "--response-header", "x"],
+            "--response-header <HEADER>",
+            "`Name: value`",
+        ),
+        (
+            &["listen", "--port", "0", "--no-save", "--require-header", ": x"],
+            "--require-header <HEADER>",
+            "is not a header name",
         ),
     ];
     for (args, flag, reason) in cases {

@@ -12,7 +12,6 @@ use tokio::sync::mpsc;
 
 use crate::cli::ListenArgs;
 use crate::core::capture::default_log_path;
-use crate::core::headers::parse_header_arg;
 use crate::core::scheme::lookup;
 use crate::core::server::{Behaviour, Captured, SchemeChoice, Server, ServerConfig, ServerEvent, VerifyConfig};
 use crate::core::units::format_size;
@@ -71,14 +70,10 @@ pub fn plan(a: &ListenArgs) -> anyhow::Result<Plan> {
         Some(b) => Some(Bytes::from(b.clone())),
         None => None,
     };
-    let mut response_headers = Vec::new();
-    for h in &a.response_headers {
-        response_headers.push(parse_header_arg(h).map_err(|e| anyhow::anyhow!("--response-header: {e}"))?);
-    }
     cfg.behaviour = Behaviour {
         status: a.status,
         body,
-        headers: response_headers,
+        headers: a.response_headers.clone(),
         delay: a.delay,
         fail_first: a.fail_first.unwrap_or(0),
         fail_rate: a.fail_rate,
@@ -96,10 +91,9 @@ pub fn plan(a: &ListenArgs) -> anyhow::Result<Plan> {
     cfg.allow = a.allow_ip.clone();
     cfg.rate_limit = a.rate_limit.map(|r| r.per_second());
     let mut redact = Vec::new();
-    for h in &a.require_header {
-        let (n, v) = parse_header_arg(h).map_err(|e| anyhow::anyhow!("--require-header: {e}"))?;
+    for (n, v) in &a.require_header {
         redact.push(n.clone());
-        cfg.require_headers.push((n, v));
+        cfg.require_headers.push((n.clone(), v.clone()));
     }
     cfg.save = if a.no_save {
         None

@@ -13,7 +13,7 @@ use crate::cli::{PrintFormat, SendArgs};
 use crate::core::config::{Config, Target};
 use crate::core::deliver::{self, apply_signature, Attempt, ClientOptions, Load, Policy, Prepared, Progress, Signer};
 use crate::core::event::{self, parse_override, sniff_content_type, Event, Override};
-use crate::core::headers::{parse_header_arg, Headers};
+use crate::core::headers::Headers;
 use crate::core::scheme::lookup;
 use crate::core::secret::{Redactor, Secret};
 use crate::core::units::{format_duration, parse_duration};
@@ -100,9 +100,8 @@ pub fn run(a: SendArgs, out: &Output) -> anyhow::Result<Outcome> {
     for (k, v) in &target.headers {
         extra.push(k.clone(), v.clone());
     }
-    for h in &a.headers {
-        let (k, v) = parse_header_arg(h).map_err(|e| hinted(e, "headers are written `Name: value`"))?;
-        extra.set(&k, v);
+    for (k, v) in &a.headers {
+        extra.set(k, v.clone());
     }
     let first = source.event()?;
     let scheme = match a.scheme.clone().or(target.scheme.clone()) {

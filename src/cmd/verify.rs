@@ -8,7 +8,7 @@ use crate::cli::VerifyArgs;
 use crate::core::body::Body;
 use crate::core::capture::CaptureRecord;
 use crate::core::diagnose::diagnose;
-use crate::core::headers::{parse_header_arg, parse_header_block, Headers};
+use crate::core::headers::{parse_header_block, Headers};
 use crate::core::scheme::{detect, lookup, SchemeError, VerifyRequest};
 use crate::core::secret::parse_marker;
 use crate::exit::{hinted, Outcome};
@@ -33,14 +33,8 @@ pub fn run(a: VerifyArgs, out: &Output) -> anyhow::Result<Outcome> {
             );
         }
     }
-    for h in &a.headers {
-        let (n, v) = parse_header_arg(h).map_err(|e| {
-            hinted(
-                e,
-                "headers are written `Name: value`, e.g. -H 'X-Hub-Signature-256: sha256=…'",
-            )
-        })?;
-        headers.push(n, v);
+    for (n, v) in &a.headers {
+        headers.push(n.clone(), v.clone());
     }
     let body = match (&a.file, record_body) {
         (None, Some(b)) => Body::Mem(b),
