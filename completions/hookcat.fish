@@ -171,9 +171,6 @@ generic\t''"
 complete -c hookcat -n "__fish_hookcat_using_subcommand sign" -l secret-env -d 'Read the secret from this environment variable (best in CI)' -r
 complete -c hookcat -n "__fish_hookcat_using_subcommand sign" -l secret-file -d 'Read the secret from a file; one trailing newline is stripped' -r -F
 complete -c hookcat -n "__fish_hookcat_using_subcommand sign" -l secret -d 'The secret itself. Visible in shell history and `ps`: prefer --secret-env or --secret-file' -r
-complete -c hookcat -n "__fish_hookcat_using_subcommand sign" -l timestamp -d 'The timestamp to sign, in unix seconds (default: now)' -r
-complete -c hookcat -n "__fish_hookcat_using_subcommand sign" -l id -d 'The message / delivery id to sign (default: a fresh one)' -r
-complete -c hookcat -n "__fish_hookcat_using_subcommand sign" -l url -d 'The URL the request goes to (Twilio and Square sign it)' -r
 complete -c hookcat -n "__fish_hookcat_using_subcommand sign" -l algorithm -d 'generic scheme: the hash (sha1, sha256, sha512)' -r -f -a "sha1\t''
 sha256\t''
 sha512\t''"
@@ -181,6 +178,9 @@ complete -c hookcat -n "__fish_hookcat_using_subcommand sign" -l encoding -d 'ge
 base64\t''"
 complete -c hookcat -n "__fish_hookcat_using_subcommand sign" -l header-name -d 'generic scheme: the header that carries the signature' -r
 complete -c hookcat -n "__fish_hookcat_using_subcommand sign" -l prefix -d 'generic scheme: a literal prefix before the signature, e.g. `sha256=`' -r
+complete -c hookcat -n "__fish_hookcat_using_subcommand sign" -l url -d 'The URL the request goes to (Twilio and Square sign it)' -r
+complete -c hookcat -n "__fish_hookcat_using_subcommand sign" -l timestamp -d 'The timestamp to sign, in unix seconds (default: now)' -r
+complete -c hookcat -n "__fish_hookcat_using_subcommand sign" -l id -d 'The message / delivery id to sign (default: a fresh one)' -r
 complete -c hookcat -n "__fish_hookcat_using_subcommand sign" -l color -d 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -211,11 +211,6 @@ auto\t''"
 complete -c hookcat -n "__fish_hookcat_using_subcommand verify" -l secret-env -d 'Read the secret from this environment variable (best in CI)' -r
 complete -c hookcat -n "__fish_hookcat_using_subcommand verify" -l secret-file -d 'Read the secret from a file; one trailing newline is stripped' -r -F
 complete -c hookcat -n "__fish_hookcat_using_subcommand verify" -l secret -d 'The secret itself. Visible in shell history and `ps`: prefer --secret-env or --secret-file' -r
-complete -c hookcat -n "__fish_hookcat_using_subcommand verify" -s H -l header -d 'A request header, `Name: value` (repeatable)' -r
-complete -c hookcat -n "__fish_hookcat_using_subcommand verify" -l headers-file -d 'Read headers from a file: a raw HTTP header block, or a capture record (JSON)' -r -F
-complete -c hookcat -n "__fish_hookcat_using_subcommand verify" -l url -d 'The URL the sender requested (Twilio and Square sign it)' -r
-complete -c hookcat -n "__fish_hookcat_using_subcommand verify" -l now -d 'Check timestamps against this time (unix seconds) instead of the clock' -r
-complete -c hookcat -n "__fish_hookcat_using_subcommand verify" -l tolerance -d 'Timestamp tolerance in seconds, overriding the provider\'s (0 turns the check off)' -r
 complete -c hookcat -n "__fish_hookcat_using_subcommand verify" -l algorithm -d 'generic scheme: the hash (sha1, sha256, sha512)' -r -f -a "sha1\t''
 sha256\t''
 sha512\t''"
@@ -223,6 +218,11 @@ complete -c hookcat -n "__fish_hookcat_using_subcommand verify" -l encoding -d '
 base64\t''"
 complete -c hookcat -n "__fish_hookcat_using_subcommand verify" -l header-name -d 'generic scheme: the header that carries the signature' -r
 complete -c hookcat -n "__fish_hookcat_using_subcommand verify" -l prefix -d 'generic scheme: a literal prefix before the signature, e.g. `sha256=`' -r
+complete -c hookcat -n "__fish_hookcat_using_subcommand verify" -l url -d 'The URL the request goes to (Twilio and Square sign it)' -r
+complete -c hookcat -n "__fish_hookcat_using_subcommand verify" -s H -l header -d 'A request header, `Name: value` (repeatable)' -r
+complete -c hookcat -n "__fish_hookcat_using_subcommand verify" -l headers-file -d 'Read headers from a file: a raw HTTP header block, or a capture record (JSON)' -r -F
+complete -c hookcat -n "__fish_hookcat_using_subcommand verify" -l now -d 'Check timestamps against this time (unix seconds) instead of the clock' -r
+complete -c hookcat -n "__fish_hookcat_using_subcommand verify" -l tolerance -d 'Timestamp tolerance in seconds, overriding the provider\'s (0 turns the check off)' -r
 complete -c hookcat -n "__fish_hookcat_using_subcommand verify" -l color -d 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"

@@ -109,6 +109,21 @@ pub enum SigEncoding {
     Base64,
 }
 
+/// What `sign` and `verify` share: the key, the URL for schemes that sign it, the body.
+#[derive(Debug, Clone, Args)]
+pub struct SignatureArgs {
+    #[command(flatten)]
+    pub secret: SecretArgs,
+    #[command(flatten)]
+    pub generic: GenericArgs,
+    /// The URL the request goes to (Twilio and Square sign it).
+    #[arg(long, value_name = "URL")]
+    pub url: Option<String>,
+    /// The body: a file, or `-` for standard input.
+    #[arg(value_name = "FILE")]
+    pub file: Option<PathBuf>,
+}
+
 /// Sign a body as a provider would.
 ///
 /// Example: hookcat sign --scheme stripe --secret-env STRIPE_WEBHOOK_SECRET payload.json
@@ -119,27 +134,19 @@ pub struct SignArgs {
     #[arg(long, value_parser = scheme_names())]
     pub scheme: String,
     #[command(flatten)]
-    pub secret: SecretArgs,
+    pub signature: SignatureArgs,
     /// The timestamp to sign, in unix seconds (default: now).
     #[arg(long, value_name = "UNIX", allow_negative_numbers = true)]
     pub timestamp: Option<i64>,
     /// The message / delivery id to sign (default: a fresh one).
     #[arg(long, value_name = "ID")]
     pub id: Option<String>,
-    /// The URL the request goes to (Twilio and Square sign it).
-    #[arg(long, value_name = "URL")]
-    pub url: Option<String>,
     /// Print the headers as one JSON object.
     #[arg(long)]
     pub json: bool,
     /// Say more on stderr.
     #[arg(short, long)]
     pub verbose: bool,
-    #[command(flatten)]
-    pub generic: GenericArgs,
-    /// The body: a file, or `-` (the default) for standard input. Streamed.
-    #[arg(value_name = "FILE")]
-    pub file: Option<PathBuf>,
 }
 
 /// Verify a signature: exit 0 when valid, 1 when not (with the likely cause), 2 on bad input.
@@ -152,16 +159,13 @@ pub struct VerifyArgs {
     #[arg(long, value_parser = scheme_names_or_auto())]
     pub scheme: String,
     #[command(flatten)]
-    pub secret: SecretArgs,
+    pub signature: SignatureArgs,
     /// A request header, `Name: value` (repeatable).
     #[arg(short = 'H', long = "header", value_name = "HEADER", value_parser = header_arg)]
     pub headers: Vec<(String, String)>,
     /// Read headers from a file: a raw HTTP header block, or a capture record (JSON).
     #[arg(long, value_name = "PATH")]
     pub headers_file: Option<PathBuf>,
-    /// The URL the sender requested (Twilio and Square sign it).
-    #[arg(long, value_name = "URL")]
-    pub url: Option<String>,
     /// Check timestamps against this time (unix seconds) instead of the clock.
     #[arg(long, value_name = "UNIX")]
     pub now: Option<i64>,
@@ -174,11 +178,6 @@ pub struct VerifyArgs {
     /// Say more: the verdict also when valid, where the secret came from.
     #[arg(short, long)]
     pub verbose: bool,
-    #[command(flatten)]
-    pub generic: GenericArgs,
-    /// The body: a file, or `-` for standard input.
-    #[arg(value_name = "FILE")]
-    pub file: Option<PathBuf>,
 }
 
 /// Generate a new secret or key pair in the provider's format.
