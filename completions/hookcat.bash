@@ -1093,7 +1093,7 @@ _hookcat() {
             return 0
             ;;
         hookcat__subcmd__send)
-            opts="-e -d -H -X -k -n -c -v -t -h -V --event --data --content-type --set --header --method --scheme --secret-env --secret-file --secret --algorithm --encoding --header-name --prefix --insecure --dry-run --print --reveal --cacert --count --concurrency --rate --json --verbose --no-input --config --target --timeout --retries --color --help --version"
+            opts="-e -d -H -X -k -n -c -v -t -h -V --event --data --content-type --set --header --method --scheme --secret-env --secret-file --secret --algorithm --encoding --header-name --prefix --insecure --cacert --dry-run --print --reveal --count --concurrency --rate --json --verbose --no-input --config --target --timeout --retries --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1171,12 +1171,12 @@ _hookcat() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --print)
-                    COMPREPLY=($(compgen -W "curl" -- "${cur}"))
-                    return 0
-                    ;;
                 --cacert)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --print)
+                    COMPREPLY=($(compgen -W "curl" -- "${cur}"))
                     return 0
                     ;;
                 --count)

@@ -58,8 +58,8 @@ complete -c hookcat -n "__fish_hookcat_using_subcommand send" -l encoding -d 'ge
 base64\t''"
 complete -c hookcat -n "__fish_hookcat_using_subcommand send" -l header-name -d 'generic scheme: the header that carries the signature' -r
 complete -c hookcat -n "__fish_hookcat_using_subcommand send" -l prefix -d 'generic scheme: a literal prefix before the signature, e.g. `sha256=`' -r
-complete -c hookcat -n "__fish_hookcat_using_subcommand send" -l print -d 'Print an equivalent command instead of sending' -r -f -a "curl\t''"
 complete -c hookcat -n "__fish_hookcat_using_subcommand send" -l cacert -d 'Trust this CA certificate (PEM)' -r -F
+complete -c hookcat -n "__fish_hookcat_using_subcommand send" -l print -d 'Print an equivalent command instead of sending' -r -f -a "curl\t''"
 complete -c hookcat -n "__fish_hookcat_using_subcommand send" -s n -l count -d 'Load mode: send N requests' -r
 complete -c hookcat -n "__fish_hookcat_using_subcommand send" -s c -l concurrency -d 'Load mode: requests in flight at once' -r
 complete -c hookcat -n "__fish_hookcat_using_subcommand send" -l rate -d 'Load mode: at most R requests per second (`100`, `100/s` or `6000/m`)' -r

@@ -244,6 +244,9 @@ pub struct SendArgs {
     pub generic: GenericArgs,
     #[command(flatten)]
     pub delivery: DeliveryArgs,
+    /// Trust this CA certificate (PEM).
+    #[arg(long, value_name = "FILE")]
+    pub cacert: Option<PathBuf>,
     /// Print exactly what would be sent and send nothing.
     #[arg(long)]
     pub dry_run: bool,
@@ -253,9 +256,6 @@ pub struct SendArgs {
     /// Show credential headers (Authorization, Cookie, X-Api-Key, …) in --dry-run, --print curl and -v instead of masking them.
     #[arg(long)]
     pub reveal: bool,
-    /// Trust this CA certificate (PEM).
-    #[arg(long, value_name = "FILE")]
-    pub cacert: Option<PathBuf>,
     /// Load mode: send N requests.
     #[arg(short = 'n', long, value_name = "N")]
     pub count: Option<u64>,
@@ -702,5 +702,43 @@ mod tests {
     #[test]
     fn cli_is_consistent() {
         Cli::command().debug_assert();
+    }
+
+    /// Commands receive typed values: clap did the parsing.
+    #[test]
+    fn values_arrive_typed() {
+        let cli = Cli::try_parse_from([
+            "hookcat",
+            "listen",
+            "--max-body=1.5KiB",
+            "--header-timeout=500ms",
+            "--rate-limit=120/min",
+            "--allow-ip=10.0.0.0/8",
+            "--status-sequence=500,429,200",
+            "--response-header=X-A: b",
+        ])
+        .unwrap();
+        let Command::Listen(a) = cli.command else { panic!() };
+        assert_eq!(a.max_body, Size(1536));
+        assert_eq!(a.header_timeout, Duration::from_millis(500));
+        assert_eq!(a.body_timeout, Duration::from_secs(30), "the default, parsed");
+        assert_eq!(a.rate_limit.map(Rate::per_second), Some(2.0));
+        assert_eq!(a.allow_ip, vec!["10.0.0.0/8".parse::<Cidr>().unwrap()]);
+        assert_eq!(a.status_sequence, [500, 429, 200]);
+        assert_eq!(a.response_headers, [("X-A".to_string(), "b".to_string())]);
+    }
+
+    #[test]
+    fn small_parsers() {
+        assert_eq!(status_code("404"), Ok(404));
+        for bad in ["99", "600", "2xx", "-1", ""] {
+            assert!(status_code(bad).is_err(), "{bad}");
+        }
+        assert_eq!(fraction("0.25"), Ok(0.25));
+        for bad in ["1.01", "-0.1", "NaN", "half"] {
+            assert!(fraction(bad).is_err(), "{bad}");
+        }
+        assert_eq!(whole_number("3"), Ok(3));
+        assert!(whole_number("-1").is_err() && whole_number("many").is_err());
     }
 }
