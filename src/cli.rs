@@ -1,5 +1,9 @@
 //! The command line: global options, the `Command` enum and one `Args` struct per
-//! subcommand (clap derive). The `///` comments are the help text.
+//! subcommand (clap derive), with the argument groups several share flattened into
+//! them. The `///` comments are the help text. clap parses each value into its type
+//! (durations, sizes, rates, CIDRs, status codes, headers; `HOOKCAT_*` variables
+//! through `env`), so a bad one is a usage error naming the flag and the commands
+//! receive typed values.
 
 use std::path::PathBuf;
 use std::time::Duration;

@@ -334,119 +334,37 @@ fn refused(args: &[&str], env: &[(&str, &str)]) -> (Option<i32>, String) {
 #[test]
 fn a_bad_duration_size_rate_cidr_status_or_header_is_a_usage_error_naming_the_flag() {
     let url = "http://127.0.0.1:9/x";
-    let cases: &[(&[&str], &str, &str)] = &[
-        (
-            &["listen", "--port", "0", "--no-save", "--max-body", "ten"],
-            "--max-body <SIZE>",
-            "10MiB",
-        ),
-        (
-            &["listen", "--port", "0", "--no-save", "--max-body", "1XB"],
-            "--max-body <SIZE>",
-            "unknown unit",
-        ),
-        (
-            &["listen", "--port", "0", "--no-save", "--header-timeout", "2weeks"],
-            "--header-timeout <DURATION>",
-            "unknown unit",
-        ),
-        (
-            &["listen", "--port", "0", "--no-save", "--body-timeout", "x"],
-            "--body-timeout <DURATION>",
-            "500ms",
-        ),
-        (
-            &["listen", "--port", "0", "--no-save", "--delay=-1s"],
-            "--delay <DURATION>",
-            "500ms",
-        ),
-        (
-            &[
-                "listen",
-                "--port",
-                "0",
-                "--no-save",
-                "--expect",
-                "1",
-                "--timeout",
-                "soon",
-            ],
-            "--timeout <DURATION>",
-            "500ms",
-        ),
-        (
-            &["listen", "--port", "0", "--no-save", "--allow-ip", "nope/8"],
-            "--allow-ip <CIDR>",
-            "not an IP address",
-        ),
-        (
-            &["listen", "--port", "0", "--no-save", "--allow-ip", "10.0.0.0/33"],
-            "--allow-ip <CIDR>",
-            "prefix over 32",
-        ),
-        (
-            &["listen", "--port", "0", "--no-save", "--rate-limit", "fast"],
-            "--rate-limit <N/s>",
-            "100/s",
-        ),
-        (
-            &["listen", "--port", "0", "--no-save", "--status", "600"],
-            "--status <CODE>",
-            "100 to 599",
-        ),
-        (
-            &["listen", "--port", "0", "--no-save", "--status-sequence", "500,99"],
-            "--status-sequence <LIST>",
-            "100 to 599",
-        ),
-        (
-            &["listen", "--port", "0", "--no-save", "--fail-rate", "1.5"],
-            "--fail-rate <P>",
-            "0.0 to 1.0",
-        ),
-        (
-            &["send", url, "--event", "github.ping", "--timeout", "2 weeks"],
-            "--timeout <DURATION>",
-            "unknown unit",
-        ),
-        (
-            &["send", url, "--event", "github.ping", "--rate", "0/s"],
-            "--rate <R/s>",
-            "above 0",
-        ),
-        (
-            &["replay", "--all", "--to", url, "--rate", "x/s"],
-            "--rate <R/s>",
-            "100/s",
-        ),
-        (
-            &["replay", "--all", "--to", url, "--timeout", "x"],
-            "--timeout <DURATION>",
-            "500ms",
-        ),
-        (
-            &["send", url, "--event", "github.ping", "-H", "nocolon"],
-            "--header <HEADER>",
-            "`Name: value`",
-        ),
-        (
-            &["verify", "--scheme", "github", "--secret", "s", "-H", "a b: c"],
-            "--header <HEADER>",
-            "`a b` is not a header name",
-        ),
-        (
-            &["listen", "--port", "0", "--no-save", "--response-header", "x"],
-            "--response-header <HEADER>",
-            "`Name: value`",
-        ),
-        (
-            &["listen", "--port", "0", "--no-save", "--require-header", ": x"],
-            "--require-header <HEADER>",
-            "is not a header name",
-        ),
+    let listen = ["listen", "--port", "0", "--no-save"];
+    let send = ["send", url, "--event", "github.ping"];
+    let replay = ["replay", "--all", "--to", url];
+    let verify = ["verify", "--scheme", "github", "--secret", "s"];
+    #[rustfmt::skip]
+    let cases: &[(&[&str], &[&str], &str, &str)] = &[
+        (&listen, &["--max-body", "ten"], "--max-body <SIZE>", "10MiB"),
+        (&listen, &["--max-body", "1XB"], "--max-body <SIZE>", "unknown unit"),
+        (&listen, &["--header-timeout", "2weeks"], "--header-timeout <DURATION>", "unknown unit"),
+        (&listen, &["--body-timeout", "x"], "--body-timeout <DURATION>", "500ms"),
+        (&listen, &["--delay=-1s"], "--delay <DURATION>", "500ms"),
+        (&listen, &["--expect", "1", "--timeout", "soon"], "--timeout <DURATION>", "500ms"),
+        (&listen, &["--allow-ip", "nope/8"], "--allow-ip <CIDR>", "not an IP address"),
+        (&listen, &["--allow-ip", "10.0.0.0/33"], "--allow-ip <CIDR>", "prefix over 32"),
+        (&listen, &["--rate-limit", "fast"], "--rate-limit <N/s>", "100/s"),
+        (&listen, &["--status", "600"], "--status <CODE>", "100 to 599"),
+        (&listen, &["--status-sequence", "500,99"], "--status-sequence <LIST>", "100 to 599"),
+        (&listen, &["--fail-rate", "1.5"], "--fail-rate <P>", "0.0 to 1.0"),
+        (&listen, &["--response-header", "x"], "--response-header <HEADER>", "`Name: value`"),
+        (&listen, &["--require-header", ": x"], "--require-header <HEADER>", "is not a header name"),
+        (&send, &["--timeout", "2 weeks"], "--timeout <DURATION>", "unknown unit"),
+        (&send, &["--rate", "0/s"], "--rate <R/s>", "above 0"),
+        (&send, &["--retries=-1"], "--retries <N>", "whole number"),
+        (&send, &["-H", "nocolon"], "--header <HEADER>", "`Name: value`"),
+        (&replay, &["--rate", "x/s"], "--rate <R/s>", "100/s"),
+        (&replay, &["--timeout", "x"], "--timeout <DURATION>", "500ms"),
+        (&verify, &["-H", "a b: c"], "--header <HEADER>", "`a b` is not a header name"),
     ];
-    for (args, flag, reason) in cases {
-        let (code, err) = refused(args, &[]);
+    for (command, args, flag, reason) in cases {
+        let args = [*command, *args].concat();
+        let (code, err) = refused(&args, &[]);
         assert_eq!(code, Some(2), "{args:?}: {err}");
         // clap's usage error: the value, the flag, why, and where to read more.
         assert!(err.contains(&format!("for '{flag}'")), "{args:?}: {err}");
