@@ -827,7 +827,7 @@ _hookcat() {
             return 0
             ;;
         hookcat__subcmd__listen)
-            opts="-p -q -v -h -V --port --host --json --quiet --verbose --reveal --scheme --secret-env --secret-file --secret --algorithm --encoding --header-name --prefix --public-url --reject-invalid --save --no-save --fsync --status --body --response-header --delay --fail-first --fail-rate --seed --status-sequence --retry-after --hang --drop --forward-to --no-handshake --max-body --max-inflight --inflight-wait --allow-ip --rate-limit --require-header --tls --cert --key --header-timeout --body-timeout --expect --once --timeout --color --help --version"
+            opts="-p -q -v -h -V --port --host --scheme --secret-env --secret-file --secret --algorithm --encoding --header-name --prefix --public-url --reject-invalid --status --body --response-header --delay --fail-first --fail-rate --seed --status-sequence --retry-after --hang --drop --no-handshake --forward-to --max-body --max-inflight --inflight-wait --allow-ip --rate-limit --require-header --header-timeout --body-timeout --tls --cert --key --save --no-save --fsync --json --quiet --verbose --reveal --expect --once --timeout --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -878,10 +878,6 @@ _hookcat() {
                     return 0
                     ;;
                 --public-url)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --save)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -949,6 +945,14 @@ _hookcat() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --header-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --body-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --cert)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -957,11 +961,7 @@ _hookcat() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --header-timeout)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --body-timeout)
+                --save)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1003,7 +1003,7 @@ _hookcat() {
             return 0
             ;;
         hookcat__subcmd__replay)
-            opts="-f -c -k -h -V --file --to --last --all --filter --since --resign --scheme --secret-env --secret-file --secret --algorithm --encoding --header-name --prefix --set --edit --timeout --retries --concurrency --rate --compare --json --insecure --color --help --version"
+            opts="-f -k -c -h -V --file --to --last --all --filter --since --resign --scheme --secret-env --secret-file --secret --algorithm --encoding --header-name --prefix --set --edit --timeout --retries --insecure --concurrency --rate --compare --json --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1101,7 +1101,7 @@ _hookcat() {
             return 0
             ;;
         hookcat__subcmd__send)
-            opts="-e -d -H -X -k -n -c -v -t -h -V --event --data --content-type --set --header --method --scheme --secret-env --secret-file --secret --algorithm --encoding --header-name --prefix --timeout --retries --dry-run --print --reveal --insecure --cacert --count --concurrency --rate --json --verbose --no-input --config --target --color --help --version"
+            opts="-e -d -H -X -k -n -c -v -t -h -V --event --data --content-type --set --header --method --scheme --secret-env --secret-file --secret --algorithm --encoding --header-name --prefix --insecure --cacert --dry-run --print --reveal --count --concurrency --rate --json --verbose --no-input --config --target --timeout --retries --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1179,20 +1179,12 @@ _hookcat() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --timeout)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --retries)
+                --cacert)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --print)
                     COMPREPLY=($(compgen -W "curl" -- "${cur}"))
-                    return 0
-                    ;;
-                --cacert)
-                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --count)
@@ -1227,6 +1219,14 @@ _hookcat() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --retries)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
@@ -1239,7 +1239,7 @@ _hookcat() {
             return 0
             ;;
         hookcat__subcmd__sign)
-            opts="-v -h -V --scheme --secret-env --secret-file --secret --timestamp --id --url --json --verbose --algorithm --encoding --header-name --prefix --color --help --version"
+            opts="-v -h -V --scheme --secret-env --secret-file --secret --algorithm --encoding --header-name --prefix --url --timestamp --id --json --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1261,18 +1261,6 @@ _hookcat() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --timestamp)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --id)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --url)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --algorithm)
                     COMPREPLY=($(compgen -W "sha1 sha256 sha512" -- "${cur}"))
                     return 0
@@ -1289,6 +1277,18 @@ _hookcat() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timestamp)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
@@ -1301,7 +1301,7 @@ _hookcat() {
             return 0
             ;;
         hookcat__subcmd__verify)
-            opts="-H -v -h -V --scheme --secret-env --secret-file --secret --header --headers-file --url --now --tolerance --json --verbose --algorithm --encoding --header-name --prefix --color --help --version"
+            opts="-H -v -h -V --scheme --secret-env --secret-file --secret --algorithm --encoding --header-name --prefix --url --header --headers-file --now --tolerance --json --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1323,30 +1323,6 @@ _hookcat() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --header)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -H)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --headers-file)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --url)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --now)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --tolerance)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --algorithm)
                     COMPREPLY=($(compgen -W "sha1 sha256 sha512" -- "${cur}"))
                     return 0
@@ -1360,6 +1336,30 @@ _hookcat() {
                     return 0
                     ;;
                 --prefix)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --header)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -H)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --headers-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --now)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tolerance)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

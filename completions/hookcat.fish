@@ -58,21 +58,21 @@ complete -c hookcat -n "__fish_hookcat_using_subcommand send" -l encoding -d 'ge
 base64\t''"
 complete -c hookcat -n "__fish_hookcat_using_subcommand send" -l header-name -d 'generic scheme: the header that carries the signature' -r
 complete -c hookcat -n "__fish_hookcat_using_subcommand send" -l prefix -d 'generic scheme: a literal prefix before the signature, e.g. `sha256=`' -r
-complete -c hookcat -n "__fish_hookcat_using_subcommand send" -l timeout -d 'Per-attempt timeout' -r
-complete -c hookcat -n "__fish_hookcat_using_subcommand send" -l retries -d 'Retries after a connect error, timeout, 429 or 5xx (exponential backoff, full jitter, Retry-After honoured)' -r
-complete -c hookcat -n "__fish_hookcat_using_subcommand send" -l print -d 'Print an equivalent command instead of sending' -r -f -a "curl\t''"
 complete -c hookcat -n "__fish_hookcat_using_subcommand send" -l cacert -d 'Trust this CA certificate (PEM)' -r -F
+complete -c hookcat -n "__fish_hookcat_using_subcommand send" -l print -d 'Print an equivalent command instead of sending' -r -f -a "curl\t''"
 complete -c hookcat -n "__fish_hookcat_using_subcommand send" -s n -l count -d 'Load mode: send N requests' -r
 complete -c hookcat -n "__fish_hookcat_using_subcommand send" -s c -l concurrency -d 'Load mode: requests in flight at once' -r
-complete -c hookcat -n "__fish_hookcat_using_subcommand send" -l rate -d 'Load mode: at most R requests per second (`100` or `100/s`)' -r
+complete -c hookcat -n "__fish_hookcat_using_subcommand send" -l rate -d 'Load mode: at most R requests per second (`100`, `100/s` or `6000/m`)' -r
 complete -c hookcat -n "__fish_hookcat_using_subcommand send" -l config -d 'A config file (default: ./hookcat.toml, then the user\'s config dir)' -r -F
 complete -c hookcat -n "__fish_hookcat_using_subcommand send" -s t -l target -d 'A named target from the config file (`[targets.NAME]`)' -r
+complete -c hookcat -n "__fish_hookcat_using_subcommand send" -l timeout -d 'Per-attempt timeout (default: 10s)' -r
+complete -c hookcat -n "__fish_hookcat_using_subcommand send" -l retries -d 'Retries after a connect error, timeout, 429 or 5xx (exponential backoff, full jitter, Retry-After honoured)' -r
 complete -c hookcat -n "__fish_hookcat_using_subcommand send" -l color -d 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c hookcat -n "__fish_hookcat_using_subcommand send" -s k -l insecure -d 'Accept any TLS certificate (for a self-signed local receiver)'
 complete -c hookcat -n "__fish_hookcat_using_subcommand send" -l dry-run -d 'Print exactly what would be sent and send nothing'
 complete -c hookcat -n "__fish_hookcat_using_subcommand send" -l reveal -d 'Show credential headers (Authorization, Cookie, X-Api-Key, …) in --dry-run, --print curl and -v instead of masking them'
-complete -c hookcat -n "__fish_hookcat_using_subcommand send" -s k -l insecure -d 'Accept any TLS certificate (for a self-signed local receiver)'
 complete -c hookcat -n "__fish_hookcat_using_subcommand send" -l json -d 'One JSON object per attempt, then a summary (load mode: the summary alone)'
 complete -c hookcat -n "__fish_hookcat_using_subcommand send" -s v -l verbose -d 'Show response headers and the whole response body'
 complete -c hookcat -n "__fish_hookcat_using_subcommand send" -l no-input -d 'Never prompt, even on a terminal'
@@ -111,7 +111,6 @@ base64\t''"
 complete -c hookcat -n "__fish_hookcat_using_subcommand listen" -l header-name -d 'generic scheme: the header that carries the signature' -r
 complete -c hookcat -n "__fish_hookcat_using_subcommand listen" -l prefix -d 'generic scheme: a literal prefix before the signature, e.g. `sha256=`' -r
 complete -c hookcat -n "__fish_hookcat_using_subcommand listen" -l public-url -d 'The public URL the sender calls, for schemes that sign the URL (Twilio, Square)' -r
-complete -c hookcat -n "__fish_hookcat_using_subcommand listen" -l save -d 'Append captures to this JSON Lines file (default: the user\'s data directory)' -r -F
 complete -c hookcat -n "__fish_hookcat_using_subcommand listen" -l status -d 'Answer with this status' -r
 complete -c hookcat -n "__fish_hookcat_using_subcommand listen" -l body -d 'Answer with this body (`@FILE` reads a file)' -r
 complete -c hookcat -n "__fish_hookcat_using_subcommand listen" -l response-header -d 'Add a response header, `Name: value` (repeatable)' -r
@@ -128,26 +127,27 @@ complete -c hookcat -n "__fish_hookcat_using_subcommand listen" -l inflight-wait
 complete -c hookcat -n "__fish_hookcat_using_subcommand listen" -l allow-ip -d 'Only accept clients in this CIDR range (repeatable); others get 403, are not saved and are counted' -r
 complete -c hookcat -n "__fish_hookcat_using_subcommand listen" -l rate-limit -d 'At most N requests per second per client IP; more get 429' -r
 complete -c hookcat -n "__fish_hookcat_using_subcommand listen" -l require-header -d 'Require this header (`Name: value`); requests without it get 401' -r
-complete -c hookcat -n "__fish_hookcat_using_subcommand listen" -l cert -d 'TLS certificate chain (PEM)' -r -F
-complete -c hookcat -n "__fish_hookcat_using_subcommand listen" -l key -d 'TLS private key (PEM)' -r -F
 complete -c hookcat -n "__fish_hookcat_using_subcommand listen" -l header-timeout -d 'Cut off a client that has not sent its headers within this time (slow-loris guard)' -r
 complete -c hookcat -n "__fish_hookcat_using_subcommand listen" -l body-timeout -d 'Answer 408 when a request body has not arrived within this time' -r
+complete -c hookcat -n "__fish_hookcat_using_subcommand listen" -l cert -d 'TLS certificate chain (PEM)' -r -F
+complete -c hookcat -n "__fish_hookcat_using_subcommand listen" -l key -d 'TLS private key (PEM)' -r -F
+complete -c hookcat -n "__fish_hookcat_using_subcommand listen" -l save -d 'Append captures to this JSON Lines file (default: the user\'s data directory)' -r -F
 complete -c hookcat -n "__fish_hookcat_using_subcommand listen" -l expect -d 'Exit 0 once N requests arrived; 1 if --timeout passes first' -r
 complete -c hookcat -n "__fish_hookcat_using_subcommand listen" -l timeout -d 'With --expect: how long to wait' -r
 complete -c hookcat -n "__fish_hookcat_using_subcommand listen" -l color -d 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c hookcat -n "__fish_hookcat_using_subcommand listen" -l json -d 'One JSON object per request on stdout (the capture record plus "type": "request")'
-complete -c hookcat -n "__fish_hookcat_using_subcommand listen" -s q -l quiet -d 'Only the summary line per request'
-complete -c hookcat -n "__fish_hookcat_using_subcommand listen" -s v -l verbose -d 'Also print headers'
-complete -c hookcat -n "__fish_hookcat_using_subcommand listen" -l reveal -d 'Show credential headers (Authorization, Cookie, X-Api-Key, …) instead of masking them'
 complete -c hookcat -n "__fish_hookcat_using_subcommand listen" -l reject-invalid -d 'Answer 401 to requests whose signature fails'
-complete -c hookcat -n "__fish_hookcat_using_subcommand listen" -l no-save -d 'Keep nothing'
-complete -c hookcat -n "__fish_hookcat_using_subcommand listen" -l fsync -d 'fsync the capture log after each batch of records'
 complete -c hookcat -n "__fish_hookcat_using_subcommand listen" -l hang -d 'Never answer (the sender times out). The request is still recorded'
 complete -c hookcat -n "__fish_hookcat_using_subcommand listen" -l drop -d 'Close the connection without answering. The request is still recorded'
 complete -c hookcat -n "__fish_hookcat_using_subcommand listen" -l no-handshake -d 'Do not answer provider handshakes (Slack url_verification, Twitch, Zoom) automatically'
 complete -c hookcat -n "__fish_hookcat_using_subcommand listen" -l tls -d 'Serve HTTPS with a self-signed certificate made at start (or --cert/--key)'
+complete -c hookcat -n "__fish_hookcat_using_subcommand listen" -l no-save -d 'Keep nothing'
+complete -c hookcat -n "__fish_hookcat_using_subcommand listen" -l fsync -d 'fsync the capture log after each batch of records'
+complete -c hookcat -n "__fish_hookcat_using_subcommand listen" -l json -d 'One JSON object per request on stdout (the capture record plus "type": "request")'
+complete -c hookcat -n "__fish_hookcat_using_subcommand listen" -s q -l quiet -d 'Only the summary line per request'
+complete -c hookcat -n "__fish_hookcat_using_subcommand listen" -s v -l verbose -d 'Also print headers'
+complete -c hookcat -n "__fish_hookcat_using_subcommand listen" -l reveal -d 'Show credential headers (Authorization, Cookie, X-Api-Key, …) instead of masking them'
 complete -c hookcat -n "__fish_hookcat_using_subcommand listen" -l once -d 'Exit 0 after the first request (--expect 1)'
 complete -c hookcat -n "__fish_hookcat_using_subcommand listen" -s h -l help -d 'Print help'
 complete -c hookcat -n "__fish_hookcat_using_subcommand listen" -s V -l version -d 'Print version'
@@ -173,9 +173,6 @@ generic\t''"
 complete -c hookcat -n "__fish_hookcat_using_subcommand sign" -l secret-env -d 'Read the secret from this environment variable (best in CI)' -r
 complete -c hookcat -n "__fish_hookcat_using_subcommand sign" -l secret-file -d 'Read the secret from a file; one trailing newline is stripped' -r -F
 complete -c hookcat -n "__fish_hookcat_using_subcommand sign" -l secret -d 'The secret itself. Visible in shell history and `ps`: prefer --secret-env or --secret-file' -r
-complete -c hookcat -n "__fish_hookcat_using_subcommand sign" -l timestamp -d 'The timestamp to sign, in unix seconds (default: now)' -r
-complete -c hookcat -n "__fish_hookcat_using_subcommand sign" -l id -d 'The message / delivery id to sign (default: a fresh one)' -r
-complete -c hookcat -n "__fish_hookcat_using_subcommand sign" -l url -d 'The URL the request goes to (Twilio and Square sign it)' -r
 complete -c hookcat -n "__fish_hookcat_using_subcommand sign" -l algorithm -d 'generic scheme: the hash (sha1, sha256, sha512)' -r -f -a "sha1\t''
 sha256\t''
 sha512\t''"
@@ -183,6 +180,9 @@ complete -c hookcat -n "__fish_hookcat_using_subcommand sign" -l encoding -d 'ge
 base64\t''"
 complete -c hookcat -n "__fish_hookcat_using_subcommand sign" -l header-name -d 'generic scheme: the header that carries the signature' -r
 complete -c hookcat -n "__fish_hookcat_using_subcommand sign" -l prefix -d 'generic scheme: a literal prefix before the signature, e.g. `sha256=`' -r
+complete -c hookcat -n "__fish_hookcat_using_subcommand sign" -l url -d 'The URL the request goes to (Twilio and Square sign it)' -r
+complete -c hookcat -n "__fish_hookcat_using_subcommand sign" -l timestamp -d 'The timestamp to sign, in unix seconds (default: now)' -r
+complete -c hookcat -n "__fish_hookcat_using_subcommand sign" -l id -d 'The message / delivery id to sign (default: a fresh one)' -r
 complete -c hookcat -n "__fish_hookcat_using_subcommand sign" -l color -d 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -213,11 +213,6 @@ auto\t''"
 complete -c hookcat -n "__fish_hookcat_using_subcommand verify" -l secret-env -d 'Read the secret from this environment variable (best in CI)' -r
 complete -c hookcat -n "__fish_hookcat_using_subcommand verify" -l secret-file -d 'Read the secret from a file; one trailing newline is stripped' -r -F
 complete -c hookcat -n "__fish_hookcat_using_subcommand verify" -l secret -d 'The secret itself. Visible in shell history and `ps`: prefer --secret-env or --secret-file' -r
-complete -c hookcat -n "__fish_hookcat_using_subcommand verify" -s H -l header -d 'A request header, `Name: value` (repeatable)' -r
-complete -c hookcat -n "__fish_hookcat_using_subcommand verify" -l headers-file -d 'Read headers from a file: a raw HTTP header block, or a capture record (JSON)' -r -F
-complete -c hookcat -n "__fish_hookcat_using_subcommand verify" -l url -d 'The URL the sender requested (Twilio and Square sign it)' -r
-complete -c hookcat -n "__fish_hookcat_using_subcommand verify" -l now -d 'Check timestamps against this time (unix seconds) instead of the clock' -r
-complete -c hookcat -n "__fish_hookcat_using_subcommand verify" -l tolerance -d 'Timestamp tolerance in seconds, overriding the provider\'s (0 turns the check off)' -r
 complete -c hookcat -n "__fish_hookcat_using_subcommand verify" -l algorithm -d 'generic scheme: the hash (sha1, sha256, sha512)' -r -f -a "sha1\t''
 sha256\t''
 sha512\t''"
@@ -225,6 +220,11 @@ complete -c hookcat -n "__fish_hookcat_using_subcommand verify" -l encoding -d '
 base64\t''"
 complete -c hookcat -n "__fish_hookcat_using_subcommand verify" -l header-name -d 'generic scheme: the header that carries the signature' -r
 complete -c hookcat -n "__fish_hookcat_using_subcommand verify" -l prefix -d 'generic scheme: a literal prefix before the signature, e.g. `sha256=`' -r
+complete -c hookcat -n "__fish_hookcat_using_subcommand verify" -l url -d 'The URL the request goes to (Twilio and Square sign it)' -r
+complete -c hookcat -n "__fish_hookcat_using_subcommand verify" -s H -l header -d 'A request header, `Name: value` (repeatable)' -r
+complete -c hookcat -n "__fish_hookcat_using_subcommand verify" -l headers-file -d 'Read headers from a file: a raw HTTP header block, or a capture record (JSON)' -r -F
+complete -c hookcat -n "__fish_hookcat_using_subcommand verify" -l now -d 'Check timestamps against this time (unix seconds) instead of the clock' -r
+complete -c hookcat -n "__fish_hookcat_using_subcommand verify" -l tolerance -d 'Timestamp tolerance in seconds, overriding the provider\'s (0 turns the check off)' -r
 complete -c hookcat -n "__fish_hookcat_using_subcommand verify" -l color -d 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -268,19 +268,19 @@ base64\t''"
 complete -c hookcat -n "__fish_hookcat_using_subcommand replay" -l header-name -d 'generic scheme: the header that carries the signature' -r
 complete -c hookcat -n "__fish_hookcat_using_subcommand replay" -l prefix -d 'generic scheme: a literal prefix before the signature, e.g. `sha256=`' -r
 complete -c hookcat -n "__fish_hookcat_using_subcommand replay" -l set -d 'Override a field of a JSON or form body (re-sign it with --resign)' -r
-complete -c hookcat -n "__fish_hookcat_using_subcommand replay" -l timeout -d 'Per-attempt timeout' -r
-complete -c hookcat -n "__fish_hookcat_using_subcommand replay" -l retries -d 'Retries after a connect error, timeout, 429 or 5xx' -r
+complete -c hookcat -n "__fish_hookcat_using_subcommand replay" -l timeout -d 'Per-attempt timeout (default: 10s)' -r
+complete -c hookcat -n "__fish_hookcat_using_subcommand replay" -l retries -d 'Retries after a connect error, timeout, 429 or 5xx (exponential backoff, full jitter, Retry-After honoured)' -r
 complete -c hookcat -n "__fish_hookcat_using_subcommand replay" -s c -l concurrency -d 'Requests in flight at once' -r
-complete -c hookcat -n "__fish_hookcat_using_subcommand replay" -l rate -d 'At most R requests per second' -r
+complete -c hookcat -n "__fish_hookcat_using_subcommand replay" -l rate -d 'At most R requests per second (`100`, `100/s` or `6000/m`)' -r
 complete -c hookcat -n "__fish_hookcat_using_subcommand replay" -l color -d 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c hookcat -n "__fish_hookcat_using_subcommand replay" -l all -d 'Every capture in the log'
 complete -c hookcat -n "__fish_hookcat_using_subcommand replay" -l resign -d 'Sign again with a fresh timestamp and id'
 complete -c hookcat -n "__fish_hookcat_using_subcommand replay" -l edit -d 'Edit each body in $VISUAL or $EDITOR before sending (re-sign it with --resign)'
+complete -c hookcat -n "__fish_hookcat_using_subcommand replay" -s k -l insecure -d 'Accept any TLS certificate (for a self-signed local receiver)'
 complete -c hookcat -n "__fish_hookcat_using_subcommand replay" -l compare -d 'Print, per request, the new answer beside the one recorded at capture time; exit 1 when one differs'
 complete -c hookcat -n "__fish_hookcat_using_subcommand replay" -l json -d 'One JSON object per request, then a summary'
-complete -c hookcat -n "__fish_hookcat_using_subcommand replay" -s k -l insecure -d 'Accept any TLS certificate'
 complete -c hookcat -n "__fish_hookcat_using_subcommand replay" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c hookcat -n "__fish_hookcat_using_subcommand replay" -s V -l version -d 'Print version'
 complete -c hookcat -n "__fish_hookcat_using_subcommand events; and not __fish_seen_subcommand_from list show help" -l color -d 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''

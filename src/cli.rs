@@ -1,9 +1,19 @@
 //! The command line: global options, the `Command` enum and one `Args` struct per
-//! subcommand (clap derive). The `///` comments are the help text.
+//! subcommand (clap derive), with the argument groups several share flattened into
+//! them. The `///` comments are the help text. clap parses each value into its type
+//! (durations, sizes, rates, CIDRs, status codes, headers; `HOOKCAT_*` variables
+//! through `env`), so a bad one is a usage error naming the flag and the commands
+//! receive typed values.
 
 use std::path::PathBuf;
+use std::time::Duration;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::error::{ContextKind, ContextValue};
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
+
+use crate::core::headers::header_arg;
+use crate::core::server::Cidr;
+use crate::core::units::{duration, Rate, Size};
 
 pub const EXIT_CODES: &str = "\
 Exit codes:
@@ -105,6 +115,21 @@ pub enum SigEncoding {
     Base64,
 }
 
+/// What `sign` and `verify` share: the key, the URL for schemes that sign it, the body.
+#[derive(Debug, Clone, Args)]
+pub struct SignatureArgs {
+    #[command(flatten)]
+    pub secret: SecretArgs,
+    #[command(flatten)]
+    pub generic: GenericArgs,
+    /// The URL the request goes to (Twilio and Square sign it).
+    #[arg(long, value_name = "URL")]
+    pub url: Option<String>,
+    /// The body: a file, or `-` for standard input.
+    #[arg(value_name = "FILE")]
+    pub file: Option<PathBuf>,
+}
+
 /// Sign a body as a provider would.
 ///
 /// Example: hookcat sign --scheme stripe --secret-env STRIPE_WEBHOOK_SECRET payload.json
@@ -115,27 +140,19 @@ pub struct SignArgs {
     #[arg(long, value_parser = scheme_names())]
     pub scheme: String,
     #[command(flatten)]
-    pub secret: SecretArgs,
+    pub signature: SignatureArgs,
     /// The timestamp to sign, in unix seconds (default: now).
     #[arg(long, value_name = "UNIX", allow_negative_numbers = true)]
     pub timestamp: Option<i64>,
     /// The message / delivery id to sign (default: a fresh one).
     #[arg(long, value_name = "ID")]
     pub id: Option<String>,
-    /// The URL the request goes to (Twilio and Square sign it).
-    #[arg(long, value_name = "URL")]
-    pub url: Option<String>,
     /// Print the headers as one JSON object.
     #[arg(long)]
     pub json: bool,
     /// Say more on stderr.
     #[arg(short, long)]
     pub verbose: bool,
-    #[command(flatten)]
-    pub generic: GenericArgs,
-    /// The body: a file, or `-` (the default) for standard input. Streamed.
-    #[arg(value_name = "FILE")]
-    pub file: Option<PathBuf>,
 }
 
 /// Verify a signature: exit 0 when valid, 1 when not (with the likely cause), 2 on bad input.
@@ -148,16 +165,13 @@ pub struct VerifyArgs {
     #[arg(long, value_parser = scheme_names_or_auto())]
     pub scheme: String,
     #[command(flatten)]
-    pub secret: SecretArgs,
+    pub signature: SignatureArgs,
     /// A request header, `Name: value` (repeatable).
-    #[arg(short = 'H', long = "header", value_name = "HEADER")]
-    pub headers: Vec<String>,
+    #[arg(short = 'H', long = "header", value_name = "HEADER", value_parser = header_arg)]
+    pub headers: Vec<(String, String)>,
     /// Read headers from a file: a raw HTTP header block, or a capture record (JSON).
     #[arg(long, value_name = "PATH")]
     pub headers_file: Option<PathBuf>,
-    /// The URL the sender requested (Twilio and Square sign it).
-    #[arg(long, value_name = "URL")]
-    pub url: Option<String>,
     /// Check timestamps against this time (unix seconds) instead of the clock.
     #[arg(long, value_name = "UNIX")]
     pub now: Option<i64>,
@@ -170,11 +184,6 @@ pub struct VerifyArgs {
     /// Say more: the verdict also when valid, where the secret came from.
     #[arg(short, long)]
     pub verbose: bool,
-    #[command(flatten)]
-    pub generic: GenericArgs,
-    /// The body: a file, or `-` for standard input.
-    #[arg(value_name = "FILE")]
-    pub file: Option<PathBuf>,
 }
 
 /// Generate a new secret or key pair in the provider's format.
@@ -187,6 +196,20 @@ pub struct KeygenArgs {
     pub json: bool,
 }
 
+/// How each request is delivered: what `send` and `replay` share.
+#[derive(Debug, Clone, Default, Args)]
+pub struct DeliveryArgs {
+    /// Per-attempt timeout (default: 10s).
+    #[arg(long, value_name = "DURATION", value_parser = duration)]
+    pub timeout: Option<Duration>,
+    /// Retries after a connect error, timeout, 429 or 5xx (exponential backoff, full jitter, Retry-After honoured).
+    #[arg(long, value_name = "N", value_parser = whole_number)]
+    pub retries: Option<u32>,
+    /// Accept any TLS certificate (for a self-signed local receiver).
+    #[arg(short = 'k', long)]
+    pub insecure: bool,
+}
+
 /// Send an event to URL.
 ///
 /// Examples:
@@ -195,9 +218,10 @@ pub struct KeygenArgs {
 ///   hookcat send http://localhost:3000/hook --event stripe.invoice.paid --count 1000 --concurrency 20
 #[derive(Debug, Args)]
 #[command(after_help = EXIT_CODES)]
+#[command(mut_arg("timeout", |a| a.env("HOOKCAT_TIMEOUT")), mut_arg("retries", |a| a.env("HOOKCAT_RETRIES")))]
 pub struct SendArgs {
     /// Where to send (http or https).
-    #[arg(value_name = "URL")]
+    #[arg(value_name = "URL", env = "HOOKCAT_URL", hide_env_values = true)]
     pub url: Option<String>,
     /// A catalog event, `provider.event` (see `hookcat events list`).
     #[arg(short, long, value_name = "NAME", conflicts_with = "data")]
@@ -212,24 +236,23 @@ pub struct SendArgs {
     #[arg(long = "set", value_name = "PATH=VALUE")]
     pub sets: Vec<String>,
     /// Add a header, `Name: value` (repeatable).
-    #[arg(short = 'H', long = "header", value_name = "HEADER")]
-    pub headers: Vec<String>,
+    #[arg(short = 'H', long = "header", value_name = "HEADER", value_parser = header_arg)]
+    pub headers: Vec<(String, String)>,
     /// The HTTP method.
     #[arg(short = 'X', long = "method", value_name = "METHOD")]
     pub method: Option<String>,
     /// Sign with this scheme instead of the event's provider scheme (`none` sends unsigned).
-    #[arg(long)]
+    #[arg(long, env = "HOOKCAT_SCHEME")]
     pub scheme: Option<String>,
     #[command(flatten)]
     pub secret: SecretArgs,
     #[command(flatten)]
     pub generic: GenericArgs,
-    /// Per-attempt timeout.
-    #[arg(long, value_name = "DURATION")]
-    pub timeout: Option<String>,
-    /// Retries after a connect error, timeout, 429 or 5xx (exponential backoff, full jitter, Retry-After honoured).
-    #[arg(long, value_name = "N")]
-    pub retries: Option<u32>,
+    #[command(flatten)]
+    pub delivery: DeliveryArgs,
+    /// Trust this CA certificate (PEM).
+    #[arg(long, value_name = "FILE")]
+    pub cacert: Option<PathBuf>,
     /// Print exactly what would be sent and send nothing.
     #[arg(long)]
     pub dry_run: bool,
@@ -239,21 +262,15 @@ pub struct SendArgs {
     /// Show credential headers (Authorization, Cookie, X-Api-Key, …) in --dry-run, --print curl and -v instead of masking them.
     #[arg(long)]
     pub reveal: bool,
-    /// Accept any TLS certificate (for a self-signed local receiver).
-    #[arg(short = 'k', long)]
-    pub insecure: bool,
-    /// Trust this CA certificate (PEM).
-    #[arg(long, value_name = "FILE")]
-    pub cacert: Option<PathBuf>,
     /// Load mode: send N requests.
     #[arg(short = 'n', long, value_name = "N")]
     pub count: Option<u64>,
     /// Load mode: requests in flight at once.
     #[arg(short = 'c', long, value_name = "C")]
     pub concurrency: Option<usize>,
-    /// Load mode: at most R requests per second (`100` or `100/s`).
+    /// Load mode: at most R requests per second (`100`, `100/s` or `6000/m`).
     #[arg(long, value_name = "R/s")]
-    pub rate: Option<String>,
+    pub rate: Option<Rate>,
     /// One JSON object per attempt, then a summary (load mode: the summary alone).
     #[arg(long)]
     pub json: bool,
@@ -276,6 +293,17 @@ pub enum PrintFormat {
     Curl,
 }
 
+// `hookcat listen --help` in groups: each flag names its heading (a flag added later
+// names one too, or lands under "Options" with --port and --host).
+const VERIFICATION: &str = "Verification";
+const BEHAVIOUR: &str = "Behaviour";
+const FORWARDING: &str = "Forwarding";
+const LIMITS: &str = "Limits";
+const TLS: &str = "TLS";
+const SAVING: &str = "Saving";
+const OUTPUT: &str = "Output";
+const STOPPING: &str = "Stopping";
+
 /// Listen for webhooks.
 ///
 /// Examples:
@@ -292,121 +320,129 @@ pub struct ListenArgs {
     /// The address to bind. Anything but loopback is reachable from the network.
     #[arg(long, default_value = "127.0.0.1")]
     pub host: String,
-    /// One JSON object per request on stdout (the capture record plus "type": "request").
-    #[arg(long)]
-    pub json: bool,
-    /// Only the summary line per request.
-    #[arg(short, long)]
-    pub quiet: bool,
-    /// Also print headers.
-    #[arg(short, long)]
-    pub verbose: bool,
-    /// Show credential headers (Authorization, Cookie, X-Api-Key, …) instead of masking them.
-    #[arg(long)]
-    pub reveal: bool,
+
     /// Verify each request with this scheme (`auto` detects it per request).
-    #[arg(long, value_parser = scheme_names_or_auto())]
+    #[arg(long, value_parser = scheme_names_or_auto(), help_heading = VERIFICATION)]
     pub scheme: Option<String>,
-    #[command(flatten)]
+    #[command(flatten, next_help_heading = VERIFICATION)]
     pub secret: SecretArgs,
-    #[command(flatten)]
+    #[command(flatten, next_help_heading = VERIFICATION)]
     pub generic: GenericArgs,
     /// The public URL the sender calls, for schemes that sign the URL (Twilio, Square).
-    #[arg(long, value_name = "URL")]
+    #[arg(long, value_name = "URL", help_heading = VERIFICATION)]
     pub public_url: Option<String>,
     /// Answer 401 to requests whose signature fails.
-    #[arg(long)]
+    #[arg(long, help_heading = VERIFICATION)]
     pub reject_invalid: bool,
-    /// Append captures to this JSON Lines file (default: the user's data directory).
-    #[arg(long, value_name = "FILE", conflicts_with = "no_save")]
-    pub save: Option<PathBuf>,
-    /// Keep nothing.
-    #[arg(long)]
-    pub no_save: bool,
-    /// fsync the capture log after each batch of records.
-    #[arg(long)]
-    pub fsync: bool,
+
     /// Answer with this status.
-    #[arg(long, value_name = "CODE")]
+    #[arg(long, value_name = "CODE", value_parser = status_code, help_heading = BEHAVIOUR)]
     pub status: Option<u16>,
     /// Answer with this body (`@FILE` reads a file).
-    #[arg(long, value_name = "TEXT|@FILE")]
+    #[arg(long, value_name = "TEXT|@FILE", help_heading = BEHAVIOUR)]
     pub body: Option<String>,
     /// Add a response header, `Name: value` (repeatable).
-    #[arg(long = "response-header", value_name = "HEADER")]
-    pub response_headers: Vec<String>,
+    #[arg(long = "response-header", value_name = "HEADER", value_parser = header_arg, help_heading = BEHAVIOUR)]
+    pub response_headers: Vec<(String, String)>,
     /// Wait this long before answering.
-    #[arg(long, value_name = "DURATION")]
-    pub delay: Option<String>,
+    #[arg(long, value_name = "DURATION", value_parser = duration, help_heading = BEHAVIOUR)]
+    pub delay: Option<Duration>,
     /// Answer 500 to the first N requests, then normally.
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", help_heading = BEHAVIOUR)]
     pub fail_first: Option<u64>,
     /// Answer 500 to this fraction of requests (0.0 to 1.0).
-    #[arg(long, value_name = "P")]
+    #[arg(long, value_name = "P", value_parser = fraction, help_heading = BEHAVIOUR)]
     pub fail_rate: Option<f64>,
     /// Seed for --fail-rate, to repeat a run.
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", help_heading = BEHAVIOUR)]
     pub seed: Option<u64>,
     /// Answer these statuses in turn, then the last one forever (e.g. 500,429,200).
-    #[arg(long, value_name = "LIST", value_delimiter = ',')]
+    #[arg(long, value_name = "LIST", value_delimiter = ',', value_parser = status_code, help_heading = BEHAVIOUR)]
     pub status_sequence: Vec<u16>,
     /// Send Retry-After: SECS with 429 and 503 answers.
-    #[arg(long, value_name = "SECS")]
+    #[arg(long, value_name = "SECS", help_heading = BEHAVIOUR)]
     pub retry_after: Option<u64>,
     /// Never answer (the sender times out). The request is still recorded.
-    #[arg(long)]
+    #[arg(long, help_heading = BEHAVIOUR)]
     pub hang: bool,
     /// Close the connection without answering. The request is still recorded.
-    #[arg(long)]
+    #[arg(long, help_heading = BEHAVIOUR)]
     pub drop: bool,
-    /// Relay each request to the app at URL and answer with its response.
-    #[arg(long, value_name = "URL")]
-    pub forward_to: Option<String>,
     /// Do not answer provider handshakes (Slack url_verification, Twitch, Zoom) automatically.
-    #[arg(long)]
+    #[arg(long, help_heading = BEHAVIOUR)]
     pub no_handshake: bool,
+
+    /// Relay each request to the app at URL and answer with its response.
+    #[arg(long, value_name = "URL", help_heading = FORWARDING)]
+    pub forward_to: Option<String>,
+
     /// Largest body accepted; larger gets 413.
-    #[arg(long, default_value = "10MiB", value_name = "SIZE")]
-    pub max_body: String,
+    #[arg(long, default_value = "10MiB", value_name = "SIZE", help_heading = LIMITS)]
+    pub max_body: Size,
     /// Bytes that request bodies in flight may hold in total (never less than --max-body); beyond it requests wait, then get 503.
-    #[arg(long, default_value = "64MiB", value_name = "SIZE")]
-    pub max_inflight: String,
+    #[arg(long, default_value = "64MiB", value_name = "SIZE", help_heading = LIMITS)]
+    pub max_inflight: Size,
     /// How long a request waits for room in --max-inflight before its 503.
-    #[arg(long, default_value = "10s", value_name = "DURATION")]
-    pub inflight_wait: String,
+    #[arg(long, default_value = "10s", value_name = "DURATION", value_parser = duration, help_heading = LIMITS)]
+    pub inflight_wait: Duration,
     /// Only accept clients in this CIDR range (repeatable); others get 403, are not saved and are counted.
-    #[arg(long, value_name = "CIDR")]
-    pub allow_ip: Vec<String>,
+    #[arg(long, value_name = "CIDR", help_heading = LIMITS)]
+    pub allow_ip: Vec<Cidr>,
     /// At most N requests per second per client IP; more get 429.
-    #[arg(long, value_name = "N/s")]
-    pub rate_limit: Option<String>,
+    #[arg(long, value_name = "N/s", help_heading = LIMITS)]
+    pub rate_limit: Option<Rate>,
     /// Require this header (`Name: value`); requests without it get 401.
-    #[arg(long, value_name = "HEADER")]
-    pub require_header: Vec<String>,
+    #[arg(long, value_name = "HEADER", value_parser = header_arg, help_heading = LIMITS)]
+    pub require_header: Vec<(String, String)>,
+    /// Cut off a client that has not sent its headers within this time (slow-loris guard).
+    #[arg(long, default_value = "10s", value_name = "DURATION", value_parser = duration, help_heading = LIMITS)]
+    pub header_timeout: Duration,
+    /// Answer 408 when a request body has not arrived within this time.
+    #[arg(long, default_value = "30s", value_name = "DURATION", value_parser = duration, help_heading = LIMITS)]
+    pub body_timeout: Duration,
+
     /// Serve HTTPS with a self-signed certificate made at start (or --cert/--key).
-    #[arg(long)]
+    #[arg(long, help_heading = TLS)]
     pub tls: bool,
     /// TLS certificate chain (PEM).
-    #[arg(long, value_name = "FILE", requires = "key")]
+    #[arg(long, value_name = "FILE", requires = "key", help_heading = TLS)]
     pub cert: Option<PathBuf>,
     /// TLS private key (PEM).
-    #[arg(long, value_name = "FILE", requires = "cert")]
+    #[arg(long, value_name = "FILE", requires = "cert", help_heading = TLS)]
     pub key: Option<PathBuf>,
-    /// Cut off a client that has not sent its headers within this time (slow-loris guard).
-    #[arg(long, default_value = "10s", value_name = "DURATION")]
-    pub header_timeout: String,
-    /// Answer 408 when a request body has not arrived within this time.
-    #[arg(long, default_value = "30s", value_name = "DURATION")]
-    pub body_timeout: String,
+
+    /// Append captures to this JSON Lines file (default: the user's data directory).
+    #[arg(long, value_name = "FILE", conflicts_with = "no_save", help_heading = SAVING)]
+    pub save: Option<PathBuf>,
+    /// Keep nothing.
+    #[arg(long, help_heading = SAVING)]
+    pub no_save: bool,
+    /// fsync the capture log after each batch of records.
+    #[arg(long, help_heading = SAVING)]
+    pub fsync: bool,
+
+    /// One JSON object per request on stdout (the capture record plus "type": "request").
+    #[arg(long, help_heading = OUTPUT)]
+    pub json: bool,
+    /// Only the summary line per request.
+    #[arg(short, long, help_heading = OUTPUT)]
+    pub quiet: bool,
+    /// Also print headers.
+    #[arg(short, long, help_heading = OUTPUT)]
+    pub verbose: bool,
+    /// Show credential headers (Authorization, Cookie, X-Api-Key, …) instead of masking them.
+    #[arg(long, help_heading = OUTPUT)]
+    pub reveal: bool,
+
     /// Exit 0 once N requests arrived; 1 if --timeout passes first.
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", help_heading = STOPPING)]
     pub expect: Option<u64>,
     /// Exit 0 after the first request (--expect 1).
-    #[arg(long)]
+    #[arg(long, help_heading = STOPPING)]
     pub once: bool,
     /// With --expect: how long to wait.
-    #[arg(long, value_name = "DURATION")]
-    pub timeout: Option<String>,
+    #[arg(long, value_name = "DURATION", value_parser = duration, help_heading = STOPPING)]
+    pub timeout: Option<Duration>,
 }
 
 /// Replay captured requests.
@@ -458,27 +494,20 @@ pub struct ReplayArgs {
     /// Edit each body in $VISUAL or $EDITOR before sending (re-sign it with --resign).
     #[arg(long)]
     pub edit: bool,
-    /// Per-attempt timeout.
-    #[arg(long, value_name = "DURATION")]
-    pub timeout: Option<String>,
-    /// Retries after a connect error, timeout, 429 or 5xx.
-    #[arg(long, default_value_t = 0, value_name = "N")]
-    pub retries: u32,
+    #[command(flatten)]
+    pub delivery: DeliveryArgs,
     /// Requests in flight at once.
     #[arg(short = 'c', long, default_value_t = 1, value_name = "C")]
     pub concurrency: usize,
-    /// At most R requests per second.
+    /// At most R requests per second (`100`, `100/s` or `6000/m`).
     #[arg(long, value_name = "R/s")]
-    pub rate: Option<String>,
+    pub rate: Option<Rate>,
     /// Print, per request, the new answer beside the one recorded at capture time; exit 1 when one differs.
     #[arg(long)]
     pub compare: bool,
     /// One JSON object per request, then a summary.
     #[arg(long)]
     pub json: bool,
-    /// Accept any TLS certificate.
-    #[arg(short = 'k', long)]
-    pub insecure: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -581,6 +610,93 @@ pub struct CompletionsArgs {
     pub shell: clap_complete::Shell,
 }
 
+/// An HTTP status code, 100 to 599.
+fn status_code(s: &str) -> Result<u16, String> {
+    match s.trim().parse::<u16>() {
+        Ok(code) if (100..=599).contains(&code) => Ok(code),
+        _ => Err("an HTTP status is 100 to 599".into()),
+    }
+}
+
+/// A count: 0, 1, 2…
+fn whole_number(s: &str) -> Result<u32, String> {
+    s.trim()
+        .parse()
+        .map_err(|_| format!("expected a whole number from 0 to {}", u32::MAX))
+}
+
+/// A fraction, 0.0 to 1.0.
+fn fraction(s: &str) -> Result<f64, String> {
+    match s.trim().parse::<f64>() {
+        Ok(p) if (0.0..=1.0).contains(&p) => Ok(p),
+        _ => Err("a fraction from 0.0 to 1.0".into()),
+    }
+}
+
+/// Parses the process's arguments and environment, or exits with clap's usage error (2).
+///
+/// A `HOOKCAT_*` variable that is set but empty counts as unset; a bad value from one
+/// is named in the error, since the flag it stands for was not typed.
+pub fn parse() -> Cli {
+    let mut cmd = without_empty_env(Cli::command());
+    let matches = cmd.try_get_matches_from_mut(std::env::args_os());
+    match matches.and_then(|m| Cli::from_arg_matches(&m)) {
+        Ok(cli) => cli,
+        Err(e) => {
+            let mut e = e.format(&mut cmd);
+            if let Some(var) = from_env(&cmd, &e) {
+                let tip = format!("the value comes from the environment variable {var}");
+                e.insert(ContextKind::Suggested, ContextValue::StyledStrs(vec![tip.into()]));
+            }
+            e.exit()
+        }
+    }
+}
+
+/// `cmd` with the `env` of every argument whose variable is set but empty removed.
+fn without_empty_env(mut cmd: clap::Command) -> clap::Command {
+    let empty: Vec<clap::Id> = cmd
+        .get_arguments()
+        .filter(|a| a.get_env().and_then(std::env::var_os).is_some_and(|v| v.is_empty()))
+        .map(|a| a.get_id().clone())
+        .collect();
+    for id in empty {
+        cmd = cmd.mut_arg(id, |a| a.env(None::<&str>));
+    }
+    let subs: Vec<String> = cmd.get_subcommands().map(|c| c.get_name().to_string()).collect();
+    for name in subs {
+        cmd = cmd.mut_subcommand(name, without_empty_env);
+    }
+    cmd
+}
+
+/// The environment variable a refused value came from, if it did: the argument it
+/// names has one set to that value, and the flag itself is not on the command line.
+fn from_env(cmd: &clap::Command, e: &clap::Error) -> Option<String> {
+    let text = |k| match e.get(k) {
+        Some(ContextValue::String(s)) => Some(s.clone()),
+        _ => None,
+    };
+    let (arg, value) = (text(ContextKind::InvalidArg)?, text(ContextKind::InvalidValue)?);
+    let typed: Vec<String> = std::env::args_os().filter_map(|a| a.into_string().ok()).collect();
+    let mut stack = vec![cmd];
+    while let Some(c) = stack.pop() {
+        stack.extend(c.get_subcommands());
+        for a in c.get_arguments() {
+            let (Some(var), Some(long)) = (a.get_env(), a.get_long()) else {
+                continue;
+            };
+            let flag = format!("--{long}");
+            let named = arg == flag || arg.starts_with(&format!("{flag} "));
+            let given = typed.iter().any(|t| *t == flag || t.starts_with(&format!("{flag}=")));
+            if named && !given && std::env::var_os(var).is_some_and(|v| v == value.as_str()) {
+                return Some(var.to_string_lossy().into_owned());
+            }
+        }
+    }
+    None
+}
+
 fn scheme_names() -> clap::builder::PossibleValuesParser {
     clap::builder::PossibleValuesParser::new(crate::core::scheme::registry::NAMES)
 }
@@ -594,10 +710,47 @@ fn scheme_names_or_auto() -> clap::builder::PossibleValuesParser {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use clap::CommandFactory;
 
     #[test]
     fn cli_is_consistent() {
         Cli::command().debug_assert();
+    }
+
+    /// Commands receive typed values: clap did the parsing.
+    #[test]
+    fn values_arrive_typed() {
+        let cli = Cli::try_parse_from([
+            "hookcat",
+            "listen",
+            "--max-body=1.5KiB",
+            "--header-timeout=500ms",
+            "--rate-limit=120/min",
+            "--allow-ip=10.0.0.0/8",
+            "--status-sequence=500,429,200",
+            "--response-header=X-A: b",
+        ])
+        .unwrap();
+        let Command::Listen(a) = cli.command else { panic!() };
+        assert_eq!(a.max_body, Size(1536));
+        assert_eq!(a.header_timeout, Duration::from_millis(500));
+        assert_eq!(a.body_timeout, Duration::from_secs(30), "the default, parsed");
+        assert_eq!(a.rate_limit.map(Rate::per_second), Some(2.0));
+        assert_eq!(a.allow_ip, vec!["10.0.0.0/8".parse::<Cidr>().unwrap()]);
+        assert_eq!(a.status_sequence, [500, 429, 200]);
+        assert_eq!(a.response_headers, [("X-A".to_string(), "b".to_string())]);
+    }
+
+    #[test]
+    fn small_parsers() {
+        assert_eq!(status_code("404"), Ok(404));
+        for bad in ["99", "600", "2xx", "-1", ""] {
+            assert!(status_code(bad).is_err(), "{bad}");
+        }
+        assert_eq!(fraction("0.25"), Ok(0.25));
+        for bad in ["1.01", "-0.1", "NaN", "half"] {
+            assert!(fraction(bad).is_err(), "{bad}");
+        }
+        assert_eq!(whole_number("3"), Ok(3));
+        assert!(whole_number("-1").is_err() && whole_number("many").is_err());
     }
 }

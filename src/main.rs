@@ -2,18 +2,15 @@
 
 use std::process::ExitCode;
 
-use clap::Parser;
-
 // The listener and the load modes allocate a little per request; mimalloc's
 // thread-local free lists make that a fraction of glibc malloc's cost (BENCHMARKS.md).
 #[global_allocator]
 static ALLOC: hookcat::alloc::Mimalloc = hookcat::alloc::Mimalloc;
 
-use hookcat::cli::Cli;
-use hookcat::{cmd, exit, output};
+use hookcat::{cli, cmd, exit, output};
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = cli::parse();
     let out = output::Output::init(cli.color);
     match cmd::run(cli.command, &out) {
         Ok(outcome) => ExitCode::from(outcome.code()),

@@ -314,3 +314,161 @@ fn demo_shows_the_whole_loop() {
     assert!(stdout.contains("--fail-first 2: failure 2 of 2"), "{stdout}");
     assert!(stderr.contains("8 requests received: 7 valid, 1 invalid"), "{stderr}");
 }
+
+/// Runs hookcat (stopped after 20 s, should it serve instead of refusing) and returns
+/// the exit code and stderr.
+fn refused(args: &[&str], env: &[(&str, &str)]) -> (Option<i32>, String) {
+    let mut c = hookcat();
+    for (k, v) in env {
+        c.env(k, v);
+    }
+    let o = c
+        .args(args)
+        .write_stdin("")
+        .timeout(std::time::Duration::from_secs(20))
+        .output()
+        .unwrap();
+    (o.status.code(), String::from_utf8_lossy(&o.stderr).into_owned())
+}
+
+#[test]
+fn a_bad_duration_size_rate_cidr_status_or_header_is_a_usage_error_naming_the_flag() {
+    let url = "http://127.0.0.1:9/x";
+    let listen = ["listen", "--port", "0", "--no-save"];
+    let send = ["send", url, "--event", "github.ping"];
+    let replay = ["replay", "--all", "--to", url];
+    let verify = ["verify", "--scheme", "github", "--secret", "s"];
+    #[rustfmt::skip]
+    let cases: &[(&[&str], &[&str], &str, &str)] = &[
+        (&listen, &["--max-body", "ten"], "--max-body <SIZE>", "10MiB"),
+        (&listen, &["--max-body", "1XB"], "--max-body <SIZE>", "unknown unit"),
+        (&listen, &["--header-timeout", "2weeks"], "--header-timeout <DURATION>", "unknown unit"),
+        (&listen, &["--body-timeout", "x"], "--body-timeout <DURATION>", "500ms"),
+        (&listen, &["--delay=-1s"], "--delay <DURATION>", "500ms"),
+        (&listen, &["--expect", "1", "--timeout", "soon"], "--timeout <DURATION>", "500ms"),
+        (&listen, &["--allow-ip", "nope/8"], "--allow-ip <CIDR>", "not an IP address"),
+        (&listen, &["--allow-ip", "10.0.0.0/33"], "--allow-ip <CIDR>", "prefix over 32"),
+        (&listen, &["--rate-limit", "fast"], "--rate-limit <N/s>", "100/s"),
+        (&listen, &["--status", "600"], "--status <CODE>", "100 to 599"),
+        (&listen, &["--status-sequence", "500,99"], "--status-sequence <LIST>", "100 to 599"),
+        (&listen, &["--fail-rate", "1.5"], "--fail-rate <P>", "0.0 to 1.0"),
+        (&listen, &["--response-header", "x"], "--response-header <HEADER>", "`Name: value`"),
+        (&listen, &["--require-header", ": x"], "--require-header <HEADER>", "is not a header name"),
+        (&send, &["--timeout", "2 weeks"], "--timeout <DURATION>", "unknown unit"),
+        (&send, &["--rate", "0/s"], "--rate <R/s>", "above 0"),
+        (&send, &["--retries=-1"], "--retries <N>", "whole number"),
+        (&send, &["-H", "nocolon"], "--header <HEADER>", "`Name: value`"),
+        (&replay, &["--rate", "x/s"], "--rate <R/s>", "100/s"),
+        (&replay, &["--timeout", "x"], "--timeout <DURATION>", "500ms"),
+        (&verify, &["-H", "a b: c"], "--header <HEADER>", "`a b` is not a header name"),
+    ];
+    for (command, args, flag, reason) in cases {
+        let args = [*command, *args].concat();
+        let (code, err) = refused(&args, &[]);
+        assert_eq!(code, Some(2), "{args:?}: {err}");
+        // clap's usage error: the value, the flag, why, and where to read more.
+        assert!(err.contains(&format!("for '{flag}'")), "{args:?}: {err}");
+        assert!(err.contains(reason), "{args:?}: {err}");
+        assert!(err.contains("--help"), "{args:?}: {err}");
+        assert!(!err.contains("hookcat: error"), "{args:?}: {err}");
+    }
+}
+
+#[test]
+fn environment_variables_are_shown_in_help_and_name_themselves_when_wrong() {
+    let help = hookcat()
+        .args(["send", "--help"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let help = String::from_utf8(help).unwrap();
+    for v in ["HOOKCAT_URL", "HOOKCAT_SCHEME", "HOOKCAT_TIMEOUT", "HOOKCAT_RETRIES"] {
+        assert!(
+            help.contains(&format!("[env: {v}")),
+            "send --help does not show {v}:\n{help}"
+        );
+    }
+    // The URL may carry a token: its value is not shown.
+    let (_, help) = refused(&["send", "--help"], &[("HOOKCAT_URL", "http://u:tok3n@127.0.0.1:9/")]);
+    assert!(!help.contains("tok3n"), "{help}");
+    let (_, help) = {
+        let o = hookcat()
+            .env("HOOKCAT_URL", "http://u:tok3n@127.0.0.1:9/")
+            .args(["send", "--help"])
+            .output()
+            .unwrap();
+        (o.status.code(), String::from_utf8_lossy(&o.stdout).into_owned())
+    };
+    assert!(!help.contains("tok3n") && help.contains("[env: HOOKCAT_URL"), "{help}");
+
+    let dry = ["send", "--event", "github.ping", "--dry-run"];
+    // A value from the environment is used...
+    let o = hookcat()
+        .env("HOOKCAT_URL", "http://127.0.0.1:9/from-env")
+        .args(dry)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("/from-env"));
+    // ...an empty one counts as unset...
+    let (code, err) = refused(
+        &[&dry[..], &["http://127.0.0.1:9/x"]].concat(),
+        &[("HOOKCAT_TIMEOUT", ""), ("HOOKCAT_RETRIES", ""), ("HOOKCAT_SCHEME", "")],
+    );
+    assert_eq!(code, Some(0), "{err}");
+    // ...and a bad one is a usage error that names the variable, not only the flag.
+    for (var, value) in [("HOOKCAT_TIMEOUT", "soon"), ("HOOKCAT_RETRIES", "many")] {
+        let (code, err) = refused(&[&dry[..], &["http://127.0.0.1:9/x"]].concat(), &[(var, value)]);
+        assert_eq!(code, Some(2), "{var}: {err}");
+        assert!(err.contains(var) && err.contains(value), "{var}: {err}");
+    }
+    // The flag wins over the variable, bad or not.
+    let (code, err) = refused(
+        &[&dry[..], &["http://127.0.0.1:9/x", "--retries", "1"]].concat(),
+        &[("HOOKCAT_RETRIES", "many")],
+    );
+    assert_eq!(code, Some(0), "{err}");
+}
+
+#[test]
+fn listen_help_reads_in_groups() {
+    let help = hookcat()
+        .args(["listen", "--help"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let help = String::from_utf8(help).unwrap();
+    let mut at = 0;
+    for heading in [
+        "Verification:",
+        "Behaviour:",
+        "Forwarding:",
+        "Limits:",
+        "TLS:",
+        "Saving:",
+        "Output:",
+        "Stopping:",
+    ] {
+        let i = help
+            .find(&format!("\n{heading}\n"))
+            .unwrap_or_else(|| panic!("no {heading}:\n{help}"));
+        assert!(i > at, "{heading} out of order:\n{help}");
+        at = i;
+    }
+    // A flag sits under its heading.
+    let limits = &help[help.find("\nLimits:\n").unwrap()..];
+    let limits = &limits[..limits[1..].find("\n\n").map_or(limits.len(), |i| i + 1)];
+    for flag in [
+        "--max-body",
+        "--allow-ip",
+        "--rate-limit",
+        "--header-timeout",
+        "--body-timeout",
+    ] {
+        assert!(limits.contains(flag), "{flag} not under Limits:\n{limits}");
+    }
+}

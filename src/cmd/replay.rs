@@ -26,7 +26,7 @@ use crate::core::json::push_num;
 use crate::core::replay::{self, BodyDiff, Job, ReplayError, Selection};
 use crate::core::scheme::{detect, human_secs, lookup, GenericParams, Scheme, SignatureIn};
 use crate::core::secret::{Redactor, RestoreError, Secret};
-use crate::core::units::{format_duration, parse_duration, push_duration};
+use crate::core::units::{format_duration, push_duration, Rate};
 use crate::exit::{hinted, Outcome};
 use crate::output::{json_safe_bytes, out_json, push_line_safe, sanitize_line, Output, Painter};
 
@@ -59,16 +59,8 @@ pub fn run(a: ReplayArgs, out: &Output) -> anyhow::Result<Outcome> {
     if a.concurrency == 0 {
         anyhow::bail!("--concurrency must be at least 1");
     }
-    let rate = a
-        .rate
-        .as_deref()
-        .map(super::listen::parse_rate)
-        .transpose()
-        .map_err(|e| anyhow::anyhow!("--rate: {e}"))?;
-    let timeout = match &a.timeout {
-        Some(t) => parse_duration(t).map_err(|e| anyhow::anyhow!("--timeout: {e}"))?,
-        None => Duration::from_secs(10),
-    };
+    let rate = a.rate.map(Rate::per_second);
+    let timeout = a.delivery.timeout.unwrap_or(Duration::from_secs(10));
     let overrides = a
         .sets
         .iter()
@@ -131,7 +123,7 @@ pub fn run(a: ReplayArgs, out: &Output) -> anyhow::Result<Outcome> {
         label,
     };
     let opts = ClientOptions {
-        insecure: a.insecure,
+        insecure: a.delivery.insecure,
         cacert_pem: None,
         https: to.scheme() == "https",
         pool_size: a.concurrency,
@@ -140,7 +132,7 @@ pub fn run(a: ReplayArgs, out: &Output) -> anyhow::Result<Outcome> {
     let client = deliver::clients(&opts, a.concurrency)?;
     let policy = Policy {
         timeout,
-        retries: a.retries,
+        retries: a.delivery.retries.unwrap_or(0),
         ..Policy::default()
     };
     let rt = super::common::runtime()?;

@@ -13,7 +13,7 @@ use crate::cli::{PrintFormat, SendArgs};
 use crate::core::config::{Config, Target};
 use crate::core::deliver::{self, Attempt, ClientOptions, Load, Policy, Prepared, Progress, Signer};
 use crate::core::event::{self, parse_override, sniff_content_type, Event, Override};
-use crate::core::headers::{parse_header_arg, Headers};
+use crate::core::headers::Headers;
 use crate::core::scheme::lookup;
 use crate::core::secret::{Redactor, Secret};
 use crate::core::units::{format_duration, parse_duration};
@@ -51,22 +51,14 @@ impl Source {
 /// Builds request number `i` of a load run.
 type MakeRequest = Box<dyn Fn(u64) -> Prepared + Send + Sync>;
 
-fn env(name: &str) -> Option<String> {
-    std::env::var(name).ok().filter(|v| !v.is_empty())
-}
-
 pub fn run(a: SendArgs, out: &Output) -> anyhow::Result<Outcome> {
-    // Checked before anything is sent, also when one request would not use it.
-    if let Some(r) = &a.rate {
-        super::listen::parse_rate(r).map_err(|e| anyhow::anyhow!("--rate: {e}"))?;
-    }
     let config = Config::load(a.config.as_deref(), &std::env::current_dir().unwrap_or_default())?;
     let target = match &a.target {
         Some(t) => config.target(t)?,
         None => Target::default(),
     };
     let interactive = !a.no_input && out.stdin_tty && out.stderr_tty && a.data.is_none();
-    let mut url = a.url.clone().or_else(|| env("HOOKCAT_URL")).or(target.url.clone());
+    let mut url = a.url.clone().or(target.url.clone());
     let mut event_name = a.event.clone().or(target.event.clone());
     let mut prompted_secret = None;
     if (url.is_none() || (event_name.is_none() && a.data.is_none())) && interactive {
@@ -108,17 +100,11 @@ pub fn run(a: SendArgs, out: &Output) -> anyhow::Result<Outcome> {
     for (k, v) in &target.headers {
         extra.push(k.clone(), v.clone());
     }
-    for h in &a.headers {
-        let (k, v) = parse_header_arg(h).map_err(|e| hinted(e, "headers are written `Name: value`"))?;
-        extra.set(&k, v);
+    for (k, v) in &a.headers {
+        extra.set(k, v.clone());
     }
     let first = source.event()?;
-    let scheme = match a
-        .scheme
-        .clone()
-        .or_else(|| env("HOOKCAT_SCHEME"))
-        .or(target.scheme.clone())
-    {
+    let scheme = match a.scheme.clone().or(target.scheme.clone()) {
         Some(s) if s == "none" => None,
         Some(s) => Some(s),
         None => first.scheme.clone(),
@@ -132,24 +118,13 @@ pub fn run(a: SendArgs, out: &Output) -> anyhow::Result<Outcome> {
             _ => None,
         },
     };
-    let timeout = match a
-        .timeout
-        .clone()
-        .or_else(|| env("HOOKCAT_TIMEOUT"))
-        .or(target.timeout.clone())
-    {
-        Some(t) => parse_duration(&t).map_err(|e| anyhow::anyhow!("--timeout: {e}"))?,
-        None => Duration::from_secs(10),
+    // The flag or its HOOKCAT_ variable (clap reads both), then the config target.
+    let timeout = match (a.delivery.timeout, &target.timeout) {
+        (Some(t), _) => t,
+        (None, Some(t)) => parse_duration(t).map_err(|e| anyhow::anyhow!("--timeout: {e}"))?,
+        (None, None) => Duration::from_secs(10),
     };
-    let retries = match a.retries {
-        Some(r) => r,
-        None => match env("HOOKCAT_RETRIES") {
-            Some(r) => r
-                .parse()
-                .map_err(|_| anyhow::anyhow!("HOOKCAT_RETRIES=`{r}` is not a number"))?,
-            None => target.retries.unwrap_or(0),
-        },
-    };
+    let retries = a.delivery.retries.or(target.retries).unwrap_or(0);
     let policy = Policy {
         timeout,
         retries,
@@ -199,7 +174,7 @@ pub fn run(a: SendArgs, out: &Output) -> anyhow::Result<Outcome> {
         _ => None,
     };
     let opts = ClientOptions {
-        insecure: a.insecure,
+        insecure: a.delivery.insecure,
         cacert_pem: match &a.cacert {
             Some(p) => Some(std::fs::read(p).with_context(|| format!("reading --cacert `{}`", p.display()))?),
             None => None,
@@ -513,10 +488,7 @@ async fn load(
     a: &SendArgs,
     out: &Output,
 ) -> anyhow::Result<Outcome> {
-    let rate = match &a.rate {
-        Some(r) => Some(super::listen::parse_rate(r).map_err(|e| anyhow::anyhow!("--rate: {e}"))?),
-        None => None,
-    };
+    let rate = a.rate.map(|r| r.per_second());
     let concurrency = a.concurrency.unwrap_or(10).max(1);
     // Load mode keeps little of each response: it only counts statuses.
     let policy = Policy {

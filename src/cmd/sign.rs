@@ -11,7 +11,7 @@ use crate::exit::Outcome;
 use crate::output::{out_json, out_line, Output};
 
 pub fn run(a: SignArgs, out: &Output) -> anyhow::Result<Outcome> {
-    let secret = super::common::require_secret(&a.secret, "signing")?;
+    let secret = super::common::require_secret(&a.signature.secret, "signing")?;
     if a.verbose && secret.stripped_newline {
         eprintln!(
             "{}",
@@ -19,7 +19,7 @@ pub fn run(a: SignArgs, out: &Output) -> anyhow::Result<Outcome> {
                 .dim("note: one trailing newline was stripped from the secret file")
         );
     }
-    let scheme = lookup(&a.scheme, &super::common::generic(&a.generic))?;
+    let scheme = lookup(&a.scheme, &super::common::generic(&a.signature.generic))?;
     let mut params = SignParams::now();
     if let Some(t) = a.timestamp {
         // A timestamp no clock gives would be signed as something else (Twitch's RFC
@@ -36,8 +36,8 @@ pub fn run(a: SignArgs, out: &Output) -> anyhow::Result<Outcome> {
     if let Some(id) = a.id {
         params.id = id;
     }
-    params.url = a.url;
-    let mut reader: Box<dyn Read> = match &a.file {
+    params.url = a.signature.url;
+    let mut reader: Box<dyn Read> = match &a.signature.file {
         Some(p) if p.as_os_str() != "-" => {
             Box::new(std::fs::File::open(p).with_context(|| format!("reading body file `{}`", p.display()))?)
         }

@@ -8,7 +8,7 @@ use crate::cli::VerifyArgs;
 use crate::core::body::Body;
 use crate::core::capture::CaptureRecord;
 use crate::core::diagnose::diagnose;
-use crate::core::headers::{parse_header_arg, parse_header_block, Headers};
+use crate::core::headers::{parse_header_block, Headers};
 use crate::core::scheme::{detect, lookup, SchemeError, VerifyRequest};
 use crate::core::secret::parse_marker;
 use crate::exit::{hinted, Outcome};
@@ -33,20 +33,14 @@ pub fn run(a: VerifyArgs, out: &Output) -> anyhow::Result<Outcome> {
             );
         }
     }
-    for h in &a.headers {
-        let (n, v) = parse_header_arg(h).map_err(|e| {
-            hinted(
-                e,
-                "headers are written `Name: value`, e.g. -H 'X-Hub-Signature-256: sha256=…'",
-            )
-        })?;
-        headers.push(n, v);
+    for (n, v) in &a.headers {
+        headers.push(n.clone(), v.clone());
     }
-    let body = match (&a.file, record_body) {
+    let body = match (&a.signature.file, record_body) {
         (None, Some(b)) => Body::Mem(b),
         (f, _) => super::common::body_arg(f.as_deref(), out.stdin_tty)?,
     };
-    let secret = super::common::require_secret(&a.secret, "verifying")?;
+    let secret = super::common::require_secret(&a.signature.secret, "verifying")?;
     if a.verbose {
         eprintln!("{}", out.err.dim(&format!("secret from {}", secret.source())));
         if secret.stripped_newline {
@@ -67,7 +61,7 @@ pub fn run(a: VerifyArgs, out: &Output) -> anyhow::Result<Outcome> {
     } else {
         a.scheme.clone()
     };
-    let scheme = lookup(&name, &super::common::generic(&a.generic))?;
+    let scheme = lookup(&name, &super::common::generic(&a.signature.generic))?;
     let sig = scheme.meta().signature_header;
     if let Some(len) = headers.get(sig).and_then(parse_marker) {
         // A redacted token is not what was sent: comparing it says nothing.
@@ -80,7 +74,7 @@ pub fn run(a: VerifyArgs, out: &Output) -> anyhow::Result<Outcome> {
     let req = VerifyRequest {
         headers: &headers,
         body: &body,
-        url: a.url.as_deref(),
+        url: a.signature.url.as_deref(),
         now,
         tolerance: a.tolerance,
     };

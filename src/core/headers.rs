@@ -198,16 +198,24 @@ impl Headers {
     }
 }
 
-/// Parses one `Name: value` argument (as curl's `-H`).
-pub fn parse_header_arg(s: &str) -> Result<(String, String), String> {
+/// Parses one `Name: value` argument (as curl's `-H`). The error says why, and the
+/// caller names the value (clap's `value_parser`).
+pub fn header_arg(s: &str) -> Result<(String, String), String> {
     let (name, value) = s
         .split_once(':')
-        .ok_or_else(|| format!("invalid header `{s}`: expected `Name: value`"))?;
+        .ok_or("expected `Name: value`, e.g. `X-Hub-Signature-256: sha256=…`")?;
     let name = name.trim();
     if name.is_empty() || !name.bytes().all(is_token_byte) {
-        return Err(format!("invalid header name in `{s}`"));
+        return Err(format!(
+            "`{name}` is not a header name (letters, digits and !#$%&'*+-.^_`|~)"
+        ));
     }
     Ok((name.to_string(), value.trim().to_string()))
+}
+
+/// [`header_arg`], its error naming the value: `invalid header `x`: …`.
+pub fn parse_header_arg(s: &str) -> Result<(String, String), String> {
+    header_arg(s).map_err(|why| format!("invalid header `{s}`: {why}"))
 }
 
 /// Is `b` allowed in an HTTP header name (RFC 9110 token)?
@@ -347,7 +355,9 @@ mod tests {
         );
         assert_eq!(parse_header_arg("Stripe-Signature: t=1,v1=a").unwrap().1, "t=1,v1=a");
         assert!(parse_header_arg("nocolon").is_err());
-        assert!(parse_header_arg("bad name: x").is_err());
+        assert!(parse_header_arg("bad name: x")
+            .unwrap_err()
+            .contains("`bad name` is not a header name"));
     }
 
     #[test]

@@ -1,59 +1,98 @@
-//! Sizes (`1KiB`, `10MiB`) and durations (`500ms`, `2s`, `1m`): the one parser every
-//! command uses for them.
+//! Sizes (`1KiB`, `10MiB`), durations (`500ms`, `2s`, `1m`) and rates (`100/s`): the
+//! one parser for each, which the command line (clap) and the config file use.
 
+use std::str::FromStr;
 use std::time::Duration;
 
-/// Parses a size: a number with an optional unit `B`, `KB`/`KiB`/`K`, `MB`/`MiB`/`M`,
-/// `GB`/`GiB`/`G` (all binary multiples, case-insensitive).
-pub fn parse_size(s: &str) -> Result<u64, String> {
-    let t = s.trim();
-    let split = t.find(|c: char| !c.is_ascii_digit() && c != '.').unwrap_or(t.len());
-    let (num, unit) = t.split_at(split);
-    let n: f64 = num
-        .parse()
-        .map_err(|_| format!("invalid size `{s}`: expected a number and a unit, e.g. 10MiB"))?;
-    let mult: u64 = match unit.trim().to_ascii_lowercase().as_str() {
-        "" | "b" => 1,
-        "k" | "kb" | "kib" => 1 << 10,
-        "m" | "mb" | "mib" => 1 << 20,
-        "g" | "gb" | "gib" => 1 << 30,
-        other => {
-            return Err(format!(
-                "invalid size `{s}`: unknown unit `{other}` (use B, KiB, MiB or GiB)"
-            ))
+/// A byte count: a number with an optional unit `B`, `KB`/`KiB`/`K`, `MB`/`MiB`/`M`,
+/// `GB`/`GiB`/`G` (all binary multiples, case-insensitive). A parse error says why,
+/// and the caller names the value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Size(pub u64);
+
+impl FromStr for Size {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Size, String> {
+        let t = s.trim();
+        let split = t.find(|c: char| !c.is_ascii_digit() && c != '.').unwrap_or(t.len());
+        let (num, unit) = t.split_at(split);
+        let n: f64 = num
+            .parse()
+            .map_err(|_| "expected a number and a unit, e.g. 10MiB".to_string())?;
+        let mult: u64 = match unit.trim().to_ascii_lowercase().as_str() {
+            "" | "b" => 1,
+            "k" | "kb" | "kib" => 1 << 10,
+            "m" | "mb" | "mib" => 1 << 20,
+            "g" | "gb" | "gib" => 1 << 30,
+            other => return Err(format!("unknown unit `{other}` (use B, KiB, MiB or GiB)")),
+        };
+        let bytes = (n * mult as f64).round();
+        // Compared before the cast, which would saturate: 2^64 bytes and more is no size.
+        if n < 0.0 || !bytes.is_finite() || bytes >= u64::MAX as f64 {
+            return Err("not a number of bytes under 2^64".into());
         }
-    };
-    let bytes = (n * mult as f64).round();
-    // Compared before the cast, which would saturate: 2^64 bytes and more is no size.
-    if n < 0.0 || !bytes.is_finite() || bytes >= u64::MAX as f64 {
-        return Err(format!("invalid size `{s}`: not a number of bytes under 2^64"));
+        Ok(Size(bytes as u64))
     }
-    Ok(bytes as u64)
 }
 
-/// Parses a duration: a number with a unit `ms`, `s`, `m`, `h`; a bare number is seconds.
-pub fn parse_duration(s: &str) -> Result<Duration, String> {
+/// A duration: a number with a unit `ms`, `s`, `m`, `h`; a bare number is seconds.
+/// The error says why, and the caller names the value (clap's `value_parser`).
+pub fn duration(s: &str) -> Result<Duration, String> {
     let t = s.trim();
     let split = t.find(|c: char| !c.is_ascii_digit() && c != '.').unwrap_or(t.len());
     let (num, unit) = t.split_at(split);
-    let n: f64 = num
-        .parse()
-        .map_err(|_| format!("invalid duration `{s}`: expected e.g. 500ms, 2s, 1m"))?;
+    let n: f64 = num.parse().map_err(|_| "expected e.g. 500ms, 2s, 1m".to_string())?;
     let secs = match unit.trim() {
         "ms" => n / 1000.0,
         "" | "s" => n,
         "m" | "min" => n * 60.0,
         "h" => n * 3600.0,
-        other => {
-            return Err(format!(
-                "invalid duration `{s}`: unknown unit `{other}` (use ms, s, m or h)"
-            ))
-        }
+        other => return Err(format!("unknown unit `{other}` (use ms, s, m or h)")),
     };
     // `try_from`: a duration too long for `Duration` is refused, not a panic.
     match Duration::try_from_secs_f64(secs) {
         Ok(d) if secs.is_finite() => Ok(d),
-        _ => Err(format!("invalid duration `{s}`: not a length of time up to 2^64 s")),
+        _ => Err("not a length of time up to 2^64 s".into()),
+    }
+}
+
+/// [`duration`], its error naming the value: `invalid duration `x`: …`.
+pub fn parse_duration(s: &str) -> Result<Duration, String> {
+    duration(s).map_err(|why| format!("invalid duration `{s}`: {why}"))
+}
+
+/// A rate: `100`, `100/s`, `6000/m`, `10/h`; finite and above zero. The error says
+/// why, and the caller names the value.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Rate(f64);
+
+impl Rate {
+    pub fn per_second(self) -> f64 {
+        self.0
+    }
+}
+
+impl FromStr for Rate {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Rate, String> {
+        let (n, unit) = s.split_once('/').unwrap_or((s, "s"));
+        let n: f64 = n.trim().parse().map_err(|_| "expected e.g. 100/s".to_string())?;
+        let per = match unit.trim() {
+            "s" | "sec" => 1.0,
+            "m" | "min" => 60.0,
+            "h" => 3600.0,
+            other => return Err(format!("unknown unit `{other}` (use s, m or h)")),
+        };
+        // NaN and infinities parse as floats; none is a rate (NaN compares false to
+        // everything, so it would be no limit at all).
+        let rate = n / per;
+        if !n.is_finite() || !rate.is_finite() {
+            return Err("not a finite number".into());
+        }
+        if rate <= 0.0 {
+            return Err("must be above 0".into());
+        }
+        Ok(Rate(rate))
     }
 }
 
@@ -151,9 +190,9 @@ mod tests {
     #[test]
     fn sizes_and_durations_that_do_not_fit_are_refused() {
         for bad in ["99999999999999999999999GiB", "18446744073709551616", "-1", "."] {
-            assert!(parse_size(bad).is_err(), "{bad}");
+            assert!(bad.parse::<Size>().is_err(), "{bad}");
         }
-        assert_eq!(parse_size("1.5KiB"), Ok(1536));
+        assert_eq!("1.5KiB".parse(), Ok(Size(1536)));
         for bad in ["99999999999999999999999h", "18446744073709551616000s", "-1s", "."] {
             assert!(parse_duration(bad).is_err(), "{bad}");
         }
@@ -162,13 +201,41 @@ mod tests {
 
     #[test]
     fn sizes() {
-        assert_eq!(parse_size("1KiB").unwrap(), 1024);
-        assert_eq!(parse_size("10MiB").unwrap(), 10 << 20);
-        assert_eq!(parse_size("10mb").unwrap(), 10 << 20);
-        assert_eq!(parse_size("512").unwrap(), 512);
-        assert_eq!(parse_size("1.5K").unwrap(), 1536);
-        assert!(parse_size("ten").is_err());
-        assert!(parse_size("1XB").unwrap_err().contains("unknown unit"));
+        let size = |s: &str| s.parse::<Size>().map(|s| s.0);
+        assert_eq!(size("1KiB").unwrap(), 1024);
+        assert_eq!(size("10MiB").unwrap(), 10 << 20);
+        assert_eq!(size("10mb").unwrap(), 10 << 20);
+        assert_eq!(size("512").unwrap(), 512);
+        assert_eq!(size("1.5K").unwrap(), 1536);
+        assert!(size("ten").is_err());
+        assert!(size("1XB").unwrap_err().contains("unknown unit"));
+    }
+
+    #[test]
+    fn rates() {
+        let rate = |s: &str| s.parse::<Rate>().map(Rate::per_second);
+        assert_eq!(rate("100/s"), Ok(100.0));
+        assert_eq!(rate("60/min"), Ok(1.0));
+        assert_eq!(rate("0.5"), Ok(0.5));
+        assert_eq!(rate("7200/h"), Ok(2.0));
+        assert!(rate("10/fortnight").unwrap_err().contains("unknown unit"));
+        // Not a number, not finite, or no rate at all: each refused with the reason.
+        for (bad, why) in [
+            ("fast", "expected"),
+            ("nan/s", "finite"),
+            ("inf", "finite"),
+            ("1e309/s", "finite"),
+            ("0/s", "above 0"),
+            ("-1/s", "above 0"),
+            ("1e-400/s", "above 0"),
+            ("NaN", "finite"),
+            ("-inf/s", "finite"),
+            ("infinity/m", "finite"),
+            ("x/s", "expected"),
+            ("1/y", "unknown unit"),
+        ] {
+            assert!(rate(bad).expect_err(bad).contains(why), "{bad}");
+        }
     }
 
     #[test]
@@ -177,7 +244,9 @@ mod tests {
         assert_eq!(parse_duration("2s").unwrap(), Duration::from_secs(2));
         assert_eq!(parse_duration("1m").unwrap(), Duration::from_secs(60));
         assert_eq!(parse_duration("3").unwrap(), Duration::from_secs(3));
-        assert!(parse_duration("2 weeks").is_err());
+        assert!(parse_duration("2 weeks")
+            .unwrap_err()
+            .starts_with("invalid duration `2 weeks`: unknown unit"));
     }
 
     #[test]
