@@ -1,6 +1,7 @@
 //! `hookcat captures`: list, show, export and compare captured requests. The log is
 //! read as a stream (listing a 1 GiB log takes bounded memory); selection, exports and
-//! the comparison are the core's ([`crate::core::replay`]); this file renders them.
+//! the comparison are the core's ([`crate::core::select`], [`crate::core::export`],
+//! [`crate::core::diff`]); this file renders them.
 //! Also the log helpers `replay` shares: opening the log, warning about skipped lines,
 //! and turning selection errors into messages with a hint.
 
@@ -12,8 +13,11 @@ use serde_json::json;
 
 use crate::cli::{CapturesCommand, ExportFormat};
 use crate::core::capture::{default_log_path, BodyEncoding, CaptureError, CaptureRecord, LogItem, LogReader};
-use crate::core::replay::{self, BodyDiff, BodyMode, Change, LineKind, ReplayError, FILTER_KEYS};
+use crate::core::diff::{self, BodyDiff, BodyMode, Change, LineKind};
+use crate::core::export;
+use crate::core::replay::{self, ReplayError};
 use crate::core::secret::Redactor;
+use crate::core::select::{self, FILTER_KEYS};
 use crate::core::server::join_url;
 use crate::exit::{hinted, Outcome};
 use crate::output::{
@@ -142,7 +146,7 @@ pub(super) fn explain(e: ReplayError, log: &Path) -> anyhow::Error {
 pub(super) fn find(log: &Path, ids: &[String], out: &Output) -> anyhow::Result<Vec<CaptureRecord>> {
     let reader = open_log(log)?;
     let mut skips = Skips::new(out, log);
-    let found = replay::find_ids(reader, ids, &mut |l, r| skips.warn(l, r));
+    let found = select::find_ids(reader, ids, &mut |l, r| skips.warn(l, r));
     skips.finish();
     found.map_err(|e| explain(e, log))
 }
@@ -284,7 +288,7 @@ fn export(
         ExportFormat::Curl => {
             let base = to.unwrap_or("http://localhost:9000");
             for (i, r) in records.iter().enumerate() {
-                let cmd = replay::curl_command(r, &join_url(base, &r.path)).map_err(|e| capture_error(e, log))?;
+                let cmd = export::curl_command(r, &join_url(base, &r.path)).map_err(|e| capture_error(e, log))?;
                 let sep = if i == 0 { "" } else { "\n" };
                 // Comment lines are shown by the terminal and read by the shell: every
                 // field from the log in them is escaped to one printable line.
@@ -311,7 +315,7 @@ fn export(
                 out_line(&text)?;
             }
         }
-        ExportFormat::Har => out_json_pretty(&replay::har(&records, to).map_err(|e| capture_error(e, log))?)?,
+        ExportFormat::Har => out_json_pretty(&export::har(&records, to).map_err(|e| capture_error(e, log))?)?,
         ExportFormat::Raw => {
             if out.stdout_tty && !records.is_empty() {
                 eprintln!(
@@ -320,7 +324,7 @@ fn export(
                 );
             }
             for r in &records {
-                let raw = replay::raw_request(r).map_err(|e| capture_error(e, log))?;
+                let raw = export::raw_request(r).map_err(|e| capture_error(e, log))?;
                 if out.stdout_tty {
                     out_bytes(raw_for_terminal(&raw).as_bytes())?;
                 } else {
@@ -340,7 +344,7 @@ fn export(
 fn diff(log: &Path, a: &str, b: &str, exact: bool, json: bool, reveal: bool, out: &Output) -> anyhow::Result<Outcome> {
     let found = find_shown(log, &[a.to_string(), b.to_string()], out)?;
     let (ra, rb) = (&found[0], &found[1]);
-    let d = replay::diff_captures(ra, rb, exact).map_err(|e| capture_error(e, log))?;
+    let d = diff::diff_captures(ra, rb, exact).map_err(|e| capture_error(e, log))?;
     if json {
         out_json(&d)?;
         return Ok(Outcome::from_bool(d.identical));

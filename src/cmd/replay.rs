@@ -21,11 +21,13 @@ use crate::core::capture::{BodyEncoding, CaptureRecord, LogItem, LogReader, Unre
 use crate::core::deliver::{
     self, Attempt, AttemptError, ClientOptions, DeliverError, Delivery, Policy, Prepared, Signer,
 };
+use crate::core::diff::{self, BodyDiff};
 use crate::core::event::{parse_override, Override};
 use crate::core::json::push_num;
-use crate::core::replay::{self, BodyDiff, Job, ReplayError, Selection};
+use crate::core::replay::{self, Job, ReplayError};
 use crate::core::scheme::{detect, human_secs, lookup, GenericParams, Scheme, SignatureIn};
 use crate::core::secret::{Redactor, RestoreError, Secret};
+use crate::core::select::{self, Selection};
 use crate::core::units::{format_duration, push_duration, Rate};
 use crate::exit::{hinted, Outcome};
 use crate::output::{json_safe_bytes, out_json, push_line_safe, sanitize_line, Output, Painter};
@@ -69,10 +71,10 @@ pub fn run(a: ReplayArgs, out: &Output) -> anyhow::Result<Outcome> {
     let filters = a
         .filters
         .iter()
-        .map(|f| replay::parse_filter(f).map_err(|e| explain(e, &log)))
+        .map(|f| select::parse_filter(f).map_err(|e| explain(e, &log)))
         .collect::<anyhow::Result<_>>()?;
     let now = jiff::Timestamp::now();
-    let since = a.since.as_deref().map(|s| replay::parse_since(s, now)).transpose()?;
+    let since = a.since.as_deref().map(|s| select::parse_since(s, now)).transpose()?;
     // The secret re-signs (--resign) and, either way, puts back the values that were
     // redacted when the captures were made.
     let restore = if a.resign {
@@ -482,7 +484,7 @@ impl Feed {
                 error: None,
             });
         }
-        let selected = replay::select(reader, &sel, &mut |l, r| skips.warn(l, r));
+        let selected = select::select(reader, &sel, &mut |l, r| skips.warn(l, r));
         skips.finish();
         let records = selected.map_err(|e| explain(e, &log))?;
         let mut jobs = Vec::with_capacity(records.len());
@@ -1233,7 +1235,7 @@ fn result(
         let body = info
             .recorded_body
             .as_ref()
-            .map(|b| replay::diff_bodies(b.as_bytes(), &last.response_body, false));
+            .map(|b| diff::diff_bodies(b.as_bytes(), &last.response_body, false));
         let same = info.recorded_status == last.status && body.as_ref().is_none_or(|b| b.same);
         (same, body)
     });
@@ -1363,7 +1365,7 @@ mod tests {
             kind: deliver::ErrorKind::Refused,
             message: "connection refused\t(os error 111)".into(),
         };
-        let diff = Some(replay::diff_bodies(b"{\"a\":1}", b"{\"a\":2}", false));
+        let diff = Some(diff::diff_bodies(b"{\"a\":1}", b"{\"a\":2}", false));
         let base = || Line {
             kind: "replay",
             capture: "20261201201413hnj6nfiru3",

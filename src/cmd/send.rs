@@ -210,7 +210,7 @@ pub fn run(a: SendArgs, out: &Output) -> anyhow::Result<Outcome> {
                     let names: Vec<_> = hidden.iter().map(|n| sanitize_line(n)).collect();
                     out_line(&format!("# hidden: {} (--reveal puts them in)", names.join(", ")))?;
                 }
-                out_line(&crate::core::replay::curl_for(
+                out_line(&crate::core::export::curl_for(
                     &req.method,
                     &req.url,
                     &req.headers,
