@@ -15,14 +15,15 @@ use std::time::{Duration, Instant};
 use anyhow::Context;
 use serde_json::json;
 
-use super::captures::{body_diff_lines, capture_error, explain, open_log, Skips};
+use super::captures::{body_diff_lines, explain, open_log, Skips};
 use crate::cli::ReplayArgs;
-use crate::core::capture::{BodyEncoding, CaptureRecord, LogItem, LogReader, Unread};
+use crate::core::capture::{BodyEncoding, CaptureRecord};
 use crate::core::deliver::{
     self, Attempt, AttemptError, ClientOptions, DeliverError, Delivery, Policy, Prepared, Signer,
 };
 use crate::core::diff::{self, BodyDiff};
 use crate::core::event::{parse_override, Override};
+use crate::core::feed::{Fed, Feed, Prepare};
 use crate::core::json::push_num;
 use crate::core::replay::{self, Job, ReplayError};
 use crate::core::scheme::{detect, human_secs, lookup, GenericParams, Scheme, SignatureIn};
@@ -34,13 +35,10 @@ use crate::output::{json_safe_bytes, out_json, push_line_safe, sanitize_line, Ou
 
 /// What the result of each request is shown with.
 struct Info {
-    capture: String,
     resigned: Option<&'static str>,
     modified: bool,
     recorded_status: Option<u16>,
     recorded_body: Option<String>,
-    /// A streamed capture's buffers, for its task to read the next line into.
-    shell: Option<Box<Shell>>,
 }
 
 pub fn run(a: ReplayArgs, out: &Output) -> anyhow::Result<Outcome> {
@@ -200,14 +198,9 @@ impl Prep {
         }
     }
 
-    /// The request for one capture, and what its result line shows.
-    fn job(&self, r: CaptureRecord, warn: &mut Warnings) -> anyhow::Result<(Job, Info)> {
-        let mut r = r;
-        self.job_from(&mut r, String::new(), &mut Vec::new(), warn)
-    }
-
-    /// [`Prep::job`] from a record that stays behind with what the job does not take
-    /// (its path, its recorded answer): `url` and `dropped` lend their room.
+    /// The request for one capture, and what its result line shows, from a record that
+    /// stays behind with what the job does not take (its path, its recorded answer):
+    /// `url` and `dropped` lend their room.
     fn job_from(
         &self,
         r: &mut CaptureRecord,
@@ -323,7 +316,6 @@ impl Prep {
         }
         let resp = r.response.as_mut();
         let info = Info {
-            capture: std::mem::take(&mut r.id),
             resigned,
             modified,
             recorded_status: resp.as_ref().and_then(|x| x.status),
@@ -333,7 +325,6 @@ impl Prep {
             } else {
                 None
             },
-            shell: None,
         };
         Ok((Job { req, signer }, info))
     }
@@ -372,217 +363,88 @@ struct Source {
     label: String,
 }
 
-/// Where the delivering tasks take their requests. Without ids or `--last`, and when no
-/// capture can be refused, the log streams: each task reads, selects and prepares the
-/// next capture itself, in its turn at the feed's lock, just before it sends it (bounded
-/// memory, the first request leaves at once), into buffers it keeps from job to job.
-/// Otherwise every capture was selected and prepared before the first is sent, so that
-/// a bad one stops the run before anything leaves.
-struct Feed {
-    stream: Option<Box<Stream>>,
-    ready: std::vec::IntoIter<(Job, Info)>,
-    /// How many jobs were handed out.
-    taken: u64,
-    /// Why the stream stopped early (a read error, a capture that cannot be prepared),
-    /// or that it selected nothing.
-    error: Option<anyhow::Error>,
-}
-
-/// The log being streamed.
-struct Stream {
-    items: LogReader<std::io::BufReader<std::fs::File>>,
-    log: PathBuf,
-    sel: Selection,
+/// The command's side of the feed: its preparation, and where it tells of skipped
+/// lines and warnings.
+struct Preparer {
     prep: Prep,
+    log: PathBuf,
     skips: Skips,
     warn: Warnings,
 }
 
-/// A task's buffers for streaming: the record the next line is read into, and the
-/// room of what a job takes from it (given back when the job is done), so that a long
-/// log is read without allocating per capture.
-#[derive(Default)]
-struct Shell {
-    record: Option<Box<CaptureRecord>>,
-    url: String,
-    dropped: Vec<(String, String)>,
-}
+impl Prepare for Preparer {
+    type Info = Info;
+    type Error = anyhow::Error;
 
-impl Shell {
-    /// Takes a finished job's strings back into the record, for the next line.
-    fn recycle((job, info): (Job, Info)) -> Option<Box<Shell>> {
-        let mut shell = info.shell?;
-        let record = shell.record.get_or_insert_with(|| Box::new(CaptureRecord::empty()));
-        let Prepared {
-            method,
-            url,
-            mut headers,
-            body,
-            exact_values: _,
-        } = job.req;
-        record.id = info.capture;
-        record.method = method;
-        headers.0.append(&mut shell.dropped);
-        record.headers = headers;
-        // The body's bytes, when the client let go of them (it has, once answered).
-        if let Ok(mut bytes) = body.try_into_mut() {
-            bytes.clear();
-            record.body = String::from_utf8(bytes.into()).unwrap_or_default();
-        }
-        shell.url = url;
-        Some(shell)
+    fn prepare(
+        &mut self,
+        r: &mut CaptureRecord,
+        url: String,
+        dropped: &mut Vec<(String, String)>,
+    ) -> anyhow::Result<(Job, Info)> {
+        self.prep.job_from(r, url, dropped, &mut self.warn)
+    }
+
+    fn may_refuse(&self) -> bool {
+        self.prep.may_refuse()
+    }
+
+    fn reads_answers(&self) -> bool {
+        self.prep.compare
+    }
+
+    fn skipped(&mut self, line: u64, reason: &str) {
+        self.skips.warn(line, reason);
+    }
+
+    fn skips_done(&mut self) {
+        self.skips.finish();
+    }
+
+    fn prepared_all(&mut self) {
+        self.warn.finish();
+    }
+
+    fn error(&self, e: ReplayError) -> anyhow::Error {
+        explain(e, &self.log)
     }
 }
 
-impl Feed {
-    /// Opens the log and, unless it can stream, selects and prepares every capture.
-    fn open(src: Source) -> anyhow::Result<Feed> {
-        let Source {
-            log,
-            sel,
-            prep,
-            out,
-            banner,
-            label,
-        } = src;
-        let reader = open_log(&log)?;
-        let mut skips = Skips::new(&out, &log);
-        let mut warn = Warnings::new(out);
-        let say = |n: Option<u64>| {
-            if banner {
-                let what = match n {
-                    Some(n) => format!("{n} capture{}", if n == 1 { "" } else { "s" }),
-                    None => "captures".into(),
-                };
-                let to = sanitize_line(&prep.to);
-                eprintln!(
-                    "{} replaying {what} from {} to {to}{label}",
-                    out.err.dim("→"),
-                    log.display()
-                );
+/// Opens the log as the feed (every capture prepared here unless it streams), and
+/// says what is being replayed.
+fn open_feed(src: Source) -> anyhow::Result<Feed<Preparer>> {
+    let Source {
+        log,
+        sel,
+        prep,
+        out,
+        banner,
+        label,
+    } = src;
+    let reader = open_log(&log)?;
+    let to = sanitize_line(&prep.to).into_owned();
+    let preparer = Preparer {
+        prep,
+        skips: Skips::new(&out, &log),
+        warn: Warnings::new(out),
+        log: log.clone(),
+    };
+    let feed = Feed::open(reader, sel, preparer)?;
+    if banner {
+        let what = match feed.streaming() {
+            false => {
+                let n = feed.known();
+                format!("{n} capture{}", if n == 1 { "" } else { "s" })
             }
+            true => "captures".into(),
         };
-        if sel.ids.is_empty() && sel.last.is_none() && !prep.may_refuse() {
-            say(None);
-            // Read per request: what replaying never looks at is stepped over.
-            let unread = Unread {
-                remote_addr: true,
-                received_at: sel.since.is_none(),
-                answer_detail: !prep.compare,
-            };
-            return Ok(Feed {
-                stream: Some(Box::new(Stream {
-                    items: LogReader::new(reader).leaving(unread),
-                    log,
-                    sel,
-                    prep,
-                    skips,
-                    warn,
-                })),
-                ready: Vec::new().into_iter(),
-                taken: 0,
-                error: None,
-            });
-        }
-        let selected = select::select(reader, &sel, &mut |l, r| skips.warn(l, r));
-        skips.finish();
-        let records = selected.map_err(|e| explain(e, &log))?;
-        let mut jobs = Vec::with_capacity(records.len());
-        for r in records {
-            jobs.push(prep.job(r, &mut warn)?);
-        }
-        warn.finish();
-        say(Some(jobs.len() as u64));
-        Ok(Feed {
-            stream: None,
-            ready: jobs.into_iter(),
-            taken: 0,
-            error: None,
-        })
+        eprintln!(
+            "{} replaying {what} from {} to {to}{label}",
+            out.err.dim("→"),
+            log.display()
+        );
     }
-
-    /// How many jobs are known to come: all of them when prepared up front.
-    fn known(&self) -> u64 {
-        self.ready.len() as u64
-    }
-
-    /// The next job; `None` at the end of the log, or when it stopped with an error.
-    /// A streamed capture is read into the task's `shell`, which goes with its job.
-    fn next(&mut self, shell: &mut Option<Box<Shell>>) -> Option<(Job, Info)> {
-        if let Some(job) = self.ready.next() {
-            self.taken += 1;
-            return Some(job);
-        }
-        let s = self.stream.as_mut()?;
-        let sh = shell.get_or_insert_with(Default::default);
-        loop {
-            // The line is read where it lies, into the shell's record.
-            if let Some(r) = sh.record.take() {
-                s.items.recycle(r);
-            }
-            let item = match s.items.next() {
-                Some(Ok(item)) => item,
-                Some(Err(e)) => {
-                    self.error = Some(capture_error(e, &s.log));
-                    self.stream = None;
-                    return None;
-                }
-                None => break,
-            };
-            let record = match item {
-                LogItem::Skipped { line, reason } => {
-                    s.skips.warn(line, &reason);
-                    continue;
-                }
-                LogItem::Record { record, .. } => sh.record.insert(record),
-            };
-            if !s.sel.keeps(record) {
-                continue;
-            }
-            match s
-                .prep
-                .job_from(record, std::mem::take(&mut sh.url), &mut sh.dropped, &mut s.warn)
-            {
-                Ok((job, mut info)) => {
-                    self.taken += 1;
-                    info.shell = shell.take();
-                    return Some((job, info));
-                }
-                Err(e) => {
-                    self.error = Some(e);
-                    self.stream = None;
-                    return None;
-                }
-            }
-        }
-        s.skips.finish();
-        s.warn.finish();
-        if self.taken == 0 {
-            self.error = Some(explain(ReplayError::Empty, &s.log));
-        }
-        self.stream = None;
-        None
-    }
-}
-
-/// The lock, unless another thread holds it.
-fn try_take<T>(m: &Mutex<T>) -> Option<std::sync::MutexGuard<'_, T>> {
-    match m.try_lock() {
-        Ok(g) => Some(g),
-        Err(std::sync::TryLockError::Poisoned(e)) => Some(e.into_inner()),
-        Err(std::sync::TryLockError::WouldBlock) => None,
-    }
-}
-
-/// The lock: while another thread holds it, this task lets its thread run its other
-/// tasks and tries again.
-async fn take_lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    loop {
-        if let Some(g) = try_take(m) {
-            return g;
-        }
-        tokio::task::yield_now().await;
-    }
+    Ok(feed)
 }
 
 /// The log (`--file`, or a positional item that is an existing file, or the default
@@ -855,7 +717,7 @@ async fn send(
     let redactor = Arc::new(source.prep.shown());
     let on_done = {
         let (sink, progress, redactor) = (sink.clone(), progress.clone(), redactor.clone());
-        move |info: &Info, req: &Prepared, res: Result<Delivery, DeliverError>| -> bool {
+        move |fed: &Fed<Info>, req: &Prepared, res: Result<Delivery, DeliverError>| -> bool {
             // Rendered and counted before taking the lock: the tasks only queue for the
             // append. Into this thread's buffer, kept from line to line.
             thread_local! {
@@ -866,7 +728,7 @@ async fn send(
                 // (A long `--compare` diff does not stay held.)
                 line.shrink_to(64 * 1024);
                 let mut counted = Counted::default();
-                if let Err(e) = result(line, info, req, res, mode, &out, &redactor, &mut counted) {
+                if let Err(e) = result(line, fed, req, res, mode, &out, &redactor, &mut counted) {
                     sink.lock().unwrap_or_else(|e| e.into_inner()).error.get_or_insert(e);
                     return false;
                 }
@@ -910,27 +772,17 @@ async fn send(
     };
     // Read and prepared on this thread when they must all be ready before the first
     // is sent (the editor may run): nothing else runs yet.
-    let feed = Feed::open(source)?;
+    let feed = open_feed(source)?;
     progress.bar.inc_length(feed.known());
-    // The delivering threads take turns at the feed. A task that finds the other thread
-    // reading lets its own thread go on with its other tasks and tries again, instead
-    // of the thread sleeping on the lock (with a lock that puts threads to sleep, replay
-    // measured a futex call every ten requests against send's one in sixty) or queueing
-    // behind a task of the other thread that then has to be woken (an asynchronous
-    // lock hands over in order: each turn waited for a wake-up across threads).
     let feed = Arc::new(Mutex::new(feed));
     let next = {
         let (feed, progress) = (feed.clone(), progress.clone());
-        move |done: Option<(Job, Info)>| {
+        move |done: Option<(Job, Fed<Info>)>| {
             let (feed, progress) = (feed.clone(), progress.clone());
             async move {
-                let mut shell = done.and_then(Shell::recycle);
-                let mut f = take_lock(&feed).await;
+                let job = Feed::take(&feed, done).await;
                 // A streamed job lengthens the bar; prepared ones were counted above.
-                let streamed = f.stream.is_some();
-                let job = f.next(&mut shell);
-                drop(f);
-                if streamed && job.is_some() && progress.shown {
+                if progress.shown && job.as_ref().is_some_and(|(_, fed)| fed.streamed()) {
                     progress.bar.inc_length(1);
                 }
                 job
@@ -961,10 +813,10 @@ async fn send(
         std::mem::take(&mut guard.tally)
     };
     let mut feed = feed.lock().unwrap_or_else(|e| e.into_inner());
-    let queued = match feed.error.take() {
+    let queued = match feed.take_error() {
         Some(e) => Err(e),
         // Handed out, and prepared but not taken (after Ctrl-C).
-        None => Ok((feed.taken + feed.known()).max(tally.done)),
+        None => Ok((feed.taken() + feed.known()).max(tally.done)),
     };
     let total = match queued {
         Ok(n) => n,
@@ -1150,7 +1002,7 @@ fn shown_body(redactor: &Redactor, body: &[u8]) -> Option<Vec<u8>> {
 #[allow(clippy::too_many_arguments)]
 fn result(
     w: &mut Vec<u8>,
-    info: &Info,
+    fed: &Fed<Info>,
     req: &Prepared,
     res: Result<Delivery, DeliverError>,
     mode: Mode,
@@ -1158,6 +1010,7 @@ fn result(
     redactor: &Redactor,
     t: &mut Counted,
 ) -> std::io::Result<()> {
+    let (capture, info) = (fed.capture.as_str(), &fed.info);
     let p = &out.out;
     // (A token the request carries as it is, from a log written before redaction, is
     // one too: a receiver may echo it.)
@@ -1197,7 +1050,7 @@ fn result(
                 };
                 let line = Line {
                     kind: "replay",
-                    capture: &info.capture,
+                    capture,
                     method: &req.method,
                     url: &url,
                     resigned: info.resigned,
@@ -1244,7 +1097,7 @@ fn result(
     if mode.json {
         let line = Line {
             kind: "replay",
-            capture: &info.capture,
+            capture,
             method: &req.method,
             url: &url,
             resigned: info.resigned,
@@ -1290,7 +1143,7 @@ fn result(
     w.extend_from_slice(b"  ");
     p.span(w, Painter::dim, |w| {
         w.push(b'(');
-        push_line_safe(w, &info.capture);
+        push_line_safe(w, capture);
         w.extend_from_slice(b", ");
         push_duration(w, took);
         if d.attempts.len() > 1 {
@@ -1435,19 +1288,22 @@ mod tests {
             body: Default::default(),
             exact_values: Vec::new(),
         };
-        let info = |resigned, modified| Info {
-            capture: "20261201201413hnj6nfiru3".into(),
-            resigned,
-            modified,
-            recorded_status: None,
-            recorded_body: None,
-            shell: None,
+        let info = |resigned, modified| {
+            Fed::new(
+                "20261201201413hnj6nfiru3".into(),
+                Info {
+                    resigned,
+                    modified,
+                    recorded_status: None,
+                    recorded_body: None,
+                },
+            )
         };
         let mode = Mode {
             json: false,
             compare: false,
         };
-        let render = |out: Output, info: Info, attempts: Vec<Attempt>| {
+        let render = |out: Output, info: Fed<Info>, attempts: Vec<Attempt>| {
             let (mut w, mut counted) = (Vec::new(), Counted::default());
             let r = Redactor::default();
             result(

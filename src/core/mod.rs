@@ -9,6 +9,7 @@ pub mod diagnose;
 pub mod diff;
 pub mod event;
 pub mod export;
+pub mod feed;
 pub mod headers;
 pub mod ids;
 pub mod json;
