@@ -19,7 +19,7 @@ use super::captures::{body_diff_lines, explain, open_log, Skips};
 use crate::cli::ReplayArgs;
 use crate::core::capture::{BodyEncoding, CaptureRecord};
 use crate::core::deliver::{
-    self, Attempt, AttemptError, ClientOptions, DeliverError, Delivery, Policy, Prepared, Signer,
+    self, Attempt, AttemptError, ClientOptions, DeliverError, Delivery, Policy, Prepared, Signer, Stop,
 };
 use crate::core::diff::{self, BodyDiff};
 use crate::core::event::{parse_override, Override};
@@ -790,14 +790,15 @@ async fn send(
         }
     };
     let start = Instant::now();
-    let (stop, stopped) = tokio::sync::watch::channel(false);
-    let run = replay::run(client, next, policy, concurrency, rate, on_done, stopped);
+    let stop = Stop::new();
+    let mut interrupt = super::common::Interrupt::new()?;
+    let run = replay::run(client, next, policy, concurrency, rate, on_done, stop.clone());
     tokio::pin!(run);
     let interrupted = tokio::select! {
         _ = &mut run => false,
         // What is still in flight is dropped; no result line comes after the summary.
-        _ = tokio::signal::ctrl_c() => {
-            stop.send_replace(true);
+        _ = interrupt.recv() => {
+            stop.stop();
             run.await;
             true
         }

@@ -11,7 +11,7 @@ use anyhow::Context;
 
 use crate::cli::{PrintFormat, SendArgs};
 use crate::core::config::{Config, Target};
-use crate::core::deliver::{self, Attempt, ClientOptions, Load, Policy, Prepared, Progress, Signer};
+use crate::core::deliver::{self, Attempt, ClientOptions, Load, Policy, Prepared, Progress, Signer, Stop};
 use crate::core::event::{self, parse_override, sniff_content_type, Event, Override};
 use crate::core::headers::Headers;
 use crate::core::scheme::lookup;
@@ -563,12 +563,13 @@ async fn load(
             }
         })
     };
+    let stop = Stop::new();
     let stopper = {
-        let progress = progress.clone();
+        let stop = stop.clone();
         let mut interrupt = super::common::Interrupt::new()?;
         tokio::spawn(async move {
             interrupt.recv().await;
-            progress.stop.store(true, Ordering::Relaxed);
+            stop.stop();
         })
     };
     let summary = deliver::load(
@@ -582,6 +583,7 @@ async fn load(
             rate,
         },
         progress.clone(),
+        stop,
     )
     .await;
     ticker.abort();

@@ -594,7 +594,51 @@ impl Latency {
 #[derive(Debug, Default)]
 pub struct Progress {
     pub done: AtomicU64,
-    pub stop: AtomicBool,
+}
+
+/// How a run is told to stop (Ctrl-C): told once, from anywhere; the delivering tasks
+/// read it between requests (a flag, no lock), and whatever waits for it awaits
+/// [`Stop::stopped`]. Clones share it.
+#[derive(Debug, Clone)]
+pub struct Stop(Arc<StopState>);
+
+#[derive(Debug)]
+struct StopState {
+    told: AtomicBool,
+    wake: tokio::sync::watch::Sender<bool>,
+}
+
+impl Default for Stop {
+    fn default() -> Self {
+        Stop(Arc::new(StopState {
+            told: AtomicBool::new(false),
+            wake: tokio::sync::watch::Sender::new(false),
+        }))
+    }
+}
+
+impl Stop {
+    pub fn new() -> Stop {
+        Stop::default()
+    }
+
+    /// Tells the run to stop.
+    pub fn stop(&self) {
+        self.0.told.store(true, Ordering::Relaxed);
+        self.0.wake.send_replace(true);
+    }
+
+    /// Whether the run was told to stop.
+    pub fn is_stopped(&self) -> bool {
+        self.0.told.load(Ordering::Relaxed)
+    }
+
+    /// Resolves once the run is told to stop.
+    pub async fn stopped(&self) {
+        let mut told = self.0.wake.subscribe();
+        // (The sender lives as long as `self`: waiting cannot fail.)
+        let _ = told.wait_for(|t| *t).await;
+    }
 }
 
 /// Runs `tasks` delivering tasks, `task(client)` each, spread over one thread per client
@@ -602,17 +646,13 @@ pub struct Progress {
 /// thread, nothing is stolen between threads, and no thread wakes another for I/O.
 /// (On a shared two-core machine under load, a work-stealing runtime measured up to 40%
 /// more CPU time for the same requests: BENCHMARKS.md.) Returns when every task is
-/// done, or, once `stop` turns true, when every thread has dropped its tasks (Ctrl-C):
-/// nothing of theirs runs after. Dropping the returned future stops them too, without
+/// done, or, once `drop_on` is told to stop, when every thread has dropped its tasks
+/// (without it, the tasks stop themselves): nothing of theirs runs after. Dropping the returned future stops them too, without
 /// waiting. A runtime that cannot be made leaves its share to the others (to the
 /// caller's runtime, with the first client, when none can be). Without a client,
 /// nothing runs.
-pub async fn spread<F, Fut>(
-    clients: Vec<reqwest::Client>,
-    tasks: usize,
-    task: F,
-    stop: tokio::sync::watch::Receiver<bool>,
-) where
+pub async fn spread<F, Fut>(clients: Vec<reqwest::Client>, tasks: usize, task: F, drop_on: Option<Stop>)
+where
     F: Fn(reqwest::Client) -> Fut + Send + Sync + 'static,
     Fut: std::future::Future<Output = ()> + Send + 'static,
 {
@@ -631,10 +671,11 @@ pub async fn spread<F, Fut>(
             Some((rt, c))
         })
         .collect();
-    // Until `stop` turns true (never, once its sender is gone).
-    let stopped = |mut stop: tokio::sync::watch::Receiver<bool>| async move {
-        if stop.wait_for(|s| *s).await.is_err() {
-            std::future::pending::<()>().await;
+    // Until the tasks are to be dropped (never, without `drop_on`).
+    let stopped = |stop: Option<Stop>| async move {
+        match stop {
+            Some(s) => s.stopped().await,
+            None => std::future::pending::<()>().await,
         }
     };
     if runtimes.is_empty() {
@@ -644,7 +685,7 @@ pub async fn spread<F, Fut>(
         }
         tokio::select! {
             _ = async { while set.join_next().await.is_some() {} } => {}
-            _ = stopped(stop) => {}
+            _ = stopped(drop_on) => {}
         }
         return;
     }
@@ -654,7 +695,8 @@ pub async fn spread<F, Fut>(
     let threads = runtimes.len();
     for (t, (rt, client)) in runtimes.into_iter().enumerate() {
         let share = tasks / threads + usize::from(t < tasks % threads);
-        let (task, mut cancelled, stop, finished) = (task.clone(), cancelled.clone(), stop.clone(), finished.clone());
+        let (task, mut cancelled, stop, finished) =
+            (task.clone(), cancelled.clone(), drop_on.clone(), finished.clone());
         std::thread::spawn(move || {
             rt.block_on(async move {
                 let mut set = tokio::task::JoinSet::new();
@@ -694,7 +736,7 @@ pub fn clients(o: &ClientOptions, tasks: usize) -> Result<Vec<reqwest::Client>, 
 
 /// Sends `make(i)` for i in 0..count with `concurrency` requests in flight, each
 /// delivered (and re-signed) by [`deliver`], the tasks [`spread`] over a thread per
-/// client. Stops early when `progress.stop` is set.
+/// client. Once `stop` is told, no request starts; those in flight finish.
 pub async fn load<F>(
     clients: Vec<reqwest::Client>,
     make: F,
@@ -702,6 +744,7 @@ pub async fn load<F>(
     policy: Policy,
     load: Load,
     progress: Arc<Progress>,
+    stop: Stop,
 ) -> LoadSummary
 where
     F: Fn(u64) -> Prepared + Send + Sync + 'static,
@@ -715,21 +758,20 @@ where
     let count = load.count;
     // Each task's counts, merged once all are done.
     let counted: Arc<std::sync::Mutex<Vec<Counts>>> = Arc::default();
-    // (Ctrl-C stops the tasks between requests, through `progress.stop`.)
-    let (_never, stop) = tokio::sync::watch::channel(false);
     spread(
         clients,
         load.concurrency.max(1),
         {
-            let (counted, progress) = (counted.clone(), progress.clone());
+            let (counted, progress, stop) = (counted.clone(), progress.clone(), stop.clone());
             move |client| {
-                let (make, next, signer, policy, progress, counted) = (
+                let (make, next, signer, policy, progress, counted, stop) = (
                     make.clone(),
                     next.clone(),
                     signer.clone(),
                     policy.clone(),
                     progress.clone(),
                     counted.clone(),
+                    stop.clone(),
                 );
                 async move {
                     let mut lat = Vec::new();
@@ -737,7 +779,7 @@ where
                     let mut errors: BTreeMap<String, u64> = BTreeMap::new();
                     let mut sent = 0u64;
                     loop {
-                        if progress.stop.load(Ordering::Relaxed) {
+                        if stop.is_stopped() {
                             break;
                         }
                         let i = next.fetch_add(1, Ordering::Relaxed);
@@ -775,7 +817,8 @@ where
                 }
             }
         },
-        stop,
+        // (The tasks stop themselves between requests.)
+        None,
     )
     .await;
     let mut lat = Vec::new();
@@ -807,7 +850,7 @@ where
         latency_ms: Latency::from_micros(lat),
         elapsed_s: elapsed,
         requests_per_sec: if elapsed > 0.0 { sent as f64 / elapsed } else { 0.0 },
-        interrupted: progress.stop.load(Ordering::Relaxed),
+        interrupted: stop.is_stopped(),
     }
 }
 
@@ -824,7 +867,6 @@ mod tests {
         let client = reqwest::Client::new();
         rt.block_on(async {
             // Five tasks over two threads, neither of them the caller's.
-            let (_keep, running) = tokio::sync::watch::channel(false);
             let ran = Arc::new(std::sync::Mutex::new(Vec::new()));
             spread(
                 vec![client.clone(), client.clone()],
@@ -836,7 +878,7 @@ mod tests {
                         async move { ran.lock().unwrap().push(std::thread::current().id()) }
                     }
                 },
-                running.clone(),
+                None,
             )
             .await;
             let ran = ran.lock().unwrap().clone();
@@ -860,7 +902,7 @@ mod tests {
                         }
                     }
                 },
-                running.clone(),
+                None,
             )
             .await;
             assert_eq!(count.load(Ordering::Relaxed), 1);
@@ -885,7 +927,7 @@ mod tests {
                         }
                     }
                 },
-                running.clone(),
+                None,
             );
             assert!(tokio::time::timeout(Duration::from_millis(50), forever).await.is_err());
             let deadline = Instant::now() + Duration::from_secs(10);
@@ -894,7 +936,7 @@ mod tests {
             }
             assert_eq!(dropped.load(Ordering::Relaxed), 4);
             // Told to stop: it returns once every task is dropped, not before.
-            let (stop, told) = tokio::sync::watch::channel(false);
+            let stop = Stop::new();
             let gone = Arc::new(AtomicU64::new(0));
             let stopping = spread(
                 vec![client.clone(), client],
@@ -909,13 +951,14 @@ mod tests {
                         }
                     }
                 },
-                told,
+                Some(stop.clone()),
             );
             tokio::pin!(stopping);
             assert!(tokio::time::timeout(Duration::from_millis(50), &mut stopping)
                 .await
                 .is_err());
-            stop.send_replace(true);
+            stop.stop();
+            assert!(stop.is_stopped());
             stopping.await;
             assert_eq!(gone.load(Ordering::Relaxed), 4);
         });

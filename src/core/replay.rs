@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use serde_json::Value;
 
 use super::capture::{CaptureError, CaptureRecord};
-use super::deliver::{deliver, DeliverError, Delivery, Policy, Prepared, Signer};
+use super::deliver::{deliver, DeliverError, Delivery, Policy, Prepared, Signer, Stop};
 use super::event::overrides::apply_form_overrides;
 use super::event::{apply_overrides, EventError, Override};
 use super::headers::Headers;
@@ -221,7 +221,7 @@ pub struct Job {
 /// runtime threads busy and woke them across threads). `next` gets back the task's
 /// previous job once `on_done` has seen it (its buffers can be read into again), and
 /// returns `None` when there are no more. When `on_done` returns `false`, no further job
-/// is taken. Once `stop` turns true, the deliveries in flight are dropped and `run`
+/// is taken. Once `stop` is told, the deliveries in flight are dropped and `run`
 /// returns when none is left (Ctrl-C); dropping the future drops them too, unawaited.
 pub async fn run<T, N, G, F>(
     clients: Vec<reqwest::Client>,
@@ -230,7 +230,7 @@ pub async fn run<T, N, G, F>(
     concurrency: usize,
     rate: Option<f64>,
     on_done: F,
-    stop: tokio::sync::watch::Receiver<bool>,
+    stop: Stop,
 ) where
     T: Send + 'static,
     N: Fn(Option<(Job, T)>) -> G + Send + Sync + 'static,
@@ -274,7 +274,7 @@ pub async fn run<T, N, G, F>(
                 }
             }
         },
-        stop,
+        Some(stop),
     )
     .await;
 }
@@ -486,8 +486,8 @@ pub(crate) mod tests {
                 }
             };
             let client = reqwest::Client::builder().build().unwrap();
-            // Never told to stop (its sender is gone).
-            let (_, stop) = tokio::sync::watch::channel(false);
+            // Never told to stop.
+            let stop = Stop::new();
             (
                 run(
                     vec![client.clone(), client],
