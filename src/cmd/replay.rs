@@ -19,13 +19,13 @@ use super::captures::{body_diff_lines, explain, open_log, Skips};
 use crate::cli::ReplayArgs;
 use crate::core::capture::{BodyEncoding, CaptureRecord};
 use crate::core::deliver::{
-    self, Attempt, AttemptError, ClientOptions, DeliverError, Delivery, Policy, Prepared, Signer, Stop,
+    self, Attempt, AttemptError, Batch, ClientOptions, DeliverError, Delivery, Job, Policy, Prepared, Signer, Stop,
 };
 use crate::core::diff::{self, BodyDiff};
 use crate::core::event::{parse_override, Override};
 use crate::core::feed::{Fed, Feed, Prepare};
 use crate::core::json::push_num;
-use crate::core::replay::{self, Job, ReplayError};
+use crate::core::replay::{self, ReplayError};
 use crate::core::scheme::{detect, human_secs, lookup, GenericParams, Scheme, SignatureIn};
 use crate::core::secret::{Redactor, RestoreError, Secret};
 use crate::core::select::{self, Selection};
@@ -310,7 +310,7 @@ impl Prep {
                 // The body is final once signed: sign once, up front.
                 s.sign_request(&mut req)?;
             } else {
-                signer = Some(Box::new(s));
+                signer = Some(Arc::new(s));
             }
             resigned = Some(name);
         }
@@ -717,7 +717,7 @@ async fn send(
     let redactor = Arc::new(source.prep.shown());
     let on_done = {
         let (sink, progress, redactor) = (sink.clone(), progress.clone(), redactor.clone());
-        move |fed: &Fed<Info>, req: &Prepared, res: Result<Delivery, DeliverError>| -> bool {
+        move |_: &mut (), fed: &Fed<Info>, req: &Prepared, res: Result<Delivery, DeliverError>, _: Duration| -> bool {
             // Rendered and counted before taking the lock: the tasks only queue for the
             // append. Into this thread's buffer, kept from line to line.
             thread_local! {
@@ -792,7 +792,15 @@ async fn send(
     let start = Instant::now();
     let stop = Stop::new();
     let mut interrupt = super::common::Interrupt::new()?;
-    let run = replay::run(client, next, policy, concurrency, rate, on_done, stop.clone());
+    let batch = Batch {
+        concurrency,
+        rate,
+        policy,
+        // What is still in flight at Ctrl-C is dropped: no result line comes after the
+        // summary.
+        drop_in_flight: true,
+    };
+    let run = deliver::run::<_, (), _, _, _>(client, batch, next, on_done, stop.clone());
     tokio::pin!(run);
     let interrupted = tokio::select! {
         _ = &mut run => false,

@@ -734,9 +734,116 @@ pub fn clients(o: &ClientOptions, tasks: usize) -> Result<Vec<reqwest::Client>, 
     (0..threads).map(|_| client(o)).collect()
 }
 
-/// Sends `make(i)` for i in 0..count with `concurrency` requests in flight, each
-/// delivered (and re-signed) by [`deliver`], the tasks [`spread`] over a thread per
-/// client. Once `stop` is told, no request starts; those in flight finish.
+/// One request of a batch: the request and, when it is signed as it is sent, its
+/// signer (shared by the requests of a `send --count`; one each, with a fresh id, for
+/// re-signed replays).
+pub struct Job {
+    pub req: Prepared,
+    pub signer: Option<Arc<Signer>>,
+}
+
+/// How a batch is delivered.
+#[derive(Debug, Clone, Default)]
+pub struct Batch {
+    /// Requests in flight at most (at least one).
+    pub concurrency: usize,
+    /// Requests started per second, at most.
+    pub rate: Option<f64>,
+    pub policy: Policy,
+    /// Once the run's [`Stop`] is told: drop the deliveries in flight (`true`; no result
+    /// comes after), or let them finish (`false`). Either way no job starts after.
+    pub drop_in_flight: bool,
+}
+
+/// The one batch runner (`send --count`, `replay`): delivers the jobs that `next` gives
+/// through [`deliver`], `batch.concurrency` at a time, starting at most `batch.rate` per
+/// second, the tasks [`spread`] over a thread per client. Each task takes its next job
+/// itself: a job is made on the thread that sends it, just before, with no hand-over
+/// between threads and nothing waiting in a queue (a reading thread that fed a queue
+/// measured slower: it kept both runtime threads busy and woke them across threads).
+/// `next` gets back the task's previous job once `on_done` has seen it (its buffers can
+/// be used again), and returns `None` when there are no more. `on_done(counts, meta,
+/// request, result, took)` hears of each finished request, `took` from just before it
+/// was sent (signing and retries included), with the task's own `counts` (no lock
+/// shared between tasks); every task's counts come back at the end. When `on_done`
+/// returns `false`, no further job is taken; once `stop` is told, none is (see
+/// [`Batch::drop_in_flight`]). Dropping the future drops the deliveries, unawaited.
+pub async fn run<T, S, N, G, F>(clients: Vec<reqwest::Client>, batch: Batch, next: N, on_done: F, stop: Stop) -> Vec<S>
+where
+    T: Send + 'static,
+    S: Default + Send + 'static,
+    N: Fn(Option<(Job, T)>) -> G + Send + Sync + 'static,
+    G: std::future::Future<Output = Option<(Job, T)>> + Send,
+    F: Fn(&mut S, &T, &Prepared, Result<Delivery, DeliverError>, Duration) -> bool + Send + Sync + 'static,
+{
+    let policy = Arc::new(batch.policy);
+    let next = Arc::new(next);
+    let on_done = Arc::new(on_done);
+    let started = Arc::new(AtomicU64::new(0));
+    let refused = Arc::new(AtomicBool::new(false));
+    let start = Instant::now();
+    let interval = batch
+        .rate
+        .filter(|r| *r > 0.0)
+        .map(|r| Duration::from_secs_f64(1.0 / r));
+    // Each task's counts, gathered once all are done.
+    let counted: Arc<std::sync::Mutex<Vec<S>>> = Arc::default();
+    spread(
+        clients,
+        batch.concurrency.max(1),
+        {
+            let (counted, stop) = (counted.clone(), stop.clone());
+            move |client| {
+                let (next, policy, on_done, started, refused, counted, stop) = (
+                    next.clone(),
+                    policy.clone(),
+                    on_done.clone(),
+                    started.clone(),
+                    refused.clone(),
+                    counted.clone(),
+                    stop.clone(),
+                );
+                async move {
+                    let mut counts = S::default();
+                    let mut done = None;
+                    while !refused.load(Ordering::Relaxed) && !stop.is_stopped() {
+                        let Some((job, meta)) = next(done.take()).await else {
+                            break;
+                        };
+                        // (Counted under `--rate` only: a counter both threads write costs each.)
+                        if let Some(iv) = interval {
+                            let i = started.fetch_add(1, Ordering::Relaxed);
+                            tokio::time::sleep_until((start + iv.mul_f64(i as f64)).into()).await;
+                        }
+                        let t = Instant::now();
+                        let res = deliver(&client, &job.req, job.signer.as_deref(), &policy, |_| {}).await;
+                        if !on_done(&mut counts, &meta, &job.req, res, t.elapsed()) {
+                            refused.store(true, Ordering::Relaxed);
+                        }
+                        done = Some((job, meta));
+                    }
+                    counted.lock().unwrap_or_else(|e| e.into_inner()).push(counts);
+                }
+            }
+        },
+        batch.drop_in_flight.then_some(stop),
+    )
+    .await;
+    let all = std::mem::take(&mut *counted.lock().unwrap_or_else(|e| e.into_inner()));
+    all
+}
+
+/// One task's counts in a load run.
+#[derive(Default)]
+struct LoadCounts {
+    latency_us: Vec<u64>,
+    statuses: BTreeMap<u16, u64>,
+    errors: BTreeMap<String, u64>,
+    sent: u64,
+}
+
+/// Sends `make(i)` for i in 0..count through [`run`], each signed by `signer` as it is
+/// sent. Once `stop` is told, no request starts; those in flight finish.
 pub async fn load<F>(
     clients: Vec<reqwest::Client>,
     make: F,
@@ -749,89 +856,60 @@ pub async fn load<F>(
 where
     F: Fn(u64) -> Prepared + Send + Sync + 'static,
 {
-    type Counts = (Vec<u64>, BTreeMap<u16, u64>, BTreeMap<String, u64>, u64);
-    let make = Arc::new(make);
-    let next = Arc::new(AtomicU64::new(0));
-    let start = Instant::now();
-    let interval = load.rate.filter(|r| *r > 0.0).map(|r| Duration::from_secs_f64(1.0 / r));
-    let policy = Arc::new(policy);
+    let taken = AtomicU64::new(0);
     let count = load.count;
-    // Each task's counts, merged once all are done.
-    let counted: Arc<std::sync::Mutex<Vec<Counts>>> = Arc::default();
-    spread(
-        clients,
-        load.concurrency.max(1),
-        {
-            let (counted, progress, stop) = (counted.clone(), progress.clone(), stop.clone());
-            move |client| {
-                let (make, next, signer, policy, progress, counted, stop) = (
-                    make.clone(),
-                    next.clone(),
-                    signer.clone(),
-                    policy.clone(),
-                    progress.clone(),
-                    counted.clone(),
-                    stop.clone(),
-                );
-                async move {
-                    let mut lat = Vec::new();
-                    let mut statuses: BTreeMap<u16, u64> = BTreeMap::new();
-                    let mut errors: BTreeMap<String, u64> = BTreeMap::new();
-                    let mut sent = 0u64;
-                    loop {
-                        if stop.is_stopped() {
-                            break;
-                        }
-                        let i = next.fetch_add(1, Ordering::Relaxed);
-                        if i >= count {
-                            break;
-                        }
-                        if let Some(iv) = interval {
-                            let due = start + iv.mul_f64(i as f64);
-                            tokio::time::sleep_until(due.into()).await;
-                        }
-                        let req = make(i);
-                        let t = Instant::now();
-                        let d = match deliver(&client, &req, signer.as_deref(), &policy, |_| {}).await {
-                            Ok(d) => d,
-                            Err(e) => {
-                                *errors.entry(e.to_string()).or_default() += 1;
-                                progress.done.fetch_add(1, Ordering::Relaxed);
-                                continue;
-                            }
-                        };
-                        lat.push(t.elapsed().as_micros() as u64);
-                        sent += 1;
-                        let last = d.attempts.last().expect("at least one attempt");
-                        match (last.status, &last.error) {
-                            (Some(s), _) => *statuses.entry(s).or_default() += 1,
-                            (None, Some(e)) => *errors.entry(e.kind.label().to_string()).or_default() += 1,
-                            _ => {}
-                        }
-                        progress.done.fetch_add(1, Ordering::Relaxed);
-                    }
-                    counted
-                        .lock()
-                        .unwrap_or_else(|e| e.into_inner())
-                        .push((lat, statuses, errors, sent));
+    let start = Instant::now();
+    let next = move |_: Option<(Job, ())>| {
+        let i = taken.fetch_add(1, Ordering::Relaxed);
+        let job = (i < count).then(|| {
+            (
+                Job {
+                    req: make(i),
+                    signer: signer.clone(),
+                },
+                (),
+            )
+        });
+        std::future::ready(job)
+    };
+    let on_done =
+        move |c: &mut LoadCounts, _: &(), _: &Prepared, res: Result<Delivery, DeliverError>, took: Duration| {
+            progress.done.fetch_add(1, Ordering::Relaxed);
+            let d = match res {
+                Ok(d) => d,
+                Err(e) => {
+                    *c.errors.entry(e.to_string()).or_default() += 1;
+                    return true;
                 }
+            };
+            c.latency_us.push(took.as_micros() as u64);
+            c.sent += 1;
+            let last = d.attempts.last().expect("at least one attempt");
+            match (last.status, &last.error) {
+                (Some(s), _) => *c.statuses.entry(s).or_default() += 1,
+                (None, Some(e)) => *c.errors.entry(e.kind.label().to_string()).or_default() += 1,
+                _ => {}
             }
-        },
-        // (The tasks stop themselves between requests.)
-        None,
-    )
-    .await;
+            true
+        };
+    let batch = Batch {
+        concurrency: load.concurrency,
+        rate: load.rate,
+        policy,
+        drop_in_flight: false,
+    };
+    let counted = run(clients, batch, next, on_done, stop.clone()).await;
     let mut lat = Vec::new();
     let mut statuses = BTreeMap::new();
     let mut errors = BTreeMap::new();
     let mut sent = 0;
-    for (l, s, e, n) in std::mem::take(&mut *counted.lock().unwrap_or_else(|e| e.into_inner())) {
-        lat.extend(l);
-        sent += n;
-        for (k, v) in s {
+    for c in counted {
+        lat.extend(c.latency_us);
+        sent += c.sent;
+        for (k, v) in c.statuses {
             *statuses.entry(k).or_default() += v;
         }
-        for (k, v) in e {
+        for (k, v) in c.errors {
             *errors.entry(k).or_default() += v;
         }
     }
@@ -857,6 +935,7 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::sync::atomic::AtomicUsize;
 
     #[test]
     fn spread_runs_every_task_on_its_threads_and_stops_them_when_told_or_dropped() {
@@ -961,6 +1040,126 @@ mod tests {
             assert!(stop.is_stopped());
             stopping.await;
             assert_eq!(gone.load(Ordering::Relaxed), 4);
+        });
+    }
+
+    /// Answers every request on 127.0.0.1 with an empty 200 (requests without a body).
+    async fn answering_server() -> String {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}/", listener.local_addr().unwrap());
+        tokio::spawn(async move {
+            while let Ok((mut sock, _)) = listener.accept().await {
+                tokio::spawn(async move {
+                    let mut buf = Vec::new();
+                    let mut chunk = [0u8; 4096];
+                    while let Ok(n) = sock.read(&mut chunk).await {
+                        if n == 0 {
+                            break;
+                        }
+                        buf.extend_from_slice(&chunk[..n]);
+                        while let Some(end) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+                            buf.drain(..end + 4);
+                            let ok = b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\n\r\n";
+                            if sock.write_all(ok).await.is_err() {
+                                return;
+                            }
+                        }
+                    }
+                });
+            }
+        });
+        url
+    }
+
+    #[test]
+    fn run_takes_every_job_once_and_stops_when_on_done_refuses() {
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap();
+        let job = |url: &str| Job {
+            req: Prepared {
+                method: "GET".into(),
+                url: url.to_string(),
+                headers: Headers::new(),
+                exact_values: Vec::new(),
+                body: bytes::Bytes::new(),
+            },
+            signer: None,
+        };
+        let deliver_all = |url: String, stop_after: Option<usize>| {
+            let jobs = std::sync::Mutex::new((0..100u32).map(|i| (job(&url), i)).collect::<Vec<_>>().into_iter());
+            let taken = Arc::new(AtomicUsize::new(0));
+            let done = Arc::new(std::sync::Mutex::new(Vec::new()));
+            let returned = Arc::new(std::sync::Mutex::new(Vec::new()));
+            let next = {
+                let (taken, done, returned) = (taken.clone(), done.clone(), returned.clone());
+                move |prev: Option<(Job, u32)>| {
+                    // A job comes back once its answer was seen, to the task that took it.
+                    if let Some((_, i)) = prev {
+                        assert!(
+                            done.lock().unwrap().contains(&i),
+                            "job {i} came back before it was done"
+                        );
+                        returned.lock().unwrap().push(i);
+                    }
+                    let j = jobs.lock().unwrap().next();
+                    taken.fetch_add(usize::from(j.is_some()), Ordering::Relaxed);
+                    std::future::ready(j)
+                }
+            };
+            let on_done = {
+                let done = done.clone();
+                move |n: &mut usize, &i: &u32, _: &Prepared, res: Result<Delivery, DeliverError>, _: Duration| {
+                    *n += 1;
+                    assert!(res.unwrap().delivered(), "job {i}");
+                    let mut d = done.lock().unwrap();
+                    d.push(i);
+                    stop_after.is_none_or(|n| d.len() < n)
+                }
+            };
+            let client = reqwest::Client::builder().build().unwrap();
+            // Never told to stop.
+            let stop = Stop::new();
+            (
+                run::<_, usize, _, _, _>(
+                    vec![client.clone(), client],
+                    Batch {
+                        concurrency: 3,
+                        drop_in_flight: true,
+                        ..Batch::default()
+                    },
+                    next,
+                    on_done,
+                    stop,
+                ),
+                taken,
+                done,
+                returned,
+            )
+        };
+        rt.block_on(async {
+            let url = answering_server().await;
+            let (all, taken, done, returned) = deliver_all(url.clone(), None);
+            // Each task counted its own: the counts add up.
+            let counts = all.await;
+            assert_eq!(counts.iter().sum::<usize>(), 100);
+            let mut got = done.lock().unwrap().clone();
+            got.sort();
+            assert_eq!(got, (0..100).collect::<Vec<_>>());
+            assert_eq!(taken.load(Ordering::Relaxed), 100);
+            // Every job came back once, each task's last one when it asked for more.
+            let mut back = returned.lock().unwrap().clone();
+            back.sort();
+            assert_eq!(back, got);
+            // Told to stop at the first answer: the tasks in flight finish, none starts.
+            let (stopped, taken, done, _) = deliver_all(url, Some(1));
+            stopped.await;
+            let taken = taken.load(Ordering::Relaxed);
+            assert!((1..=3).contains(&taken), "{taken} jobs taken after a stop");
+            assert_eq!(done.lock().unwrap().len(), taken);
         });
     }
 

@@ -12,8 +12,8 @@ use std::io::BufRead;
 use std::sync::Mutex;
 
 use super::capture::{CaptureRecord, LogItem, LogReader, Unread};
-use super::deliver::Prepared;
-use super::replay::{Job, ReplayError};
+use super::deliver::{Job, Prepared};
+use super::replay::ReplayError;
 use super::select::{self, Selection};
 
 /// Turns captures into jobs, and hears what the feed meets on the way.
@@ -290,8 +290,8 @@ async fn take_lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::core::replay::prepare_taken;
     use crate::core::replay::tests::{log, rec};
-    use crate::core::replay::{prepare_taken, ReplayError};
 
     /// Prepares every capture as it is, and notes what it hears.
     #[derive(Default)]

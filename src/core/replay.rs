@@ -1,18 +1,14 @@
 //! Turning captures back into requests: byte-exact, or without their old signature
 //! headers for re-signing, with redacted values put back; the age of a captured
-//! signature; `--set` edits of bodies; and many deliveries through the one engine with
-//! a concurrency bound and a rate. Choosing the captures is [`super::select`]; their
+//! signature; `--set` edits of bodies. Choosing the captures is [`super::select`];
+//! feeding them to the batch runner ([`super::deliver::run`]) is [`super::feed`]; their
 //! exports are [`super::export`]; comparing them is [`super::diff`].
-//! Nothing here prints: results go back to the caller or through a channel.
-
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::Arc;
-use std::time::{Duration, Instant};
+//! Nothing here prints: results go back to the caller.
 
 use serde_json::Value;
 
 use super::capture::{CaptureError, CaptureRecord};
-use super::deliver::{deliver, DeliverError, Delivery, Policy, Prepared, Signer, Stop};
+use super::deliver::Prepared;
 use super::event::overrides::apply_form_overrides;
 use super::event::{apply_overrides, EventError, Override};
 use super::headers::Headers;
@@ -203,82 +199,6 @@ pub fn modify_body(
     }
 }
 
-// ---------------------------------------------------------------------------------
-// Delivery of many
-
-/// One replay: the request and, when re-signing, its signer (a fresh id each).
-pub struct Job {
-    pub req: Prepared,
-    pub signer: Option<Box<Signer>>,
-}
-
-/// Delivers the jobs that `next` gives through [`deliver`], `concurrency` at a time,
-/// starting at most `rate` per second, and calls `on_done(meta, request, result)` as each
-/// finishes. The tasks are [`spread`](super::deliver::spread) over a thread per client,
-/// as `send`'s are. Each task takes its next job itself: a job is read and prepared on
-/// the thread that sends it, just before, with no hand-over between threads and nothing
-/// waiting in a queue (a reading thread that fed a queue measured slower: it kept both
-/// runtime threads busy and woke them across threads). `next` gets back the task's
-/// previous job once `on_done` has seen it (its buffers can be read into again), and
-/// returns `None` when there are no more. When `on_done` returns `false`, no further job
-/// is taken. Once `stop` is told, the deliveries in flight are dropped and `run`
-/// returns when none is left (Ctrl-C); dropping the future drops them too, unawaited.
-pub async fn run<T, N, G, F>(
-    clients: Vec<reqwest::Client>,
-    next: N,
-    policy: Policy,
-    concurrency: usize,
-    rate: Option<f64>,
-    on_done: F,
-    stop: Stop,
-) where
-    T: Send + 'static,
-    N: Fn(Option<(Job, T)>) -> G + Send + Sync + 'static,
-    G: std::future::Future<Output = Option<(Job, T)>> + Send,
-    F: Fn(&T, &Prepared, Result<Delivery, DeliverError>) -> bool + Send + Sync + 'static,
-{
-    let policy = Arc::new(policy);
-    let next = Arc::new(next);
-    let on_done = Arc::new(on_done);
-    let started = Arc::new(AtomicUsize::new(0));
-    let stopped = Arc::new(AtomicBool::new(false));
-    let start = Instant::now();
-    let interval = rate.filter(|r| *r > 0.0).map(|r| Duration::from_secs_f64(1.0 / r));
-    super::deliver::spread(
-        clients,
-        concurrency,
-        move |client| {
-            let (next, policy, on_done, started, stopped) = (
-                next.clone(),
-                policy.clone(),
-                on_done.clone(),
-                started.clone(),
-                stopped.clone(),
-            );
-            async move {
-                let mut done = None;
-                while !stopped.load(Ordering::Relaxed) {
-                    let Some((job, meta)) = next(done.take()).await else {
-                        break;
-                    };
-                    // (Counted under `--rate` only: a counter both threads write costs each.)
-                    if let Some(iv) = interval {
-                        let i = started.fetch_add(1, Ordering::Relaxed);
-                        tokio::time::sleep_until((start + iv.mul_f64(i as f64)).into()).await;
-                    }
-                    let res = deliver(&client, &job.req, job.signer.as_deref(), &policy, |_| {}).await;
-                    if !on_done(&meta, &job.req, res) {
-                        stopped.store(true, Ordering::Relaxed);
-                    }
-                    done = Some((job, meta));
-                }
-            }
-        },
-        Some(stop),
-    )
-    .await;
-}
-
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
@@ -407,120 +327,5 @@ pub(crate) mod tests {
             .unwrap_err()
             .to_string()
             .contains("text/plain"));
-    }
-
-    /// Answers every request on 127.0.0.1 with an empty 200 (requests without a body).
-    async fn answering_server() -> String {
-        use tokio::io::{AsyncReadExt, AsyncWriteExt};
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let url = format!("http://{}/", listener.local_addr().unwrap());
-        tokio::spawn(async move {
-            while let Ok((mut sock, _)) = listener.accept().await {
-                tokio::spawn(async move {
-                    let mut buf = Vec::new();
-                    let mut chunk = [0u8; 4096];
-                    while let Ok(n) = sock.read(&mut chunk).await {
-                        if n == 0 {
-                            break;
-                        }
-                        buf.extend_from_slice(&chunk[..n]);
-                        while let Some(end) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
-                            buf.drain(..end + 4);
-                            let ok = b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\n\r\n";
-                            if sock.write_all(ok).await.is_err() {
-                                return;
-                            }
-                        }
-                    }
-                });
-            }
-        });
-        url
-    }
-
-    #[test]
-    fn run_takes_every_job_once_and_stops_when_told() {
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .unwrap();
-        let job = |url: &str| Job {
-            req: Prepared {
-                method: "GET".into(),
-                url: url.to_string(),
-                headers: Headers::new(),
-                exact_values: Vec::new(),
-                body: bytes::Bytes::new(),
-            },
-            signer: None,
-        };
-        let deliver_all = |url: String, stop_after: Option<usize>| {
-            let jobs = std::sync::Mutex::new((0..100u32).map(|i| (job(&url), i)).collect::<Vec<_>>().into_iter());
-            let taken = Arc::new(AtomicUsize::new(0));
-            let done = Arc::new(std::sync::Mutex::new(Vec::new()));
-            let returned = Arc::new(std::sync::Mutex::new(Vec::new()));
-            let next = {
-                let (taken, done, returned) = (taken.clone(), done.clone(), returned.clone());
-                move |prev: Option<(Job, u32)>| {
-                    // A job comes back once its answer was seen, to the task that took it.
-                    if let Some((_, i)) = prev {
-                        assert!(
-                            done.lock().unwrap().contains(&i),
-                            "job {i} came back before it was done"
-                        );
-                        returned.lock().unwrap().push(i);
-                    }
-                    let j = jobs.lock().unwrap().next();
-                    taken.fetch_add(usize::from(j.is_some()), Ordering::Relaxed);
-                    std::future::ready(j)
-                }
-            };
-            let on_done = {
-                let done = done.clone();
-                move |&i: &u32, _: &Prepared, res: Result<Delivery, DeliverError>| {
-                    assert!(res.unwrap().delivered(), "job {i}");
-                    let mut d = done.lock().unwrap();
-                    d.push(i);
-                    stop_after.is_none_or(|n| d.len() < n)
-                }
-            };
-            let client = reqwest::Client::builder().build().unwrap();
-            // Never told to stop.
-            let stop = Stop::new();
-            (
-                run(
-                    vec![client.clone(), client],
-                    next,
-                    Policy::default(),
-                    3,
-                    None,
-                    on_done,
-                    stop,
-                ),
-                taken,
-                done,
-                returned,
-            )
-        };
-        rt.block_on(async {
-            let url = answering_server().await;
-            let (all, taken, done, returned) = deliver_all(url.clone(), None);
-            all.await;
-            let mut got = done.lock().unwrap().clone();
-            got.sort();
-            assert_eq!(got, (0..100).collect::<Vec<_>>());
-            assert_eq!(taken.load(Ordering::Relaxed), 100);
-            // Every job came back once, each task's last one when it asked for more.
-            let mut back = returned.lock().unwrap().clone();
-            back.sort();
-            assert_eq!(back, got);
-            // Told to stop at the first answer: the tasks in flight finish, none starts.
-            let (stopped, taken, done, _) = deliver_all(url, Some(1));
-            stopped.await;
-            let taken = taken.load(Ordering::Relaxed);
-            assert!((1..=3).contains(&taken), "{taken} jobs taken after a stop");
-            assert_eq!(done.lock().unwrap().len(), taken);
-        });
     }
 }
