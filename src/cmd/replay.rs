@@ -796,6 +796,7 @@ async fn send(
         concurrency,
         rate,
         policy,
+        signer: None,
         // What is still in flight at Ctrl-C is dropped: no result line comes after the
         // summary.
         drop_in_flight: true,

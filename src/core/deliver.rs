@@ -734,22 +734,23 @@ pub fn clients(o: &ClientOptions, tasks: usize) -> Result<Vec<reqwest::Client>, 
     (0..threads).map(|_| client(o)).collect()
 }
 
-/// One request of a batch: the request and, when it is signed as it is sent, its
-/// signer (shared by the requests of a `send --count`; one each, with a fresh id, for
-/// re-signed replays).
+/// One request of a batch: the request and, when it is signed as it is sent with a
+/// signer of its own (a re-signed replay: a fresh id each), that signer.
 pub struct Job {
     pub req: Prepared,
     pub signer: Option<Arc<Signer>>,
 }
 
 /// How a batch is delivered.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 pub struct Batch {
     /// Requests in flight at most (at least one).
     pub concurrency: usize,
     /// Requests started per second, at most.
     pub rate: Option<f64>,
     pub policy: Policy,
+    /// Signs, as it is sent, every job without a signer of its own (`send --count`).
+    pub signer: Option<Arc<Signer>>,
     /// Once the run's [`Stop`] is told: drop the deliveries in flight (`true`; no result
     /// comes after), or let them finish (`false`). Either way no job starts after.
     pub drop_in_flight: bool,
@@ -777,6 +778,7 @@ where
     F: Fn(&mut S, &T, &Prepared, Result<Delivery, DeliverError>, Duration) -> bool + Send + Sync + 'static,
 {
     let policy = Arc::new(batch.policy);
+    let signer = batch.signer;
     let next = Arc::new(next);
     let on_done = Arc::new(on_done);
     let started = Arc::new(AtomicU64::new(0));
@@ -794,9 +796,10 @@ where
         {
             let (counted, stop) = (counted.clone(), stop.clone());
             move |client| {
-                let (next, policy, on_done, started, refused, counted, stop) = (
+                let (next, policy, signer, on_done, started, refused, counted, stop) = (
                     next.clone(),
                     policy.clone(),
+                    signer.clone(),
                     on_done.clone(),
                     started.clone(),
                     refused.clone(),
@@ -816,7 +819,8 @@ where
                             tokio::time::sleep_until((start + iv.mul_f64(i as f64)).into()).await;
                         }
                         let t = Instant::now();
-                        let res = deliver(&client, &job.req, job.signer.as_deref(), &policy, |_| {}).await;
+                        let signer = job.signer.as_deref().or(signer.as_deref());
+                        let res = deliver(&client, &job.req, signer, &policy, |_| {}).await;
                         if !on_done(&mut counts, &meta, &job.req, res, t.elapsed()) {
                             refused.store(true, Ordering::Relaxed);
                         }
@@ -865,7 +869,7 @@ where
             (
                 Job {
                     req: make(i),
-                    signer: signer.clone(),
+                    signer: None,
                 },
                 (),
             )
@@ -896,6 +900,7 @@ where
         concurrency: load.concurrency,
         rate: load.rate,
         policy,
+        signer,
         drop_in_flight: false,
     };
     let counted = run(clients, batch, next, on_done, stop.clone()).await;
