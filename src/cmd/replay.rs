@@ -1,6 +1,7 @@
 //! `hookcat replay`: sends captured requests again, byte-exact by default or re-signed
 //! with a fresh timestamp and id (`--resign`), optionally edited (`--set`, `--edit`),
-//! through the core's delivery engine with retries, concurrency and a rate. Warns before
+//! through the core's batch runner with retries, concurrency and a rate (the core's feed
+//! reads the log, its preparation turns each capture into a request). Warns before
 //! sending what a receiver will refuse (a stale or no longer matching signature); one
 //! result line (or JSON object) per request, then a summary; `--compare` puts each new
 //! answer beside the one recorded at capture time.
@@ -17,29 +18,21 @@ use serde_json::json;
 
 use super::captures::{body_diff_lines, explain, open_log, Skips};
 use crate::cli::ReplayArgs;
-use crate::core::capture::{BodyEncoding, CaptureRecord};
+use crate::core::capture::CaptureRecord;
 use crate::core::deliver::{
-    self, Attempt, AttemptError, Batch, ClientOptions, DeliverError, Delivery, Job, Policy, Prepared, Signer, Stop,
+    self, Attempt, AttemptError, Batch, ClientOptions, DeliverError, Delivery, Job, Policy, Prepared, Stop,
 };
 use crate::core::diff::{self, BodyDiff};
-use crate::core::event::{parse_override, Override};
+use crate::core::event::parse_override;
 use crate::core::feed::{Fed, Feed, Prepare};
 use crate::core::json::push_num;
-use crate::core::replay::{self, ReplayError};
-use crate::core::scheme::{detect, human_secs, lookup, GenericParams, Scheme, SignatureIn};
-use crate::core::secret::{Redactor, RestoreError, Secret};
+use crate::core::replay::{Hooks, Preparation, PrepareError, ReplayError, Replayed, Warning};
+use crate::core::scheme::{human_secs, lookup};
+use crate::core::secret::{Redactor, RestoreError};
 use crate::core::select::{self, Selection};
 use crate::core::units::{format_duration, push_duration, Rate};
 use crate::exit::{hinted, Outcome};
 use crate::output::{json_safe_bytes, out_json, push_line_safe, sanitize_line, Output, Painter};
-
-/// What the result of each request is shown with.
-struct Info {
-    resigned: Option<&'static str>,
-    modified: bool,
-    recorded_status: Option<u16>,
-    recorded_body: Option<String>,
-}
 
 pub fn run(a: ReplayArgs, out: &Output) -> anyhow::Result<Outcome> {
     let (log, ids) = log_and_ids(&a)?;
@@ -102,22 +95,22 @@ pub fn run(a: ReplayArgs, out: &Output) -> anyhow::Result<Outcome> {
         (Some(s), true) if s != "auto" => format!(", re-signed with {s}"),
         _ => ", re-signed".to_string(),
     };
-    let prep = Prep {
-        to: a.to.clone(),
-        scheme: a.scheme.clone().filter(|s| s != "auto"),
+    let prep = Preparation::new(
+        a.to.clone(),
+        a.scheme.clone().filter(|s| s != "auto"),
         generic,
         secret,
         restore,
         overrides,
-        editor,
+        editor.is_some(),
         now,
-        last_url: Default::default(),
-        compare: a.compare,
-    };
+        a.compare,
+    );
     let source = Source {
         log,
         sel,
         prep,
+        editor,
         out: *out,
         banner: !a.json,
         label,
@@ -143,203 +136,6 @@ pub fn run(a: ReplayArgs, out: &Output) -> anyhow::Result<Outcome> {
     rt.block_on(send(client, source, policy, rate, a.concurrency, mode, *out))
 }
 
-/// Everything that turns a capture into a request.
-struct Prep {
-    to: String,
-    /// The scheme for --resign; `None` for auto.
-    scheme: Option<String>,
-    generic: GenericParams,
-    /// The secret to re-sign with (`--resign`).
-    secret: Option<Secret>,
-    /// The secret that fills redacted values back in (the secret flags).
-    restore: Option<Secret>,
-    overrides: Vec<Override>,
-    editor: Option<String>,
-    now: jiff::Timestamp,
-    /// The last path joined to `to`, and the URL it made.
-    last_url: std::cell::RefCell<Option<(String, String)>>,
-    /// `--compare`: the recorded answer travels with the job.
-    compare: bool,
-}
-
-impl Prep {
-    /// A capture can be refused while it is prepared (an override that does not apply,
-    /// an editor that fails, a signature scheme that cannot be told): then every capture
-    /// is prepared before the first is sent.
-    fn may_refuse(&self) -> bool {
-        !self.overrides.is_empty() || self.editor.is_some() || self.restore.is_some()
-    }
-
-    /// What the output hides: the secret given (which may have been put back in a
-    /// request) and the headers a scheme sends its secret in.
-    fn shown(&self) -> Redactor {
-        let mut r = Redactor::new();
-        for s in [&self.restore, &self.secret].into_iter().flatten() {
-            r.add_secret(s);
-        }
-        r
-    }
-
-    /// The URL a capture with `path` goes to (in `buf`'s room). Captures of one path
-    /// in a row (the usual log) share the joining.
-    fn url(&self, path: &str, mut buf: String) -> String {
-        let mut last = self.last_url.borrow_mut();
-        match &*last {
-            Some((p, u)) if p == path => {
-                buf.clear();
-                buf.push_str(u);
-                buf
-            }
-            _ => {
-                let u = crate::core::server::join_url(&self.to, path);
-                *last = Some((path.to_string(), u.clone()));
-                u
-            }
-        }
-    }
-
-    /// The request for one capture, and what its result line shows, from a record that
-    /// stays behind with what the job does not take (its path, its recorded answer):
-    /// `url` and `dropped` lend their room.
-    fn job_from(
-        &self,
-        r: &mut CaptureRecord,
-        url: String,
-        dropped: &mut Vec<(String, String)>,
-        warn: &mut Warnings,
-    ) -> anyhow::Result<(Job, Info)> {
-        let original = take_body(r)?;
-        if let Some(n) = &r.body_note {
-            warn.say(
-                "incomplete",
-                format!(
-                    "capture {}: {}; replaying the bytes that were received",
-                    r.id,
-                    sanitize_line(n)
-                ),
-            );
-        }
-        let mut edited: Option<Vec<u8>> = None;
-        if !self.overrides.is_empty() {
-            edited = Some(replay::modify_body(
-                &r.id,
-                &original,
-                r.headers.get("content-type"),
-                &self.overrides,
-            )?);
-        }
-        if let Some(ed) = &self.editor {
-            edited = Some(edit(ed, r, edited.as_deref().unwrap_or(&original))?);
-        }
-        let modified = edited.as_ref().is_some_and(|b| *b != original);
-        // What the captured signature tells, before the body moves into the request.
-        let captured = if self.secret.is_some() {
-            replay::captured_scheme(r, &original)
-        } else {
-            None
-        };
-        if self.secret.is_none() {
-            if modified {
-                if let Some(s) = detect(&r.headers, Some(&original)) {
-                    warn.say(
-                        "modified",
-                        format!(
-                            "capture {}: the body was changed, so its {s} signature no longer matches; add --resign (with the secret) to sign it again",
-                            r.id
-                        ),
-                    );
-                }
-            } else if let Some(st) = replay::staleness(&r.headers, &original, self.now.as_second()) {
-                warn.say(
-                    "stale",
-                    format!(
-                        "capture {}: its {} signature is {} old, over {}'s tolerance of {}: the receiver will refuse it as stale; add --resign (with the secret)",
-                        r.id,
-                        st.scheme,
-                        human_secs(st.age_secs),
-                        st.scheme,
-                        human_secs(st.tolerance_secs as i64)
-                    ),
-                );
-            }
-        }
-        // Only the values the capture says were redacted get the secret back.
-        let redacted = replay::redacted_headers(r);
-        replay::restore_path(r, self.restore.as_ref()).map_err(|e| redacted_error(&r.id, e))?;
-        let url = self.url(&r.path, url);
-        let mut req = replay::prepare_taken(r, url, edited.unwrap_or(original), dropped)?;
-        let mut signer = None;
-        let mut resigned = None;
-        let mut resign_with = None;
-        if self.secret.is_some() {
-            let name = match self.scheme.as_deref() {
-                Some(s) => s,
-                None => captured.ok_or_else(|| {
-                    hinted(
-                        format!(
-                            "capture {}: cannot tell which scheme signed it, so it cannot be re-signed",
-                            r.id
-                        ),
-                        "name the scheme: --resign --scheme NAME",
-                    )
-                })?,
-            };
-            let scheme = lookup(name, &self.generic)?;
-            // No stale signature may travel next to the fresh one: neither the scheme's
-            // nor, when another scheme signed the capture, that one's.
-            remove_signature(&mut req, &*scheme);
-            if let Some(c) = captured.filter(|c| *c != scheme.meta().name) {
-                remove_signature(&mut req, &*lookup(c, &self.generic)?);
-            }
-            resign_with = Some(scheme);
-        }
-        // (After the old signature headers went: a token being re-signed need not fit.)
-        replay::restore_secrets(&mut req, self.restore.as_ref(), &redacted).map_err(|e| redacted_error(&r.id, e))?;
-        if let (Some(secret), Some(scheme)) = (&self.secret, resign_with) {
-            let name = scheme.meta().name;
-            if let Some(b) = scheme.refresh_body_timestamp(&req.body, self.now) {
-                req.body = b.into();
-            }
-            let s = Signer {
-                scheme,
-                secret: secret.clone(),
-                id: crate::core::ids::message_id(),
-                fixed_timestamp: None,
-            };
-            if s.signs_body() {
-                // The body is final once signed: sign once, up front.
-                s.sign_request(&mut req)?;
-            } else {
-                signer = Some(Arc::new(s));
-            }
-            resigned = Some(name);
-        }
-        let resp = r.response.as_mut();
-        let info = Info {
-            resigned,
-            modified,
-            recorded_status: resp.as_ref().and_then(|x| x.status),
-            // Only `--compare` reads it: otherwise it is freed here, not after the send.
-            recorded_body: if self.compare {
-                resp.and_then(|x| x.body.take())
-            } else {
-                None
-            },
-        };
-        Ok((Job { req, signer }, info))
-    }
-}
-
-/// Removes the headers that carry `scheme`'s signature (a signature in the body is
-/// written afresh when signed).
-fn remove_signature(req: &mut Prepared, scheme: &dyn Scheme) {
-    if let SignatureIn::Headers(names) = scheme.signature_in() {
-        for h in names {
-            req.headers.remove(h);
-        }
-    }
-}
-
 /// A capture whose redacted value cannot be put back: what to give.
 fn redacted_error(id: &str, e: RestoreError) -> anyhow::Error {
     let hint = match &e {
@@ -352,11 +148,25 @@ fn redacted_error(id: &str, e: RestoreError) -> anyhow::Error {
     hinted(format!("capture {id}: {e}"), hint)
 }
 
+/// What a capture whose preparation failed is told as, with a hint where there is one.
+fn prepare_error(e: PrepareError) -> anyhow::Error {
+    match e {
+        PrepareError::Capture(e) => e.into(),
+        PrepareError::Replay(e) => e.into(),
+        PrepareError::Scheme(e) => e.into(),
+        e @ PrepareError::UnknownScheme { .. } => hinted(e.to_string(), "name the scheme: --resign --scheme NAME"),
+        PrepareError::Redacted { id, error } => redacted_error(&id, error),
+        PrepareError::Edit(e) => anyhow::Error::from_boxed(e),
+    }
+}
+
 /// Where the requests come from.
 struct Source {
     log: PathBuf,
     sel: Selection,
-    prep: Prep,
+    prep: Preparation,
+    /// `--edit`'s editor.
+    editor: Option<String>,
     out: Output,
     banner: bool,
     /// `, re-signed with …` for the banner.
@@ -366,14 +176,51 @@ struct Source {
 /// The command's side of the feed: its preparation, and where it tells of skipped
 /// lines and warnings.
 struct Preparer {
-    prep: Prep,
+    prep: Preparation,
     log: PathBuf,
     skips: Skips,
+    hooks: Asks,
+}
+
+/// What preparing a capture asks of the command: the editor, and where warnings go.
+struct Asks {
+    editor: Option<String>,
     warn: Warnings,
 }
 
+impl Hooks for Asks {
+    fn edit(
+        &mut self,
+        r: &CaptureRecord,
+        body: &[u8],
+    ) -> Option<Result<Vec<u8>, Box<dyn std::error::Error + Send + Sync>>> {
+        let ed = self.editor.as_deref()?;
+        Some(edit(ed, r, body).map_err(Into::into))
+    }
+
+    fn warn(&mut self, w: Warning<'_>) {
+        let msg = match w {
+            Warning::Incomplete { id, note } => format!(
+                "capture {id}: {}; replaying the bytes that were received",
+                sanitize_line(note)
+            ),
+            Warning::Modified { id, scheme } => format!(
+                "capture {id}: the body was changed, so its {scheme} signature no longer matches; add --resign (with the secret) to sign it again"
+            ),
+            Warning::Stale { id, stale: st } => format!(
+                "capture {id}: its {} signature is {} old, over {}'s tolerance of {}: the receiver will refuse it as stale; add --resign (with the secret)",
+                st.scheme,
+                human_secs(st.age_secs),
+                st.scheme,
+                human_secs(st.tolerance_secs as i64)
+            ),
+        };
+        self.warn.say(w.kind(), msg);
+    }
+}
+
 impl Prepare for Preparer {
-    type Info = Info;
+    type Info = Replayed;
     type Error = anyhow::Error;
 
     fn prepare(
@@ -381,8 +228,8 @@ impl Prepare for Preparer {
         r: &mut CaptureRecord,
         url: String,
         dropped: &mut Vec<(String, String)>,
-    ) -> anyhow::Result<(Job, Info)> {
-        self.prep.job_from(r, url, dropped, &mut self.warn)
+    ) -> anyhow::Result<(Job, Replayed)> {
+        self.prep.job(r, url, dropped, &mut self.hooks).map_err(prepare_error)
     }
 
     fn may_refuse(&self) -> bool {
@@ -402,7 +249,7 @@ impl Prepare for Preparer {
     }
 
     fn prepared_all(&mut self) {
-        self.warn.finish();
+        self.hooks.warn.finish();
     }
 
     fn error(&self, e: ReplayError) -> anyhow::Error {
@@ -417,6 +264,7 @@ fn open_feed(src: Source) -> anyhow::Result<Feed<Preparer>> {
         log,
         sel,
         prep,
+        editor,
         out,
         banner,
         label,
@@ -426,7 +274,10 @@ fn open_feed(src: Source) -> anyhow::Result<Feed<Preparer>> {
     let preparer = Preparer {
         prep,
         skips: Skips::new(&out, &log),
-        warn: Warnings::new(out),
+        hooks: Asks {
+            editor,
+            warn: Warnings::new(out),
+        },
         log: log.clone(),
     };
     let feed = Feed::open(reader, sel, preparer)?;
@@ -559,14 +410,6 @@ impl Warnings {
             }
         }
     }
-}
-
-/// The body bytes, moved out of the record when they are text (no copy).
-fn take_body(r: &mut CaptureRecord) -> anyhow::Result<Vec<u8>> {
-    Ok(match r.body_encoding {
-        BodyEncoding::Utf8 => std::mem::take(&mut r.body).into_bytes(),
-        BodyEncoding::Base64 => r.body_bytes()?,
-    })
 }
 
 /// `$VISUAL`, else `$EDITOR`.
@@ -717,7 +560,12 @@ async fn send(
     let redactor = Arc::new(source.prep.shown());
     let on_done = {
         let (sink, progress, redactor) = (sink.clone(), progress.clone(), redactor.clone());
-        move |_: &mut (), fed: &Fed<Info>, req: &Prepared, res: Result<Delivery, DeliverError>, _: Duration| -> bool {
+        move |_: &mut (),
+              fed: &Fed<Replayed>,
+              req: &Prepared,
+              res: Result<Delivery, DeliverError>,
+              _: Duration|
+              -> bool {
             // Rendered and counted before taking the lock: the tasks only queue for the
             // append. Into this thread's buffer, kept from line to line.
             thread_local! {
@@ -777,7 +625,7 @@ async fn send(
     let feed = Arc::new(Mutex::new(feed));
     let next = {
         let (feed, progress) = (feed.clone(), progress.clone());
-        move |done: Option<(Job, Fed<Info>)>| {
+        move |done: Option<(Job, Fed<Replayed>)>| {
             let (feed, progress) = (feed.clone(), progress.clone());
             async move {
                 let job = Feed::take(&feed, done).await;
@@ -1012,7 +860,7 @@ fn shown_body(redactor: &Redactor, body: &[u8]) -> Option<Vec<u8>> {
 #[allow(clippy::too_many_arguments)]
 fn result(
     w: &mut Vec<u8>,
-    fed: &Fed<Info>,
+    fed: &Fed<Replayed>,
     req: &Prepared,
     res: Result<Delivery, DeliverError>,
     mode: Mode,
@@ -1210,6 +1058,37 @@ mod tests {
     use crate::core::headers::Headers;
 
     #[test]
+    fn preparation_errors_keep_their_message_and_hint() {
+        let shown = |e: PrepareError| {
+            let e = prepare_error(e);
+            let chain: Vec<String> = e.chain().map(|c| c.to_string()).collect();
+            (chain, crate::exit::hint_for(&e))
+        };
+        let (chain, hint) = shown(PrepareError::UnknownScheme { id: "a1".into() });
+        assert_eq!(
+            chain,
+            ["capture a1: cannot tell which scheme signed it, so it cannot be re-signed"]
+        );
+        assert_eq!(hint.as_deref(), Some("name the scheme: --resign --scheme NAME"));
+        let (chain, hint) = shown(PrepareError::Redacted {
+            id: "a1".into(),
+            error: RestoreError::NoSecret {
+                what: "x".into(),
+                len: 3,
+            },
+        });
+        assert!(chain[0].starts_with("capture a1: "), "{chain:?}");
+        assert!(hint.unwrap().contains("--secret-env VAR"));
+        // An editor's error comes back whole: its message and its cause.
+        let failed = anyhow::Error::new(std::io::Error::other("disk full")).context("writing `f` for the editor");
+        let (chain, hint) = shown(PrepareError::Edit(failed.into()));
+        assert_eq!(chain, ["writing `f` for the editor", "disk full"]);
+        assert!(hint.is_none());
+        let (_, hint) = shown(PrepareError::Scheme(crate::core::scheme::SchemeError::Undetected));
+        assert!(hint.unwrap().contains("--scheme"));
+    }
+
+    #[test]
     fn result_lines_are_written_as_serde_json_writes_them() {
         let attempt = |status: Option<u16>| Attempt {
             attempt: 1,
@@ -1301,7 +1180,7 @@ mod tests {
         let info = |resigned, modified| {
             Fed::new(
                 "20261201201413hnj6nfiru3".into(),
-                Info {
+                Replayed {
                     resigned,
                     modified,
                     recorded_status: None,
@@ -1313,7 +1192,7 @@ mod tests {
             json: false,
             compare: false,
         };
-        let render = |out: Output, info: Fed<Info>, attempts: Vec<Attempt>| {
+        let render = |out: Output, info: Fed<Replayed>, attempts: Vec<Attempt>| {
             let (mut w, mut counted) = (Vec::new(), Counted::default());
             let r = Redactor::default();
             result(

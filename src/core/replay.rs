@@ -1,20 +1,24 @@
 //! Turning captures back into requests: byte-exact, or without their old signature
 //! headers for re-signing, with redacted values put back; the age of a captured
-//! signature; `--set` edits of bodies. Choosing the captures is [`super::select`];
-//! feeding them to the batch runner ([`super::deliver::run`]) is [`super::feed`]; their
-//! exports are [`super::export`]; comparing them is [`super::diff`].
+//! signature; `--set` edits of bodies; and all of it for one capture as `replay` asks
+//! ([`Preparation`]: what a receiver would refuse is told through [`Hooks`]). Choosing
+//! the captures is [`super::select`]; feeding them to the batch runner
+//! ([`super::deliver::run`]) is [`super::feed`]; their exports are [`super::export`];
+//! comparing them is [`super::diff`].
 //! Nothing here prints: results go back to the caller.
+
+use std::sync::Arc;
 
 use serde_json::Value;
 
-use super::capture::{CaptureError, CaptureRecord};
-use super::deliver::Prepared;
+use super::capture::{BodyEncoding, CaptureError, CaptureRecord};
+use super::deliver::{Job, Prepared, Signer};
 use super::event::overrides::apply_form_overrides;
 use super::event::{apply_overrides, EventError, Override};
 use super::headers::Headers;
 use super::scheme::registry::{GenericParams, NAMES};
-use super::scheme::{detect, lookup};
-use super::secret::{header_places, restore_headers, restore_query, RestoreError, Secret};
+use super::scheme::{detect, lookup, Scheme, SchemeError, SignatureIn};
+use super::secret::{header_places, restore_headers, restore_query, Redactor, RestoreError, Secret};
 use super::server::join_url;
 
 #[derive(Debug, thiserror::Error)]
@@ -199,6 +203,285 @@ pub fn modify_body(
     }
 }
 
+// ---------------------------------------------------------------------------------
+// Preparing a replay
+
+/// Why a capture cannot be replayed as asked.
+#[derive(Debug, thiserror::Error)]
+pub enum PrepareError {
+    #[error(transparent)]
+    Capture(#[from] CaptureError),
+    #[error(transparent)]
+    Replay(#[from] ReplayError),
+    #[error(transparent)]
+    Scheme(#[from] SchemeError),
+    #[error("capture {id}: cannot tell which scheme signed it, so it cannot be re-signed")]
+    UnknownScheme { id: String },
+    /// A redacted value that cannot be put back.
+    #[error("capture {id}: {error}")]
+    Redacted { id: String, error: RestoreError },
+    /// The caller's edit of the body failed (see [`Hooks::edit`]).
+    #[error(transparent)]
+    Edit(EditError),
+}
+
+/// Why the caller's edit of a body failed.
+pub type EditError = Box<dyn std::error::Error + Send + Sync>;
+
+/// What a receiver will make of a replayed capture, told before it is sent.
+#[derive(Debug, Clone, Copy)]
+pub enum Warning<'a> {
+    /// The capture's body was cut short when it was captured (`note` says how).
+    Incomplete { id: &'a str, note: &'a str },
+    /// The body was changed, so the captured `scheme` signature no longer matches.
+    Modified { id: &'a str, scheme: &'static str },
+    /// The captured signature is older than its scheme's tolerance.
+    Stale { id: &'a str, stale: Stale },
+}
+
+impl Warning<'_> {
+    /// The kind, for counting warnings of one kind together.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Warning::Incomplete { .. } => "incomplete",
+            Warning::Modified { .. } => "modified",
+            Warning::Stale { .. } => "stale",
+        }
+    }
+}
+
+/// What [`Preparation::job`] asks of its caller.
+pub trait Hooks {
+    /// The body as the user edits it (`--edit`); `None` when bodies are not edited.
+    #[allow(clippy::type_complexity)]
+    fn edit(
+        &mut self,
+        r: &CaptureRecord,
+        body: &[u8],
+    ) -> Option<Result<Vec<u8>, Box<dyn std::error::Error + Send + Sync>>>;
+
+    /// Hears a warning about a capture.
+    fn warn(&mut self, w: Warning<'_>);
+}
+
+/// What a replayed request is shown with, besides its capture id.
+pub struct Replayed {
+    /// The scheme it was re-signed with.
+    pub resigned: Option<&'static str>,
+    /// Whether its body was changed (`--set`, `--edit`).
+    pub modified: bool,
+    pub recorded_status: Option<u16>,
+    /// The recorded answer's body, with `compare`.
+    pub recorded_body: Option<String>,
+}
+
+/// Everything that turns a capture into a request.
+pub struct Preparation {
+    pub to: String,
+    /// The scheme for --resign; `None` for auto.
+    pub scheme: Option<String>,
+    pub generic: GenericParams,
+    /// The secret to re-sign with (`--resign`).
+    pub secret: Option<Secret>,
+    /// The secret that fills redacted values back in (the secret flags).
+    pub restore: Option<Secret>,
+    pub overrides: Vec<Override>,
+    /// Whether bodies are edited ([`Hooks::edit`]).
+    pub edits: bool,
+    pub now: jiff::Timestamp,
+    /// `--compare`: the recorded answer travels with the job.
+    pub compare: bool,
+    /// The last path joined to `to`, and the URL it made.
+    last_url: std::cell::RefCell<Option<(String, String)>>,
+}
+
+impl Preparation {
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        to: String,
+        scheme: Option<String>,
+        generic: GenericParams,
+        secret: Option<Secret>,
+        restore: Option<Secret>,
+        overrides: Vec<Override>,
+        edits: bool,
+        now: jiff::Timestamp,
+        compare: bool,
+    ) -> Self {
+        Preparation {
+            to,
+            scheme,
+            generic,
+            secret,
+            restore,
+            overrides,
+            edits,
+            now,
+            compare,
+            last_url: Default::default(),
+        }
+    }
+
+    /// A capture can be refused while it is prepared (an override that does not apply,
+    /// an editor that fails, a signature scheme that cannot be told): then every capture
+    /// is prepared before the first is sent.
+    pub fn may_refuse(&self) -> bool {
+        !self.overrides.is_empty() || self.edits || self.restore.is_some()
+    }
+
+    /// What the output hides: the secret given (which may have been put back in a
+    /// request) and the headers a scheme sends its secret in.
+    pub fn shown(&self) -> Redactor {
+        let mut r = Redactor::new();
+        for s in [&self.restore, &self.secret].into_iter().flatten() {
+            r.add_secret(s);
+        }
+        r
+    }
+
+    /// The URL a capture with `path` goes to (in `buf`'s room). Captures of one path
+    /// in a row (the usual log) share the joining.
+    fn url(&self, path: &str, mut buf: String) -> String {
+        let mut last = self.last_url.borrow_mut();
+        match &*last {
+            Some((p, u)) if p == path => {
+                buf.clear();
+                buf.push_str(u);
+                buf
+            }
+            _ => {
+                let u = join_url(&self.to, path);
+                *last = Some((path.to_string(), u.clone()));
+                u
+            }
+        }
+    }
+
+    /// The request for one capture, and what its result line shows, from a record that
+    /// stays behind with what the job does not take (its path, its recorded answer):
+    /// `url` and `dropped` lend their room.
+    pub fn job<H: Hooks>(
+        &self,
+        r: &mut CaptureRecord,
+        url: String,
+        dropped: &mut Vec<(String, String)>,
+        hooks: &mut H,
+    ) -> Result<(Job, Replayed), PrepareError> {
+        let original = take_body(r)?;
+        if let Some(n) = &r.body_note {
+            hooks.warn(Warning::Incomplete { id: &r.id, note: n });
+        }
+        let mut edited: Option<Vec<u8>> = None;
+        if !self.overrides.is_empty() {
+            edited = Some(modify_body(
+                &r.id,
+                &original,
+                r.headers.get("content-type"),
+                &self.overrides,
+            )?);
+        }
+        if self.edits {
+            if let Some(e) = hooks.edit(r, edited.as_deref().unwrap_or(&original)) {
+                edited = Some(e.map_err(PrepareError::Edit)?);
+            }
+        }
+        let modified = edited.as_ref().is_some_and(|b| *b != original);
+        // What the captured signature tells, before the body moves into the request.
+        let captured = if self.secret.is_some() {
+            captured_scheme(r, &original)
+        } else {
+            None
+        };
+        if self.secret.is_none() {
+            if modified {
+                if let Some(scheme) = detect(&r.headers, Some(&original)) {
+                    hooks.warn(Warning::Modified { id: &r.id, scheme });
+                }
+            } else if let Some(stale) = staleness(&r.headers, &original, self.now.as_second()) {
+                hooks.warn(Warning::Stale { id: &r.id, stale });
+            }
+        }
+        let redacted_error = |id: &str, error| PrepareError::Redacted {
+            id: id.to_string(),
+            error,
+        };
+        // Only the values the capture says were redacted get the secret back.
+        let redacted = redacted_headers(r);
+        restore_path(r, self.restore.as_ref()).map_err(|e| redacted_error(&r.id, e))?;
+        let url = self.url(&r.path, url);
+        let mut req = prepare_taken(r, url, edited.unwrap_or(original), dropped)?;
+        let mut signer = None;
+        let mut resigned = None;
+        let mut resign_with = None;
+        if self.secret.is_some() {
+            let name = match self.scheme.as_deref() {
+                Some(s) => s,
+                None => captured.ok_or_else(|| PrepareError::UnknownScheme { id: r.id.clone() })?,
+            };
+            let scheme = lookup(name, &self.generic)?;
+            // No stale signature may travel next to the fresh one: neither the scheme's
+            // nor, when another scheme signed the capture, that one's.
+            remove_signature(&mut req, &*scheme);
+            if let Some(c) = captured.filter(|c| *c != scheme.meta().name) {
+                remove_signature(&mut req, &*lookup(c, &self.generic)?);
+            }
+            resign_with = Some(scheme);
+        }
+        // (After the old signature headers went: a token being re-signed need not fit.)
+        restore_secrets(&mut req, self.restore.as_ref(), &redacted).map_err(|e| redacted_error(&r.id, e))?;
+        if let (Some(secret), Some(scheme)) = (&self.secret, resign_with) {
+            let name = scheme.meta().name;
+            if let Some(b) = scheme.refresh_body_timestamp(&req.body, self.now) {
+                req.body = b.into();
+            }
+            let s = Signer {
+                scheme,
+                secret: secret.clone(),
+                id: super::ids::message_id(),
+                fixed_timestamp: None,
+            };
+            if s.signs_body() {
+                // The body is final once signed: sign once, up front.
+                s.sign_request(&mut req)?;
+            } else {
+                signer = Some(Arc::new(s));
+            }
+            resigned = Some(name);
+        }
+        let resp = r.response.as_mut();
+        let info = Replayed {
+            resigned,
+            modified,
+            recorded_status: resp.as_ref().and_then(|x| x.status),
+            // Only `--compare` reads it: otherwise it is freed here, not after the send.
+            recorded_body: if self.compare {
+                resp.and_then(|x| x.body.take())
+            } else {
+                None
+            },
+        };
+        Ok((Job { req, signer }, info))
+    }
+}
+
+/// Removes the headers that carry `scheme`'s signature (a signature in the body is
+/// written afresh when signed).
+fn remove_signature(req: &mut Prepared, scheme: &dyn Scheme) {
+    if let SignatureIn::Headers(names) = scheme.signature_in() {
+        for h in names {
+            req.headers.remove(h);
+        }
+    }
+}
+
+/// The body bytes, moved out of the record when they are text (no copy).
+fn take_body(r: &mut CaptureRecord) -> Result<Vec<u8>, CaptureError> {
+    Ok(match r.body_encoding {
+        BodyEncoding::Utf8 => std::mem::take(&mut r.body).into_bytes(),
+        BodyEncoding::Base64 => r.body_bytes()?,
+    })
+}
+
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
@@ -309,6 +592,92 @@ pub(crate) mod tests {
             let body = format!(r#"{{"webhookTimestamp": {ms}}}"#);
             assert!(signature_timestamp(&lin, body.as_bytes()).is_none(), "{ms}");
         }
+    }
+
+    /// Hooks that note every warning and, when given, edit a body into `edited`.
+    #[derive(Default)]
+    struct Noted {
+        warnings: Vec<String>,
+        edited: Option<Vec<u8>>,
+    }
+
+    impl Hooks for Noted {
+        fn edit(&mut self, _: &CaptureRecord, _: &[u8]) -> Option<Result<Vec<u8>, EditError>> {
+            self.edited.clone().map(Ok)
+        }
+
+        fn warn(&mut self, w: Warning<'_>) {
+            self.warnings.push(format!("{} {w:?}", w.kind()));
+        }
+    }
+
+    #[test]
+    fn preparing_warns_of_what_a_receiver_refuses_and_resigns_only_what_it_can_tell() {
+        let now: jiff::Timestamp = "2026-11-28T12:00:00Z".parse().unwrap();
+        let prep = |secret: Option<Secret>, edits: bool| {
+            Preparation::new(
+                "http://127.0.0.1:9/".into(),
+                None,
+                GenericParams::default(),
+                secret.clone(),
+                secret,
+                Vec::new(),
+                edits,
+                now,
+                false,
+            )
+        };
+        let stripe = || {
+            let mut r = rec(
+                "a",
+                "POST",
+                "/p",
+                &[("stripe-signature", "t=1000,v1=ab"), ("connection", "close")],
+                b"{}",
+            );
+            r.body_note = Some("cut short".into());
+            r
+        };
+        // Sent as it is: stale and incomplete, told; the signature header travels.
+        let mut hooks = Noted::default();
+        let (job, info) = prep(None, false)
+            .job(&mut stripe(), String::new(), &mut Vec::new(), &mut hooks)
+            .unwrap();
+        assert_eq!(job.req.url, "http://127.0.0.1:9/p");
+        assert!(job.req.headers.contains("stripe-signature") && !job.req.headers.contains("connection"));
+        assert!(job.signer.is_none() && info.resigned.is_none() && !info.modified);
+        assert_eq!(hooks.warnings.len(), 2, "{:?}", hooks.warnings);
+        assert!(hooks.warnings[0].starts_with("incomplete") && hooks.warnings[1].starts_with("stale"));
+        // Edited: the signature no longer matches, told instead of its age.
+        let mut hooks = Noted {
+            edited: Some(b"{\"x\":1}".to_vec()),
+            ..Default::default()
+        };
+        let (job, info) = prep(None, true)
+            .job(&mut stripe(), String::new(), &mut Vec::new(), &mut hooks)
+            .unwrap();
+        assert!(info.modified && &job.req.body[..] == b"{\"x\":1}");
+        assert!(hooks.warnings[1].starts_with("modified"), "{:?}", hooks.warnings);
+        // Re-signed: the old signature goes, a signer comes; nothing to warn of but the cut.
+        let secret = Secret::new(b"whsec_x".to_vec(), crate::core::secret::SecretSource::Arg);
+        let mut hooks = Noted::default();
+        let (job, info) = prep(Some(secret.clone()), false)
+            .job(&mut stripe(), String::new(), &mut Vec::new(), &mut hooks)
+            .unwrap();
+        assert_eq!(info.resigned, Some("stripe"));
+        assert!(job.signer.is_some() && !job.req.headers.contains("stripe-signature"));
+        assert_eq!(hooks.warnings.len(), 1);
+        // A capture no scheme can be told from cannot be re-signed.
+        let e = prep(Some(secret), false)
+            .job(
+                &mut rec("b", "POST", "/p", &[], b"{}"),
+                String::new(),
+                &mut Vec::new(),
+                &mut Noted::default(),
+            )
+            .err()
+            .unwrap();
+        assert!(matches!(&e, PrepareError::UnknownScheme { id } if id == "b"), "{e}");
     }
 
     #[test]
