@@ -26,7 +26,7 @@ use crate::core::diff::{self, BodyDiff};
 use crate::core::event::parse_override;
 use crate::core::feed::{Fed, Feed, Prepare};
 use crate::core::json::push_num;
-use crate::core::replay::{Hooks, Preparation, PrepareError, ReplayError, Replayed, Warning};
+use crate::core::replay::{EditError, Hooks, Preparation, PrepareError, ReplayError, Replayed, Warning};
 use crate::core::scheme::{human_secs, lookup};
 use crate::core::secret::{Redactor, RestoreError};
 use crate::core::select::{self, Selection};
@@ -189,11 +189,7 @@ struct Asks {
 }
 
 impl Hooks for Asks {
-    fn edit(
-        &mut self,
-        r: &CaptureRecord,
-        body: &[u8],
-    ) -> Option<Result<Vec<u8>, Box<dyn std::error::Error + Send + Sync>>> {
+    fn edit(&mut self, r: &CaptureRecord, body: &[u8]) -> Option<Result<Vec<u8>, EditError>> {
         let ed = self.editor.as_deref()?;
         Some(edit(ed, r, body).map_err(Into::into))
     }
