@@ -16,3 +16,23 @@ pub mod cmd;
 pub mod core;
 pub mod exit;
 pub mod output;
+
+/// Runs hookcat with the command line `args` (the program name first) on the streams
+/// of `io`, and returns the exit code. The binary passes its own arguments and streams;
+/// tests pass buffers and run a command in-process.
+pub fn run<I, T>(args: I, mut io: output::Io) -> u8
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    let cli = match cli::parse_from(args) {
+        Ok(cli) => cli,
+        Err(e) => return exit::usage(&e, &mut io),
+    };
+    let out = output::Output::init(cli.color, &io);
+    let result = cmd::run(cli.command, &out, &mut io);
+    let code = exit::code(result, &out.err, &mut io.stderr);
+    // Whatever a command left buffered; a closed pipe here is as quiet as anywhere.
+    let _ = io.stdout.flush();
+    code
+}

@@ -17,20 +17,20 @@ pub mod verify;
 
 use crate::cli::Command;
 use crate::exit::Outcome;
-use crate::output::Output;
+use crate::output::{Io, Output};
 
-/// Runs one subcommand.
-pub fn run(command: Command, out: &Output) -> anyhow::Result<Outcome> {
+/// Runs one subcommand on the streams of `io`.
+pub fn run(command: Command, out: &Output, io: &mut Io) -> anyhow::Result<Outcome> {
     match command {
-        Command::Sign(a) => sign::run(a, out),
-        Command::Verify(a) => verify::run(a, out),
-        Command::Keygen(a) => keygen::run(a, out),
-        Command::Completions(a) => completions::run(a),
-        Command::Man => completions::man(),
+        Command::Sign(a) => sign::run(a, out, io),
+        Command::Verify(a) => verify::run(a, out, io),
+        Command::Keygen(a) => keygen::run(a, out, io),
+        Command::Completions(a) => completions::run(a, io),
+        Command::Man => completions::man(io),
         Command::Listen(a) => listen::run(a, out),
         Command::Replay(a) => replay::run(a, out),
         Command::Send(a) => send::run(a, out),
-        Command::Events(a) => events::run(a, out),
+        Command::Events(a) => events::run(a, out, io),
         Command::Demo(a) => demo::run(a, out),
         Command::Captures(a) => captures::run(a, out),
     }

@@ -1,6 +1,7 @@
-//! Test helpers: the hookcat binary with a clean environment, a recording receiver
-//! on 127.0.0.1:0, and `spawn_listen`, which reads the listener's announced address
-//! from its first stderr line.
+//! Test helpers: hookcat run in-process on buffers ([`run`]), the hookcat binary with
+//! a clean environment for what needs a real process, a recording receiver on
+//! 127.0.0.1:0, and `spawn_listen`, which reads the listener's announced address from
+//! its first stderr line.
 #![allow(dead_code)]
 
 use std::io::{BufRead, BufReader, Read};
@@ -22,6 +23,59 @@ const ENV: &[&str] = &[
     "EDITOR",
     "VISUAL",
 ];
+
+/// A command run in-process: its exit code and what it wrote.
+#[derive(Debug)]
+pub struct Ran {
+    pub code: u8,
+    pub stdout: Vec<u8>,
+    pub stderr: Vec<u8>,
+}
+
+impl Ran {
+    pub fn out(&self) -> String {
+        String::from_utf8_lossy(&self.stdout).into_owned()
+    }
+
+    pub fn err(&self) -> String {
+        String::from_utf8_lossy(&self.stderr).into_owned()
+    }
+
+    /// Stdout as one JSON value.
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_slice(&self.stdout)
+            .unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {}\nstderr: {}", self.out(), self.err()))
+    }
+
+    /// Asserts the exit code, showing both streams when it is another.
+    #[track_caller]
+    pub fn code(&self, code: u8) -> &Ran {
+        assert_eq!(
+            self.code,
+            code,
+            "exit {} (wanted {code})\nstdout: {}\nstderr: {}",
+            self.code,
+            self.out(),
+            self.err()
+        );
+        self
+    }
+}
+
+/// `hookcat ARGS` run in-process ([`hookcat::run`]) with `stdin` as its input and
+/// buffers as its stdout and stderr, which are not terminals. The process's environment
+/// is not cleared: pass secrets with `--secret=VALUE` or `--secret-file`, not
+/// `--secret-env`, and use [`hookcat_in`] for what reads `HOOKCAT_*`.
+pub fn run(args: &[&str], stdin: &[u8]) -> Ran {
+    let (out, err) = (hookcat::output::Buffer::default(), hookcat::output::Buffer::default());
+    let io = hookcat::output::Io::new(std::io::Cursor::new(stdin.to_vec()), out.clone(), err.clone());
+    let code = hookcat::run(std::iter::once("hookcat").chain(args.iter().copied()), io);
+    Ran {
+        code,
+        stdout: out.contents(),
+        stderr: err.contents(),
+    }
+}
 
 pub fn bin() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_hookcat"))
