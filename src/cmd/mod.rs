@@ -32,6 +32,6 @@ pub fn run(command: Command, out: &Output, io: &mut Io) -> anyhow::Result<Outcom
         Command::Send(a) => send::run(a, out),
         Command::Events(a) => events::run(a, out, io),
         Command::Demo(a) => demo::run(a, out),
-        Command::Captures(a) => captures::run(a, out),
+        Command::Captures(a) => captures::run(a, out, io),
     }
 }
