@@ -27,11 +27,11 @@ pub fn run(command: Command, out: &Output, io: &mut Io) -> anyhow::Result<Outcom
         Command::Keygen(a) => keygen::run(a, out, io),
         Command::Completions(a) => completions::run(a, io),
         Command::Man => completions::man(io),
-        Command::Listen(a) => listen::run(a, out),
+        Command::Listen(a) => listen::run(a, out, io),
         Command::Replay(a) => replay::run(a, out),
         Command::Send(a) => send::run(a, out),
         Command::Events(a) => events::run(a, out, io),
-        Command::Demo(a) => demo::run(a, out),
+        Command::Demo(a) => demo::run(a, out, io),
         Command::Captures(a) => captures::run(a, out, io),
     }
 }
