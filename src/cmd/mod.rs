@@ -29,7 +29,7 @@ pub fn run(command: Command, out: &Output, io: &mut Io) -> anyhow::Result<Outcom
         Command::Man => completions::man(io),
         Command::Listen(a) => listen::run(a, out, io),
         Command::Replay(a) => replay::run(a, out),
-        Command::Send(a) => send::run(a, out),
+        Command::Send(a) => send::run(a, out, io),
         Command::Events(a) => events::run(a, out, io),
         Command::Demo(a) => demo::run(a, out, io),
         Command::Captures(a) => captures::run(a, out, io),

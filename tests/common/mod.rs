@@ -67,6 +67,14 @@ impl Ran {
 /// is not cleared: pass secrets with `--secret=VALUE` or `--secret-file`, not
 /// `--secret-env`, and use [`hookcat_in`] for what reads `HOOKCAT_*`.
 pub fn run(args: &[&str], stdin: &[u8]) -> Ran {
+    // The command line reads these through clap: set in the test process, they would
+    // change what the in-process runs do.
+    for v in ["HOOKCAT_URL", "HOOKCAT_SCHEME", "HOOKCAT_TIMEOUT", "HOOKCAT_RETRIES"] {
+        assert!(
+            std::env::var_os(v).is_none(),
+            "unset {v}: the in-process tests share the test process's environment"
+        );
+    }
     let (out, err) = (hookcat::output::Buffer::default(), hookcat::output::Buffer::default());
     let io = hookcat::output::Io::new(std::io::Cursor::new(stdin.to_vec()), out.clone(), err.clone());
     let code = hookcat::run(std::iter::once("hookcat").chain(args.iter().copied()), io);
