@@ -4,63 +4,16 @@
 
 mod common;
 
-use std::io::{Read, Write};
-use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 
 use base64::Engine;
-use common::{hookcat_in, spawn_listen, tempdir, Ran, Receiver};
+use common::{capture, hookcat_in, log_lines, tempdir, Ran, Receiver, Request};
 use serde_json::Value;
 
-/// Writes one HTTP/1.1 request over a plain socket and returns the answer's status.
-fn raw_send(base: &str, method: &str, path: &str, headers: &[(&str, &str)], body: &[u8]) -> u16 {
-    let addr = base.strip_prefix("http://").unwrap();
-    let mut s = TcpStream::connect(addr).unwrap();
-    let mut head = format!(
-        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Length: {}\r\nConnection: close\r\n",
-        body.len()
-    );
-    for (k, v) in headers {
-        head.push_str(&format!("{k}: {v}\r\n"));
-    }
-    head.push_str("\r\n");
-    s.write_all(head.as_bytes()).unwrap();
-    s.write_all(body).unwrap();
-    let mut answer = Vec::new();
-    s.read_to_end(&mut answer).unwrap();
-    let text = String::from_utf8_lossy(&answer);
-    text.split_whitespace()
-        .nth(1)
-        .and_then(|c| c.parse().ok())
-        .unwrap_or_else(|| panic!("no status in {text:?}"))
-}
-
-type Request<'a> = (&'a str, &'a str, Vec<(&'a str, &'a str)>, Vec<u8>);
-
-/// Runs `hookcat listen ARGS`, sends the requests, waits for it to exit.
-fn capture(data: &Path, args: &[&str], reqs: &[Request]) {
-    // --expect: the listener exits by itself once every request is in the log.
-    let n = reqs.len().to_string();
-    let mut full = vec!["--quiet", "--expect", n.as_str()];
-    full.extend_from_slice(args);
-    let l = spawn_listen(data, &full);
-    for (m, p, h, b) in reqs {
-        raw_send(&l.url, m, p, h, b);
-    }
-    let (code, _, err) = l.finish();
-    assert_eq!(code, Some(0), "listen: {err}");
-}
-
 fn ids(log: &Path) -> Vec<String> {
-    std::fs::read_to_string(log)
-        .unwrap()
-        .lines()
-        .map(|l| {
-            serde_json::from_str::<Value>(l).unwrap()["id"]
-                .as_str()
-                .unwrap()
-                .to_string()
-        })
+    log_lines(log)
+        .iter()
+        .map(|r| r["id"].as_str().unwrap().to_string())
         .collect()
 }
 

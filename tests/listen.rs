@@ -14,7 +14,9 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use base64::Engine;
-use common::{hookcat_in, hookcat_std, spawn_listen, tempdir, wait_for, Listen, Receiver};
+use common::{
+    attempts_and_summary, hookcat_in, hookcat_std, log_lines, spawn_listen, tempdir, wait_for, write, Listen, Receiver,
+};
 use serde_json::Value;
 
 /// How long a test waits for something that should take milliseconds.
@@ -245,14 +247,6 @@ fn post(url: &str, body: &[u8]) -> RawResponse {
     request(url, "POST", "/hook", &[("Content-Type", "application/json")], body)
 }
 
-/// The JSON lines of a file.
-fn log_lines(path: &Path) -> Vec<Value> {
-    let text = std::fs::read_to_string(path).unwrap_or_default();
-    text.lines()
-        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}")))
-        .collect()
-}
-
 fn body_bytes(record: &Value) -> Vec<u8> {
     let body = record["body"].as_str().expect("body is a string");
     match record["body_encoding"].as_str() {
@@ -272,26 +266,6 @@ fn header_values<'a>(record: &'a Value, name: &str) -> Vec<&'a str> {
         .filter(|p| p[0].as_str().is_some_and(|k| k.eq_ignore_ascii_case(name)))
         .map(|p| p[1].as_str().unwrap())
         .collect()
-}
-
-/// `hookcat send --json`: the attempt lines and the summary.
-fn send_json(stdout: &[u8]) -> (Vec<Value>, Value) {
-    let lines: Vec<Value> = String::from_utf8_lossy(stdout)
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("send printed a non-JSON line ({e}): {l}")))
-        .collect();
-    let summary = lines
-        .iter()
-        .find(|v| v["type"] == "summary")
-        .cloned()
-        .expect("a summary line");
-    (lines.into_iter().filter(|v| v["type"] == "attempt").collect(), summary)
-}
-
-fn write(dir: &Path, name: &str, bytes: &[u8]) -> String {
-    let p = dir.join(name);
-    std::fs::write(&p, bytes).unwrap();
-    p.to_str().unwrap().to_string()
 }
 
 #[test]
@@ -637,7 +611,7 @@ fn fail_first_then_succeeds_and_a_sender_retries_through_it() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
-    let (attempts, summary) = send_json(&out.stdout);
+    let (attempts, summary) = attempts_and_summary(&out.stdout);
     assert_eq!(
         attempts
             .iter()
@@ -760,7 +734,7 @@ fn forwards_to_the_app_byte_exact_and_relays_its_answer() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
-    let (attempts, _) = send_json(&out.stdout);
+    let (attempts, _) = attempts_and_summary(&out.stdout);
     assert_eq!(attempts[0]["status"], 202, "the sender gets the app's status");
     assert_eq!(attempts[0]["response_body"], "{\"n\":0}", "and the app's body");
 
@@ -895,7 +869,7 @@ fn answers_slack_twitch_and_zoom_handshakes() {
             .output()
             .unwrap();
         assert!(out.status.success(), "{event}");
-        let (attempts, _) = send_json(&out.stdout);
+        let (attempts, _) = attempts_and_summary(&out.stdout);
         let sent = l.wait_records(n)[n - 1].clone();
         let challenge = serde_json::from_slice::<Value>(&body_bytes(&sent)).unwrap()["challenge"]
             .as_str()
@@ -948,7 +922,7 @@ fn max_body_answers_413_with_a_note() {
     );
     let out = hc(d).args(["send", &l.url, "--data", &big, "--json"]).output().unwrap();
     assert_eq!(out.status.code(), Some(1));
-    assert_eq!(send_json(&out.stdout).0[0]["status"], 413);
+    assert_eq!(attempts_and_summary(&out.stdout).0[0]["status"], 413);
     assert_eq!(
         post(&l.url, b"{\"small\":true}").status,
         200,
@@ -1002,7 +976,7 @@ fn rate_limit_answers_some_429s() {
         ])
         .output()
         .unwrap();
-    let (_, summary) = send_json(&out.stdout);
+    let (_, summary) = attempts_and_summary(&out.stdout);
     let n = |s: &str| summary["statuses"][s].as_u64().unwrap_or(0);
     assert!(n("429") >= 1 && n("200") >= 1, "{summary}");
     assert_eq!(n("429") + n("200"), 10, "{summary}");
@@ -1439,7 +1413,7 @@ fn two_thousand_requests_over_fifty_connections_lose_nothing() {
         ])
         .output()
         .unwrap();
-    let (_, summary) = send_json(&out.stdout);
+    let (_, summary) = attempts_and_summary(&out.stdout);
     assert_eq!(summary["ok_2xx"], 2000, "{summary}");
     assert_eq!(out.status.code(), Some(0));
     let (code, _, stderr) = l.finish();

@@ -10,7 +10,7 @@ use std::path::Path;
 use std::process::Stdio;
 use std::time::Duration;
 
-use common::{hookcat_in, hookcat_std, run, tempdir, wait_for, Ran, Receiver, Recorded};
+use common::{attempts_and_summary, hookcat_in, hookcat_std, run, tempdir, wait_for, write, Ran, Receiver, Recorded};
 use serde_json::Value;
 
 /// `hookcat` with a clean environment, also without the variables `send` reads,
@@ -30,17 +30,6 @@ fn json_lines(stdout: &[u8]) -> Vec<Value> {
         .lines()
         .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("a non-JSON line on stdout ({e}): {l}")))
         .collect()
-}
-
-/// `--json` output: the attempts and the summary.
-fn attempts_and_summary(stdout: &[u8]) -> (Vec<Value>, Value) {
-    let lines = json_lines(stdout);
-    let summary = lines
-        .iter()
-        .find(|v| v["type"] == "summary")
-        .cloned()
-        .expect("a summary line");
-    (lines.into_iter().filter(|v| v["type"] == "attempt").collect(), summary)
 }
 
 fn stderr(out: &std::process::Output) -> String {
@@ -85,12 +74,6 @@ fn keygen(scheme: &str) -> (String, String) {
         (None, Some(private), Some(public)) => (private.to_string(), public.to_string()),
         _ => panic!("keygen {scheme}: {v}"),
     }
-}
-
-fn write(dir: &Path, name: &str, bytes: &[u8]) -> String {
-    let p = dir.join(name);
-    std::fs::write(&p, bytes).unwrap();
-    p.to_str().unwrap().to_string()
 }
 
 /// A port on 127.0.0.1 with nothing listening.

@@ -288,3 +288,74 @@ pub fn wait_for(mut f: impl FnMut() -> bool, within: Duration) -> bool {
     }
     f()
 }
+
+/// Writes one HTTP/1.1 request (`Connection: close`) over a plain socket to `base`
+/// (`http://host:port`) and returns the answer's status.
+pub fn raw_send(base: &str, method: &str, path: &str, headers: &[(&str, &str)], body: &[u8]) -> u16 {
+    use std::io::Write;
+    let addr = base.strip_prefix("http://").unwrap_or(base);
+    let mut s = std::net::TcpStream::connect(addr).unwrap();
+    let mut head = format!(
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Length: {}\r\nConnection: close\r\n",
+        body.len()
+    );
+    for (k, v) in headers {
+        head.push_str(&format!("{k}: {v}\r\n"));
+    }
+    head.push_str("\r\n");
+    s.write_all(head.as_bytes()).unwrap();
+    s.write_all(body).unwrap();
+    let mut answer = Vec::new();
+    s.read_to_end(&mut answer).unwrap();
+    let text = String::from_utf8_lossy(&answer);
+    text.split_whitespace()
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or_else(|| panic!("no status in {text:?}"))
+}
+
+/// A request for [`capture`]: method, path, headers, body.
+pub type Request<'a> = (&'a str, &'a str, Vec<(&'a str, &'a str)>, Vec<u8>);
+
+/// Runs `hookcat listen --quiet --expect N ARGS`, sends the N requests one after the
+/// other, and waits for it to exit by itself once every one is in its log.
+pub fn capture(data: &Path, args: &[&str], reqs: &[Request]) {
+    let n = reqs.len().to_string();
+    let mut full = vec!["--quiet", "--expect", n.as_str()];
+    full.extend_from_slice(args);
+    let l = spawn_listen(data, &full);
+    for (method, path, headers, body) in reqs {
+        raw_send(&l.url, method, path, headers, body);
+    }
+    let (code, _, err) = l.finish();
+    assert_eq!(code, Some(0), "listen: {err}");
+}
+
+/// The JSON lines of a file (a capture log), none when it does not exist.
+pub fn log_lines(path: &Path) -> Vec<serde_json::Value> {
+    let text = std::fs::read_to_string(path).unwrap_or_default();
+    text.lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}")))
+        .collect()
+}
+
+/// `hookcat send --json` output: the attempt lines and the summary.
+pub fn attempts_and_summary(stdout: &[u8]) -> (Vec<serde_json::Value>, serde_json::Value) {
+    let lines: Vec<serde_json::Value> = String::from_utf8_lossy(stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("a non-JSON line on stdout ({e}): {l}")))
+        .collect();
+    let summary = lines
+        .iter()
+        .find(|v| v["type"] == "summary")
+        .cloned()
+        .expect("a summary line");
+    (lines.into_iter().filter(|v| v["type"] == "attempt").collect(), summary)
+}
+
+/// Writes `bytes` to `dir/name` and returns the path as text.
+pub fn write(dir: &Path, name: &str, bytes: &[u8]) -> String {
+    let p = dir.join(name);
+    std::fs::write(&p, bytes).unwrap();
+    p.to_str().unwrap().to_string()
+}
