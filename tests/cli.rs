@@ -268,15 +268,8 @@ fn events_list_and_show() {
 
 #[test]
 fn demo_shows_the_whole_loop() {
-    let dir = common::tempdir();
-    let out = common::hookcat_in(dir.path())
-        .arg("demo")
-        .assert()
-        .success()
-        .get_output()
-        .clone();
-    let stdout = String::from_utf8(out.stdout).unwrap();
-    let stderr = String::from_utf8(out.stderr).unwrap();
+    let out = run(&["demo"], b"");
+    let (stdout, stderr) = (out.code(0).out(), out.err());
     assert!(
         stdout.contains("✓ github") && stdout.contains("✓ stripe") && stdout.contains("✓ slack"),
         "{stdout}"

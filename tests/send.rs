@@ -552,52 +552,54 @@ fn config_flag_reads_another_file() {
 }
 
 #[test]
-fn an_unknown_event_exits_2_with_suggestions() {
+fn bad_input_exits_2_naming_what_is_wrong_and_sends_nothing() {
     let rx = Receiver::start(vec![]);
-    let out = run(&["send", &rx.url, "--event", "github.pushh"], b"");
-    assert_eq!(out.code, 2);
-    let err = out.err();
-    assert!(
-        err.contains("github.pushh") && err.contains("did you mean") && err.contains("`github.push`"),
-        "{err}"
-    );
-    assert!(rx.got().is_empty());
-}
-
-#[test]
-fn an_invalid_set_path_exits_2_naming_it() {
-    let rx = Receiver::start(vec![]);
-    for (set, named) in [
-        ("id.nested.x=1", "id"),
-        ("data.object.lines.data.99.x=1", "data.object.lines.data"),
-    ] {
-        let out = run(&["send", &rx.url, "--event", "stripe.invoice.paid", "--set", set], b"");
-        assert_eq!(out.code, 2, "{set}");
-        let err = out.err();
-        assert!(err.contains(set) && err.contains(&format!("`{named}`")), "{err}");
-    }
-    assert!(rx.got().is_empty());
-}
-
-#[test]
-fn a_malformed_url_exits_2_naming_it() {
-    for url in ["http//missing-colon", "ftp://127.0.0.1/x", "http://"] {
-        let out = run(&["send", url, "--event", "github.ping"], b"");
-        assert_eq!(out.code, 2, "{url}");
-        assert!(out.err().contains(url), "{url}: {}", out.err());
-    }
-}
-
-#[test]
-fn unreadable_data_exits_2_naming_the_file() {
     let dir = tempdir();
     let missing = dir.path().join("no-such-body.json");
-    let out = run(
-        &["send", "http://127.0.0.1:9/x", "--data", missing.to_str().unwrap()],
-        b"",
-    );
-    assert_eq!(out.code, 2);
-    assert!(out.err().contains(missing.to_str().unwrap()), "{}", out.err());
+    let missing = missing.to_str().unwrap();
+    let url = rx.url.as_str();
+    // (the arguments after `send`, what stderr says)
+    let cases: &[(&[&str], &[&str])] = &[
+        // An unknown event, with suggestions.
+        (
+            &[url, "--event", "github.pushh"],
+            &["github.pushh", "did you mean", "`github.push`"],
+        ),
+        // A --set path that goes through a value that is not an object or array.
+        (
+            &[url, "--event", "stripe.invoice.paid", "--set", "id.nested.x=1"],
+            &["id.nested.x=1", "`id`"],
+        ),
+        (
+            &[
+                url,
+                "--event",
+                "stripe.invoice.paid",
+                "--set",
+                "data.object.lines.data.99.x=1",
+            ],
+            &["data.object.lines.data.99.x=1", "`data.object.lines.data`"],
+        ),
+        // Malformed URLs.
+        (
+            &["http//missing-colon", "--event", "github.ping"],
+            &["http//missing-colon"],
+        ),
+        (&["ftp://127.0.0.1/x", "--event", "github.ping"], &["ftp://127.0.0.1/x"]),
+        (&["http://", "--event", "github.ping"], &["http://"]),
+        // A --data file that cannot be read.
+        (&[url, "--data", missing], &[missing]),
+    ];
+    for (args, says) in cases {
+        let mut full = vec!["send"];
+        full.extend_from_slice(args);
+        let out = run(&full, b"");
+        assert_eq!(out.code, 2, "{args:?}: {}", out.err());
+        for s in *says {
+            assert!(out.err().contains(s), "{args:?}: `{s}` not in {}", out.err());
+        }
+    }
+    assert!(rx.got().is_empty());
 }
 
 #[test]
