@@ -3,7 +3,8 @@
 //! The library is the core that every subcommand shares: the event, the signature
 //! schemes, the capture record and the delivery engine live in [`core`]; [`cli`],
 //! [`cmd`] and [`output`] are the command-line front end built on top of it. The
-//! core never prints; only [`output`] writes to the terminal.
+//! core never prints; only [`output`] writes to the terminal, through the streams a
+//! command is handed ([`output::Io`]), so that [`run`] can run a command in-process.
 
 // A failed verification is a `Verdict` (the negative answer, with its reason and
 // diagnosis), returned in the `Err` side of the header parsers. It is large on purpose

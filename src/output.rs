@@ -1,4 +1,5 @@
-//! The only code that writes to the terminal: colour decided once per stream, human
+//! The only code that writes to the terminal: the streams a command writes to ([`Io`]:
+//! the process's own, or buffers in a test), colour decided once per stream, human
 //! renderings of verdicts, requests and bodies (JSON indented and coloured, forms as
 //! fields, XML indented, gzip decoded, binary as a hex preview), and text from the
 //! network neutralised before it reaches a terminal.

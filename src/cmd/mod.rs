@@ -1,6 +1,7 @@
 //! One file per subcommand. Each turns its `Args` into a validated configuration,
-//! calls the core, and hands the results to `output`. No signing, capture or delivery
-//! logic lives here.
+//! calls the core, and hands the results to `output`, writing to the streams it is
+//! handed ([`Io`]; `replay` and `send --count` still use the process's own). No
+//! signing, capture or delivery logic lives here.
 
 pub mod captures;
 pub mod common;
