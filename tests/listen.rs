@@ -9,14 +9,11 @@ mod common;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::Path;
-use std::process::Stdio;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use base64::Engine;
-use common::{
-    attempts_and_summary, hookcat_in, hookcat_std, log_lines, spawn_listen, tempdir, wait_for, write, Listen, Receiver,
-};
+use common::{attempts_and_summary, hookcat_in, log_lines, spawn_listen, tempdir, wait_for, write, Listen, Receiver};
 use serde_json::Value;
 
 /// How long a test waits for something that should take milliseconds.
@@ -45,37 +42,9 @@ fn listen(dir: &Path, args: &[&str]) -> Running {
     watch(spawn_listen(dir, args))
 }
 
-/// As `spawn_listen`, with environment variables (for `--secret-env`): the same
-/// command, and the address read from the first stderr line.
+/// [`listen`] with environment variables (for `--secret-env`).
 fn listen_env(dir: &Path, env: &[(&str, &str)], args: &[&str]) -> Running {
-    let mut child = hookcat_std(dir)
-        .arg("listen")
-        .args(["--port", "0"])
-        .args(args)
-        .envs(env.iter().copied())
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start hookcat listen");
-    let mut stderr = BufReader::new(child.stderr.take().unwrap());
-    let mut first = String::new();
-    stderr.read_line(&mut first).unwrap();
-    let url = match first.trim().strip_prefix("Listening on ") {
-        Some(u) => u.to_string(),
-        None => {
-            let _ = child.kill();
-            let mut rest = String::new();
-            let _ = stderr.read_to_string(&mut rest);
-            panic!("unexpected first stderr line: {first:?}{rest}");
-        }
-    };
-    watch(Listen {
-        child,
-        url,
-        stderr,
-        banner: vec![first.trim().to_string()],
-    })
+    watch(common::spawn_listen_env(dir, env, args))
 }
 
 fn watch(mut l: Listen) -> Running {

@@ -247,10 +247,16 @@ impl Listen {
 /// Starts `hookcat listen --port 0 ARGS`, reads the address it announces on its first
 /// stderr line (no sleeping, no guessing a free port).
 pub fn spawn_listen(data: &Path, args: &[&str]) -> Listen {
+    spawn_listen_env(data, &[], args)
+}
+
+/// [`spawn_listen`] with environment variables (for `--secret-env`).
+pub fn spawn_listen_env(data: &Path, env: &[(&str, &str)], args: &[&str]) -> Listen {
     let mut child = hookcat_std(data)
         .arg("listen")
         .args(["--port", "0"])
         .args(args)
+        .envs(env.iter().copied())
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -259,11 +265,15 @@ pub fn spawn_listen(data: &Path, args: &[&str]) -> Listen {
     let mut stderr = BufReader::new(child.stderr.take().unwrap());
     let mut first = String::new();
     stderr.read_line(&mut first).unwrap();
-    let url = first
-        .trim()
-        .strip_prefix("Listening on ")
-        .unwrap_or_else(|| panic!("unexpected first stderr line: {first:?}"))
-        .to_string();
+    let url = match first.trim().strip_prefix("Listening on ") {
+        Some(u) => u.to_string(),
+        None => {
+            let _ = child.kill();
+            let mut rest = String::new();
+            let _ = stderr.read_to_string(&mut rest);
+            panic!("unexpected first stderr line: {first:?}{rest}");
+        }
+    };
     Listen {
         child,
         url,
