@@ -336,11 +336,7 @@ fn verifies_github_signatures_and_diagnoses_a_tampered_body() {
         &[("S", "gh-secret")],
         &["--json", "--scheme", "github", "--secret-env", "S"],
     );
-    hc(d)
-        .env("S", "gh-secret")
-        .args(["send", &l.url, "--event", "github.push", "--secret-env", "S"])
-        .assert()
-        .success();
+    common::run(&["send", &l.url, "--event", "github.push", "--secret=gh-secret"], b"").code(0);
 
     // Signed without a trailing newline, sent with one.
     let signed = write(d, "signed.json", br#"{"action":"opened","number":1}"#);
@@ -356,10 +352,7 @@ fn verifies_github_signatures_and_diagnoses_a_tampered_body() {
         .lines()
         .find(|l| l.starts_with("X-Hub-Signature-256:"))
         .expect("the signature header");
-    hc(d)
-        .args(["send", &l.url, "--data", &sent, "-H", sig])
-        .assert()
-        .success();
+    common::run(&["send", &l.url, "--data", &sent, "-H", sig], b"").code(0);
 
     let recs = l.wait_records(2);
     let (code, _, stderr) = l.stop();
@@ -393,16 +386,13 @@ fn scheme_auto_detects_the_provider_per_request() {
         &["--json", "--scheme", "auto", "--secret-env", "S"],
     );
     for event in ["stripe.invoice.paid", "github.ping", "shopify.orders/create"] {
-        hc(d)
-            .env("S", "whsec_c2VjcmV0LWZvci1hdXRv")
-            .args(["send", &l.url, "--event", event, "--secret-env", "S"])
-            .assert()
-            .success();
+        common::run(
+            &["send", &l.url, "--event", event, "--secret=whsec_c2VjcmV0LWZvci1hdXRv"],
+            b"",
+        )
+        .code(0);
     }
-    hc(d)
-        .args(["send", &l.url, "--data", &write(d, "b.json", b"{}")])
-        .assert()
-        .success();
+    common::run(&["send", &l.url, "--data", &write(d, "b.json", b"{}")], b"").code(0);
     let recs = l.wait_records(4);
     l.stop();
     let got: Vec<(bool, &str)> = recs[..3]
@@ -435,16 +425,8 @@ fn reject_invalid_answers_401() {
         &[("S", "gh-secret")],
         &["--json", "--scheme", "github", "--secret-env", "S", "--reject-invalid"],
     );
-    hc(d)
-        .env("S", "gh-secret")
-        .args(["send", &l.url, "--event", "github.ping", "--secret-env", "S"])
-        .assert()
-        .success();
-    hc(d)
-        .env("S", "wrong")
-        .args(["send", &l.url, "--event", "github.ping", "--secret-env", "S"])
-        .assert()
-        .code(1);
+    common::run(&["send", &l.url, "--event", "github.ping", "--secret=gh-secret"], b"").code(0);
+    common::run(&["send", &l.url, "--event", "github.ping", "--secret=wrong"], b"").code(1);
     let unsigned = post(&l.url, b"{}");
     assert_eq!(unsigned.status, 401);
     let recs = l.wait_records(3);
@@ -470,17 +452,18 @@ fn save_keeps_every_answered_request_byte_exact() {
     ];
     for (i, b) in bodies.iter().enumerate() {
         let file = write(d, &format!("b{i}"), b);
-        hc(d)
-            .args([
+        common::run(
+            &[
                 "send",
                 &l.url,
                 "--data",
                 &file,
                 "--content-type",
                 "application/octet-stream",
-            ])
-            .assert()
-            .success();
+            ],
+            b"",
+        )
+        .code(0);
     }
     let (code, _, stderr) = l.stop();
     assert_eq!(code, Some(0));
@@ -670,7 +653,7 @@ fn drop_closes_without_an_answer_and_is_still_logged() {
         "no answer at all, got {:?}",
         String::from_utf8_lossy(&got)
     );
-    hc(d).args(["send", &l.url, "--event", "github.ping"]).assert().code(1);
+    common::run(&["send", &l.url, "--event", "github.ping"], b"").code(1);
     let recs = l.wait_records(2);
     l.stop();
     assert_eq!(recs[0]["response"]["kind"], "dropped");
@@ -960,10 +943,11 @@ fn require_header_answers_401_without_it() {
     let l = listen(d, &["--json", "-v", "--require-header", "X-Api-Key: k-123"]);
     assert_eq!(post(&l.url, b"{}").status, 401);
     assert_eq!(request(&l.url, "POST", "/", &[("X-Api-Key", "wrong")], b"").status, 401);
-    hc(d)
-        .args(["send", &l.url, "--event", "github.ping", "-H", "X-Api-Key: k-123"])
-        .assert()
-        .success();
+    common::run(
+        &["send", &l.url, "--event", "github.ping", "-H", "X-Api-Key: k-123"],
+        b"",
+    )
+    .code(0);
     let recs = l.wait_records(3);
     l.stop();
     let st: Vec<u64> = recs.iter().map(|r| r["response"]["status"].as_u64().unwrap()).collect();
@@ -977,10 +961,7 @@ fn header_timeout_cuts_off_a_slow_client_while_others_are_served() {
     let l = listen(d, &["--json", "--header-timeout", "1s"]);
     let mut slow = connect(&l.url);
     slow.write_all(b"POST /slow HTTP/1.1\r\nHost: x\r\nX-Slow: ").unwrap();
-    hc(d)
-        .args(["send", &l.url, "--event", "github.ping"])
-        .assert()
-        .success();
+    common::run(&["send", &l.url, "--event", "github.ping"], b"").code(0);
     let got = read_to_close(&mut slow);
     assert!(
         got.is_empty() || got.starts_with(b"HTTP/1.1 408"),
@@ -1002,18 +983,22 @@ fn tls_serves_https_with_a_self_signed_certificate() {
     let d = dir.path();
     let l = listen(d, &["--json", "--tls"]);
     assert!(l.url.starts_with("https://127.0.0.1:"), "{}", l.url);
-    hc(d)
-        .args(["send", &l.url, "--event", "github.ping", "--insecure"])
-        .assert()
-        .success();
+    common::run(&["send", &l.url, "--event", "github.ping", "--insecure"], b"").code(0);
     // Without --insecure the certificate is refused: nothing to retry.
-    hc(d).args(["send", &l.url, "--event", "github.ping"]).assert().code(1);
+    common::run(&["send", &l.url, "--event", "github.ping"], b"").code(1);
     // Trusting the listener's own certificate with --cacert works without --insecure.
-    hc(d)
-        .args(["send", &l.url, "--event", "github.ping", "--cacert"])
-        .arg(d.join("hookcat-cert.pem"))
-        .assert()
-        .success();
+    common::run(
+        &[
+            "send",
+            &l.url,
+            "--event",
+            "github.ping",
+            "--cacert",
+            d.join("hookcat-cert.pem").to_str().unwrap(),
+        ],
+        b"",
+    )
+    .code(0);
     let recs = l.wait_records(2);
     let (code, _, stderr) = l.stop();
     assert_eq!(code, Some(0));
@@ -1049,14 +1034,8 @@ fn expect_exits_0_once_enough_requests_arrived() {
     let dir = tempdir();
     let d = dir.path();
     let l = listen(d, &["--json", "--expect", "2", "--timeout", "5s"]);
-    hc(d)
-        .args(["send", &l.url, "--event", "github.ping"])
-        .assert()
-        .success();
-    hc(d)
-        .args(["send", &l.url, "--event", "github.ping"])
-        .assert()
-        .success();
+    common::run(&["send", &l.url, "--event", "github.ping"], b"").code(0);
+    common::run(&["send", &l.url, "--event", "github.ping"], b"").code(0);
     let (code, stdout, stderr) = l.finish();
     assert_eq!(code, Some(0), "{stderr}");
     assert_eq!(stdout.lines().count(), 2);
@@ -1086,10 +1065,7 @@ fn once_exits_after_the_first_request() {
     let dir = tempdir();
     let d = dir.path();
     let l = listen(d, &["--json", "--once"]);
-    hc(d)
-        .args(["send", &l.url, "--event", "github.ping"])
-        .assert()
-        .success();
+    common::run(&["send", &l.url, "--event", "github.ping"], b"").code(0);
     let (code, stdout, _) = l.finish();
     assert_eq!(code, Some(0));
     assert_eq!(stdout.lines().count(), 1);
@@ -1294,21 +1270,23 @@ fn a_secret_from_the_environment_is_never_printed_or_saved() {
     let d = dir.path();
     let secret = "Zq8-very-secret-value-7731";
     let l = listen_env(d, &[("S", secret)], &["-v", "--scheme", "github", "--secret-env", "S"]);
-    hc(d)
-        .env("S", secret)
-        .args(["send", &l.url, "--event", "github.push", "--secret-env", "S"])
-        .assert()
-        .success();
-    hc(d)
-        .env("S", "wrong")
-        .args(["send", &l.url, "--event", "github.push", "--secret-env", "S"])
-        .assert()
-        .success();
-    hc(d)
-        .env("S", secret)
-        .args(["send", &l.url, "--event", "stripe.invoice.paid", "--secret-env", "S"])
-        .assert()
-        .success();
+    common::run(
+        &["send", &l.url, "--event", "github.push", &format!("--secret={secret}")],
+        b"",
+    )
+    .code(0);
+    common::run(&["send", &l.url, "--event", "github.push", "--secret=wrong"], b"").code(0);
+    common::run(
+        &[
+            "send",
+            &l.url,
+            "--event",
+            "stripe.invoice.paid",
+            &format!("--secret={secret}"),
+        ],
+        b"",
+    )
+    .code(0);
     let log = d.join("captures.jsonl");
     assert!(wait_for(|| log_lines(&log).len() == 3, PATIENCE));
     let (code, stdout, stderr) = l.stop();
@@ -1329,11 +1307,11 @@ fn gitlab_tokens_are_hidden_in_verbose_output() {
     let d = dir.path();
     let token = "glpat-token-9f8e7d6c5b4a";
     let l = listen_env(d, &[("S", token)], &["-v", "--scheme", "gitlab", "--secret-env", "S"]);
-    hc(d)
-        .env("S", token)
-        .args(["send", &l.url, "--event", "gitlab.push", "--secret-env", "S"])
-        .assert()
-        .success();
+    common::run(
+        &["send", &l.url, "--event", "gitlab.push", &format!("--secret={token}")],
+        b"",
+    )
+    .code(0);
     assert!(wait_for(
         || l.lines()
             .iter()
