@@ -52,26 +52,23 @@ fn id(r: &Value) -> String {
     r["id"].as_str().unwrap().to_string()
 }
 
-/// The headers `hookcat sign` makes for `body`.
+/// The headers `hookcat sign` makes for `body` (run in-process).
 fn sign(data: &Path, scheme: &str, timestamp: i64, body: &[u8]) -> Vec<(String, String)> {
     let f = data.join(format!("sign-{scheme}-{timestamp}.body"));
     std::fs::write(&f, body).unwrap();
-    let o = hookcat_in(data)
-        .args([
-            "sign",
-            "--scheme",
-            scheme,
-            "--secret",
-            SECRET,
-            "--timestamp",
-            &timestamp.to_string(),
-            "--json",
-        ])
-        .arg(&f)
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let timestamp = timestamp.to_string();
+    let args = [
+        "sign",
+        "--scheme",
+        scheme,
+        "--secret",
+        SECRET,
+        "--timestamp",
+        &timestamp,
+        "--json",
+        f.to_str().unwrap(),
+    ];
+    let v = common::run(&args, b"").code(0).json();
     v["headers"]
         .as_object()
         .unwrap()
