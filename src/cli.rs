@@ -637,20 +637,22 @@ fn fraction(s: &str) -> Result<f64, String> {
 ///
 /// A `HOOKCAT_*` variable that is set but empty counts as unset; a bad value from one
 /// is named in the error, since the flag it stands for was not typed.
-pub fn parse() -> Cli {
+/// The command line `args` (the program name first), or clap's message about it.
+pub fn parse_from<I, T>(args: I) -> Result<Cli, clap::Error>
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
     let mut cmd = without_empty_env(Cli::command());
-    let matches = cmd.try_get_matches_from_mut(std::env::args_os());
-    match matches.and_then(|m| Cli::from_arg_matches(&m)) {
-        Ok(cli) => cli,
-        Err(e) => {
-            let mut e = e.format(&mut cmd);
-            if let Some(var) = from_env(&cmd, &e) {
-                let tip = format!("the value comes from the environment variable {var}");
-                e.insert(ContextKind::Suggested, ContextValue::StyledStrs(vec![tip.into()]));
-            }
-            e.exit()
+    let matches = cmd.try_get_matches_from_mut(args);
+    matches.and_then(|m| Cli::from_arg_matches(&m)).map_err(|e| {
+        let mut e = e.format(&mut cmd);
+        if let Some(var) = from_env(&cmd, &e) {
+            let tip = format!("the value comes from the environment variable {var}");
+            e.insert(ContextKind::Suggested, ContextValue::StyledStrs(vec![tip.into()]));
         }
-    }
+        e
+    })
 }
 
 /// `cmd` with the `env` of every argument whose variable is set but empty removed.

@@ -3,7 +3,7 @@
 //! `0` success · `1` a negative answer · `2` usage, configuration or input error ·
 //! `130` interrupted. Errors print as `hookcat: error: …` then `hint: …`.
 
-use std::process::ExitCode;
+use std::io::Write;
 
 use crate::core::scheme::SchemeError;
 use crate::core::secret::SecretError;
@@ -94,10 +94,18 @@ pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
     })
 }
 
+/// The exit code of a command's result; an error is printed on `stderr` first.
+pub fn code(result: anyhow::Result<Outcome>, p: &Painter, stderr: &mut dyn Write) -> u8 {
+    match result {
+        Ok(outcome) => outcome.code(),
+        Err(err) => report(&err, p, stderr),
+    }
+}
+
 /// Prints an error and returns its exit code (2, or 0 for a broken pipe).
-pub fn report(err: &anyhow::Error, p: &Painter) -> ExitCode {
+pub fn report(err: &anyhow::Error, p: &Painter, stderr: &mut dyn Write) -> u8 {
     if is_broken_pipe(err) {
-        return ExitCode::SUCCESS;
+        return 0;
     }
     let mut msg = err.to_string();
     for cause in err.chain().skip(1) {
@@ -107,9 +115,35 @@ pub fn report(err: &anyhow::Error, p: &Painter) -> ExitCode {
             msg.push_str(&c);
         }
     }
-    eprintln!("{} {}", p.red_bold("hookcat: error:"), crate::output::sanitize(&msg));
+    let _ = writeln!(
+        stderr,
+        "{} {}",
+        p.red_bold("hookcat: error:"),
+        crate::output::sanitize(&msg)
+    );
     if let Some(h) = hint_for(err) {
-        eprintln!("{} {}", p.cyan("hint:"), crate::output::sanitize(&h.to_string()));
+        let _ = writeln!(
+            stderr,
+            "{} {}",
+            p.cyan("hint:"),
+            crate::output::sanitize(&h.to_string())
+        );
     }
-    ExitCode::from(2)
+    let _ = stderr.flush();
+    2
+}
+
+/// Prints what clap has to say (help and version on stdout, a usage error on stderr)
+/// and returns clap's exit code (0, or 2 for a usage error).
+pub fn usage(e: &clap::Error, io: &mut crate::output::Io) -> u8 {
+    if io.is_process() {
+        // clap decides the colours for the process's own streams.
+        let _ = e.print();
+    } else {
+        let text = e.render().to_string();
+        let w = if e.use_stderr() { &mut io.stderr } else { &mut io.stdout };
+        let _ = w.write_all(text.as_bytes());
+        let _ = w.flush();
+    }
+    u8::try_from(e.exit_code()).unwrap_or(2)
 }

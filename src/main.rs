@@ -1,4 +1,4 @@
-//! The hookcat binary: parse, decide output settings once, run, map to an exit code.
+//! The hookcat binary: [`hookcat::run`] on the process's arguments and streams.
 
 use std::process::ExitCode;
 
@@ -7,13 +7,6 @@ use std::process::ExitCode;
 #[global_allocator]
 static ALLOC: hookcat::alloc::Mimalloc = hookcat::alloc::Mimalloc;
 
-use hookcat::{cli, cmd, exit, output};
-
 fn main() -> ExitCode {
-    let cli = cli::parse();
-    let out = output::Output::init(cli.color);
-    match cmd::run(cli.command, &out) {
-        Ok(outcome) => ExitCode::from(outcome.code()),
-        Err(err) => exit::report(&err, &out.err),
-    }
+    ExitCode::from(hookcat::run(std::env::args_os(), hookcat::output::Io::stdio()))
 }

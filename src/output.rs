@@ -1,10 +1,11 @@
-//! The only code that writes to the terminal: colour decided once per stream, human
+//! The only code that writes to the terminal: the streams a command writes to ([`Io`]:
+//! the process's own, or buffers in a test), colour decided once per stream, human
 //! renderings of verdicts, requests and bodies (JSON indented and coloured, forms as
 //! fields, XML indented, gzip decoded, binary as a hex preview), and text from the
 //! network neutralised before it reaches a terminal.
 
 use std::borrow::Cow;
-use std::io::{IsTerminal, Write};
+use std::io::{IsTerminal, Read, Write};
 
 use colored::Colorize;
 
@@ -82,9 +83,9 @@ pub struct Output {
 }
 
 impl Output {
-    pub fn init(choice: ColorChoice) -> Output {
-        let stdout_tty = std::io::stdout().is_terminal();
-        let stderr_tty = std::io::stderr().is_terminal();
+    /// Decides colour per stream from `--color`, `NO_COLOR`, `TERM` and whether the
+    /// streams of `io` are terminals.
+    pub fn init(choice: ColorChoice, io: &Io) -> Output {
         let env_ok = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
             && std::env::var("TERM").map(|t| t != "dumb").unwrap_or(true);
         let decide = |tty: bool| match choice {
@@ -95,11 +96,15 @@ impl Output {
         // Painter decides per stream; tell colored never to second-guess it.
         colored::control::set_override(true);
         Output {
-            out: Painter { on: decide(stdout_tty) },
-            err: Painter { on: decide(stderr_tty) },
-            stdout_tty,
-            stderr_tty,
-            stdin_tty: std::io::stdin().is_terminal(),
+            out: Painter {
+                on: decide(io.stdout_tty),
+            },
+            err: Painter {
+                on: decide(io.stderr_tty),
+            },
+            stdout_tty: io.stdout_tty,
+            stderr_tty: io.stderr_tty,
+            stdin_tty: io.stdin_tty,
         }
     }
 
@@ -112,6 +117,122 @@ impl Output {
             stderr_tty: false,
             stdin_tty: false,
         }
+    }
+}
+
+/// A command's streams: stdin for input, stdout for data, stderr for talk. The binary
+/// hands over the process's own ([`Io::stdio`]); a test hands over buffers
+/// ([`Io::new`], [`Buffer`]) and runs the command in-process ([`crate::run`]).
+pub struct Io {
+    pub stdin: Box<dyn Read + Send>,
+    pub stdout: Box<dyn Write + Send>,
+    pub stderr: Box<dyn Write + Send>,
+    pub stdin_tty: bool,
+    pub stdout_tty: bool,
+    pub stderr_tty: bool,
+    /// The process's own streams: clap prints its messages itself.
+    process: bool,
+}
+
+impl Io {
+    /// The process's stdin, stdout and stderr.
+    pub fn stdio() -> Io {
+        Io {
+            stdin: Box::new(std::io::stdin()),
+            stdout: Box::new(std::io::stdout()),
+            stderr: Box::new(std::io::stderr()),
+            stdin_tty: std::io::stdin().is_terminal(),
+            stdout_tty: std::io::stdout().is_terminal(),
+            stderr_tty: std::io::stderr().is_terminal(),
+            process: true,
+        }
+    }
+
+    /// Streams that are not terminals (buffers in tests).
+    pub fn new(
+        stdin: impl Read + Send + 'static,
+        stdout: impl Write + Send + 'static,
+        stderr: impl Write + Send + 'static,
+    ) -> Io {
+        Io {
+            stdin: Box::new(stdin),
+            stdout: Box::new(stdout),
+            stderr: Box::new(stderr),
+            stdin_tty: false,
+            stdout_tty: false,
+            stderr_tty: false,
+            process: false,
+        }
+    }
+
+    /// Whether these are the process's own streams.
+    pub fn is_process(&self) -> bool {
+        self.process
+    }
+
+    /// Moves the streams out (into a task that must own them), leaving empty ones.
+    pub fn take(&mut self) -> Io {
+        let empty = Io {
+            process: self.process,
+            ..Io::new(std::io::empty(), std::io::sink(), std::io::sink())
+        };
+        std::mem::replace(self, empty)
+    }
+
+    /// Writes a line to stdout; a closed pipe becomes an error the exit mapping treats
+    /// as success.
+    pub fn line(&mut self, s: &str) -> std::io::Result<()> {
+        self.stdout.write_all(s.as_bytes())?;
+        self.stdout.write_all(b"\n")?;
+        self.stdout.flush()
+    }
+
+    /// Writes bytes to stdout as they are.
+    pub fn bytes(&mut self, b: &[u8]) -> std::io::Result<()> {
+        self.stdout.write_all(b)?;
+        self.stdout.flush()
+    }
+
+    /// A JSON value as one line on stdout ([`json_safe`]).
+    pub fn json(&mut self, v: &impl serde::Serialize) -> std::io::Result<()> {
+        self.line(&json_safe(&serde_json::to_string(v).map_err(std::io::Error::other)?))
+    }
+
+    /// A JSON value indented on stdout ([`json_safe`]).
+    pub fn json_pretty(&mut self, v: &impl serde::Serialize) -> std::io::Result<()> {
+        self.line(&json_safe(
+            &serde_json::to_string_pretty(v).map_err(std::io::Error::other)?,
+        ))
+    }
+
+    /// A line of talk on stderr. A stderr that cannot be written is not worth failing
+    /// a command for.
+    pub fn talk(&mut self, line: std::fmt::Arguments) {
+        let _ = self.stderr.write_fmt(line);
+        let _ = self.stderr.write_all(b"\n");
+        let _ = self.stderr.flush();
+    }
+}
+
+/// An in-memory stream for in-process runs: the clones share one buffer.
+#[derive(Debug, Clone, Default)]
+pub struct Buffer(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl Buffer {
+    /// What was written so far.
+    pub fn contents(&self) -> Vec<u8> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+}
+
+impl Write for Buffer {
+    fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).extend_from_slice(b);
+        Ok(b.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
     }
 }
 

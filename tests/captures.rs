@@ -1,86 +1,44 @@
-//! `hookcat captures` through the real binary, over logs made by `hookcat listen` in
-//! the test: list, show, export (curl run through `sh`, HAR, raw, JSON) and diff.
+//! `hookcat captures` over logs made by `hookcat listen` in the test: list, show,
+//! export (curl run through `sh`, HAR, raw, JSON) and diff. In-process on the log
+//! named; reading the default log through the binary.
 
 mod common;
 
-use std::io::{Read, Write};
-use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 
 use base64::Engine;
-use common::{hookcat_in, spawn_listen, tempdir, Receiver};
+use common::{capture, hookcat_in, log_lines, tempdir, Ran, Receiver, Request};
 use serde_json::Value;
 
-/// Writes one HTTP/1.1 request over a plain socket and returns the answer's status.
-fn raw_send(base: &str, method: &str, path: &str, headers: &[(&str, &str)], body: &[u8]) -> u16 {
-    let addr = base.strip_prefix("http://").unwrap();
-    let mut s = TcpStream::connect(addr).unwrap();
-    let mut head = format!(
-        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Length: {}\r\nConnection: close\r\n",
-        body.len()
-    );
-    for (k, v) in headers {
-        head.push_str(&format!("{k}: {v}\r\n"));
-    }
-    head.push_str("\r\n");
-    s.write_all(head.as_bytes()).unwrap();
-    s.write_all(body).unwrap();
-    let mut answer = Vec::new();
-    s.read_to_end(&mut answer).unwrap();
-    let text = String::from_utf8_lossy(&answer);
-    text.split_whitespace()
-        .nth(1)
-        .and_then(|c| c.parse().ok())
-        .unwrap_or_else(|| panic!("no status in {text:?}"))
-}
-
-type Request<'a> = (&'a str, &'a str, Vec<(&'a str, &'a str)>, Vec<u8>);
-
-/// Runs `hookcat listen ARGS`, sends the requests, waits for it to exit.
-fn capture(data: &Path, args: &[&str], reqs: &[Request]) {
-    // --expect: the listener exits by itself once every request is in the log.
-    let n = reqs.len().to_string();
-    let mut full = vec!["--quiet", "--expect", n.as_str()];
-    full.extend_from_slice(args);
-    let l = spawn_listen(data, &full);
-    for (m, p, h, b) in reqs {
-        raw_send(&l.url, m, p, h, b);
-    }
-    let (code, _, err) = l.finish();
-    assert_eq!(code, Some(0), "listen: {err}");
-}
-
 fn ids(log: &Path) -> Vec<String> {
-    std::fs::read_to_string(log)
-        .unwrap()
-        .lines()
-        .map(|l| {
-            serde_json::from_str::<Value>(l).unwrap()["id"]
-                .as_str()
-                .unwrap()
-                .to_string()
-        })
+    log_lines(log)
+        .iter()
+        .map(|r| r["id"].as_str().unwrap().to_string())
         .collect()
 }
 
-struct Run {
-    code: Option<i32>,
-    stdout: Vec<u8>,
-    stderr: String,
-}
-
-impl Run {
-    fn text(&self) -> String {
-        String::from_utf8_lossy(&self.stdout).into_owned()
+/// `hookcat captures ARGS` in-process, on the default log of `data` unless ARGS name
+/// a log (`list LOG`).
+fn captures(data: &Path, args: &[&str]) -> Ran {
+    let log = default_log(data);
+    let log = log.to_str().unwrap();
+    let mut full = vec!["captures"];
+    full.extend_from_slice(args);
+    match args {
+        ["list"] | ["list", "--json"] => full.push(log),
+        ["list", ..] => {}
+        _ => full.extend(["--file", log]),
     }
+    common::run(&full, b"")
 }
 
-fn captures(data: &Path, args: &[&str]) -> Run {
+/// `hookcat captures ARGS` through the binary, which finds the default log itself.
+fn captures_by_default(data: &Path, args: &[&str]) -> Ran {
     let o = hookcat_in(data).arg("captures").args(args).output().unwrap();
-    Run {
-        code: o.status.code(),
+    Ran {
+        code: o.status.code().unwrap().try_into().unwrap(),
         stdout: o.stdout,
-        stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
+        stderr: o.stderr,
     }
 }
 
@@ -113,9 +71,9 @@ fn list_and_show_read_the_default_log() {
     );
     let ids = ids(&default_log(data));
 
-    let r = captures(data, &["list"]);
-    assert_eq!(r.code, Some(0), "{}", r.stderr);
-    let text = r.text();
+    let r = captures_by_default(data, &["list"]);
+    assert_eq!(r.code, 0, "{}", r.err());
+    let text = r.out();
     let rows: Vec<&str> = text.lines().collect();
     assert_eq!(rows.len(), 2, "{text}");
     assert!(
@@ -129,7 +87,7 @@ fn list_and_show_read_the_default_log() {
         rows[1].starts_with(&ids[1]) && rows[1].contains("PUT /plain") && rows[1].contains("→ 503"),
         "{text}"
     );
-    assert!(r.stderr.contains("2 captures in"), "{}", r.stderr);
+    assert!(r.err().contains("2 captures in"), "{}", r.err());
 
     let r = captures(data, &["list", "--json"]);
     let v: Value = serde_json::from_slice(&r.stdout).unwrap();
@@ -142,16 +100,16 @@ fn list_and_show_read_the_default_log() {
 
     // show: the listener's rendering, headers included, secrets hidden; a prefix is enough.
     let r = captures(data, &["show", &ids[0][..ids[0].len() - 1]]);
-    assert_eq!(r.code, Some(0), "{}", r.stderr);
-    let text = r.text();
+    assert_eq!(r.code, 0, "{}", r.err());
+    let text = r.out();
     assert!(text.contains("POST /hooks/gh?x=1"), "{text}");
     assert!(text.contains("x-github-event: issues"), "{text}");
     assert!(text.contains("\"number\": 7"), "{text}");
     let r = captures(data, &["show", &ids[1]]);
     assert!(
-        r.text().contains("(hidden)") && !r.text().contains("s3cret"),
+        r.out().contains("(hidden)") && !r.out().contains("s3cret"),
         "{}",
-        r.text()
+        r.out()
     );
     let r = captures(data, &["show", &ids[1], "--json"]);
     let rec: Value = serde_json::from_slice(&r.stdout).unwrap();
@@ -159,18 +117,14 @@ fn list_and_show_read_the_default_log() {
 
     // Unknown and ambiguous ids: exit 2, named.
     let r = captures(data, &["show", "nope"]);
-    assert_eq!(r.code, Some(2));
-    assert!(
-        r.stderr.contains("`nope`") && r.stderr.contains("hint:"),
-        "{}",
-        r.stderr
-    );
+    assert_eq!(r.code, 2);
+    assert!(r.err().contains("`nope`") && r.err().contains("hint:"), "{}", r.err());
     let r = captures(data, &["show", "2"]);
-    assert_eq!(r.code, Some(2));
+    assert_eq!(r.code, 2);
     assert!(
-        r.stderr.contains("ambiguous") && r.stderr.contains(&ids[0]),
+        r.err().contains("ambiguous") && r.err().contains(&ids[0]),
         "{}",
-        r.stderr
+        r.err()
     );
 }
 
@@ -191,21 +145,21 @@ fn list_skips_a_corrupt_line_and_refuses_a_newer_version() {
     let lines: Vec<&str> = text.lines().collect();
     std::fs::write(&log, format!("{}\n{{\"broken\n{}\n", lines[0], lines[1])).unwrap();
     let r = captures(data, &["list", log.to_str().unwrap()]);
-    assert_eq!(r.code, Some(0));
-    assert_eq!(r.text().lines().count(), 2);
-    assert!(r.stderr.contains("skipped line 2"), "{}", r.stderr);
+    assert_eq!(r.code, 0);
+    assert_eq!(r.out().lines().count(), 2);
+    assert!(r.err().contains("skipped line 2"), "{}", r.err());
 
     std::fs::write(&log, format!("{}\n{{\"v\":7,\"id\":\"later\"}}\n", lines[0])).unwrap();
     let r = captures(data, &["list", log.to_str().unwrap()]);
-    assert_eq!(r.code, Some(2));
-    assert!(r.stderr.contains("newer hookcat"), "{}", r.stderr);
+    assert_eq!(r.code, 2);
+    assert!(r.err().contains("newer hookcat"), "{}", r.err());
 
     let r = captures(data, &["list", data.join("missing.jsonl").to_str().unwrap()]);
-    assert_eq!(r.code, Some(2));
+    assert_eq!(r.code, 2);
     assert!(
-        r.stderr.contains("no capture log at") && r.stderr.contains("hookcat listen"),
+        r.err().contains("no capture log at") && r.err().contains("hookcat listen"),
         "{}",
-        r.stderr
+        r.err()
     );
 }
 
@@ -252,8 +206,8 @@ fn curl_export_run_through_sh_reproduces_each_body_byte_exact() {
     let mut args = vec!["export", "--format", "curl", "--to", recv.url.as_str()];
     args.extend(ids.iter().map(String::as_str));
     let r = captures(data, &args);
-    assert_eq!(r.code, Some(0), "{}", r.stderr);
-    let script = r.text();
+    assert_eq!(r.code, 0, "{}", r.err());
+    let script = r.out();
     let o = std::process::Command::new("sh")
         .arg("-c")
         .arg(&script)
@@ -302,7 +256,7 @@ fn har_export_is_har_1_2_with_every_entry() {
     );
     let ids = ids(&default_log(data));
     let r = captures(data, &["export", &ids[0], &ids[1], "--format", "har"]);
-    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    assert_eq!(r.code, 0, "{}", r.err());
     let har: Value = serde_json::from_slice(&r.stdout).unwrap();
     let log = &har["log"];
     assert_eq!(log["version"], "1.2");
@@ -349,14 +303,14 @@ fn raw_and_json_exports() {
     );
     let ids = ids(&default_log(data));
     let r = captures(data, &["export", &ids[0], "--format", "raw"]);
-    assert_eq!(r.code, Some(0), "{}", r.stderr);
-    assert!(r.stdout.starts_with(b"PATCH /r?q=1 HTTP/1.1\r\n"), "{}", r.text());
+    assert_eq!(r.code, 0, "{}", r.err());
+    assert!(r.stdout.starts_with(b"PATCH /r?q=1 HTTP/1.1\r\n"), "{}", r.out());
     assert!(
         r.stdout.ends_with(b"\r\ncontent-length: 11\r\n\r\nbody\r\nbytes"),
         "{}",
-        r.text()
+        r.out()
     );
-    assert!(r.text().contains("\r\nx-a: 1\r\n"));
+    assert!(r.out().contains("\r\nx-a: 1\r\n"));
 
     // JSON export is capture-log lines: it can be replayed as a log of its own.
     let r = captures(data, &["export", &ids[0], "--format", "json"]);
@@ -371,8 +325,8 @@ fn raw_and_json_exports() {
     assert_eq!(recv.got()[0].body, b"body\r\nbytes");
 
     let r = captures(data, &["export", &ids[0], "nope", "--format", "raw"]);
-    assert_eq!(r.code, Some(2));
-    assert!(r.stdout.is_empty() && r.stderr.contains("`nope`"), "{}", r.stderr);
+    assert_eq!(r.code, 2);
+    assert!(r.stdout.is_empty() && r.err().contains("`nope`"), "{}", r.err());
 }
 
 #[test]
@@ -407,8 +361,8 @@ fn diff_is_json_aware_unless_exact() {
     let ids = ids(&default_log(data));
 
     let r = captures(data, &["diff", &ids[0], &ids[1]]);
-    assert_eq!(r.code, Some(1), "{}", r.stderr);
-    let text = r.text();
+    assert_eq!(r.code, 1, "{}", r.err());
+    let text = r.out();
     assert!(text.contains("data.object.amount: 100 → 200"), "{text}");
     assert!(text.contains("+ data.object.paid: true"), "{text}");
     assert!(
@@ -435,6 +389,6 @@ fn diff_is_json_aware_unless_exact() {
     assert_eq!(d["body"]["mode"], "text");
 
     let r = captures(data, &["diff", &ids[0], &ids[0]]);
-    assert_eq!(r.code, Some(0));
-    assert!(r.text().contains("no differences"));
+    assert_eq!(r.code, 0);
+    assert!(r.out().contains("no differences"));
 }

@@ -9,12 +9,11 @@ mod common;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::Path;
-use std::process::Stdio;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use base64::Engine;
-use common::{hookcat_in, hookcat_std, spawn_listen, tempdir, wait_for, Listen, Receiver};
+use common::{attempts_and_summary, hookcat_in, log_lines, spawn_listen, tempdir, wait_for, write, Listen, Receiver};
 use serde_json::Value;
 
 /// How long a test waits for something that should take milliseconds.
@@ -43,37 +42,9 @@ fn listen(dir: &Path, args: &[&str]) -> Running {
     watch(spawn_listen(dir, args))
 }
 
-/// As `spawn_listen`, with environment variables (for `--secret-env`): the same
-/// command, and the address read from the first stderr line.
+/// [`listen`] with environment variables (for `--secret-env`).
 fn listen_env(dir: &Path, env: &[(&str, &str)], args: &[&str]) -> Running {
-    let mut child = hookcat_std(dir)
-        .arg("listen")
-        .args(["--port", "0"])
-        .args(args)
-        .envs(env.iter().copied())
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start hookcat listen");
-    let mut stderr = BufReader::new(child.stderr.take().unwrap());
-    let mut first = String::new();
-    stderr.read_line(&mut first).unwrap();
-    let url = match first.trim().strip_prefix("Listening on ") {
-        Some(u) => u.to_string(),
-        None => {
-            let _ = child.kill();
-            let mut rest = String::new();
-            let _ = stderr.read_to_string(&mut rest);
-            panic!("unexpected first stderr line: {first:?}{rest}");
-        }
-    };
-    watch(Listen {
-        child,
-        url,
-        stderr,
-        banner: vec![first.trim().to_string()],
-    })
+    watch(common::spawn_listen_env(dir, env, args))
 }
 
 fn watch(mut l: Listen) -> Running {
@@ -245,14 +216,6 @@ fn post(url: &str, body: &[u8]) -> RawResponse {
     request(url, "POST", "/hook", &[("Content-Type", "application/json")], body)
 }
 
-/// The JSON lines of a file.
-fn log_lines(path: &Path) -> Vec<Value> {
-    let text = std::fs::read_to_string(path).unwrap_or_default();
-    text.lines()
-        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}")))
-        .collect()
-}
-
 fn body_bytes(record: &Value) -> Vec<u8> {
     let body = record["body"].as_str().expect("body is a string");
     match record["body_encoding"].as_str() {
@@ -272,26 +235,6 @@ fn header_values<'a>(record: &'a Value, name: &str) -> Vec<&'a str> {
         .filter(|p| p[0].as_str().is_some_and(|k| k.eq_ignore_ascii_case(name)))
         .map(|p| p[1].as_str().unwrap())
         .collect()
-}
-
-/// `hookcat send --json`: the attempt lines and the summary.
-fn send_json(stdout: &[u8]) -> (Vec<Value>, Value) {
-    let lines: Vec<Value> = String::from_utf8_lossy(stdout)
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("send printed a non-JSON line ({e}): {l}")))
-        .collect();
-    let summary = lines
-        .iter()
-        .find(|v| v["type"] == "summary")
-        .cloned()
-        .expect("a summary line");
-    (lines.into_iter().filter(|v| v["type"] == "attempt").collect(), summary)
-}
-
-fn write(dir: &Path, name: &str, bytes: &[u8]) -> String {
-    let p = dir.join(name);
-    std::fs::write(&p, bytes).unwrap();
-    p.to_str().unwrap().to_string()
 }
 
 #[test]
@@ -393,11 +336,7 @@ fn verifies_github_signatures_and_diagnoses_a_tampered_body() {
         &[("S", "gh-secret")],
         &["--json", "--scheme", "github", "--secret-env", "S"],
     );
-    hc(d)
-        .env("S", "gh-secret")
-        .args(["send", &l.url, "--event", "github.push", "--secret-env", "S"])
-        .assert()
-        .success();
+    common::run(&["send", &l.url, "--event", "github.push", "--secret=gh-secret"], b"").code(0);
 
     // Signed without a trailing newline, sent with one.
     let signed = write(d, "signed.json", br#"{"action":"opened","number":1}"#);
@@ -413,10 +352,7 @@ fn verifies_github_signatures_and_diagnoses_a_tampered_body() {
         .lines()
         .find(|l| l.starts_with("X-Hub-Signature-256:"))
         .expect("the signature header");
-    hc(d)
-        .args(["send", &l.url, "--data", &sent, "-H", sig])
-        .assert()
-        .success();
+    common::run(&["send", &l.url, "--data", &sent, "-H", sig], b"").code(0);
 
     let recs = l.wait_records(2);
     let (code, _, stderr) = l.stop();
@@ -450,16 +386,13 @@ fn scheme_auto_detects_the_provider_per_request() {
         &["--json", "--scheme", "auto", "--secret-env", "S"],
     );
     for event in ["stripe.invoice.paid", "github.ping", "shopify.orders/create"] {
-        hc(d)
-            .env("S", "whsec_c2VjcmV0LWZvci1hdXRv")
-            .args(["send", &l.url, "--event", event, "--secret-env", "S"])
-            .assert()
-            .success();
+        common::run(
+            &["send", &l.url, "--event", event, "--secret=whsec_c2VjcmV0LWZvci1hdXRv"],
+            b"",
+        )
+        .code(0);
     }
-    hc(d)
-        .args(["send", &l.url, "--data", &write(d, "b.json", b"{}")])
-        .assert()
-        .success();
+    common::run(&["send", &l.url, "--data", &write(d, "b.json", b"{}")], b"").code(0);
     let recs = l.wait_records(4);
     l.stop();
     let got: Vec<(bool, &str)> = recs[..3]
@@ -492,16 +425,8 @@ fn reject_invalid_answers_401() {
         &[("S", "gh-secret")],
         &["--json", "--scheme", "github", "--secret-env", "S", "--reject-invalid"],
     );
-    hc(d)
-        .env("S", "gh-secret")
-        .args(["send", &l.url, "--event", "github.ping", "--secret-env", "S"])
-        .assert()
-        .success();
-    hc(d)
-        .env("S", "wrong")
-        .args(["send", &l.url, "--event", "github.ping", "--secret-env", "S"])
-        .assert()
-        .code(1);
+    common::run(&["send", &l.url, "--event", "github.ping", "--secret=gh-secret"], b"").code(0);
+    common::run(&["send", &l.url, "--event", "github.ping", "--secret=wrong"], b"").code(1);
     let unsigned = post(&l.url, b"{}");
     assert_eq!(unsigned.status, 401);
     let recs = l.wait_records(3);
@@ -527,17 +452,18 @@ fn save_keeps_every_answered_request_byte_exact() {
     ];
     for (i, b) in bodies.iter().enumerate() {
         let file = write(d, &format!("b{i}"), b);
-        hc(d)
-            .args([
+        common::run(
+            &[
                 "send",
                 &l.url,
                 "--data",
                 &file,
                 "--content-type",
                 "application/octet-stream",
-            ])
-            .assert()
-            .success();
+            ],
+            b"",
+        )
+        .code(0);
     }
     let (code, _, stderr) = l.stop();
     assert_eq!(code, Some(0));
@@ -637,7 +563,7 @@ fn fail_first_then_succeeds_and_a_sender_retries_through_it() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
-    let (attempts, summary) = send_json(&out.stdout);
+    let (attempts, summary) = attempts_and_summary(&out.stdout);
     assert_eq!(
         attempts
             .iter()
@@ -727,7 +653,7 @@ fn drop_closes_without_an_answer_and_is_still_logged() {
         "no answer at all, got {:?}",
         String::from_utf8_lossy(&got)
     );
-    hc(d).args(["send", &l.url, "--event", "github.ping"]).assert().code(1);
+    common::run(&["send", &l.url, "--event", "github.ping"], b"").code(1);
     let recs = l.wait_records(2);
     l.stop();
     assert_eq!(recs[0]["response"]["kind"], "dropped");
@@ -760,7 +686,7 @@ fn forwards_to_the_app_byte_exact_and_relays_its_answer() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
-    let (attempts, _) = send_json(&out.stdout);
+    let (attempts, _) = attempts_and_summary(&out.stdout);
     assert_eq!(attempts[0]["status"], 202, "the sender gets the app's status");
     assert_eq!(attempts[0]["response_body"], "{\"n\":0}", "and the app's body");
 
@@ -895,7 +821,7 @@ fn answers_slack_twitch_and_zoom_handshakes() {
             .output()
             .unwrap();
         assert!(out.status.success(), "{event}");
-        let (attempts, _) = send_json(&out.stdout);
+        let (attempts, _) = attempts_and_summary(&out.stdout);
         let sent = l.wait_records(n)[n - 1].clone();
         let challenge = serde_json::from_slice::<Value>(&body_bytes(&sent)).unwrap()["challenge"]
             .as_str()
@@ -948,7 +874,7 @@ fn max_body_answers_413_with_a_note() {
     );
     let out = hc(d).args(["send", &l.url, "--data", &big, "--json"]).output().unwrap();
     assert_eq!(out.status.code(), Some(1));
-    assert_eq!(send_json(&out.stdout).0[0]["status"], 413);
+    assert_eq!(attempts_and_summary(&out.stdout).0[0]["status"], 413);
     assert_eq!(
         post(&l.url, b"{\"small\":true}").status,
         200,
@@ -1002,7 +928,7 @@ fn rate_limit_answers_some_429s() {
         ])
         .output()
         .unwrap();
-    let (_, summary) = send_json(&out.stdout);
+    let (_, summary) = attempts_and_summary(&out.stdout);
     let n = |s: &str| summary["statuses"][s].as_u64().unwrap_or(0);
     assert!(n("429") >= 1 && n("200") >= 1, "{summary}");
     assert_eq!(n("429") + n("200"), 10, "{summary}");
@@ -1017,10 +943,11 @@ fn require_header_answers_401_without_it() {
     let l = listen(d, &["--json", "-v", "--require-header", "X-Api-Key: k-123"]);
     assert_eq!(post(&l.url, b"{}").status, 401);
     assert_eq!(request(&l.url, "POST", "/", &[("X-Api-Key", "wrong")], b"").status, 401);
-    hc(d)
-        .args(["send", &l.url, "--event", "github.ping", "-H", "X-Api-Key: k-123"])
-        .assert()
-        .success();
+    common::run(
+        &["send", &l.url, "--event", "github.ping", "-H", "X-Api-Key: k-123"],
+        b"",
+    )
+    .code(0);
     let recs = l.wait_records(3);
     l.stop();
     let st: Vec<u64> = recs.iter().map(|r| r["response"]["status"].as_u64().unwrap()).collect();
@@ -1034,10 +961,7 @@ fn header_timeout_cuts_off_a_slow_client_while_others_are_served() {
     let l = listen(d, &["--json", "--header-timeout", "1s"]);
     let mut slow = connect(&l.url);
     slow.write_all(b"POST /slow HTTP/1.1\r\nHost: x\r\nX-Slow: ").unwrap();
-    hc(d)
-        .args(["send", &l.url, "--event", "github.ping"])
-        .assert()
-        .success();
+    common::run(&["send", &l.url, "--event", "github.ping"], b"").code(0);
     let got = read_to_close(&mut slow);
     assert!(
         got.is_empty() || got.starts_with(b"HTTP/1.1 408"),
@@ -1059,18 +983,22 @@ fn tls_serves_https_with_a_self_signed_certificate() {
     let d = dir.path();
     let l = listen(d, &["--json", "--tls"]);
     assert!(l.url.starts_with("https://127.0.0.1:"), "{}", l.url);
-    hc(d)
-        .args(["send", &l.url, "--event", "github.ping", "--insecure"])
-        .assert()
-        .success();
+    common::run(&["send", &l.url, "--event", "github.ping", "--insecure"], b"").code(0);
     // Without --insecure the certificate is refused: nothing to retry.
-    hc(d).args(["send", &l.url, "--event", "github.ping"]).assert().code(1);
+    common::run(&["send", &l.url, "--event", "github.ping"], b"").code(1);
     // Trusting the listener's own certificate with --cacert works without --insecure.
-    hc(d)
-        .args(["send", &l.url, "--event", "github.ping", "--cacert"])
-        .arg(d.join("hookcat-cert.pem"))
-        .assert()
-        .success();
+    common::run(
+        &[
+            "send",
+            &l.url,
+            "--event",
+            "github.ping",
+            "--cacert",
+            d.join("hookcat-cert.pem").to_str().unwrap(),
+        ],
+        b"",
+    )
+    .code(0);
     let recs = l.wait_records(2);
     let (code, _, stderr) = l.stop();
     assert_eq!(code, Some(0));
@@ -1106,14 +1034,8 @@ fn expect_exits_0_once_enough_requests_arrived() {
     let dir = tempdir();
     let d = dir.path();
     let l = listen(d, &["--json", "--expect", "2", "--timeout", "5s"]);
-    hc(d)
-        .args(["send", &l.url, "--event", "github.ping"])
-        .assert()
-        .success();
-    hc(d)
-        .args(["send", &l.url, "--event", "github.ping"])
-        .assert()
-        .success();
+    common::run(&["send", &l.url, "--event", "github.ping"], b"").code(0);
+    common::run(&["send", &l.url, "--event", "github.ping"], b"").code(0);
     let (code, stdout, stderr) = l.finish();
     assert_eq!(code, Some(0), "{stderr}");
     assert_eq!(stdout.lines().count(), 2);
@@ -1143,10 +1065,7 @@ fn once_exits_after_the_first_request() {
     let dir = tempdir();
     let d = dir.path();
     let l = listen(d, &["--json", "--once"]);
-    hc(d)
-        .args(["send", &l.url, "--event", "github.ping"])
-        .assert()
-        .success();
+    common::run(&["send", &l.url, "--event", "github.ping"], b"").code(0);
     let (code, stdout, _) = l.finish();
     assert_eq!(code, Some(0));
     assert_eq!(stdout.lines().count(), 1);
@@ -1351,21 +1270,23 @@ fn a_secret_from_the_environment_is_never_printed_or_saved() {
     let d = dir.path();
     let secret = "Zq8-very-secret-value-7731";
     let l = listen_env(d, &[("S", secret)], &["-v", "--scheme", "github", "--secret-env", "S"]);
-    hc(d)
-        .env("S", secret)
-        .args(["send", &l.url, "--event", "github.push", "--secret-env", "S"])
-        .assert()
-        .success();
-    hc(d)
-        .env("S", "wrong")
-        .args(["send", &l.url, "--event", "github.push", "--secret-env", "S"])
-        .assert()
-        .success();
-    hc(d)
-        .env("S", secret)
-        .args(["send", &l.url, "--event", "stripe.invoice.paid", "--secret-env", "S"])
-        .assert()
-        .success();
+    common::run(
+        &["send", &l.url, "--event", "github.push", &format!("--secret={secret}")],
+        b"",
+    )
+    .code(0);
+    common::run(&["send", &l.url, "--event", "github.push", "--secret=wrong"], b"").code(0);
+    common::run(
+        &[
+            "send",
+            &l.url,
+            "--event",
+            "stripe.invoice.paid",
+            &format!("--secret={secret}"),
+        ],
+        b"",
+    )
+    .code(0);
     let log = d.join("captures.jsonl");
     assert!(wait_for(|| log_lines(&log).len() == 3, PATIENCE));
     let (code, stdout, stderr) = l.stop();
@@ -1386,11 +1307,11 @@ fn gitlab_tokens_are_hidden_in_verbose_output() {
     let d = dir.path();
     let token = "glpat-token-9f8e7d6c5b4a";
     let l = listen_env(d, &[("S", token)], &["-v", "--scheme", "gitlab", "--secret-env", "S"]);
-    hc(d)
-        .env("S", token)
-        .args(["send", &l.url, "--event", "gitlab.push", "--secret-env", "S"])
-        .assert()
-        .success();
+    common::run(
+        &["send", &l.url, "--event", "gitlab.push", &format!("--secret={token}")],
+        b"",
+    )
+    .code(0);
     assert!(wait_for(
         || l.lines()
             .iter()
@@ -1439,7 +1360,7 @@ fn two_thousand_requests_over_fifty_connections_lose_nothing() {
         ])
         .output()
         .unwrap();
-    let (_, summary) = send_json(&out.stdout);
+    let (_, summary) = attempts_and_summary(&out.stdout);
     assert_eq!(summary["ok_2xx"], 2000, "{summary}");
     assert_eq!(out.status.code(), Some(0));
     let (code, _, stderr) = l.finish();

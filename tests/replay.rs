@@ -3,8 +3,7 @@
 
 mod common;
 
-use std::io::{Read, Write};
-use std::net::TcpStream;
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use common::{hookcat_in, hookcat_std, spawn_listen, tempdir, wait_for, Receiver, Recorded};
@@ -29,79 +28,47 @@ fn req(method: &'static str, path: &'static str, headers: &[(&str, &str)], body:
     }
 }
 
-/// Writes one HTTP/1.1 request over a plain socket and returns the answer's status.
-fn raw_send(base: &str, r: &Req) -> u16 {
-    let addr = base.strip_prefix("http://").unwrap();
-    let mut s = TcpStream::connect(addr).unwrap();
-    let mut head = format!(
-        "{} {} HTTP/1.1\r\nHost: {addr}\r\nContent-Length: {}\r\nConnection: close\r\n",
-        r.method,
-        r.path,
-        r.body.len()
-    );
-    for (k, v) in &r.headers {
-        head.push_str(&format!("{k}: {v}\r\n"));
-    }
-    head.push_str("\r\n");
-    s.write_all(head.as_bytes()).unwrap();
-    s.write_all(&r.body).unwrap();
-    let mut answer = Vec::new();
-    s.read_to_end(&mut answer).unwrap();
-    let text = String::from_utf8_lossy(&answer);
-    text.split_whitespace()
-        .nth(1)
-        .and_then(|c| c.parse().ok())
-        .unwrap_or_else(|| panic!("no status in {text:?}"))
-}
-
 /// Runs `hookcat listen --save LOG ARGS`, sends the requests one after the other, waits
 /// for it to exit, and returns the log's records.
 fn capture(data: &Path, log: &Path, args: &[&str], reqs: &[Req]) -> Vec<Value> {
-    // --expect: the listener exits by itself once every request is in the log.
-    let n = reqs.len().to_string();
-    let mut full = vec!["--save", log.to_str().unwrap(), "--quiet", "--expect", n.as_str()];
+    let mut full = vec!["--save", log.to_str().unwrap()];
     full.extend_from_slice(args);
-    let l = spawn_listen(data, &full);
-    for r in reqs {
-        raw_send(&l.url, r);
-    }
-    let (code, _, err) = l.finish();
-    assert_eq!(code, Some(0), "listen: {err}");
+    let reqs: Vec<common::Request> = reqs
+        .iter()
+        .map(|r| {
+            let headers = r.headers.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+            (r.method, r.path, headers, r.body.clone())
+        })
+        .collect();
+    common::capture(data, &full, &reqs);
     records(log)
 }
 
 fn records(log: &Path) -> Vec<Value> {
-    std::fs::read_to_string(log)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect()
+    common::log_lines(log)
 }
 
 fn id(r: &Value) -> String {
     r["id"].as_str().unwrap().to_string()
 }
 
-/// The headers `hookcat sign` makes for `body`.
+/// The headers `hookcat sign` makes for `body` (run in-process).
 fn sign(data: &Path, scheme: &str, timestamp: i64, body: &[u8]) -> Vec<(String, String)> {
     let f = data.join(format!("sign-{scheme}-{timestamp}.body"));
     std::fs::write(&f, body).unwrap();
-    let o = hookcat_in(data)
-        .args([
-            "sign",
-            "--scheme",
-            scheme,
-            "--secret",
-            SECRET,
-            "--timestamp",
-            &timestamp.to_string(),
-            "--json",
-        ])
-        .arg(&f)
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let timestamp = timestamp.to_string();
+    let args = [
+        "sign",
+        "--scheme",
+        scheme,
+        "--secret",
+        SECRET,
+        "--timestamp",
+        &timestamp,
+        "--json",
+        f.to_str().unwrap(),
+    ];
+    let v = common::run(&args, b"").code(0).json();
     v["headers"]
         .as_object()
         .unwrap()
@@ -490,7 +457,7 @@ fn the_default_log_is_the_listeners() {
     let dir = tempdir();
     let data = dir.path();
     let l = spawn_listen(data, &["--quiet", "--once"]);
-    raw_send(&l.url, &req("POST", "/default", &[], b"hello"));
+    common::raw_send(&l.url, "POST", "/default", &[], b"hello");
     assert_eq!(l.finish().0, Some(0));
     let recv = Receiver::start(vec![]);
     let r = replay(data, &["--last", "1", "--to", &recv.url]);

@@ -67,11 +67,7 @@ fn listen_once(
 }
 
 fn records(log: &Path) -> Vec<Value> {
-    std::fs::read_to_string(log)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect()
+    common::log_lines(log)
 }
 
 fn header<'a>(r: &'a Value, name: &str) -> Vec<&'a str> {
@@ -85,7 +81,7 @@ fn header<'a>(r: &'a Value, name: &str) -> Vec<&'a str> {
 }
 
 /// Everything `captures` shows of capture `id`: `show`, `show --json` and each export.
-fn captures_outputs(d: &Path, log: &Path, id: &str) -> Vec<(String, String)> {
+fn captures_outputs(log: &Path, id: &str) -> Vec<(String, String)> {
     let log = log.to_str().unwrap();
     let mut runs: Vec<(String, Vec<&str>)> = vec![
         ("show".into(), vec!["captures", "show", id, "-f", log]),
@@ -99,14 +95,10 @@ fn captures_outputs(d: &Path, log: &Path, id: &str) -> Vec<(String, String)> {
     }
     runs.into_iter()
         .map(|(what, args)| {
-            let o = hc(d, &[]).args(&args).output().unwrap();
-            assert!(o.status.success(), "{what}: {}", String::from_utf8_lossy(&o.stderr));
-            let text = format!(
-                "{}\n{}",
-                String::from_utf8_lossy(&o.stdout),
-                String::from_utf8_lossy(&o.stderr)
-            );
-            (what, text)
+            // In-process: `captures` on the log named.
+            let o = common::run(&args, b"");
+            assert_eq!(o.code, 0, "{what}: {}", o.err());
+            (what, format!("{}\n{}", o.out(), o.err()))
         })
         .collect()
 }
@@ -158,7 +150,7 @@ fn a_gitlab_token_is_redacted_everywhere_and_replay_puts_it_back() {
     assert_eq!(header(rec, "x-gitlab-token"), [marker(GITLAB_TOKEN)], "{rec}");
     assert!(stdout.contains(&marker(GITLAB_TOKEN)), "{stdout}");
     let id = rec["id"].as_str().unwrap().to_string();
-    outputs.extend(captures_outputs(d, &log, &id));
+    outputs.extend(captures_outputs(&log, &id));
     assert_nowhere(GITLAB_TOKEN, &outputs);
 
     // A redacted token cannot be verified from the log (its marker is not what was sent).
@@ -346,7 +338,7 @@ fn a_required_header_token_is_redacted_everywhere_and_replay_puts_it_back() {
         ("listen's stderr".into(), stderr),
     ];
     let id = rec["id"].as_str().unwrap().to_string();
-    outputs.extend(captures_outputs(d, &log, &id));
+    outputs.extend(captures_outputs(&log, &id));
     assert_nowhere(API_TOKEN, &outputs);
 
     let rx = Receiver::start(vec![]);
@@ -513,7 +505,7 @@ fn a_gitlab_token_in_an_old_log_is_never_shown_but_still_replayed() {
     let (a, b) = (recs[0]["id"].as_str().unwrap(), recs[1]["id"].as_str().unwrap());
     let f = log.to_str().unwrap();
 
-    let mut outputs = captures_outputs(d, &log, a);
+    let mut outputs = captures_outputs(&log, a);
     for args in [
         vec!["captures", "show", a, "-f", f, "--reveal"],
         vec!["captures", "show", a, "-f", f, "--json", "--reveal"],

@@ -1,41 +1,30 @@
 //! `hookcat verify`: each diagnosis, auto-detection, header files, JSON output, and
-//! bad input (each a clear message and exit 1 or 2, never a panic).
+//! bad input (each a clear message and exit 1 or 2, never a panic). In-process; one
+//! test signs a 1 GiB file through the binary.
 
 mod common;
 
-use common::hookcat;
-use predicates::prelude::*;
+use common::{hookcat, run};
 use serde_json::Value;
 
-/// Signs `body` with `scheme` through the binary; returns the `Name: value` lines.
+/// Signs `body` with `scheme`; returns the `Name: value` lines.
 fn sign(scheme: &str, secret: &str, body: &[u8], extra: &[&str]) -> Vec<String> {
-    let out = hookcat()
-        .env("S", secret)
-        .args(["sign", "--scheme", scheme, "--secret-env", "S"])
-        .args(extra)
-        .write_stdin(body.to_vec())
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    String::from_utf8(out).unwrap().lines().map(str::to_string).collect()
+    let secret = format!("--secret={secret}");
+    let mut args = vec!["sign", "--scheme", scheme, &secret];
+    args.extend_from_slice(extra);
+    run(&args, body).code(0).out().lines().map(str::to_string).collect()
 }
 
 /// Verifies and returns (exit code, JSON verdict).
 fn verify(scheme: &str, secret: &str, headers: &[String], body: &[u8], extra: &[&str]) -> (i32, Value) {
-    let mut cmd = hookcat();
-    cmd.env("S", secret)
-        .args(["verify", "--json", "--scheme", scheme, "--secret-env", "S"])
-        .args(extra);
+    let secret = format!("--secret={secret}");
+    let mut args = vec!["verify", "--json", "--scheme", scheme, &secret];
+    args.extend_from_slice(extra);
     for h in headers {
-        cmd.args(["-H", h]);
+        args.extend(["-H", h.as_str()]);
     }
-    let out = cmd.write_stdin(body.to_vec()).output().unwrap();
-    let code = out.status.code().unwrap();
-    let v = serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|_| panic!("no JSON: {}", String::from_utf8_lossy(&out.stderr)));
-    (code, v)
+    let r = run(&args, body);
+    (r.code.into(), r.json())
 }
 
 fn codes(v: &Value) -> Vec<String> {
@@ -67,10 +56,12 @@ const JSON: &[u8] = r#"{"id":"evt_1","amount":2500,"name":"Zoë","items":[1,2]}"
 #[test]
 fn valid_is_silent_and_json_has_the_verdict() {
     let h = sign("stripe", "whsec_abc", JSON, &[]);
-    let mut cmd = hookcat();
-    cmd.env("S", "whsec_abc")
-        .args(["verify", "--scheme", "stripe", "--secret-env", "S", "-H", &h[0]]);
-    cmd.write_stdin(JSON).assert().code(0).stdout("").stderr("");
+    let r = run(
+        &["verify", "--scheme", "stripe", "--secret=whsec_abc", "-H", &h[0]],
+        JSON,
+    );
+    r.code(0);
+    assert_eq!((r.out(), r.err()), (String::new(), String::new()));
     let (code, v) = verify("stripe", "whsec_abc", &h, JSON, &[]);
     assert_eq!(code, 0);
     assert_eq!(v["valid"], true);
@@ -289,8 +280,8 @@ fn the_wrong_url_for_twilio_and_square() {
 
 #[test]
 fn twilio_json_bodies_and_ports() {
-    let h = hookcat()
-        .args([
+    let v = run(
+        &[
             "sign",
             "--scheme",
             "twilio",
@@ -299,14 +290,11 @@ fn twilio_json_bodies_and_ports() {
             "--url",
             "https://example.com/hook?a=1",
             "--json",
-        ])
-        .write_stdin(JSON)
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let v: Value = serde_json::from_slice(&h).unwrap();
+        ],
+        JSON,
+    )
+    .code(0)
+    .json();
     let url = v["signed_url"].as_str().unwrap();
     assert!(url.contains("&bodySHA256="));
     let sig = format!(
@@ -339,18 +327,16 @@ fn none_of_these() {
 #[test]
 fn auto_detects_and_says_so() {
     let h = sign("slack", "k", JSON, &[]);
-    let mut cmd = hookcat();
-    cmd.args(["verify", "--scheme", "auto", "--secret", "k", "-H", &h[0], "-H", &h[1]]);
-    cmd.write_stdin(JSON)
-        .assert()
-        .code(0)
-        .stderr(predicate::str::contains("scheme: slack"));
-    hookcat()
-        .args(["verify", "--scheme", "auto", "--secret", "k", "-H", "X-Other: 1"])
-        .write_stdin(JSON)
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains("could not tell the scheme"));
+    let r = run(
+        &["verify", "--scheme", "auto", "--secret", "k", "-H", &h[0], "-H", &h[1]],
+        JSON,
+    );
+    assert!(r.code(0).err().contains("scheme: slack"), "{r:?}");
+    let r = run(
+        &["verify", "--scheme", "auto", "--secret", "k", "-H", "X-Other: 1"],
+        JSON,
+    );
+    assert!(r.code(2).err().contains("could not tell the scheme"), "{r:?}");
 }
 
 #[test]
@@ -366,12 +352,12 @@ fn headers_from_a_raw_block_or_a_capture_record() {
         ),
     )
     .unwrap();
-    hookcat()
-        .args(["verify", "--scheme", "github", "--secret", "k", "--headers-file"])
-        .arg(&block)
-        .write_stdin(JSON)
-        .assert()
-        .code(0);
+    let block = block.to_str().unwrap();
+    run(
+        &["verify", "--scheme", "github", "--secret", "k", "--headers-file", block],
+        JSON,
+    )
+    .code(0);
     let (name, value) = h[0].split_once(": ").unwrap();
     let rec = serde_json::json!({
         "v": 1, "id": "x", "received_at": "2026-01-01T00:00:00Z", "method": "POST", "path": "/",
@@ -381,17 +367,26 @@ fn headers_from_a_raw_block_or_a_capture_record() {
     let rec_file = dir.path().join("capture.jsonl");
     std::fs::write(&rec_file, format!("{rec}\n")).unwrap();
     // The record's body is used when no FILE is given.
-    hookcat()
-        .args(["verify", "--scheme", "auto", "--secret", "k", "--headers-file"])
-        .arg(&rec_file)
-        .assert()
-        .code(0);
+    let rec_file = rec_file.to_str().unwrap();
+    run(
+        &[
+            "verify",
+            "--scheme",
+            "auto",
+            "--secret",
+            "k",
+            "--headers-file",
+            rec_file,
+        ],
+        b"",
+    )
+    .code(0);
 }
 
 #[test]
 fn bad_input_is_a_clear_message_never_a_panic() {
     // (scheme, headers, body, exit code, what the message says)
-    type Case<'a> = (&'a str, &'a [&'a str], &'a [u8], i32, &'a str);
+    type Case<'a> = (&'a str, &'a [&'a str], &'a [u8], u8, &'a str);
     let cases: &[Case] = &[
         ("stripe", &["Stripe-Signature: v1=abc"], JSON, 1, "no `t=` timestamp"),
         (
@@ -458,39 +453,33 @@ fn bad_input_is_a_clear_message_never_a_panic() {
         } else {
             "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
         };
-        let mut cmd = hookcat();
-        cmd.args(["verify", "--scheme", scheme, "--secret", secret, "--now", "1"]);
+        let mut args = vec!["verify", "--scheme", scheme, "--secret", secret, "--now", "1"];
         for h in *headers {
-            cmd.args(["-H", h]);
+            args.extend(["-H", h]);
         }
-        let out = cmd.write_stdin(body.to_vec()).output().unwrap();
-        let err = String::from_utf8_lossy(&out.stderr);
-        assert_eq!(out.status.code(), Some(*code), "{scheme} {headers:?}: {err}");
+        let out = run(&args, body);
+        let err = out.err();
+        assert_eq!(out.code, *code, "{scheme} {headers:?}: {err}");
         assert!(err.contains(msg), "{scheme} {headers:?}: expected `{msg}` in {err}");
         assert!(!err.contains("panicked"), "{err}");
     }
     // A malformed whsec_ secret and a wrong-length Ed25519 key are input errors.
-    hookcat()
-        .args(["sign", "--scheme", "standard-webhooks", "--secret", "whsec_***"])
-        .write_stdin(JSON)
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains("not valid base64"));
-    hookcat()
-        .args(["sign", "--scheme", "discord", "--secret", "abcd"])
-        .write_stdin(JSON)
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains("the private key is 2 bytes"));
+    let r = run(
+        &["sign", "--scheme", "standard-webhooks", "--secret", "whsec_***"],
+        JSON,
+    );
+    assert!(r.code(2).err().contains("not valid base64"), "{r:?}");
+    let r = run(&["sign", "--scheme", "discord", "--secret", "abcd"], JSON);
+    assert!(r.code(2).err().contains("the private key is 2 bytes"), "{r:?}");
     // A header argument without a colon.
-    hookcat()
-        .args(["verify", "--scheme", "github", "--secret", "k", "-H", "nocolon"])
-        .write_stdin(JSON)
-        .assert()
-        .code(2);
+    run(
+        &["verify", "--scheme", "github", "--secret", "k", "-H", "nocolon"],
+        JSON,
+    )
+    .code(2);
     // An unreadable body file.
-    hookcat()
-        .args([
+    let r = run(
+        &[
             "verify",
             "--scheme",
             "github",
@@ -499,10 +488,10 @@ fn bad_input_is_a_clear_message_never_a_panic() {
             "-H",
             "X-Hub-Signature-256: sha256=00",
             "/nonexistent/body",
-        ])
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains("/nonexistent/body"));
+        ],
+        b"",
+    );
+    assert!(r.code(2).err().contains("/nonexistent/body"), "{r:?}");
 }
 
 #[test]
@@ -532,51 +521,44 @@ fn secret_files_strip_one_newline_and_say_so() {
     let f = dir.path().join("secret");
     std::fs::write(&f, "k\n").unwrap();
     let h = sign("github", "k", JSON, &[]);
-    hookcat()
-        .args(["verify", "-v", "--scheme", "github", "--secret-file"])
-        .arg(&f)
-        .args(["-H", &h[0]])
-        .write_stdin(JSON)
-        .assert()
-        .code(0)
-        .stderr(predicate::str::contains("trailing newline was stripped"))
-        .stderr(predicate::str::contains("valid github signature"));
+    let f = f.to_str().unwrap();
+    let r = run(
+        &["verify", "-v", "--scheme", "github", "--secret-file", f, "-H", &h[0]],
+        JSON,
+    );
+    let err = r.code(0).err();
+    assert!(err.contains("trailing newline was stripped"), "{err}");
+    assert!(err.contains("valid github signature"), "{err}");
 }
 
 #[test]
 fn gitlab_tokens_verify_and_warn_the_body_is_not_covered() {
-    hookcat()
-        .args([
-            "verify",
-            "--scheme",
-            "gitlab",
-            "--secret",
-            "tok",
-            "-H",
-            "X-Gitlab-Token: tok",
-        ])
-        .write_stdin("anything")
-        .assert()
-        .code(0)
-        .stderr(predicate::str::contains("does not authenticate the body"));
-    hookcat()
-        .args([
-            "verify",
-            "--scheme",
-            "gitlab",
-            "--secret",
-            "tok",
-            "-H",
-            "X-Gitlab-Token: nope",
-        ])
-        .write_stdin("x")
-        .assert()
-        .code(1);
+    let ok = [
+        "verify",
+        "--scheme",
+        "gitlab",
+        "--secret",
+        "tok",
+        "-H",
+        "X-Gitlab-Token: tok",
+    ];
+    let r = run(&ok, b"anything");
+    assert!(r.code(0).err().contains("does not authenticate the body"), "{r:?}");
+    let wrong = [
+        "verify",
+        "--scheme",
+        "gitlab",
+        "--secret",
+        "tok",
+        "-H",
+        "X-Gitlab-Token: nope",
+    ];
+    run(&wrong, b"x").code(1);
 }
 
 #[test]
 fn sign_streams_a_1_gib_file() {
-    // A sparse file: 1 GiB of zeros without using the disk.
+    // Through the binary, end to end. A sparse file: 1 GiB of zeros without using the disk.
     let dir = common::tempdir();
     let p = dir.path().join("big");
     let f = std::fs::File::create(&p).unwrap();

@@ -21,21 +21,23 @@ use crate::core::select::{self, FILTER_KEYS};
 use crate::core::server::join_url;
 use crate::exit::{hinted, Outcome};
 use crate::output::{
-    capture_lines, capture_summary, is_secret_header, json_safe, mask_headers, out_bytes, out_json, out_json_pretty,
-    out_line, raw_for_terminal, sanitize_line, CaptureView, Output, Painter, HIDDEN,
+    capture_lines, capture_summary, is_secret_header, json_safe, mask_headers, raw_for_terminal, sanitize_line,
+    CaptureView, Io, Output, Painter, HIDDEN,
 };
 
-pub fn run(c: CapturesCommand, out: &Output) -> anyhow::Result<Outcome> {
+pub fn run(c: CapturesCommand, out: &Output, io: &mut Io) -> anyhow::Result<Outcome> {
     match c {
-        CapturesCommand::List { log, json } => list(&log_path(log.as_deref()), json, out),
-        CapturesCommand::Show { id, file, json, reveal } => show(&log_path(file.as_deref()), &id, json, reveal, out),
+        CapturesCommand::List { log, json } => list(&log_path(log.as_deref()), json, out, io),
+        CapturesCommand::Show { id, file, json, reveal } => {
+            show(&log_path(file.as_deref()), &id, json, reveal, out, io)
+        }
         CapturesCommand::Export {
             ids,
             file,
             format,
             to,
             reveal,
-        } => export(&log_path(file.as_deref()), &ids, format, to.as_deref(), reveal, out),
+        } => export(&log_path(file.as_deref()), &ids, format, to.as_deref(), reveal, out, io),
         CapturesCommand::Diff {
             a,
             b,
@@ -43,7 +45,7 @@ pub fn run(c: CapturesCommand, out: &Output) -> anyhow::Result<Outcome> {
             exact,
             json,
             reveal,
-        } => diff(&log_path(file.as_deref()), &a, &b, exact, json, reveal, out),
+        } => diff(&log_path(file.as_deref()), &a, &b, exact, json, reveal, out, io),
     }
 }
 
@@ -64,28 +66,40 @@ pub(super) fn open_log(path: &Path) -> anyhow::Result<BufReader<File>> {
     }
 }
 
-/// Warnings for torn or corrupt lines: the first few one by one, then a count.
-pub(super) struct Skips {
+/// Warnings for torn or corrupt lines, on stderr (`W`): the first few one by one, then
+/// a count.
+pub(super) struct Skips<W: Write = Box<dyn Write + Send>> {
     painter: Painter,
     log: PathBuf,
     count: u64,
+    stderr: W,
 }
 
 impl Skips {
+    /// Warnings on the process's stderr.
+    pub(super) fn new(out: &Output, log: &Path) -> Self {
+        Skips::writing_to(out, log, Box::new(std::io::stderr()))
+    }
+}
+
+impl<W: Write> Skips<W> {
     const SHOWN: u64 = 20;
 
-    pub(super) fn new(out: &Output, log: &Path) -> Self {
+    pub(super) fn writing_to(out: &Output, log: &Path, stderr: W) -> Self {
         Skips {
             painter: out.err,
             log: log.to_path_buf(),
             count: 0,
+            stderr,
         }
     }
 
     pub(super) fn warn(&mut self, line: u64, reason: &str) {
         self.count += 1;
         if self.count <= Self::SHOWN {
-            eprintln!(
+            // Talk on stderr: one that cannot be written is no reason to stop.
+            let _ = writeln!(
+                self.stderr,
                 "{} skipped line {line} of {}: {}",
                 self.painter.yellow("warning:"),
                 self.log.display(),
@@ -94,14 +108,16 @@ impl Skips {
         }
     }
 
-    pub(super) fn finish(&self) {
+    pub(super) fn finish(&mut self) {
         if self.count > Self::SHOWN {
-            eprintln!(
+            let _ = writeln!(
+                self.stderr,
                 "{} {} more lines skipped",
                 self.painter.yellow("warning:"),
                 self.count - Self::SHOWN
             );
         }
+        let _ = self.stderr.flush();
     }
 }
 
@@ -143,9 +159,9 @@ pub(super) fn explain(e: ReplayError, log: &Path) -> anyhow::Error {
 }
 
 /// The captures with these ids (or unique prefixes), in the order given.
-pub(super) fn find(log: &Path, ids: &[String], out: &Output) -> anyhow::Result<Vec<CaptureRecord>> {
+fn find(log: &Path, ids: &[String], out: &Output, io: &mut Io) -> anyhow::Result<Vec<CaptureRecord>> {
     let reader = open_log(log)?;
-    let mut skips = Skips::new(out, log);
+    let mut skips = Skips::writing_to(out, log, &mut io.stderr);
     let found = select::find_ids(reader, ids, &mut |l, r| skips.warn(l, r));
     skips.finish();
     found.map_err(|e| explain(e, log))
@@ -155,8 +171,8 @@ pub(super) fn find(log: &Path, ids: &[String], out: &Output) -> anyhow::Result<V
 /// is (GitLab's `X-Gitlab-Token`) is its redaction marker, as the listener writes it
 /// today; a log written before that holds the token itself. The log is not changed
 /// (`replay` reads it as it is), and `--reveal` does not bring the token back.
-fn find_shown(log: &Path, ids: &[String], out: &Output) -> anyhow::Result<Vec<CaptureRecord>> {
-    let mut records = find(log, ids, out)?;
+fn find_shown(log: &Path, ids: &[String], out: &Output, io: &mut Io) -> anyhow::Result<Vec<CaptureRecord>> {
+    let mut records = find(log, ids, out, io)?;
     let redactor = Redactor::new();
     for r in &mut records {
         redactor.redact_record(r);
@@ -164,10 +180,10 @@ fn find_shown(log: &Path, ids: &[String], out: &Output) -> anyhow::Result<Vec<Ca
     Ok(records)
 }
 
-fn list(log: &Path, json: bool, out: &Output) -> anyhow::Result<Outcome> {
+fn list(log: &Path, json: bool, out: &Output, io: &mut Io) -> anyhow::Result<Outcome> {
     let reader = open_log(log)?;
-    let mut skips = Skips::new(out, log);
-    let mut w = BufWriter::with_capacity(64 * 1024, std::io::stdout().lock());
+    let mut skips = Skips::writing_to(out, log, &mut io.stderr);
+    let mut w = BufWriter::with_capacity(64 * 1024, &mut io.stdout);
     let p = &out.out;
     let mut n = 0u64;
     if json {
@@ -200,16 +216,17 @@ fn list(log: &Path, json: bool, out: &Output) -> anyhow::Result<Outcome> {
         w.write_all(if n == 0 { b"]\n" } else { b"\n]\n" })?;
     }
     w.flush()?;
+    drop(w);
     skips.finish();
     if !json {
-        eprintln!(
+        io.talk(format_args!(
             "{}",
             out.err.dim(&format!(
                 "{n} capture{} in {}",
                 if n == 1 { "" } else { "s" },
                 log.display()
             ))
-        );
+        ));
     }
     Ok(Outcome::Success)
 }
@@ -242,10 +259,10 @@ fn body_size(r: &CaptureRecord) -> usize {
     }
 }
 
-fn show(log: &Path, id: &str, json: bool, reveal: bool, out: &Output) -> anyhow::Result<Outcome> {
-    let r = find_shown(log, &[id.to_string()], out)?.remove(0);
+fn show(log: &Path, id: &str, json: bool, reveal: bool, out: &Output, io: &mut Io) -> anyhow::Result<Outcome> {
+    let r = find_shown(log, &[id.to_string()], out, io)?.remove(0);
     if json {
-        out_line(&json_safe(&r.to_line()))?;
+        io.line(&json_safe(&r.to_line()))?;
     } else {
         let view = CaptureView {
             headers: true,
@@ -254,7 +271,7 @@ fn show(log: &Path, id: &str, json: bool, reveal: bool, out: &Output) -> anyhow:
             reveal,
         };
         for l in capture_lines(&r, view, &[], &out.out) {
-            out_line(&l)?;
+            io.line(&l)?;
         }
     }
     Ok(Outcome::Success)
@@ -267,11 +284,12 @@ fn export(
     to: Option<&str>,
     reveal: bool,
     out: &Output,
+    io: &mut Io,
 ) -> anyhow::Result<Outcome> {
     if let Some(u) = to {
         crate::core::deliver::check_url(u)?;
     }
-    let mut records = find_shown(log, ids, out)?;
+    let mut records = find_shown(log, ids, out, io)?;
     // Credential headers are masked in the commands and documents made for people, and
     // on a terminal, unless asked for; raw bytes to a file or pipe and the JSON export
     // (a capture log, which replay needs whole) keep them.
@@ -312,52 +330,62 @@ fn export(
                     text.push_str(&format!("# hidden: {} (--reveal puts them in)\n", names.join(", ")));
                 }
                 text.push_str(&cmd);
-                out_line(&text)?;
+                io.line(&text)?;
             }
         }
-        ExportFormat::Har => out_json_pretty(&export::har(&records, to).map_err(|e| capture_error(e, log))?)?,
+        ExportFormat::Har => io.json_pretty(&export::har(&records, to).map_err(|e| capture_error(e, log))?)?,
         ExportFormat::Raw => {
             if out.stdout_tty && !records.is_empty() {
-                eprintln!(
+                io.talk(format_args!(
                     "{} stdout is a terminal: control bytes are shown escaped (\\e, \\r, \\xHH), each CR LF as a line end; redirect to a file (> FILE) for the exact bytes",
                     out.err.dim("note:")
-                );
+                ));
             }
             for r in &records {
                 let raw = export::raw_request(r).map_err(|e| capture_error(e, log))?;
                 if out.stdout_tty {
-                    out_bytes(raw_for_terminal(&raw).as_bytes())?;
+                    io.bytes(raw_for_terminal(&raw).as_bytes())?;
                 } else {
-                    out_bytes(&raw)?;
+                    io.bytes(&raw)?;
                 }
             }
         }
         ExportFormat::Json => {
             for r in &records {
-                out_line(&json_safe(&r.to_line()))?;
+                io.line(&json_safe(&r.to_line()))?;
             }
         }
     }
     Ok(Outcome::Success)
 }
 
-fn diff(log: &Path, a: &str, b: &str, exact: bool, json: bool, reveal: bool, out: &Output) -> anyhow::Result<Outcome> {
-    let found = find_shown(log, &[a.to_string(), b.to_string()], out)?;
+#[allow(clippy::too_many_arguments)]
+fn diff(
+    log: &Path,
+    a: &str,
+    b: &str,
+    exact: bool,
+    json: bool,
+    reveal: bool,
+    out: &Output,
+    io: &mut Io,
+) -> anyhow::Result<Outcome> {
+    let found = find_shown(log, &[a.to_string(), b.to_string()], out, io)?;
     let (ra, rb) = (&found[0], &found[1]);
     let d = diff::diff_captures(ra, rb, exact).map_err(|e| capture_error(e, log))?;
     if json {
-        out_json(&d)?;
+        io.json(&d)?;
         return Ok(Outcome::from_bool(d.identical));
     }
     let p = &out.out;
-    out_line(&p.red(&format!(
+    io.line(&p.red(&format!(
         "--- {}  {} {}  {}",
         sanitize_line(&ra.id),
         sanitize_line(&ra.method),
         sanitize_line(&ra.path),
         sanitize_line(&ra.received_at)
     )))?;
-    out_line(&p.green(&format!(
+    io.line(&p.green(&format!(
         "+++ {}  {} {}  {}",
         sanitize_line(&rb.id),
         sanitize_line(&rb.method),
@@ -365,11 +393,11 @@ fn diff(log: &Path, a: &str, b: &str, exact: bool, json: bool, reveal: bool, out
         sanitize_line(&rb.received_at)
     )))?;
     if d.identical {
-        out_line("no differences")?;
+        io.line("no differences")?;
         return Ok(Outcome::Success);
     }
     if let Some(m) = &d.method {
-        out_line(&format!(
+        io.line(&format!(
             "{} {} → {}",
             p.bold("method:"),
             sanitize_line(&m.a),
@@ -377,14 +405,14 @@ fn diff(log: &Path, a: &str, b: &str, exact: bool, json: bool, reveal: bool, out
         ))?;
     }
     if let Some(x) = &d.path {
-        out_line(&format!(
+        io.line(&format!(
             "{} {} → {}",
             p.bold("path:"),
             sanitize_line(&x.a),
             sanitize_line(&x.b)
         ))?;
     }
-    out_line(&p.bold("headers:"))?;
+    io.line(&p.bold("headers:"))?;
     for h in &d.headers {
         let hide = |v: &str| -> String {
             if !reveal && is_secret_header(&h.name) {
@@ -409,10 +437,10 @@ fn diff(log: &Path, a: &str, b: &str, exact: bool, json: bool, reveal: bool, out
         if h.varies {
             l.push_str(&p.dim("  (varies per delivery)"));
         }
-        out_line(&l)?;
+        io.line(&l)?;
     }
     let same = d.same_headers;
-    out_line(&p.dim(&format!(
+    io.line(&p.dim(&format!(
         "  ({same} header{} the same)",
         if same == 1 { "" } else { "s" }
     )))?;
@@ -421,9 +449,9 @@ fn diff(log: &Path, a: &str, b: &str, exact: bool, json: bool, reveal: bool, out
         BodyMode::Text => "as text",
         BodyMode::Binary => "as bytes",
     };
-    out_line(&format!("{} {}", p.bold("body"), p.dim(&format!("({how}):"))))?;
+    io.line(&format!("{} {}", p.bold("body"), p.dim(&format!("({how}):"))))?;
     for l in body_diff_lines(&d.body, p, "  ") {
-        out_line(&l)?;
+        io.line(&l)?;
     }
     Ok(Outcome::Negative)
 }

@@ -53,7 +53,7 @@ pub fn generic(a: &GenericArgs) -> GenericParams {
 }
 
 /// A body argument: a file path, or `-`/nothing for standard input (read whole).
-pub fn body_arg(file: Option<&Path>, stdin_tty: bool) -> anyhow::Result<Body> {
+pub fn body_arg(file: Option<&Path>, stdin_tty: bool, stdin: &mut dyn Read) -> anyhow::Result<Body> {
     match file {
         Some(p) if p != Path::new("-") => {
             Body::file(p.to_path_buf()).with_context(|| format!("reading body file `{}`", p.display()))
@@ -66,8 +66,7 @@ pub fn body_arg(file: Option<&Path>, stdin_tty: bool) -> anyhow::Result<Body> {
                 ));
             }
             let mut v = Vec::new();
-            std::io::stdin()
-                .lock()
+            stdin
                 .read_to_end(&mut v)
                 .context("reading the body from standard input")?;
             Ok(Body::Mem(v))

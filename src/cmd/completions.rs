@@ -5,6 +5,7 @@ use clap::CommandFactory;
 
 use crate::cli::{Cli, CompletionsArgs};
 use crate::exit::Outcome;
+use crate::output::Io;
 
 /// The completion script for `shell`.
 pub fn completion_script(shell: clap_complete::Shell) -> Vec<u8> {
@@ -21,12 +22,12 @@ pub fn man_page() -> std::io::Result<Vec<u8>> {
     Ok(buf)
 }
 
-pub fn run(a: CompletionsArgs) -> anyhow::Result<Outcome> {
-    crate::output::out_bytes(&completion_script(a.shell))?;
+pub fn run(a: CompletionsArgs, io: &mut Io) -> anyhow::Result<Outcome> {
+    io.bytes(&completion_script(a.shell))?;
     Ok(Outcome::Success)
 }
 
-pub fn man() -> anyhow::Result<Outcome> {
-    crate::output::out_bytes(&man_page()?)?;
+pub fn man(io: &mut Io) -> anyhow::Result<Outcome> {
+    io.bytes(&man_page()?)?;
     Ok(Outcome::Success)
 }

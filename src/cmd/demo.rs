@@ -15,9 +15,9 @@ use crate::core::secret::{Secret, SecretSource};
 use crate::core::server::{Behaviour, SchemeChoice, Server, ServerConfig, ServerEvent, VerifyConfig};
 use crate::core::units::format_duration;
 use crate::exit::Outcome;
-use crate::output::{CaptureView, Output};
+use crate::output::{CaptureView, Io, Output};
 
-use super::listen::{Renderer, Tally};
+use super::listen::Renderer;
 
 struct Step {
     title: &'static str,
@@ -72,11 +72,11 @@ const STEPS: &[Step] = &[
     },
 ];
 
-pub fn run(a: DemoArgs, out: &Output) -> anyhow::Result<Outcome> {
-    super::common::runtime()?.block_on(demo(a, out))
+pub fn run(a: DemoArgs, out: &Output, io: &mut Io) -> anyhow::Result<Outcome> {
+    super::common::runtime()?.block_on(demo(a, out, io))
 }
 
-async fn demo(a: DemoArgs, out: &Output) -> anyhow::Result<Outcome> {
+async fn demo(a: DemoArgs, out: &Output, io: &mut Io) -> anyhow::Result<Outcome> {
     let e = &out.err;
     // A key that works as a plain string (GitHub, Stripe, Slack, Shopify) and as a
     // Standard Webhooks `whsec_` key.
@@ -113,37 +113,35 @@ async fn demo(a: DemoArgs, out: &Output) -> anyhow::Result<Outcome> {
         ..ServerConfig::default()
     };
     let flaky = Server::start("127.0.0.1:0", flaky_cfg, tx).await?;
-    eprintln!(
+    io.talk(format_args!(
         "{} listener on http://{} (verifying every request, saving to {})",
         e.bold("hookcat demo:"),
         server.addr,
         save.display()
-    );
-    eprintln!(
+    ));
+    io.talk(format_args!(
         "{} a second listener on http://{} answers 500 to its first two requests",
         e.dim("             "),
         flaky.addr
-    );
-    eprintln!(
+    ));
+    io.talk(format_args!(
         "{}",
         e.dim("             each step: the sender's line on stderr, then what the listener saw")
-    );
+    ));
     let client = deliver::client(&ClientOptions::default())?;
-    let mut r = Renderer {
-        out,
-        json: false,
-        view: CaptureView {
-            headers: false,
-            body: true,
-            max_body_lines: 8,
-            reveal: false,
-        },
-        redact: Vec::new(),
-        tally: Tally::default(),
-        stdout: std::io::BufWriter::new(std::io::stdout()),
+    let view = CaptureView {
+        headers: false,
+        body: true,
+        max_body_lines: 8,
+        reveal: false,
     };
+    // The steps' talk goes to the renderer's stderr, between what it renders.
+    let mut r = Renderer::new(out, io, false, view, Vec::new());
     for (i, step) in STEPS.iter().enumerate() {
-        eprintln!("\n{} {}", e.cyan(&format!("── {}.", i + 1)), e.bold(step.title));
+        say(
+            &mut *r.stderr,
+            format_args!("\n{} {}", e.cyan(&format!("── {}.", i + 1)), e.bold(step.title)),
+        );
         let ev = find(step.event)?.render(&[])?;
         let base = if step.flaky { flaky.addr } else { server.addr };
         let url = format!("http://{base}/webhooks/{}", ev.provider.as_deref().unwrap_or("hook"));
@@ -175,12 +173,15 @@ async fn demo(a: DemoArgs, out: &Output) -> anyhow::Result<Outcome> {
                     ))
                 })
                 .unwrap_or_default();
-            eprintln!(
-                "{} sender: {} {} → {st} in {}{retry}",
-                e.dim("→"),
-                at.method,
-                at.url,
-                format_duration(at.duration)
+            say(
+                &mut *r.stderr,
+                format_args!(
+                    "{} sender: {} {} → {st} in {}{retry}",
+                    e.dim("→"),
+                    at.method,
+                    at.url,
+                    format_duration(at.duration)
+                ),
             );
         };
         let d = if step.tamper {
@@ -215,25 +216,32 @@ async fn demo(a: DemoArgs, out: &Output) -> anyhow::Result<Outcome> {
     }
     std::io::Write::flush(&mut r.stdout)?;
     let t = r.tally;
-    eprintln!(
+    drop(r);
+    io.talk(format_args!(
         "\n{} {} requests received: {} valid, {} invalid (the tampered one, diagnosed), 2 simulated failures retried",
         e.green_bold("✓ done:"),
         t.requests,
         t.valid,
         t.invalid
-    );
+    ));
     if a.save.is_some() {
-        eprintln!(
+        io.talk(format_args!(
             "{} {} — try `hookcat captures list {}`",
             e.dim("captures saved to"),
             save.display(),
             save.display()
-        );
+        ));
     } else {
         let _ = std::fs::remove_file(&tmp);
     }
-    eprintln!("{}", e.dim("next: `hookcat listen`, then `hookcat send http://127.0.0.1:9000 --event github.push --secret-env SECRET` in another terminal"));
+    io.talk(format_args!("{}", e.dim("next: `hookcat listen`, then `hookcat send http://127.0.0.1:9000 --event github.push --secret-env SECRET` in another terminal")));
     Ok(Outcome::Success)
+}
+
+/// A line of talk on `stderr` (one that cannot be written is no reason to stop).
+fn say(stderr: &mut dyn std::io::Write, line: std::fmt::Arguments) {
+    let _ = stderr.write_fmt(line);
+    let _ = stderr.write_all(b"\n");
 }
 
 fn tempfile_path() -> std::path::PathBuf {

@@ -3,9 +3,9 @@
 use crate::cli::EventsCommand;
 use crate::core::event::{catalog, find};
 use crate::exit::{hinted, Outcome};
-use crate::output::{out_bytes, out_json, out_json_pretty, out_line, Output};
+use crate::output::{Io, Output};
 
-pub fn run(c: EventsCommand, out: &Output) -> anyhow::Result<Outcome> {
+pub fn run(c: EventsCommand, out: &Output, io: &mut Io) -> anyhow::Result<Outcome> {
     match c {
         EventsCommand::List { provider, json } => {
             let items: Vec<_> = catalog()
@@ -21,7 +21,7 @@ pub fn run(c: EventsCommand, out: &Output) -> anyhow::Result<Outcome> {
                 ));
             }
             if json {
-                out_json(&items)?;
+                io.json(&items)?;
                 return Ok(Outcome::Success);
             }
             let w = items.iter().map(|e| e.name.chars().count()).max().unwrap_or(0);
@@ -33,12 +33,12 @@ pub fn run(c: EventsCommand, out: &Output) -> anyhow::Result<Outcome> {
                         .as_deref()
                         .map(|s| format!(" (signed: {s})"))
                         .unwrap_or_else(|| " (unsigned)".into());
-                    out_line(&out.out.bold(&format!("{}{}", e.provider, out.out.dim(&scheme))))?;
+                    io.line(&out.out.bold(&format!("{}{}", e.provider, out.out.dim(&scheme))))?;
                 }
                 last = &e.provider;
                 let ct = e.content_type.split(';').next().unwrap_or(&e.content_type);
                 let ct = ct.trim_start_matches("application/");
-                out_line(&format!("  {:<w$}  {:<22} {}", e.name, out.out.dim(ct), e.description))?;
+                io.line(&format!("  {:<w$}  {:<22} {}", e.name, out.out.dim(ct), e.description))?;
             }
             Ok(Outcome::Success)
         }
@@ -46,7 +46,7 @@ pub fn run(c: EventsCommand, out: &Output) -> anyhow::Result<Outcome> {
             let entry = find(&name).map_err(|e| hinted(e.to_string(), "`hookcat events list` shows every event"))?;
             let ev = entry.render(&[])?;
             if json {
-                out_json_pretty(&serde_json::json!({
+                io.json_pretty(&serde_json::json!({
                     "name": entry.name,
                     "provider": entry.provider,
                     "scheme": entry.scheme,
@@ -64,19 +64,19 @@ pub fn run(c: EventsCommand, out: &Output) -> anyhow::Result<Outcome> {
             head.push_str(&format!("Content-Type: {}\r\n", ev.content_type));
             if let Some(s) = &entry.scheme {
                 if out.stderr_tty {
-                    eprintln!(
+                    io.talk(format_args!(
                         "{}",
                         out.err.dim(&format!(
                             "(unsigned here; `hookcat send` adds the {s} signature headers)"
                         ))
-                    );
+                    ));
                 }
             }
             head.push_str("\r\n");
-            out_bytes(head.as_bytes())?;
-            out_bytes(&ev.body)?;
+            io.bytes(head.as_bytes())?;
+            io.bytes(&ev.body)?;
             if !ev.body.ends_with(b"\n") && out.stdout_tty {
-                out_bytes(b"\n")?;
+                io.bytes(b"\n")?;
             }
             Ok(Outcome::Success)
         }

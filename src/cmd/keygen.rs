@@ -3,9 +3,9 @@
 use crate::cli::KeygenArgs;
 use crate::core::scheme::{lookup, GenericParams, KeyPair};
 use crate::exit::Outcome;
-use crate::output::{out_json, out_line, Output};
+use crate::output::{Io, Output};
 
-pub fn run(a: KeygenArgs, out: &Output) -> anyhow::Result<Outcome> {
+pub fn run(a: KeygenArgs, out: &Output, io: &mut Io) -> anyhow::Result<Outcome> {
     let scheme = lookup(&a.scheme, &GenericParams::default())?;
     let kp = scheme.keygen();
     if a.json {
@@ -13,23 +13,23 @@ pub fn run(a: KeygenArgs, out: &Output) -> anyhow::Result<Outcome> {
         v.as_object_mut()
             .expect("an object")
             .insert("scheme".into(), a.scheme.clone().into());
-        out_json(&v)?;
+        io.json(&v)?;
         return Ok(Outcome::Success);
     }
     match kp {
-        KeyPair::Secret { secret } => out_line(&secret)?,
+        KeyPair::Secret { secret } => io.line(&secret)?,
         KeyPair::Pair {
             private_key,
             public_key,
         } => {
-            out_line(&format!("private: {private_key}"))?;
-            out_line(&format!("public:  {public_key}"))?;
+            io.line(&format!("private: {private_key}"))?;
+            io.line(&format!("public:  {public_key}"))?;
             if out.stderr_tty {
-                eprintln!(
+                io.talk(format_args!(
                     "{}",
                     out.err
                         .dim("sign with the private key; receivers verify with the public key")
-                );
+                ));
             }
         }
     }

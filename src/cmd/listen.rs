@@ -16,7 +16,7 @@ use crate::core::scheme::lookup;
 use crate::core::server::{Behaviour, Captured, SchemeChoice, Server, ServerConfig, ServerEvent, VerifyConfig};
 use crate::core::units::format_size;
 use crate::exit::{hinted, Outcome};
-use crate::output::{capture_lines, json_safe_bytes, sanitize_line, CaptureView, Output};
+use crate::output::{capture_lines, json_safe_bytes, sanitize_line, CaptureView, Io, Output};
 
 /// The validated configuration plus what the command itself needs.
 pub struct Plan {
@@ -175,23 +175,39 @@ pub struct Tally {
     pub refused: u64,
 }
 
-/// Renders server events until `done` says stop; returns the tally.
+/// Renders server events as they come: requests on `stdout` (buffered: the caller
+/// flushes after each batch), warnings on `stderr`; counts them in `tally`.
 pub struct Renderer<'a> {
     pub out: &'a Output,
     pub json: bool,
     pub view: CaptureView,
     pub redact: Vec<String>,
     pub tally: Tally,
-    pub stdout: std::io::BufWriter<std::io::Stdout>,
+    pub stdout: std::io::BufWriter<&'a mut (dyn Write + Send)>,
+    pub stderr: &'a mut (dyn Write + Send),
 }
 
-impl Renderer<'_> {
+impl<'a> Renderer<'a> {
+    /// A renderer writing to the streams of `io`, with nothing counted yet.
+    pub fn new(out: &'a Output, io: &'a mut Io, json: bool, view: CaptureView, redact: Vec<String>) -> Self {
+        Renderer {
+            out,
+            json,
+            view,
+            redact,
+            tally: Tally::default(),
+            stdout: std::io::BufWriter::with_capacity(64 * 1024, &mut *io.stdout),
+            stderr: &mut *io.stderr,
+        }
+    }
+
     pub fn event(&mut self, ev: ServerEvent) -> std::io::Result<()> {
         match ev {
             ServerEvent::Request(c) => self.request(*c),
             ServerEvent::ConnectionError { remote, message } => {
                 // Talk, not data: on stderr even with --json, whose stdout has only requests.
-                eprintln!(
+                let _ = writeln!(
+                    self.stderr,
                     "{} {remote}: {}",
                     self.out.err.yellow("connection:"),
                     sanitize_line(&message)
@@ -199,7 +215,8 @@ impl Renderer<'_> {
                 Ok(())
             }
             ServerEvent::TornLog { path, len } => {
-                eprintln!(
+                let _ = writeln!(
+                    self.stderr,
                     "{} the capture log {} ended with a torn record (no newline after its last {len} bytes, \
                      e.g. after a crash): new records start on the next line",
                     self.out.err.yellow("warning:"),
@@ -265,7 +282,8 @@ impl Renderer<'_> {
         if let Some(e) = &c.save_error {
             self.tally.save_errors += 1;
             self.tally.unsaved_in_a_row += 1;
-            eprintln!(
+            let _ = writeln!(
+                self.stderr,
                 "{} could not save request {}: {} (answered 503)",
                 self.out.err.red_bold("error:"),
                 sanitize_line(&c.record.id),
@@ -273,7 +291,8 @@ impl Renderer<'_> {
             );
         } else if self.tally.unsaved_in_a_row > 0 {
             let n = std::mem::take(&mut self.tally.unsaved_in_a_row);
-            eprintln!(
+            let _ = writeln!(
+                self.stderr,
                 "{} saving works again with request {} ({n} request{} before it could not be saved and got 503)",
                 self.out.err.green("log:"),
                 sanitize_line(&c.record.id),
@@ -363,16 +382,26 @@ impl Renderer<'_> {
     }
 }
 
-pub fn run(a: ListenArgs, out: &Output) -> anyhow::Result<Outcome> {
+pub fn run(a: ListenArgs, out: &Output, io: &mut Io) -> anyhow::Result<Outcome> {
     let plan = plan(&a)?;
     let rt = super::common::runtime()?;
     let out = *out;
     // On a worker thread rather than the main one: the server wakes this loop for
-    // every request, and a wake-up within the worker pool is the cheap kind.
-    rt.block_on(async move { tokio::spawn(async move { serve(a, plan, &out).await }).await? })
+    // every request, and a wake-up within the worker pool is the cheap kind. The task
+    // owns the streams while it runs and hands them back.
+    let mut streams = io.take();
+    let (result, streams) = rt.block_on(async move {
+        tokio::spawn(async move {
+            let result = serve(a, plan, &out, &mut streams).await;
+            (result, streams)
+        })
+        .await
+    })?;
+    *io = streams;
+    result
 }
 
-async fn serve(a: ListenArgs, plan: Plan, out: &Output) -> anyhow::Result<Outcome> {
+async fn serve(a: ListenArgs, plan: Plan, out: &Output, io: &mut Io) -> anyhow::Result<Outcome> {
     let e = &out.err;
     let scheme = crate::core::server::scheme_label(&plan.server);
     let save = plan.server.save.clone();
@@ -391,23 +420,27 @@ async fn serve(a: ListenArgs, plan: Plan, out: &Output) -> anyhow::Result<Outcom
     })?;
     let proto = if tls { "https" } else { "http" };
     // The first line on stderr: tests and scripts read the real address from it.
-    eprintln!("Listening on {proto}://{}", server.addr);
+    io.talk(format_args!("Listening on {proto}://{}", server.addr));
     if !server.addr.ip().is_loopback() {
-        eprintln!(
+        io.talk(format_args!(
             "{} listening on {}: reachable from the network, not just this machine",
             e.yellow("warning:"),
             server.addr.ip()
-        );
+        ));
     }
     if let Some((path, fp)) = &plan.tls_info {
-        eprintln!("{} certificate {} (SHA-256 {fp})", e.dim("tls:"), path.display());
+        io.talk(format_args!(
+            "{} certificate {} (SHA-256 {fp})",
+            e.dim("tls:"),
+            path.display()
+        ));
     }
     match &save {
-        Some(p) => eprintln!("{} {}", e.dim("saving to"), p.display()),
-        None => eprintln!("{}", e.dim("not saving (--no-save)")),
+        Some(p) => io.talk(format_args!("{} {}", e.dim("saving to"), p.display())),
+        None => io.talk(format_args!("{}", e.dim("not saving (--no-save)"))),
     }
     if let Some(s) = &scheme {
-        eprintln!(
+        io.talk(format_args!(
             "{} {s}{}",
             e.dim("verifying with"),
             if a.reject_invalid {
@@ -415,34 +448,28 @@ async fn serve(a: ListenArgs, plan: Plan, out: &Output) -> anyhow::Result<Outcom
             } else {
                 ""
             }
-        );
+        ));
     }
     if let Some(f) = &forward {
-        eprintln!("{} {f}", e.dim("forwarding to"));
+        io.talk(format_args!("{} {f}", e.dim("forwarding to")));
     }
     if let Some(n) = plan.expect {
-        eprintln!(
+        io.talk(format_args!(
             "{} {n} request{}{}",
             e.dim("expecting"),
             if n == 1 { "" } else { "s" },
             plan.timeout.map(|t| format!(" within {t:?}")).unwrap_or_default()
-        );
+        ));
     } else if out.stderr_tty {
-        eprintln!("{}", e.dim("Ctrl-C to stop"));
+        io.talk(format_args!("{}", e.dim("Ctrl-C to stop")));
     }
-    let mut r = Renderer {
-        out,
-        json: a.json,
-        view: CaptureView {
-            headers: a.verbose,
-            body: !a.quiet,
-            max_body_lines: if a.verbose { 0 } else { 60 },
-            reveal: a.reveal,
-        },
-        redact: plan.redact.clone(),
-        tally: Tally::default(),
-        stdout: std::io::BufWriter::with_capacity(64 * 1024, std::io::stdout()),
+    let view = CaptureView {
+        headers: a.verbose,
+        body: !a.quiet,
+        max_body_lines: if a.verbose { 0 } else { 60 },
+        reveal: a.reveal,
     };
+    let mut r = Renderer::new(out, io, a.json, view, plan.redact.clone());
     let deadline = plan.timeout.map(|t| tokio::time::Instant::now() + t);
     let sleep = tokio::time::sleep_until(
         deadline.unwrap_or_else(|| tokio::time::Instant::now() + Duration::from_secs(86400 * 365)),
@@ -479,6 +506,7 @@ async fn serve(a: ListenArgs, plan: Plan, out: &Output) -> anyhow::Result<Outcom
     }
     r.stdout.flush()?;
     let t = r.tally;
+    drop(r);
     let mut summary = format!("{} request{}", t.requests, if t.requests == 1 { "" } else { "s" });
     if scheme.is_some() {
         summary.push_str(&format!(": {} valid, {} invalid", t.valid, t.invalid));
@@ -495,24 +523,96 @@ async fn serve(a: ListenArgs, plan: Plan, out: &Output) -> anyhow::Result<Outcom
     }
     match outcome {
         Outcome::Negative => {
-            eprintln!(
+            io.talk(format_args!(
                 "{} expected {} request(s), got {} before the timeout ({summary})",
                 e.red_bold("✗"),
                 plan.expect.unwrap_or(0),
                 t.requests
-            );
+            ));
             Ok(Outcome::Negative)
         }
         Outcome::Interrupted => {
-            eprintln!("\n{} {summary}", e.dim("stopped:"));
+            io.talk(format_args!("\n{} {summary}", e.dim("stopped:")));
             // Ctrl-C is how a listener is meant to stop: exit 0.
             Ok(Outcome::Success)
         }
         Outcome::Success => {
             if plan.expect.is_some() {
-                eprintln!("{} {summary}", e.green_bold("✓"));
+                io.talk(format_args!("{} {summary}", e.green_bold("✓")));
             }
             Ok(Outcome::Success)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::output::Buffer;
+
+    fn render(json: bool, events: Vec<ServerEvent>) -> (String, String, Tally) {
+        let (stdout, stderr) = (Buffer::default(), Buffer::default());
+        let mut io = Io::new(std::io::empty(), stdout.clone(), stderr.clone());
+        let out = Output::plain();
+        let view = CaptureView {
+            headers: false,
+            body: true,
+            max_body_lines: 60,
+            reveal: false,
+        };
+        let mut r = Renderer::new(&out, &mut io, json, view, Vec::new());
+        for ev in events {
+            r.event(ev).unwrap();
+        }
+        r.stdout.flush().unwrap();
+        let tally = r.tally;
+        let text = |b: Buffer| String::from_utf8(b.contents()).unwrap();
+        (text(stdout), text(stderr), tally)
+    }
+
+    fn events() -> Vec<ServerEvent> {
+        let remote = "127.0.0.1:5000".parse().unwrap();
+        vec![
+            ServerEvent::TornLog {
+                path: "log.jsonl".into(),
+                len: 12,
+            },
+            ServerEvent::ConnectionError {
+                remote,
+                message: "bad\u{1b}[2J request".into(),
+            },
+            ServerEvent::Refused {
+                remote,
+                received_at: "2026-01-01T10:11:12.000Z".into(),
+                method: "POST".into(),
+                path: "/x\u{1b}".into(),
+                status: 403,
+                reason: "not in --allow-ip",
+            },
+        ]
+    }
+
+    #[test]
+    fn requests_go_to_stdout_and_talk_to_stderr_neutralised() {
+        let (out, err, tally) = render(false, events());
+        assert_eq!(
+            out,
+            "10:11:12 403 POST /x\\e from 127.0.0.1:5000: not in --allow-ip, not saved\n"
+        );
+        assert!(
+            err.contains("warning: the capture log log.jsonl ended with a torn record"),
+            "{err}"
+        );
+        assert!(err.contains("connection: 127.0.0.1:5000: bad\\e[2J request\n"), "{err}");
+        assert_eq!((tally.refused, tally.requests), (1, 0));
+    }
+
+    #[test]
+    fn json_mode_has_only_messages_on_stdout() {
+        let (out, err, _) = render(true, events());
+        let v: serde_json::Value = serde_json::from_str(out.trim_end()).unwrap();
+        assert_eq!((v["type"].as_str(), v["status"].as_u64()), (Some("refused"), Some(403)));
+        assert_eq!(out.lines().count(), 1);
+        assert!(err.contains("connection:"), "{err}");
     }
 }

@@ -1,6 +1,7 @@
 //! One file per subcommand. Each turns its `Args` into a validated configuration,
-//! calls the core, and hands the results to `output`. No signing, capture or delivery
-//! logic lives here.
+//! calls the core, and hands the results to `output`, writing to the streams it is
+//! handed ([`Io`]; `replay` and `send --count` still use the process's own). No
+//! signing, capture or delivery logic lives here.
 
 pub mod captures;
 pub mod common;
@@ -17,21 +18,21 @@ pub mod verify;
 
 use crate::cli::Command;
 use crate::exit::Outcome;
-use crate::output::Output;
+use crate::output::{Io, Output};
 
-/// Runs one subcommand.
-pub fn run(command: Command, out: &Output) -> anyhow::Result<Outcome> {
+/// Runs one subcommand on the streams of `io`.
+pub fn run(command: Command, out: &Output, io: &mut Io) -> anyhow::Result<Outcome> {
     match command {
-        Command::Sign(a) => sign::run(a, out),
-        Command::Verify(a) => verify::run(a, out),
-        Command::Keygen(a) => keygen::run(a, out),
-        Command::Completions(a) => completions::run(a),
-        Command::Man => completions::man(),
-        Command::Listen(a) => listen::run(a, out),
+        Command::Sign(a) => sign::run(a, out, io),
+        Command::Verify(a) => verify::run(a, out, io),
+        Command::Keygen(a) => keygen::run(a, out, io),
+        Command::Completions(a) => completions::run(a, io),
+        Command::Man => completions::man(io),
+        Command::Listen(a) => listen::run(a, out, io),
         Command::Replay(a) => replay::run(a, out),
-        Command::Send(a) => send::run(a, out),
-        Command::Events(a) => events::run(a, out),
-        Command::Demo(a) => demo::run(a, out),
-        Command::Captures(a) => captures::run(a, out),
+        Command::Send(a) => send::run(a, out, io),
+        Command::Events(a) => events::run(a, out, io),
+        Command::Demo(a) => demo::run(a, out, io),
+        Command::Captures(a) => captures::run(a, out, io),
     }
 }

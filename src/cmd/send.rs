@@ -19,7 +19,7 @@ use crate::core::secret::{Redactor, Secret};
 use crate::core::units::{format_duration, parse_duration};
 use crate::exit::{hinted, Outcome};
 use crate::output::{
-    is_secret_header, mask_headers, out_bytes, out_json, out_line, render_body, sanitize_line, BodyView, Output, HIDDEN,
+    is_secret_header, mask_headers, out_json, out_line, render_body, sanitize_line, BodyView, Io, Output, HIDDEN,
 };
 
 /// Everything `send` needs, resolved from flags, environment, config and prompts.
@@ -51,7 +51,8 @@ impl Source {
 /// Builds request number `i` of a load run.
 type MakeRequest = Box<dyn Fn(u64) -> Prepared + Send + Sync>;
 
-pub fn run(a: SendArgs, out: &Output) -> anyhow::Result<Outcome> {
+/// Sends on the streams of `io`; the load mode (`--count`) writes to the process's.
+pub fn run(a: SendArgs, out: &Output, io: &mut Io) -> anyhow::Result<Outcome> {
     let config = Config::load(a.config.as_deref(), &std::env::current_dir().unwrap_or_default())?;
     let target = match &a.target {
         Some(t) => config.target(t)?,
@@ -80,7 +81,7 @@ pub fn run(a: SendArgs, out: &Output) -> anyhow::Result<Outcome> {
         .map(|s| parse_override(s))
         .collect::<Result<Vec<_>, _>>()?;
     let source = match (&a.data, &event_name) {
-        (Some(d), _) => Source::Data(data_event(d, a.content_type.as_deref(), &overrides, out)?),
+        (Some(d), _) => Source::Data(data_event(d, a.content_type.as_deref(), &overrides, out, io)?),
         (None, Some(n)) => {
             let e = event::find(n).map_err(|e| {
                 let h = "`hookcat events list` shows every event";
@@ -143,10 +144,10 @@ pub fn run(a: SendArgs, out: &Output) -> anyhow::Result<Outcome> {
         Some(s) => {
             lookup(s, &super::common::generic(&a.generic))?;
             if plan.secret.is_none() && !a.json {
-                eprintln!(
+                io.talk(format_args!(
                     "{} no secret given: sending unsigned (add --secret-env VAR to sign with {s})",
                     out.err.yellow("note:")
-                );
+                ));
             }
         }
         None if !a.json => {
@@ -160,7 +161,10 @@ pub fn run(a: SendArgs, out: &Output) -> anyhow::Result<Outcome> {
             } else {
                 ""
             };
-            eprintln!("{} sending unsigned: {why}{ignored}", out.err.yellow("note:"));
+            io.talk(format_args!(
+                "{} sending unsigned: {why}{ignored}",
+                out.err.yellow("note:")
+            ));
         }
         None => {}
     }
@@ -189,10 +193,10 @@ pub fn run(a: SendArgs, out: &Output) -> anyhow::Result<Outcome> {
         let redactor = shown(&plan);
         let redacted = redactor.redact_headers(&mut req.headers) + redactor.redact_query(&mut req.url);
         if redacted > 0 && a.print.is_some() {
-            eprintln!(
+            io.talk(format_args!(
                 "{} the secret is shown as `[redacted: N bytes]`: put it back before running the command",
                 out.err.yellow("note:")
-            );
+            ));
         }
         // Credential headers are masked unless asked for, in the command and in the
         // request shown alike.
@@ -208,16 +212,16 @@ pub fn run(a: SendArgs, out: &Output) -> anyhow::Result<Outcome> {
                 // (A comment names the masked headers.)
                 if !hidden.is_empty() {
                     let names: Vec<_> = hidden.iter().map(|n| sanitize_line(n)).collect();
-                    out_line(&format!("# hidden: {} (--reveal puts them in)", names.join(", ")))?;
+                    io.line(&format!("# hidden: {} (--reveal puts them in)", names.join(", ")))?;
                 }
-                out_line(&crate::core::export::curl_for(
+                io.line(&crate::core::export::curl_for(
                     &req.method,
                     &req.url,
                     &req.headers,
                     &req.body,
                 ))?
             }
-            None => out_bytes(&deliver::wire_format(&req))?,
+            None => io.bytes(&deliver::wire_format(&req))?,
         }
         return Ok(Outcome::Success);
     }
@@ -236,7 +240,7 @@ pub fn run(a: SendArgs, out: &Output) -> anyhow::Result<Outcome> {
                 unsigned(&plan, &first)
             };
             let client = deliver::client(&opts)?;
-            rt.block_on(single(&client, req, req_signer, &plan, name.as_deref(), &a, out))
+            rt.block_on(single(&client, req, req_signer, &plan, name.as_deref(), &a, out, io))
         }
     }
 }
@@ -289,7 +293,7 @@ fn one_request(plan: &Plan, ev: Event, signer: Option<&Signer>) -> anyhow::Resul
     Ok(req)
 }
 
-fn data_event(d: &str, ct: Option<&str>, overrides: &[Override], out: &Output) -> anyhow::Result<Event> {
+fn data_event(d: &str, ct: Option<&str>, overrides: &[Override], out: &Output, io: &mut Io) -> anyhow::Result<Event> {
     let mut body = Vec::new();
     if d == "-" {
         if out.stdin_tty {
@@ -298,7 +302,7 @@ fn data_event(d: &str, ct: Option<&str>, overrides: &[Override], out: &Output) -
                 "pipe a body in: `hookcat send URL --data - < body.json`",
             ));
         }
-        std::io::stdin()
+        io.stdin
             .read_to_end(&mut body)
             .context("reading the body from standard input")?;
     } else {
@@ -345,6 +349,7 @@ fn status_text(s: u16) -> &'static str {
         .unwrap_or("")
 }
 
+#[allow(clippy::too_many_arguments)]
 async fn single(
     client: &reqwest::Client,
     req: Prepared,
@@ -353,6 +358,7 @@ async fn single(
     name: Option<&str>,
     a: &SendArgs,
     out: &Output,
+    io: &mut Io,
 ) -> anyhow::Result<Outcome> {
     let e = &out.err;
     let policy = &plan.policy;
@@ -363,13 +369,13 @@ async fn single(
         let signed = signer
             .map(|s| format!(" signed with {}", s.scheme.meta().name))
             .unwrap_or_default();
-        eprintln!(
+        io.talk(format_args!(
             "{} {} {}{what}{}",
             e.dim("→"),
             e.bold(&sanitize_line(&req.method)),
             sanitize_line(&url),
             e.dim(&signed)
-        );
+        ));
     }
     let json = a.json;
     let verbose = a.verbose;
@@ -385,7 +391,7 @@ async fn single(
                     String::from_utf8_lossy(&at.response_body).into(),
                 );
             }
-            let _ = out_json(&v);
+            let _ = io.json(&v);
             return;
         }
         let line = match (at.status, &at.error) {
@@ -413,7 +419,7 @@ async fn single(
         } else {
             String::new()
         };
-        eprintln!("{attempt}{line}");
+        io.talk(format_args!("{attempt}{line}"));
         if verbose {
             for (k, v) in at.response_headers.iter() {
                 let v = if !reveal && is_secret_header(k) {
@@ -421,11 +427,14 @@ async fn single(
                 } else {
                     sanitize_line(v)
                 };
-                eprintln!("  {}: {v}", e.blue(&sanitize_line(k)));
+                io.talk(format_args!("  {}: {v}", e.blue(&sanitize_line(k))));
             }
         }
         if let Some(w) = at.retry_in {
-            eprintln!("{}", e.dim(&format!("  retrying in {}", format_duration(w))));
+            io.talk(format_args!(
+                "{}",
+                e.dim(&format!("  retrying in {}", format_duration(w)))
+            ));
         }
     })
     .await?;
@@ -433,7 +442,7 @@ async fn single(
     let last = attempts.last().expect("at least one attempt");
     let ok = delivery.delivered();
     if json {
-        out_json(&serde_json::json!({
+        io.json(&serde_json::json!({
             "type": "summary",
             "delivered": ok,
             "attempts": delivery.attempts.len(),
@@ -454,13 +463,13 @@ async fn single(
                 view,
                 &out.out,
             ) {
-                out_line(&l)?;
+                io.line(&l)?;
             }
             if last.response_truncated {
-                eprintln!(
+                io.talk(format_args!(
                     "{}",
                     e.dim(&format!("(response body cut at {} bytes)", last.response_body.len()))
-                );
+                ));
             }
         }
         if !ok {
@@ -470,11 +479,11 @@ async fn single(
                 _ => "no answer".into(),
             };
             let tries = delivery.attempts.len();
-            eprintln!(
+            io.talk(format_args!(
                 "{} not delivered after {tries} attempt{}: {why}",
                 e.red_bold("✗"),
                 if tries == 1 { "" } else { "s" }
-            );
+            ));
         }
     }
     Ok(Outcome::from_bool(ok))

@@ -8,16 +8,16 @@ use anyhow::Context;
 use crate::cli::SignArgs;
 use crate::core::scheme::{lookup, SignParams};
 use crate::exit::Outcome;
-use crate::output::{out_json, out_line, Output};
+use crate::output::{Io, Output};
 
-pub fn run(a: SignArgs, out: &Output) -> anyhow::Result<Outcome> {
+pub fn run(a: SignArgs, out: &Output, io: &mut Io) -> anyhow::Result<Outcome> {
     let secret = super::common::require_secret(&a.signature.secret, "signing")?;
     if a.verbose && secret.stripped_newline {
-        eprintln!(
+        io.talk(format_args!(
             "{}",
             out.err
                 .dim("note: one trailing newline was stripped from the secret file")
-        );
+        ));
     }
     let scheme = lookup(&a.scheme, &super::common::generic(&a.signature.generic))?;
     let mut params = SignParams::now();
@@ -37,7 +37,7 @@ pub fn run(a: SignArgs, out: &Output) -> anyhow::Result<Outcome> {
         params.id = id;
     }
     params.url = a.signature.url;
-    let mut reader: Box<dyn Read> = match &a.signature.file {
+    let mut reader: Box<dyn Read + '_> = match &a.signature.file {
         Some(p) if p.as_os_str() != "-" => {
             Box::new(std::fs::File::open(p).with_context(|| format!("reading body file `{}`", p.display()))?)
         }
@@ -48,10 +48,11 @@ pub fn run(a: SignArgs, out: &Output) -> anyhow::Result<Outcome> {
                     "pass a FILE, or pipe the body in: `hookcat sign … < body.json` (use /dev/null for an empty body)",
                 ));
             }
-            Box::new(std::io::stdin().lock())
+            Box::new(&mut io.stdin)
         }
     };
     let signed = scheme.sign(&secret, &params, &mut reader)?;
+    drop(reader);
     if a.json {
         let mut obj = serde_json::Map::new();
         obj.insert("scheme".into(), scheme.meta().name.into());
@@ -72,26 +73,26 @@ pub fn run(a: SignArgs, out: &Output) -> anyhow::Result<Outcome> {
                 .collect();
             obj.insert("fields".into(), f.into());
         }
-        out_json(&obj)?;
+        io.json(&obj)?;
     } else {
         for (k, v) in &signed.headers {
-            out_line(&format!("{k}: {v}"))?;
+            io.line(&format!("{k}: {v}"))?;
         }
         for (k, v) in &signed.fields {
-            out_line(&format!("signature.{k}: {v}"))?;
+            io.line(&format!("signature.{k}: {v}"))?;
         }
         if let Some(u) = &signed.signed_url {
-            eprintln!(
+            io.talk(format_args!(
                 "{} the body is not a form, so it is signed as JSON: send it to {u}",
                 out.err.cyan("note:")
-            );
+            ));
         }
         if !signed.fields.is_empty() {
-            eprintln!(
+            io.talk(format_args!(
                 "{} {} puts these fields in the body's `signature` object",
                 out.err.cyan("note:"),
                 scheme.meta().name
-            );
+            ));
         }
     }
     Ok(Outcome::Success)

@@ -12,9 +12,9 @@ use crate::core::headers::{parse_header_block, Headers};
 use crate::core::scheme::{detect, lookup, SchemeError, VerifyRequest};
 use crate::core::secret::parse_marker;
 use crate::exit::{hinted, Outcome};
-use crate::output::{out_json, verdict_lines, Output};
+use crate::output::{verdict_lines, Io, Output};
 
-pub fn run(a: VerifyArgs, out: &Output) -> anyhow::Result<Outcome> {
+pub fn run(a: VerifyArgs, out: &Output, io: &mut Io) -> anyhow::Result<Outcome> {
     let mut headers = Headers::new();
     let mut record_body = None;
     if let Some(p) = &a.headers_file {
@@ -38,24 +38,27 @@ pub fn run(a: VerifyArgs, out: &Output) -> anyhow::Result<Outcome> {
     }
     let body = match (&a.signature.file, record_body) {
         (None, Some(b)) => Body::Mem(b),
-        (f, _) => super::common::body_arg(f.as_deref(), out.stdin_tty)?,
+        (f, _) => super::common::body_arg(f.as_deref(), out.stdin_tty, &mut io.stdin)?,
     };
     let secret = super::common::require_secret(&a.signature.secret, "verifying")?;
     if a.verbose {
-        eprintln!("{}", out.err.dim(&format!("secret from {}", secret.source())));
+        io.talk(format_args!(
+            "{}",
+            out.err.dim(&format!("secret from {}", secret.source()))
+        ));
         if secret.stripped_newline {
-            eprintln!(
+            io.talk(format_args!(
                 "{}",
                 out.err
                     .dim("note: one trailing newline was stripped from the secret file")
-            );
+            ));
         }
     }
     let name = if a.scheme == "auto" {
         let loaded = body.load()?;
         let found = detect(&headers, loaded.as_deref()).ok_or(SchemeError::Undetected)?;
         if !a.json {
-            eprintln!("{} {found} (from the headers)", out.err.cyan("scheme:"));
+            io.talk(format_args!("{} {found} (from the headers)", out.err.cyan("scheme:")));
         }
         found.to_string()
     } else {
@@ -83,7 +86,7 @@ pub fn run(a: VerifyArgs, out: &Output) -> anyhow::Result<Outcome> {
         verdict.diagnosis = diagnose(scheme.as_ref(), &secret, &req, &verdict);
     }
     if a.json {
-        out_json(&json!({
+        io.json(&json!({
             "valid": verdict.valid,
             "scheme": verdict.scheme,
             "detected": a.scheme == "auto",
@@ -96,11 +99,15 @@ pub fn run(a: VerifyArgs, out: &Output) -> anyhow::Result<Outcome> {
         }))?;
     } else if !verdict.valid || a.verbose {
         for l in verdict_lines(&verdict, &out.err) {
-            eprintln!("{l}");
+            io.talk(format_args!("{l}"));
         }
     } else if !verdict.notes.is_empty() {
         for n in &verdict.notes {
-            eprintln!("{} {}", out.err.dim("note:"), crate::output::sanitize_line(n));
+            io.talk(format_args!(
+                "{} {}",
+                out.err.dim("note:"),
+                crate::output::sanitize_line(n)
+            ));
         }
     }
     Ok(Outcome::from_bool(verdict.valid))

@@ -1,6 +1,7 @@
-//! Test helpers: the hookcat binary with a clean environment, a recording receiver
-//! on 127.0.0.1:0, and `spawn_listen`, which reads the listener's announced address
-//! from its first stderr line.
+//! Test helpers: hookcat run in-process on buffers ([`run`]), the hookcat binary with
+//! a clean environment for what needs a real process, a recording receiver on
+//! 127.0.0.1:0, and `spawn_listen`, which reads the listener's announced address from
+//! its first stderr line.
 #![allow(dead_code)]
 
 use std::io::{BufRead, BufReader, Read};
@@ -22,6 +23,67 @@ const ENV: &[&str] = &[
     "EDITOR",
     "VISUAL",
 ];
+
+/// A command run in-process: its exit code and what it wrote.
+#[derive(Debug)]
+pub struct Ran {
+    pub code: u8,
+    pub stdout: Vec<u8>,
+    pub stderr: Vec<u8>,
+}
+
+impl Ran {
+    pub fn out(&self) -> String {
+        String::from_utf8_lossy(&self.stdout).into_owned()
+    }
+
+    pub fn err(&self) -> String {
+        String::from_utf8_lossy(&self.stderr).into_owned()
+    }
+
+    /// Stdout as one JSON value.
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_slice(&self.stdout)
+            .unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {}\nstderr: {}", self.out(), self.err()))
+    }
+
+    /// Asserts the exit code, showing both streams when it is another.
+    #[track_caller]
+    pub fn code(&self, code: u8) -> &Ran {
+        assert_eq!(
+            self.code,
+            code,
+            "exit {} (wanted {code})\nstdout: {}\nstderr: {}",
+            self.code,
+            self.out(),
+            self.err()
+        );
+        self
+    }
+}
+
+/// `hookcat ARGS` run in-process ([`hookcat::run`]) with `stdin` as its input and
+/// buffers as its stdout and stderr, which are not terminals. The process's environment
+/// is not cleared: pass secrets with `--secret=VALUE` or `--secret-file`, not
+/// `--secret-env`, and use [`hookcat_in`] for what reads `HOOKCAT_*`.
+pub fn run(args: &[&str], stdin: &[u8]) -> Ran {
+    // The command line reads these through clap: set in the test process, they would
+    // change what the in-process runs do.
+    for v in ["HOOKCAT_URL", "HOOKCAT_SCHEME", "HOOKCAT_TIMEOUT", "HOOKCAT_RETRIES"] {
+        assert!(
+            std::env::var_os(v).is_none(),
+            "unset {v}: the in-process tests share the test process's environment"
+        );
+    }
+    let (out, err) = (hookcat::output::Buffer::default(), hookcat::output::Buffer::default());
+    let io = hookcat::output::Io::new(std::io::Cursor::new(stdin.to_vec()), out.clone(), err.clone());
+    let code = hookcat::run(std::iter::once("hookcat").chain(args.iter().copied()), io);
+    Ran {
+        code,
+        stdout: out.contents(),
+        stderr: err.contents(),
+    }
+}
 
 pub fn bin() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_hookcat"))
@@ -185,10 +247,16 @@ impl Listen {
 /// Starts `hookcat listen --port 0 ARGS`, reads the address it announces on its first
 /// stderr line (no sleeping, no guessing a free port).
 pub fn spawn_listen(data: &Path, args: &[&str]) -> Listen {
+    spawn_listen_env(data, &[], args)
+}
+
+/// [`spawn_listen`] with environment variables (for `--secret-env`).
+pub fn spawn_listen_env(data: &Path, env: &[(&str, &str)], args: &[&str]) -> Listen {
     let mut child = hookcat_std(data)
         .arg("listen")
         .args(["--port", "0"])
         .args(args)
+        .envs(env.iter().copied())
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -197,11 +265,15 @@ pub fn spawn_listen(data: &Path, args: &[&str]) -> Listen {
     let mut stderr = BufReader::new(child.stderr.take().unwrap());
     let mut first = String::new();
     stderr.read_line(&mut first).unwrap();
-    let url = first
-        .trim()
-        .strip_prefix("Listening on ")
-        .unwrap_or_else(|| panic!("unexpected first stderr line: {first:?}"))
-        .to_string();
+    let url = match first.trim().strip_prefix("Listening on ") {
+        Some(u) => u.to_string(),
+        None => {
+            let _ = child.kill();
+            let mut rest = String::new();
+            let _ = stderr.read_to_string(&mut rest);
+            panic!("unexpected first stderr line: {first:?}{rest}");
+        }
+    };
     Listen {
         child,
         url,
@@ -225,4 +297,75 @@ pub fn wait_for(mut f: impl FnMut() -> bool, within: Duration) -> bool {
         std::thread::sleep(Duration::from_millis(20));
     }
     f()
+}
+
+/// Writes one HTTP/1.1 request (`Connection: close`) over a plain socket to `base`
+/// (`http://host:port`) and returns the answer's status.
+pub fn raw_send(base: &str, method: &str, path: &str, headers: &[(&str, &str)], body: &[u8]) -> u16 {
+    use std::io::Write;
+    let addr = base.strip_prefix("http://").unwrap_or(base);
+    let mut s = std::net::TcpStream::connect(addr).unwrap();
+    let mut head = format!(
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Length: {}\r\nConnection: close\r\n",
+        body.len()
+    );
+    for (k, v) in headers {
+        head.push_str(&format!("{k}: {v}\r\n"));
+    }
+    head.push_str("\r\n");
+    s.write_all(head.as_bytes()).unwrap();
+    s.write_all(body).unwrap();
+    let mut answer = Vec::new();
+    s.read_to_end(&mut answer).unwrap();
+    let text = String::from_utf8_lossy(&answer);
+    text.split_whitespace()
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or_else(|| panic!("no status in {text:?}"))
+}
+
+/// A request for [`capture`]: method, path, headers, body.
+pub type Request<'a> = (&'a str, &'a str, Vec<(&'a str, &'a str)>, Vec<u8>);
+
+/// Runs `hookcat listen --quiet --expect N ARGS`, sends the N requests one after the
+/// other, and waits for it to exit by itself once every one is in its log.
+pub fn capture(data: &Path, args: &[&str], reqs: &[Request]) {
+    let n = reqs.len().to_string();
+    let mut full = vec!["--quiet", "--expect", n.as_str()];
+    full.extend_from_slice(args);
+    let l = spawn_listen(data, &full);
+    for (method, path, headers, body) in reqs {
+        raw_send(&l.url, method, path, headers, body);
+    }
+    let (code, _, err) = l.finish();
+    assert_eq!(code, Some(0), "listen: {err}");
+}
+
+/// The JSON lines of a file (a capture log), none when it does not exist.
+pub fn log_lines(path: &Path) -> Vec<serde_json::Value> {
+    let text = std::fs::read_to_string(path).unwrap_or_default();
+    text.lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}")))
+        .collect()
+}
+
+/// `hookcat send --json` output: the attempt lines and the summary.
+pub fn attempts_and_summary(stdout: &[u8]) -> (Vec<serde_json::Value>, serde_json::Value) {
+    let lines: Vec<serde_json::Value> = String::from_utf8_lossy(stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("a non-JSON line on stdout ({e}): {l}")))
+        .collect();
+    let summary = lines
+        .iter()
+        .find(|v| v["type"] == "summary")
+        .cloned()
+        .expect("a summary line");
+    (lines.into_iter().filter(|v| v["type"] == "attempt").collect(), summary)
+}
+
+/// Writes `bytes` to `dir/name` and returns the path as text.
+pub fn write(dir: &Path, name: &str, bytes: &[u8]) -> String {
+    let p = dir.join(name);
+    std::fs::write(&p, bytes).unwrap();
+    p.to_str().unwrap().to_string()
 }
