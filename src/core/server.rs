@@ -203,6 +203,10 @@ pub struct Captured {
 /// See [`Captured::body_in_line`].
 pub const BODY_IN_LINE_OVER: usize = 1 << 20;
 
+/// A body over this size has its freed memory purged on the listener thread as soon as
+/// its line is built (see `handle`).
+const PURGE_AT_ONCE_OVER: usize = 32 << 20;
+
 impl Captured {
     /// Puts a body left in the line back into `record` (see [`Captured::body_in_line`]).
     pub fn body_from_line(&mut self) {
@@ -925,10 +929,15 @@ async fn handle(
         (record, line)
     };
     if body_in_line {
+        let held = record.body.len();
         record.body = String::new();
-        // Freed memory counts as resident until mimalloc purges it: now, so that the
-        // log's copy of the line does not come on top.
-        crate::alloc::give_back();
+        // Freed memory counts as resident until mimalloc purges it. For a very large
+        // body, purge now, so that the log's copy of the line does not come on top; a
+        // purge takes milliseconds on this thread, so smaller ones are left to the
+        // purge once the listener is quiet (`give_back_when_quiet`).
+        if held > PURGE_AT_ONCE_OVER {
+            crate::alloc::give_back();
+        }
         crate::alloc::note_large();
     }
     let mut save_error = None;
