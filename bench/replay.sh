@@ -3,7 +3,7 @@
 # `hookcat send`), replayed to nginx `return 200` with `hookcat replay --all
 # --concurrency 50`, side by side with `hookcat send --count 20000 --concurrency 50` of
 # the same 1 KiB body, alternating, $ROUNDS rounds (default 9: single rounds on this
-# shared machine move by +-25 %). Target: replay >= 0.9x send (ratio of the medians of
+# shared machine move by +-25 %). Target: replay >= 0.8x send (ratio of the medians of
 # the wall rates). Each run's user + sys CPU time is shown too, per request. Then
 # `hookcat captures list LOG --json` over a >= 1 GiB capture log under /usr/bin/time -v:
 # target peak RSS < 64 MiB.
@@ -151,7 +151,7 @@ for t in ("replay", "send"):
         cells.append("%20s" % ("%.0f [%s]" % (float(v[i]["wall_req_s"]), rep)))
     print("%-8s" % t + "".join(cells) + "%10.0f" % med[t] + "   " + " ".join(v[i]["ok_2xx"] for i in rounds))
 ratio = med["replay"] / med["send"]
-print(f"\nreplay/send, wall time {ratio:.3f}x  (target >= 0.9)  {verdict(ratio >= 0.9)}")
+print(f"\nreplay/send, wall time {ratio:.3f}x  (target >= 0.8)  {verdict(ratio >= 0.8)}")
 # Each round runs both tools back to back: its ratio is less exposed to the machine's
 # drift over minutes than the ratio of medians (shown for information; the verdict
 # above is the ratio of the medians).

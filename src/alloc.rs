@@ -18,9 +18,11 @@ unsafe impl std::alloc::GlobalAlloc for Mimalloc {
     unsafe fn alloc(&self, layout: std::alloc::Layout) -> *mut u8 {
         use libmimalloc_sys::{mi_malloc, mi_malloc_aligned};
         if layout.align() <= WORD {
-            mi_malloc(layout.size()).cast()
+            // SAFETY: a plain allocation; a word's alignment is enough (above).
+            unsafe { mi_malloc(layout.size()) }.cast()
         } else {
-            mi_malloc_aligned(layout.size(), layout.align()).cast()
+            // SAFETY: `Layout` guarantees a power-of-two alignment.
+            unsafe { mi_malloc_aligned(layout.size(), layout.align()) }.cast()
         }
     }
 
@@ -28,24 +30,31 @@ unsafe impl std::alloc::GlobalAlloc for Mimalloc {
     unsafe fn alloc_zeroed(&self, layout: std::alloc::Layout) -> *mut u8 {
         use libmimalloc_sys::{mi_zalloc, mi_zalloc_aligned};
         if layout.align() <= WORD {
-            mi_zalloc(layout.size()).cast()
+            // SAFETY: as in `alloc`.
+            unsafe { mi_zalloc(layout.size()) }.cast()
         } else {
-            mi_zalloc_aligned(layout.size(), layout.align()).cast()
+            // SAFETY: as in `alloc`.
+            unsafe { mi_zalloc_aligned(layout.size(), layout.align()) }.cast()
         }
     }
 
     #[inline]
     unsafe fn dealloc(&self, ptr: *mut u8, _layout: std::alloc::Layout) {
-        libmimalloc_sys::mi_free(ptr.cast());
+        // SAFETY: the caller gives a block this allocator returned (either path).
+        unsafe { libmimalloc_sys::mi_free(ptr.cast()) };
     }
 
     #[inline]
     unsafe fn realloc(&self, ptr: *mut u8, layout: std::alloc::Layout, new_size: usize) -> *mut u8 {
         use libmimalloc_sys::{mi_realloc, mi_realloc_aligned};
         if layout.align() <= WORD {
-            mi_realloc(ptr.cast(), new_size).cast()
+            // SAFETY: the caller gives a block this allocator returned with `layout`,
+            // whose alignment a plain block has.
+            unsafe { mi_realloc(ptr.cast(), new_size) }.cast()
         } else {
-            mi_realloc_aligned(ptr.cast(), new_size, layout.align()).cast()
+            // SAFETY: the caller gives a block this allocator returned with `layout`,
+            // from the aligned path.
+            unsafe { mi_realloc_aligned(ptr.cast(), new_size, layout.align()) }.cast()
         }
     }
 }

@@ -10,6 +10,9 @@
 // diagnosis), returned in the `Err` side of the header parsers. It is large on purpose
 // and made once per request: boxing it would buy nothing.
 #![allow(clippy::result_large_err)]
+// Every unsafe operation sits in its own `unsafe` block with its SAFETY comment, inside
+// an `unsafe fn` too.
+#![deny(unsafe_op_in_unsafe_fn)]
 
 pub mod alloc;
 pub mod cli;

@@ -50,28 +50,6 @@ paint! {
     bold => |s| s.bold(),
 }
 
-impl Painter {
-    /// Appends `s` to `out` as bytes, styled when colour is on (as it is otherwise).
-    pub fn put(&self, out: &mut Vec<u8>, style: fn(&Painter, &str) -> String, s: &str) {
-        if self.on {
-            out.extend_from_slice(style(self, s).as_bytes());
-        } else {
-            out.extend_from_slice(s.as_bytes());
-        }
-    }
-
-    /// Appends what `write` appends, styled as one span when colour is on.
-    pub fn span(&self, out: &mut Vec<u8>, style: fn(&Painter, &str) -> String, write: impl FnOnce(&mut Vec<u8>)) {
-        let start = out.len();
-        write(out);
-        if self.on {
-            let text = String::from_utf8_lossy(&out[start..]).into_owned();
-            out.truncate(start);
-            out.extend_from_slice(style(self, &text).as_bytes());
-        }
-    }
-}
-
 /// Output settings, decided once at start.
 #[derive(Debug, Clone, Copy)]
 pub struct Output {
@@ -294,28 +272,9 @@ pub fn sanitize_line(s: &str) -> Cow<'_, str> {
     Cow::Owned(sanitize(s).replace('\n', "\\n").replace('\t', "\\t"))
 }
 
-/// Whether every byte is printable ASCII (0x20 to 0x7e), eight at a time: replay
-/// checks a URL and an id per request line.
+/// Whether every byte is printable ASCII (0x20 to 0x7e).
 fn printable_ascii(b: &[u8]) -> bool {
-    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
-    const HIGH: u64 = u64::from_ne_bytes([0x80; 8]);
-    let mut chunks = b.chunks_exact(8);
-    for c in &mut chunks {
-        let x = u64::from_ne_bytes(c.try_into().expect("eight bytes"));
-        // A byte below 0x20 (borrows into its high bit), or at 0x7f and above (its
-        // low seven bits plus one reach the high bit, or it is set already).
-        let below = x.wrapping_sub(0x20 * ONES) & !x;
-        let above = ((x & !HIGH) + ONES) | x;
-        if (below | above) & HIGH != 0 {
-            return false;
-        }
-    }
-    chunks.remainder().iter().all(|b| (0x20..0x7f).contains(b))
-}
-
-/// Appends [`sanitize_line`]'s form of `s` (no copy for printable ASCII).
-pub fn push_line_safe(out: &mut Vec<u8>, s: &str) {
-    out.extend_from_slice(sanitize_line(s).as_bytes());
+    b.iter().all(|c| (0x20..0x7f).contains(c))
 }
 
 /// JSON text with the characters that could act on a terminal but that JSON lets
@@ -629,20 +588,14 @@ mod tests {
     use super::*;
 
     #[test]
-    fn printable_ascii_is_told_eight_bytes_at_a_time_as_one_by_one() {
-        let slow = |b: &[u8]| b.iter().all(|c| (0x20..0x7f).contains(c));
-        for len in 0..20 {
-            for at in 0..len {
-                for c in 0..=255u8 {
-                    let mut b = vec![b'a'; len];
-                    b[at] = c;
-                    assert_eq!(printable_ascii(&b), slow(&b), "{c:#x} at {at} of {len}");
-                    // Next to the edge values, which borrow and carry.
-                    b[(at + 1) % len] = if c % 2 == 0 { 0x20 } else { 0x7e };
-                    assert_eq!(printable_ascii(&b), slow(&b), "{c:#x} at {at} of {len}, beside an edge");
-                }
-            }
+    fn printable_ascii_lines_are_borrowed() {
+        for c in 0..=255u8 {
+            let b = [b'a', c, b'z'];
+            assert_eq!(printable_ascii(&b), (0x20..=0x7e).contains(&c), "{c:#x}");
         }
+        let plain = "POST /hooks/a?x=1 ~";
+        assert!(matches!(sanitize_line(plain), Cow::Borrowed(_)));
+        assert_eq!(sanitize_line("a\tb\nc\u{1b}[2J\u{7f}"), "a\\tb\\nc\\e[2J\\u{7f}");
     }
 
     const P: Painter = Painter { on: false };
@@ -899,9 +852,7 @@ pub fn capture_summary(r: &crate::core::capture::CaptureRecord, p: &Painter) -> 
                     300..500 => Painter::yellow,
                     _ => Painter::red,
                 };
-                let mut text = String::with_capacity(3);
-                crate::core::units::push_decimal(&mut text, code.into());
-                p.push(&mut s, style, &text);
+                p.push(&mut s, style, &code.to_string());
             }
             None => p.push(&mut s, Painter::red, &sanitize_line(&resp.kind)),
         }

@@ -25,14 +25,13 @@ use crate::core::deliver::{
 use crate::core::diff::{self, BodyDiff};
 use crate::core::event::parse_override;
 use crate::core::feed::{Fed, Feed, Prepare};
-use crate::core::json::push_num;
 use crate::core::replay::{EditError, Hooks, Preparation, PrepareError, ReplayError, Replayed, Warning};
 use crate::core::scheme::{human_secs, lookup};
 use crate::core::secret::{Redactor, RestoreError};
 use crate::core::select::{self, Selection};
-use crate::core::units::{format_duration, push_duration, Rate};
+use crate::core::units::{format_duration, Rate};
 use crate::exit::{hinted, Outcome};
-use crate::output::{json_safe_bytes, out_json, push_line_safe, sanitize_line, Output, Painter};
+use crate::output::{json_safe_bytes, out_json, sanitize_line, Output, Painter};
 
 pub fn run(a: ReplayArgs, out: &Output) -> anyhow::Result<Outcome> {
     let (log, ids) = log_and_ids(&a)?;
@@ -751,8 +750,7 @@ fn summary(
     Ok(())
 }
 
-/// One request in `--json` (written by [`Line::write`]; the `Serialize` derive is what
-/// the tests hold it to).
+/// One request in `--json`.
 #[derive(serde::Serialize)]
 struct Line<'a> {
     #[serde(rename = "type")]
@@ -780,65 +778,11 @@ struct Compared<'a> {
     body: &'a Option<BodyDiff>,
 }
 
-impl Line<'_> {
-    /// Appends the line and its newline: the bytes `serde_json` writes for it (a test
-    /// holds the two together), without its machinery, for one line per request.
-    fn write(&self, out: &mut Vec<u8>) {
-        use crate::core::json::{push_bool, push_millis, push_next_key as next, push_num, push_str, push_value};
-        // Every field named: one added later does not compile until it is written here.
-        let Line {
-            kind,
-            capture,
-            method,
-            url,
-            resigned,
-            modified,
-            delivered,
-            status,
-            error,
-            duration_ms,
-            attempts,
-            response_body,
-            compare,
-        } = self;
-        out.extend_from_slice(b"{\"type\":");
-        push_str(out, kind);
-        for (key, value) in [("capture", capture), ("method", method), ("url", url)] {
-            next(out, key);
-            push_str(out, value);
-        }
-        next(out, "resigned");
-        match resigned {
-            Some(s) => push_str(out, s),
-            None => out.extend_from_slice(b"null"),
-        }
-        next(out, "modified");
-        push_bool(out, *modified);
-        next(out, "delivered");
-        push_bool(out, *delivered);
-        next(out, "status");
-        push_num(out, status);
-        next(out, "error");
-        push_value(out, error);
-        next(out, "duration_ms");
-        push_millis(out, *duration_ms);
-        next(out, "attempts");
-        out.push(b'[');
-        for (i, a) in attempts.iter().enumerate() {
-            if i > 0 {
-                out.push(b',');
-            }
-            a.write_json(out);
-        }
-        out.push(b']');
-        next(out, "response_body");
-        push_str(out, response_body);
-        if let Some(c) = compare {
-            next(out, "compare");
-            push_value(out, c);
-        }
-        out.extend_from_slice(b"}\n");
-    }
+/// Appends `line` as JSON and a newline.
+fn json_line(w: &mut Vec<u8>, line: &Line) -> std::io::Result<()> {
+    serde_json::to_writer(&mut *w, line)?;
+    w.push(b'\n');
+    Ok(())
 }
 
 /// An answer's body with the secrets `redactor` knows as markers; `None` when it holds
@@ -917,8 +861,7 @@ fn result(
                     response_body: Cow::Borrowed(""),
                     compare: None,
                 };
-                line.write(w);
-                return Ok(());
+                return json_line(w, &line);
             }
             let msg = p.red(&sanitize_line(&redactor.redact_text(&err.to_string())));
             return writeln!(
@@ -969,52 +912,39 @@ fn result(
                 body,
             }),
         };
-        line.write(w);
-        return Ok(());
+        return json_line(w, &line);
     }
-    // Written in place, without the formatting machinery: one line per request.
-    let (mark, what, status): (_, fn(&Painter, &str) -> String, _) = match (last.status, &last.error) {
-        (Some(s), _) if ok => (
-            Painter::green_bold as fn(&Painter, &str) -> String,
-            Painter::green,
-            Some(s),
-        ),
-        (Some(s), _) if s < 500 => (Painter::red_bold, Painter::yellow, Some(s)),
-        (Some(s), _) => (Painter::red_bold, Painter::red, Some(s)),
-        _ => (Painter::red_bold, Painter::red, None),
+    type Style = fn(&Painter, &str) -> String;
+    let (mark, what): (Style, Style) = match last.status {
+        Some(_) if ok => (Painter::green_bold, Painter::green),
+        Some(s) if s < 500 => (Painter::red_bold, Painter::yellow),
+        _ => (Painter::red_bold, Painter::red),
     };
-    p.put(w, mark, if ok { "✓" } else { "✗" });
-    w.push(b' ');
-    match (status, &last.error) {
-        (Some(s), _) => p.span(w, what, |w| push_num(w, &s)),
-        (None, Some(e)) => p.put(w, what, e.kind.label()),
-        (None, None) => p.put(w, what, "no answer"),
+    let answer = match (last.status, &last.error) {
+        (Some(s), _) => s.to_string(),
+        (None, Some(e)) => e.kind.label().to_string(),
+        (None, None) => "no answer".to_string(),
+    };
+    let mut detail = format!("({}, {}", sanitize_line(capture), format_duration(took));
+    if d.attempts.len() > 1 {
+        detail.push_str(&format!(", {} attempts", d.attempts.len()));
     }
-    w.push(b' ');
-    push_line_safe(w, &req.method);
-    w.push(b' ');
-    push_line_safe(w, &url);
-    w.extend_from_slice(b"  ");
-    p.span(w, Painter::dim, |w| {
-        w.push(b'(');
-        push_line_safe(w, capture);
-        w.extend_from_slice(b", ");
-        push_duration(w, took);
-        if d.attempts.len() > 1 {
-            w.extend_from_slice(b", ");
-            push_num(w, &(d.attempts.len() as u64));
-            w.extend_from_slice(b" attempts");
-        }
-        if let Some(s) = info.resigned {
-            w.extend_from_slice(b", re-signed ");
-            w.extend_from_slice(s.as_bytes());
-        }
-        if info.modified {
-            w.extend_from_slice(b", modified");
-        }
-        w.push(b')');
-    });
-    w.push(b'\n');
+    if let Some(s) = info.resigned {
+        detail.push_str(&format!(", re-signed {s}"));
+    }
+    if info.modified {
+        detail.push_str(", modified");
+    }
+    detail.push(')');
+    writeln!(
+        w,
+        "{} {} {} {}  {}",
+        mark(p, if ok { "✓" } else { "✗" }),
+        what(p, &answer),
+        sanitize_line(&req.method),
+        sanitize_line(&url),
+        p.dim(&detail)
+    )?;
     if let (None, Some(e)) = (last.status, &last.error) {
         writeln!(w, "  {}", p.dim(&sanitize_line(&e.message)))?;
     }
@@ -1085,71 +1015,6 @@ mod tests {
     }
 
     #[test]
-    fn result_lines_are_written_as_serde_json_writes_them() {
-        let attempt = |status: Option<u16>| Attempt {
-            attempt: 1,
-            method: "POST".into(),
-            url: "http://127.0.0.1:9/hooks/a?x=\"1\"".into(),
-            status,
-            error: None,
-            duration: Duration::from_micros(716),
-            response_headers: Headers::default(),
-            response_body: Vec::new(),
-            response_truncated: false,
-            retry_in: None,
-        };
-        let attempts = [attempt(Some(500)), attempt(Some(200))];
-        let error = AttemptError {
-            kind: deliver::ErrorKind::Refused,
-            message: "connection refused\t(os error 111)".into(),
-        };
-        let diff = Some(diff::diff_bodies(b"{\"a\":1}", b"{\"a\":2}", false));
-        let base = || Line {
-            kind: "replay",
-            capture: "20261201201413hnj6nfiru3",
-            method: "POST",
-            url: "http://127.0.0.1:9/hooks/a",
-            resigned: None,
-            modified: false,
-            delivered: true,
-            status: Some(200),
-            error: None,
-            duration_ms: 0.7159059999999999,
-            attempts: &attempts,
-            response_body: Cow::Borrowed("{\"ok\":true}\n"),
-            compare: None,
-        };
-        let variants = [
-            base(),
-            Line {
-                resigned: Some("stripe"),
-                modified: true,
-                delivered: false,
-                status: None,
-                error: Some(Cow::Borrowed(&error)),
-                attempts: &[],
-                response_body: Cow::Borrowed(""),
-                ..base()
-            },
-            Line {
-                compare: Some(Compared {
-                    same: false,
-                    recorded_status: Some(201),
-                    status_same: false,
-                    body: &diff,
-                }),
-                ..base()
-            },
-        ];
-        for line in variants {
-            let mut ours = Vec::new();
-            line.write(&mut ours);
-            let theirs = serde_json::to_string(&line).unwrap() + "\n";
-            assert_eq!(String::from_utf8(ours).unwrap(), theirs);
-        }
-    }
-
-    #[test]
     fn result_lines_in_text() {
         let attempt = |status: Option<u16>, us: u64| Attempt {
             attempt: 1,
@@ -1184,11 +1049,11 @@ mod tests {
                 },
             )
         };
-        let mode = Mode {
+        let mut mode = Mode {
             json: false,
             compare: false,
         };
-        let render = |out: Output, info: Fed<Replayed>, attempts: Vec<Attempt>| {
+        let render = |mode: Mode, out: Output, info: Fed<Replayed>, attempts: Vec<Attempt>| {
             let (mut w, mut counted) = (Vec::new(), Counted::default());
             let r = Redactor::default();
             result(
@@ -1206,7 +1071,7 @@ mod tests {
         };
         let plain = Output::plain();
         assert_eq!(
-            render(plain, info(None, false), vec![attempt(Some(200), 1449)]),
+            render(mode, plain, info(None, false), vec![attempt(Some(200), 1449)]),
             (
                 "✓ 200 POST http://127.0.0.1:9/hooks/a?q=\\e[2J  (20261201201413hnj6nfiru3, 1.4ms)\n".into(),
                 true
@@ -1214,6 +1079,7 @@ mod tests {
         );
         assert_eq!(
             render(
+                mode,
                 plain,
                 info(Some("stripe"), true),
                 vec![attempt(Some(503), 2_000_000), attempt(Some(404), 850)]
@@ -1224,7 +1090,7 @@ mod tests {
             )
         );
         assert_eq!(
-            render(plain, info(None, false), vec![attempt(None, 12_345)]).0,
+            render(mode, plain, info(None, false), vec![attempt(None, 12_345)]).0,
             "✗ connection refused POST http://127.0.0.1:9/hooks/a?q=\\e[2J  (20261201201413hnj6nfiru3, 12.3ms)\n  Connection refused (os error 111)\n"
         );
         // In colour, each part is styled as one span, as the painter styles it.
@@ -1239,6 +1105,42 @@ mod tests {
             p.red("503"),
             p.dim("(20261201201413hnj6nfiru3, 950µs)")
         );
-        assert_eq!(render(colour, info(None, false), vec![attempt(Some(503), 950)]).0, want);
+        assert_eq!(
+            render(mode, colour, info(None, false), vec![attempt(Some(503), 950)]).0,
+            want
+        );
+        // In JSON: one object a line, the same whether colour is on or off.
+        mode.json = true;
+        let want = concat!(
+            r#"{"type":"replay","capture":"20261201201413hnj6nfiru3","method":"POST","#,
+            r#""url":"http://127.0.0.1:9/hooks/a?q=\u001b[2J","resigned":"stripe","modified":true,"#,
+            r#""delivered":true,"status":200,"error":null,"duration_ms":1000.6,"attempts":["#,
+            r#"{"attempt":1,"method":"POST","url":"http://127.0.0.1:9/hooks/a","status":503,"error":null,"#,
+            r#""duration_ms":1000.0,"response_truncated":false,"retry_in_ms":null},"#,
+            r#"{"attempt":1,"method":"POST","url":"http://127.0.0.1:9/hooks/a","status":200,"error":null,"#,
+            r#""duration_ms":0.6,"response_truncated":false,"retry_in_ms":null}],"response_body":""}"#,
+            "\n"
+        );
+        for out in [plain, colour] {
+            let attempts = vec![attempt(Some(503), 1_000_000), attempt(Some(200), 600)];
+            assert_eq!(
+                render(mode, out, info(Some("stripe"), true), attempts),
+                (want.to_string(), true)
+            );
+        }
+        let refused = render(mode, plain, info(None, false), vec![attempt(None, 12_345)]).0;
+        let v: serde_json::Value = serde_json::from_str(&refused).unwrap();
+        assert_eq!(
+            v["error"],
+            json!({"kind": "refused", "message": "Connection refused (os error 111)"})
+        );
+        assert_eq!(
+            (
+                v["delivered"].as_bool(),
+                v["status"].as_u64(),
+                v["duration_ms"].as_f64()
+            ),
+            (Some(false), None, Some(12.345))
+        );
     }
 }

@@ -181,42 +181,6 @@ fn ser_opt_ms<S: serde::Serializer>(d: &Option<Duration>, s: S) -> Result<S::Ok,
 }
 
 impl Attempt {
-    /// Appends the attempt as JSON, the bytes `serde_json` writes for it (a test holds
-    /// the two together), without its machinery: replay writes one per request.
-    pub fn write_json(&self, out: &mut Vec<u8>) {
-        use super::json::{push_bool, push_next_key as next, push_num, push_str, push_value};
-        // Every field named: one added later does not compile until it is written here.
-        let Attempt {
-            attempt,
-            method,
-            url,
-            status,
-            error,
-            duration,
-            response_headers: _,
-            response_body: _,
-            response_truncated,
-            retry_in,
-        } = self;
-        out.extend_from_slice(b"{\"attempt\":");
-        push_num(out, attempt);
-        next(out, "method");
-        push_str(out, method);
-        next(out, "url");
-        push_str(out, url);
-        next(out, "status");
-        push_num(out, status);
-        next(out, "error");
-        push_value(out, error);
-        next(out, "duration_ms");
-        super::json::push_millis(out, ms(duration));
-        next(out, "response_truncated");
-        push_bool(out, *response_truncated);
-        next(out, "retry_in_ms");
-        push_num(out, &retry_in.as_ref().map(ms));
-        out.push(b'}');
-    }
-
     pub fn ok(&self) -> bool {
         self.status.is_some_and(|s| (200..300).contains(&s))
     }
@@ -341,15 +305,15 @@ fn classify(e: &reqwest::Error) -> AttemptError {
     AttemptError { kind, message }
 }
 
-/// `Retry-After` as seconds or an HTTP date.
+/// `Retry-After` as seconds or an HTTP date (any of the three forms RFC 9110 has
+/// recipients accept); a date in the past is no wait.
 pub fn parse_retry_after(v: &str) -> Option<Duration> {
     let v = v.trim();
     if let Ok(s) = v.parse::<u64>() {
         return Some(Duration::from_secs(s));
     }
-    let t = jiff::fmt::rfc2822::parse(v).ok()?.timestamp();
-    let d = t.as_second() - jiff::Timestamp::now().as_second();
-    Some(Duration::from_secs(d.max(0) as u64))
+    let at = httpdate::parse_http_date(v).ok()?;
+    Some(at.duration_since(std::time::SystemTime::now()).unwrap_or_default())
 }
 
 /// `url` parsed, or `None` when it does not parse. The last URL parsed on each thread is
@@ -1188,7 +1152,7 @@ mod tests {
     }
 
     #[test]
-    fn attempts_are_written_as_serde_json_writes_them() {
+    fn attempts_in_json() {
         let mut a = Attempt {
             attempt: 2,
             method: "POST".into(),
@@ -1201,12 +1165,11 @@ mod tests {
             response_truncated: true,
             retry_in: Some(Duration::from_millis(250)),
         };
-        let check = |a: &Attempt| {
-            let mut ours = Vec::new();
-            a.write_json(&mut ours);
-            assert_eq!(String::from_utf8(ours).unwrap(), serde_json::to_string(a).unwrap());
-        };
-        check(&a);
+        let check = |a: &Attempt, want: &str| assert_eq!(serde_json::to_string(a).unwrap(), want);
+        check(
+            &a,
+            r#"{"attempt":2,"method":"POST","url":"http://127.0.0.1:1/a?\"b\"","status":503,"error":null,"duration_ms":1234.567,"response_truncated":true,"retry_in_ms":250.0}"#,
+        );
         a.status = None;
         a.error = Some(AttemptError {
             kind: ErrorKind::Timeout,
@@ -1215,7 +1178,10 @@ mod tests {
         a.retry_in = None;
         a.response_truncated = false;
         a.duration = Duration::from_nanos(1);
-        check(&a);
+        check(
+            &a,
+            r#"{"attempt":2,"method":"POST","url":"http://127.0.0.1:1/a?\"b\"","status":null,"error":{"kind":"timeout","message":"timed out after 1s\n"},"duration_ms":0.0,"response_truncated":false,"retry_in_ms":null}"#,
+        );
     }
 
     #[test]
@@ -1234,6 +1200,14 @@ mod tests {
     fn retry_after_forms() {
         assert_eq!(parse_retry_after("7"), Some(Duration::from_secs(7)));
         assert_eq!(parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT"), Some(Duration::ZERO));
+        // The obsolete forms a recipient must accept too (RFC 9110 §5.6.7).
+        assert_eq!(
+            parse_retry_after("Wednesday, 21-Oct-15 07:28:00 GMT"),
+            Some(Duration::ZERO)
+        );
+        assert_eq!(parse_retry_after("Wed Oct 21 07:28:00 2015"), Some(Duration::ZERO));
+        let later = parse_retry_after("Fri, 31 Dec 9999 23:59:59 GMT").unwrap();
+        assert!(later > Duration::from_secs(3600 * 24 * 365 * 7000));
         assert_eq!(parse_retry_after("soon"), None);
     }
 

@@ -2,6 +2,8 @@
 //! to case, those that differ per delivery marked) and bodies (as JSON values, lines of
 //! text or bytes). Nothing here prints.
 
+use std::time::{Duration, Instant};
+
 use serde::Serialize;
 use serde_json::Value;
 
@@ -324,50 +326,24 @@ pub fn json_diff(a: &Value, b: &Value) -> Vec<JsonChange> {
 /// are counted in `Skipped` lines). Lines are split on `\n` only, so a missing final
 /// newline or a `\r` shows.
 pub fn line_diff(a: &str, b: &str, context: usize) -> Vec<DiffLine> {
+    use similar::{capture_diff_slices_deadline, Algorithm, ChangeTag};
     let la: Vec<&str> = a.split('\n').collect();
     let lb: Vec<&str> = b.split('\n').collect();
-    let pre = la.iter().zip(&lb).take_while(|(x, y)| x == y).count();
-    let suf = la[pre..]
+    // Myers' diff; past the deadline (very long, very different texts) it settles for
+    // a correct but longer diff.
+    let deadline = Instant::now() + Duration::from_secs(1);
+    let ops: Vec<(LineKind, &str)> = capture_diff_slices_deadline(Algorithm::Myers, &la, &lb, Some(deadline))
         .iter()
-        .rev()
-        .zip(lb[pre..].iter().rev())
-        .take_while(|(x, y)| x == y)
-        .count();
-    let (ma, mb) = (&la[pre..la.len() - suf], &lb[pre..lb.len() - suf]);
-    let mut ops: Vec<(LineKind, &str)> = la[..pre].iter().map(|l| (LineKind::Same, *l)).collect();
-    let (n, m) = (ma.len(), mb.len());
-    if n.saturating_mul(m) <= 4_000_000 {
-        // Longest common subsequence of the differing middle, from the end.
-        let w = m + 1;
-        let mut dp = vec![0u32; (n + 1) * w];
-        for i in (0..n).rev() {
-            for j in (0..m).rev() {
-                dp[i * w + j] = if ma[i] == mb[j] {
-                    dp[(i + 1) * w + j + 1] + 1
-                } else {
-                    dp[(i + 1) * w + j].max(dp[i * w + j + 1])
-                };
-            }
-        }
-        let (mut i, mut j) = (0, 0);
-        while i < n || j < m {
-            if i < n && j < m && ma[i] == mb[j] {
-                ops.push((LineKind::Same, ma[i]));
-                i += 1;
-                j += 1;
-            } else if j == m || (i < n && dp[(i + 1) * w + j] >= dp[i * w + j + 1]) {
-                ops.push((LineKind::Removed, ma[i]));
-                i += 1;
-            } else {
-                ops.push((LineKind::Added, mb[j]));
-                j += 1;
-            }
-        }
-    } else {
-        ops.extend(ma.iter().map(|l| (LineKind::Removed, *l)));
-        ops.extend(mb.iter().map(|l| (LineKind::Added, *l)));
-    }
-    ops.extend(la[la.len() - suf..].iter().map(|l| (LineKind::Same, *l)));
+        .flat_map(|op| op.iter_changes(&la, &lb))
+        .map(|c| {
+            let kind = match c.tag() {
+                ChangeTag::Equal => LineKind::Same,
+                ChangeTag::Delete => LineKind::Removed,
+                ChangeTag::Insert => LineKind::Added,
+            };
+            (kind, c.value())
+        })
+        .collect();
     // Keep unchanged lines only near a change.
     let changed: Vec<usize> = ops
         .iter()
@@ -375,7 +351,11 @@ pub fn line_diff(a: &str, b: &str, context: usize) -> Vec<DiffLine> {
         .filter(|(_, (k, _))| *k != LineKind::Same)
         .map(|(i, _)| i)
         .collect();
-    let near = |i: usize| changed.iter().any(|&c| c.abs_diff(i) <= context);
+    // (`changed` is sorted: the first change at or after `i - context` decides.)
+    let near = |i: usize| {
+        let k = changed.partition_point(|&c| c.saturating_add(context) < i);
+        changed.get(k).is_some_and(|&c| c <= i.saturating_add(context))
+    };
     let mut out = Vec::new();
     let mut skipped = 0usize;
     for (i, (kind, text)) in ops.iter().enumerate() {
@@ -409,6 +389,52 @@ mod tests {
     use super::*;
     use crate::core::replay::tests::rec;
     use serde_json::json;
+
+    /// With every line kept, the unchanged and removed lines are the first text, the
+    /// unchanged and added ones the second; long texts with changes all through them
+    /// too, and context is kept around each change only.
+    #[test]
+    fn line_diffs_rebuild_both_texts() {
+        let long_a: String = (0..3000).map(|i| format!("line {i}\n")).collect();
+        let long_b: String = (0..3000)
+            .filter(|i| i % 97 != 0)
+            .map(|i| {
+                if i % 89 == 0 {
+                    format!("changed {i}\n")
+                } else {
+                    format!("line {i}\n")
+                }
+            })
+            .collect();
+        for (a, b) in [
+            ("", "x"),
+            ("a\nb\nc", "a\nc"),
+            ("a\nb", "b\na"),
+            ("x\r\ny", "x\ny"),
+            (long_a.as_str(), long_b.as_str()),
+        ] {
+            let d = line_diff(a, b, usize::MAX);
+            let text = |skip: LineKind| {
+                d.iter()
+                    .filter(|l| l.kind != skip)
+                    .map(|l| l.text.as_str())
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            };
+            assert_eq!(
+                (text(LineKind::Added), text(LineKind::Removed)),
+                (a.to_string(), b.to_string())
+            );
+            assert!(d.iter().all(|l| l.kind != LineKind::Skipped));
+            let changes = d.iter().filter(|l| l.kind != LineKind::Same).count();
+            let shown = line_diff(a, b, 1);
+            assert!(shown.iter().filter(|l| l.kind == LineKind::Same).count() <= 2 * changes);
+        }
+        // The long texts differ by their 31 dropped and 33 changed lines only.
+        let d = line_diff(&long_a, &long_b, 0);
+        assert_eq!(d.iter().filter(|l| l.kind == LineKind::Removed).count(), 31 + 33);
+        assert_eq!(d.iter().filter(|l| l.kind == LineKind::Added).count(), 33);
+    }
 
     #[test]
     fn json_aware_diff() {

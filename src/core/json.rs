@@ -32,19 +32,34 @@ static ESCAPE: [u8; 256] = {
 #[inline(always)]
 unsafe fn special16(p: *const u8) -> u32 {
     use std::arch::x86_64::*;
+    // SAFETY: the caller gives sixteen readable bytes at `p` (an unaligned load);
     // SSE2 is part of x86_64 itself: always there.
-    let x = _mm_loadu_si128(p as *const __m128i);
-    let quote = _mm_cmpeq_epi8(x, _mm_set1_epi8(b'"' as i8));
-    let backslash = _mm_cmpeq_epi8(x, _mm_set1_epi8(b'\\' as i8));
-    // x <= 0x1f (unsigned) exactly when min(x, 0x1f) == x.
-    let control = _mm_cmpeq_epi8(_mm_min_epu8(x, _mm_set1_epi8(0x1f)), x);
-    _mm_movemask_epi8(_mm_or_si128(_mm_or_si128(quote, backslash), control)) as u32
+    unsafe {
+        let x = _mm_loadu_si128(p as *const __m128i);
+        let quote = _mm_cmpeq_epi8(x, _mm_set1_epi8(b'"' as i8));
+        let backslash = _mm_cmpeq_epi8(x, _mm_set1_epi8(b'\\' as i8));
+        // x <= 0x1f (unsigned) exactly when min(x, 0x1f) == x.
+        let control = _mm_cmpeq_epi8(_mm_min_epu8(x, _mm_set1_epi8(0x1f)), x);
+        _mm_movemask_epi8(_mm_or_si128(_mm_or_si128(quote, backslash), control)) as u32
+    }
 }
 
-/// The same, eight bytes at a time in a `u64`, where SSE2 is not to be had.
+/// [`special16_portable`], where SSE2 is not to be had.
+///
+/// # Safety
+/// `p` must point at sixteen readable bytes.
 #[cfg(not(target_arch = "x86_64"))]
 #[inline(always)]
 unsafe fn special16(p: *const u8) -> u32 {
+    // SAFETY: the caller gives sixteen readable bytes at `p`; `[u8; 16]` needs no alignment.
+    special16_portable(unsafe { &*(p as *const [u8; 16]) })
+}
+
+/// [`special16`] eight bytes at a time in a `u64`, without SIMD: the code off x86_64,
+/// compiled everywhere (a test holds it to the SSE2 code on x86_64).
+#[cfg_attr(all(target_arch = "x86_64", not(test)), allow(dead_code))]
+#[inline(always)]
+fn special16_portable(b: &[u8; 16]) -> u32 {
     const LO: u64 = 0x0101_0101_0101_0101;
     const HI: u64 = 0x8080_8080_8080_8080;
     const SEVEN: u64 = 0x7f7f_7f7f_7f7f_7f7f;
@@ -57,7 +72,7 @@ unsafe fn special16(p: *const u8) -> u32 {
     };
     // One bit per lane: gather the top bits into the top byte.
     let bits = |m: u64| (((m >> 7).wrapping_mul(0x0102_0408_1020_4080)) >> 56) as u32;
-    let w = |k: usize| u64::from_le_bytes(std::ptr::read_unaligned(p.add(k) as *const [u8; 8]));
+    let w = |k: usize| u64::from_le_bytes(b[k..k + 8].try_into().expect("eight bytes"));
     bits(lanes(w(0))) | (bits(lanes(w(8))) << 8)
 }
 
@@ -72,23 +87,38 @@ unsafe fn classify64(p: *const u8) -> (u64, u64, u64) {
     use std::arch::x86_64::*;
     let (mut quote, mut backslash, mut control) = (0u64, 0u64, 0u64);
     for k in 0..4 {
-        let x = _mm_loadu_si128(p.add(16 * k) as *const __m128i);
-        let bits = |m: __m128i| u64::from(_mm_movemask_epi8(m) as u16) << (16 * k);
-        quote |= bits(_mm_cmpeq_epi8(x, _mm_set1_epi8(b'"' as i8)));
-        backslash |= bits(_mm_cmpeq_epi8(x, _mm_set1_epi8(b'\\' as i8)));
-        // x <= 0x1f (unsigned) exactly when min(x, 0x1f) == x.
-        control |= bits(_mm_cmpeq_epi8(_mm_min_epu8(x, _mm_set1_epi8(0x1f)), x));
+        // SAFETY: the caller gives 64 readable bytes at `p`: this block's sixteen are
+        // among them (an unaligned load); SSE2 is part of x86_64.
+        unsafe {
+            let x = _mm_loadu_si128(p.add(16 * k) as *const __m128i);
+            let bits = |m: __m128i| u64::from(_mm_movemask_epi8(m) as u16) << (16 * k);
+            quote |= bits(_mm_cmpeq_epi8(x, _mm_set1_epi8(b'"' as i8)));
+            backslash |= bits(_mm_cmpeq_epi8(x, _mm_set1_epi8(b'\\' as i8)));
+            // x <= 0x1f (unsigned) exactly when min(x, 0x1f) == x.
+            control |= bits(_mm_cmpeq_epi8(_mm_min_epu8(x, _mm_set1_epi8(0x1f)), x));
+        }
     }
     (quote, backslash, control)
 }
 
-/// The same, a byte at a time, where SSE2 is not to be had.
+/// [`classify64_portable`], where SSE2 is not to be had.
+///
+/// # Safety
+/// `p` must point at 64 readable bytes.
 #[cfg(not(target_arch = "x86_64"))]
 #[inline(always)]
 unsafe fn classify64(p: *const u8) -> (u64, u64, u64) {
+    // SAFETY: the caller gives 64 readable bytes at `p`; `[u8; 64]` needs no alignment.
+    classify64_portable(unsafe { &*(p as *const [u8; 64]) })
+}
+
+/// [`classify64`] a byte at a time, without SIMD: the code off x86_64, compiled
+/// everywhere (a test holds it to the SSE2 code on x86_64).
+#[cfg_attr(all(target_arch = "x86_64", not(test)), allow(dead_code))]
+#[inline(always)]
+fn classify64_portable(b: &[u8; 64]) -> (u64, u64, u64) {
     let (mut quote, mut backslash, mut control) = (0u64, 0u64, 0u64);
-    for k in 0..64 {
-        let c = *p.add(k);
+    for (k, &c) in b.iter().enumerate() {
         quote |= u64::from(c == b'"') << k;
         backslash |= u64::from(c == b'\\') << k;
         control |= u64::from(c < 0x20) << k;
@@ -119,7 +149,8 @@ fn escapes64(backslash: u64) -> (u64, u64) {
 /// 80 bytes must be readable at `b[p..]`, and `d` must have room for 80 bytes.
 #[inline(always)]
 unsafe fn unescape64(b: &[u8], p: usize, d: *mut u8, shuffles: bool) -> (usize, usize) {
-    let (quote, backslash, control) = classify64(b.as_ptr().add(p));
+    // SAFETY: the caller gives 80 readable bytes at `b[p..]`.
+    let (quote, backslash, control) = unsafe { classify64(b.as_ptr().add(p)) };
     let (mut starts, escaped) = escapes64(backslash);
     let ends = (quote & !escaped) | control;
     let limit = if ends == 0 { 64 } else { ends.trailing_zeros() as usize };
@@ -136,7 +167,9 @@ unsafe fn unescape64(b: &[u8], p: usize, d: *mut u8, shuffles: bool) -> (usize, 
         starts &= !(1 << 63);
         #[cfg(target_arch = "x86_64")]
         if shuffles {
-            return (limit, drop_bytes64(b.as_ptr().add(p), starts, limit, d));
+            // SAFETY: 64 of the 80 readable bytes at `b[p..]`, room for 80 at `d`, and
+            // `shuffles` only where SSSE3 was found ([`ssse3`]).
+            return (limit, unsafe { drop_bytes64(b.as_ptr().add(p), starts, limit, d) });
         }
     }
     let _ = shuffles;
@@ -151,7 +184,9 @@ unsafe fn unescape64(b: &[u8], p: usize, d: *mut u8, shuffles: bool) -> (usize, 
         // next (reads end before `p + 80`, writes before `o + 80`).
         let mut k = from;
         while k < to {
-            put_run(b, p + k, p + k + 16, d.add(o + k - from));
+            // SAFETY: `k < to <= 64` and `o + k - from <= k`: sixteen bytes read from
+            // `p + k` and written at `o + k - from` stay within the caller's 80.
+            unsafe { put_run(b, p + k, p + k + 16, d.add(o + k - from)) };
             k += 16;
         }
         o += to - from;
@@ -165,9 +200,11 @@ unsafe fn unescape64(b: &[u8], p: usize, d: *mut u8, shuffles: bool) -> (usize, 
             if to == 63 {
                 return (to, o);
             }
-            match UNESCAPE[*b.get_unchecked(p + to + 1) as usize] {
+            // SAFETY: `to < 63`: the byte after it is within the block.
+            match UNESCAPE[unsafe { *b.get_unchecked(p + to + 1) } as usize] {
                 0 | b'u' => return (to, o),
-                c => *d.add(o) = c,
+                // SAFETY: `o <= to < 63`, within the caller's room for 80.
+                c => unsafe { *d.add(o) = c },
             }
             o += 1;
             from = to + 2;
@@ -189,7 +226,10 @@ unsafe fn unescape64(b: &[u8], p: usize, d: *mut u8, shuffles: bool) -> (usize, 
 unsafe fn drop_bytes64(src: *const u8, drop: u64, limit: usize, d: *mut u8) -> usize {
     use std::arch::x86_64::*;
     // Eight bytes from `src + g` to `d + o`, less those `m` marks.
-    let group = |g: usize, o: usize, m: usize| {
+    // SAFETY: `g < 64`: eight bytes from `src + g` are within the caller's 64;
+    // `o <= g`: eight written at `d + o` are within its 72; `KEEP[m]` is eight bytes;
+    // SSSE3 is there (the caller's promise).
+    let group = |g: usize, o: usize, m: usize| unsafe {
         let x = _mm_loadl_epi64(src.add(g) as *const __m128i);
         let keep = _mm_loadl_epi64(KEEP[m].as_ptr() as *const __m128i);
         _mm_storel_epi64(d.add(o) as *mut __m128i, _mm_shuffle_epi8(x, keep));
@@ -309,12 +349,16 @@ unsafe fn put_escape(c: u8, d: *mut u8) -> usize {
         b'u' => {
             const HEX: &[u8; 16] = b"0123456789abcdef";
             let e = [b'\\', b'u', b'0', b'0', HEX[(c >> 4) as usize], HEX[(c & 0xf) as usize]];
-            std::ptr::copy_nonoverlapping(e.as_ptr(), d, 6);
+            // SAFETY: the caller gives room for six bytes at `d`.
+            unsafe { std::ptr::copy_nonoverlapping(e.as_ptr(), d, 6) };
             6
         }
         e => {
-            *d = b'\\';
-            *d.add(1) = e;
+            // SAFETY: two of the six bytes the caller gives room for.
+            unsafe {
+                *d = b'\\';
+                *d.add(1) = e;
+            }
             2
         }
     }
@@ -329,10 +373,14 @@ unsafe fn put_escape(c: u8, d: *mut u8) -> usize {
 /// bytes must be readable from `from`.
 #[inline(always)]
 unsafe fn put_run(b: &[u8], from: usize, to: usize, d: *mut u8) -> usize {
-    std::ptr::write_unaligned(
-        d as *mut [u8; 16],
-        std::ptr::read_unaligned(b.as_ptr().add(from) as *const [u8; 16]),
-    );
+    // SAFETY: the caller gives sixteen readable bytes from `from` and room for sixteen
+    // at `d`; both copies are unaligned.
+    unsafe {
+        std::ptr::write_unaligned(
+            d as *mut [u8; 16],
+            std::ptr::read_unaligned(b.as_ptr().add(from) as *const [u8; 16]),
+        )
+    };
     to - from
 }
 
@@ -354,26 +402,33 @@ unsafe fn escape_into(b: &[u8], dst: *mut u8, room: usize) -> Option<usize> {
         if o + 6 * 16 + 16 > room {
             return None;
         }
-        let mut m = special16(b.as_ptr().add(i));
+        // SAFETY: `i + 32 <= n`: sixteen bytes are readable at `i`.
+        let mut m = unsafe { special16(b.as_ptr().add(i)) };
         let mut run = i;
         while m != 0 {
             let p = i + m.trailing_zeros() as usize;
-            o += put_run(b, run, p, dst.add(o));
-            o += put_escape(b[p], dst.add(o));
+            // SAFETY: `run <= p < i + 16`, so sixteen bytes from `run` are within `b`
+            // (32 are left at `i`); the block's writes fit in the room checked above.
+            unsafe {
+                o += put_run(b, run, p, dst.add(o));
+                o += put_escape(b[p], dst.add(o));
+            }
             run = p + 1;
             m &= m - 1;
         }
-        o += put_run(b, run, i + 16, dst.add(o));
+        // SAFETY: as above, `run <= i + 16`.
+        o += unsafe { put_run(b, run, i + 16, dst.add(o)) };
         i += 16;
     }
     if o + 6 * (n - i) > room {
         return None;
     }
     for &c in &b[i..] {
+        // SAFETY: at most six bytes a byte, and room for six a byte is checked above.
         if ESCAPE[c as usize] != 0 {
-            o += put_escape(c, dst.add(o));
+            o += unsafe { put_escape(c, dst.add(o)) };
         } else {
-            *dst.add(o) = c;
+            unsafe { *dst.add(o) = c };
             o += 1;
         }
     }
@@ -438,33 +493,6 @@ pub fn escaped_len(s: &str) -> usize {
     n + b[i..].iter().map(|&c| extra(c)).sum::<usize>()
 }
 
-/// Appends a duration in milliseconds rounded to the microsecond (`deliver::ms`), the
-/// bytes [`push_num`] writes for it: a value that is a whole number of microseconds
-/// below a billion seconds is written from its integers (its shortest form is that
-/// decimal: no shorter one falls as near), any other as before. Replay writes two a line.
-pub fn push_millis(out: &mut Vec<u8>, ms: f64) {
-    let us = (ms * 1000.0).round();
-    if !(ms.is_sign_positive() && us < 1e15 && us / 1000.0 == ms) {
-        return push_num(out, &ms);
-    }
-    let us = us as u64;
-    let mut buf = itoa::Buffer::new();
-    out.extend_from_slice(buf.format(us / 1000).as_bytes());
-    out.push(b'.');
-    let frac = us % 1000;
-    if frac == 0 {
-        out.push(b'0');
-        return;
-    }
-    let digits = [
-        b'0' + (frac / 100) as u8,
-        b'0' + (frac / 10 % 10) as u8,
-        b'0' + (frac % 10) as u8,
-    ];
-    let len = 3 - usize::from(frac % 10 == 0) - usize::from(frac % 100 == 0);
-    out.extend_from_slice(&digits[..len]);
-}
-
 /// Appends `"key":` (a key that needs no escaping, written by this crate).
 #[inline]
 pub fn push_key(out: &mut Vec<u8>, key: &str) {
@@ -478,12 +506,6 @@ pub fn push_key(out: &mut Vec<u8>, key: &str) {
 pub fn push_next_key(out: &mut Vec<u8>, key: &str) {
     out.push(b',');
     push_key(out, key);
-}
-
-/// Appends `true` or `false`.
-#[inline]
-pub fn push_bool(out: &mut Vec<u8>, b: bool) {
-    out.extend_from_slice(if b { b"true" } else { b"false" });
 }
 
 /// A number, or an optional one, that [`push_num`] writes as `serde_json` writes it:
@@ -966,18 +988,6 @@ mod tests {
     }
 
     proptest! {
-        /// Milliseconds to the microsecond are written as any number is: whole ones,
-        /// and any f64 at all.
-        #[test]
-        fn millis_are_written_as_numbers_are(us in 0u64..2_000_000_000_000_000, bits in any::<u64>(), x in any::<f64>()) {
-            let ours = |f: &dyn Fn(&mut Vec<u8>)| { let mut v = Vec::new(); f(&mut v); String::from_utf8(v).unwrap() };
-            let d = std::time::Duration::from_micros(us);
-            let ms = (d.as_secs_f64() * 1e6).round() / 1e3;
-            for v in [ms, us as f64 / 1000.0, (us % 100_000) as f64 / 1000.0, (us % 1000) as f64, f64::from_bits(bits), x, 0.0, -0.0, 0.001, 0.0005, 1e15, f64::NAN] {
-                prop_assert_eq!(ours(&|o| push_millis(o, v)), ours(&|o| push_num(o, &v)), "{}", v);
-            }
-        }
-
         #[test]
         fn numbers_are_written_as_serde_json_writes_them(i in any::<u64>(), bits in any::<u64>(), x in any::<f64>()) {
             let ours = |f: &dyn Fn(&mut Vec<u8>)| { let mut v = Vec::new(); f(&mut v); String::from_utf8(v).unwrap() };
@@ -1005,6 +1015,58 @@ mod tests {
             assert_eq!((d.i, into.is_none() && !reused.is_empty()), (c.i, false), "{text:?}");
         }
         c.at_end().then_some(fresh?)
+    }
+
+    /// The portable code (what runs off x86_64) classifies every block as the SSE2 code
+    /// does: each byte value at each place, beside the values at the edges of each class.
+    #[test]
+    fn portable_blocks_are_classified_as_simd_ones() {
+        let check = |b: &[u8; 64]| {
+            // SAFETY: 64 readable bytes, and sixteen at each multiple of sixteen.
+            assert_eq!(classify64_portable(b), unsafe { classify64(b.as_ptr()) }, "{b:?}");
+            for k in (0..64).step_by(16) {
+                let part: &[u8; 16] = b[k..k + 16].try_into().unwrap();
+                assert_eq!(
+                    special16_portable(part),
+                    unsafe { special16(part.as_ptr()) },
+                    "{part:?}"
+                );
+            }
+        };
+        // (Under Miri, which is slow, the values at the edges only.)
+        let values: Vec<u8> = if cfg!(miri) {
+            vec![0, 0x1f, 0x20, b'"', b'\\', 0x7f, 0x80, 0xff]
+        } else {
+            (0..=255).collect()
+        };
+        for at in 0..64 {
+            for &c in &values {
+                let mut b = [b'a'; 64];
+                b[at] = c;
+                check(&b);
+                for edge in [0x1f, 0x20, b'"' - 1, b'"' + 1, b'\\' - 1, b'\\' + 1, 0x7f, 0x80, 0xff] {
+                    b[(at + 1) % 64] = edge;
+                    b[(at + 63) % 64] = edge;
+                    check(&b);
+                }
+            }
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn any_block_is_classified_as_the_simd_code_does(v in proptest::collection::vec(
+            prop_oneof![Just(b'"'), Just(b'\\'), Just(0u8), Just(0x1f), Just(b'a'), any::<u8>()],
+            64,
+        )) {
+            let b: [u8; 64] = v.try_into().unwrap();
+            // SAFETY: 64 readable bytes, and sixteen at each multiple of sixteen.
+            prop_assert_eq!(classify64_portable(&b), unsafe { classify64(b.as_ptr()) });
+            for k in (0..64).step_by(16) {
+                let part: &[u8; 16] = b[k..k + 16].try_into().unwrap();
+                prop_assert_eq!(special16_portable(part), unsafe { special16(part.as_ptr()) });
+            }
+        }
     }
 
     #[test]

@@ -1,24 +1,10 @@
-//! "Did you mean" suggestions: edit distance to the known names.
-
-/// Edit distance, for "did you mean" suggestions.
-pub fn levenshtein(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1];
-        for (j, cb) in b.iter().enumerate() {
-            cur.push((prev[j] + usize::from(ca != *cb)).min(prev[j + 1] + 1).min(cur[j] + 1));
-        }
-        prev = cur;
-    }
-    prev[b.len()]
-}
+//! "Did you mean" suggestions: edit distance (Levenshtein, in characters) to the known names.
 
 /// The candidates closest to `name`, best first.
 pub fn closest<'a>(name: &str, candidates: impl Iterator<Item = &'a str>, n: usize) -> Vec<&'a str> {
     let mut v: Vec<(usize, &str)> = candidates
         .map(|c| {
-            let d = levenshtein(name, c);
+            let d = strsim::levenshtein(name, c);
             let bonus = if c.contains(name) || name.contains(c) { 0 } else { d };
             (bonus.min(d), c)
         })
@@ -38,13 +24,18 @@ mod tests {
 
     #[test]
     fn edit_distance() {
-        assert_eq!(levenshtein("kitten", "sitting"), 3);
-        assert_eq!(levenshtein("", "abc"), 3);
         let c = closest(
             "github.psh",
             ["github.push", "github.ping", "stripe.invoice.paid"].into_iter(),
             2,
         );
         assert_eq!(c[0], "github.push");
+        let names = ["github.push", "stripe.invoice.paid"];
+        // Distance counts characters, not bytes.
+        assert_eq!(
+            closest("strïpe.invöice.paid", names.into_iter(), 2),
+            ["stripe.invoice.paid"]
+        );
+        assert!(closest("zoom.meeting.started", names.into_iter(), 2).is_empty());
     }
 }

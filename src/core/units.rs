@@ -96,89 +96,30 @@ impl FromStr for Rate {
     }
 }
 
-/// Appends `n` in decimal, without the formatting machinery (hot paths: one per request).
-pub fn push_decimal(out: &mut String, mut n: u64) {
-    let mut buf = [0u8; 20];
-    let mut i = buf.len();
-    loop {
-        i -= 1;
-        buf[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    out.extend(buf[i..].iter().map(|&d| d as char));
-}
-
 /// Formats a byte count for people: `512 B`, `1.0 KiB`, `10.5 MiB`.
 pub fn format_size(n: u64) -> String {
     const U: [&str; 4] = ["KiB", "MiB", "GiB", "TiB"];
     if n < 1024 {
         return format!("{n} B");
     }
-    // Tenths of the unit in integers, rounded half to even as `{:.1}` rounds: the
-    // listener prints one size per request, and float formatting is the slow part.
+    let mut v = n as f64 / 1024.0;
     let mut i = 0;
-    let mut unit: u128 = 1024;
-    while n as u128 >= unit * 1024 && i < U.len() - 1 {
-        unit *= 1024;
+    while v >= 1024.0 && i < U.len() - 1 {
+        v /= 1024.0;
         i += 1;
     }
-    let scaled = n as u128 * 10;
-    let (mut tenths, rest) = (scaled / unit, scaled % unit);
-    if 2 * rest > unit || (2 * rest == unit && tenths % 2 == 1) {
-        tenths += 1;
-    }
-    let mut s = String::with_capacity(12);
-    push_decimal(&mut s, (tenths / 10) as u64);
-    s.push('.');
-    push_decimal(&mut s, (tenths % 10) as u64);
-    s.push(' ');
-    s.push_str(U[i]);
-    s
+    format!("{v:.1} {}", U[i])
 }
 
 /// Formats a duration for people: `850µs`, `12.3ms`, `1.52s`.
 pub fn format_duration(d: Duration) -> String {
-    let mut out = Vec::with_capacity(12);
-    push_duration(&mut out, d);
-    String::from_utf8(out).expect("ASCII and µ")
-}
-
-/// Appends [`format_duration`]'s text: integers, rounded as `{:.1}` and `{:.2}` round
-/// the float (replay prints one per request, and float formatting is the slow part).
-pub fn push_duration(out: &mut Vec<u8>, d: Duration) {
-    /// `n / unit` with `places` decimals and then `suffix`. A tie in decimal is
-    /// decided by the float, as formatting it would.
-    fn fixed(out: &mut Vec<u8>, n: u64, unit: u64, places: u32, float: impl Fn() -> f64, suffix: &str) {
-        let step = unit / 10u64.pow(places);
-        if n % step == step / 2 {
-            let text = format!("{:.*}{suffix}", places as usize, float());
-            out.extend_from_slice(text.as_bytes());
-            return;
-        }
-        let scaled = n / step + u64::from(n % step > step / 2);
-        let whole = 10u64.pow(places);
-        let mut buf = itoa::Buffer::new();
-        out.extend_from_slice(buf.format(scaled / whole).as_bytes());
-        out.push(b'.');
-        let frac = buf.format(scaled % whole);
-        out.extend(std::iter::repeat_n(b'0', places as usize - frac.len()));
-        out.extend_from_slice(frac.as_bytes());
-        out.extend_from_slice(suffix.as_bytes());
-    }
-    // (u64 holds 584 years of nanoseconds: longer waits are printed by the float.)
-    let (us, ns) = (d.as_micros(), d.as_nanos());
+    let us = d.as_micros();
     if us < 1000 {
-        out.extend_from_slice(itoa::Buffer::new().format(us).as_bytes());
-        out.extend_from_slice("µs".as_bytes());
+        format!("{us}µs")
     } else if us < 1_000_000 {
-        fixed(out, us as u64, 1000, 1, || us as f64 / 1000.0, "ms");
-    } else if let Ok(ns) = u64::try_from(ns) {
-        fixed(out, ns, 1_000_000_000, 2, || d.as_secs_f64(), "s");
+        format!("{:.1}ms", us as f64 / 1000.0)
     } else {
-        out.extend_from_slice(format!("{:.2}s", d.as_secs_f64()).as_bytes());
+        format!("{:.2}s", d.as_secs_f64())
     }
 }
 
@@ -252,66 +193,28 @@ mod tests {
     #[test]
     fn formatting() {
         assert_eq!(format_size(10), "10 B");
-        // The integer rounding agrees with float formatting, ties included.
-        let float = |n: u64| {
-            const U: [&str; 4] = ["KiB", "MiB", "GiB", "TiB"];
-            let mut v = n as f64 / 1024.0;
-            let mut i = 0;
-            while v >= 1024.0 && i < U.len() - 1 {
-                v /= 1024.0;
-                i += 1;
-            }
-            format!("{v:.1} {}", U[i])
-        };
-        for n in (1024..3 << 20).chain([1280, 1 << 30, (1 << 30) - 1, 5 << 40, u64::MAX / 3]) {
-            assert_eq!(format_size(n), float(n), "{n}");
-        }
-        let mut s = String::new();
-        for n in [0, 7, 10, 99, 65535, u64::MAX] {
-            s.clear();
-            push_decimal(&mut s, n);
-            assert_eq!(s, n.to_string());
-        }
+        assert_eq!(format_size(1023), "1023 B");
+        assert_eq!(format_size(1024), "1.0 KiB");
         assert_eq!(format_size(1536), "1.5 KiB");
-        assert_eq!(format_duration(Duration::from_micros(1500)), "1.5ms");
-    }
-
-    #[test]
-    fn durations_read_as_float_formatting_would() {
-        let float = |d: Duration| {
-            let us = d.as_micros();
-            if us < 1000 {
-                format!("{us}µs")
-            } else if us < 1_000_000 {
-                format!("{:.1}ms", us as f64 / 1000.0)
-            } else {
-                format!("{:.2}s", d.as_secs_f64())
-            }
-        };
-        let mut cases: Vec<Duration> = (0..1_200_000).step_by(7).map(Duration::from_micros).collect();
-        // Ties, and the edges of each unit and of carrying into the next digit.
-        for us in [
-            0, 1, 999, 1000, 1049, 1050, 1150, 1250, 9950, 99_950, 999_949, 999_950, 999_999, 1_000_000,
+        assert_eq!(format_size((1 << 20) - 1), "1024.0 KiB");
+        assert_eq!(format_size(10 << 20 | 1 << 19), "10.5 MiB");
+        assert_eq!(format_size(1 << 30), "1.0 GiB");
+        assert_eq!(format_size(5 << 40), "5.0 TiB");
+        assert_eq!(format_size(u64::MAX), "16777216.0 TiB");
+        for (d, text) in [
+            (Duration::ZERO, "0µs"),
+            (Duration::from_micros(850), "850µs"),
+            (Duration::from_micros(999), "999µs"),
+            (Duration::from_micros(1000), "1.0ms"),
+            (Duration::from_micros(1449), "1.4ms"),
+            (Duration::from_micros(1500), "1.5ms"),
+            (Duration::from_micros(12_345), "12.3ms"),
+            (Duration::from_micros(999_999), "1000.0ms"),
+            (Duration::from_secs(1), "1.00s"),
+            (Duration::from_millis(1520), "1.52s"),
+            (Duration::from_secs(2), "2.00s"),
         ] {
-            cases.push(Duration::from_micros(us));
-        }
-        for ns in [
-            1_005_000_000u64,
-            1_015_000_000,
-            1_994_999_999,
-            1_995_000_000,
-            9_995_000_000,
-            59_999_999_999,
-        ] {
-            cases.push(Duration::from_nanos(ns));
-        }
-        cases.extend((1..4000u64).map(|k| Duration::from_nanos(k * 2_500_000 + 1_000_000_000)));
-        cases.extend([
-            Duration::from_secs(u32::MAX as u64),
-            Duration::from_secs(u64::MAX / 1000),
-        ]);
-        for d in cases {
-            assert_eq!(format_duration(d), float(d), "{d:?}");
+            assert_eq!(format_duration(d), text, "{d:?}");
         }
     }
 }

@@ -494,14 +494,7 @@ pub fn human_secs(s: i64) -> String {
 
 /// Constant-time equality of two byte strings (the length is not secret).
 pub fn ct_eq(a: &[u8], b: &[u8]) -> bool {
-    if a.len() != b.len() {
-        return false;
-    }
-    let mut diff = 0u8;
-    for (x, y) in a.iter().zip(b) {
-        diff |= x ^ y;
-    }
-    std::hint::black_box(diff) == 0
+    subtle::ConstantTimeEq::ct_eq(a, b).into()
 }
 
 pub(crate) fn b64() -> base64::engine::GeneralPurpose {

@@ -19,7 +19,7 @@ use super::twilio::Twilio;
 use super::twitch::Twitch;
 use super::zoom::zoom;
 use super::{Scheme, SchemeError};
-use crate::core::headers::{Headers, Prefilter};
+use crate::core::headers::Headers;
 
 /// Makes a scheme; only the generic one reads its settings.
 type Make = fn(&GenericParams) -> Box<dyn Scheme>;
@@ -126,20 +126,10 @@ pub fn secret_headers() -> &'static [&'static str] {
 /// The scheme a request was most likely signed with, from its headers (and, for
 /// Mailgun, its body); `None` when no known signature is present.
 pub fn detect(h: &Headers, body: Option<&[u8]>) -> Option<&'static str> {
-    // One pass over the headers: most requests carry none of the telling names (a
-    // name the prefilter rules out costs one test). The first scheme told, in the
-    // table's order, wins.
-    let told = |name: &str| {
-        TELLING.may_contain(name)
-            && TOLD_BY
-                .iter()
-                .any(|(names, _)| names.iter().any(|n| n.eq_ignore_ascii_case(name)))
-    };
-    if h.iter().any(|(k, _)| told(k)) {
-        for (names, scheme) in TOLD_BY {
-            if names.iter().any(|n| h.contains(n)) {
-                return Some(scheme(h));
-            }
+    // The first scheme told, in the table's order, wins.
+    for (names, scheme) in TOLD_BY {
+        if names.iter().any(|n| h.contains(n)) {
+            return Some(scheme(h));
         }
     }
     body.is_some_and(looks_like_mailgun).then_some("mailgun")
@@ -182,21 +172,6 @@ const TOLD_BY: &[Told] = &[
     (&["linear-signature"], |_| "linear"),
     (&["x-signature"], |_| "generic"),
 ];
-
-/// The names in [`TOLD_BY`], for the first pass.
-const TELLING: Prefilter = {
-    let mut filter = Prefilter::EMPTY;
-    let mut i = 0;
-    while i < TOLD_BY.len() {
-        let mut j = 0;
-        while j < TOLD_BY[i].0.len() {
-            filter = filter.with(TOLD_BY[i].0[j]);
-            j += 1;
-        }
-        i += 1;
-    }
-    filter
-};
 
 fn looks_like_mailgun(body: &[u8]) -> bool {
     // A cheap pre-check before parsing: the key `"token"` must be there, unless the body
@@ -245,8 +220,7 @@ mod tests {
         ));
     }
 
-    /// Every telling header, in any case, tells its scheme, and the first pass lets
-    /// each through (a name missing from its prefilter would hide the header).
+    /// Every telling header, in any case, tells its scheme.
     #[test]
     fn every_telling_header_tells_its_scheme() {
         for (names, scheme) in TOLD_BY {
