@@ -1083,18 +1083,27 @@ mod tests {
                 let done = done.clone();
                 move |n: &mut usize, &i: &u32, _: &Prepared, res: Result<Delivery, DeliverError>, _: Duration| {
                     *n += 1;
-                    assert!(res.unwrap().delivered(), "job {i}");
+                    match res {
+                        Ok(d) => assert!(
+                            d.delivered(),
+                            "job {i}: {:?}",
+                            d.attempts.last().map(|a| (a.status, &a.error))
+                        ),
+                        Err(e) => panic!("job {i}: {e}"),
+                    }
                     let mut d = done.lock().unwrap();
                     d.push(i);
                     stop_after.is_none_or(|n| d.len() < n)
                 }
             };
-            let client = reqwest::Client::builder().build().unwrap();
+            // A client per thread, as `clients` makes them: a pooled connection lives on
+            // the runtime that opened it, and one thread's runtime ends before the other's.
+            let client = || reqwest::Client::builder().build().unwrap();
             // Never told to stop.
             let stop = Stop::new();
             (
                 run::<_, usize, _, _, _>(
-                    vec![client.clone(), client],
+                    vec![client(), client()],
                     Batch {
                         concurrency: 3,
                         drop_in_flight: true,
