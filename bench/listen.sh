@@ -129,6 +129,8 @@ PY
   done
 done
 trap - EXIT
+# The last round's capture log (gigabytes after a run) is not kept.
+rm -f "$LOG"
 
 python3 - "$RES" <<'PY'
 import csv, statistics, sys

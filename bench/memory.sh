@@ -148,6 +148,8 @@ print(round(statistics.median(v), 1), round(max(v), 1))" "$OUT/small.ms")
   done
 done
 trap - EXIT
+# The last round's capture log (gigabytes after a run) is not kept.
+rm -f "$OUT/memory.jsonl"
 
 python3 - "$RES" "$OUT/small-alone.ms" "$OUT/small-stall.ms" <<'PY'
 import csv, statistics, sys
