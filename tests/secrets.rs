@@ -8,10 +8,9 @@ mod common;
 
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
-use std::process::Stdio;
 use std::time::Duration;
 
-use common::{hookcat_in, hookcat_std, tempdir, Receiver};
+use common::{hookcat_in, spawn_listen_env, tempdir, Receiver};
 use serde_json::Value;
 
 const GITLAB_TOKEN: &str = "glpat-Hx7-token-9f8e7d6c5b4a";
@@ -39,31 +38,11 @@ fn listen_once(
     args: &[&str],
     send_to: impl FnOnce(&str),
 ) -> (Option<i32>, String, String) {
-    let mut child = hookcat_std(d)
-        .env("HOOKCAT_CONFIG_DIR", d.join("no-config"))
-        .arg("listen")
-        .args(["--port", "0", "--expect", "1", "--timeout", "30s"])
-        .args(args)
-        .envs(env.iter().copied())
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start hookcat listen");
-    let mut stderr = BufReader::new(child.stderr.take().unwrap());
-    let mut first = String::new();
-    stderr.read_line(&mut first).unwrap();
-    let Some(url) = first.trim().strip_prefix("Listening on ").map(str::to_string) else {
-        let _ = child.kill();
-        panic!("unexpected first stderr line: {first:?}");
-    };
-    send_to(&url);
-    let mut out = String::new();
-    child.stdout.take().unwrap().read_to_string(&mut out).unwrap();
-    let mut err = first;
-    stderr.read_to_string(&mut err).unwrap();
-    let code = child.wait().unwrap().code();
-    (code, out, err)
+    let mut all = vec!["--expect", "1", "--timeout", "30s"];
+    all.extend_from_slice(args);
+    let l = spawn_listen_env(d, env, &all);
+    send_to(&l.url);
+    l.finish()
 }
 
 fn records(log: &Path) -> Vec<Value> {

@@ -6,44 +6,9 @@
 
 mod common;
 
-use std::io::{Read, Write};
-use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 
-use common::{hookcat_in, log_lines, spawn_listen, tempdir, Receiver};
-
-/// Writes one HTTP/1.1 request (header bytes as given) over a plain socket; returns the status.
-fn raw_send(base: &str, method: &str, path: &[u8], headers: &[(&str, &[u8])], body: &[u8]) -> u16 {
-    let addr = base.strip_prefix("http://").unwrap();
-    let mut s = TcpStream::connect(addr).unwrap();
-    let mut head = Vec::new();
-    head.extend_from_slice(method.as_bytes());
-    head.push(b' ');
-    head.extend_from_slice(path);
-    head.extend_from_slice(
-        format!(
-            " HTTP/1.1\r\nHost: {addr}\r\nContent-Length: {}\r\nConnection: close\r\n",
-            body.len()
-        )
-        .as_bytes(),
-    );
-    for (k, v) in headers {
-        head.extend_from_slice(k.as_bytes());
-        head.extend_from_slice(b": ");
-        head.extend_from_slice(v);
-        head.extend_from_slice(b"\r\n");
-    }
-    head.extend_from_slice(b"\r\n");
-    s.write_all(&head).unwrap();
-    s.write_all(body).unwrap();
-    let mut answer = Vec::new();
-    s.read_to_end(&mut answer).unwrap();
-    let text = String::from_utf8_lossy(&answer);
-    text.split_whitespace()
-        .nth(1)
-        .and_then(|c| c.parse().ok())
-        .unwrap_or_else(|| panic!("no status in {text:?}"))
-}
+use common::{hookcat_in, log_lines, raw_send_bytes, spawn_listen, tempdir, Receiver};
 
 /// The characters that drive a terminal or hide text: C0 (but newline), DEL, C1 and
 /// the bidirectional controls.
@@ -148,7 +113,7 @@ fn hostile_captures(data: &Path) -> (PathBuf, Vec<String>) {
     let log = data.join("hostile.jsonl");
     let l = spawn_listen(data, &["--verbose", "--expect", "2", "--save", log.to_str().unwrap()]);
     let json_body = format!("{{\"title\":{}}}", serde_json::to_string(HOSTILE).unwrap());
-    raw_send(
+    raw_send_bytes(
         &l.url,
         "POST",
         "/hook/\u{202e}gpj.exe?\u{9b}=1".as_bytes(),
@@ -159,7 +124,7 @@ fn hostile_captures(data: &Path) -> (PathBuf, Vec<String>) {
         ],
         HOSTILE.as_bytes(),
     );
-    raw_send(
+    raw_send_bytes(
         &l.url,
         "POST",
         b"/hook/json",
@@ -291,7 +256,7 @@ fn curl_export_encodes_every_byte_and_bash_reproduces_it() {
     let header_value = "\u{202e}x\t'y' \"$HOME\" `id` \\ %s \u{9b}é";
     let l = spawn_listen(data, &["--quiet", "--expect", "2", "--save", log.to_str().unwrap()]);
     for body in [all.as_slice(), text.as_bytes()] {
-        raw_send(
+        raw_send_bytes(
             &l.url,
             "PUT",
             b"/p/it's/$(id)/%E2%80%AE?q='x'&r=[1]",
@@ -471,8 +436,8 @@ fn credential_headers_are_masked_unless_revealed() {
     let l = spawn_listen(data, &["--verbose", "--expect", "2", "--save", log.to_str().unwrap()]);
     let mut headers: Vec<(&str, &[u8])> = CREDENTIALS.iter().map(|(k, v)| (*k, v.as_bytes())).collect();
     headers.push(("X-Hub-Signature-256", b"sha256=deadbeef"));
-    raw_send(&l.url, "POST", b"/c", &headers, b"{}");
-    raw_send(
+    raw_send_bytes(&l.url, "POST", b"/c", &headers, b"{}");
+    raw_send_bytes(
         &l.url,
         "POST",
         b"/c",

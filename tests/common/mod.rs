@@ -302,18 +302,35 @@ pub fn wait_for(mut f: impl FnMut() -> bool, within: Duration) -> bool {
 /// Writes one HTTP/1.1 request (`Connection: close`) over a plain socket to `base`
 /// (`http://host:port`) and returns the answer's status.
 pub fn raw_send(base: &str, method: &str, path: &str, headers: &[(&str, &str)], body: &[u8]) -> u16 {
+    let headers: Vec<(&str, &[u8])> = headers.iter().map(|(k, v)| (*k, v.as_bytes())).collect();
+    raw_send_bytes(base, method, path.as_bytes(), &headers, body)
+}
+
+/// [`raw_send`] with the path and header values as bytes, sent as given (not UTF-8,
+/// control bytes: what a hostile client writes).
+pub fn raw_send_bytes(base: &str, method: &str, path: &[u8], headers: &[(&str, &[u8])], body: &[u8]) -> u16 {
     use std::io::Write;
     let addr = base.strip_prefix("http://").unwrap_or(base);
     let mut s = std::net::TcpStream::connect(addr).unwrap();
-    let mut head = format!(
-        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Length: {}\r\nConnection: close\r\n",
-        body.len()
+    let mut head = Vec::new();
+    head.extend_from_slice(method.as_bytes());
+    head.push(b' ');
+    head.extend_from_slice(path);
+    head.extend_from_slice(
+        format!(
+            " HTTP/1.1\r\nHost: {addr}\r\nContent-Length: {}\r\nConnection: close\r\n",
+            body.len()
+        )
+        .as_bytes(),
     );
     for (k, v) in headers {
-        head.push_str(&format!("{k}: {v}\r\n"));
+        head.extend_from_slice(k.as_bytes());
+        head.extend_from_slice(b": ");
+        head.extend_from_slice(v);
+        head.extend_from_slice(b"\r\n");
     }
-    head.push_str("\r\n");
-    s.write_all(head.as_bytes()).unwrap();
+    head.extend_from_slice(b"\r\n");
+    s.write_all(&head).unwrap();
     s.write_all(body).unwrap();
     let mut answer = Vec::new();
     s.read_to_end(&mut answer).unwrap();
