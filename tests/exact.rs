@@ -12,7 +12,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use base64::Engine;
-use common::{hookcat_in, spawn_listen, tempdir, wait_for, Receiver};
+use common::{hookcat_in, raw_send_bytes, spawn_listen, tempdir, wait_for, Receiver};
 use hookcat::core::ids::hex_lower;
 use hookcat::core::scheme::hmac::Alg;
 use serde_json::{json, Value};
@@ -561,19 +561,8 @@ fn crafted_records_are_skipped_with_a_warning_and_never_reach_a_shell() {
 fn capture_raw_value(dir: &Path, value: &[u8]) -> (std::path::PathBuf, String) {
     let log = dir.join("raw-export.jsonl");
     let l = spawn_listen(dir, &["--save", log.to_str().unwrap(), "--quiet", "--expect", "1"]);
-    let addr = l.url.strip_prefix("http://").unwrap().to_string();
-    let mut s = TcpStream::connect(&addr).unwrap();
-    let mut req = format!("POST /raw?q=1 HTTP/1.1\r\nHost: {addr}\r\nX-Plain: text\r\nX-Raw: ").into_bytes();
-    req.extend_from_slice(value);
-    req.extend_from_slice(b"\r\nContent-Length: 2\r\nConnection: close\r\n\r\nhi");
-    s.write_all(&req).unwrap();
-    let mut answer = Vec::new();
-    s.read_to_end(&mut answer).unwrap();
-    assert!(
-        answer.starts_with(b"HTTP/1.1 200"),
-        "{}",
-        String::from_utf8_lossy(&answer)
-    );
+    let headers: [(&str, &[u8]); 2] = [("X-Plain", b"text"), ("X-Raw", value)];
+    assert_eq!(raw_send_bytes(&l.url, "POST", b"/raw?q=1", &headers, b"hi"), 200);
     let (code, _, err) = l.finish();
     assert_eq!(code, Some(0), "{err}");
     let rec: Value = serde_json::from_str(std::fs::read_to_string(&log).unwrap().lines().next().unwrap()).unwrap();
@@ -704,19 +693,8 @@ fn forward_to_relays_a_header_value_that_is_not_utf8_byte_exact() {
         dir.path(),
         &["--no-save", "--quiet", "--expect", "1", "--forward-to", &app.url],
     );
-    let addr = l.url.strip_prefix("http://").unwrap().to_string();
-    let mut s = TcpStream::connect(&addr).unwrap();
-    let mut req = format!("POST /fw HTTP/1.1\r\nHost: {addr}\r\nX-Plain: text\r\nX-Raw: ").into_bytes();
-    req.extend_from_slice(RAW_VALUE);
-    req.extend_from_slice(b"\r\nContent-Length: 2\r\nConnection: close\r\n\r\nhi");
-    s.write_all(&req).unwrap();
-    let mut answer = Vec::new();
-    s.read_to_end(&mut answer).unwrap();
-    assert!(
-        answer.starts_with(b"HTTP/1.1 200"),
-        "{}",
-        String::from_utf8_lossy(&answer)
-    );
+    let headers: [(&str, &[u8]); 2] = [("X-Plain", b"text"), ("X-Raw", RAW_VALUE)];
+    assert_eq!(raw_send_bytes(&l.url, "POST", b"/fw", &headers, b"hi"), 200);
     let (code, _, err) = l.finish();
     assert_eq!(code, Some(0), "{err}");
     let got = app.got.lock().unwrap()[0].clone();
