@@ -372,9 +372,15 @@ pub struct ListenArgs {
     #[arg(long, help_heading = BEHAVIOUR)]
     pub no_handshake: bool,
 
-    /// Relay each request to the app at URL and answer with its response.
+    /// Relay each request to the app at URL and answer with its response. The app gets the original Host, X-Forwarded-For, -Proto and -Host, and answers provider handshakes itself (checked).
     #[arg(long, value_name = "URL", help_heading = FORWARDING)]
     pub forward_to: Option<String>,
+    /// How long the app has to answer a forwarded request; then the sender gets 504.
+    #[arg(long, default_value = "30s", value_name = "DURATION", value_parser = duration, help_heading = FORWARDING)]
+    pub forward_timeout: Duration,
+    /// Send the app its own host:port as Host (for an app that routes by Host) instead of the original Host.
+    #[arg(long, help_heading = FORWARDING)]
+    pub rewrite_host: bool,
 
     /// Largest body accepted; larger gets 413.
     #[arg(long, default_value = "10MiB", value_name = "SIZE", help_heading = LIMITS)]

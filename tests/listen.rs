@@ -773,6 +773,369 @@ fn forwarding_to_an_unreachable_app_answers_502() {
     assert_eq!(recs[0]["response"]["status"], 502);
 }
 
+/// An app behind `listen --forward-to` (127.0.0.1:0): records each request as it
+/// arrives and answers what `reply` decides from it; a gated app holds each answer
+/// until [`App::release`] (or forever).
+struct App {
+    url: String,
+    seen: Arc<Mutex<Vec<common::Recorded>>>,
+    gate: Option<Arc<tokio::sync::Semaphore>>,
+    _rt: tokio::runtime::Runtime,
+}
+
+/// Status, content type and body of an app's answer.
+type Reply = (u16, &'static str, Vec<u8>);
+
+impl App {
+    fn start(gated: bool, reply: impl Fn(&common::Recorded) -> Reply + Send + Sync + 'static) -> App {
+        use axum::body::Bytes;
+        use axum::http::{HeaderMap, Method, Uri};
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap();
+        let listener = rt.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).unwrap();
+        let addr = listener.local_addr().unwrap();
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let gate = gated.then(|| Arc::new(tokio::sync::Semaphore::new(0)));
+        let (s, g, reply) = (seen.clone(), gate.clone(), Arc::new(reply));
+        let app = axum::Router::new().fallback(move |method: Method, uri: Uri, hm: HeaderMap, body: Bytes| {
+            let (s, g, reply) = (s.clone(), g.clone(), reply.clone());
+            async move {
+                let r = common::Recorded {
+                    method: method.to_string(),
+                    path: uri.path_and_query().map(|p| p.to_string()).unwrap_or_default(),
+                    headers: hm
+                        .iter()
+                        .map(|(k, v)| (k.to_string(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+                        .collect(),
+                    body: body.to_vec(),
+                };
+                s.lock().unwrap().push(r.clone());
+                if let Some(g) = g {
+                    g.acquire().await.unwrap().forget();
+                }
+                let (status, ct, body) = reply(&r);
+                let mut resp = axum::response::Response::new(axum::body::Body::from(body));
+                *resp.status_mut() = axum::http::StatusCode::from_u16(status).unwrap();
+                resp.headers_mut().insert("content-type", ct.parse().unwrap());
+                resp
+            }
+        });
+        rt.spawn(async move {
+            axum::serve(listener, app).await.unwrap();
+        });
+        App {
+            url: format!("http://{addr}"),
+            seen,
+            gate,
+            _rt: rt,
+        }
+    }
+
+    fn got(&self) -> Vec<common::Recorded> {
+        self.seen.lock().unwrap().clone()
+    }
+
+    /// Lets one held answer go.
+    fn release(&self) {
+        if let Some(g) = &self.gate {
+            g.add_permits(1);
+        }
+    }
+}
+
+const TWILIO_TOKEN: &str = "twilio-auth-token";
+
+/// What Twilio's validators do (`RequestValidator` in Python, `twilio.webhook()` in
+/// Express behind a proxy it trusts): rebuild the URL from X-Forwarded-Proto and the
+/// forwarded host (else Host), then HMAC-SHA1 it with the form's parameters sorted by
+/// name, base64. 403 when the signature does not match that URL.
+fn twilio_app(r: &common::Recorded) -> Reply {
+    use base64::Engine;
+    use hmac::{KeyInit, Mac};
+    let host = r.header("x-forwarded-host").or(r.header("host")).unwrap_or_default();
+    let proto = r.header("x-forwarded-proto").unwrap_or("http");
+    let url = format!("{proto}://{host}{}", r.path);
+    let mut params: Vec<(String, String)> = form_urlencoded::parse(&r.body).into_owned().collect();
+    params.sort();
+    let mut data = url.clone();
+    for (k, v) in params {
+        data.push_str(&k);
+        data.push_str(&v);
+    }
+    let mut m = <hmac::Hmac<sha1::Sha1> as KeyInit>::new_from_slice(TWILIO_TOKEN.as_bytes()).unwrap();
+    m.update(data.as_bytes());
+    let expected = base64::engine::general_purpose::STANDARD.encode(m.finalize().into_bytes());
+    if r.header("x-twilio-signature") == Some(expected.as_str()) {
+        (204, "text/plain", Vec::new())
+    } else {
+        (
+            403,
+            "text/plain",
+            format!("signature does not match {url}").into_bytes(),
+        )
+    }
+}
+
+/// The listener passes the original Host through and adds X-Forwarded-For, -Proto and
+/// -Host, so that an app that rebuilds the signed URL (Twilio's validators) finds the
+/// URL the sender signed: with the app's own address as Host it answered 403.
+#[test]
+fn forwarding_keeps_the_host_so_that_twilios_validator_accepts_the_request() {
+    let dir = tempdir();
+    let d = dir.path();
+    let app = App::start(false, twilio_app);
+    let l = listen_env(
+        d,
+        &[("S", TWILIO_TOKEN)],
+        &[
+            "--json",
+            "--scheme",
+            "twilio",
+            "--secret-env",
+            "S",
+            "--forward-to",
+            &app.url,
+        ],
+    );
+    let out = hc(d)
+        .env("S", TWILIO_TOKEN)
+        .args(["send", &format!("{}/sms?a=1", l.url), "--event", "twilio.sms.incoming"])
+        .args(["--secret-env", "S", "-H", "X-First: 1", "-H", "X-Second: 2", "--json"])
+        .output()
+        .unwrap();
+    let recs = l.wait_records(1);
+    let listener = host_port(&l.url);
+    l.stop();
+    let (attempts, _) = attempts_and_summary(&out.stdout);
+    let g = &app.got()[0];
+    assert_eq!(
+        attempts[0]["status"], 204,
+        "the app refused it: {:?} {:?}",
+        attempts[0]["response_body"], g.headers
+    );
+    assert_eq!(recs[0]["verification"]["valid"], true, "{}", recs[0]);
+    assert_eq!(g.header("host"), Some(listener.as_str()), "{:?}", g.headers);
+    assert_eq!(g.header("x-forwarded-host"), Some(listener.as_str()));
+    assert_eq!(g.header("x-forwarded-proto"), Some("http"));
+    assert_eq!(g.header("x-forwarded-for"), Some("127.0.0.1"));
+    assert_eq!(g.path, "/sms?a=1");
+    assert_eq!(g.body, body_bytes(&recs[0]), "byte-exact");
+    // The request's own headers keep their order.
+    let names: Vec<String> = g.headers.iter().map(|(k, _)| k.clone()).collect();
+    let received: Vec<String> = recs[0]["headers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p[0].as_str().unwrap().to_ascii_lowercase())
+        .filter(|k| names.contains(k))
+        .collect();
+    let relayed: Vec<String> = names.iter().filter(|k| received.contains(k)).cloned().collect();
+    assert_eq!(relayed, received, "the headers were reordered");
+}
+
+/// A proxy in front (a tunnel) already said where the request came from: its
+/// X-Forwarded-For gets the listener's client appended, its -Proto and -Host are kept.
+/// `--rewrite-host` sends the app's own address as Host for an app that needs it.
+#[test]
+fn forwarding_extends_a_tunnels_x_forwarded_headers_and_rewrite_host_names_the_app() {
+    let dir = tempdir();
+    let d = dir.path();
+    let app = App::start(false, |_| (200, "text/plain", b"ok".to_vec()));
+    let l = listen(d, &["--no-save", "--forward-to", &app.url]);
+    let r = request(
+        &l.url,
+        "POST",
+        "/t",
+        &[
+            ("X-Forwarded-For", "203.0.113.9"),
+            ("X-Forwarded-Proto", "https"),
+            ("X-Forwarded-Host", "abc.tunnel.example"),
+        ],
+        b"{}",
+    );
+    assert_eq!(r.status, 200);
+    let listener = host_port(&l.url);
+    l.stop();
+    let g = &app.got()[0];
+    assert_eq!(g.header("x-forwarded-for"), Some("203.0.113.9, 127.0.0.1"));
+    assert_eq!(g.header("x-forwarded-proto"), Some("https"));
+    assert_eq!(g.header("x-forwarded-host"), Some("abc.tunnel.example"));
+    assert_eq!(g.header("host"), Some(listener.as_str()));
+
+    let l = listen(d, &["--no-save", "--rewrite-host", "--forward-to", &app.url]);
+    assert_eq!(post(&l.url, b"{}").status, 200);
+    let listener = host_port(&l.url);
+    l.stop();
+    let g = &app.got()[1];
+    assert_eq!(g.header("host"), Some(host_port(&app.url).as_str()));
+    assert_eq!(g.header("x-forwarded-host"), Some(listener.as_str()));
+}
+
+/// Each request is printed when it arrives, before the app has answered; the app's
+/// answer follows when it comes.
+#[test]
+fn forwarding_prints_the_request_on_arrival_then_the_apps_answer() {
+    let dir = tempdir();
+    let app = App::start(true, |_| (201, "text/plain", b"made".to_vec()));
+    let l = listen(dir.path(), &["--no-save", "--forward-to", &app.url]);
+    let url = l.url.clone();
+    let sender = std::thread::spawn(move || post(&url, b"{\"a\":1}").status);
+    assert!(
+        wait_for(|| l.lines().iter().any(|x| x.contains("POST /hook")), PATIENCE),
+        "nothing printed while the app thinks: {:#?}",
+        l.lines()
+    );
+    assert!(
+        !l.lines().iter().any(|x| x.contains("answered 201")),
+        "{:#?}",
+        l.lines()
+    );
+    app.release();
+    assert_eq!(sender.join().unwrap(), 201);
+    assert!(wait_for(
+        || l.lines().iter().any(|x| x.contains("answered 201")),
+        PATIENCE
+    ));
+    l.stop();
+}
+
+/// An app slower than --forward-timeout is reported as a timeout (504), not as
+/// unreachable.
+#[test]
+fn a_slow_app_is_reported_as_a_timeout() {
+    let dir = tempdir();
+    let app = App::start(true, |_| (200, "text/plain", Vec::new()));
+    let l = listen(
+        dir.path(),
+        &["--no-save", "--forward-timeout", "300ms", "--forward-to", &app.url],
+    );
+    assert_eq!(post(&l.url, b"{}").status, 504);
+    let (_, out, _) = l.stop();
+    assert!(out.contains("did not answer within 300ms (--forward-timeout)"), "{out}");
+    assert!(!out.contains("unreachable"), "{out}");
+}
+
+/// A signature valid on arrival that the app refuses: the app's own check is what to
+/// look at, and the `verify` command that reproduces the listener's verdict is shown.
+#[test]
+fn an_app_refusing_a_valid_signature_is_named_as_the_suspect() {
+    let dir = tempdir();
+    let d = dir.path();
+    let app = App::start(false, |_| (401, "text/plain", b"bad signature".to_vec()));
+    let l = listen_env(
+        d,
+        &[("S", "gh-secret")],
+        &["--scheme", "github", "--secret-env", "S", "--forward-to", &app.url],
+    );
+    let out = hc(d)
+        .env("S", "gh-secret")
+        .args(["send", &l.url, "--event", "github.push", "--secret-env", "S"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(wait_for(
+        || l.lines().iter().any(|x| x.contains("answered 401")),
+        PATIENCE
+    ));
+    let (_, out, _) = l.stop();
+    assert!(out.contains("valid when it arrived"), "{out}");
+    assert!(out.contains("the app's own check"), "{out}");
+    assert!(out.contains("hookcat verify --scheme github --headers-file"), "{out}");
+}
+
+/// In forward mode the app answers the providers' handshakes, as it will for the
+/// provider: the listener forwards them and checks the answer.
+#[test]
+fn handshakes_are_forwarded_and_the_apps_answer_is_checked() {
+    let dir = tempdir();
+    let d = dir.path();
+    let secret = "zoom-secret-token";
+    let app = App::start(false, move |r| {
+        let v: Value = serde_json::from_slice(&r.body).unwrap_or_default();
+        let challenge = v["challenge"].as_str().unwrap_or_default().to_string();
+        let plain = v["payload"]["plainToken"].as_str().unwrap_or_default().to_string();
+        match r.path.as_str() {
+            "/slack/right" => (
+                200,
+                "application/json",
+                format!("{{\"challenge\":\"{challenge}\"}}").into_bytes(),
+            ),
+            "/twitch/right" => (200, "text/plain", challenge.into_bytes()),
+            "/zoom/right" => {
+                let enc = hmac_sha256_hex(secret.as_bytes(), plain.as_bytes());
+                let body = serde_json::json!({"plainToken": plain, "encryptedToken": enc});
+                (200, "application/json", body.to_string().into_bytes())
+            }
+            "/zoom/wrong-token" => {
+                let enc = hmac_sha256_hex(b"another-secret", plain.as_bytes());
+                let body = serde_json::json!({"plainToken": plain, "encryptedToken": enc});
+                (200, "application/json", body.to_string().into_bytes())
+            }
+            _ => (200, "application/json", b"{\"ok\":true}".to_vec()),
+        }
+    });
+    let l = listen_env(
+        d,
+        &[("S", secret)],
+        &["--json", "--secret-env", "S", "--forward-to", &app.url],
+    );
+    let slack = br#"{"token":"t","challenge":"3eZbrw1aBm2rZgRNFdx","type":"url_verification"}"#;
+    let twitch = br#"{"challenge":"pogchamp-kappa","subscription":{"type":"stream.online"}}"#;
+    let zoom = br#"{"payload":{"plainToken":"qgg8vlvZRS6UYooatFL8Aw"},"event_ts":1654503849680,"event":"endpoint.url_validation"}"#;
+    let tw = [
+        ("Content-Type", "application/json"),
+        ("Twitch-Eventsub-Message-Type", "webhook_callback_verification"),
+    ];
+    let json = [("Content-Type", "application/json")];
+    let cases: [(&str, &[(&str, &str)], &[u8], &str); 7] = [
+        ("/slack/right", &json, slack, "as Slack expects"),
+        ("/slack/wrong", &json, slack, "does not echo the challenge"),
+        ("/twitch/right", &tw, twitch, "as Twitch expects"),
+        ("/twitch/wrong", &tw, twitch, "does not echo the challenge"),
+        ("/zoom/right", &json, zoom, "as Zoom expects"),
+        ("/zoom/wrong-token", &json, zoom, "the app's Zoom secret token is wrong"),
+        ("/zoom/wrong", &json, zoom, "does not echo the plainToken"),
+    ];
+    for (i, (path, headers, body, _)) in cases.iter().enumerate() {
+        let r = request(&l.url, "POST", path, headers, body);
+        assert_eq!(r.status, 200, "{path}");
+        assert_eq!(app.got().len(), i + 1, "{path} was not forwarded");
+        assert_eq!(app.got()[i].body, *body, "{path}");
+    }
+    let recs = l.wait_records(cases.len());
+    l.stop();
+    for (rec, (path, _, _, says)) in recs.iter().zip(cases) {
+        assert_eq!(rec["response"]["kind"], "forwarded", "{path}: {rec}");
+        let note = rec["response"]["note"].as_str().unwrap_or_default();
+        assert!(note.contains(says), "{path}: {note:?}");
+    }
+}
+
+/// Without a secret the listener cannot answer Zoom's handshake: it says so rather
+/// than answer `{"ok":true}`, which Zoom refuses without saying why.
+#[test]
+fn zoom_validation_without_a_secret_is_not_answered_ok() {
+    let dir = tempdir();
+    let l = listen(dir.path(), &["--json"]);
+    let zoom = br#"{"payload":{"plainToken":"qgg8vlvZRS6UYooatFL8Aw"},"event_ts":1654503849680,"event":"endpoint.url_validation"}"#;
+    let r = post(&l.url, zoom);
+    let recs = l.wait_records(1);
+    l.stop();
+    assert_ne!(r.status, 200, "{}", String::from_utf8_lossy(&r.body));
+    assert!(!String::from_utf8_lossy(&r.body).contains("\"ok\":true"));
+    assert!(
+        recs[0]["response"]["note"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("secret"),
+        "{}",
+        recs[0]
+    );
+}
+
 #[test]
 fn answers_slack_twitch_and_zoom_handshakes() {
     let dir = tempdir();

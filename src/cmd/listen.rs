@@ -84,6 +84,8 @@ pub fn plan(a: &ListenArgs) -> anyhow::Result<Plan> {
         drop: a.drop,
     };
     cfg.forward_to = a.forward_to.clone();
+    cfg.forward_timeout = a.forward_timeout;
+    cfg.rewrite_host = a.rewrite_host;
     cfg.handshake = !a.no_handshake;
     cfg.header_timeout = a.header_timeout;
     cfg.body_timeout = a.body_timeout;
@@ -185,6 +187,41 @@ pub struct Renderer<'a> {
     pub tally: Tally,
     pub stdout: std::io::BufWriter<&'a mut (dyn Write + Send)>,
     pub stderr: &'a mut (dyn Write + Send),
+    /// How to reproduce the listener's verdict with `hookcat verify`, shown when an
+    /// app refuses a request whose signature was valid.
+    pub reproduce: Option<Reproduce>,
+}
+
+/// What the `hookcat verify` command that reproduces a listener's verdict needs.
+#[derive(Debug, Clone)]
+pub struct Reproduce {
+    /// The secret flag, as the listener was given it (never the secret itself).
+    pub secret_flag: String,
+    /// The capture log, when not the default one; `None` in `saved` means the default.
+    pub log: Option<std::path::PathBuf>,
+    /// Whether requests are saved at all.
+    pub saved: bool,
+}
+
+impl Reproduce {
+    pub fn new(a: &ListenArgs, save: Option<&std::path::Path>) -> Reproduce {
+        let secret_flag = match (&a.secret.secret_env, &a.secret.secret_file) {
+            (Some(v), _) => format!("--secret-env {}", crate::core::export::shell_quote(v)),
+            (None, Some(f)) => format!(
+                "--secret-file {}",
+                crate::core::export::shell_quote(&f.display().to_string())
+            ),
+            // A secret given as a value is not repeated.
+            _ => "--secret-env VAR".into(),
+        };
+        Reproduce {
+            secret_flag,
+            log: save
+                .filter(|p| *p != default_log_path())
+                .map(std::path::Path::to_path_buf),
+            saved: save.is_some(),
+        }
+    }
 }
 
 impl<'a> Renderer<'a> {
@@ -198,12 +235,36 @@ impl<'a> Renderer<'a> {
             tally: Tally::default(),
             stdout: std::io::BufWriter::with_capacity(64 * 1024, &mut *io.stdout),
             stderr: &mut *io.stderr,
+            reproduce: None,
         }
     }
 
     pub fn event(&mut self, ev: ServerEvent) -> std::io::Result<()> {
         match ev {
             ServerEvent::Request(c) => self.request(*c),
+            ServerEvent::Forwarding {
+                received_at,
+                method,
+                path,
+                body_len,
+                url,
+            } => {
+                // The request now; the app's answer with its record, when it comes.
+                if self.json {
+                    return Ok(());
+                }
+                let p = &self.out.out;
+                writeln!(
+                    self.stdout,
+                    "{} {} {} {} {} {}",
+                    p.dim(received_at.get(11..19).unwrap_or(&received_at)),
+                    p.bold(&sanitize_line(&method)),
+                    sanitize_line(&path),
+                    p.dim(&format_size(body_len as u64)),
+                    p.magenta("⇢ forwarding to"),
+                    sanitize_line(&url),
+                )
+            }
             ServerEvent::ConnectionError { remote, message } => {
                 // Talk, not data: on stderr even with --json, whose stdout has only requests.
                 let _ = writeln!(
@@ -356,6 +417,9 @@ impl<'a> Renderer<'a> {
                         sanitize_line(&f.url),
                         f.duration_ms
                     )?;
+                    if (s == 401 || s == 403) && c.verdict.as_ref().is_some_and(|v| v.valid) {
+                        self.suspect_the_app(&c)?;
+                    }
                     if self.view.body && !f.body.is_empty() {
                         let bv = crate::output::BodyView {
                             max_lines: self.view.max_body_lines.min(20),
@@ -365,6 +429,13 @@ impl<'a> Renderer<'a> {
                         }
                     }
                 }
+                (None, _) if f.timed_out.is_some() => writeln!(
+                    self.stdout,
+                    "  {} {} did not answer within {:?} (--forward-timeout; answered 504)",
+                    p.red("app:"),
+                    sanitize_line(&f.url),
+                    f.timed_out.unwrap_or_default(),
+                )?,
                 (None, Some(e)) => writeln!(
                     self.stdout,
                     "  {} {} unreachable: {} (answered 502)",
@@ -379,6 +450,39 @@ impl<'a> Renderer<'a> {
             return Ok(());
         }
         writeln!(self.stdout)
+    }
+
+    /// The signature was valid when it arrived and the app refused the request: the
+    /// app's own check is what to look at, and how to reproduce the listener's verdict.
+    fn suspect_the_app(&mut self, c: &Captured) -> std::io::Result<()> {
+        let p = &self.out.out;
+        let scheme = c.verdict.as_ref().map_or("", |v| v.scheme);
+        writeln!(
+            self.stdout,
+            "  {} the signature was valid when it arrived: the app's own check is the suspect \
+             (a body parsed and re-serialised before verifying, another secret, a URL rebuilt differently)",
+            p.yellow("why:")
+        )?;
+        let Some(r) = &self.reproduce else { return Ok(()) };
+        if !r.saved {
+            return writeln!(
+                self.stdout,
+                "  {} listen without --no-save to keep the request for `hookcat verify`",
+                p.dim("to reproduce:")
+            );
+        }
+        let log = r
+            .log
+            .as_ref()
+            .map(|l| format!(" -f {}", crate::core::export::shell_quote(&l.display().to_string())))
+            .unwrap_or_default();
+        writeln!(
+            self.stdout,
+            "  {} hookcat captures show {}{log} --json > request.json && hookcat verify --scheme {scheme} --headers-file request.json {}",
+            p.dim("to reproduce:"),
+            sanitize_line(&c.record.id),
+            r.secret_flag
+        )
     }
 }
 
@@ -470,6 +574,7 @@ async fn serve(a: ListenArgs, plan: Plan, out: &Output, io: &mut Io) -> anyhow::
         reveal: a.reveal,
     };
     let mut r = Renderer::new(out, io, a.json, view, plan.redact.clone());
+    r.reproduce = Some(Reproduce::new(&a, save.as_deref()));
     let deadline = plan.timeout.map(|t| tokio::time::Instant::now() + t);
     let sleep = tokio::time::sleep_until(
         deadline.unwrap_or_else(|| tokio::time::Instant::now() + Duration::from_secs(86400 * 365)),

@@ -101,6 +101,10 @@ pub struct ServerConfig {
     pub verify: Option<VerifyConfig>,
     pub behaviour: Behaviour,
     pub forward_to: Option<String>,
+    /// How long the app has to answer a forwarded request (its answer included).
+    pub forward_timeout: Duration,
+    /// Send the app its own address as `Host`, not the one the request came with.
+    pub rewrite_host: bool,
     pub handshake: bool,
     pub max_body: u64,
     pub allow: Vec<Cidr>,
@@ -132,6 +136,8 @@ impl Default for ServerConfig {
             verify: None,
             behaviour: Behaviour::default(),
             forward_to: None,
+            forward_timeout: Duration::from_secs(30),
+            rewrite_host: false,
             handshake: true,
             max_body: 10 << 20,
             allow: Vec::new(),
@@ -160,6 +166,9 @@ pub struct ForwardResult {
     #[serde(skip)]
     pub content_type: Option<String>,
     pub error: Option<String>,
+    /// The app did not answer within this time (`--forward-timeout`).
+    #[serde(skip)]
+    pub timed_out: Option<Duration>,
 }
 
 /// One request, as the command sees it.
@@ -202,6 +211,16 @@ impl Captured {
 
 pub enum ServerEvent {
     Request(Box<Captured>),
+    /// A request that arrived and is being forwarded: sent before the app answers
+    /// (its [`ServerEvent::Request`] follows with the answer). The path and the URL
+    /// are redacted as the record is.
+    Forwarding {
+        received_at: String,
+        method: String,
+        path: String,
+        body_len: usize,
+        url: String,
+    },
     /// A connection failed before a request could be read (malformed HTTP, TLS, a
     /// slow client cut off by the header timeout).
     ConnectionError {
@@ -827,14 +846,38 @@ async fn handle(
         verdict = Some(vd);
     }
 
-    // Handshakes, forwarding, or the configured behaviour.
+    // Handshakes, forwarding, or the configured behaviour. When forwarding, the app
+    // answers a provider's handshake (the provider will talk to the app, not to this
+    // listener), and its answer is checked against what the provider expects.
     let mut forward = None;
-    if answer.is_none() && cfg.handshake {
-        answer = handshake(&record, &bytes, cfg.verify.as_ref().map(|v| &v.secret));
+    let shake = match (&answer, cfg.handshake) {
+        (None, true) => find_handshake(&record, &bytes, cfg.verify.as_ref().map(|v| &v.secret)),
+        _ => None,
+    };
+    let forwarding = sh.forward.as_ref().zip(cfg.forward_to.as_ref());
+    if answer.is_none() && forwarding.is_none() {
+        answer = shake.as_ref().map(handshake_answer);
     }
     if answer.is_none() {
-        if let (Some(client), Some(base)) = (&sh.forward, &cfg.forward_to) {
-            let (a, f) = forward_request(client, base, &record, &bytes, cfg.body_timeout).await;
+        if let Some((client, base)) = forwarding {
+            let url = join_url(base, &record.path);
+            let (mut path, mut shown) = (record.path.clone(), url.clone());
+            sh.redactor.redact_query(&mut path);
+            sh.redactor.redact_query(&mut shown);
+            let _ = sh
+                .events
+                .send(ServerEvent::Forwarding {
+                    received_at: record.received_at.clone(),
+                    method: record.method.clone(),
+                    path,
+                    body_len: bytes.len(),
+                    url: shown,
+                })
+                .await;
+            let (mut a, f) = forward_request(client, cfg, url, &record, &bytes, remote).await;
+            if let (Some(h), Some(status)) = (&shake, f.status) {
+                a.note = Some(h.expect().check(status, &f.body).message);
+            }
             answer = Some(a);
             forward = Some(f);
         }
@@ -1289,45 +1332,112 @@ pub fn join_url(base: &str, path_and_query: &str) -> String {
     url
 }
 
-/// The answer to a provider's handshake, whichever provider's it is: each scheme
+/// The provider's handshake the request is, whichever provider's it is: each scheme
 /// tells its own ([`Scheme::handshake`](super::scheme::Scheme::handshake)).
-fn handshake(record: &CaptureRecord, body: &[u8], secret: Option<&Secret>) -> Option<Answer> {
-    use super::scheme::Handshake;
-    let found = super::scheme::all()
+fn find_handshake(record: &CaptureRecord, body: &[u8], secret: Option<&Secret>) -> Option<super::scheme::Handshake> {
+    super::scheme::all()
         .iter()
-        .find_map(|s| s.handshake(&record.headers, body, secret))?;
-    Some(match found {
+        .find_map(|s| s.handshake(&record.headers, body, secret))
+}
+
+/// The listener's own answer to a handshake.
+fn handshake_answer(found: &super::scheme::Handshake) -> Answer {
+    use super::scheme::Handshake;
+    match found {
         Handshake::Answer {
             content_type,
             body,
             note,
+            ..
         } => {
-            let mut a = Answer::new(200, "handshake", body);
-            a.headers.push(("content-type".into(), content_type.into()));
-            a.note = Some(note.into());
+            let mut a = Answer::new(200, "handshake", body.clone());
+            a.headers.push(("content-type".into(), (*content_type).into()));
+            a.note = Some((*note).into());
             a
         }
-        Handshake::NeedsSecret { note } => {
-            let mut a = Answer::json(200, "normal", serde_json::json!({"ok": true}));
-            a.note = Some(note.into());
+        // Any 200 would tell the provider nothing it accepts: say what is missing.
+        Handshake::NeedsSecret { note, .. } => {
+            let mut a = Answer::json(500, "handshake", serde_json::json!({"error": note}));
+            a.note = Some((*note).into());
             a
         }
-    })
+    }
+}
+
+/// The headers the app is sent: the request's own end-to-end headers in their order,
+/// its `Host` (or, with `--rewrite-host`, none: the client names the app), and where
+/// the request came from: `X-Forwarded-For` (the client appended to any the request
+/// had), `X-Forwarded-Proto` and `X-Forwarded-Host` (kept when a proxy in front set
+/// them; else from `--public-url` when given, else as this listener received it).
+fn forward_headers(cfg: &ServerConfig, record: &CaptureRecord, remote: SocketAddr) -> Headers {
+    let mut out = Headers(Vec::with_capacity(record.headers.len() + 3));
+    let host = record.headers.get("host").map(str::to_string);
+    let mut relayed = record.headers.clone();
+    let mut dropped = Vec::new();
+    relayed.split_end_to_end(&mut dropped);
+    // Host is put back where it came, unless the app is to get its own.
+    let mut kept = relayed.0.into_iter();
+    for (k, v) in &record.headers.0 {
+        if k.eq_ignore_ascii_case("host") {
+            if !cfg.rewrite_host {
+                out.push(k.clone(), v.clone());
+            }
+        } else if !super::headers::is_hop_by_hop(k) && !dropped.iter().any(|(d, _)| d.eq_ignore_ascii_case(k)) {
+            if let Some(h) = kept.next() {
+                out.0.push(h);
+            }
+        }
+    }
+    let client = remote.ip().to_canonical().to_string();
+    match out
+        .0
+        .iter_mut()
+        .find(|(k, _)| k.eq_ignore_ascii_case("x-forwarded-for"))
+    {
+        Some((_, v)) => *v = format!("{v}, {client}"),
+        None => out.push("x-forwarded-for", client),
+    }
+    let public = cfg
+        .verify
+        .as_ref()
+        .and_then(|v| v.public_url.as_deref())
+        .and_then(|u| url::Url::parse(u).ok());
+    if !out.contains("x-forwarded-proto") {
+        let proto = match &public {
+            Some(u) => u.scheme().to_string(),
+            None if cfg.tls.is_some() => "https".into(),
+            None => "http".into(),
+        };
+        out.push("x-forwarded-proto", proto);
+    }
+    if !out.contains("x-forwarded-host") {
+        let from_public = public.as_ref().and_then(|u| {
+            let h = u.host_str()?;
+            Some(match u.port() {
+                Some(p) => format!("{h}:{p}"),
+                None => h.to_string(),
+            })
+        });
+        if let Some(h) = from_public.or(host) {
+            out.push("x-forwarded-host", h);
+        }
+    }
+    out
 }
 
 async fn forward_request(
     client: &reqwest::Client,
-    base: &str,
+    cfg: &ServerConfig,
+    url: String,
     record: &CaptureRecord,
     body: &[u8],
-    timeout: Duration,
+    remote: SocketAddr,
 ) -> (Answer, ForwardResult) {
-    let url = join_url(base, &record.path);
+    let timeout = cfg.forward_timeout;
     let start = Instant::now();
     let method = reqwest::Method::from_bytes(record.method.as_bytes()).unwrap_or(reqwest::Method::POST);
     let mut rb = client.request(method, &url).timeout(timeout);
-    let mut relayed = record.headers.clone();
-    relayed.retain_end_to_end();
+    let relayed = forward_headers(cfg, record, remote);
     // A value that is not UTF-8 goes as the bytes received, not as its text.
     let exact = record.exact_header_values().unwrap_or_default();
     let mut exact_used = vec![false; exact.len()];
@@ -1375,6 +1485,24 @@ async fn forward_request(
                     body: bytes.to_vec(),
                     content_type: ct,
                     error: None,
+                    timed_out: None,
+                },
+            )
+        }
+        Err(e) if e.is_timeout() => {
+            let msg = format!("the app did not answer within {timeout:?} (--forward-timeout)");
+            let mut a = Answer::json(504, "forwarded", serde_json::json!({"error": msg}));
+            a.note = Some(format!("forward to {url}: {msg}"));
+            (
+                a,
+                ForwardResult {
+                    url,
+                    status: None,
+                    duration_ms: ms,
+                    body: Vec::new(),
+                    content_type: None,
+                    error: Some(msg),
+                    timed_out: Some(timeout),
                 },
             )
         }
@@ -1400,6 +1528,7 @@ async fn forward_request(
                     body: Vec::new(),
                     content_type: None,
                     error: Some(msg),
+                    timed_out: None,
                 },
             )
         }

@@ -293,9 +293,116 @@ pub enum Handshake {
         body: Vec<u8>,
         /// What was answered, for the record.
         note: &'static str,
+        /// What any receiver's answer must hold (checked when the app answers it).
+        expect: Expect,
     },
     /// A handshake that only the secret can answer, and none was given: why.
-    NeedsSecret { note: &'static str },
+    NeedsSecret { note: &'static str, expect: Expect },
+}
+
+impl Handshake {
+    /// What a receiver's answer must hold.
+    pub fn expect(&self) -> &Expect {
+        match self {
+            Handshake::Answer { expect, .. } | Handshake::NeedsSecret { expect, .. } => expect,
+        }
+    }
+}
+
+/// What a receiver's answer to a handshake must hold, to check an app that answers it
+/// itself (`listen --forward-to`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Expect {
+    /// The handshake, as the provider names it (`Slack's url_verification`).
+    pub what: &'static str,
+    /// The provider, for "as Slack expects".
+    pub provider: &'static str,
+    /// The values the answer must carry, each checked in turn.
+    pub echoes: Vec<Echo>,
+}
+
+/// One value a handshake's answer must carry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Echo {
+    /// The answer's JSON field that carries it; `None`: the whole body is the value.
+    pub field: Option<&'static str>,
+    /// With a `field`, a body that is the value alone is accepted too.
+    pub or_whole_body: bool,
+    /// The value; `None` when it cannot be known (it needs a secret not given): the
+    /// field must be there, its value is not checked.
+    pub value: Option<String>,
+    /// The name of the value in messages (`the challenge`, `the plainToken`).
+    pub name: &'static str,
+    /// What a wrong value means, for a value that is not a plain echo (Zoom's
+    /// `encryptedToken`): said instead of "does not echo".
+    pub wrong: Option<&'static str>,
+}
+
+/// How an app answered a handshake ([`Expect::check`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HandshakeCheck {
+    pub ok: bool,
+    pub message: String,
+}
+
+impl Expect {
+    /// Checks an app's answer (its status and body) against what the provider expects.
+    pub fn check(&self, status: u16, body: &[u8]) -> HandshakeCheck {
+        let no = |message: String| HandshakeCheck { ok: false, message };
+        if !(200..300).contains(&status) {
+            return no(format!(
+                "the app answered {} with {status}: {} needs a 200 that echoes it",
+                self.what, self.provider
+            ));
+        }
+        let json: Option<serde_json::Value> = serde_json::from_slice(body).ok();
+        let mut unchecked = Vec::new();
+        for e in &self.echoes {
+            let found: Option<String> = match e.field {
+                Some(f) => json
+                    .as_ref()
+                    .and_then(|j| j.get(f))
+                    .and_then(|v| v.as_str())
+                    .map(str::to_string)
+                    .or_else(|| {
+                        e.or_whole_body
+                            .then(|| std::str::from_utf8(body).ok().map(|t| t.trim().to_string()))
+                            .flatten()
+                    }),
+                None => std::str::from_utf8(body).ok().map(str::to_string),
+            };
+            match (&e.value, found) {
+                (Some(want), Some(got)) if ct_eq(want.as_bytes(), got.as_bytes()) => {}
+                (None, Some(_)) => unchecked.push(e.name),
+                (Some(_), Some(_)) if e.wrong.is_some() => {
+                    return no(format!(
+                        "the app answered {}, but {}",
+                        self.what,
+                        e.wrong.unwrap_or_default()
+                    ));
+                }
+                _ => {
+                    let place = match e.field {
+                        Some(f) => format!(" (as `{f}`)"),
+                        None => " (as the whole body)".into(),
+                    };
+                    return no(format!(
+                        "the app's answer to {} does not echo {}{place}: {} will not accept this URL",
+                        self.what, e.name, self.provider
+                    ));
+                }
+            }
+        }
+        let mut message = format!("the app answered {} as {} expects", self.what, self.provider);
+        if !unchecked.is_empty() {
+            message = format!(
+                "the app answered {}; its {} was not checked (the listener has no secret to check it with)",
+                self.what,
+                unchecked.join(", ")
+            );
+        }
+        HandshakeCheck { ok: true, message }
+    }
 }
 
 /// A request as [`Scheme::recognise`] reads it: its headers, and its body, parsed as

@@ -80,6 +80,18 @@ fn url_verification(body: &[u8], _: Option<&Secret>) -> Option<Handshake> {
         content_type: "application/json",
         body: serde_json::to_vec(&serde_json::json!({ "challenge": challenge })).ok()?,
         note: "answered Slack's url_verification with its challenge",
+        expect: super::Expect {
+            what: "Slack's url_verification",
+            provider: "Slack",
+            // Slack takes the challenge as plain text or as a JSON `challenge`.
+            echoes: vec![super::Echo {
+                field: Some("challenge"),
+                or_whole_body: true,
+                value: Some(challenge.to_string()),
+                name: "the challenge",
+                wrong: None,
+            }],
+        },
     })
 }
 

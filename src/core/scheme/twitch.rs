@@ -128,6 +128,18 @@ impl HmacSpec for Twitch {
             content_type: "text/plain",
             body: challenge.as_bytes().to_vec(),
             note: "answered Twitch's webhook_callback_verification with its challenge",
+            expect: super::Expect {
+                what: "Twitch's webhook_callback_verification",
+                provider: "Twitch",
+                // The raw challenge as the body, nothing else.
+                echoes: vec![super::Echo {
+                    field: None,
+                    or_whole_body: false,
+                    value: Some(challenge.to_string()),
+                    name: "the challenge",
+                    wrong: None,
+                }],
+            },
         })
     }
 }

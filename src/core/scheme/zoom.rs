@@ -4,7 +4,7 @@
 
 use super::hmac::Alg;
 use super::slack::V0;
-use super::{Clues, Handshake, KeyKind, SchemeMeta, Tolerance};
+use super::{Clues, Echo, Expect, Handshake, KeyKind, SchemeMeta, Tolerance};
 use crate::core::ids::hex_lower;
 use crate::core::secret::Secret;
 
@@ -45,16 +45,41 @@ fn url_validation(body: &[u8], secret: Option<&Secret>) -> Option<Handshake> {
         return None;
     }
     let plain = v.get("payload")?.get("plainToken")?.as_str()?;
-    let Some(secret) = secret else {
+    let enc = secret.map(|s| url_validation_token(s.bytes(), plain));
+    let expect = Expect {
+        what: "Zoom's endpoint.url_validation",
+        provider: "Zoom",
+        echoes: vec![
+            Echo {
+                field: Some("plainToken"),
+                or_whole_body: false,
+                value: Some(plain.to_string()),
+                name: "the plainToken",
+                wrong: None,
+            },
+            Echo {
+                field: Some("encryptedToken"),
+                or_whole_body: false,
+                value: enc.clone(),
+                name: "the encryptedToken",
+                wrong: Some(
+                    "its encryptedToken is not the HMAC-SHA256 of the plainToken with the secret given to the listener: \
+                     the app's Zoom secret token is wrong (or the listener's)",
+                ),
+            },
+        ],
+    };
+    let Some(enc) = enc else {
         return Some(Handshake::NeedsSecret {
-            note: "Zoom's endpoint.url_validation needs the secret token (--secret…) to be answered",
+            note: "Zoom's endpoint.url_validation needs the secret token (--secret-env VAR) to be answered",
+            expect,
         });
     };
-    let enc = url_validation_token(secret.bytes(), plain);
     Some(Handshake::Answer {
         content_type: "application/json",
         body: serde_json::to_vec(&serde_json::json!({"plainToken": plain, "encryptedToken": enc})).ok()?,
         note: "answered Zoom's endpoint.url_validation",
+        expect,
     })
 }
 
