@@ -879,6 +879,49 @@ fn twilio_app(r: &common::Recorded) -> Reply {
     }
 }
 
+/// Twilio signs the URL it calls: a request signed for the listener's local URL while
+/// the listener was told a --public-url is diagnosed as such.
+#[test]
+fn twilio_signed_for_the_local_url_while_a_public_url_was_given() {
+    let dir = tempdir();
+    let d = dir.path();
+    let l = listen_env(
+        d,
+        &[("S", TWILIO_TOKEN)],
+        &[
+            "--json",
+            "--scheme",
+            "twilio",
+            "--secret-env",
+            "S",
+            "--public-url",
+            "https://abc.tunnel.example",
+        ],
+    );
+    hc(d)
+        .env("S", TWILIO_TOKEN)
+        .args([
+            "send",
+            &format!("{}/sms", l.url),
+            "--event",
+            "twilio.sms.incoming",
+            "--secret-env",
+            "S",
+        ])
+        .assert()
+        .success();
+    let recs = l.wait_records(1);
+    l.stop();
+    let v = &recs[0]["verification"];
+    assert_eq!(v["valid"], false, "{v}");
+    assert_eq!(v["diagnosis"][0]["code"], "signed_for_local_url", "{v}");
+    let msg = v["diagnosis"][0]["message"].as_str().unwrap();
+    assert!(
+        msg.contains("/sms") && msg.contains("https://abc.tunnel.example/sms"),
+        "{msg}"
+    );
+}
+
 /// The listener passes the original Host through and adds X-Forwarded-For, -Proto and
 /// -Host, so that an app that rebuilds the signed URL (Twilio's validators) finds the
 /// URL the sender signed: with the app's own address as Host it answered 403.

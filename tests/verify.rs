@@ -582,3 +582,69 @@ fn sign_streams_a_1_gib_file() {
         format!("X-Hub-Signature-256: sha256={}", hookcat::core::ids::hex_lower(&mac))
     );
 }
+
+#[test]
+fn a_stripe_secret_without_its_whsec_prefix() {
+    let c = diagnosed(
+        "stripe",
+        "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+        JSON,
+        "MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+        JSON,
+        &[],
+    );
+    assert_eq!(c, ["whsec_prefix_missing"]);
+}
+
+/// The fallback advice fits every provider: "test or live mode" is Stripe's.
+#[test]
+fn the_fallback_advice_is_provider_neutral() {
+    let h = sign("github", "one", JSON, &[]);
+    let (code, v) = verify("github", "two", &h, JSON, &[]);
+    assert_eq!((code, codes(&v)), (1, vec!["unknown".to_string()]));
+    let msg = v["diagnosis"][0]["message"].as_str().unwrap();
+    assert!(!msg.contains("live mode"), "{msg}");
+    assert!(msg.contains("secret"), "{msg}");
+}
+
+/// Discord's private key given where its public key belongs: said as such, whether the
+/// private key happens to read as a public key (a mismatch) or not (a malformed key).
+#[test]
+fn a_discord_private_key_where_the_public_key_belongs() {
+    for _ in 0..6 {
+        let pair = run(&["keygen", "--scheme", "discord", "--json"], b"").code(0).json();
+        let private = pair["private_key"].as_str().unwrap();
+        let h = sign("discord", private, JSON, &[]);
+        let secret = format!("--secret={private}");
+        let mut args = vec!["verify", "--scheme", "discord", &secret];
+        for x in &h {
+            args.extend(["-H", x.as_str()]);
+        }
+        let r = run(&args, JSON);
+        let err = r.err();
+        assert!(r.code == 1 || r.code == 2, "{err}");
+        assert!(err.contains("the private key"), "{err}");
+        assert!(err.contains("public key"), "{err}");
+        if r.code == 1 {
+            let (_, v) = verify("discord", private, &h, JSON, &[]);
+            assert_eq!(codes(&v), ["private_key_given"]);
+        }
+    }
+}
+
+/// Another provider's signature header under `--scheme X`: the scheme that reads it
+/// is named, from what the schemes say tells them.
+#[test]
+fn another_providers_signature_header_names_the_scheme_that_fits() {
+    let h = sign("github", "k", JSON, &[]);
+    let mut args = vec!["verify", "--scheme", "stripe", "--secret=whsec_k"];
+    for x in &h {
+        args.extend(["-H", x.as_str()]);
+    }
+    let r = run(&args, JSON);
+    r.code(2);
+    let err = r.err();
+    assert!(err.contains("Stripe-Signature"), "{err}");
+    assert!(err.contains("X-Hub-Signature-256"), "{err}");
+    assert!(err.contains("--scheme github"), "{err}");
+}

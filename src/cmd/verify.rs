@@ -7,7 +7,7 @@ use serde_json::json;
 use crate::cli::VerifyArgs;
 use crate::core::body::Body;
 use crate::core::capture::CaptureRecord;
-use crate::core::diagnose::diagnose;
+use crate::core::diagnose::{diagnose, diagnose_error};
 use crate::core::headers::{parse_header_block, Headers};
 use crate::core::scheme::{detect, lookup, SchemeError, VerifyRequest};
 use crate::core::secret::parse_marker;
@@ -81,7 +81,18 @@ pub fn run(a: VerifyArgs, out: &Output, io: &mut Io) -> anyhow::Result<Outcome> 
         now,
         tolerance: a.tolerance,
     };
-    let mut verdict = scheme.verify(&secret, &req)?;
+    let mut verdict = match scheme.verify(&secret, &req) {
+        Ok(v) => v,
+        Err(e) => {
+            // The question cannot be asked; the diagnosis may still say why.
+            let findings = diagnose_error(scheme.as_ref(), &secret, &req, &e);
+            if findings.is_empty() {
+                return Err(e.into());
+            }
+            let why: Vec<String> = findings.into_iter().map(|f| f.message).collect();
+            return Err(hinted(e.to_string(), why.join(" ")));
+        }
+    };
     if !verdict.valid {
         verdict.diagnosis = diagnose(scheme.as_ref(), &secret, &req, &verdict);
     }

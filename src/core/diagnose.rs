@@ -9,7 +9,10 @@ use std::borrow::Cow;
 use super::body::Body;
 use super::ids::{hex_decode, hex_lower};
 use super::scheme::hmac::{Alg, Encoding, HmacView, Presented};
-use super::scheme::{b64_decode_lenient, human_secs, Failure, Finding, KeyKind, Scheme, Verdict, VerifyRequest};
+use super::scheme::{
+    b64_decode_lenient, detect, human_secs, lookup, Failure, Finding, GenericParams, KeyKind, Scheme, SchemeError,
+    SignParams, SignatureIn, Verdict, VerifyRequest,
+};
 use super::secret::Secret;
 
 /// Shortens `s` to at most `n` characters for messages.
@@ -30,6 +33,19 @@ fn finding(code: &'static str, message: impl Into<String>) -> Finding {
 
 /// Explains a failed verdict; empty when the verdict is valid or says enough itself.
 pub fn diagnose(scheme: &dyn Scheme, secret: &Secret, req: &VerifyRequest<'_>, verdict: &Verdict) -> Vec<Finding> {
+    diagnose_at(scheme, secret, req, verdict, None)
+}
+
+/// [`diagnose`], for a request that arrived at `received_url` while it was verified
+/// for `req.url` (a listener told the public URL): a sender that signed the URL it
+/// actually called is found out.
+pub fn diagnose_at(
+    scheme: &dyn Scheme,
+    secret: &Secret,
+    req: &VerifyRequest<'_>,
+    verdict: &Verdict,
+    received_url: Option<&str>,
+) -> Vec<Finding> {
     match verdict.failure {
         Some(Failure::Mismatch) => {}
         _ => return Vec::new(),
@@ -47,6 +63,31 @@ pub fn diagnose(scheme: &dyn Scheme, secret: &Secret, req: &VerifyRequest<'_>, v
     }
     if out.is_empty() {
         body_variants(secret, &relaxed, &valid_with, &mut out);
+    }
+    if out.is_empty() && scheme.meta().key == KeyKind::Ed25519 {
+        out.extend(private_key_given(scheme, secret, &relaxed));
+    }
+    if out.is_empty() && scheme.meta().needs_url {
+        if let (Some(local), Some(public)) = (received_url, req.url) {
+            if local != public
+                && valid_with(
+                    secret,
+                    &VerifyRequest {
+                        url: Some(local),
+                        ..relaxed
+                    },
+                )
+            {
+                out.push(finding(
+                    "signed_for_local_url",
+                    format!(
+                        "The signature matches the URL the request arrived at, `{local}`, not the public URL `{public}` it was \
+                         checked against: the sender signed the local URL (it called the listener directly, not through the \
+                         public URL). Send to the public URL, or drop --public-url while testing locally."
+                    ),
+                ));
+            }
+        }
     }
     if out.is_empty() && scheme.meta().needs_url {
         url_variants(secret, &relaxed, &valid_with, &mut out);
@@ -66,7 +107,7 @@ pub fn diagnose(scheme: &dyn Scheme, secret: &Secret, req: &VerifyRequest<'_>, v
             "unknown",
             format!(
                 "None of the usual causes ({tried}{url}) explains it: the secret or the body differs from what the sender used. \
-                 Check that the secret belongs to this endpoint (test or live mode, the right webhook)."
+                 Check that the secret is the one the provider shows for this endpoint (each webhook, app or environment has its own)."
             ),
         ));
     }
@@ -151,7 +192,18 @@ fn key_format(scheme: &dyn Scheme, h: &dyn HmacView, secret: &Secret, req: &Veri
                 ));
             }
         }
-        KeyKind::Utf8 if s.starts_with("whsec_") => {
+        KeyKind::Utf8 if !s.starts_with("whsec_") => {
+            candidates.push((
+                format!("whsec_{s}").into_bytes(),
+                "whsec_prefix_missing",
+                format!(
+                    "Your secret lacks the `whsec_` prefix the sender's has: {} uses the whole `whsec_…` string, prefix included, \
+                     as the key. Copy the secret with its prefix.",
+                    meta.name
+                ),
+            ));
+        }
+        KeyKind::Utf8 => {
             let rest = &s["whsec_".len()..];
             if let Some(k) = b64_decode_lenient(rest) {
                 candidates.push((
@@ -179,6 +231,88 @@ fn key_format(scheme: &dyn Scheme, h: &dyn HmacView, secret: &Secret, req: &Veri
             }
         }
     }
+}
+
+/// Explains why a request could not be verified at all (`verify` gave `err`): a
+/// request that carries another provider's signature header, or a private key given
+/// where the public key belongs. Empty when neither explains it.
+pub fn diagnose_error(
+    scheme: &dyn Scheme,
+    secret: &Secret,
+    req: &VerifyRequest<'_>,
+    err: &SchemeError,
+) -> Vec<Finding> {
+    match err {
+        SchemeError::MissingHeader { .. } => another_scheme(scheme, req).into_iter().collect(),
+        SchemeError::BadKey { .. } if scheme.meta().key == KeyKind::Ed25519 => {
+            private_key_given(scheme, secret, req).into_iter().collect()
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// The request carries the signature header of another scheme: which, as the schemes
+/// say how they are told ([`detect`]) and where their signature travels.
+fn another_scheme(scheme: &dyn Scheme, req: &VerifyRequest<'_>) -> Option<Finding> {
+    let body = req.body.load().ok().flatten();
+    let name = detect(req.headers, body.as_deref())?;
+    if name == scheme.meta().name {
+        return None;
+    }
+    let other = lookup(name, &GenericParams::default()).ok()?;
+    let header = match other.signature_in() {
+        SignatureIn::Headers(names) => names.iter().find_map(|n| {
+            req.headers
+                .iter()
+                .find(|(k, _)| k.eq_ignore_ascii_case(n))
+                .map(|(k, _)| k.to_string())
+        }),
+        SignatureIn::Body { .. } => None,
+    };
+    let carries = match header {
+        Some(h) => format!("carries `{h}`, which the {name} scheme reads"),
+        None => format!("is signed as the {name} scheme signs"),
+    };
+    Some(finding(
+        "another_scheme",
+        format!(
+            "The request {carries}: it is another provider's request, not {}'s. Verify it with --scheme {name}.",
+            scheme.meta().name
+        ),
+    ))
+}
+
+/// The secret given is the private key the sender signed with, where the verifier
+/// needs its public key: signed with it, the request's signature comes out the same
+/// (Ed25519 signatures are deterministic).
+fn private_key_given(scheme: &dyn Scheme, secret: &Secret, req: &VerifyRequest<'_>) -> Option<Finding> {
+    let sig_header = scheme.meta().signature_header;
+    let presented = req.headers.get(sig_header)?.trim();
+    let body = req.body.load().ok().flatten()?;
+    let ts = scheme.signed_at(req.headers, &body);
+    let params = SignParams {
+        timestamp: ts.unwrap_or_default(),
+        nanos: 0,
+        id: String::new(),
+        url: req.url.map(str::to_string),
+    };
+    let mut reader: &[u8] = &body;
+    let signed = match ts {
+        Some(t) => scheme.sign_timestamp_text(secret, &params, &t.to_string(), &mut reader),
+        None => scheme.sign(secret, &params, &mut reader),
+    }
+    .ok()?;
+    let same = signed
+        .headers
+        .iter()
+        .any(|(k, v)| k.eq_ignore_ascii_case(sig_header) && v.trim().eq_ignore_ascii_case(presented));
+    same.then(|| {
+        finding(
+            "private_key_given",
+            "The key given is the private key the request was signed with; verifying takes its public key \
+             (the other half of the pair, e.g. the application's public key the provider shows).",
+        )
+    })
 }
 
 fn presented_matches(p: &Presented, mac: &[u8]) -> bool {

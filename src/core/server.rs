@@ -20,7 +20,7 @@ use tokio::sync::{mpsc, watch, OwnedSemaphorePermit, Semaphore};
 
 use super::body::Body;
 use super::capture::{encode_body_owned, CaptureRecord, ResponseRecord, VerificationRecord};
-use super::diagnose::diagnose;
+use super::diagnose::{diagnose_at, diagnose_error};
 use super::event::recognise;
 use super::headers::Headers;
 use super::ids::SplitMix64;
@@ -1266,15 +1266,15 @@ fn verify(v: &VerifyConfig, headers: &Headers, path: &str, body: &Body) -> Verdi
             }
         },
     };
-    let url = v
-        .public_url
-        .clone()
-        .map(|base| join_url(&base, path))
-        .unwrap_or_else(|| {
-            let host = headers.get("host").unwrap_or("localhost");
-            let proto = headers.get("x-forwarded-proto").unwrap_or("http");
-            format!("{proto}://{host}{path}")
-        });
+    let received_url = {
+        let host = headers.get("host").unwrap_or("localhost");
+        let proto = headers.get("x-forwarded-proto").unwrap_or("http");
+        format!("{proto}://{host}{path}")
+    };
+    let url = match &v.public_url {
+        Some(base) => join_url(base, path),
+        None => received_url.clone(),
+    };
     let req = VerifyRequest {
         headers,
         body,
@@ -1298,12 +1298,16 @@ fn verify(v: &VerifyConfig, headers: &Headers, path: &str, body: &Body) -> Verdi
                         ),
                     }]
                 } else {
-                    diagnose(scheme, &v.secret, &req, &vd)
+                    diagnose_at(scheme, &v.secret, &req, &vd, Some(&received_url))
                 };
             }
             vd
         }
-        Err(e) => Verdict::malformed(scheme.meta().name, e.to_string()),
+        Err(e) => {
+            let mut vd = Verdict::malformed(scheme.meta().name, e.to_string());
+            vd.diagnosis = diagnose_error(scheme, &v.secret, &req, &e);
+            vd
+        }
     }
 }
 

@@ -536,4 +536,71 @@ mod tests {
             super::super::zoom::url_validation_token(b"k", "p").as_str()
         );
     }
+
+    /// Each scheme's own answer to its handshake passes its check; an answer that
+    /// does not echo, or a Zoom token made with another secret, does not.
+    #[test]
+    fn an_apps_answer_to_a_handshake_is_checked() {
+        use crate::core::secret::Secret;
+        let g = GenericParams::default();
+        let secret = Secret::from_arg("k").unwrap();
+        let tw = Headers(vec![(
+            "Twitch-Eventsub-Message-Type".into(),
+            "webhook_callback_verification".into(),
+        )]);
+        let zoom_body: &[u8] = br#"{"event":"endpoint.url_validation","payload":{"plainToken":"p"}}"#;
+        let cases: [(&str, &Headers, &[u8]); 3] = [
+            (
+                "slack",
+                &Headers::new(),
+                br#"{"type":"url_verification","challenge":"c1"}"#,
+            ),
+            ("twitch", &tw, br#"{"challenge":"c2"}"#),
+            ("zoom", &Headers::new(), zoom_body),
+        ];
+        for (name, headers, body) in cases {
+            let h = lookup(name, &g)
+                .unwrap()
+                .handshake(headers, body, Some(&secret))
+                .unwrap();
+            let super::super::Handshake::Answer { body: answer, .. } = &h else {
+                panic!("{name}")
+            };
+            let ok = h.expect().check(200, answer);
+            assert!(ok.ok, "{name}: {ok:?}");
+            for wrong in [&br#"{"ok":true}"#[..], b""] {
+                let no = h.expect().check(200, wrong);
+                assert!(!no.ok && no.message.contains("does not echo"), "{name}: {no:?}");
+            }
+            assert!(!h.expect().check(404, answer).ok, "{name}");
+        }
+        // Slack also takes the challenge as plain text.
+        let slack = lookup("slack", &g).unwrap();
+        let h = slack
+            .handshake(
+                &Headers::new(),
+                br#"{"type":"url_verification","challenge":"c1"}"#,
+                None,
+            )
+            .unwrap();
+        assert!(h.expect().check(200, b"c1").ok);
+        // Zoom's token made with another secret; and without a secret only the echo is checked.
+        let zoom = lookup("zoom", &g).unwrap();
+        let h = zoom.handshake(&Headers::new(), zoom_body, Some(&secret)).unwrap();
+        let other = super::super::zoom::url_validation_token(b"other", "p");
+        let no = h.expect().check(
+            200,
+            format!(r#"{{"plainToken":"p","encryptedToken":"{other}"}}"#).as_bytes(),
+        );
+        assert!(!no.ok && no.message.contains("secret token is wrong"), "{no:?}");
+        let h = zoom.handshake(&Headers::new(), zoom_body, None).unwrap();
+        let unchecked = h.expect().check(
+            200,
+            format!(r#"{{"plainToken":"p","encryptedToken":"{other}"}}"#).as_bytes(),
+        );
+        assert!(
+            unchecked.ok && unchecked.message.contains("not checked"),
+            "{unchecked:?}"
+        );
+    }
 }
