@@ -827,7 +827,7 @@ _hookcat() {
             return 0
             ;;
         hookcat__subcmd__listen)
-            opts="-p -q -v -h -V --port --host --scheme --secret-env --secret-file --secret --algorithm --encoding --header-name --prefix --public-url --reject-invalid --status --body --response-header --delay --fail-first --fail-rate --seed --status-sequence --retry-after --hang --drop --no-handshake --forward-to --max-body --max-inflight --inflight-wait --allow-ip --rate-limit --require-header --header-timeout --body-timeout --tls --cert --key --save --no-save --fsync --json --quiet --verbose --reveal --expect --once --timeout --color --help --version"
+            opts="-p -q -v -h -V --port --host --scheme --secret-env --secret-file --secret --algorithm --encoding --header-name --prefix --public-url --reject-invalid --status --body --response-header --delay --fail-first --fail-rate --seed --status-sequence --retry-after --hang --drop --no-handshake --forward-to --forward-timeout --rewrite-host --max-body --max-inflight --inflight-wait --allow-ip --rate-limit --require-header --header-timeout --body-timeout --tls --cert --key --save --no-save --fsync --json --quiet --verbose --reveal --expect --once --timeout --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -918,6 +918,10 @@ _hookcat() {
                     return 0
                     ;;
                 --forward-to)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --forward-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -120,7 +120,8 @@ complete -c hookcat -n "__fish_hookcat_using_subcommand listen" -l fail-rate -d 
 complete -c hookcat -n "__fish_hookcat_using_subcommand listen" -l seed -d 'Seed for --fail-rate, to repeat a run' -r
 complete -c hookcat -n "__fish_hookcat_using_subcommand listen" -l status-sequence -d 'Answer these statuses in turn, then the last one forever (e.g. 500,429,200)' -r
 complete -c hookcat -n "__fish_hookcat_using_subcommand listen" -l retry-after -d 'Send Retry-After: SECS with 429 and 503 answers' -r
-complete -c hookcat -n "__fish_hookcat_using_subcommand listen" -l forward-to -d 'Relay each request to the app at URL and answer with its response' -r
+complete -c hookcat -n "__fish_hookcat_using_subcommand listen" -l forward-to -d 'Relay each request to the app at URL and answer with its response. The app gets the original Host, X-Forwarded-For, -Proto and -Host, and answers provider handshakes itself (checked)' -r
+complete -c hookcat -n "__fish_hookcat_using_subcommand listen" -l forward-timeout -d 'How long the app has to answer a forwarded request; then the sender gets 504' -r
 complete -c hookcat -n "__fish_hookcat_using_subcommand listen" -l max-body -d 'Largest body accepted; larger gets 413' -r
 complete -c hookcat -n "__fish_hookcat_using_subcommand listen" -l max-inflight -d 'Bytes that request bodies in flight may hold in total (never less than --max-body); beyond it requests wait, then get 503' -r
 complete -c hookcat -n "__fish_hookcat_using_subcommand listen" -l inflight-wait -d 'How long a request waits for room in --max-inflight before its 503' -r
@@ -141,6 +142,7 @@ complete -c hookcat -n "__fish_hookcat_using_subcommand listen" -l reject-invali
 complete -c hookcat -n "__fish_hookcat_using_subcommand listen" -l hang -d 'Never answer (the sender times out). The request is still recorded'
 complete -c hookcat -n "__fish_hookcat_using_subcommand listen" -l drop -d 'Close the connection without answering. The request is still recorded'
 complete -c hookcat -n "__fish_hookcat_using_subcommand listen" -l no-handshake -d 'Do not answer provider handshakes (Slack url_verification, Twitch, Zoom) automatically'
+complete -c hookcat -n "__fish_hookcat_using_subcommand listen" -l rewrite-host -d 'Send the app its own host:port as Host (for an app that routes by Host) instead of the original Host'
 complete -c hookcat -n "__fish_hookcat_using_subcommand listen" -l tls -d 'Serve HTTPS with a self-signed certificate made at start (or --cert/--key)'
 complete -c hookcat -n "__fish_hookcat_using_subcommand listen" -l no-save -d 'Keep nothing'
 complete -c hookcat -n "__fish_hookcat_using_subcommand listen" -l fsync -d 'fsync the capture log after each batch of records'
