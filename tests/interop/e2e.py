@@ -22,10 +22,15 @@ they arrive (see SIGNATURES.md in the shared folder for every scheme):
                the current time, the body is byte-exact and the stale one carries a new
                timestamp. A byte-exact replay (no --resign) keeps the captured signature.
                (stripe and standard-webhooks: the issue names their libraries.)
+* ``forward``: ``hookcat listen --forward-to`` in front of the recording server, which
+               plays a Twilio app: it rebuilds the URL from the Host header and the path (as
+               Flask's ``request.url`` does) and answers 200 when ``RequestValidator``
+               accepts the request, else 403. ``hookcat send`` of every Twilio event to the
+               listener: the app accepts each, and the sender gets its 200.
 
 (github, shopify and linear are in e2e.mjs: their official SDKs are npm packages.)
 
-Usage: e2e.py [--binary PATH] [--seed N] [--only a,b] [--skip-replay] [--result-file PATH]
+Usage: e2e.py [--binary PATH] [--seed N] [--only a,b] [--skip-replay] [--skip-forward] [--result-file PATH]
 Every failure is printed with the provider, event, check, received method, path, headers,
 body and what the library said, and the hookcat command line.
 """
@@ -480,9 +485,11 @@ class E2E:
                                 event=event, expected=ia, got=ib, recs=[a, b], run=run)
 
     # ---- part 2: replay --resign
-    def start_listener(self, log):
-        argv = [self.binary, "listen", "--port", "0", "--save", log, "--no-handshake", "--quiet"]
-        p = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=self.env)
+    def start_listener(self, log, argv=None, env_add=None):
+        argv = argv or [self.binary, "listen", "--port", "0", "--save", log, "--no-handshake", "--quiet"]
+        env = dict(self.env)
+        env.update(env_add or {})
+        p = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
         lines: queue.Queue = queue.Queue()
         err_all: list[str] = []
 
@@ -611,6 +618,51 @@ class E2E:
         self.res.record(not ok1, provider, part, "the library refuses the byte-exact replay of the stale capture",
                         recs=[got[1]], lib_note=n1, run=brun)
 
+    # ---- part 3: behind listen --forward-to, an app that validates with the library
+    def part_forward(self, provider, j: Judge, events):
+        part = "forward"
+        rec = self.recorder
+        var = "E2E_SECRET"
+        argv = [self.binary, "listen", "--port", "0", "--no-save", "--quiet", "--scheme", provider,
+                "--secret-env", var, "--forward-to", rec.base()]
+        p, base, first, err_all, largv = self.start_listener(None, argv, {var: j.verify_secret()})
+        lrun = {"argv": largv, "env": {var: j.verify_secret()}, "rc": p.poll(), "stdout": "", "stderr": "".join(err_all),
+                "body_mode": None}
+        if not self.res.record(base is not None, provider, part, "hookcat listen --forward-to announces its address",
+                               got=repr(first), run=lrun):
+            self.stop_listener(p)
+            return
+
+        # The app sees the URL as a web framework rebuilds it: scheme, Host header, path.
+        def url_of(r):
+            h = dict(r["headers"])
+            return f"{hget(h, 'x-forwarded-proto') or 'http'}://{hget(h, 'host')}{r['path']}"
+
+        def respond(n):
+            with rec.lock:
+                r = rec.requests[n]
+            return (200 if r["verdicts"].get("accept", (False, ""))[0] else 403), {}
+
+        rec.reset(judge=self.judge_fn(j, url_of), respond=respond)
+        for event in events:
+            path = "/hook/" + provider + "?a=1"
+            run = self.send(base + path, event, j.send_secret())
+            got = rec.take()
+            rec.reset(judge=self.judge_fn(j, url_of), respond=respond)
+            self.res.record(run["rc"] == 0, provider, part, "hookcat send through the listener gets the app's 200",
+                            event=event, expected="exit 0", got=f"exit {run['rc']}", recs=got, run=run)
+            if not self.res.record(len(got) == 1, provider, part, "exactly one request reaches the app", event=event,
+                                   expected=1, got=len(got), recs=got, run=run):
+                continue
+            r = got[0]
+            host = hget(dict(r["headers"]), "host")
+            self.res.record(host == base.split("://", 1)[1], provider, part, "the app gets the Host the sender used",
+                            event=event, expected=base.split("://", 1)[1], got=host, recs=[r], run=run)
+            self.check_judged(provider, part, event, r, j, j.send_secret(), run, url_of(r))
+        lrc = self.stop_listener(p)
+        lrun["rc"], lrun["stderr"] = lrc, "".join(err_all)
+        self.res.record(lrc in (0, 130), provider, part, "hookcat listen --forward-to stops on SIGINT", got=f"exit {lrc}", run=lrun)
+
     @staticmethod
     def capture_body(c):
         import base64
@@ -654,6 +706,14 @@ class E2E:
                     ok, bad = self.res.by.get(provider, [0, 0])
                     print(f"  {provider + ' replay':<18} {ok - before[0]:>4} ok {bad - before[1]:>4} failed   ({time.time() - t0:.1f} s)",
                           flush=True)
+            if not self.args.skip_forward and "twilio" in judges:
+                t0 = time.time()
+                before = list(self.res.by.get("twilio", [0, 0]))
+                j, evs = judges["twilio"]
+                self.part_forward("twilio", j, [e["name"] for e in evs])
+                ok, bad = self.res.by.get("twilio", [0, 0])
+                print(f"  {'twilio forward':<18} {ok - before[0]:>4} ok {bad - before[1]:>4} failed   ({time.time() - t0:.1f} s)",
+                      flush=True)
         finally:
             self.recorder.close()
 
@@ -664,6 +724,7 @@ def main():
     ap.add_argument("--seed", type=int, default=int(os.environ["INTEROP_SEED"]) if os.environ.get("INTEROP_SEED") else None)
     ap.add_argument("--only", type=lambda s: [x.strip() for x in s.split(",") if x.strip()], default=None)
     ap.add_argument("--skip-replay", action="store_true", help="leave out the replay --resign part")
+    ap.add_argument("--skip-forward", action="store_true", help="leave out the listen --forward-to part")
     ap.add_argument("--result-file")
     args = ap.parse_args()
     seed = args.seed if args.seed is not None else random.SystemRandom().randrange(1 << 32)

@@ -62,7 +62,7 @@ else
 fi
 add_counts Node "$tmp/node.json"
 
-echo "== interop: end to end, Python SDKs (send every event, --retries, replay --resign)"
+echo "== interop: end to end, Python SDKs (send every event, --retries, replay --resign, listen --forward-to)"
 if [ -x "$VENV/bin/python" ]; then
   "$VENV/bin/python" "$HERE/e2e.py" --binary "$BIN" --result-file "$tmp/e2e-py.json"
 else
