@@ -1133,7 +1133,9 @@ fn handshakes_are_forwarded_and_the_apps_answer_is_checked() {
         ("Twitch-Eventsub-Message-Type", "webhook_callback_verification"),
     ];
     let json = [("Content-Type", "application/json")];
-    let cases: [(&str, &[(&str, &str)], &[u8], &str); 7] = [
+    // Path, headers, body, and what the record's note says of the app's answer.
+    type Case<'a> = (&'a str, &'a [(&'a str, &'a str)], &'a [u8], &'a str);
+    let cases: [Case; 7] = [
         ("/slack/right", &json, slack, "as Slack expects"),
         ("/slack/wrong", &json, slack, "does not echo the challenge"),
         ("/twitch/right", &tw, twitch, "as Twitch expects"),

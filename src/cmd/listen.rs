@@ -417,9 +417,6 @@ impl<'a> Renderer<'a> {
                         sanitize_line(&f.url),
                         f.duration_ms
                     )?;
-                    if (s == 401 || s == 403) && c.verdict.as_ref().is_some_and(|v| v.valid) {
-                        self.suspect_the_app(&c)?;
-                    }
                     if self.view.body && !f.body.is_empty() {
                         let bv = crate::output::BodyView {
                             max_lines: self.view.max_body_lines.min(20),
@@ -427,6 +424,9 @@ impl<'a> Renderer<'a> {
                         for l in crate::output::render_body(&f.body, f.content_type.as_deref(), None, bv, p) {
                             writeln!(self.stdout, "    {l}")?;
                         }
+                    }
+                    if (s == 401 || s == 403) && c.verdict.as_ref().is_some_and(|v| v.valid) {
+                        self.suspect_the_app(&c)?;
                     }
                 }
                 (None, _) if f.timed_out.is_some() => writeln!(

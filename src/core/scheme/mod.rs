@@ -23,7 +23,8 @@
 //! - [`Scheme::handshake`]: the answer to the provider's handshake (challenge in,
 //!   answer out: Slack's `url_verification`, Zoom's `endpoint.url_validation`, Twitch's
 //!   `webhook_callback_verification`), which `listen` gives whatever the scheme it
-//!   verifies.
+//!   verifies, and what any receiver's answer must hold ([`Expect`]), against which
+//!   `listen --forward-to` checks the app's own answer.
 //!
 //! These methods have no default: a new scheme answers each one, and the registry's
 //! tests check every registered scheme's answers against what it signs and against
