@@ -5,6 +5,7 @@
 use super::hmac::{random_hex_secret, Alg, Encoding, HmacSpec, MsgCtx, Presented};
 use super::{Clues, Handshake, SignatureIn};
 use super::{KeyKind, KeyPair, SchemeError, SchemeMeta, Signed, Verdict, VerifyRequest};
+use super::{Rank, ToldBy};
 use crate::core::headers::Headers;
 use crate::core::secret::Secret;
 
@@ -31,6 +32,7 @@ impl Generic {
                 tolerance: None,
                 key: KeyKind::Utf8,
                 needs_url: false,
+                told_by: ToldBy::header(&["x-signature"], Rank::Last),
             },
             headers: [lower],
             alg,

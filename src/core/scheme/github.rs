@@ -5,6 +5,7 @@
 use super::hmac::{random_hex_secret, Alg, Encoding, HmacSpec, MsgCtx, Presented};
 use super::{Clues, Handshake, SignatureIn};
 use super::{KeyKind, KeyPair, SchemeError, SchemeMeta, Signed, Verdict, VerifyRequest};
+use super::{Rank, ToldBy};
 use crate::core::headers::Headers;
 use crate::core::secret::Secret;
 
@@ -36,7 +37,20 @@ fn intercom_event(req: &Clues<'_>) -> Option<Option<String>> {
     .then(|| req.field(&["topic"]))
 }
 
-const fn meta(name: &'static str, provider: &'static str, title: &'static str, header: &'static str) -> SchemeMeta {
+/// Intercom's requests carry GitHub's legacy header: told apart by Intercom's user
+/// agent, and by the absence of GitHub's event header.
+fn from_intercom(h: &Headers) -> bool {
+    let ua = h.get("user-agent").unwrap_or_default().to_ascii_lowercase();
+    ua.contains("intercom") && !h.contains("x-github-event")
+}
+
+const fn meta(
+    name: &'static str,
+    provider: &'static str,
+    title: &'static str,
+    header: &'static str,
+    told_by: ToldBy,
+) -> SchemeMeta {
     SchemeMeta {
         name,
         provider,
@@ -45,6 +59,7 @@ const fn meta(name: &'static str, provider: &'static str, title: &'static str, h
         tolerance: None,
         key: KeyKind::Utf8,
         needs_url: false,
+        told_by,
     }
 }
 
@@ -55,6 +70,7 @@ pub fn github() -> HubSignature {
             "github",
             "GitHub: X-Hub-Signature-256, HMAC-SHA256 of the body",
             "x-hub-signature-256",
+            ToldBy::header(&["x-hub-signature-256"], Rank::Hub),
         ),
         alg: Alg::Sha256,
         header: "X-Hub-Signature-256",
@@ -70,6 +86,7 @@ pub fn github_sha1() -> HubSignature {
             "github",
             "GitHub legacy: X-Hub-Signature, HMAC-SHA1 of the body",
             "x-hub-signature",
+            ToldBy::header(&["x-hub-signature"], Rank::Hub).only_if(|h| !from_intercom(h)),
         ),
         alg: Alg::Sha1,
         header: "X-Hub-Signature",
@@ -86,6 +103,7 @@ pub fn intercom() -> HubSignature {
             "intercom",
             "Intercom: X-Hub-Signature, HMAC-SHA1 of the body",
             "x-hub-signature",
+            ToldBy::header(&["x-hub-signature"], Rank::Hub).only_if(from_intercom),
         ),
         alg: Alg::Sha1,
         header: "X-Hub-Signature",

@@ -4,6 +4,7 @@
 //! The header carries the secret itself ([`KeyKind::Token`]): its value is redacted
 //! wherever hookcat writes a request ([`crate::core::secret::Redactor`]).
 
+use super::{Rank, ToldBy};
 use std::io::Read;
 
 use super::{
@@ -23,6 +24,7 @@ static META: SchemeMeta = SchemeMeta {
     tolerance: None,
     key: KeyKind::Token,
     needs_url: false,
+    told_by: ToldBy::header(&["x-gitlab-token"], Rank::Own),
 };
 
 pub const NOTE: &str = "GitLab's secret token does not authenticate the body: anyone who knows the token can send any body (GitLab signing tokens are the Standard Webhooks scheme)";

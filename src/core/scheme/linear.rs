@@ -5,6 +5,7 @@ use super::hmac::{Alg, Encoding, HmacSpec, MsgCtx, Presented};
 use super::{
     Clues, Handshake, KeyKind, KeyPair, SchemeError, SchemeMeta, SignatureIn, Signed, Tolerance, Verdict, VerifyRequest,
 };
+use super::{Rank, ToldBy};
 use crate::core::headers::Headers;
 use crate::core::secret::Secret;
 
@@ -21,6 +22,7 @@ static META: SchemeMeta = SchemeMeta {
     }),
     key: KeyKind::Utf8,
     needs_url: false,
+    told_by: ToldBy::header(&["linear-signature"], Rank::Own),
 };
 
 /// The body's `webhookTimestamp` in unix seconds (it is sent in milliseconds).

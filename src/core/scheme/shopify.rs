@@ -4,6 +4,7 @@
 use super::hmac::{Alg, Encoding, HmacSpec, MsgCtx, Presented};
 use super::{Clues, Handshake, SignatureIn};
 use super::{KeyKind, KeyPair, SchemeError, SchemeMeta, Signed, Verdict, VerifyRequest};
+use super::{Rank, ToldBy};
 use crate::core::headers::Headers;
 use crate::core::secret::Secret;
 
@@ -17,6 +18,7 @@ static META: SchemeMeta = SchemeMeta {
     tolerance: None,
     key: KeyKind::Utf8,
     needs_url: false,
+    told_by: ToldBy::header(&["x-shopify-hmac-sha256", "shopify-hmac-sha256"], Rank::Own),
 };
 
 impl HmacSpec for Shopify {

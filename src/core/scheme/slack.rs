@@ -7,6 +7,7 @@ use super::{
     Clues, Handshake, KeyKind, KeyPair, SchemeError, SchemeMeta, SignParams, SignatureIn, Signed, Tolerance, Verdict,
     VerifyRequest,
 };
+use super::{Rank, ToldBy};
 use crate::core::headers::Headers;
 use crate::core::secret::Secret;
 
@@ -38,6 +39,7 @@ pub fn slack() -> V0 {
             }),
             key: KeyKind::Utf8,
             needs_url: false,
+            told_by: ToldBy::header(&["x-slack-signature"], Rank::First),
         },
         sig_header: "X-Slack-Signature",
         ts_header: "X-Slack-Request-Timestamp",

@@ -5,6 +5,7 @@
 use super::hmac::{Alg, Encoding, HmacSpec, MsgCtx, Presented};
 use super::{Clues, Handshake, SignatureIn};
 use super::{KeyKind, KeyPair, SchemeError, SchemeMeta, Signed, Verdict, VerifyRequest};
+use super::{Rank, ToldBy};
 use crate::core::headers::Headers;
 use crate::core::secret::Secret;
 
@@ -18,6 +19,7 @@ static META: SchemeMeta = SchemeMeta {
     tolerance: None,
     key: KeyKind::Utf8,
     needs_url: true,
+    told_by: ToldBy::header(&["x-square-hmacsha256-signature", "x-square-signature"], Rank::Own),
 };
 
 impl HmacSpec for Square {

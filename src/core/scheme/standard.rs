@@ -2,6 +2,7 @@
 //! over `{id}.{ts}.{body}`, keyed with the base64-decoded `whsec_` secret. GitLab's
 //! signing tokens use the same scheme. SIGNATURES.md §4, §4b, §7b.
 
+use super::{Rank, ToldBy};
 use base64::Engine;
 
 use super::hmac::{Alg, Encoding, HmacSpec, MsgCtx, Presented};
@@ -33,6 +34,8 @@ pub fn standard() -> StandardWebhooks {
             tolerance: TOL,
             key: KeyKind::WhsecBase64,
             needs_url: false,
+            told_by: ToldBy::header(&["webhook-signature"], Rank::Standard)
+                .only_if(|h| !super::standard_v1a::v1a_only(h)),
         },
         prefix: "webhook",
     }
@@ -48,6 +51,7 @@ pub fn svix() -> StandardWebhooks {
             tolerance: TOL,
             key: KeyKind::WhsecBase64,
             needs_url: false,
+            told_by: ToldBy::header(&["svix-signature"], Rank::First),
         },
         prefix: "svix",
     }

@@ -3,6 +3,7 @@
 //! JSON bodies sign the URL carrying `bodySHA256=<hex>` and the verifier checks the
 //! hash. The URL is tried with and without its port. SIGNATURES.md §6.
 
+use super::{Rank, ToldBy};
 use sha2::Digest;
 
 use super::hmac::{random_hex_secret, Alg, Encoding, HmacSpec, MsgCtx, Presented};
@@ -22,6 +23,7 @@ static META: SchemeMeta = SchemeMeta {
     tolerance: None,
     key: KeyKind::Utf8,
     needs_url: true,
+    told_by: ToldBy::header(&["x-twilio-signature"], Rank::Own),
 };
 
 /// The value of query parameter `name` in `url`, if any.

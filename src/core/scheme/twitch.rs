@@ -7,6 +7,7 @@ use super::{
     Clues, Handshake, KeyKind, KeyPair, SchemeError, SchemeMeta, SignParams, SignatureIn, Signed, Tolerance, Verdict,
     VerifyRequest,
 };
+use super::{Rank, ToldBy};
 use crate::core::headers::Headers;
 use crate::core::secret::Secret;
 
@@ -23,6 +24,7 @@ static META: SchemeMeta = SchemeMeta {
     }),
     key: KeyKind::Utf8,
     needs_url: false,
+    told_by: ToldBy::header(&["twitch-eventsub-message-signature"], Rank::Own),
 };
 
 const SIG: &str = "Twitch-Eventsub-Message-Signature";

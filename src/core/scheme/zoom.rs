@@ -5,6 +5,7 @@
 use super::hmac::Alg;
 use super::slack::V0;
 use super::{Clues, Handshake, KeyKind, SchemeMeta, Tolerance};
+use super::{Rank, ToldBy};
 use crate::core::ids::hex_lower;
 use crate::core::secret::Secret;
 
@@ -21,6 +22,7 @@ pub fn zoom() -> V0 {
             }),
             key: KeyKind::Utf8,
             needs_url: false,
+            told_by: ToldBy::header(&["x-zm-signature"], Rank::Own),
         },
         sig_header: "x-zm-signature",
         ts_header: "x-zm-request-timestamp",
