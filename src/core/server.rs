@@ -1709,15 +1709,8 @@ mod tests {
             path: "/hook".into(),
             headers,
             body,
-            body_encoding: super::super::capture::BodyEncoding::Utf8,
             remote_addr: "127.0.0.1:1".into(),
-            verification: None,
-            response: None,
-            provider: None,
-            event: None,
-            body_note: None,
-            header_bytes: Vec::new(),
-            redacted: Default::default(),
+            ..CaptureRecord::empty()
         };
         record.response = Some(ResponseRecord {
             status: Some(200),

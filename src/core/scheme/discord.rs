@@ -27,6 +27,7 @@ static META: SchemeMeta = SchemeMeta {
     key: KeyKind::Ed25519,
     needs_url: false,
     told_by: ToldBy::header(&["x-signature-ed25519"], Rank::Own),
+    hmac: None,
 };
 
 fn bad(reason: impl Into<String>) -> SchemeError {

@@ -2,7 +2,7 @@
 //! (`X-Hub-Signature: sha1=<hex>`), and Intercom, which uses the legacy form.
 //! SIGNATURES.md §1 (GitHub) and §14 (Intercom): HMAC of the raw body, lower-case hex.
 
-use super::hmac::{random_hex_secret, Alg, Encoding, HmacSpec, MsgCtx, Presented};
+use super::hmac::{random_hex_secret, Alg, Encoding, HmacFormat, HmacSpec, MsgCtx, Presented};
 use super::{Clues, Handshake, SignatureIn};
 use super::{KeyKind, KeyPair, SchemeError, SchemeMeta, Signed, Verdict, VerifyRequest};
 use super::{Rank, ToldBy};
@@ -50,6 +50,7 @@ const fn meta(
     title: &'static str,
     header: &'static str,
     told_by: ToldBy,
+    alg: Alg,
 ) -> SchemeMeta {
     SchemeMeta {
         name,
@@ -60,6 +61,7 @@ const fn meta(
         key: KeyKind::Utf8,
         needs_url: false,
         told_by,
+        hmac: Some(HmacFormat::new(alg, Encoding::Hex)),
     }
 }
 
@@ -71,6 +73,7 @@ pub fn github() -> HubSignature {
             "GitHub: X-Hub-Signature-256, HMAC-SHA256 of the body",
             "x-hub-signature-256",
             ToldBy::header(&["x-hub-signature-256"], Rank::Hub),
+            Alg::Sha256,
         ),
         alg: Alg::Sha256,
         header: "X-Hub-Signature-256",
@@ -87,6 +90,7 @@ pub fn github_sha1() -> HubSignature {
             "GitHub legacy: X-Hub-Signature, HMAC-SHA1 of the body",
             "x-hub-signature",
             ToldBy::header(&["x-hub-signature"], Rank::Hub).only_if(|h| !from_intercom(h)),
+            Alg::Sha1,
         ),
         alg: Alg::Sha1,
         header: "X-Hub-Signature",
@@ -104,6 +108,7 @@ pub fn intercom() -> HubSignature {
             "Intercom: X-Hub-Signature, HMAC-SHA1 of the body",
             "x-hub-signature",
             ToldBy::header(&["x-hub-signature"], Rank::Hub).only_if(from_intercom),
+            Alg::Sha1,
         ),
         alg: Alg::Sha1,
         header: "X-Hub-Signature",
@@ -116,20 +121,8 @@ impl HmacSpec for HubSignature {
     fn meta(&self) -> &SchemeMeta {
         &self.meta
     }
-    fn alg(&self) -> Alg {
-        self.alg
-    }
-    fn encoding(&self) -> Encoding {
-        Encoding::Hex
-    }
-    fn prefix(&self, _: &MsgCtx<'_>) -> Result<Vec<u8>, SchemeError> {
-        Ok(Vec::new())
-    }
     fn render(&self, sig: String, _: &MsgCtx<'_>) -> Result<Signed, SchemeError> {
-        Ok(Signed {
-            headers: vec![(self.header.into(), format!("{}{sig}", self.prefix))],
-            ..Default::default()
-        })
+        Ok(Signed::header(self.header, format!("{}{sig}", self.prefix)))
     }
     fn parse(&self, req: &VerifyRequest<'_>) -> Result<Result<Presented, Verdict>, SchemeError> {
         let v = super::require(req.headers, self.meta.name, self.header)?;

@@ -5,11 +5,8 @@
 use super::ToldBy;
 use sha2::Digest;
 
-use super::hmac::{random_hex_secret, Alg, Encoding, HmacSpec, MsgCtx, Presented};
-use super::{
-    Clues, Handshake, KeyKind, KeyPair, SchemeError, SchemeMeta, SignParams, SignatureIn, Signed, Verdict,
-    VerifyRequest,
-};
+use super::hmac::{random_hex_secret, unix_text, Alg, Encoding, HmacFormat, HmacSpec, MsgCtx, Presented};
+use super::{Clues, Handshake, KeyKind, KeyPair, SchemeError, SchemeMeta, SignatureIn, Signed, Verdict, VerifyRequest};
 use crate::core::headers::Headers;
 use crate::core::ids::hex_lower;
 use crate::core::secret::Secret;
@@ -25,6 +22,7 @@ static META: SchemeMeta = SchemeMeta {
     key: KeyKind::Utf8,
     needs_url: false,
     told_by: ToldBy::body(signed_in_body),
+    hmac: Some(HmacFormat::new(Alg::Sha256, Encoding::Hex).stamped(unix_text)),
 };
 
 pub const NOTE: &str = "Mailgun signs only the timestamp and token, not the event data: refuse repeated tokens";
@@ -114,17 +112,8 @@ impl HmacSpec for Mailgun {
     fn meta(&self) -> &SchemeMeta {
         &META
     }
-    fn alg(&self) -> Alg {
-        Alg::Sha256
-    }
-    fn encoding(&self) -> Encoding {
-        Encoding::Hex
-    }
     fn signs_body(&self) -> bool {
         false
-    }
-    fn timestamp_text(&self, p: &SignParams) -> Option<String> {
-        Some(p.timestamp.to_string())
     }
     fn prefix(&self, ctx: &MsgCtx<'_>) -> Result<Vec<u8>, SchemeError> {
         let token = ctx

@@ -99,6 +99,9 @@ pub struct SchemeMeta {
     /// How `--scheme auto` tells a request signed with this scheme.
     #[serde(skip)]
     pub told_by: ToldBy,
+    /// How an HMAC scheme makes its MAC; `None` for the others (Ed25519, token).
+    #[serde(skip)]
+    pub hmac: Option<hmac::HmacFormat>,
 }
 
 /// How `--scheme auto` ([`detect`]) tells that a request was signed with a scheme: by
@@ -217,6 +220,16 @@ pub struct Signed {
     /// Fields that go into the body rather than headers (Mailgun's `signature` object).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub fields: Vec<(String, String)>,
+}
+
+impl Signed {
+    /// A signature sent in one header.
+    pub fn header(name: impl Into<String>, value: impl Into<String>) -> Signed {
+        Signed {
+            headers: vec![(name.into(), value.into())],
+            ..Default::default()
+        }
+    }
 }
 
 /// A request to verify.
@@ -600,6 +613,15 @@ pub fn unix_secs(v: &str) -> Option<i64> {
         return None;
     }
     t.parse::<i64>().ok().filter(|s| *s <= MAX_UNIX)
+}
+
+/// The unix seconds in the `key` part (`key` including its `=`) of a signature header
+/// made of `sep`-separated parts: Stripe's `t=`, Paddle's `ts=`.
+pub(crate) fn header_part_secs(h: &Headers, header: &str, sep: char, key: &str) -> Option<i64> {
+    h.get(header)?
+        .split(sep)
+        .find_map(|p| p.trim().strip_prefix(key))
+        .and_then(unix_secs)
 }
 
 /// Parses a unix-seconds timestamp header ([`unix_secs`]).

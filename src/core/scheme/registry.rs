@@ -471,6 +471,11 @@ mod tests {
                     write(&body, &signed.fields)
                 }
             };
+            assert_eq!(
+                s.as_hmac().is_some(),
+                s.meta().hmac.is_some(),
+                "{name}: an HMAC scheme, and only one, gives its HmacFormat"
+            );
             let headers: Headers = signed.headers.into_iter().collect();
             let timestamped = TIMESTAMPED.with(|t| t.contains(name));
             assert_eq!(

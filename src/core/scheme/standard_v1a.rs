@@ -38,6 +38,7 @@ static META: SchemeMeta = SchemeMeta {
     key: KeyKind::Ed25519,
     needs_url: false,
     told_by: ToldBy::header(&["webhook-signature"], Rank::Standard).only_if(v1a_only),
+    hmac: None,
 };
 
 /// A signing key from `whsk_<base64>` (32-byte seed or 64-byte seed‖public).
