@@ -1,7 +1,8 @@
 //! Test helpers: hookcat run in-process on buffers ([`run`]), the hookcat binary with
 //! a clean environment for what needs a real process, a recording receiver on
-//! 127.0.0.1:0, and `spawn_listen`, which reads the listener's announced address from
-//! its first stderr line.
+//! 127.0.0.1:0, `spawn_listen`, which reads the listener's announced address from
+//! its first stderr line, [`listen`], a listener whose output is drained as it comes
+//! ([`Running`]), and raw HTTP over TCP ([`request`], [`post`], [`connect`]).
 #![allow(dead_code)]
 
 use std::io::{BufRead, BufReader, Read};
