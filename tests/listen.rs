@@ -6,18 +6,17 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
-use std::path::Path;
 use std::sync::{Arc, Mutex};
+use std::io::{Read, Write};
+use std::path::Path;
 use std::time::Duration;
 
 use base64::Engine;
-use common::{attempts_and_summary, hookcat_in, log_lines, spawn_listen, tempdir, wait_for, write, Listen, Receiver};
+use common::{
+    attempts_and_summary, connect, hookcat_in, host_port, listen, listen_env, log_lines, parse_response, post, raw,
+    read_to_close, request, spawn_listen, tempdir, wait_for, write, RawResponse, Receiver, PATIENCE,
+};
 use serde_json::Value;
-
-/// How long a test waits for something that should take milliseconds.
-const PATIENCE: Duration = Duration::from_secs(10);
 
 /// `hookcat` with a clean environment, also without the variables `send` reads.
 fn hc(dir: &Path) -> assert_cmd::Command {
@@ -27,193 +26,6 @@ fn hc(dir: &Path) -> assert_cmd::Command {
     }
     c.env("HOOKCAT_CONFIG_DIR", dir.join("no-config"));
     c
-}
-
-/// A running listener whose stdout is read as it comes, so a test can wait for a
-/// record, and which is killed if the test fails before stopping it.
-struct Running {
-    listen: Option<Listen>,
-    url: String,
-    out: Arc<Mutex<Vec<String>>>,
-    reader: Option<std::thread::JoinHandle<()>>,
-}
-
-fn listen(dir: &Path, args: &[&str]) -> Running {
-    watch(spawn_listen(dir, args))
-}
-
-/// [`listen`] with environment variables (for `--secret-env`).
-fn listen_env(dir: &Path, env: &[(&str, &str)], args: &[&str]) -> Running {
-    watch(common::spawn_listen_env(dir, env, args))
-}
-
-fn watch(mut l: Listen) -> Running {
-    let stdout = l.child.stdout.take().expect("stdout is piped");
-    let out = Arc::new(Mutex::new(Vec::new()));
-    let o = out.clone();
-    let reader = std::thread::spawn(move || {
-        let mut r = BufReader::new(stdout);
-        let mut buf = Vec::new();
-        loop {
-            buf.clear();
-            match r.read_until(b'\n', &mut buf) {
-                Ok(0) | Err(_) => break,
-                Ok(_) => {
-                    let line = String::from_utf8_lossy(&buf).trim_end_matches('\n').to_string();
-                    o.lock().unwrap().push(line);
-                }
-            }
-        }
-    });
-    Running {
-        url: l.url.clone(),
-        listen: Some(l),
-        out,
-        reader: Some(reader),
-    }
-}
-
-impl Running {
-    fn lines(&self) -> Vec<String> {
-        self.out.lock().unwrap().clone()
-    }
-
-    /// The `"type": "request"` lines printed so far (with `--json`).
-    fn records(&self) -> Vec<Value> {
-        self.lines()
-            .iter()
-            .filter_map(|l| serde_json::from_str::<Value>(l).ok())
-            .filter(|v| v["type"] == "request")
-            .collect()
-    }
-
-    /// Waits until `n` records were printed (with `--json`).
-    fn wait_records(&self, n: usize) -> Vec<Value> {
-        assert!(
-            wait_for(|| self.records().len() >= n, PATIENCE),
-            "expected {n} records, got these lines: {:#?}",
-            self.lines()
-        );
-        self.records()
-    }
-
-    /// Sends SIGINT; returns (exit code, stdout, stderr).
-    fn stop(mut self) -> (Option<i32>, String, String) {
-        let (code, _, err) = self.listen.take().unwrap().stop();
-        self.join(code, err)
-    }
-
-    /// Waits for it to exit by itself.
-    fn finish(mut self) -> (Option<i32>, String, String) {
-        let (code, _, err) = self.listen.take().unwrap().finish();
-        self.join(code, err)
-    }
-
-    fn join(&mut self, code: Option<i32>, err: String) -> (Option<i32>, String, String) {
-        self.reader.take().unwrap().join().unwrap();
-        (code, self.lines().join("\n"), err)
-    }
-}
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        if let Some(mut l) = self.listen.take() {
-            let _ = l.child.kill();
-            let _ = l.child.wait();
-        }
-    }
-}
-
-fn host_port(url: &str) -> String {
-    url.split("://").nth(1).unwrap_or(url).trim_end_matches('/').to_string()
-}
-
-fn connect(url: &str) -> TcpStream {
-    let s = TcpStream::connect(host_port(url)).expect("connect to the listener");
-    s.set_read_timeout(Some(PATIENCE)).unwrap();
-    s.set_write_timeout(Some(PATIENCE)).unwrap();
-    s
-}
-
-/// Reads until the peer closes. A reset counts as closed; a read timeout fails the test.
-fn read_to_close(s: &mut TcpStream) -> Vec<u8> {
-    let mut got = Vec::new();
-    let mut buf = [0u8; 16 * 1024];
-    loop {
-        match s.read(&mut buf) {
-            Ok(0) => return got,
-            Ok(n) => got.extend_from_slice(&buf[..n]),
-            Err(e) if matches!(e.kind(), std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut) => {
-                panic!(
-                    "the listener neither answered nor closed the connection (got {} bytes)",
-                    got.len()
-                )
-            }
-            Err(_) => return got,
-        }
-    }
-}
-
-/// Writes `request` over a fresh connection and reads until the listener closes it.
-fn raw(url: &str, request: &[u8]) -> Vec<u8> {
-    let mut s = connect(url);
-    s.write_all(request).unwrap();
-    read_to_close(&mut s)
-}
-
-struct RawResponse {
-    status: u16,
-    headers: Vec<(String, String)>,
-    body: Vec<u8>,
-}
-
-impl RawResponse {
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
-    }
-}
-
-fn parse_response(bytes: &[u8]) -> RawResponse {
-    let end = bytes
-        .windows(4)
-        .position(|w| w == b"\r\n\r\n")
-        .unwrap_or_else(|| panic!("no complete HTTP response in {:?}", String::from_utf8_lossy(bytes)));
-    let head = String::from_utf8_lossy(&bytes[..end]).into_owned();
-    let mut lines = head.split("\r\n");
-    let status_line = lines.next().unwrap();
-    let status = status_line
-        .split(' ')
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .expect("a status code");
-    let headers = lines
-        .filter_map(|l| l.split_once(':'))
-        .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_string()))
-        .collect();
-    RawResponse {
-        status,
-        headers,
-        body: bytes[end + 4..].to_vec(),
-    }
-}
-
-/// A simple request over raw TCP, `Connection: close`.
-fn request(url: &str, method: &str, path: &str, headers: &[(&str, &str)], body: &[u8]) -> RawResponse {
-    let mut req = format!("{method} {path} HTTP/1.1\r\nHost: {}\r\n", host_port(url));
-    for (k, v) in headers {
-        req.push_str(&format!("{k}: {v}\r\n"));
-    }
-    req.push_str(&format!("Content-Length: {}\r\nConnection: close\r\n\r\n", body.len()));
-    let mut bytes = req.into_bytes();
-    bytes.extend_from_slice(body);
-    parse_response(&raw(url, &bytes))
-}
-
-fn post(url: &str, body: &[u8]) -> RawResponse {
-    request(url, "POST", "/hook", &[("Content-Type", "application/json")], body)
 }
 
 fn body_bytes(record: &Value) -> Vec<u8> {

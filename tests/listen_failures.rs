@@ -11,127 +11,12 @@ use std::io::{Read, Write};
 use std::net::{Shutdown, TcpStream};
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
-use std::process::Child;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use common::{hookcat_in, spawn_listen, tempdir, wait_for};
+use common::{connect, hookcat_in, listen, post_to, spawn_listen, tempdir, try_connect, wait_for, PATIENCE};
 use serde_json::Value;
-
-/// How long a test waits for something that should take milliseconds.
-const PATIENCE: Duration = Duration::from_secs(10);
-
-/// A running listener whose stdout and stderr are drained as they come (thousands of
-/// requests print more than a pipe holds), killed if the test fails before stopping it.
-struct Running {
-    child: Option<Child>,
-    url: String,
-    out: Arc<Mutex<String>>,
-    err: Arc<Mutex<String>>,
-    readers: Vec<std::thread::JoinHandle<()>>,
-}
-
-fn drain(mut r: impl Read + Send + 'static, into: Arc<Mutex<String>>) -> std::thread::JoinHandle<()> {
-    std::thread::spawn(move || {
-        let mut buf = [0u8; 16 * 1024];
-        loop {
-            match r.read(&mut buf) {
-                Ok(0) | Err(_) => return,
-                Ok(n) => into.lock().unwrap().push_str(&String::from_utf8_lossy(&buf[..n])),
-            }
-        }
-    })
-}
-
-fn start(dir: &Path, args: &[&str]) -> Running {
-    let mut l = spawn_listen(dir, args);
-    let out = Arc::new(Mutex::new(String::new()));
-    let err = Arc::new(Mutex::new(l.banner.join("\n") + "\n"));
-    let readers = vec![
-        drain(l.child.stdout.take().unwrap(), out.clone()),
-        drain(l.stderr, err.clone()),
-    ];
-    Running {
-        child: Some(l.child),
-        url: l.url,
-        out,
-        err,
-        readers,
-    }
-}
-
-impl Running {
-    fn stdout(&self) -> String {
-        self.out.lock().unwrap().clone()
-    }
-
-    fn stderr(&self) -> String {
-        self.err.lock().unwrap().clone()
-    }
-
-    fn addr(&self) -> String {
-        self.url.trim_start_matches("http://").to_string()
-    }
-
-    /// The `"type": "request"` lines printed so far (with `--json`).
-    fn records(&self) -> Vec<Value> {
-        self.stdout()
-            .lines()
-            .filter_map(|l| serde_json::from_str::<Value>(l).ok())
-            .filter(|v| v["type"] == "request")
-            .collect()
-    }
-
-    fn wait_records(&self, n: usize) -> Vec<Value> {
-        assert!(
-            wait_for(|| self.records().len() >= n, PATIENCE),
-            "expected {n} records, got: {}\nstderr: {}",
-            self.stdout(),
-            self.stderr()
-        );
-        self.records()
-    }
-
-    /// Sends a signal and waits (bounded) for the exit; returns (code, stdout, stderr).
-    fn signal(mut self, sig: &str) -> (Option<i32>, String, String) {
-        let mut child = self.child.take().unwrap();
-        let _ = std::process::Command::new("kill")
-            .args([sig, &child.id().to_string()])
-            .status();
-        let exited = wait_for(|| child.try_wait().unwrap().is_some(), Duration::from_secs(30));
-        if !exited {
-            let _ = child.kill();
-        }
-        let status = child.wait().unwrap();
-        for r in self.readers.drain(..) {
-            r.join().unwrap();
-        }
-        assert!(exited, "the listener did not exit after {sig}: {}", self.stderr());
-        (status.code(), self.stdout(), self.stderr())
-    }
-
-    /// Ctrl-C.
-    fn interrupt(self) -> (Option<i32>, String, String) {
-        self.signal("-INT")
-    }
-}
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        if let Some(mut c) = self.child.take() {
-            let _ = c.kill();
-            let _ = c.wait();
-        }
-    }
-}
-
-fn connect(addr: &str) -> std::io::Result<TcpStream> {
-    let s = TcpStream::connect(addr)?;
-    s.set_read_timeout(Some(Duration::from_secs(5)))?;
-    s.set_write_timeout(Some(Duration::from_secs(5)))?;
-    Ok(s)
-}
 
 fn request_bytes(path: &str, body: &[u8], close: bool) -> Vec<u8> {
     let mut r = format!(
@@ -181,12 +66,10 @@ fn answer_id(body: &[u8]) -> String {
     v["id"].as_str().expect("an id in the answer").to_string()
 }
 
-/// One POST over a fresh connection: (status, body). Fails the test when nothing is
-/// answered within the read timeout.
+/// One POST over a fresh connection: (status, body).
 fn post(addr: &str, path: &str, body: &[u8]) -> (u16, Vec<u8>) {
-    let mut s = connect(addr).expect("connect to the listener");
-    s.write_all(&request_bytes(path, body, true)).unwrap();
-    read_response(&mut s).unwrap_or_else(|| panic!("the listener did not answer {path}"))
+    let r = post_to(addr, path, body);
+    (r.status, r.body)
 }
 
 /// The records of a log file, and how many lines are not JSON.
@@ -225,7 +108,7 @@ fn a_sender_giving_up_after_1ms(fsync: bool) {
     if fsync {
         args.push("--fsync");
     }
-    let l = start(d, &args);
+    let l = listen(d, &args);
     // Twice: the freeze this guards against needs a request dropped at the wrong moment.
     for _ in 0..2 {
         let _ = hookcat_in(d)
@@ -249,7 +132,7 @@ fn a_sender_giving_up_after_1ms(fsync: bool) {
     assert_eq!(status, 200, "{}", String::from_utf8_lossy(&body));
     let id = answer_id(&body);
     assert!(log_ids(&log).contains(&id), "the probe answered 200 is not in the log");
-    let (code, _, err) = l.interrupt();
+    let (code, _, err) = l.stop();
     assert_eq!(code, Some(0), "{err}");
     let (_, bad) = log_records(&log);
     assert_eq!(bad, 0, "every line of the log is a record");
@@ -316,7 +199,7 @@ fn storm(addr: &str, threads: usize, per_thread: usize) -> Storm {
                     let (end, at) = (ends[k % 3], points[(k / 3) % 3]);
                     let body = format!("{{\"t\":{t},\"i\":{i},\"pad\":\"{}\"}}", "x".repeat(100));
                     let req = request_bytes(&format!("/storm/{end:?}/{at:?}"), body.as_bytes(), false);
-                    let Ok(mut s) = connect(&addr) else { continue };
+                    let Ok(mut s) = try_connect(&addr) else { continue };
                     mine.connections += 1;
                     let sent = if at == At::MidBody {
                         &req[..req.len() - body.len() / 2]
@@ -377,7 +260,7 @@ fn vanishing_clients(fsync: bool) {
     if fsync {
         args.push("--fsync");
     }
-    let l = start(d, &args);
+    let l = listen(d, &args);
     let s = storm(&l.addr(), 16, 200);
     assert!(s.connections >= 3000, "only {} connections were made", s.connections);
     let (status, body) = post(&l.addr(), "/probe", b"{\"probe\":1}");
@@ -389,7 +272,7 @@ fn vanishing_clients(fsync: bool) {
         s.unanswered.len(),
         &s.unanswered[..s.unanswered.len().min(5)]
     );
-    let (code, _, err) = l.interrupt();
+    let (code, _, err) = l.stop();
     assert_eq!(code, Some(0), "{err}");
     let ids = log_ids(&log);
     assert!(ids.contains(&probe), "the probe answered 200 is not in the log");
@@ -418,9 +301,9 @@ fn clients_that_close_reset_or_half_close_at_any_point_never_stop_the_listener_w
 fn a_half_closed_client_that_sent_a_whole_request_is_answered_and_recorded() {
     let dir = tempdir();
     let d = dir.path();
-    let l = start(d, &["--json"]);
+    let l = listen(d, &["--json"]);
     for close in [false, true] {
-        let mut s = connect(&l.addr()).unwrap();
+        let mut s = connect(&l.addr());
         s.write_all(&request_bytes("/half", b"{\"half\":true}", close)).unwrap();
         s.shutdown(Shutdown::Write).unwrap();
         let (status, body) = read_response(&mut s).expect("an answer after the client's half-close");
@@ -432,7 +315,7 @@ fn a_half_closed_client_that_sent_a_whole_request_is_answered_and_recorded() {
     assert!(recs
         .iter()
         .all(|r| r["path"] == "/half" && r["response"]["status"] == 200));
-    l.interrupt();
+    l.stop();
 }
 
 /// Clients POST as fast as they can; the listener is killed with SIGKILL mid-load.
@@ -445,14 +328,14 @@ fn answered_requests_survive_kill_9(fsync: bool) {
     if fsync {
         args.push("--fsync");
     }
-    let l = start(d, &args);
+    let l = listen(d, &args);
     let answered = Arc::new(Mutex::new(Vec::new()));
     let count = Arc::new(AtomicUsize::new(0));
     let clients: Vec<_> = (0..8)
         .map(|t| {
             let (addr, answered, count) = (l.addr(), answered.clone(), count.clone());
             std::thread::spawn(move || {
-                let Ok(mut s) = connect(&addr) else { return };
+                let Ok(mut s) = try_connect(&addr) else { return };
                 for i in 0.. {
                     let body = format!("{{\"t\":{t},\"i\":{i}}}");
                     if s.write_all(&request_bytes("/k", body.as_bytes(), false)).is_err() {
@@ -489,11 +372,11 @@ fn answered_requests_survive_kill_9(fsync: bool) {
 
     // A listener started again on that log (whose last line may be torn) appends
     // whole records.
-    let l = start(d, &args);
+    let l = listen(d, &args);
     let (status, body) = post(&l.addr(), "/after", b"{}");
     assert_eq!(status, 200);
     let id = answer_id(&body);
-    l.interrupt();
+    l.stop();
     assert!(log_ids(&log).contains(&id));
 }
 
@@ -513,12 +396,12 @@ fn a_torn_last_line_is_closed_before_the_next_record_and_reported_once() {
     let d = dir.path();
     let log = d.join("t.jsonl");
     std::fs::write(&log, b"{\"id\":\"whole\",\"path\":\"/a\"}\n{\"id\":\"torn\",\"pa").unwrap();
-    let l = start(d, &["--quiet", "--save", log.to_str().unwrap()]);
+    let l = listen(d, &["--quiet", "--save", log.to_str().unwrap()]);
     let (status, body) = post(&l.addr(), "/next", b"{}");
     assert_eq!(status, 200);
     let id = answer_id(&body);
     post(&l.addr(), "/next", b"{}");
-    let (code, _, err) = l.interrupt();
+    let (code, _, err) = l.stop();
     assert_eq!(code, Some(0));
     let text = std::fs::read_to_string(&log).unwrap();
     let lines: Vec<&str> = text.lines().collect();
@@ -556,7 +439,7 @@ fn a_record_that_cannot_be_written_is_reported_as_the_503_sent_and_saving_recove
     let dir = tempdir();
     let d = dir.path();
     let link = full_log(d);
-    let l = start(d, &["--json", "--save", link.to_str().unwrap()]);
+    let l = listen(d, &["--json", "--save", link.to_str().unwrap()]);
     let (status, body) = post(&l.addr(), "/full", b"{\"n\":1}");
     assert_eq!(status, 503, "{}", String::from_utf8_lossy(&body));
     let recs = l.wait_records(1);
@@ -574,7 +457,7 @@ fn a_record_that_cannot_be_written_is_reported_as_the_503_sent_and_saving_recove
     let id = answer_id(&body);
     let recs = l.wait_records(2);
     assert_eq!(recs[1]["response"]["status"], 200);
-    let (code, _, err) = l.interrupt();
+    let (code, _, err) = l.stop();
     assert_eq!(code, Some(0));
     let (saved, bad) = log_records(&real);
     assert_eq!((saved.len(), bad), (1, 0));
@@ -591,7 +474,7 @@ fn a_large_body_that_cannot_be_saved_is_reported_whole_with_the_503_sent() {
     let dir = tempdir();
     let d = dir.path();
     let link = full_log(d);
-    let l = start(d, &["--json", "--save", link.to_str().unwrap()]);
+    let l = listen(d, &["--json", "--save", link.to_str().unwrap()]);
     let body = format!("{{\"pad\":\"{}\"}}", "x".repeat(1_200_000));
     let (status, answer) = post(&l.addr(), "/big", body.as_bytes());
     assert_eq!(status, 503, "{}", String::from_utf8_lossy(&answer));
@@ -604,7 +487,7 @@ fn a_large_body_that_cannot_be_saved_is_reported_whole_with_the_503_sent() {
         Some(body.len()),
         "the body is kept"
     );
-    let (code, _, _) = l.interrupt();
+    let (code, _, _) = l.stop();
     assert_eq!(code, Some(0));
 }
 
@@ -613,13 +496,13 @@ fn the_terminal_shows_the_503_sent_when_a_record_cannot_be_written() {
     let dir = tempdir();
     let d = dir.path();
     let link = full_log(d);
-    let l = start(d, &["--quiet", "--save", link.to_str().unwrap()]);
+    let l = listen(d, &["--quiet", "--save", link.to_str().unwrap()]);
     assert_eq!(post(&l.addr(), "/full", b"{}").0, 503);
     assert!(wait_for(|| l.stdout().contains("/full"), PATIENCE));
     make_room(&link);
     assert_eq!(post(&l.addr(), "/room", b"{}").0, 200);
     assert!(wait_for(|| l.stdout().contains("/room"), PATIENCE));
-    let (_, out, _) = l.interrupt();
+    let (_, out, _) = l.stop();
     let full = out.lines().find(|x| x.contains("/full")).unwrap();
     assert!(full.contains("503") && !full.contains("200"), "{full}");
     let room = out.lines().find(|x| x.contains("/room")).unwrap();
@@ -631,7 +514,7 @@ fn a_log_removed_while_listening_is_created_again() {
     let dir = tempdir();
     let d = dir.path();
     let log = d.join("gone.jsonl");
-    let l = start(d, &["--quiet", "--save", log.to_str().unwrap()]);
+    let l = listen(d, &["--quiet", "--save", log.to_str().unwrap()]);
     assert_eq!(post(&l.addr(), "/one", b"{}").0, 200);
     assert!(has_path(&log, "/one"));
     std::fs::remove_file(&log).unwrap();
@@ -643,7 +526,7 @@ fn a_log_removed_while_listening_is_created_again() {
         "the record answered 200 is in a new log at the same path"
     );
     assert_eq!(std::fs::metadata(&log).unwrap().permissions().mode() & 0o777, 0o600);
-    l.interrupt();
+    l.stop();
 }
 
 #[test]
@@ -714,7 +597,7 @@ fn a_log_that_cannot_be_created_again_gets_503_until_its_directory_is_writable()
     let d = dir.path().join("logs");
     std::fs::create_dir(&d).unwrap();
     let log = d.join("ro.jsonl");
-    let l = start(dir.path(), &["--json", "--save", log.to_str().unwrap()]);
+    let l = listen(dir.path(), &["--json", "--save", log.to_str().unwrap()]);
     assert_eq!(post(&l.addr(), "/one", b"{}").0, 200);
     std::fs::remove_file(&log).unwrap();
     std::fs::set_permissions(&d, std::fs::Permissions::from_mode(0o500)).unwrap();
@@ -728,5 +611,5 @@ fn a_log_that_cannot_be_created_again_gets_503_until_its_directory_is_writable()
     let (status, body) = post(&l.addr(), "/three", b"{}");
     assert_eq!(status, 200);
     assert!(log_ids(&log).contains(&answer_id(&body)));
-    l.interrupt();
+    l.stop();
 }

@@ -8,95 +8,11 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::path::Path;
-use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
-use common::{spawn_listen, tempdir, wait_for, Listen};
+use common::{connect, listen, parse_response, tempdir, wait_for, RawResponse, PATIENCE};
 use serde_json::Value;
-
-/// How long a test waits for something that should take milliseconds.
-const PATIENCE: Duration = Duration::from_secs(10);
-
-/// A listener whose stdout is collected as it comes (so that a test can wait for a
-/// line), killed if the test fails before stopping it.
-struct Running {
-    listen: Option<Listen>,
-    url: String,
-    out: Arc<Mutex<Vec<String>>>,
-    reader: Option<std::thread::JoinHandle<()>>,
-}
-
-fn listen(dir: &Path, args: &[&str]) -> Running {
-    let mut l = spawn_listen(dir, args);
-    let stdout = l.child.stdout.take().expect("stdout is piped");
-    let out = Arc::new(Mutex::new(Vec::new()));
-    let o = out.clone();
-    let reader = std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines() {
-            match line {
-                Ok(l) => o.lock().unwrap().push(l),
-                Err(_) => break,
-            }
-        }
-    });
-    Running {
-        url: l.url.clone(),
-        listen: Some(l),
-        out,
-        reader: Some(reader),
-    }
-}
-
-impl Running {
-    fn lines(&self) -> Vec<String> {
-        self.out.lock().unwrap().clone()
-    }
-
-    /// The `--json` lines of this `type` printed so far.
-    fn of_type(&self, kind: &str) -> Vec<Value> {
-        self.lines()
-            .iter()
-            .filter_map(|l| serde_json::from_str::<Value>(l).ok())
-            .filter(|v| v["type"] == kind)
-            .collect()
-    }
-
-    fn wait_type(&self, kind: &str, n: usize) -> Vec<Value> {
-        assert!(
-            wait_for(|| self.of_type(kind).len() >= n, PATIENCE),
-            "expected {n} `{kind}` lines, got: {:#?}",
-            self.lines()
-        );
-        self.of_type(kind)
-    }
-
-    /// Ctrl-C; returns (exit code, stdout, stderr).
-    fn stop(mut self) -> (Option<i32>, String, String) {
-        let (code, _, err) = self.listen.take().unwrap().stop();
-        self.reader.take().unwrap().join().unwrap();
-        (code, self.lines().join("\n"), err)
-    }
-}
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        if let Some(mut l) = self.listen.take() {
-            let _ = l.child.kill();
-            let _ = l.child.wait();
-        }
-    }
-}
-
-fn connect(url: &str) -> TcpStream {
-    let addr = url.split("://").nth(1).unwrap_or(url).trim_end_matches('/');
-    let s = TcpStream::connect(addr).expect("connect to the listener");
-    s.set_read_timeout(Some(PATIENCE)).unwrap();
-    s.set_write_timeout(Some(PATIENCE)).unwrap();
-    s
-}
 
 /// Closes with a reset (RST) instead of a FIN.
 fn reset(s: TcpStream) {
@@ -112,23 +28,9 @@ fn reset(s: TcpStream) {
     });
 }
 
-struct Head {
-    status: u16,
-    headers: Vec<(String, String)>,
-}
-
-impl Head {
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
-    }
-}
-
 /// Reads one response head (status line and headers), byte by byte so that nothing
 /// after it is consumed.
-fn read_head(s: &mut TcpStream) -> Head {
+fn read_head(s: &mut TcpStream) -> RawResponse {
     let mut raw = Vec::new();
     let mut b = [0u8; 1];
     while !raw.ends_with(b"\r\n\r\n") {
@@ -141,22 +43,11 @@ fn read_head(s: &mut TcpStream) -> Head {
             Err(e) => panic!("no answer ({e}); got {:?}", String::from_utf8_lossy(&raw)),
         }
     }
-    let text = String::from_utf8_lossy(&raw).into_owned();
-    let mut lines = text.split("\r\n");
-    let status = lines
-        .next()
-        .and_then(|l| l.split(' ').nth(1))
-        .and_then(|c| c.parse().ok())
-        .unwrap_or_else(|| panic!("not an HTTP answer: {text:?}"));
-    let headers = lines
-        .filter_map(|l| l.split_once(':'))
-        .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
-        .collect();
-    Head { status, headers }
+    parse_response(&raw)
 }
 
 /// Sends a whole request with `body` on a new connection and reads the answer's head.
-fn post(url: &str, path: &str, extra: &str, body: &[u8]) -> Head {
+fn post(url: &str, path: &str, extra: &str, body: &[u8]) -> RawResponse {
     let mut s = connect(url);
     let head = format!(
         "POST {path} HTTP/1.1\r\nHost: test\r\nConnection: close\r\nContent-Type: application/json\r\n{extra}Content-Length: {}\r\n\r\n",

@@ -18,7 +18,7 @@ use crate::core::export;
 use crate::core::replay::{self, ReplayError};
 use crate::core::secret::Redactor;
 use crate::core::select::{self, FILTER_KEYS};
-use crate::core::server::join_url;
+use crate::core::url::join_url;
 use crate::exit::{hinted, Outcome};
 use crate::output::{
     capture_lines, capture_summary, is_secret_header, json_safe, mask_headers, raw_for_terminal, sanitize_line,

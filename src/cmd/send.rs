@@ -11,7 +11,7 @@ use anyhow::Context;
 
 use crate::cli::{PrintFormat, SendArgs};
 use crate::core::config::{Config, Target};
-use crate::core::deliver::{self, Attempt, ClientOptions, Load, Policy, Prepared, Progress, Signer, Stop};
+use crate::core::deliver::{self, Attempt, ClientOptions, DoneCount, Load, Policy, Prepared, Signer, Stop};
 use crate::core::event::{self, parse_override, sniff_content_type, Event, Override};
 use crate::core::headers::Headers;
 use crate::core::scheme::lookup;
@@ -513,7 +513,7 @@ async fn load(
         .clone()
         .map(|m| m.to_ascii_uppercase())
         .unwrap_or_else(|| "POST".into());
-    let progress = Arc::new(Progress::default());
+    let progress = Arc::new(DoneCount::default());
     // Build requests: fresh ids per request for catalog events; a fixed body once.
     let (signer_for_engine, make): (Option<Arc<Signer>>, MakeRequest) = {
         let plan = Arc::new(plan);

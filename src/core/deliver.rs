@@ -554,9 +554,9 @@ impl Latency {
     }
 }
 
-/// Progress shared with the caller while a load runs.
+/// How many requests of a load are done, shared with the caller while it runs (for a progress bar).
 #[derive(Debug, Default)]
-pub struct Progress {
+pub struct DoneCount {
     pub done: AtomicU64,
 }
 
@@ -818,7 +818,7 @@ pub async fn load<F>(
     signer: Option<Arc<Signer>>,
     policy: Policy,
     load: Load,
-    progress: Arc<Progress>,
+    progress: Arc<DoneCount>,
     stop: Stop,
 ) -> LoadSummary
 where

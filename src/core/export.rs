@@ -7,7 +7,7 @@ use serde_json::{json, Value};
 use super::capture::{CaptureError, CaptureRecord};
 use super::headers::Headers;
 use super::replay::replay_headers;
-use super::server::join_url;
+use super::url::join_url;
 
 /// Quotes a string as one shell word that POSIX sh, bash and zsh all read back as the
 /// same bytes, and that holds nothing a terminal would act on when the command is shown

@@ -58,14 +58,14 @@ struct Inner {
     fsync: bool,
     queue: Mutex<Queue>,
     /// Held by whoever writes a batch.
-    target: Mutex<Target>,
+    target: Mutex<LogFile>,
 }
 
 struct Queue {
     /// Lines waiting for the writer, each with its newline.
     buf: Vec<u8>,
     /// The batch the lines in `buf` belong to.
-    batch: Arc<Batch>,
+    batch: Arc<WriteOutcome>,
     /// A writer task is running and will look at `buf` again before it ends.
     writer: bool,
     /// An emptied buffer for the next batch.
@@ -74,12 +74,12 @@ struct Queue {
 
 /// The outcome of one write, for every request whose line was in it.
 #[derive(Default)]
-struct Batch {
+struct WriteOutcome {
     outcome: OnceLock<Result<(), Arc<str>>>,
     settled: Notify,
 }
 
-impl Batch {
+impl WriteOutcome {
     fn settle(&self, r: Result<(), Arc<str>>) {
         let _ = self.outcome.set(r);
         self.settled.notify_waiters();
@@ -100,7 +100,7 @@ impl Batch {
 }
 
 /// The open log file and how it is known.
-struct Target {
+struct LogFile {
     file: Option<File>,
     /// (device, inode) of `file`: the path still names it when `stat` says the same.
     id: (u64, u64),
@@ -113,7 +113,7 @@ impl CaptureLog {
     /// Opens (creating it and its directories) the log for appending, and closes a
     /// torn last line. An error here means the log cannot be written.
     pub fn open(path: &Path, fsync: bool) -> std::io::Result<CaptureLog> {
-        let mut target = Target {
+        let mut target = LogFile {
             file: None,
             id: (0, 0),
             check_end: true,
@@ -246,7 +246,7 @@ impl Drop for Writer {
 struct Pending {
     inner: Arc<Inner>,
     buf: Vec<u8>,
-    batch: Option<Arc<Batch>>,
+    batch: Option<Arc<WriteOutcome>>,
 }
 
 impl Pending {
@@ -271,7 +271,7 @@ impl Drop for Pending {
     }
 }
 
-impl Target {
+impl LogFile {
     fn write(&mut self, path: &Path, buf: &[u8], fsync: bool) -> std::io::Result<()> {
         self.follow(path)?;
         let r = self.write_now(path, buf, fsync);

@@ -19,7 +19,7 @@ use super::headers::Headers;
 use super::scheme::registry::{GenericParams, NAMES};
 use super::scheme::{detect, lookup, Scheme, SchemeError, SignatureIn};
 use super::secret::{header_places, restore_headers, restore_query, Redactor, RestoreError, Secret};
-use super::server::join_url;
+use super::url::join_url;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ReplayError {

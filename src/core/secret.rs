@@ -347,31 +347,15 @@ impl Redactor {
         own
     }
 
-    /// Everything the listener writes about a request: the record ([`Redactor::redact_record`])
-    /// and what is shown of its forward ([`Redactor::redact_forward`]), with the request's
-    /// own secret headers as secrets too ([`Redactor::for_request`]).
-    pub fn redact_captured(
-        &self,
-        r: &mut super::capture::CaptureRecord,
-        forward: Option<&mut super::server::ForwardResult>,
-    ) {
+    /// Everything written about a request: the record ([`Redactor::redact_record`]),
+    /// and what `also` is given to redact with the same redactor (the listener's
+    /// account of a forward), with the request's own secret headers as secrets too
+    /// ([`Redactor::for_request`]).
+    pub fn redact_captured(&self, r: &mut super::capture::CaptureRecord, also: impl FnOnce(&Redactor)) {
         let own = self.for_request(&r.headers);
         let this = own.as_ref().unwrap_or(self);
-        if let Some(f) = forward {
-            this.redact_forward(f);
-        }
+        also(this);
         this.redact_record(r);
-    }
-
-    /// What is shown of a forward: the URL it went to, its error (which quotes the URL)
-    /// and the app's answer (which may echo the request).
-    pub fn redact_forward(&self, f: &mut super::server::ForwardResult) {
-        self.redact_query(&mut f.url);
-        if !self.has_secrets() {
-            return;
-        }
-        f.error = f.error.take().map(|e| self.redact_text(&e).into_owned());
-        self.redact_bytes(&mut f.body);
     }
 
     /// [`Redactor::redact_text`] for bytes that may be text (an answer's body); bytes

@@ -27,6 +27,7 @@ use super::ids::SplitMix64;
 use super::scheme::{detect, lookup, GenericParams, Scheme, Verdict, VerifyRequest};
 use super::secret::{Redactor, Secret};
 use super::units::format_size;
+use super::url::join_url;
 
 /// Which scheme verifies requests.
 pub enum SchemeChoice {
@@ -169,6 +170,19 @@ pub struct ForwardResult {
     /// The app did not answer within this time (`--forward-timeout`).
     #[serde(skip)]
     pub timed_out: Option<Duration>,
+}
+
+impl ForwardResult {
+    /// What is shown of a forward, redacted: the URL it went to, its error (which
+    /// quotes the URL) and the app's answer (which may echo the request).
+    pub fn redact(&mut self, redactor: &Redactor) {
+        redactor.redact_query(&mut self.url);
+        if !redactor.has_secrets() {
+            return;
+        }
+        self.error = self.error.take().map(|e| redactor.redact_text(&e).into_owned());
+        redactor.redact_bytes(&mut self.body);
+    }
 }
 
 /// One request, as the command sees it.
@@ -346,8 +360,12 @@ struct Shared {
     budget: Budget,
 }
 
-/// A response, and whether to drop the connection instead of sending it.
-struct Drop;
+/// The error a connection's service returns to close the connection instead of
+/// answering (`--drop`): hyper then drops it, and [`report_conn_error`] says nothing.
+struct DroppedOnPurpose;
+
+/// How [`DroppedOnPurpose`] reads in hyper's error chain.
+const DROPPED_ON_PURPOSE: &str = "connection closed on purpose (--drop)";
 
 /// A running listener.
 pub struct Server {
@@ -538,9 +556,9 @@ fn serve_connection(
         async move {
             let resp = handle(sh, req, remote, &remote_text).await;
             if resp.extensions().get::<DropMarker>().is_some() {
-                return Err(Drop);
+                return Err(DroppedOnPurpose);
             }
-            Ok::<_, Drop>(resp)
+            Ok::<_, DroppedOnPurpose>(resp)
         }
     });
     let mut builder = hyper::server::conn::http1::Builder::new();
@@ -600,7 +618,7 @@ async fn report_conn_error(events: &mpsc::Sender<ServerEvent>, remote: SocketAdd
     let mut msg = e.to_string();
     let mut src = std::error::Error::source(e);
     while let Some(s) = src {
-        if s.to_string().contains("Drop") {
+        if s.to_string().contains(DROPPED_ON_PURPOSE) {
             return;
         }
         msg.push_str(&format!(": {s}"));
@@ -609,23 +627,23 @@ async fn report_conn_error(events: &mpsc::Sender<ServerEvent>, remote: SocketAdd
     if e.is_timeout() {
         msg = "the client did not send its headers in time (slow or idle client cut off)".into();
     }
-    if msg.contains("Drop") {
+    if msg.contains(DROPPED_ON_PURPOSE) {
         return;
     }
     let _ = events.send(ServerEvent::ConnectionError { remote, message: msg }).await;
 }
 
-impl std::fmt::Debug for Drop {
+impl std::fmt::Debug for DroppedOnPurpose {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Drop")
+        f.write_str(DROPPED_ON_PURPOSE)
     }
 }
-impl std::fmt::Display for Drop {
+impl std::fmt::Display for DroppedOnPurpose {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Drop: connection closed on purpose (--drop)")
+        f.write_str(DROPPED_ON_PURPOSE)
     }
 }
-impl std::error::Error for Drop {}
+impl std::error::Error for DroppedOnPurpose {}
 
 #[derive(Clone, Copy)]
 struct DropMarker;
@@ -909,7 +927,11 @@ async fn handle(
     // Nothing written about the request holds a secret: the record (saved, and shown
     // by the command) and what is shown of the forward. Verifying and forwarding, above, saw the
     // real values.
-    sh.redactor.redact_captured(&mut record, forward.as_mut());
+    sh.redactor.redact_captured(&mut record, |r| {
+        if let Some(f) = forward.as_mut() {
+            f.redact(r);
+        }
+    });
 
     // Durable before answering.
     let body_in_line = record.body.len() > BODY_IN_LINE_OVER;
@@ -1309,31 +1331,6 @@ fn verify(v: &VerifyConfig, headers: &Headers, path: &str, body: &Body) -> Verdi
             vd
         }
     }
-}
-
-/// `base` (a URL, maybe with a path) followed by the request's path and query.
-pub fn join_url(base: &str, path_and_query: &str) -> String {
-    // A query on the base goes after the joined path, merged with the request's.
-    let (base, base_query) = match base.split_once('?') {
-        Some((b, q)) => (b, Some(q)),
-        None => (base, None),
-    };
-    let base = base.trim_end_matches('/');
-    let (path, query) = match path_and_query.split_once('?') {
-        Some((p, q)) => (p, Some(q)),
-        None => (path_and_query, None),
-    };
-    let mut url = if path == "/" && base.matches('/').count() > 2 {
-        base.to_string()
-    } else {
-        format!("{base}{path}")
-    };
-    match (base_query, query) {
-        (Some(a), Some(b)) => url.push_str(&format!("?{a}&{b}")),
-        (Some(q), None) | (None, Some(q)) => url.push_str(&format!("?{q}")),
-        (None, None) => {}
-    }
-    url
 }
 
 /// The provider's handshake the request is, whichever provider's it is: each scheme
@@ -1845,15 +1842,8 @@ mod tests {
             path: "/hook".into(),
             headers,
             body,
-            body_encoding: super::super::capture::BodyEncoding::Utf8,
             remote_addr: "127.0.0.1:1".into(),
-            verification: None,
-            response: None,
-            provider: None,
-            event: None,
-            body_note: None,
-            header_bytes: Vec::new(),
-            redacted: Default::default(),
+            ..CaptureRecord::empty()
         };
         record.response = Some(ResponseRecord {
             status: Some(200),
@@ -1869,15 +1859,5 @@ mod tests {
         let mut escaped = Vec::new();
         super::super::json::push_str(&mut escaped, &record.body);
         assert_eq!(super::super::json::escaped_len(&record.body), escaped.len());
-    }
-
-    #[test]
-    fn urls_join() {
-        assert_eq!(join_url("http://app:3000", "/hook?x=1"), "http://app:3000/hook?x=1");
-        assert_eq!(join_url("http://app:3000/", "/hook"), "http://app:3000/hook");
-        assert_eq!(join_url("http://app:3000/base", "/hook"), "http://app:3000/base/hook");
-        assert_eq!(join_url("http://x/h?t=1", "/a?b=2"), "http://x/h/a?t=1&b=2");
-        assert_eq!(join_url("http://x/h?t=1", "/"), "http://x/h?t=1");
-        assert_eq!(join_url("http://x:1", "/?q"), "http://x:1/?q");
     }
 }

@@ -1,10 +1,12 @@
 //! Test helpers: hookcat run in-process on buffers ([`run`]), the hookcat binary with
 //! a clean environment for what needs a real process, a recording receiver on
-//! 127.0.0.1:0, and `spawn_listen`, which reads the listener's announced address from
-//! its first stderr line.
+//! 127.0.0.1:0, `spawn_listen`, which reads the listener's announced address from
+//! its first stderr line, [`listen`], a listener whose output is drained as it comes
+//! ([`Running`]), and raw HTTP over TCP ([`request`], [`post`], [`connect`]).
 #![allow(dead_code)]
 
 use std::io::{BufRead, BufReader, Read};
+use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStderr, Command, Stdio};
 use std::sync::{Arc, Mutex};
@@ -118,6 +120,14 @@ pub fn hookcat_std(data: &Path) -> Command {
     c
 }
 
+/// The first value of header `name` (any case) in `headers`.
+pub fn header_in<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    headers
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case(name))
+        .map(|(_, v)| v.as_str())
+}
+
 #[derive(Debug, Clone)]
 pub struct Recorded {
     pub method: String,
@@ -128,10 +138,7 @@ pub struct Recorded {
 
 impl Recorded {
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
+        header_in(&self.headers, name)
     }
 }
 
@@ -385,4 +392,253 @@ pub fn write(dir: &Path, name: &str, bytes: &[u8]) -> String {
     let p = dir.join(name);
     std::fs::write(&p, bytes).unwrap();
     p.to_str().unwrap().to_string()
+}
+
+/// How long a test waits for something that should take milliseconds.
+pub const PATIENCE: Duration = Duration::from_secs(10);
+
+/// A running `hookcat listen` whose stdout and stderr are drained as they come (so
+/// that a test can wait for a line, and thousands of requests never fill a pipe),
+/// killed if the test fails before stopping it.
+pub struct Running {
+    child: Option<Child>,
+    /// `http://host:port`, as announced.
+    pub url: String,
+    out: Arc<Mutex<Vec<u8>>>,
+    err: Arc<Mutex<Vec<u8>>>,
+    readers: Vec<std::thread::JoinHandle<()>>,
+}
+
+/// Starts `hookcat listen --port 0 ARGS` ([`spawn_listen`]) and drains its output.
+pub fn listen(data: &Path, args: &[&str]) -> Running {
+    listen_env(data, &[], args)
+}
+
+/// [`listen`] with environment variables (for `--secret-env`).
+pub fn listen_env(data: &Path, env: &[(&str, &str)], args: &[&str]) -> Running {
+    let mut l = spawn_listen_env(data, env, args);
+    let out = Arc::new(Mutex::new(Vec::new()));
+    let err = Arc::new(Mutex::new((l.banner.join("\n") + "\n").into_bytes()));
+    let readers = vec![
+        drain(l.child.stdout.take().expect("stdout is piped"), out.clone()),
+        drain(l.stderr, err.clone()),
+    ];
+    Running {
+        child: Some(l.child),
+        url: l.url,
+        out,
+        err,
+        readers,
+    }
+}
+
+fn drain(mut r: impl Read + Send + 'static, into: Arc<Mutex<Vec<u8>>>) -> std::thread::JoinHandle<()> {
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 16 * 1024];
+        loop {
+            match r.read(&mut buf) {
+                Ok(0) | Err(_) => return,
+                Ok(n) => into.lock().unwrap().extend_from_slice(&buf[..n]),
+            }
+        }
+    })
+}
+
+impl Running {
+    /// `host:port`.
+    pub fn addr(&self) -> String {
+        host_port(&self.url)
+    }
+
+    /// Everything printed to stdout so far.
+    pub fn stdout(&self) -> String {
+        String::from_utf8_lossy(&self.out.lock().unwrap()).into_owned()
+    }
+
+    /// Everything printed to stderr so far, the announcing line first.
+    pub fn stderr(&self) -> String {
+        String::from_utf8_lossy(&self.err.lock().unwrap()).into_owned()
+    }
+
+    /// The stdout lines printed so far.
+    pub fn lines(&self) -> Vec<String> {
+        self.stdout().lines().map(str::to_string).collect()
+    }
+
+    /// The `--json` lines of this `type` printed so far.
+    pub fn of_type(&self, kind: &str) -> Vec<serde_json::Value> {
+        self.lines()
+            .iter()
+            .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+            .filter(|v| v["type"] == kind)
+            .collect()
+    }
+
+    /// Waits until `n` `--json` lines of this `type` were printed.
+    pub fn wait_type(&self, kind: &str, n: usize) -> Vec<serde_json::Value> {
+        assert!(
+            wait_for(|| self.of_type(kind).len() >= n, PATIENCE),
+            "expected {n} `{kind}` lines, got these lines: {:#?}\nstderr: {}",
+            self.lines(),
+            self.stderr()
+        );
+        self.of_type(kind)
+    }
+
+    /// The `"type": "request"` lines printed so far (with `--json`).
+    pub fn records(&self) -> Vec<serde_json::Value> {
+        self.of_type("request")
+    }
+
+    /// Waits until `n` records were printed (with `--json`).
+    pub fn wait_records(&self, n: usize) -> Vec<serde_json::Value> {
+        self.wait_type("request", n)
+    }
+
+    /// Sends a signal (`-INT`, `-TERM`, ...) and waits (bounded) for the exit;
+    /// returns (exit code, stdout, stderr).
+    pub fn signal(mut self, sig: &str) -> (Option<i32>, String, String) {
+        let child = self.child.as_ref().unwrap();
+        let _ = Command::new("kill").args([sig, &child.id().to_string()]).status();
+        self.wait(&format!("after {sig}"))
+    }
+
+    /// Ctrl-C (SIGINT); returns (exit code, stdout, stderr).
+    pub fn stop(self) -> (Option<i32>, String, String) {
+        self.signal("-INT")
+    }
+
+    /// Waits (bounded) for it to exit by itself; returns (exit code, stdout, stderr).
+    pub fn finish(mut self) -> (Option<i32>, String, String) {
+        self.wait("by itself")
+    }
+
+    fn wait(&mut self, how: &str) -> (Option<i32>, String, String) {
+        let mut child = self.child.take().unwrap();
+        let exited = wait_for(|| child.try_wait().unwrap().is_some(), Duration::from_secs(30));
+        if !exited {
+            let _ = child.kill();
+        }
+        let status = child.wait().unwrap();
+        for r in self.readers.drain(..) {
+            r.join().unwrap();
+        }
+        assert!(exited, "the listener did not exit {how}: {}", self.stderr());
+        (status.code(), self.stdout(), self.stderr())
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        if let Some(mut c) = self.child.take() {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+}
+
+/// `host:port` of `http://host:port/` (or of `host:port` itself).
+pub fn host_port(url: &str) -> String {
+    url.split("://").nth(1).unwrap_or(url).trim_end_matches('/').to_string()
+}
+
+/// A connection to the listener at `url` (or `host:port`), with read and write
+/// timeouts of [`PATIENCE`]; fails the test when it cannot connect.
+pub fn connect(url: &str) -> TcpStream {
+    try_connect(url).expect("connect to the listener")
+}
+
+/// [`connect`], for a client that may find the listener gone.
+pub fn try_connect(url: &str) -> std::io::Result<TcpStream> {
+    let s = TcpStream::connect(host_port(url))?;
+    s.set_read_timeout(Some(PATIENCE))?;
+    s.set_write_timeout(Some(PATIENCE))?;
+    Ok(s)
+}
+
+/// Reads until the peer closes. A reset counts as closed; a read timeout fails the test.
+pub fn read_to_close(s: &mut TcpStream) -> Vec<u8> {
+    let mut got = Vec::new();
+    let mut buf = [0u8; 16 * 1024];
+    loop {
+        match s.read(&mut buf) {
+            Ok(0) => return got,
+            Ok(n) => got.extend_from_slice(&buf[..n]),
+            Err(e) if matches!(e.kind(), std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut) => {
+                panic!(
+                    "the listener neither answered nor closed the connection (got {} bytes)",
+                    got.len()
+                )
+            }
+            Err(_) => return got,
+        }
+    }
+}
+
+/// Writes `request` over a fresh connection and reads until the listener closes it.
+pub fn raw(url: &str, request: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut s = connect(url);
+    s.write_all(request).unwrap();
+    read_to_close(&mut s)
+}
+
+/// An HTTP answer read off a socket.
+pub struct RawResponse {
+    pub status: u16,
+    /// Names lower-case.
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+impl RawResponse {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        header_in(&self.headers, name)
+    }
+}
+
+/// A whole answer: its head, and everything after it as the body.
+pub fn parse_response(bytes: &[u8]) -> RawResponse {
+    let end = bytes
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .unwrap_or_else(|| panic!("no complete HTTP response in {:?}", String::from_utf8_lossy(bytes)));
+    let head = String::from_utf8_lossy(&bytes[..end]).into_owned();
+    let mut lines = head.split("\r\n");
+    let status = lines
+        .next()
+        .and_then(|l| l.split(' ').nth(1))
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| panic!("not an HTTP answer: {head:?}"));
+    let headers = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_string()))
+        .collect();
+    RawResponse {
+        status,
+        headers,
+        body: bytes[end + 4..].to_vec(),
+    }
+}
+
+/// A simple request over raw TCP, `Connection: close`.
+pub fn request(url: &str, method: &str, path: &str, headers: &[(&str, &str)], body: &[u8]) -> RawResponse {
+    let mut req = format!("{method} {path} HTTP/1.1\r\nHost: {}\r\n", host_port(url));
+    for (k, v) in headers {
+        req.push_str(&format!("{k}: {v}\r\n"));
+    }
+    req.push_str(&format!("Content-Length: {}\r\nConnection: close\r\n\r\n", body.len()));
+    let mut bytes = req.into_bytes();
+    bytes.extend_from_slice(body);
+    parse_response(&raw(url, &bytes))
+}
+
+/// A JSON `body` POSTed to `path` over a fresh connection (`Connection: close`).
+pub fn post_to(url: &str, path: &str, body: &[u8]) -> RawResponse {
+    request(url, "POST", path, &[("Content-Type", "application/json")], body)
+}
+
+/// [`post_to`] `/hook`.
+pub fn post(url: &str, body: &[u8]) -> RawResponse {
+    post_to(url, "/hook", body)
 }

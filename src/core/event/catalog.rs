@@ -129,12 +129,12 @@ pub fn find(name: &str) -> Result<&'static CatalogEntry, EventError> {
 }
 
 /// Fills placeholders; one instance per render so tags and `now` are shared.
-struct Renderer {
+struct Placeholders {
     now: jiff::Timestamp,
     tags: HashMap<String, String>,
 }
 
-impl Renderer {
+impl Placeholders {
     fn value(&mut self, kind: &str) -> Option<String> {
         let (kind, tag) = match kind.split_once('#') {
             Some((k, t)) => (k, Some(t)),
@@ -230,7 +230,7 @@ impl Renderer {
 impl CatalogEntry {
     /// A fresh rendering, with `overrides` applied to the body.
     pub fn render(&self, overrides: &[Override]) -> Result<Event, EventError> {
-        let mut r = Renderer {
+        let mut r = Placeholders {
             now: jiff::Timestamp::now(),
             tags: HashMap::new(),
         };
@@ -369,7 +369,7 @@ mod tests {
         let a = e.render(&[]).unwrap();
         let b = e.render(&[]).unwrap();
         assert_ne!(a.headers.get("X-GitHub-Delivery"), b.headers.get("X-GitHub-Delivery"));
-        let r = &mut Renderer {
+        let r = &mut Placeholders {
             now: jiff::Timestamp::now(),
             tags: HashMap::new(),
         };

@@ -3,6 +3,7 @@
 //! signed with a private key (64 hex chars of seed, or 128 of seed‖public).
 //! SIGNATURES.md §8.
 
+use super::{Rank, ToldBy};
 use std::io::Read;
 
 use ed25519_dalek::{Signer, SigningKey, Verifier, VerifyingKey};
@@ -25,6 +26,8 @@ static META: SchemeMeta = SchemeMeta {
     tolerance: None,
     key: KeyKind::Ed25519,
     needs_url: false,
+    told_by: ToldBy::header(&["x-signature-ed25519"], Rank::Own),
+    hmac: None,
 };
 
 fn bad(reason: impl Into<String>) -> SchemeError {

@@ -2,9 +2,10 @@
 //! raw body, hex or base64, an optional literal prefix. Hex is compared ignoring case.
 //! SIGNATURES.md §16.
 
-use super::hmac::{random_hex_secret, Alg, Encoding, HmacSpec, MsgCtx, Presented};
+use super::hmac::{random_hex_secret, Alg, Encoding, HmacFormat, HmacSpec, MsgCtx, Presented};
 use super::{Clues, Handshake, SignatureIn};
 use super::{KeyKind, KeyPair, SchemeError, SchemeMeta, Signed, Verdict, VerifyRequest};
+use super::{Rank, ToldBy};
 use crate::core::headers::Headers;
 use crate::core::secret::Secret;
 
@@ -31,6 +32,8 @@ impl Generic {
                 tolerance: None,
                 key: KeyKind::Utf8,
                 needs_url: false,
+                told_by: ToldBy::header(&["x-signature"], Rank::Last),
+                hmac: Some(HmacFormat::new(alg, encoding)),
             },
             headers: [lower],
             alg,
@@ -45,20 +48,8 @@ impl HmacSpec for Generic {
     fn meta(&self) -> &SchemeMeta {
         &self.meta
     }
-    fn alg(&self) -> Alg {
-        self.alg
-    }
-    fn encoding(&self) -> Encoding {
-        self.encoding
-    }
-    fn prefix(&self, _: &MsgCtx<'_>) -> Result<Vec<u8>, SchemeError> {
-        Ok(Vec::new())
-    }
     fn render(&self, sig: String, _: &MsgCtx<'_>) -> Result<Signed, SchemeError> {
-        Ok(Signed {
-            headers: vec![(self.header.clone(), format!("{}{sig}", self.prefix))],
-            ..Default::default()
-        })
+        Ok(Signed::header(self.header.clone(), format!("{}{sig}", self.prefix)))
     }
     fn parse(&self, req: &VerifyRequest<'_>) -> Result<Result<Presented, Verdict>, SchemeError> {
         let v = req.headers.get(&self.header).ok_or(SchemeError::MissingHeader {

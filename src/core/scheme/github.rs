@@ -2,9 +2,10 @@
 //! (`X-Hub-Signature: sha1=<hex>`), and Intercom, which uses the legacy form.
 //! SIGNATURES.md §1 (GitHub) and §14 (Intercom): HMAC of the raw body, lower-case hex.
 
-use super::hmac::{random_hex_secret, Alg, Encoding, HmacSpec, MsgCtx, Presented};
+use super::hmac::{random_hex_secret, Alg, Encoding, HmacFormat, HmacSpec, MsgCtx, Presented};
 use super::{Clues, Handshake, SignatureIn};
 use super::{KeyKind, KeyPair, SchemeError, SchemeMeta, Signed, Verdict, VerifyRequest};
+use super::{Rank, ToldBy};
 use crate::core::headers::Headers;
 use crate::core::secret::Secret;
 
@@ -36,7 +37,21 @@ fn intercom_event(req: &Clues<'_>) -> Option<Option<String>> {
     .then(|| req.field(&["topic"]))
 }
 
-const fn meta(name: &'static str, provider: &'static str, title: &'static str, header: &'static str) -> SchemeMeta {
+/// Intercom's requests carry GitHub's legacy header: told apart by Intercom's user
+/// agent, and by the absence of GitHub's event header.
+fn from_intercom(h: &Headers) -> bool {
+    let ua = h.get("user-agent").unwrap_or_default().to_ascii_lowercase();
+    ua.contains("intercom") && !h.contains("x-github-event")
+}
+
+const fn meta(
+    name: &'static str,
+    provider: &'static str,
+    title: &'static str,
+    header: &'static str,
+    told_by: ToldBy,
+    alg: Alg,
+) -> SchemeMeta {
     SchemeMeta {
         name,
         provider,
@@ -45,6 +60,8 @@ const fn meta(name: &'static str, provider: &'static str, title: &'static str, h
         tolerance: None,
         key: KeyKind::Utf8,
         needs_url: false,
+        told_by,
+        hmac: Some(HmacFormat::new(alg, Encoding::Hex)),
     }
 }
 
@@ -55,6 +72,8 @@ pub fn github() -> HubSignature {
             "github",
             "GitHub: X-Hub-Signature-256, HMAC-SHA256 of the body",
             "x-hub-signature-256",
+            ToldBy::header(&["x-hub-signature-256"], Rank::Hub),
+            Alg::Sha256,
         ),
         alg: Alg::Sha256,
         header: "X-Hub-Signature-256",
@@ -70,6 +89,8 @@ pub fn github_sha1() -> HubSignature {
             "github",
             "GitHub legacy: X-Hub-Signature, HMAC-SHA1 of the body",
             "x-hub-signature",
+            ToldBy::header(&["x-hub-signature"], Rank::Hub).only_if(|h| !from_intercom(h)),
+            Alg::Sha1,
         ),
         alg: Alg::Sha1,
         header: "X-Hub-Signature",
@@ -86,6 +107,8 @@ pub fn intercom() -> HubSignature {
             "intercom",
             "Intercom: X-Hub-Signature, HMAC-SHA1 of the body",
             "x-hub-signature",
+            ToldBy::header(&["x-hub-signature"], Rank::Hub).only_if(from_intercom),
+            Alg::Sha1,
         ),
         alg: Alg::Sha1,
         header: "X-Hub-Signature",
@@ -98,20 +121,8 @@ impl HmacSpec for HubSignature {
     fn meta(&self) -> &SchemeMeta {
         &self.meta
     }
-    fn alg(&self) -> Alg {
-        self.alg
-    }
-    fn encoding(&self) -> Encoding {
-        Encoding::Hex
-    }
-    fn prefix(&self, _: &MsgCtx<'_>) -> Result<Vec<u8>, SchemeError> {
-        Ok(Vec::new())
-    }
     fn render(&self, sig: String, _: &MsgCtx<'_>) -> Result<Signed, SchemeError> {
-        Ok(Signed {
-            headers: vec![(self.header.into(), format!("{}{sig}", self.prefix))],
-            ..Default::default()
-        })
+        Ok(Signed::header(self.header, format!("{}{sig}", self.prefix)))
     }
     fn parse(&self, req: &VerifyRequest<'_>) -> Result<Result<Presented, Verdict>, SchemeError> {
         let v = super::require(req.headers, self.meta.name, self.header)?;

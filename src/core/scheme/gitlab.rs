@@ -4,6 +4,7 @@
 //! The header carries the secret itself ([`KeyKind::Token`]): its value is redacted
 //! wherever hookcat writes a request ([`crate::core::secret::Redactor`]).
 
+use super::{Rank, ToldBy};
 use std::io::Read;
 
 use super::{
@@ -23,6 +24,8 @@ static META: SchemeMeta = SchemeMeta {
     tolerance: None,
     key: KeyKind::Token,
     needs_url: false,
+    told_by: ToldBy::header(&["x-gitlab-token"], Rank::Own),
+    hmac: None,
 };
 
 pub const NOTE: &str = "GitLab's secret token does not authenticate the body: anyone who knows the token can send any body (GitLab signing tokens are the Standard Webhooks scheme)";
@@ -37,10 +40,7 @@ impl Scheme for Gitlab {
             scheme: "gitlab",
             reason: "the token must be text".into(),
         })?;
-        Ok(Signed {
-            headers: vec![("X-Gitlab-Token".into(), token.to_string())],
-            ..Default::default()
-        })
+        Ok(Signed::header("X-Gitlab-Token", token.to_string()))
     }
 
     fn sign_timestamp_text(

@@ -129,25 +129,59 @@ pub struct Presented {
     pub alg: Option<Alg>,
 }
 
+/// How an HMAC scheme makes its MAC: the algorithm, how the MAC is written, and the
+/// timestamp it signs and sends, if any ([`SchemeMeta::hmac`]).
+#[derive(Debug, Clone, Copy)]
+pub struct HmacFormat {
+    pub alg: Alg,
+    pub encoding: Encoding,
+    /// The timestamp text signed and sent, from the signing parameters.
+    pub timestamp: Option<fn(&SignParams) -> String>,
+}
+
+impl HmacFormat {
+    /// No timestamp signed.
+    pub const fn new(alg: Alg, encoding: Encoding) -> HmacFormat {
+        HmacFormat {
+            alg,
+            encoding,
+            timestamp: None,
+        }
+    }
+
+    /// Signs and sends the timestamp `text` gives.
+    pub const fn stamped(self, text: fn(&SignParams) -> String) -> HmacFormat {
+        HmacFormat {
+            timestamp: Some(text),
+            ..self
+        }
+    }
+}
+
+/// Unix seconds: the timestamp text most schemes sign.
+pub fn unix_text(p: &SignParams) -> String {
+    p.timestamp.to_string()
+}
+
 /// What an HMAC scheme describes about itself.
 pub trait HmacSpec: Send + Sync + 'static {
     fn meta(&self) -> &SchemeMeta;
-    fn alg(&self) -> Alg;
-    fn encoding(&self) -> Encoding;
+
+    /// [`SchemeMeta::hmac`], which every HMAC scheme gives.
+    fn format(&self) -> HmacFormat {
+        self.meta().hmac.expect("an HMAC scheme's meta gives its HmacFormat")
+    }
 
     /// The HMAC key from the secret: its UTF-8 bytes unless the scheme decodes it.
     fn key(&self, secret: &[u8]) -> Result<Vec<u8>, SchemeError> {
         Ok(secret.to_vec())
     }
 
-    /// The timestamp text this scheme signs and sends, if it has one.
-    fn timestamp_text(&self, _p: &SignParams) -> Option<String> {
-        None
-    }
-
     /// The bytes signed before the body (or, where [`signs_body`](Self::signs_body) is
-    /// false, the whole message).
-    fn prefix(&self, ctx: &MsgCtx<'_>) -> Result<Vec<u8>, SchemeError>;
+    /// false, the whole message): none for a scheme that signs the body alone.
+    fn prefix(&self, _ctx: &MsgCtx<'_>) -> Result<Vec<u8>, SchemeError> {
+        Ok(Vec::new())
+    }
 
     /// Whether the raw body follows the prefix in the signed message.
     fn signs_body(&self) -> bool {
@@ -251,7 +285,7 @@ impl<S: HmacSpec> HmacAdapter<S> {
             body: mem.as_deref(),
         };
         let prefix = self.0.prefix(&ctx)?;
-        let mut m = self.0.alg().mac(&key);
+        let mut m = self.0.format().alg.mac(&key);
         m.update(&prefix);
         if self.0.signs_body() {
             match &mem {
@@ -259,7 +293,7 @@ impl<S: HmacSpec> HmacAdapter<S> {
                 None => feed_reader(body, &mut |c| m.update(c))?,
             }
         }
-        let sig = self.0.encoding().encode(&m.finish());
+        let sig = self.0.format().encoding.encode(&m.finish());
         self.0.render(sig, &ctx)
     }
 
@@ -295,7 +329,7 @@ impl<S: HmacSpec> Scheme for HmacAdapter<S> {
     }
 
     fn sign(&self, secret: &Secret, params: &SignParams, body: &mut dyn Read) -> Result<Signed, SchemeError> {
-        self.sign_with(secret, params, self.0.timestamp_text(params), body)
+        self.sign_with(secret, params, self.0.format().timestamp.map(|text| text(params)), body)
     }
 
     fn sign_timestamp_text(
@@ -305,7 +339,12 @@ impl<S: HmacSpec> Scheme for HmacAdapter<S> {
         ts: &str,
         body: &mut dyn Read,
     ) -> Result<Signed, SchemeError> {
-        let ts = self.0.timestamp_text(params).map(|_| ts.to_string());
+        let ts = self
+            .0
+            .format()
+            .timestamp
+            .map(|text| text(params))
+            .map(|_| ts.to_string());
         self.sign_with(secret, params, ts, body)
     }
 
@@ -324,10 +363,14 @@ impl<S: HmacSpec> Scheme for HmacAdapter<S> {
         } else {
             None
         };
-        let alg = p.alg.unwrap_or(self.0.alg());
+        let alg = p.alg.unwrap_or(self.0.format().alg);
         for url in self.0.urls(req.url) {
             let prefix = self.message_prefix(&p, url.as_deref(), mem.as_deref())?;
-            let expected = self.0.encoding().encode(&self.mac_for(&key, alg, &prefix, req.body)?);
+            let expected = self
+                .0
+                .format()
+                .encoding
+                .encode(&self.mac_for(&key, alg, &prefix, req.body)?);
             if let Some(m) = p.sigs.iter().find(|s| self.matches(&expected, s)) {
                 return Ok(match p.ts_unix {
                     Some(ts) => check_time(meta.name, meta.tolerance, req.tolerance, ts, req.now, m.clone()),
@@ -369,10 +412,10 @@ impl<S: HmacSpec> Scheme for HmacAdapter<S> {
 
 impl<S: HmacSpec> HmacView for HmacAdapter<S> {
     fn alg(&self) -> Alg {
-        self.0.alg()
+        self.0.format().alg
     }
     fn encoding(&self) -> Encoding {
-        self.0.encoding()
+        self.0.format().encoding
     }
     fn key(&self, secret: &[u8]) -> Result<Vec<u8>, SchemeError> {
         self.0.key(secret)

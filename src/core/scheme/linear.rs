@@ -1,10 +1,11 @@
 //! Linear: `Linear-Signature: <hex>`, HMAC-SHA256 of the raw body; the body's
 //! `webhookTimestamp` (milliseconds) must be within 60 s of now. SIGNATURES.md §13.
 
-use super::hmac::{Alg, Encoding, HmacSpec, MsgCtx, Presented};
+use super::hmac::{Alg, Encoding, HmacFormat, HmacSpec, MsgCtx, Presented};
 use super::{
     Clues, Handshake, KeyKind, KeyPair, SchemeError, SchemeMeta, SignatureIn, Signed, Tolerance, Verdict, VerifyRequest,
 };
+use super::{Rank, ToldBy};
 use crate::core::headers::Headers;
 use crate::core::secret::Secret;
 
@@ -21,6 +22,8 @@ static META: SchemeMeta = SchemeMeta {
     }),
     key: KeyKind::Utf8,
     needs_url: false,
+    told_by: ToldBy::header(&["linear-signature"], Rank::Own),
+    hmac: Some(HmacFormat::new(Alg::Sha256, Encoding::Hex)),
 };
 
 /// The body's `webhookTimestamp` in unix seconds (it is sent in milliseconds).
@@ -52,20 +55,8 @@ impl HmacSpec for Linear {
     fn meta(&self) -> &SchemeMeta {
         &META
     }
-    fn alg(&self) -> Alg {
-        Alg::Sha256
-    }
-    fn encoding(&self) -> Encoding {
-        Encoding::Hex
-    }
-    fn prefix(&self, _: &MsgCtx<'_>) -> Result<Vec<u8>, SchemeError> {
-        Ok(Vec::new())
-    }
     fn render(&self, sig: String, _: &MsgCtx<'_>) -> Result<Signed, SchemeError> {
-        Ok(Signed {
-            headers: vec![("Linear-Signature".into(), sig)],
-            ..Default::default()
-        })
+        Ok(Signed::header("Linear-Signature", sig))
     }
     fn parse(&self, req: &VerifyRequest<'_>) -> Result<Result<Presented, Verdict>, SchemeError> {
         let v = super::require(req.headers, "linear", "Linear-Signature")?;

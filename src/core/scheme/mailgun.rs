@@ -2,13 +2,11 @@
 //! posts: top-level fields). The MAC is HMAC-SHA256 of `timestamp ‖ token`, hex; the
 //! event data itself is not signed. SIGNATURES.md §15.
 
+use super::ToldBy;
 use sha2::Digest;
 
-use super::hmac::{random_hex_secret, Alg, Encoding, HmacSpec, MsgCtx, Presented};
-use super::{
-    Clues, Handshake, KeyKind, KeyPair, SchemeError, SchemeMeta, SignParams, SignatureIn, Signed, Verdict,
-    VerifyRequest,
-};
+use super::hmac::{random_hex_secret, unix_text, Alg, Encoding, HmacFormat, HmacSpec, MsgCtx, Presented};
+use super::{Clues, Handshake, KeyKind, KeyPair, SchemeError, SchemeMeta, SignatureIn, Signed, Verdict, VerifyRequest};
 use crate::core::headers::Headers;
 use crate::core::ids::hex_lower;
 use crate::core::secret::Secret;
@@ -23,9 +21,25 @@ static META: SchemeMeta = SchemeMeta {
     tolerance: None,
     key: KeyKind::Utf8,
     needs_url: false,
+    told_by: ToldBy::body(signed_in_body),
+    hmac: Some(HmacFormat::new(Alg::Sha256, Encoding::Hex).stamped(unix_text)),
 };
 
 pub const NOTE: &str = "Mailgun signs only the timestamp and token, not the event data: refuse repeated tokens";
+
+/// Whether a body carries Mailgun's `signature.token` (JSON), for `--scheme auto`.
+fn signed_in_body(body: &[u8]) -> bool {
+    // A cheap pre-check before parsing: the key `"token"` must be there, unless the body
+    // uses `\u` escapes (which could spell the key), in which case it is parsed anyway.
+    let find = |n: &[u8]| memchr::memmem::find(body, n).is_some();
+    if !find(b"\"token\"") && !find(b"\\u") {
+        return false;
+    }
+    serde_json::from_slice::<serde_json::Value>(body)
+        .ok()
+        .and_then(|v| v.get("signature")?.get("token").map(|_| ()))
+        .is_some()
+}
 
 /// A 50-character token derived from the delivery id (so `--id` reproduces it).
 pub fn token_for(id: &str) -> String {
@@ -98,17 +112,8 @@ impl HmacSpec for Mailgun {
     fn meta(&self) -> &SchemeMeta {
         &META
     }
-    fn alg(&self) -> Alg {
-        Alg::Sha256
-    }
-    fn encoding(&self) -> Encoding {
-        Encoding::Hex
-    }
     fn signs_body(&self) -> bool {
         false
-    }
-    fn timestamp_text(&self, p: &SignParams) -> Option<String> {
-        Some(p.timestamp.to_string())
     }
     fn prefix(&self, ctx: &MsgCtx<'_>) -> Result<Vec<u8>, SchemeError> {
         let token = ctx

@@ -28,8 +28,9 @@
 //!
 //! These methods have no default: a new scheme answers each one, and the registry's
 //! tests check every registered scheme's answers against what it signs and against
-//! its catalog events. Adding a scheme is its file here plus its line in [`registry`]
-//! (and its telling header in the registry's detection table, for `--scheme auto`).
+//! its catalog events. How `--scheme auto` tells a scheme's requests is a fact of its
+//! [`SchemeMeta`] ([`ToldBy`]). Adding a scheme is its file here plus its line in
+//! [`registry`].
 
 pub mod discord;
 pub mod generic;
@@ -96,6 +97,82 @@ pub struct SchemeMeta {
     pub key: KeyKind,
     /// The signature covers the request URL (Twilio, Square): verify needs `--url`.
     pub needs_url: bool,
+    /// How `--scheme auto` tells a request signed with this scheme.
+    #[serde(skip)]
+    pub told_by: ToldBy,
+    /// How an HMAC scheme makes its MAC; `None` for the others (Ed25519, token).
+    #[serde(skip)]
+    pub hmac: Option<hmac::HmacFormat>,
+}
+
+/// How `--scheme auto` ([`detect`]) tells that a request was signed with a scheme: by
+/// one of its signature headers or, for a scheme that signs in the body, by the body.
+#[derive(Debug, Clone, Copy)]
+pub struct ToldBy {
+    /// The headers (lower-case), any of which tells the scheme; none for a scheme
+    /// told by its body.
+    pub headers: &'static [&'static str],
+    /// What else the headers must show, where two schemes share a header (Standard
+    /// Webhooks' `v1a` and `v1` signatures; GitHub's legacy header and Intercom's).
+    pub only_if: Option<fn(&Headers) -> bool>,
+    /// Whether a body is this scheme's, asked only when no header tells a scheme
+    /// (Mailgun).
+    pub body: Option<fn(&[u8]) -> bool>,
+    /// Which scheme a request carrying the headers of several is told to be.
+    pub rank: Rank,
+}
+
+/// The order in which [`detect`] asks the schemes' headers: by rank, then in the
+/// registry's order; the first told wins.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Rank {
+    /// Asked first: Stripe's, Slack's and Svix's headers (a Svix request may also
+    /// carry Standard Webhooks' `webhook-*` headers).
+    First,
+    /// Standard Webhooks' `webhook-signature`, which several providers send.
+    Standard,
+    /// GitHub's `X-Hub-Signature-256` and `X-Hub-Signature` (which Intercom also
+    /// sends): GitHub sends both, and the SHA-256 one is asked first.
+    Hub,
+    /// The other providers' headers of their own.
+    Own,
+    /// A header anyone may use (the generic scheme's `X-Signature`): asked last.
+    Last,
+}
+
+impl ToldBy {
+    /// Told by any of `headers`.
+    pub const fn header(headers: &'static [&'static str], rank: Rank) -> ToldBy {
+        ToldBy {
+            headers,
+            only_if: None,
+            body: None,
+            rank,
+        }
+    }
+
+    /// Told by its headers only when `also` says so too.
+    pub const fn only_if(self, also: fn(&Headers) -> bool) -> ToldBy {
+        ToldBy {
+            only_if: Some(also),
+            ..self
+        }
+    }
+
+    /// Told by its body, when no header tells a scheme.
+    pub const fn body(body: fn(&[u8]) -> bool) -> ToldBy {
+        ToldBy {
+            headers: &[],
+            only_if: None,
+            body: Some(body),
+            rank: Rank::Last,
+        }
+    }
+
+    /// Whether these headers tell the scheme.
+    pub fn by_headers(&self, h: &Headers) -> bool {
+        self.headers.iter().any(|n| h.contains(n)) && self.only_if.is_none_or(|f| f(h))
+    }
 }
 
 impl SchemeMeta {
@@ -144,6 +221,16 @@ pub struct Signed {
     /// Fields that go into the body rather than headers (Mailgun's `signature` object).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub fields: Vec<(String, String)>,
+}
+
+impl Signed {
+    /// A signature sent in one header.
+    pub fn header(name: impl Into<String>, value: impl Into<String>) -> Signed {
+        Signed {
+            headers: vec![(name.into(), value.into())],
+            ..Default::default()
+        }
+    }
 }
 
 /// A request to verify.
@@ -634,6 +721,15 @@ pub fn unix_secs(v: &str) -> Option<i64> {
         return None;
     }
     t.parse::<i64>().ok().filter(|s| *s <= MAX_UNIX)
+}
+
+/// The unix seconds in the `key` part (`key` including its `=`) of a signature header
+/// made of `sep`-separated parts: Stripe's `t=`, Paddle's `ts=`.
+pub(crate) fn header_part_secs(h: &Headers, header: &str, sep: char, key: &str) -> Option<i64> {
+    h.get(header)?
+        .split(sep)
+        .find_map(|p| p.trim().strip_prefix(key))
+        .and_then(unix_secs)
 }
 
 /// Parses a unix-seconds timestamp header ([`unix_secs`]).

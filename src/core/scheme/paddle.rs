@@ -1,9 +1,10 @@
 //! Paddle Billing: `Paddle-Signature: ts=<unix>;h1=<hex>[;h1=…]` over `ts ":" body`,
 //! HMAC-SHA256 with the endpoint secret key as UTF-8; ±5 s. SIGNATURES.md §10.
 
-use super::hmac::{Alg, Encoding, HmacSpec, MsgCtx, Presented};
+use super::hmac::{unix_text, Alg, Encoding, HmacFormat, HmacSpec, MsgCtx, Presented};
 use super::{Clues, Handshake, SignatureIn};
-use super::{KeyKind, KeyPair, SchemeError, SchemeMeta, SignParams, Signed, Tolerance, Verdict, VerifyRequest};
+use super::{KeyKind, KeyPair, SchemeError, SchemeMeta, Signed, Tolerance, Verdict, VerifyRequest};
+use super::{Rank, ToldBy};
 use crate::core::headers::Headers;
 use crate::core::secret::Secret;
 
@@ -20,32 +21,22 @@ static META: SchemeMeta = SchemeMeta {
     }),
     key: KeyKind::Utf8,
     needs_url: false,
+    told_by: ToldBy::header(&["paddle-signature"], Rank::Own),
+    hmac: Some(HmacFormat::new(Alg::Sha256, Encoding::Hex).stamped(unix_text)),
 };
 
 impl HmacSpec for Paddle {
     fn meta(&self) -> &SchemeMeta {
         &META
     }
-    fn alg(&self) -> Alg {
-        Alg::Sha256
-    }
-    fn encoding(&self) -> Encoding {
-        Encoding::Hex
-    }
-    fn timestamp_text(&self, p: &SignParams) -> Option<String> {
-        Some(p.timestamp.to_string())
-    }
     fn prefix(&self, ctx: &MsgCtx<'_>) -> Result<Vec<u8>, SchemeError> {
         Ok(format!("{}:", ctx.ts.unwrap_or_default()).into_bytes())
     }
     fn render(&self, sig: String, ctx: &MsgCtx<'_>) -> Result<Signed, SchemeError> {
-        Ok(Signed {
-            headers: vec![(
-                "Paddle-Signature".into(),
-                format!("ts={};h1={sig}", ctx.ts.unwrap_or_default()),
-            )],
-            ..Default::default()
-        })
+        Ok(Signed::header(
+            "Paddle-Signature",
+            format!("ts={};h1={sig}", ctx.ts.unwrap_or_default()),
+        ))
     }
     fn parse(&self, req: &VerifyRequest<'_>) -> Result<Result<Presented, Verdict>, SchemeError> {
         let v = super::require(req.headers, "paddle", "Paddle-Signature")?;
@@ -66,11 +57,7 @@ impl HmacSpec for Paddle {
         SignatureIn::Headers(&["paddle-signature"])
     }
     fn signed_at(&self, headers: &Headers, _: &[u8]) -> Option<i64> {
-        headers
-            .get("paddle-signature")?
-            .split(';')
-            .find_map(|p| p.trim().strip_prefix("ts="))
-            .and_then(super::unix_secs)
+        super::header_part_secs(headers, "paddle-signature", ';', "ts=")
     }
     fn refresh_body_timestamp(&self, _: &[u8], _: jiff::Timestamp) -> Option<Vec<u8>> {
         None

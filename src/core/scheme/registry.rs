@@ -25,8 +25,7 @@ use crate::core::headers::Headers;
 type Make = fn(&GenericParams) -> Box<dyn Scheme>;
 
 /// Every scheme, by name, in the order listings show them. Adding a scheme is its
-/// file and its line here (and, for `--scheme auto` to tell it, its header in
-/// [`TOLD_BY`]).
+/// file and its line here.
 const REGISTRY: &[(&str, Make)] = &[
     ("github", |_| Box::new(HmacAdapter(github()))),
     ("github-sha1", |_| Box::new(HmacAdapter(github_sha1()))),
@@ -123,67 +122,29 @@ pub fn secret_headers() -> &'static [&'static str] {
     })
 }
 
-/// The scheme a request was most likely signed with, from its headers (and, for
-/// Mailgun, its body); `None` when no known signature is present.
+/// The scheme a request was most likely signed with, from its headers (and, for a
+/// scheme that signs in the body, its body); `None` when no known signature is
+/// present. Each scheme says how it is told ([`super::SchemeMeta::told_by`]).
 pub fn detect(h: &Headers, body: Option<&[u8]>) -> Option<&'static str> {
-    // The first scheme told, in the table's order, wins.
-    for (names, scheme) in TOLD_BY {
-        if names.iter().any(|n| h.contains(n)) {
-            return Some(scheme(h));
-        }
-    }
-    body.is_some_and(looks_like_mailgun).then_some("mailgun")
+    let by_headers = told_in_order().iter().find(|s| s.meta().told_by.by_headers(h));
+    let by_body = || {
+        let body = body?;
+        told_in_order()
+            .iter()
+            .find(|s| s.meta().told_by.body.is_some_and(|f| f(body)))
+    };
+    by_headers.or_else(by_body).map(|s| s.meta().name)
 }
 
-/// The headers that tell each scheme, in the order [`detect`] asks for them, and the
-/// scheme they tell (some look at more of the request).
-type Told = (&'static [&'static str], fn(&Headers) -> &'static str);
-const TOLD_BY: &[Told] = &[
-    (&["stripe-signature"], |_| "stripe"),
-    (&["x-slack-signature"], |_| "slack"),
-    (&["svix-signature"], |_| "svix"),
-    (&["webhook-signature"], |h| {
-        let sig = h.get("webhook-signature").unwrap_or_default();
-        if sig.split_whitespace().any(|e| e.starts_with("v1a,"))
-            && !sig.split_whitespace().any(|e| e.starts_with("v1,"))
-        {
-            "standard-webhooks-v1a"
-        } else {
-            "standard-webhooks"
-        }
-    }),
-    (&["x-hub-signature-256"], |_| "github"),
-    (&["x-hub-signature"], |h| {
-        let ua = h.get("user-agent").unwrap_or_default().to_ascii_lowercase();
-        if ua.contains("intercom") && !h.contains("x-github-event") {
-            "intercom"
-        } else {
-            "github-sha1"
-        }
-    }),
-    (&["x-shopify-hmac-sha256", "shopify-hmac-sha256"], |_| "shopify"),
-    (&["x-twilio-signature"], |_| "twilio"),
-    (&["x-gitlab-token"], |_| "gitlab"),
-    (&["x-signature-ed25519"], |_| "discord"),
-    (&["x-square-hmacsha256-signature", "x-square-signature"], |_| "square"),
-    (&["paddle-signature"], |_| "paddle"),
-    (&["x-zm-signature"], |_| "zoom"),
-    (&["twitch-eventsub-message-signature"], |_| "twitch"),
-    (&["linear-signature"], |_| "linear"),
-    (&["x-signature"], |_| "generic"),
-];
-
-fn looks_like_mailgun(body: &[u8]) -> bool {
-    // A cheap pre-check before parsing: the key `"token"` must be there, unless the body
-    // uses `\u` escapes (which could spell the key), in which case it is parsed anyway.
-    let find = |n: &[u8]| memchr::memmem::find(body, n).is_some();
-    if !find(b"\"token\"") && !find(b"\\u") {
-        return false;
-    }
-    serde_json::from_slice::<serde_json::Value>(body)
-        .ok()
-        .and_then(|v| v.get("signature")?.get("token").map(|_| ()))
-        .is_some()
+/// Every scheme, in the order [`detect`] asks their headers: by
+/// [`ToldBy::rank`](super::ToldBy::rank), then in the registry's order.
+fn told_in_order() -> &'static [&'static dyn Scheme] {
+    static ORDER: std::sync::OnceLock<Vec<&'static dyn Scheme>> = std::sync::OnceLock::new();
+    ORDER.get_or_init(|| {
+        let mut v: Vec<&'static dyn Scheme> = all().iter().map(|s| &**s).collect();
+        v.sort_by_key(|s| s.meta().told_by.rank);
+        v
+    })
 }
 
 #[cfg(test)]
@@ -197,11 +158,12 @@ mod tests {
 
     #[test]
     fn mailgun_bodies_are_told_with_or_without_escapes() {
-        assert!(looks_like_mailgun(br#"{"signature":{"token":"t","timestamp":"1"}}"#));
-        assert!(looks_like_mailgun(br#"{"signature":{"tok\u0065n":"t"}}"#));
-        assert!(!looks_like_mailgun(br#"{"token":"t"}"#));
-        assert!(!looks_like_mailgun(br#"{"ref":"main","signature":{}}"#));
-        assert!(!looks_like_mailgun(b"not json \"token\""));
+        let told = |b: &[u8]| detect(&Headers::new(), Some(b)) == Some("mailgun");
+        assert!(told(br#"{"signature":{"token":"t","timestamp":"1"}}"#));
+        assert!(told(br#"{"signature":{"tok\u0065n":"t"}}"#));
+        assert!(!told(br#"{"token":"t"}"#));
+        assert!(!told(br#"{"ref":"main","signature":{}}"#));
+        assert!(!told(b"not json \"token\""));
     }
 
     #[test]
@@ -220,19 +182,82 @@ mod tests {
         ));
     }
 
-    /// Every telling header, in any case, tells its scheme.
+    /// Every telling header, in any case, tells its scheme (or, for a header two
+    /// schemes share, one of them), and every scheme is told by something: a header
+    /// or its body.
     #[test]
     fn every_telling_header_tells_its_scheme() {
-        for (names, scheme) in TOLD_BY {
-            for n in *names {
+        for s in all() {
+            let t = s.meta().told_by;
+            let name = s.meta().name;
+            assert!(
+                !t.headers.is_empty() || t.body.is_some(),
+                "{name}: nothing tells it for --scheme auto"
+            );
+            for n in t.headers {
+                assert_eq!(*n, n.to_ascii_lowercase(), "{name}");
                 let h = Headers(vec![(n.to_ascii_uppercase(), "v1,x t=1,v1=x".into())]);
-                assert_eq!(detect(&h, None), Some(scheme(&h)), "{n}");
+                let told = detect(&h, None).unwrap_or_else(|| panic!("{n} tells no scheme"));
+                let sharing: Vec<&str> = all()
+                    .iter()
+                    .filter(|o| o.meta().told_by.headers.contains(n))
+                    .map(|o| o.meta().name)
+                    .collect();
+                assert!(sharing.contains(&told), "{n} tells {told}, not one of {sharing:?}");
             }
         }
         assert_eq!(
             detect(&Headers(vec![("content-length".into(), "1".into())]), None),
             None
         );
+    }
+
+    /// A request each catalog event stands for, signed with its scheme, is told to be
+    /// that scheme's.
+    #[test]
+    fn every_signed_catalog_event_is_told_its_scheme() {
+        use super::super::{KeyPair, SignParams, SignatureIn};
+        use crate::core::secret::Secret;
+        for e in crate::core::event::catalog() {
+            let ev = e.render(&[]).unwrap();
+            let Some(name) = ev.scheme.as_deref() else { continue };
+            let s = lookup(name, &GenericParams::default()).unwrap();
+            let key = match s.keygen() {
+                KeyPair::Secret { secret } => secret,
+                KeyPair::Pair { private_key, .. } => private_key,
+            };
+            let p = SignParams {
+                url: Some("https://example.com/hook".into()),
+                ..SignParams::now()
+            };
+            let signed = s.sign(&Secret::from_arg(&key).unwrap(), &p, &mut &ev.body[..]).unwrap();
+            let body = match s.signature_in() {
+                SignatureIn::Body { write } => write(&ev.body, &signed.fields),
+                SignatureIn::Headers(_) => ev.body.clone(),
+            };
+            let mut headers = ev.headers.clone();
+            headers.0.extend(signed.headers);
+            assert_eq!(detect(&headers, Some(&body)), Some(name), "{}", e.name);
+        }
+    }
+
+    /// Where a request carries the headers of several schemes, the same one wins as
+    /// always: the order of [`super::super::Rank`].
+    #[test]
+    fn several_telling_headers_tell_the_first_ranked() {
+        let h = |names: &[&str]| Headers(names.iter().map(|n| (n.to_string(), "v1,x".to_string())).collect());
+        for (names, told) in [
+            (&["webhook-signature", "svix-signature"][..], "svix"),
+            (&["x-hub-signature", "x-hub-signature-256"], "github"),
+            (&["x-hub-signature-256", "stripe-signature"], "stripe"),
+            (&["x-hub-signature", "webhook-signature"], "standard-webhooks"),
+            (&["x-shopify-hmac-sha256", "x-hub-signature"], "github-sha1"),
+            (&["linear-signature", "x-signature"], "linear"),
+            (&["x-signature", "paddle-signature", "x-twilio-signature"], "twilio"),
+            (&["linear-signature", "x-slack-signature", "stripe-signature"], "stripe"),
+        ] {
+            assert_eq!(detect(&h(names), None), Some(told), "{names:?}");
+        }
     }
 
     #[test]
@@ -446,6 +471,11 @@ mod tests {
                     write(&body, &signed.fields)
                 }
             };
+            assert_eq!(
+                s.as_hmac().is_some(),
+                s.meta().hmac.is_some(),
+                "{name}: an HMAC scheme, and only one, gives its HmacFormat"
+            );
             let headers: Headers = signed.headers.into_iter().collect();
             let timestamped = TIMESTAMPED.with(|t| t.contains(name));
             assert_eq!(

@@ -1,9 +1,10 @@
 //! Shopify: `X-Shopify-Hmac-Sha256: <base64>` (Events webhooks: `shopify-hmac-sha256`),
 //! HMAC-SHA256 of the raw body with the app's client secret. SIGNATURES.md §5.
 
-use super::hmac::{Alg, Encoding, HmacSpec, MsgCtx, Presented};
+use super::hmac::{Alg, Encoding, HmacFormat, HmacSpec, MsgCtx, Presented};
 use super::{Clues, Handshake, SignatureIn};
 use super::{KeyKind, KeyPair, SchemeError, SchemeMeta, Signed, Verdict, VerifyRequest};
+use super::{Rank, ToldBy};
 use crate::core::headers::Headers;
 use crate::core::secret::Secret;
 
@@ -17,26 +18,16 @@ static META: SchemeMeta = SchemeMeta {
     tolerance: None,
     key: KeyKind::Utf8,
     needs_url: false,
+    told_by: ToldBy::header(&["x-shopify-hmac-sha256", "shopify-hmac-sha256"], Rank::Own),
+    hmac: Some(HmacFormat::new(Alg::Sha256, Encoding::Base64)),
 };
 
 impl HmacSpec for Shopify {
     fn meta(&self) -> &SchemeMeta {
         &META
     }
-    fn alg(&self) -> Alg {
-        Alg::Sha256
-    }
-    fn encoding(&self) -> Encoding {
-        Encoding::Base64
-    }
-    fn prefix(&self, _: &MsgCtx<'_>) -> Result<Vec<u8>, SchemeError> {
-        Ok(Vec::new())
-    }
     fn render(&self, sig: String, _: &MsgCtx<'_>) -> Result<Signed, SchemeError> {
-        Ok(Signed {
-            headers: vec![("X-Shopify-Hmac-Sha256".into(), sig)],
-            ..Default::default()
-        })
+        Ok(Signed::header("X-Shopify-Hmac-Sha256", sig))
     }
     fn parse(&self, req: &VerifyRequest<'_>) -> Result<Result<Presented, Verdict>, SchemeError> {
         // The Events family has the same header without `X-`; look-ups ignore case.

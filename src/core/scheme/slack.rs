@@ -2,11 +2,11 @@
 //! `X-Slack-Request-Timestamp`, and Zoom's identical layout lives in `zoom.rs`.
 //! SIGNATURES.md §3.
 
-use super::hmac::{random_hex_secret, Alg, Encoding, HmacSpec, MsgCtx, Presented};
+use super::hmac::{random_hex_secret, unix_text, Alg, Encoding, HmacFormat, HmacSpec, MsgCtx, Presented};
 use super::{
-    Clues, Handshake, KeyKind, KeyPair, SchemeError, SchemeMeta, SignParams, SignatureIn, Signed, Tolerance, Verdict,
-    VerifyRequest,
+    Clues, Handshake, KeyKind, KeyPair, SchemeError, SchemeMeta, SignatureIn, Signed, Tolerance, Verdict, VerifyRequest,
 };
+use super::{Rank, ToldBy};
 use crate::core::headers::Headers;
 use crate::core::secret::Secret;
 
@@ -38,6 +38,8 @@ pub fn slack() -> V0 {
             }),
             key: KeyKind::Utf8,
             needs_url: false,
+            told_by: ToldBy::header(&["x-slack-signature"], Rank::First),
+            hmac: Some(HmacFormat::new(Alg::Sha256, Encoding::Hex).stamped(unix_text)),
         },
         sig_header: "X-Slack-Signature",
         ts_header: "X-Slack-Request-Timestamp",
@@ -98,15 +100,6 @@ fn url_verification(body: &[u8], _: Option<&Secret>) -> Option<Handshake> {
 impl HmacSpec for V0 {
     fn meta(&self) -> &SchemeMeta {
         &self.meta
-    }
-    fn alg(&self) -> Alg {
-        Alg::Sha256
-    }
-    fn encoding(&self) -> Encoding {
-        Encoding::Hex
-    }
-    fn timestamp_text(&self, p: &SignParams) -> Option<String> {
-        Some(p.timestamp.to_string())
     }
     fn prefix(&self, ctx: &MsgCtx<'_>) -> Result<Vec<u8>, SchemeError> {
         Ok(format!("v0:{}:", ctx.ts.unwrap_or_default()).into_bytes())

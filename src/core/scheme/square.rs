@@ -2,9 +2,10 @@
 //! keyed with the signature key as UTF-8 (not decoded). The legacy
 //! `x-square-signature` is HMAC-SHA1 of the same input. SIGNATURES.md §9.
 
-use super::hmac::{Alg, Encoding, HmacSpec, MsgCtx, Presented};
+use super::hmac::{Alg, Encoding, HmacFormat, HmacSpec, MsgCtx, Presented};
 use super::{Clues, Handshake, SignatureIn};
 use super::{KeyKind, KeyPair, SchemeError, SchemeMeta, Signed, Verdict, VerifyRequest};
+use super::{Rank, ToldBy};
 use crate::core::headers::Headers;
 use crate::core::secret::Secret;
 
@@ -18,26 +19,19 @@ static META: SchemeMeta = SchemeMeta {
     tolerance: None,
     key: KeyKind::Utf8,
     needs_url: true,
+    told_by: ToldBy::header(&["x-square-hmacsha256-signature", "x-square-signature"], Rank::Own),
+    hmac: Some(HmacFormat::new(Alg::Sha256, Encoding::Base64)),
 };
 
 impl HmacSpec for Square {
     fn meta(&self) -> &SchemeMeta {
         &META
     }
-    fn alg(&self) -> Alg {
-        Alg::Sha256
-    }
-    fn encoding(&self) -> Encoding {
-        Encoding::Base64
-    }
     fn prefix(&self, ctx: &MsgCtx<'_>) -> Result<Vec<u8>, SchemeError> {
         Ok(ctx.url.ok_or(SchemeError::NeedsUrl("square"))?.as_bytes().to_vec())
     }
     fn render(&self, sig: String, _: &MsgCtx<'_>) -> Result<Signed, SchemeError> {
-        Ok(Signed {
-            headers: vec![("x-square-hmacsha256-signature".into(), sig)],
-            ..Default::default()
-        })
+        Ok(Signed::header("x-square-hmacsha256-signature", sig))
     }
     fn parse(&self, req: &VerifyRequest<'_>) -> Result<Result<Presented, Verdict>, SchemeError> {
         let (v, alg) = match (

@@ -2,12 +2,13 @@
 //! over `{id}.{ts}.{body}`, keyed with the base64-decoded `whsec_` secret. GitLab's
 //! signing tokens use the same scheme. SIGNATURES.md §4, §4b, §7b.
 
+use super::{Rank, ToldBy};
 use base64::Engine;
 
-use super::hmac::{Alg, Encoding, HmacSpec, MsgCtx, Presented};
+use super::hmac::{unix_text, Alg, Encoding, HmacFormat, HmacSpec, MsgCtx, Presented};
 use super::{
-    b64, b64_decode_lenient, Clues, Handshake, KeyKind, KeyPair, SchemeError, SchemeMeta, SignParams, SignatureIn,
-    Signed, Tolerance, Verdict, VerifyRequest,
+    b64, b64_decode_lenient, Clues, Handshake, KeyKind, KeyPair, SchemeError, SchemeMeta, SignatureIn, Signed,
+    Tolerance, Verdict, VerifyRequest,
 };
 use crate::core::headers::Headers;
 use crate::core::secret::Secret;
@@ -33,6 +34,9 @@ pub fn standard() -> StandardWebhooks {
             tolerance: TOL,
             key: KeyKind::WhsecBase64,
             needs_url: false,
+            told_by: ToldBy::header(&["webhook-signature"], Rank::Standard)
+                .only_if(|h| !super::standard_v1a::v1a_only(h)),
+            hmac: Some(HmacFormat::new(Alg::Sha256, Encoding::Base64).stamped(unix_text)),
         },
         prefix: "webhook",
     }
@@ -48,6 +52,8 @@ pub fn svix() -> StandardWebhooks {
             tolerance: TOL,
             key: KeyKind::WhsecBase64,
             needs_url: false,
+            told_by: ToldBy::header(&["svix-signature"], Rank::First),
+            hmac: Some(HmacFormat::new(Alg::Sha256, Encoding::Base64).stamped(unix_text)),
         },
         prefix: "svix",
     }
@@ -163,17 +169,8 @@ impl HmacSpec for StandardWebhooks {
     fn meta(&self) -> &SchemeMeta {
         &self.meta
     }
-    fn alg(&self) -> Alg {
-        Alg::Sha256
-    }
-    fn encoding(&self) -> Encoding {
-        Encoding::Base64
-    }
     fn key(&self, secret: &[u8]) -> Result<Vec<u8>, SchemeError> {
         whsec_key(self.meta.name, secret)
-    }
-    fn timestamp_text(&self, p: &SignParams) -> Option<String> {
-        Some(p.timestamp.to_string())
     }
     fn prefix(&self, ctx: &MsgCtx<'_>) -> Result<Vec<u8>, SchemeError> {
         Ok(format!("{}.{}.", ctx.id.unwrap_or_default(), ctx.ts.unwrap_or_default()).into_bytes())

@@ -3,6 +3,7 @@
 //! seed‖public form the JS proposal uses: both accepted), public keys `whpk_`.
 //! SIGNATURES.md §4 (v1a, unconfirmed upstream).
 
+use super::{Rank, ToldBy};
 use std::io::Read;
 
 use base64::Engine;
@@ -15,6 +16,13 @@ use super::{
 };
 use crate::core::headers::Headers;
 use crate::core::secret::Secret;
+
+/// Whether a request's `webhook-signature` holds only `v1a` (Ed25519) signatures: it is
+/// this scheme's, not the symmetric one's (which wins when both are present).
+pub fn v1a_only(h: &Headers) -> bool {
+    let sig = h.get("webhook-signature").unwrap_or_default();
+    sig.split_whitespace().any(|e| e.starts_with("v1a,")) && !sig.split_whitespace().any(|e| e.starts_with("v1,"))
+}
 
 pub struct StandardV1a;
 
@@ -29,6 +37,8 @@ static META: SchemeMeta = SchemeMeta {
     }),
     key: KeyKind::Ed25519,
     needs_url: false,
+    told_by: ToldBy::header(&["webhook-signature"], Rank::Standard).only_if(v1a_only),
+    hmac: None,
 };
 
 /// A signing key from `whsk_<base64>` (32-byte seed or 64-byte seed‖public).

@@ -1,9 +1,10 @@
 //! Stripe: `Stripe-Signature: t=<unix>,v1=<hex>[,v1=…][,v0=…]`, HMAC-SHA256 of
 //! `t "." body` keyed with the whole `whsec_…` string. SIGNATURES.md §2.
 
-use super::hmac::{Alg, Encoding, HmacSpec, MsgCtx, Presented};
+use super::hmac::{unix_text, Alg, Encoding, HmacFormat, HmacSpec, MsgCtx, Presented};
 use super::{Clues, Handshake, SignatureIn};
-use super::{KeyKind, KeyPair, SchemeError, SchemeMeta, SignParams, Signed, Tolerance, Verdict, VerifyRequest};
+use super::{KeyKind, KeyPair, SchemeError, SchemeMeta, Signed, Tolerance, Verdict, VerifyRequest};
+use super::{Rank, ToldBy};
 use crate::core::headers::Headers;
 use crate::core::secret::Secret;
 
@@ -21,30 +22,20 @@ static META: SchemeMeta = SchemeMeta {
     }),
     key: KeyKind::Utf8,
     needs_url: false,
+    told_by: ToldBy::header(&["stripe-signature"], Rank::First),
+    hmac: Some(HmacFormat::new(Alg::Sha256, Encoding::Hex).stamped(unix_text)),
 };
 
 impl HmacSpec for Stripe {
     fn meta(&self) -> &SchemeMeta {
         &META
     }
-    fn alg(&self) -> Alg {
-        Alg::Sha256
-    }
-    fn encoding(&self) -> Encoding {
-        Encoding::Hex
-    }
-    fn timestamp_text(&self, p: &SignParams) -> Option<String> {
-        Some(p.timestamp.to_string())
-    }
     fn prefix(&self, ctx: &MsgCtx<'_>) -> Result<Vec<u8>, SchemeError> {
         Ok(format!("{}.", ctx.ts.unwrap_or_default()).into_bytes())
     }
     fn render(&self, sig: String, ctx: &MsgCtx<'_>) -> Result<Signed, SchemeError> {
         let t = ctx.ts.unwrap_or_default();
-        Ok(Signed {
-            headers: vec![("Stripe-Signature".into(), format!("t={t},v1={sig}"))],
-            ..Default::default()
-        })
+        Ok(Signed::header("Stripe-Signature", format!("t={t},v1={sig}")))
     }
     fn parse(&self, req: &VerifyRequest<'_>) -> Result<Result<Presented, Verdict>, SchemeError> {
         let v = super::require(req.headers, "stripe", "Stripe-Signature")?;
@@ -62,11 +53,7 @@ impl HmacSpec for Stripe {
         SignatureIn::Headers(&["stripe-signature"])
     }
     fn signed_at(&self, headers: &Headers, _: &[u8]) -> Option<i64> {
-        headers
-            .get("stripe-signature")?
-            .split(',')
-            .find_map(|p| p.trim().strip_prefix("t="))
-            .and_then(super::unix_secs)
+        super::header_part_secs(headers, "stripe-signature", ',', "t=")
     }
     fn refresh_body_timestamp(&self, _: &[u8], _: jiff::Timestamp) -> Option<Vec<u8>> {
         None

@@ -3,9 +3,10 @@
 //! JSON bodies sign the URL carrying `bodySHA256=<hex>` and the verifier checks the
 //! hash. The URL is tried with and without its port. SIGNATURES.md §6.
 
+use super::{Rank, ToldBy};
 use sha2::Digest;
 
-use super::hmac::{random_hex_secret, Alg, Encoding, HmacSpec, MsgCtx, Presented};
+use super::hmac::{random_hex_secret, Alg, Encoding, HmacFormat, HmacSpec, MsgCtx, Presented};
 use super::{Clues, Handshake, SignatureIn};
 use super::{Failure, KeyKind, KeyPair, SchemeError, SchemeMeta, Signed, Verdict, VerifyRequest};
 use crate::core::headers::Headers;
@@ -22,6 +23,8 @@ static META: SchemeMeta = SchemeMeta {
     tolerance: None,
     key: KeyKind::Utf8,
     needs_url: true,
+    told_by: ToldBy::header(&["x-twilio-signature"], Rank::Own),
+    hmac: Some(HmacFormat::new(Alg::Sha1, Encoding::Base64)),
 };
 
 /// The value of query parameter `name` in `url`, if any.
@@ -99,12 +102,6 @@ pub fn signing_string(url: &str, body: &[u8]) -> Vec<u8> {
 impl HmacSpec for Twilio {
     fn meta(&self) -> &SchemeMeta {
         &META
-    }
-    fn alg(&self) -> Alg {
-        Alg::Sha1
-    }
-    fn encoding(&self) -> Encoding {
-        Encoding::Base64
     }
     fn signs_body(&self) -> bool {
         false

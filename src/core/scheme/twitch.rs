@@ -2,11 +2,11 @@
 //! `message_id ‖ timestamp ‖ body`, the timestamp RFC 3339 with nanoseconds exactly
 //! as sent; messages older than 10 minutes are refused. SIGNATURES.md §12.
 
-use super::hmac::{Alg, Encoding, HmacSpec, MsgCtx, Presented};
+use super::hmac::{Alg, Encoding, HmacFormat, HmacSpec, MsgCtx, Presented};
 use super::{
-    Clues, Handshake, KeyKind, KeyPair, SchemeError, SchemeMeta, SignParams, SignatureIn, Signed, Tolerance, Verdict,
-    VerifyRequest,
+    Clues, Handshake, KeyKind, KeyPair, SchemeError, SchemeMeta, SignatureIn, Signed, Tolerance, Verdict, VerifyRequest,
 };
+use super::{Rank, ToldBy};
 use crate::core::headers::Headers;
 use crate::core::secret::Secret;
 
@@ -23,6 +23,8 @@ static META: SchemeMeta = SchemeMeta {
     }),
     key: KeyKind::Utf8,
     needs_url: false,
+    told_by: ToldBy::header(&["twitch-eventsub-message-signature"], Rank::Own),
+    hmac: Some(HmacFormat::new(Alg::Sha256, Encoding::Hex).stamped(|p| rfc3339_nanos(p.timestamp, p.nanos))),
 };
 
 const SIG: &str = "Twitch-Eventsub-Message-Signature";
@@ -38,15 +40,6 @@ pub fn rfc3339_nanos(secs: i64, nanos: u32) -> String {
 impl HmacSpec for Twitch {
     fn meta(&self) -> &SchemeMeta {
         &META
-    }
-    fn alg(&self) -> Alg {
-        Alg::Sha256
-    }
-    fn encoding(&self) -> Encoding {
-        Encoding::Hex
-    }
-    fn timestamp_text(&self, p: &SignParams) -> Option<String> {
-        Some(rfc3339_nanos(p.timestamp, p.nanos))
     }
     fn prefix(&self, ctx: &MsgCtx<'_>) -> Result<Vec<u8>, SchemeError> {
         Ok(format!("{}{}", ctx.id.unwrap_or_default(), ctx.ts.unwrap_or_default()).into_bytes())

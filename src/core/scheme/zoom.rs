@@ -2,9 +2,10 @@
 //! the same layout as Slack's. SIGNATURES.md §11. Zoom documents no tolerance; 300 s
 //! both ways is what its samples use. Also the `endpoint.url_validation` answer.
 
-use super::hmac::Alg;
+use super::hmac::{unix_text, Alg, Encoding, HmacFormat};
 use super::slack::V0;
 use super::{Clues, Echo, Expect, Handshake, KeyKind, SchemeMeta, Tolerance};
+use super::{Rank, ToldBy};
 use crate::core::ids::hex_lower;
 use crate::core::secret::Secret;
 
@@ -21,6 +22,8 @@ pub fn zoom() -> V0 {
             }),
             key: KeyKind::Utf8,
             needs_url: false,
+            told_by: ToldBy::header(&["x-zm-signature"], Rank::Own),
+            hmac: Some(HmacFormat::new(Alg::Sha256, Encoding::Hex).stamped(unix_text)),
         },
         sig_header: "x-zm-signature",
         ts_header: "x-zm-request-timestamp",
