@@ -9,6 +9,11 @@ use std::io::{IsTerminal, Read, Write};
 
 use colored::Colorize;
 
+pub mod captures;
+pub mod listen;
+pub mod replay;
+pub mod send;
+
 use crate::cli::ColorChoice;
 use crate::core::acts_on_terminal;
 use crate::core::scheme::Verdict;
@@ -212,6 +217,55 @@ impl Write for Buffer {
     fn flush(&mut self) -> std::io::Result<()> {
         Ok(())
     }
+}
+
+/// A stream that the threads of a run share (their talk on stderr): each line is
+/// written whole, one at a time. [`Shared::take`] gives the stream back.
+#[derive(Clone)]
+pub struct Shared(std::sync::Arc<std::sync::Mutex<Box<dyn Write + Send>>>);
+
+impl Shared {
+    pub fn new(w: Box<dyn Write + Send>) -> Shared {
+        Shared(std::sync::Arc::new(std::sync::Mutex::new(w)))
+    }
+
+    /// Writes `line` and a newline in one piece. Talk that cannot be written is not
+    /// worth failing a command for.
+    pub fn line(&self, line: std::fmt::Arguments) {
+        let mut text = line.to_string();
+        text.push('\n');
+        let mut w = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        let _ = w.write_all(text.as_bytes());
+        let _ = w.flush();
+    }
+
+    /// The stream, taken back (the clones left write nowhere).
+    pub fn take(&self) -> Box<dyn Write + Send> {
+        let mut w = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        std::mem::replace(&mut *w, Box::new(std::io::sink()))
+    }
+}
+
+impl Write for Shared {
+    fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).write(b)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).flush()
+    }
+}
+
+/// The progress bar of a run on a terminal (`rate`: with requests per second).
+pub fn progress_bar(len: u64, rate: bool) -> indicatif::ProgressBar {
+    let template = if rate {
+        "{spinner} {bar:40} {pos}/{len} {per_sec} eta {eta}"
+    } else {
+        "{spinner} {bar:40} {pos}/{len} eta {eta}"
+    };
+    let b = indicatif::ProgressBar::new(len);
+    b.set_style(indicatif::ProgressStyle::with_template(template).unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()));
+    b
 }
 
 /// Writes a line to stdout; a closed pipe becomes an error the exit mapping treats as success.

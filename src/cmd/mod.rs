@@ -29,7 +29,7 @@ pub fn run(command: Command, out: &Output, io: &mut Io) -> anyhow::Result<Outcom
         Command::Completions(a) => completions::run(a, io),
         Command::Man => completions::man(io),
         Command::Listen(a) => listen::run(a, out, io),
-        Command::Replay(a) => replay::run(a, out),
+        Command::Replay(a) => replay::run(a, out, io),
         Command::Send(a) => send::run(a, out, io),
         Command::Events(a) => events::run(a, out, io),
         Command::Demo(a) => demo::run(a, out, io),
