@@ -268,33 +268,6 @@ pub fn progress_bar(len: u64, rate: bool) -> indicatif::ProgressBar {
     b
 }
 
-/// Writes a line to stdout; a closed pipe becomes an error the exit mapping treats as success.
-pub fn out_line(s: &str) -> std::io::Result<()> {
-    let mut o = std::io::stdout().lock();
-    o.write_all(s.as_bytes())?;
-    o.write_all(b"\n")?;
-    o.flush()
-}
-
-/// Writes bytes to stdout as they are.
-pub fn out_bytes(b: &[u8]) -> std::io::Result<()> {
-    let mut o = std::io::stdout().lock();
-    o.write_all(b)?;
-    o.flush()
-}
-
-/// Prints a JSON value as one line on stdout ([`json_safe`]).
-pub fn out_json(v: &impl serde::Serialize) -> std::io::Result<()> {
-    out_line(&json_safe(&serde_json::to_string(v).map_err(std::io::Error::other)?))
-}
-
-/// Prints a JSON value indented on stdout ([`json_safe`]).
-pub fn out_json_pretty(v: &impl serde::Serialize) -> std::io::Result<()> {
-    out_line(&json_safe(
-        &serde_json::to_string_pretty(v).map_err(std::io::Error::other)?,
-    ))
-}
-
 /// Neutralises what could drive or deceive a terminal in text from the network or a
 /// log: control characters (escape sequences above all), DEL, C1 and the bidirectional
 /// controls ([`crate::core::acts_on_terminal`]) are shown escaped (`\e`, `\r`,

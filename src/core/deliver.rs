@@ -554,9 +554,9 @@ impl Latency {
     }
 }
 
-/// Progress shared with the caller while a load runs.
+/// How far a load run is, shared with the caller while it runs.
 #[derive(Debug, Default)]
-pub struct Progress {
+pub struct LoadProgress {
     pub done: AtomicU64,
 }
 
@@ -818,7 +818,7 @@ pub async fn load<F>(
     signer: Option<Arc<Signer>>,
     policy: Policy,
     load: Load,
-    progress: Arc<Progress>,
+    progress: Arc<LoadProgress>,
     stop: Stop,
 ) -> LoadSummary
 where
