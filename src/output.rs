@@ -264,7 +264,9 @@ pub fn progress_bar(len: u64, rate: bool) -> indicatif::ProgressBar {
         "{spinner} {bar:40} {pos}/{len} eta {eta}"
     };
     let b = indicatif::ProgressBar::new(len);
-    b.set_style(indicatif::ProgressStyle::with_template(template).unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()));
+    b.set_style(
+        indicatif::ProgressStyle::with_template(template).unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
     b
 }
 

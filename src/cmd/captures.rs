@@ -8,6 +8,7 @@ use std::path::Path;
 
 use serde_json::json;
 
+use super::common::{capture_error, explain, log_path, open_log};
 use crate::cli::{CapturesCommand, ExportFormat};
 use crate::core::capture::{BodyEncoding, CaptureRecord, LogItem, LogReader};
 use crate::core::diff::{self, BodyMode, Change};
@@ -17,7 +18,6 @@ use crate::core::secret::Redactor;
 use crate::core::select;
 use crate::core::server::join_url;
 use crate::exit::Outcome;
-use super::common::{capture_error, explain, log_path, open_log};
 use crate::output::captures::{body_diff_lines, SkippedLines};
 use crate::output::{
     capture_lines, capture_summary, is_secret_header, json_safe, mask_headers, raw_for_terminal, sanitize_line,

@@ -12,10 +12,10 @@ use crate::cli::{GenericArgs, HashAlg, SecretArgs, SigEncoding};
 use crate::core::body::Body;
 use crate::core::capture::{default_log_path, CaptureError};
 use crate::core::replay::ReplayError;
-use crate::core::select::FILTER_KEYS;
 use crate::core::scheme::hmac::{Alg, Encoding};
 use crate::core::scheme::GenericParams;
 use crate::core::secret::Secret;
+use crate::core::select::FILTER_KEYS;
 use crate::exit::hinted;
 
 /// The secret from whichever flag was given, if any.

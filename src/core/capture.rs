@@ -1265,7 +1265,10 @@ pub fn default_log_path() -> std::path::PathBuf {
 
 /// Opens a capture log for streaming (through a large buffer: logs are read whole).
 pub fn open_log(path: &std::path::Path) -> std::io::Result<std::io::BufReader<std::fs::File>> {
-    Ok(std::io::BufReader::with_capacity(256 * 1024, std::fs::File::open(path)?))
+    Ok(std::io::BufReader::with_capacity(
+        256 * 1024,
+        std::fs::File::open(path)?,
+    ))
 }
 
 /// hookcat's data directory.

@@ -13,7 +13,7 @@ use serde_json::json;
 use crate::core::deliver::{self, Attempt, AttemptError};
 use crate::core::diff::BodyDiff;
 use crate::core::replay::Warning;
-use crate::core::replay_run::{Report, ReplayResult, ReplayTally};
+use crate::core::replay_run::{ReplayResult, ReplayTally, Report};
 use crate::core::scheme::human_secs;
 use crate::core::units::format_duration;
 use crate::output::captures::body_diff_lines;
@@ -79,8 +79,11 @@ impl ReplayWarnings {
         let n = self.seen.entry(w.kind()).or_default();
         *n += 1;
         if *n <= Self::SHOWN {
-            self.talk
-                .line(format_args!("{} {}", self.painter.yellow("warning:"), sanitize_line(&msg)));
+            self.talk.line(format_args!(
+                "{} {}",
+                self.painter.yellow("warning:"),
+                sanitize_line(&msg)
+            ));
         }
     }
 
@@ -176,7 +179,11 @@ impl Report for ResultSink {
             line.shrink_to(64 * 1024);
             let count = r.count;
             if let Err(e) = result(line, r, self.view, &self.out) {
-                self.state.lock().unwrap_or_else(|e| e.into_inner()).error.get_or_insert(e);
+                self.state
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .error
+                    .get_or_insert(e);
                 return false;
             }
             let mut guard = self.state.lock().unwrap_or_else(|e| e.into_inner());

@@ -165,7 +165,15 @@ pub fn delivered(
 }
 
 /// `→ 100 × POST URL (concurrency 10, ≤50/s)`, on stderr.
-pub fn load_banner(io: &mut Io, out: &Output, count: u64, method: &str, url: &str, concurrency: usize, rate: Option<f64>) {
+pub fn load_banner(
+    io: &mut Io,
+    out: &Output,
+    count: u64,
+    method: &str,
+    url: &str,
+    concurrency: usize,
+    rate: Option<f64>,
+) {
     io.talk(format_args!(
         "{} {count} × {method} {} (concurrency {concurrency}{})",
         out.err.dim("→"),
