@@ -2,7 +2,8 @@
 //! the process's own, or buffers in a test), colour decided once per stream, human
 //! renderings of verdicts, requests and bodies (JSON indented and coloured, forms as
 //! fields, XML indented, gzip decoded, binary as a hex preview), and text from the
-//! network neutralised before it reaches a terminal.
+//! network neutralised before it reaches a terminal. Each command's own renderings are
+//! in a submodule ([`listen`], [`replay`], [`send`], [`captures`]).
 
 use std::borrow::Cow;
 use std::io::{IsTerminal, Read, Write};

@@ -1,7 +1,7 @@
 //! One file per subcommand. Each turns its `Args` into a validated configuration,
 //! calls the core, and hands the results to `output`, writing to the streams it is
-//! handed ([`Io`]; `replay` and `send --count` still use the process's own). No
-//! signing, capture or delivery logic lives here.
+//! handed ([`Io`]). No signing, capture or delivery logic lives here, and no command
+//! imports another: what two share is in `common`, `output` or the core.
 
 pub mod captures;
 pub mod common;
