@@ -10,8 +10,10 @@ use anyhow::Context;
 
 use crate::cli::{PrintFormat, SendArgs};
 use crate::core::config::{Config, Target};
-use crate::core::deliver::{self, Attempt, ClientOptions, Load, LoadProgress, Policy, Prepared, Signer, Stop};
-use crate::core::event::{self, parse_override, sniff_content_type, Event, Override};
+use crate::core::deliver::{
+    self, Attempt, ClientOptions, Load, LoadProgress, LoadRequests, Policy, Prepared, Signer, Stop,
+};
+use crate::core::event::{self, parse_override, sniff_content_type, Event, EventSource, Override};
 use crate::core::headers::Headers;
 use crate::core::scheme::lookup;
 use crate::core::secret::{Redactor, Secret};
@@ -31,24 +33,6 @@ struct SendPlan {
     secret: Option<Secret>,
     policy: Policy,
 }
-
-/// Where the event to send comes from.
-enum EventSource {
-    Catalog(&'static event::CatalogEntry, Vec<Override>),
-    Data(Event),
-}
-
-impl EventSource {
-    fn event(&self) -> anyhow::Result<Event> {
-        Ok(match self {
-            EventSource::Catalog(e, o) => e.render(o)?,
-            EventSource::Data(e) => e.clone(),
-        })
-    }
-}
-
-/// Builds request number `i` of a load run.
-type MakeRequest = Box<dyn Fn(u64) -> Prepared + Send + Sync>;
 
 /// Sends, and tells how it went on the streams of `io`.
 pub fn run(a: SendArgs, out: &Output, io: &mut Io) -> anyhow::Result<Outcome> {
@@ -389,8 +373,6 @@ async fn load(
         keep_body: 0,
         ..plan.policy.clone()
     };
-    let once = signs_body(&signer);
-    let signer = signer.map(Arc::new);
     // (Shown, not sent: each request is made from the plan.)
     let url = shown_url(&shown(&plan), &plan.url);
     let method = plan
@@ -399,33 +381,11 @@ async fn load(
         .map(|m| m.to_ascii_uppercase())
         .unwrap_or_else(|| "POST".into());
     let progress = Arc::new(LoadProgress::default());
-    // Build requests: fresh ids per request for catalog events; a fixed body once.
-    let (signer_for_engine, make): (Option<Arc<Signer>>, MakeRequest) = {
-        let plan = Arc::new(plan);
-        let fixed = match &plan.source {
-            EventSource::Data(ev) => Some(unsigned(&plan, ev)),
-            EventSource::Catalog(..) => None,
-        };
-        if once {
-            let s = signer.clone();
-            let p = plan.clone();
-            (
-                None,
-                Box::new(move |_| {
-                    let ev = p.source.event().expect("rendered once already");
-                    one_request(&p, ev, s.as_deref()).expect("signed once already")
-                }),
-            )
-        } else {
-            let p = plan.clone();
-            (
-                signer.clone(),
-                Box::new(move |_| match &fixed {
-                    Some(r) => r.clone(),
-                    None => unsigned(&p, &p.source.event().expect("rendered once already")),
-                }),
-            )
-        }
+    let requests = LoadRequests {
+        url: plan.url,
+        source: plan.source,
+        extra: plan.extra,
+        method: plan.method,
     };
     if !a.json {
         shown_send::load_banner(io, out, count, &method, &url, concurrency, rate);
@@ -442,8 +402,8 @@ async fn load(
     };
     let summary = deliver::load(
         clients,
-        make,
-        signer_for_engine,
+        requests,
+        signer,
         policy,
         Load {
             count,
