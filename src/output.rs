@@ -2,12 +2,18 @@
 //! the process's own, or buffers in a test), colour decided once per stream, human
 //! renderings of verdicts, requests and bodies (JSON indented and coloured, forms as
 //! fields, XML indented, gzip decoded, binary as a hex preview), and text from the
-//! network neutralised before it reaches a terminal.
+//! network neutralised before it reaches a terminal. Each command's own renderings are
+//! in a submodule ([`listen`], [`replay`], [`send`], [`captures`]).
 
 use std::borrow::Cow;
 use std::io::{IsTerminal, Read, Write};
 
 use colored::Colorize;
+
+pub mod captures;
+pub mod listen;
+pub mod replay;
+pub mod send;
 
 use crate::cli::ColorChoice;
 use crate::core::acts_on_terminal;
@@ -214,31 +220,55 @@ impl Write for Buffer {
     }
 }
 
-/// Writes a line to stdout; a closed pipe becomes an error the exit mapping treats as success.
-pub fn out_line(s: &str) -> std::io::Result<()> {
-    let mut o = std::io::stdout().lock();
-    o.write_all(s.as_bytes())?;
-    o.write_all(b"\n")?;
-    o.flush()
+/// A stream that the threads of a run share (their talk on stderr): each line is
+/// written whole, one at a time. [`Shared::take`] gives the stream back.
+#[derive(Clone)]
+pub struct Shared(std::sync::Arc<std::sync::Mutex<Box<dyn Write + Send>>>);
+
+impl Shared {
+    pub fn new(w: Box<dyn Write + Send>) -> Shared {
+        Shared(std::sync::Arc::new(std::sync::Mutex::new(w)))
+    }
+
+    /// Writes `line` and a newline in one piece. Talk that cannot be written is not
+    /// worth failing a command for.
+    pub fn line(&self, line: std::fmt::Arguments) {
+        let mut text = line.to_string();
+        text.push('\n');
+        let mut w = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        let _ = w.write_all(text.as_bytes());
+        let _ = w.flush();
+    }
+
+    /// The stream, taken back (the clones left write nowhere).
+    pub fn take(&self) -> Box<dyn Write + Send> {
+        let mut w = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        std::mem::replace(&mut *w, Box::new(std::io::sink()))
+    }
 }
 
-/// Writes bytes to stdout as they are.
-pub fn out_bytes(b: &[u8]) -> std::io::Result<()> {
-    let mut o = std::io::stdout().lock();
-    o.write_all(b)?;
-    o.flush()
+impl Write for Shared {
+    fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).write(b)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).flush()
+    }
 }
 
-/// Prints a JSON value as one line on stdout ([`json_safe`]).
-pub fn out_json(v: &impl serde::Serialize) -> std::io::Result<()> {
-    out_line(&json_safe(&serde_json::to_string(v).map_err(std::io::Error::other)?))
-}
-
-/// Prints a JSON value indented on stdout ([`json_safe`]).
-pub fn out_json_pretty(v: &impl serde::Serialize) -> std::io::Result<()> {
-    out_line(&json_safe(
-        &serde_json::to_string_pretty(v).map_err(std::io::Error::other)?,
-    ))
+/// The progress bar of a run on a terminal (`rate`: with requests per second).
+pub fn progress_bar(len: u64, rate: bool) -> indicatif::ProgressBar {
+    let template = if rate {
+        "{spinner} {bar:40} {pos}/{len} {per_sec} eta {eta}"
+    } else {
+        "{spinner} {bar:40} {pos}/{len} eta {eta}"
+    };
+    let b = indicatif::ProgressBar::new(len);
+    b.set_style(
+        indicatif::ProgressStyle::with_template(template).unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    b
 }
 
 /// Neutralises what could drive or deceive a terminal in text from the network or a

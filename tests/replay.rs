@@ -1,5 +1,7 @@
-//! `hookcat replay` through the real binary: logs made by `hookcat listen` in the test,
-//! replayed into a recording receiver.
+//! `hookcat replay`: logs made by `hookcat listen` in the test, replayed into a
+//! recording receiver. Replay runs in-process; the binary is spawned for what needs a
+//! process (the default log in the data directory, an editor from the environment,
+//! Ctrl-C).
 
 mod common;
 
@@ -90,7 +92,24 @@ struct Run {
     stderr: String,
 }
 
-fn replay(data: &Path, args: &[&str]) -> Run {
+impl From<common::Ran> for Run {
+    fn from(r: common::Ran) -> Run {
+        Run {
+            code: Some(i32::from(r.code)),
+            stdout: r.out(),
+            stderr: r.err(),
+        }
+    }
+}
+
+/// `hookcat replay ARGS`, in-process (the log named in `args`).
+fn replay(args: &[&str]) -> Run {
+    common::run(&[&["replay"], args].concat(), b"").into()
+}
+
+/// `hookcat replay ARGS` as a process of its own, with its data directory in `data`
+/// and a clean environment.
+fn replay_spawned(data: &Path, args: &[&str]) -> Run {
     let o = hookcat_in(data).arg("replay").args(args).output().unwrap();
     Run {
         code: o.status.code(),
@@ -99,21 +118,23 @@ fn replay(data: &Path, args: &[&str]) -> Run {
     }
 }
 
-/// `hookcat verify --scheme auto` at the current time, over what the receiver got.
+/// `hookcat verify --scheme auto` at the current time, over what the receiver got
+/// (in-process).
 fn verify(data: &Path, got: &Recorded) -> Run {
     let body = data.join("verify.body");
     std::fs::write(&body, &got.body).unwrap();
-    let mut c = hookcat_in(data);
-    c.args(["verify", "--scheme", "auto", "--secret", SECRET]);
+    let mut args = vec![
+        "verify".to_string(),
+        "--scheme".into(),
+        "auto".into(),
+        format!("--secret={SECRET}"),
+    ];
     for (k, v) in &got.headers {
-        c.args(["-H", &format!("{k}: {v}")]);
+        args.extend(["-H".to_string(), format!("{k}: {v}")]);
     }
-    let o = c.arg(&body).output().unwrap();
-    Run {
-        code: o.status.code(),
-        stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
-    }
+    args.push(body.to_str().unwrap().into());
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    common::run(&args, b"").into()
 }
 
 fn paths(got: &[Recorded]) -> Vec<String> {
@@ -156,10 +177,7 @@ fn replays_a_listen_log_byte_exact() {
     assert_eq!(recs.len(), 3);
 
     let recv = Receiver::start(vec![]);
-    let r = replay(
-        data,
-        &[log.to_str().unwrap(), "--all", "--to", &format!("{}/base", recv.url)],
-    );
+    let r = replay(&[log.to_str().unwrap(), "--all", "--to", &format!("{}/base", recv.url)]);
     assert_eq!(r.code, Some(0), "{}\n{}", r.stdout, r.stderr);
     assert_eq!(
         r.stdout.lines().filter(|l| l.starts_with("✓ 200")).count(),
@@ -233,7 +251,7 @@ fn resign_is_accepted_and_a_stale_signature_is_warned_about() {
 
     // Without --resign: sent as captured, with a warning first.
     let recv = Receiver::start(vec![]);
-    let r = replay(data, &["--all", "--file", log.to_str().unwrap(), "--to", &recv.url]);
+    let r = replay(&["--all", "--file", log.to_str().unwrap(), "--to", &recv.url]);
     assert_eq!(r.code, Some(0), "{}", r.stderr);
     assert_eq!(r.stderr.matches("refuse it as stale").count(), 2, "{}", r.stderr);
     // Signed an hour ago: the age is 60 min and the seconds this test has taken so far
@@ -257,21 +275,18 @@ fn resign_is_accepted_and_a_stale_signature_is_warned_about() {
 
     // With --resign: fresh timestamps and ids, accepted by the verifier now.
     let recv = Receiver::start(vec![]);
-    let r = replay(
-        data,
-        &[
-            "--all",
-            "--file",
-            log.to_str().unwrap(),
-            "--to",
-            &recv.url,
-            "--resign",
-            "--scheme",
-            "auto",
-            "--secret",
-            SECRET,
-        ],
-    );
+    let r = replay(&[
+        "--all",
+        "--file",
+        log.to_str().unwrap(),
+        "--to",
+        &recv.url,
+        "--resign",
+        "--scheme",
+        "auto",
+        "--secret",
+        SECRET,
+    ]);
     assert_eq!(r.code, Some(0), "{}\n{}", r.stdout, r.stderr);
     assert!(!r.stderr.contains("stale"), "{}", r.stderr);
     assert!(
@@ -298,10 +313,7 @@ fn resign_is_accepted_and_a_stale_signature_is_warned_about() {
     assert!((now() - ts).abs() < 300, "a fresh timestamp");
 
     // Re-signing without a secret is refused before anything is sent.
-    let r = replay(
-        data,
-        &["--all", "--file", log.to_str().unwrap(), "--to", &recv.url, "--resign"],
-    );
+    let r = replay(&["--all", "--file", log.to_str().unwrap(), "--to", &recv.url, "--resign"]);
     assert_eq!(r.code, Some(2));
     assert!(r.stderr.contains("needs a secret"), "{}", r.stderr);
 }
@@ -340,21 +352,18 @@ fn resign_refreshes_what_the_body_carries() {
     ];
     capture(data, &log, &["--scheme", "auto", "--secret", SECRET], &reqs);
     let recv = Receiver::start(vec![]);
-    let r = replay(
-        data,
-        &[
-            "--all",
-            "--file",
-            log.to_str().unwrap(),
-            "--to",
-            &recv.url,
-            "--resign",
-            "--scheme",
-            "auto",
-            "--secret",
-            SECRET,
-        ],
-    );
+    let r = replay(&[
+        "--all",
+        "--file",
+        log.to_str().unwrap(),
+        "--to",
+        &recv.url,
+        "--resign",
+        "--scheme",
+        "auto",
+        "--secret",
+        SECRET,
+    ]);
     assert_eq!(r.code, Some(0), "{}\n{}", r.stdout, r.stderr);
     assert!(
         r.stdout.contains("re-signed linear") && r.stdout.contains("re-signed mailgun"),
@@ -401,7 +410,7 @@ fn selection_by_ids_filters_last_and_since() {
         let recv = Receiver::start(vec![]);
         let mut full = vec![l, "--to", recv.url.as_str()];
         full.extend_from_slice(args);
-        let r = replay(data, &full);
+        let r = replay(&full);
         (r, paths(&recv.got()))
     };
     let (r, got) = run(&["--last", "2"]);
@@ -460,7 +469,7 @@ fn the_default_log_is_the_listeners() {
     common::raw_send(&l.url, "POST", "/default", &[], b"hello");
     assert_eq!(l.finish().0, Some(0));
     let recv = Receiver::start(vec![]);
-    let r = replay(data, &["--last", "1", "--to", &recv.url]);
+    let r = replay_spawned(data, &["--last", "1", "--to", &recv.url]);
     assert_eq!(r.code, Some(0), "{}", r.stderr);
     assert_eq!(recv.got()[0].body, b"hello");
 }
@@ -484,7 +493,7 @@ fn corrupt_and_torn_lines_are_skipped_and_the_rest_replayed() {
     )
     .unwrap();
     let recv = Receiver::start(vec![]);
-    let r = replay(data, &[log.to_str().unwrap(), "--all", "--to", &recv.url]);
+    let r = replay(&[log.to_str().unwrap(), "--all", "--to", &recv.url]);
     assert_eq!(r.code, Some(0), "{}", r.stderr);
     assert!(r.stderr.contains("skipped line 2"), "{}", r.stderr);
     assert!(
@@ -500,10 +509,7 @@ fn a_log_from_a_newer_version_is_refused() {
     let dir = tempdir();
     let log = log_in(&dir);
     std::fs::write(&log, "{\"v\":99,\"id\":\"x\",\"shape\":\"new\"}\n").unwrap();
-    let r = replay(
-        dir.path(),
-        &[log.to_str().unwrap(), "--all", "--to", "http://127.0.0.1:9"],
-    );
+    let r = replay(&[log.to_str().unwrap(), "--all", "--to", "http://127.0.0.1:9"]);
     assert_eq!(r.code, Some(2));
     assert!(
         r.stderr.contains("newer hookcat") && r.stderr.contains("v99"),
@@ -524,7 +530,7 @@ fn a_log_from_a_newer_version_is_refused() {
     let lines: Vec<&str> = text.lines().collect();
     std::fs::write(&log, format!("{}\n{{\"v\":99,\"id\":\"x\"}}\n{}\n", lines[1], lines[2])).unwrap();
     let recv = Receiver::start(vec![]);
-    let r = replay(data, &[log.to_str().unwrap(), "--all", "--to", &recv.url]);
+    let r = replay(&[log.to_str().unwrap(), "--all", "--to", &recv.url]);
     assert_eq!(r.code, Some(2), "{}", r.stderr);
     assert!(
         r.stderr.contains("line 2: this capture was written by a newer hookcat"),
@@ -556,7 +562,7 @@ fn set_and_edit_change_the_body_and_resign_fixes_the_signature() {
     let l = log.to_str().unwrap();
 
     let recv = Receiver::start(vec![]);
-    let r = replay(data, &[l, "--last", "1", "--to", &recv.url, "--set", "data.amount=200"]);
+    let r = replay(&[l, "--last", "1", "--to", &recv.url, "--set", "data.amount=200"]);
     assert_eq!(r.code, Some(0), "{}", r.stderr);
     assert!(
         r.stderr.contains("github signature no longer matches") && r.stderr.contains("--resign"),
@@ -568,21 +574,18 @@ fn set_and_edit_change_the_body_and_resign_fixes_the_signature() {
     assert_eq!(verify(data, &got[0]).code, Some(1));
 
     let recv = Receiver::start(vec![]);
-    let r = replay(
-        data,
-        &[
-            l,
-            "--last",
-            "1",
-            "--to",
-            &recv.url,
-            "--set",
-            "data.amount=200",
-            "--resign",
-            "--secret",
-            SECRET,
-        ],
-    );
+    let r = replay(&[
+        l,
+        "--last",
+        "1",
+        "--to",
+        &recv.url,
+        "--set",
+        "data.amount=200",
+        "--resign",
+        "--secret",
+        SECRET,
+    ]);
     assert_eq!(r.code, Some(0), "{}", r.stderr);
     assert!(!r.stderr.contains("no longer matches"), "{}", r.stderr);
     assert_eq!(verify(data, &recv.got()[0]).code, Some(0));
@@ -618,7 +621,7 @@ fn set_and_edit_change_the_body_and_resign_fixes_the_signature() {
     assert_eq!(std::fs::read_to_string(&mode).unwrap().trim(), "600");
 
     // Without an editor, --edit says what to do.
-    let r = replay(data, &[l, "--last", "1", "--to", &recv.url, "--edit"]);
+    let r = replay_spawned(data, &[l, "--last", "1", "--to", &recv.url, "--edit"]);
     assert_eq!(r.code, Some(2));
     assert!(r.stderr.contains("EDITOR"), "{}", r.stderr);
 }
@@ -637,7 +640,7 @@ fn non_2xx_answers_exit_1_and_json_has_one_object_per_request_then_a_summary() {
     let l = log.to_str().unwrap();
 
     let recv = Receiver::start(vec![200, 500]);
-    let r = replay(data, &[l, "--all", "--to", &recv.url, "--json"]);
+    let r = replay(&[l, "--all", "--to", &recv.url, "--json"]);
     assert_eq!(r.code, Some(1), "{}", r.stderr);
     let lines: Vec<Value> = r.stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
     assert_eq!(lines.len(), 3, "{}", r.stdout);
@@ -655,12 +658,12 @@ fn non_2xx_answers_exit_1_and_json_has_one_object_per_request_then_a_summary() {
 
     // Retries go through the engine: 500 then 200 is delivered.
     let recv = Receiver::start(vec![500, 200]);
-    let r = replay(data, &[l, "--last", "1", "--to", &recv.url, "--retries", "2"]);
+    let r = replay(&[l, "--last", "1", "--to", &recv.url, "--retries", "2"]);
     assert_eq!(r.code, Some(0), "{}", r.stderr);
     assert!(r.stdout.contains("2 attempts"), "{}", r.stdout);
 
     // Nobody listening: exit 1, and the line says why.
-    let r = replay(data, &[l, "--last", "1", "--to", "http://127.0.0.1:9"]);
+    let r = replay(&[l, "--last", "1", "--to", "http://127.0.0.1:9"]);
     assert_eq!(r.code, Some(1));
     assert!(r.stdout.contains("✗"), "{}", r.stdout);
 }
@@ -680,13 +683,13 @@ fn compare_puts_the_new_answer_beside_the_recorded_one() {
     );
 
     let recv = Receiver::start(vec![500]);
-    let r = replay(data, &[l, "--all", "--to", &recv.url, "--compare"]);
+    let r = replay(&[l, "--all", "--to", &recv.url, "--compare"]);
     assert_eq!(r.code, Some(1));
     assert!(r.stdout.contains("recorded 200, now 500"), "{}", r.stdout);
     assert!(r.stderr.contains("1 answer differ"), "{}", r.stderr);
 
     let recv = Receiver::start(vec![200]);
-    let r = replay(data, &[l, "--all", "--to", &recv.url, "--compare", "--json"]);
+    let r = replay(&[l, "--all", "--to", &recv.url, "--compare", "--json"]);
     assert_eq!(r.code, Some(0), "{}", r.stderr);
     let first: Value = serde_json::from_str(r.stdout.lines().next().unwrap()).unwrap();
     assert_eq!(first["compare"]["recorded_status"], 200);
@@ -696,17 +699,14 @@ fn compare_puts_the_new_answer_beside_the_recorded_one() {
     let log2 = dir.path().join("other.jsonl");
     capture(data, &log2, &["--body", "{\"n\":1}"], &[req("POST", "/x", &[], b"1")]);
     let recv = Receiver::start(vec![200]);
-    let r = replay(
-        data,
-        &[
-            log2.to_str().unwrap(),
-            "--all",
-            "--to",
-            &recv.url,
-            "--compare",
-            "--json",
-        ],
-    );
+    let r = replay(&[
+        log2.to_str().unwrap(),
+        "--all",
+        "--to",
+        &recv.url,
+        "--compare",
+        "--json",
+    ]);
     assert_eq!(r.code, Some(1), "{}", r.stderr);
     let first: Value = serde_json::from_str(r.stdout.lines().next().unwrap()).unwrap();
     assert_eq!(first["compare"]["same"], false, "{first}");
@@ -720,19 +720,16 @@ fn concurrency_and_rate_deliver_every_capture() {
     let reqs: Vec<Req> = (0..6).map(|_| req("POST", "/load", &[], b"x")).collect();
     capture(data, &log, &[], &reqs);
     let recv = Receiver::start(vec![]);
-    let r = replay(
-        data,
-        &[
-            log.to_str().unwrap(),
-            "--all",
-            "--to",
-            &recv.url,
-            "-c",
-            "3",
-            "--rate",
-            "1000/s",
-        ],
-    );
+    let r = replay(&[
+        log.to_str().unwrap(),
+        "--all",
+        "--to",
+        &recv.url,
+        "-c",
+        "3",
+        "--rate",
+        "1000/s",
+    ]);
     assert_eq!(r.code, Some(0), "{}", r.stderr);
     assert_eq!(recv.got().len(), 6);
     assert_eq!(r.stdout.lines().count(), 6, "one result line per request: {}", r.stdout);
@@ -772,7 +769,7 @@ fn captures_unlike_each_other_each_arrive_as_captured() {
     // One at a time (each capture read where the one before it was) and four at a time.
     for c in ["1", "4"] {
         let recv = Receiver::start(vec![]);
-        let r = replay(data, &[log.to_str().unwrap(), "--all", "--to", &recv.url, "-c", c]);
+        let r = replay(&[log.to_str().unwrap(), "--all", "--to", &recv.url, "-c", c]);
         assert_eq!(r.code, Some(0), "{}", r.stderr);
         let got = recv.got();
         assert_eq!(got.len(), reqs.len());

@@ -356,27 +356,21 @@ fn print_curl_prints_a_command_and_sends_nothing() {
 
 #[test]
 fn load_mode_sends_exactly_count_requests() {
-    let dir = tempdir();
-    let d = dir.path();
     let rx = Receiver::start(vec![]);
-    let out = hc(d)
-        .env("S", "gh-secret")
-        .args([
-            "send",
-            &rx.url,
-            "--event",
-            "github.push",
-            "--secret-env",
-            "S",
-            "--count",
-            "50",
-            "--concurrency",
-            "5",
-            "--json",
-        ])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let args = [
+        "send",
+        &rx.url,
+        "--event",
+        "github.push",
+        "--secret=gh-secret",
+        "--count",
+        "50",
+        "--concurrency",
+        "5",
+        "--json",
+    ];
+    let out = run(&args, b"");
+    out.code(0);
     let lines = json_lines(&out.stdout);
     let summary = lines.iter().find(|v| v["type"] == "summary").expect("a summary");
     assert_eq!(summary["requested"], 50, "{summary}");
@@ -395,25 +389,18 @@ fn load_mode_sends_exactly_count_requests() {
 /// A signature that goes into the body (Mailgun's) is written there in load mode too.
 #[test]
 fn load_mode_signs_into_the_body_for_a_scheme_that_signs_there() {
-    let dir = tempdir();
-    let d = dir.path();
     let rx = Receiver::start(vec![]);
-    let out = hc(d)
-        .env("S", "mg-secret")
-        .args([
-            "send",
-            &rx.url,
-            "--event",
-            "mailgun.delivered",
-            "--secret-env",
-            "S",
-            "--count",
-            "3",
-            "--json",
-        ])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let args = [
+        "send",
+        &rx.url,
+        "--event",
+        "mailgun.delivered",
+        "--secret=mg-secret",
+        "--count",
+        "3",
+        "--json",
+    ];
+    run(&args, b"").code(0);
     let got = rx.got();
     assert_eq!(got.len(), 3);
     for g in &got {
@@ -423,27 +410,37 @@ fn load_mode_signs_into_the_body_for_a_scheme_that_signs_there() {
 
 #[test]
 fn load_mode_fails_when_the_receiver_fails() {
-    let dir = tempdir();
     let rx = Receiver::start(vec![500]);
-    let out = hc(dir.path())
-        .args([
-            "send",
-            &rx.url,
-            "--event",
-            "github.ping",
-            "--count",
-            "20",
-            "--concurrency",
-            "4",
-            "--json",
-        ])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(1));
+    let args = [
+        "send",
+        &rx.url,
+        "--event",
+        "github.ping",
+        "--count",
+        "20",
+        "--concurrency",
+        "4",
+    ];
+    let out = run(&[&args[..], &["--json"]].concat(), b"");
+    out.code(1);
     let (_, summary) = attempts_and_summary(&out.stdout);
     assert_eq!(summary["statuses"]["500"], 20, "{summary}");
     assert_eq!(summary["ok_2xx"], 0);
     assert_eq!(rx.got().len(), 20);
+    // For people: the banner on stderr, the summary's lines on stdout.
+    let out = run(&args, b"");
+    out.code(1);
+    let err = out.err();
+    let banner = err.lines().find(|l| l.starts_with("→ ")).unwrap_or_default();
+    assert!(banner.starts_with("→ 20 × POST http://127.0.0.1:"), "{err}");
+    assert!(banner.ends_with("(concurrency 4)"), "{err}");
+    let text = out.out();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 3, "{text}");
+    assert!(lines[0].starts_with("sent 20 of 20 in "), "{text}");
+    assert_eq!(lines[1], "status 500×20");
+    assert!(lines[2].starts_with("latency p50 "), "{text}");
+    assert_eq!(rx.got().len(), 40);
 }
 
 #[test]

@@ -2,27 +2,26 @@
 //! read as a stream (listing a 1 GiB log takes bounded memory); selection, exports and
 //! the comparison are the core's ([`crate::core::select`], [`crate::core::export`],
 //! [`crate::core::diff`]); this file renders them.
-//! Also the log helpers `replay` shares: opening the log, warning about skipped lines,
-//! and turning selection errors into messages with a hint.
 
-use std::fs::File;
-use std::io::{BufReader, BufWriter, Write};
-use std::path::{Path, PathBuf};
+use std::io::{BufWriter, Write};
+use std::path::Path;
 
 use serde_json::json;
 
+use super::common::{capture_error, explain, log_path, open_log};
 use crate::cli::{CapturesCommand, ExportFormat};
-use crate::core::capture::{default_log_path, BodyEncoding, CaptureError, CaptureRecord, LogItem, LogReader};
-use crate::core::diff::{self, BodyDiff, BodyMode, Change, LineKind};
+use crate::core::capture::{BodyEncoding, CaptureRecord, LogItem, LogReader};
+use crate::core::diff::{self, BodyMode, Change};
 use crate::core::export;
-use crate::core::replay::{self, ReplayError};
+use crate::core::replay;
 use crate::core::secret::Redactor;
-use crate::core::select::{self, FILTER_KEYS};
+use crate::core::select;
 use crate::core::url::join_url;
-use crate::exit::{hinted, Outcome};
+use crate::exit::Outcome;
+use crate::output::captures::{body_diff_lines, SkippedLines};
 use crate::output::{
     capture_lines, capture_summary, is_secret_header, json_safe, mask_headers, raw_for_terminal, sanitize_line,
-    CaptureView, Io, Output, Painter, HIDDEN,
+    CaptureView, Io, Output, HIDDEN,
 };
 
 pub fn run(c: CapturesCommand, out: &Output, io: &mut Io) -> anyhow::Result<Outcome> {
@@ -49,119 +48,10 @@ pub fn run(c: CapturesCommand, out: &Output, io: &mut Io) -> anyhow::Result<Outc
     }
 }
 
-/// The log named, or the listener's default log.
-pub(super) fn log_path(p: Option<&Path>) -> PathBuf {
-    p.map(Path::to_path_buf).unwrap_or_else(default_log_path)
-}
-
-/// Opens a capture log for streaming.
-pub(super) fn open_log(path: &Path) -> anyhow::Result<BufReader<File>> {
-    match File::open(path) {
-        Ok(f) => Ok(BufReader::with_capacity(256 * 1024, f)),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(hinted(
-            format!("no capture log at `{}`", path.display()),
-            "capture some requests with `hookcat listen`, or name a log file (listen --save FILE writes one)",
-        )),
-        Err(e) => Err(anyhow::Error::new(e).context(format!("opening the capture log `{}`", path.display()))),
-    }
-}
-
-/// Warnings for torn or corrupt lines, on stderr (`W`): the first few one by one, then
-/// a count.
-pub(super) struct Skips<W: Write = Box<dyn Write + Send>> {
-    painter: Painter,
-    log: PathBuf,
-    count: u64,
-    stderr: W,
-}
-
-impl Skips {
-    /// Warnings on the process's stderr.
-    pub(super) fn new(out: &Output, log: &Path) -> Self {
-        Skips::writing_to(out, log, Box::new(std::io::stderr()))
-    }
-}
-
-impl<W: Write> Skips<W> {
-    const SHOWN: u64 = 20;
-
-    pub(super) fn writing_to(out: &Output, log: &Path, stderr: W) -> Self {
-        Skips {
-            painter: out.err,
-            log: log.to_path_buf(),
-            count: 0,
-            stderr,
-        }
-    }
-
-    pub(super) fn warn(&mut self, line: u64, reason: &str) {
-        self.count += 1;
-        if self.count <= Self::SHOWN {
-            // Talk on stderr: one that cannot be written is no reason to stop.
-            let _ = writeln!(
-                self.stderr,
-                "{} skipped line {line} of {}: {}",
-                self.painter.yellow("warning:"),
-                self.log.display(),
-                sanitize_line(reason)
-            );
-        }
-    }
-
-    pub(super) fn finish(&mut self) {
-        if self.count > Self::SHOWN {
-            let _ = writeln!(
-                self.stderr,
-                "{} {} more lines skipped",
-                self.painter.yellow("warning:"),
-                self.count - Self::SHOWN
-            );
-        }
-        let _ = self.stderr.flush();
-    }
-}
-
-/// A capture log error as a message, with a hint where there is one.
-pub(super) fn capture_error(e: CaptureError, log: &Path) -> anyhow::Error {
-    match e {
-        CaptureError::NewerVersion { .. } => hinted(
-            format!("{}: {e}", log.display()),
-            "upgrade hookcat to read this log (`hookcat --version` shows this one)",
-        ),
-        e => anyhow::Error::new(e).context(format!("reading `{}`", log.display())),
-    }
-}
-
-/// A selection error as a message, with a hint where there is one.
-pub(super) fn explain(e: ReplayError, log: &Path) -> anyhow::Error {
-    let list = format!(
-        "`hookcat captures list {}` shows the ids (a unique prefix is enough)",
-        log.display()
-    );
-    match e {
-        ReplayError::Capture(c) => capture_error(c, log),
-        ReplayError::UnknownIds(_) => hinted(format!("{e} in `{}`", log.display()), list),
-        ReplayError::Ambiguous { .. } => hinted(e.to_string(), "give more characters of the id"),
-        ReplayError::NothingSelected => hinted(
-            "nothing selected",
-            "give capture ids, --last N, --all or --filter KEY=VALUE (`hookcat captures list` shows the ids)",
-        ),
-        ReplayError::Empty => hinted(
-            format!("the selection is empty: no capture in `{}` matches", log.display()),
-            format!("`hookcat captures list {}` shows what the log holds", log.display()),
-        ),
-        ReplayError::BadFilter { .. } => hinted(
-            e.to_string(),
-            format!("keys: {FILTER_KEYS}; e.g. --filter provider=github --filter status=5xx"),
-        ),
-        e => e.into(),
-    }
-}
-
 /// The captures with these ids (or unique prefixes), in the order given.
 fn find(log: &Path, ids: &[String], out: &Output, io: &mut Io) -> anyhow::Result<Vec<CaptureRecord>> {
     let reader = open_log(log)?;
-    let mut skips = Skips::writing_to(out, log, &mut io.stderr);
+    let mut skips = SkippedLines::new(out, log, &mut io.stderr);
     let found = select::find_ids(reader, ids, &mut |l, r| skips.warn(l, r));
     skips.finish();
     found.map_err(|e| explain(e, log))
@@ -182,7 +72,7 @@ fn find_shown(log: &Path, ids: &[String], out: &Output, io: &mut Io) -> anyhow::
 
 fn list(log: &Path, json: bool, out: &Output, io: &mut Io) -> anyhow::Result<Outcome> {
     let reader = open_log(log)?;
-    let mut skips = Skips::writing_to(out, log, &mut io.stderr);
+    let mut skips = SkippedLines::new(out, log, &mut io.stderr);
     let mut w = BufWriter::with_capacity(64 * 1024, &mut io.stdout);
     let p = &out.out;
     let mut n = 0u64;
@@ -454,36 +344,4 @@ fn diff(
         io.line(&l)?;
     }
     Ok(Outcome::Negative)
-}
-
-/// A body comparison for people: changed paths for JSON, a line diff for text.
-pub(super) fn body_diff_lines(d: &BodyDiff, p: &Painter, indent: &str) -> Vec<String> {
-    let v = |x: &Option<serde_json::Value>| {
-        sanitize_line(&x.as_ref().map(|v| v.to_string()).unwrap_or_default()).into_owned()
-    };
-    let mut lines = Vec::new();
-    if d.same {
-        lines.push(format!("{indent}{}", p.dim("the same")));
-    }
-    for c in &d.changes {
-        let path = sanitize_line(&c.path);
-        lines.push(match c.change {
-            Change::Changed => format!("{indent}{} {path}: {} → {}", p.yellow("~"), v(&c.a), v(&c.b)),
-            Change::Removed => p.red(&format!("{indent}- {path}: {}", v(&c.a))),
-            Change::Added => p.green(&format!("{indent}+ {path}: {}", v(&c.b))),
-        });
-    }
-    for l in &d.lines {
-        let t = sanitize_line(&l.text);
-        lines.push(match l.kind {
-            LineKind::Same => p.dim(&format!("{indent}  {t}")),
-            LineKind::Removed => p.red(&format!("{indent}- {t}")),
-            LineKind::Added => p.green(&format!("{indent}+ {t}")),
-            LineKind::Skipped => p.dim(&format!("{indent}  … {t}")),
-        });
-    }
-    if let Some(n) = &d.note {
-        lines.push(format!("{indent}{}", p.dim(&sanitize_line(n))));
-    }
-    lines
 }

@@ -1,16 +1,21 @@
 //! Small conversions shared by the commands: secret flags to a [`Secret`], generic
-//! flags to [`GenericParams`], a body argument to a [`Body`], the tokio runtime.
+//! flags to [`GenericParams`], a body argument to a [`Body`], the tokio runtime, and
+//! the capture log that `captures` and `replay` read (which one, opening it, its
+//! errors as messages with a hint).
 
 use std::io::Read;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 
 use crate::cli::{GenericArgs, HashAlg, SecretArgs, SigEncoding};
 use crate::core::body::Body;
+use crate::core::capture::{default_log_path, CaptureError};
+use crate::core::replay::ReplayError;
 use crate::core::scheme::hmac::{Alg, Encoding};
 use crate::core::scheme::GenericParams;
 use crate::core::secret::Secret;
+use crate::core::select::FILTER_KEYS;
 use crate::exit::hinted;
 
 /// The secret from whichever flag was given, if any.
@@ -112,5 +117,59 @@ impl Interrupt {
         {
             let _ = tokio::signal::ctrl_c().await;
         }
+    }
+}
+
+/// The log named, or the listener's default log.
+pub fn log_path(p: Option<&Path>) -> PathBuf {
+    p.map(Path::to_path_buf).unwrap_or_else(default_log_path)
+}
+
+/// Opens a capture log for streaming.
+pub fn open_log(path: &Path) -> anyhow::Result<std::io::BufReader<std::fs::File>> {
+    match crate::core::capture::open_log(path) {
+        Ok(r) => Ok(r),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(hinted(
+            format!("no capture log at `{}`", path.display()),
+            "capture some requests with `hookcat listen`, or name a log file (listen --save FILE writes one)",
+        )),
+        Err(e) => Err(anyhow::Error::new(e).context(format!("opening the capture log `{}`", path.display()))),
+    }
+}
+
+/// A capture log error as a message, with a hint where there is one.
+pub fn capture_error(e: CaptureError, log: &Path) -> anyhow::Error {
+    match e {
+        CaptureError::NewerVersion { .. } => hinted(
+            format!("{}: {e}", log.display()),
+            "upgrade hookcat to read this log (`hookcat --version` shows this one)",
+        ),
+        e => anyhow::Error::new(e).context(format!("reading `{}`", log.display())),
+    }
+}
+
+/// A selection error as a message, with a hint where there is one.
+pub fn explain(e: ReplayError, log: &Path) -> anyhow::Error {
+    let list = format!(
+        "`hookcat captures list {}` shows the ids (a unique prefix is enough)",
+        log.display()
+    );
+    match e {
+        ReplayError::Capture(c) => capture_error(c, log),
+        ReplayError::UnknownIds(_) => hinted(format!("{e} in `{}`", log.display()), list),
+        ReplayError::Ambiguous { .. } => hinted(e.to_string(), "give more characters of the id"),
+        ReplayError::NothingSelected => hinted(
+            "nothing selected",
+            "give capture ids, --last N, --all or --filter KEY=VALUE (`hookcat captures list` shows the ids)",
+        ),
+        ReplayError::Empty => hinted(
+            format!("the selection is empty: no capture in `{}` matches", log.display()),
+            format!("`hookcat captures list {}` shows what the log holds", log.display()),
+        ),
+        ReplayError::BadFilter { .. } => hinted(
+            e.to_string(),
+            format!("keys: {FILTER_KEYS}; e.g. --filter provider=github --filter status=5xx"),
+        ),
+        e => e.into(),
     }
 }

@@ -15,9 +15,8 @@ use crate::core::secret::{Secret, SecretSource};
 use crate::core::server::{Behaviour, SchemeChoice, Server, ServerConfig, ServerEvent, VerifyConfig};
 use crate::core::units::format_duration;
 use crate::exit::Outcome;
+use crate::output::listen::ListenRenderer;
 use crate::output::{CaptureView, Io, Output};
-
-use super::listen::Renderer;
 
 struct Step {
     title: &'static str,
@@ -136,7 +135,7 @@ async fn demo(a: DemoArgs, out: &Output, io: &mut Io) -> anyhow::Result<Outcome>
         reveal: false,
     };
     // The steps' talk goes to the renderer's stderr, between what it renders.
-    let mut r = Renderer::new(out, io, false, view, Vec::new());
+    let mut r = ListenRenderer::new(out, io, false, view, Vec::new());
     for (i, step) in STEPS.iter().enumerate() {
         say(
             &mut *r.stderr,

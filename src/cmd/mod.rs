@@ -1,7 +1,7 @@
 //! One file per subcommand. Each turns its `Args` into a validated configuration,
 //! calls the core, and hands the results to `output`, writing to the streams it is
-//! handed ([`Io`]; `replay` and `send --count` still use the process's own). No
-//! signing, capture or delivery logic lives here.
+//! handed ([`Io`]). No signing, capture or delivery logic lives here, and no command
+//! imports another: what two share is in `common`, `output` or the core.
 
 pub mod captures;
 pub mod common;
@@ -29,7 +29,7 @@ pub fn run(command: Command, out: &Output, io: &mut Io) -> anyhow::Result<Outcom
         Command::Completions(a) => completions::run(a, io),
         Command::Man => completions::man(io),
         Command::Listen(a) => listen::run(a, out, io),
-        Command::Replay(a) => replay::run(a, out),
+        Command::Replay(a) => replay::run(a, out, io),
         Command::Send(a) => send::run(a, out, io),
         Command::Events(a) => events::run(a, out, io),
         Command::Demo(a) => demo::run(a, out, io),

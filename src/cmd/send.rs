@@ -3,7 +3,6 @@
 //! mode, config targets and prompts on a terminal.
 
 use std::io::Read;
-use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -11,22 +10,23 @@ use anyhow::Context;
 
 use crate::cli::{PrintFormat, SendArgs};
 use crate::core::config::{Config, Target};
-use crate::core::deliver::{self, Attempt, ClientOptions, DoneCount, Load, Policy, Prepared, Signer, Stop};
-use crate::core::event::{self, parse_override, sniff_content_type, Event, Override};
+use crate::core::deliver::{
+    self, Attempt, ClientOptions, Load, LoadProgress, LoadRequests, Policy, Prepared, Signer, Stop,
+};
+use crate::core::event::{self, parse_override, sniff_content_type, Event, EventSource, Override};
 use crate::core::headers::Headers;
 use crate::core::scheme::lookup;
 use crate::core::secret::{Redactor, Secret};
-use crate::core::units::{format_duration, parse_duration};
+use crate::core::units::parse_duration;
 use crate::exit::{hinted, Outcome};
-use crate::output::{
-    is_secret_header, mask_headers, out_json, out_line, render_body, sanitize_line, BodyView, Io, Output, HIDDEN,
-};
+use crate::output::send::{self as shown_send, LoadBar, SendView};
+use crate::output::{mask_headers, sanitize_line, Io, Output};
 
 /// Everything `send` needs, resolved from flags, environment, config and prompts.
-struct Plan {
+struct SendPlan {
     url: String,
     /// Builds the event afresh (new ids and timestamps) for each request.
-    source: Source,
+    source: EventSource,
     extra: Headers,
     method: Option<String>,
     scheme: Option<String>,
@@ -34,24 +34,7 @@ struct Plan {
     policy: Policy,
 }
 
-enum Source {
-    Catalog(&'static event::CatalogEntry, Vec<Override>),
-    Data(Event),
-}
-
-impl Source {
-    fn event(&self) -> anyhow::Result<Event> {
-        Ok(match self {
-            Source::Catalog(e, o) => e.render(o)?,
-            Source::Data(e) => e.clone(),
-        })
-    }
-}
-
-/// Builds request number `i` of a load run.
-type MakeRequest = Box<dyn Fn(u64) -> Prepared + Send + Sync>;
-
-/// Sends on the streams of `io`; the load mode (`--count`) writes to the process's.
+/// Sends, and tells how it went on the streams of `io`.
 pub fn run(a: SendArgs, out: &Output, io: &mut Io) -> anyhow::Result<Outcome> {
     let config = Config::load(a.config.as_deref(), &std::env::current_dir().unwrap_or_default())?;
     let target = match &a.target {
@@ -81,14 +64,14 @@ pub fn run(a: SendArgs, out: &Output, io: &mut Io) -> anyhow::Result<Outcome> {
         .map(|s| parse_override(s))
         .collect::<Result<Vec<_>, _>>()?;
     let source = match (&a.data, &event_name) {
-        (Some(d), _) => Source::Data(data_event(d, a.content_type.as_deref(), &overrides, out, io)?),
+        (Some(d), _) => EventSource::Data(data_event(d, a.content_type.as_deref(), &overrides, out, io)?),
         (None, Some(n)) => {
             let e = event::find(n).map_err(|e| {
                 let h = "`hookcat events list` shows every event";
                 hinted(e.to_string(), h)
             })?;
             e.render(&overrides)?; // check the overrides once, before sending anything
-            Source::Catalog(e, overrides)
+            EventSource::Catalog(e, overrides)
         }
         (None, None) => {
             return Err(hinted(
@@ -131,7 +114,7 @@ pub fn run(a: SendArgs, out: &Output, io: &mut Io) -> anyhow::Result<Outcome> {
         retries,
         ..Policy::default()
     };
-    let plan = Plan {
+    let plan = SendPlan {
         url,
         source,
         extra,
@@ -229,7 +212,7 @@ pub fn run(a: SendArgs, out: &Output, io: &mut Io) -> anyhow::Result<Outcome> {
     match a.count {
         Some(n) => {
             let clients = deliver::clients(&opts, a.concurrency.unwrap_or(10))?;
-            rt.block_on(load(plan, signer, clients, n, &a, out))
+            rt.block_on(load(plan, signer, clients, n, &a, out, io))
         }
         None => {
             let req_signer = if signs_body(&signer) { None } else { signer.as_ref() };
@@ -248,7 +231,7 @@ pub fn run(a: SendArgs, out: &Output, io: &mut Io) -> anyhow::Result<Outcome> {
 /// What is shown holds no secret: the signing secret, wherever it stands whole (a header
 /// value, a query value, quoted in a message or echoed by the receiver), and the headers
 /// a scheme sends its secret in.
-fn shown(plan: &Plan) -> Redactor {
+fn shown(plan: &SendPlan) -> Redactor {
     let mut redactor = Redactor::new();
     if let Some(s) = &plan.secret {
         redactor.add_secret(s);
@@ -280,12 +263,12 @@ fn signs_body(s: &Option<Signer>) -> bool {
     s.as_ref().is_some_and(Signer::signs_body)
 }
 
-fn unsigned(plan: &Plan, ev: &Event) -> Prepared {
+fn unsigned(plan: &SendPlan, ev: &Event) -> Prepared {
     deliver::prepare(ev, &plan.url, &plan.extra, plan.method.as_deref())
 }
 
 /// The request as it will be sent, signed now.
-fn one_request(plan: &Plan, ev: Event, signer: Option<&Signer>) -> anyhow::Result<Prepared> {
+fn one_request(plan: &SendPlan, ev: Event, signer: Option<&Signer>) -> anyhow::Result<Prepared> {
     let mut req = unsigned(plan, &ev);
     if let Some(s) = signer {
         s.sign_request(&mut req)?;
@@ -342,160 +325,46 @@ fn data_event(d: &str, ct: Option<&str>, overrides: &[Override], out: &Output, i
     })
 }
 
-fn status_text(s: u16) -> &'static str {
-    reqwest::StatusCode::from_u16(s)
-        .ok()
-        .and_then(|c| c.canonical_reason())
-        .unwrap_or("")
-}
-
 #[allow(clippy::too_many_arguments)]
 async fn single(
     client: &reqwest::Client,
     req: Prepared,
     signer: Option<&Signer>,
-    plan: &Plan,
+    plan: &SendPlan,
     name: Option<&str>,
     a: &SendArgs,
     out: &Output,
     io: &mut Io,
 ) -> anyhow::Result<Outcome> {
-    let e = &out.err;
-    let policy = &plan.policy;
     let shown = &shown(plan);
     let url = shown_url(shown, &req.url);
     if !a.json {
-        let what = name.map(|n| format!(" {}", e.cyan(n))).unwrap_or_default();
-        let signed = signer
-            .map(|s| format!(" signed with {}", s.scheme.meta().name))
-            .unwrap_or_default();
-        io.talk(format_args!(
-            "{} {} {}{what}{}",
-            e.dim("→"),
-            e.bold(&sanitize_line(&req.method)),
-            sanitize_line(&url),
-            e.dim(&signed)
-        ));
+        let scheme = signer.map(|s| s.scheme.meta().name);
+        shown_send::request_line(io, out, &req.method, &url, name, scheme);
     }
-    let json = a.json;
-    let verbose = a.verbose;
-    let reveal = a.reveal;
-    let delivery = deliver::deliver(client, &req, signer, policy, |at: &Attempt| {
-        let at = &shown_attempt(shown, at);
-        if json {
-            let mut v = serde_json::to_value(at).unwrap_or_default();
-            if let Some(o) = v.as_object_mut() {
-                o.insert("type".into(), "attempt".into());
-                o.insert(
-                    "response_body".into(),
-                    String::from_utf8_lossy(&at.response_body).into(),
-                );
-            }
-            let _ = io.json(&v);
-            return;
-        }
-        let line = match (at.status, &at.error) {
-            (Some(s), _) => {
-                let st = format!("{s} {}", status_text(s));
-                let st = if s < 300 {
-                    e.green_bold(&st)
-                } else if s < 500 {
-                    e.yellow(&st)
-                } else {
-                    e.red_bold(&st)
-                };
-                format!("{} {st} {}", e.dim("←"), e.dim(&format_duration(at.duration)))
-            }
-            (None, Some(err)) => format!(
-                "{} {} {}",
-                e.red_bold("✗"),
-                err.kind.label(),
-                e.dim(&format!("({})", sanitize_line(&err.message)))
-            ),
-            _ => String::new(),
-        };
-        let attempt = if policy.retries > 0 {
-            e.dim(&format!("[attempt {}/{}] ", at.attempt, policy.retries + 1))
-        } else {
-            String::new()
-        };
-        io.talk(format_args!("{attempt}{line}"));
-        if verbose {
-            for (k, v) in at.response_headers.iter() {
-                let v = if !reveal && is_secret_header(k) {
-                    HIDDEN.into()
-                } else {
-                    sanitize_line(v)
-                };
-                io.talk(format_args!("  {}: {v}", e.blue(&sanitize_line(k))));
-            }
-        }
-        if let Some(w) = at.retry_in {
-            io.talk(format_args!(
-                "{}",
-                e.dim(&format!("  retrying in {}", format_duration(w)))
-            ));
-        }
+    let view = SendView {
+        json: a.json,
+        verbose: a.verbose,
+        reveal: a.reveal,
+        retries: plan.policy.retries,
+    };
+    let delivery = deliver::deliver(client, &req, signer, &plan.policy, |at: &Attempt| {
+        shown_send::attempt(io, out, view, &shown_attempt(shown, at))
     })
     .await?;
     let attempts: Vec<Attempt> = delivery.attempts.iter().map(|at| shown_attempt(shown, at)).collect();
-    let last = attempts.last().expect("at least one attempt");
-    let ok = delivery.delivered();
-    if json {
-        io.json(&serde_json::json!({
-            "type": "summary",
-            "delivered": ok,
-            "attempts": delivery.attempts.len(),
-            "status": last.status,
-            "error": last.error,
-            "url": url,
-            "event": name,
-        }))?;
-    } else {
-        if !last.response_body.is_empty() {
-            let view = BodyView {
-                max_lines: if verbose { 0 } else { 40 },
-            };
-            for l in render_body(
-                &last.response_body,
-                last.response_headers.get("content-type"),
-                last.response_headers.get("content-encoding"),
-                view,
-                &out.out,
-            ) {
-                io.line(&l)?;
-            }
-            if last.response_truncated {
-                io.talk(format_args!(
-                    "{}",
-                    e.dim(&format!("(response body cut at {} bytes)", last.response_body.len()))
-                ));
-            }
-        }
-        if !ok {
-            let why = match (last.status, &last.error) {
-                (Some(s), _) => format!("the receiver answered {s} {}", status_text(s)),
-                (None, Some(err)) => format!("{}: {}", err.kind.label(), sanitize_line(&err.message)),
-                _ => "no answer".into(),
-            };
-            let tries = delivery.attempts.len();
-            io.talk(format_args!(
-                "{} not delivered after {tries} attempt{}: {why}",
-                e.red_bold("✗"),
-                if tries == 1 { "" } else { "s" }
-            ));
-        }
-    }
-    Ok(Outcome::from_bool(ok))
+    shown_send::delivered(io, out, view, &delivery, &attempts, &url, name)?;
+    Ok(Outcome::from_bool(delivery.delivered()))
 }
 
 async fn load(
-    plan: Plan,
+    plan: SendPlan,
     signer: Option<Signer>,
     clients: Vec<reqwest::Client>,
     count: u64,
     a: &SendArgs,
     out: &Output,
+    io: &mut Io,
 ) -> anyhow::Result<Outcome> {
     let rate = a.rate.map(|r| r.per_second());
     let concurrency = a.concurrency.unwrap_or(10).max(1);
@@ -504,8 +373,6 @@ async fn load(
         keep_body: 0,
         ..plan.policy.clone()
     };
-    let once = signs_body(&signer);
-    let signer = signer.map(Arc::new);
     // (Shown, not sent: each request is made from the plan.)
     let url = shown_url(&shown(&plan), &plan.url);
     let method = plan
@@ -513,65 +380,17 @@ async fn load(
         .clone()
         .map(|m| m.to_ascii_uppercase())
         .unwrap_or_else(|| "POST".into());
-    let progress = Arc::new(DoneCount::default());
-    // Build requests: fresh ids per request for catalog events; a fixed body once.
-    let (signer_for_engine, make): (Option<Arc<Signer>>, MakeRequest) = {
-        let plan = Arc::new(plan);
-        let fixed = match &plan.source {
-            Source::Data(ev) => Some(unsigned(&plan, ev)),
-            Source::Catalog(..) => None,
-        };
-        if once {
-            let s = signer.clone();
-            let p = plan.clone();
-            (
-                None,
-                Box::new(move |_| {
-                    let ev = p.source.event().expect("rendered once already");
-                    one_request(&p, ev, s.as_deref()).expect("signed once already")
-                }),
-            )
-        } else {
-            let p = plan.clone();
-            (
-                signer.clone(),
-                Box::new(move |_| match &fixed {
-                    Some(r) => r.clone(),
-                    None => unsigned(&p, &p.source.event().expect("rendered once already")),
-                }),
-            )
-        }
-    };
-    let bar = if out.stderr_tty && !a.json {
-        let b = indicatif::ProgressBar::new(count);
-        b.set_style(
-            indicatif::ProgressStyle::with_template("{spinner} {bar:40} {pos}/{len} {per_sec} eta {eta}")
-                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-        );
-        Some(b)
-    } else {
-        None
+    let progress = Arc::new(LoadProgress::default());
+    let requests = LoadRequests {
+        url: plan.url,
+        source: plan.source,
+        extra: plan.extra,
+        method: plan.method,
     };
     if !a.json {
-        eprintln!(
-            "{} {count} × {method} {} (concurrency {concurrency}{})",
-            out.err.dim("→"),
-            sanitize_line(&url),
-            rate.map(|r| format!(", ≤{r:.0}/s")).unwrap_or_default()
-        );
+        shown_send::load_banner(io, out, count, &method, &url, concurrency, rate);
     }
-    let ticker = {
-        let progress = progress.clone();
-        let bar = bar.clone();
-        tokio::spawn(async move {
-            loop {
-                tokio::time::sleep(Duration::from_millis(100)).await;
-                if let Some(b) = &bar {
-                    b.set_position(progress.done.load(Ordering::Relaxed));
-                }
-            }
-        })
-    };
+    let bar = LoadBar::start(out, a.json, count, progress.clone());
     let stop = Stop::new();
     let stopper = {
         let stop = stop.clone();
@@ -583,8 +402,8 @@ async fn load(
     };
     let summary = deliver::load(
         clients,
-        make,
-        signer_for_engine,
+        requests,
+        signer,
         policy,
         Load {
             count,
@@ -595,69 +414,9 @@ async fn load(
         stop,
     )
     .await;
-    ticker.abort();
     stopper.abort();
-    if let Some(b) = bar {
-        b.finish_and_clear();
-    }
-    if a.json {
-        let mut v = serde_json::to_value(&summary)?;
-        if let Some(o) = v.as_object_mut() {
-            o.insert("type".into(), "summary".into());
-        }
-        out_json(&v)?;
-    } else {
-        let p = &out.out;
-        out_line(&format!(
-            "{} {} of {} in {:.2}s ({:.0} req/s){}",
-            p.bold("sent"),
-            summary.sent,
-            summary.requested,
-            summary.elapsed_s,
-            summary.requests_per_sec,
-            if summary.interrupted {
-                p.yellow(" (interrupted)")
-            } else {
-                String::new()
-            }
-        ))?;
-        let statuses: Vec<String> = summary
-            .statuses
-            .iter()
-            .map(|(s, n)| {
-                let t = format!("{s}×{n}");
-                if *s < 300 {
-                    p.green(&t)
-                } else if *s < 500 {
-                    p.yellow(&t)
-                } else {
-                    p.red(&t)
-                }
-            })
-            .collect();
-        out_line(&format!(
-            "{} {}",
-            p.bold("status"),
-            if statuses.is_empty() {
-                "-".to_string()
-            } else {
-                statuses.join("  ")
-            }
-        ))?;
-        if !summary.errors.is_empty() {
-            let errs: Vec<String> = summary.errors.iter().map(|(k, n)| format!("{k}×{n}")).collect();
-            out_line(&format!("{} {}", p.red("errors"), errs.join("  ")))?;
-        }
-        let l = &summary.latency_ms;
-        out_line(&format!(
-            "{} p50 {:.2}ms  p90 {:.2}ms  p99 {:.2}ms  max {:.2}ms",
-            p.bold("latency"),
-            l.p50,
-            l.p90,
-            l.p99,
-            l.max
-        ))?;
-    }
+    bar.finish();
+    shown_send::load_summary(io, out, a.json, &summary)?;
     if summary.interrupted {
         return Ok(Outcome::Interrupted);
     }

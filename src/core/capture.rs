@@ -1263,6 +1263,14 @@ pub fn default_log_path() -> std::path::PathBuf {
     data_dir().join("captures.jsonl")
 }
 
+/// Opens a capture log for streaming (through a large buffer: logs are read whole).
+pub fn open_log(path: &std::path::Path) -> std::io::Result<std::io::BufReader<std::fs::File>> {
+    Ok(std::io::BufReader::with_capacity(
+        256 * 1024,
+        std::fs::File::open(path)?,
+    ))
+}
+
 /// hookcat's data directory.
 pub fn data_dir() -> std::path::PathBuf {
     if let Some(d) = std::env::var_os("HOOKCAT_DATA_DIR").filter(|d| !d.is_empty()) {

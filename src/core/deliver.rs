@@ -554,9 +554,9 @@ impl Latency {
     }
 }
 
-/// How many requests of a load are done, shared with the caller while it runs (for a progress bar).
+/// How far a load run is, shared with the caller while it runs.
 #[derive(Debug, Default)]
-pub struct DoneCount {
+pub struct LoadProgress {
     pub done: AtomicU64,
 }
 
@@ -801,6 +801,54 @@ where
     all
 }
 
+/// What every request of a load run is made from.
+pub struct LoadRequests {
+    pub url: String,
+    pub source: super::event::EventSource,
+    pub extra: Headers,
+    pub method: Option<String>,
+}
+
+/// Makes request number `i` of a load run.
+type MakeRequest = Box<dyn Fn(u64) -> Prepared + Send + Sync>;
+
+impl LoadRequests {
+    fn unsigned(&self, ev: &super::event::Event) -> Prepared {
+        prepare(ev, &self.url, &self.extra, self.method.as_deref())
+    }
+
+    /// The request maker, and the signer the runner signs each request with as it is
+    /// sent: a catalog event is made afresh for each request (new ids), a fixed body
+    /// once; a signature that goes into the body is made with the request instead,
+    /// once, up front. The event source was rendered and the signer tried once
+    /// already: neither fails here.
+    fn maker(self, signer: Option<Signer>) -> (Option<Arc<Signer>>, MakeRequest) {
+        let fixed = match &self.source {
+            super::event::EventSource::Data(ev) => Some(self.unsigned(ev)),
+            super::event::EventSource::Catalog(..) => None,
+        };
+        let this = Arc::new(self);
+        match signer {
+            Some(s) if s.signs_body() => (
+                None,
+                Box::new(move |_| {
+                    let ev = this.source.event().expect("rendered once already");
+                    let mut req = this.unsigned(&ev);
+                    s.sign_request(&mut req).expect("signed once already");
+                    req
+                }),
+            ),
+            signer => (
+                signer.map(Arc::new),
+                Box::new(move |_| match &fixed {
+                    Some(r) => r.clone(),
+                    None => this.unsigned(&this.source.event().expect("rendered once already")),
+                }),
+            ),
+        }
+    }
+}
+
 /// One task's counts in a load run.
 #[derive(Default)]
 struct LoadCounts {
@@ -810,20 +858,19 @@ struct LoadCounts {
     sent: u64,
 }
 
-/// Sends `make(i)` for i in 0..count through [`run`], each signed by `signer` as it is
-/// sent. Once `stop` is told, no request starts; those in flight finish.
-pub async fn load<F>(
+/// Sends `load.count` requests made from `requests` through [`run`], signed by
+/// `signer` ([`LoadRequests`] says when). Once `stop` is told, no request starts;
+/// those in flight finish.
+pub async fn load(
     clients: Vec<reqwest::Client>,
-    make: F,
-    signer: Option<Arc<Signer>>,
+    requests: LoadRequests,
+    signer: Option<Signer>,
     policy: Policy,
     load: Load,
-    progress: Arc<DoneCount>,
+    progress: Arc<LoadProgress>,
     stop: Stop,
-) -> LoadSummary
-where
-    F: Fn(u64) -> Prepared + Send + Sync + 'static,
-{
+) -> LoadSummary {
+    let (signer, make) = requests.maker(signer);
     let taken = AtomicU64::new(0);
     let count = load.count;
     let start = Instant::now();

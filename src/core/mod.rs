@@ -15,6 +15,7 @@ pub mod ids;
 pub mod json;
 pub mod log;
 pub mod replay;
+pub mod replay_run;
 pub mod scheme;
 pub mod secret;
 pub mod select;

@@ -28,6 +28,22 @@ pub struct Event {
     pub scheme: Option<String>,
 }
 
+/// Where the events of a send come from: a catalog entry, rendered afresh for each
+/// request (new ids and timestamps), or one event as it is.
+pub enum EventSource {
+    Catalog(&'static CatalogEntry, Vec<Override>),
+    Data(Event),
+}
+
+impl EventSource {
+    pub fn event(&self) -> Result<Event, EventError> {
+        Ok(match self {
+            EventSource::Catalog(e, o) => e.render(o)?,
+            EventSource::Data(e) => e.clone(),
+        })
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum EventError {
     #[error("unknown event `{name}`{}", suggest(.suggestions))]
