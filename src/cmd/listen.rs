@@ -436,7 +436,17 @@ async fn serve(a: ListenArgs, plan: Plan, out: &Output, io: &mut Io) -> anyhow::
         ));
     }
     match &save {
-        Some(p) => io.talk(format_args!("{} {}", e.dim("saving to"), p.display())),
+        Some(p) => {
+            io.talk(format_args!("{} {}", e.dim("saving to"), p.display()));
+            if let Some(size) = crate::core::log::large(p) {
+                io.talk(format_args!(
+                    "{} the capture log is {}: `hookcat captures prune {} --older-than 7d` (or --keep N) trims it",
+                    e.dim("note:"),
+                    crate::core::units::format_size(size),
+                    crate::core::export::shell_quote(&sanitize_line(&p.display().to_string()))
+                ));
+            }
+        }
         None => io.talk(format_args!("{}", e.dim("not saving (--no-save)"))),
     }
     if let Some(s) = &scheme {

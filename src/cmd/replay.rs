@@ -9,7 +9,7 @@
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -34,7 +34,7 @@ use crate::exit::{hinted, Outcome};
 use crate::output::{json_safe_bytes, out_json, sanitize_line, Output, Painter};
 
 pub fn run(a: ReplayArgs, out: &Output) -> anyhow::Result<Outcome> {
-    let (log, ids) = log_and_ids(&a)?;
+    let (log, ids) = super::common::log_and_ids(&a.items, a.file.as_deref())?;
     let to = deliver::check_url(&a.to)?;
     if !a.resign && a.scheme.is_some() {
         return Err(hinted(
@@ -132,7 +132,8 @@ pub fn run(a: ReplayArgs, out: &Output) -> anyhow::Result<Outcome> {
         json: a.json,
         compare: a.compare,
     };
-    rt.block_on(send(client, source, policy, rate, a.concurrency, mode, *out))
+    let ignore: Arc<[String]> = a.ignore_fields.into();
+    rt.block_on(send(client, source, policy, rate, a.concurrency, mode, ignore, *out))
 }
 
 /// A capture whose redacted value cannot be put back: what to give.
@@ -293,83 +294,6 @@ fn open_feed(src: Source) -> anyhow::Result<Feed<Preparer>> {
     Ok(feed)
 }
 
-/// The log (`--file`, or a positional item that is an existing file, or the default
-/// log) and the positional items that are capture ids.
-fn log_and_ids(a: &ReplayArgs) -> anyhow::Result<(PathBuf, Vec<String>)> {
-    let mut log = a.file.clone();
-    if let Some(f) = &log {
-        check_log_path(f)?;
-    }
-    let mut ids = Vec::new();
-    for item in &a.items {
-        let p = Path::new(item);
-        // An existing path is a log (or the wrong kind of file); a missing one is a
-        // capture id when it is spelled as one, else a log that is not there.
-        let is_log = match std::fs::metadata(p) {
-            Ok(_) => true,
-            Err(_) => !crate::core::capture::is_id(item),
-        };
-        if is_log {
-            check_log_path(p)?;
-            if let Some(prev) = &log {
-                return Err(hinted(
-                    format!("two capture logs given: `{}` and `{item}`", prev.display()),
-                    "replay reads one log at a time",
-                ));
-            }
-            log = Some(p.to_path_buf());
-        } else {
-            ids.push(item.clone());
-        }
-    }
-    Ok((super::captures::log_path(log.as_deref()), ids))
-}
-
-/// Refuses a log path that is missing or not a regular file, naming it and what it is.
-fn check_log_path(p: &Path) -> anyhow::Result<()> {
-    let path = p.display().to_string();
-    let shown = sanitize_line(&path);
-    let hint = "name a capture log file (`hookcat listen --save FILE` writes one)";
-    let m = match std::fs::metadata(p) {
-        Ok(m) => m,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            return Err(hinted(format!("the capture log `{shown}` does not exist"), hint))
-        }
-        Err(e) => return Err(hinted(format!("cannot read the capture log `{shown}`: {e}"), hint)),
-    };
-    if m.is_file() {
-        return Ok(());
-    }
-    if m.is_dir() {
-        return Err(hinted(format!("`{shown}` is a directory, not a capture log"), hint));
-    }
-    let kind = file_kind(&m);
-    Err(hinted(
-        format!("`{shown}` is not a regular file ({kind}): replay reads a capture log from a file"),
-        "save the stream to a file first, then replay that file",
-    ))
-}
-
-/// What a path that is neither a file nor a directory is.
-fn file_kind(m: &std::fs::Metadata) -> &'static str {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::FileTypeExt;
-        let t = m.file_type();
-        if t.is_fifo() {
-            return "a FIFO";
-        }
-        if t.is_socket() {
-            return "a socket";
-        }
-        if t.is_char_device() || t.is_block_device() {
-            return "a device";
-        }
-    }
-    let _ = m;
-    "not a file"
-}
-
 /// Warnings before sending: the first few of each kind, then a count.
 struct Warnings {
     out: Output,
@@ -526,6 +450,7 @@ async fn send(
     rate: Option<f64>,
     concurrency: usize,
     mode: Mode,
+    ignore: Arc<[String]>,
     out: Output,
 ) -> anyhow::Result<Outcome> {
     let bar = if out.stderr_tty && !mode.json {
@@ -554,7 +479,7 @@ async fn send(
     // What is written about a request holds no secret that was put back in it.
     let redactor = Arc::new(source.prep.shown());
     let on_done = {
-        let (sink, progress, redactor) = (sink.clone(), progress.clone(), redactor.clone());
+        let (sink, progress, redactor, ignore) = (sink.clone(), progress.clone(), redactor.clone(), ignore.clone());
         move |_: &mut (),
               fed: &Fed<Replayed>,
               req: &Prepared,
@@ -571,7 +496,7 @@ async fn send(
                 // (A long `--compare` diff does not stay held.)
                 line.shrink_to(64 * 1024);
                 let mut counted = Counted::default();
-                if let Err(e) = result(line, fed, req, res, mode, &out, &redactor, &mut counted) {
+                if let Err(e) = result(line, fed, req, res, mode, &out, &redactor, &ignore, &mut counted) {
                     sink.lock().unwrap_or_else(|e| e.into_inner()).error.get_or_insert(e);
                     return false;
                 }
@@ -806,6 +731,7 @@ fn result(
     mode: Mode,
     out: &Output,
     redactor: &Redactor,
+    ignore: &[String],
     t: &mut Counted,
 ) -> std::io::Result<()> {
     let (capture, info) = (fed.capture.as_str(), &fed.info);
@@ -885,7 +811,7 @@ fn result(
         let body = info
             .recorded_body
             .as_ref()
-            .map(|b| diff::diff_bodies(b.as_bytes(), &last.response_body, false));
+            .map(|b| diff::diff_answers(b.as_bytes(), &last.response_body, ignore));
         let same = info.recorded_status == last.status && body.as_ref().is_none_or(|b| b.same);
         (same, body)
     });
@@ -1064,6 +990,7 @@ mod tests {
                 mode,
                 &out,
                 &r,
+                &[],
                 &mut counted,
             )
             .unwrap();
