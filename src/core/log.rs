@@ -337,8 +337,9 @@ impl Target {
                 }
             })?;
         // Shared with other listeners; waits while a prune holds the log (the path
-        // then names the pruned file, which the next write follows).
-        file.lock_shared()?;
+        // then names the pruned file, which the next write follows). On a file system
+        // without locks the log is still written (and prune cannot see this listener).
+        let _ = file.lock_shared();
         let m = file.metadata()?;
         self.id = (m.dev(), m.ino());
         self.file = Some(file);
@@ -718,5 +719,57 @@ mod tests {
         std::fs::write(&file, "").unwrap();
         let e = CaptureLog::open(&file.join("log.jsonl"), false).err().unwrap();
         assert!(e.to_string().contains("is not a directory"), "{e}");
+    }
+
+    #[tokio::test]
+    async fn prune_refuses_an_open_log_and_a_listener_opening_during_a_prune_writes_to_the_new_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("log.jsonl");
+        let line = |i: u32| {
+            format!("{{\"v\":1,\"id\":\"r{i}\",\"received_at\":\"2026-01-0{i}T00:00:00Z\",\"method\":\"POST\",\"path\":\"/\",\"headers\":[],\"body\":\"\",\"body_encoding\":\"utf8\",\"remote_addr\":\"127.0.0.1:1\",\"verification\":null}}")
+        };
+        let log = CaptureLog::open(&p, false).unwrap();
+        for i in 1..=3 {
+            log.append(line(i).as_bytes()).await.unwrap();
+        }
+        assert!(matches!(prune(&p, None, Some(1)), Err(PruneError::InUse)));
+        drop(log);
+        // (Its writer task lets go of the file once it has run to its end.)
+        let before: jiff::Timestamp = "2026-01-02T00:00:00Z".parse().unwrap();
+        let start = std::time::Instant::now();
+        let done = loop {
+            match prune(&p, Some(before), None) {
+                Err(PruneError::InUse) if start.elapsed() < STUCK => tokio::task::yield_now().await,
+                r => break r.unwrap(),
+            }
+        };
+        assert_eq!((done.kept, done.removed), (2, 1));
+        assert_eq!(
+            std::fs::read_to_string(&p).unwrap(),
+            format!("{}\n{}\n", line(2), line(3))
+        );
+
+        // A prune under way: the log's exclusive lock held, the new file not yet in place.
+        let held = File::open(&p).unwrap();
+        held.lock().unwrap();
+        let opening = std::thread::spawn({
+            let p = p.clone();
+            move || CaptureLog::open(&p, false).unwrap()
+        });
+        std::thread::sleep(Duration::from_millis(50));
+        // (Never finished while the lock is held: a slow machine cannot make this fail.)
+        assert!(!opening.is_finished(), "the listener waits for the prune");
+        let tmp = dir.path().join(".new");
+        std::fs::write(&tmp, format!("{}\n", line(3))).unwrap();
+        std::fs::rename(&tmp, &p).unwrap();
+        drop(held);
+        let log = tokio::task::spawn_blocking(move || opening.join().unwrap())
+            .await
+            .unwrap();
+        log.append(line(4).as_bytes()).await.unwrap();
+        assert_eq!(
+            std::fs::read_to_string(&p).unwrap(),
+            format!("{}\n{}\n", line(3), line(4))
+        );
     }
 }
