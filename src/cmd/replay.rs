@@ -443,6 +443,7 @@ struct Sink {
     error: Option<std::io::Error>,
 }
 
+#[allow(clippy::too_many_arguments)]
 async fn send(
     client: Vec<reqwest::Client>,
     source: Source,

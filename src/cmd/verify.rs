@@ -35,7 +35,7 @@ pub fn run(a: VerifyArgs, out: &Output, io: &mut Io) -> anyhow::Result<Outcome> 
             record_body = Some(rec.body_bytes()?);
         } else {
             headers.extend(
-                parse_header_block(&text)
+                parse_header_block(text)
                     .map_err(|e| anyhow::anyhow!("in `{}`: {e}", p.display()))?
                     .0,
             );

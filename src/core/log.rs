@@ -339,7 +339,7 @@ impl Target {
         // Shared with other listeners; waits while a prune holds the log (the path
         // then names the pruned file, which the next write follows). On a file system
         // without locks the log is still written (and prune cannot see this listener).
-        let _ = file.lock_shared();
+        let _ = flock(&file, libc::LOCK_SH);
         let m = file.metadata()?;
         self.id = (m.dev(), m.ino());
         self.file = Some(file);
@@ -397,6 +397,22 @@ pub fn create_private_dirs(dir: &Path) -> std::io::Result<()> {
     }
 }
 
+/// `flock(2)` on `file` (`LOCK_SH`, `LOCK_EX`, with `LOCK_NB` not to wait: then
+/// `WouldBlock` when another holds it). The lock goes with the open file.
+fn flock(file: &File, op: libc::c_int) -> std::io::Result<()> {
+    use std::os::fd::AsRawFd;
+    loop {
+        // SAFETY: flock only takes a descriptor, which `file` keeps open for the call.
+        if unsafe { libc::flock(file.as_raw_fd(), op) } == 0 {
+            return Ok(());
+        }
+        let e = std::io::Error::last_os_error();
+        if e.kind() != std::io::ErrorKind::Interrupted {
+            return Err(e);
+        }
+    }
+}
+
 /// A log larger than this is pointed out when a listener starts (100 MiB: some ten
 /// thousand requests with bodies of a few kilobytes).
 pub const LARGE_LOG: u64 = 100 << 20;
@@ -434,10 +450,10 @@ pub struct Pruned {
 pub fn prune(path: &Path, before: Option<jiff::Timestamp>, keep: Option<usize>) -> Result<Pruned, PruneError> {
     use std::io::{BufRead, BufReader};
     let mut file = File::open(path)?;
-    match file.try_lock() {
+    match flock(&file, libc::LOCK_EX | libc::LOCK_NB) {
         Ok(()) => {}
-        Err(std::fs::TryLockError::WouldBlock) => return Err(PruneError::InUse),
-        Err(std::fs::TryLockError::Error(e)) => return Err(e.into()),
+        Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => return Err(PruneError::InUse),
+        Err(e) => return Err(e.into()),
     }
     let meta = file.metadata()?;
     // First pass: which lines are records, and which of them are old.
@@ -751,7 +767,7 @@ mod tests {
 
         // A prune under way: the log's exclusive lock held, the new file not yet in place.
         let held = File::open(&p).unwrap();
-        held.lock().unwrap();
+        flock(&held, libc::LOCK_EX).unwrap();
         let opening = std::thread::spawn({
             let p = p.clone();
             move || CaptureLog::open(&p, false).unwrap()
