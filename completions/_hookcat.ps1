@@ -213,6 +213,7 @@ Register-ArgumentCompleter -Native -CommandName 'hookcat' -ScriptBlock {
             [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Requests in flight at once')
             [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'Requests in flight at once')
             [CompletionResult]::new('--rate', '--rate', [CompletionResultType]::ParameterName, 'At most R requests per second (`100`, `100/s` or `6000/m`)')
+            [CompletionResult]::new('--ignore-field', '--ignore-field', [CompletionResultType]::ParameterName, 'With --compare: a field of the JSON answers not to compare (repeatable), a dotted path (`data.id`, `items.0.at`) or a JSON pointer (`/data/id`). A hookcat listener''s own answer id is always ignored')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never')
             [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Every capture in the log')
             [CompletionResult]::new('--resign', '--resign', [CompletionResultType]::ParameterName, 'Sign again with a fresh timestamp and id')
@@ -278,25 +279,32 @@ Register-ArgumentCompleter -Native -CommandName 'hookcat' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
-            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List captured requests')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List captured requests (all of them unless some are selected), each with its short id')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one capture as `listen` prints it, headers included')
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Export captures as curl commands, HAR 1.2, raw HTTP or JSON')
             [CompletionResult]::new('diff', 'diff', [CompletionResultType]::ParameterValue, 'Compare two captures: headers and body (JSON-aware). Exit 0 when identical, 1 when they differ')
+            [CompletionResult]::new('prune', 'prune', [CompletionResultType]::ParameterValue, 'Remove old captures from a log, by age, by count or both. Refused while a listener writes to the log')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
         'hookcat;captures;list' {
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'The capture log (default: the listener''s default log)')
+            [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'The capture log (default: the listener''s default log)')
+            [CompletionResult]::new('--last', '--last', [CompletionResultType]::ParameterName, 'The last N captures (of those the other conditions keep)')
+            [CompletionResult]::new('--filter', '--filter', [CompletionResultType]::ParameterName, 'Keep captures whose KEY matches VALUE (repeatable; keys: provider, event, method, path, status, valid)')
+            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Only captures received at or after TIME (RFC 3339, a date, or a duration ago such as 10m or 3d)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never')
-            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'An array of {id, received_at, method, path, provider, event, size, status, …}')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Every capture in the log')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'An array of {id, short_id, received_at, method, path, provider, event, size, status, …}')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
         'hookcat;captures;show' {
-            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'f')
-            [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'file')
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'The capture log (default: the listener''s default log)')
+            [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'The capture log (default: the listener''s default log)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'The capture record as one JSON line')
             [CompletionResult]::new('--reveal', '--reveal', [CompletionResultType]::ParameterName, 'Show credential headers (Authorization, Cookie, X-Api-Key, …) instead of masking them')
@@ -307,11 +315,15 @@ Register-ArgumentCompleter -Native -CommandName 'hookcat' -ScriptBlock {
             break
         }
         'hookcat;captures;export' {
-            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'f')
-            [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'file')
-            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'format')
-            [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'curl, har: the base URL, the captured path appended (default: curl http://localhost:9000, har the captured Host)')
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'The capture log (default: the listener''s default log)')
+            [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'The capture log (default: the listener''s default log)')
+            [CompletionResult]::new('--last', '--last', [CompletionResultType]::ParameterName, 'The last N captures (of those the other conditions keep)')
+            [CompletionResult]::new('--filter', '--filter', [CompletionResultType]::ParameterName, 'Keep captures whose KEY matches VALUE (repeatable; keys: provider, event, method, path, status, valid)')
+            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Only captures received at or after TIME (RFC 3339, a date, or a duration ago such as 10m or 3d)')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'The format to write')
+            [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'curl, har: the base URL, the captured path appended (default: the captured Host, over http)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never')
+            [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Every capture in the log')
             [CompletionResult]::new('--reveal', '--reveal', [CompletionResultType]::ParameterName, 'curl, har and raw on a terminal: put credential headers (Authorization, Cookie, X-Api-Key, …) in instead of masking them')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
@@ -320,11 +332,11 @@ Register-ArgumentCompleter -Native -CommandName 'hookcat' -ScriptBlock {
             break
         }
         'hookcat;captures;diff' {
-            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'f')
-            [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'file')
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'The capture log (default: the listener''s default log)')
+            [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'The capture log (default: the listener''s default log)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never')
             [CompletionResult]::new('--exact', '--exact', [CompletionResultType]::ParameterName, 'Compare bodies byte for byte (key order and whitespace count)')
-            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'json')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'The comparison as one JSON object')
             [CompletionResult]::new('--reveal', '--reveal', [CompletionResultType]::ParameterName, 'Show credential headers (Authorization, Cookie, X-Api-Key, …) instead of masking them')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
@@ -332,11 +344,24 @@ Register-ArgumentCompleter -Native -CommandName 'hookcat' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'hookcat;captures;prune' {
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'The capture log (default: the listener''s default log)')
+            [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'The capture log (default: the listener''s default log)')
+            [CompletionResult]::new('--older-than', '--older-than', [CompletionResultType]::ParameterName, 'Remove captures received before this: a duration ago (7d, 12h, 90m), a date or an RFC 3339 time')
+            [CompletionResult]::new('--keep', '--keep', [CompletionResultType]::ParameterName, 'Keep at most the newest N captures')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'hookcat;captures;help' {
-            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List captured requests')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List captured requests (all of them unless some are selected), each with its short id')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one capture as `listen` prints it, headers included')
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Export captures as curl commands, HAR 1.2, raw HTTP or JSON')
             [CompletionResult]::new('diff', 'diff', [CompletionResultType]::ParameterValue, 'Compare two captures: headers and body (JSON-aware). Exit 0 when identical, 1 when they differ')
+            [CompletionResult]::new('prune', 'prune', [CompletionResultType]::ParameterValue, 'Remove old captures from a log, by age, by count or both. Refused while a listener writes to the log')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -350,6 +375,9 @@ Register-ArgumentCompleter -Native -CommandName 'hookcat' -ScriptBlock {
             break
         }
         'hookcat;captures;help;diff' {
+            break
+        }
+        'hookcat;captures;help;prune' {
             break
         }
         'hookcat;captures;help;help' {
@@ -432,10 +460,11 @@ Register-ArgumentCompleter -Native -CommandName 'hookcat' -ScriptBlock {
             break
         }
         'hookcat;help;captures' {
-            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List captured requests')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List captured requests (all of them unless some are selected), each with its short id')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one capture as `listen` prints it, headers included')
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Export captures as curl commands, HAR 1.2, raw HTTP or JSON')
             [CompletionResult]::new('diff', 'diff', [CompletionResultType]::ParameterValue, 'Compare two captures: headers and body (JSON-aware). Exit 0 when identical, 1 when they differ')
+            [CompletionResult]::new('prune', 'prune', [CompletionResultType]::ParameterValue, 'Remove old captures from a log, by age, by count or both. Refused while a listener writes to the log')
             break
         }
         'hookcat;help;captures;list' {
@@ -448,6 +477,9 @@ Register-ArgumentCompleter -Native -CommandName 'hookcat' -ScriptBlock {
             break
         }
         'hookcat;help;captures;diff' {
+            break
+        }
+        'hookcat;help;captures;prune' {
             break
         }
         'hookcat;help;keygen' {

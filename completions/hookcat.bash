@@ -64,6 +64,9 @@ _hookcat() {
             hookcat__subcmd__captures,list)
                 cmd="hookcat__subcmd__captures__subcmd__list"
                 ;;
+            hookcat__subcmd__captures,prune)
+                cmd="hookcat__subcmd__captures__subcmd__prune"
+                ;;
             hookcat__subcmd__captures,show)
                 cmd="hookcat__subcmd__captures__subcmd__show"
                 ;;
@@ -78,6 +81,9 @@ _hookcat() {
                 ;;
             hookcat__subcmd__captures__subcmd__help,list)
                 cmd="hookcat__subcmd__captures__subcmd__help__subcmd__list"
+                ;;
+            hookcat__subcmd__captures__subcmd__help,prune)
+                cmd="hookcat__subcmd__captures__subcmd__help__subcmd__prune"
                 ;;
             hookcat__subcmd__captures__subcmd__help,show)
                 cmd="hookcat__subcmd__captures__subcmd__help__subcmd__show"
@@ -145,6 +151,9 @@ _hookcat() {
             hookcat__subcmd__help__subcmd__captures,list)
                 cmd="hookcat__subcmd__help__subcmd__captures__subcmd__list"
                 ;;
+            hookcat__subcmd__help__subcmd__captures,prune)
+                cmd="hookcat__subcmd__help__subcmd__captures__subcmd__prune"
+                ;;
             hookcat__subcmd__help__subcmd__captures,show)
                 cmd="hookcat__subcmd__help__subcmd__captures__subcmd__show"
                 ;;
@@ -179,7 +188,7 @@ _hookcat() {
             return 0
             ;;
         hookcat__subcmd__captures)
-            opts="-h -V --color --help --version list show export diff help"
+            opts="-h -V --color --help --version list show export diff prune help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -223,7 +232,7 @@ _hookcat() {
             return 0
             ;;
         hookcat__subcmd__captures__subcmd__export)
-            opts="-f -h -V --file --format --to --reveal --color --help --version"
+            opts="-f -h -V --file --last --all --filter --since --format --to --reveal --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -234,6 +243,18 @@ _hookcat() {
                     return 0
                     ;;
                 -f)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --last)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --filter)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --since)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -257,7 +278,7 @@ _hookcat() {
             return 0
             ;;
         hookcat__subcmd__captures__subcmd__help)
-            opts="list show export diff help"
+            opts="list show export diff prune help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -326,6 +347,20 @@ _hookcat() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        hookcat__subcmd__captures__subcmd__help__subcmd__prune)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         hookcat__subcmd__captures__subcmd__help__subcmd__show)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
@@ -341,12 +376,66 @@ _hookcat() {
             return 0
             ;;
         hookcat__subcmd__captures__subcmd__list)
-            opts="-h -V --json --color --help --version"
+            opts="-f -h -V --file --last --all --filter --since --json --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --last)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --filter)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --since)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hookcat__subcmd__captures__subcmd__prune)
+            opts="-f -h -V --file --older-than --keep --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --older-than)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --keep)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
@@ -553,7 +642,7 @@ _hookcat() {
             return 0
             ;;
         hookcat__subcmd__help__subcmd__captures)
-            opts="list show export diff"
+            opts="list show export diff prune"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -595,6 +684,20 @@ _hookcat() {
             return 0
             ;;
         hookcat__subcmd__help__subcmd__captures__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hookcat__subcmd__help__subcmd__captures__subcmd__prune)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1007,7 +1110,7 @@ _hookcat() {
             return 0
             ;;
         hookcat__subcmd__replay)
-            opts="-f -k -c -h -V --file --to --last --all --filter --since --resign --scheme --secret-env --secret-file --secret --algorithm --encoding --header-name --prefix --set --edit --timeout --retries --insecure --concurrency --rate --compare --json --color --help --version"
+            opts="-f -k -c -h -V --file --to --last --all --filter --since --resign --scheme --secret-env --secret-file --secret --algorithm --encoding --header-name --prefix --set --edit --timeout --retries --insecure --concurrency --rate --compare --ignore-field --json --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1090,6 +1193,10 @@ _hookcat() {
                     return 0
                     ;;
                 --rate)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ignore-field)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

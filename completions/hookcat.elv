@@ -205,6 +205,7 @@ set edit:completion:arg-completer[hookcat] = {|@words|
             cand -c 'Requests in flight at once'
             cand --concurrency 'Requests in flight at once'
             cand --rate 'At most R requests per second (`100`, `100/s` or `6000/m`)'
+            cand --ignore-field 'With --compare: a field of the JSON answers not to compare (repeatable), a dotted path (`data.id`, `items.0.at`) or a JSON pointer (`/data/id`). A hookcat listener''s own answer id is always ignored'
             cand --color 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never'
             cand --all 'Every capture in the log'
             cand --resign 'Sign again with a fresh timestamp and id'
@@ -262,23 +263,30 @@ set edit:completion:arg-completer[hookcat] = {|@words|
             cand --help 'Print help'
             cand -V 'Print version'
             cand --version 'Print version'
-            cand list 'List captured requests'
+            cand list 'List captured requests (all of them unless some are selected), each with its short id'
             cand show 'Show one capture as `listen` prints it, headers included'
             cand export 'Export captures as curl commands, HAR 1.2, raw HTTP or JSON'
             cand diff 'Compare two captures: headers and body (JSON-aware). Exit 0 when identical, 1 when they differ'
+            cand prune 'Remove old captures from a log, by age, by count or both. Refused while a listener writes to the log'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'hookcat;captures;list'= {
+            cand -f 'The capture log (default: the listener''s default log)'
+            cand --file 'The capture log (default: the listener''s default log)'
+            cand --last 'The last N captures (of those the other conditions keep)'
+            cand --filter 'Keep captures whose KEY matches VALUE (repeatable; keys: provider, event, method, path, status, valid)'
+            cand --since 'Only captures received at or after TIME (RFC 3339, a date, or a duration ago such as 10m or 3d)'
             cand --color 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never'
-            cand --json 'An array of {id, received_at, method, path, provider, event, size, status, …}'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand --all 'Every capture in the log'
+            cand --json 'An array of {id, short_id, received_at, method, path, provider, event, size, status, …}'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
         }
         &'hookcat;captures;show'= {
-            cand -f 'f'
-            cand --file 'file'
+            cand -f 'The capture log (default: the listener''s default log)'
+            cand --file 'The capture log (default: the listener''s default log)'
             cand --color 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never'
             cand --json 'The capture record as one JSON line'
             cand --reveal 'Show credential headers (Authorization, Cookie, X-Api-Key, …) instead of masking them'
@@ -288,11 +296,15 @@ set edit:completion:arg-completer[hookcat] = {|@words|
             cand --version 'Print version'
         }
         &'hookcat;captures;export'= {
-            cand -f 'f'
-            cand --file 'file'
-            cand --format 'format'
-            cand --to 'curl, har: the base URL, the captured path appended (default: curl http://localhost:9000, har the captured Host)'
+            cand -f 'The capture log (default: the listener''s default log)'
+            cand --file 'The capture log (default: the listener''s default log)'
+            cand --last 'The last N captures (of those the other conditions keep)'
+            cand --filter 'Keep captures whose KEY matches VALUE (repeatable; keys: provider, event, method, path, status, valid)'
+            cand --since 'Only captures received at or after TIME (RFC 3339, a date, or a duration ago such as 10m or 3d)'
+            cand --format 'The format to write'
+            cand --to 'curl, har: the base URL, the captured path appended (default: the captured Host, over http)'
             cand --color 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never'
+            cand --all 'Every capture in the log'
             cand --reveal 'curl, har and raw on a terminal: put credential headers (Authorization, Cookie, X-Api-Key, …) in instead of masking them'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
@@ -300,22 +312,34 @@ set edit:completion:arg-completer[hookcat] = {|@words|
             cand --version 'Print version'
         }
         &'hookcat;captures;diff'= {
-            cand -f 'f'
-            cand --file 'file'
+            cand -f 'The capture log (default: the listener''s default log)'
+            cand --file 'The capture log (default: the listener''s default log)'
             cand --color 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never'
             cand --exact 'Compare bodies byte for byte (key order and whitespace count)'
-            cand --json 'json'
+            cand --json 'The comparison as one JSON object'
             cand --reveal 'Show credential headers (Authorization, Cookie, X-Api-Key, …) instead of masking them'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'hookcat;captures;prune'= {
+            cand -f 'The capture log (default: the listener''s default log)'
+            cand --file 'The capture log (default: the listener''s default log)'
+            cand --older-than 'Remove captures received before this: a duration ago (7d, 12h, 90m), a date or an RFC 3339 time'
+            cand --keep 'Keep at most the newest N captures'
+            cand --color 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'hookcat;captures;help'= {
-            cand list 'List captured requests'
+            cand list 'List captured requests (all of them unless some are selected), each with its short id'
             cand show 'Show one capture as `listen` prints it, headers included'
             cand export 'Export captures as curl commands, HAR 1.2, raw HTTP or JSON'
             cand diff 'Compare two captures: headers and body (JSON-aware). Exit 0 when identical, 1 when they differ'
+            cand prune 'Remove old captures from a log, by age, by count or both. Refused while a listener writes to the log'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'hookcat;captures;help;list'= {
@@ -325,6 +349,8 @@ set edit:completion:arg-completer[hookcat] = {|@words|
         &'hookcat;captures;help;export'= {
         }
         &'hookcat;captures;help;diff'= {
+        }
+        &'hookcat;captures;help;prune'= {
         }
         &'hookcat;captures;help;help'= {
         }
@@ -392,10 +418,11 @@ set edit:completion:arg-completer[hookcat] = {|@words|
         &'hookcat;help;events;show'= {
         }
         &'hookcat;help;captures'= {
-            cand list 'List captured requests'
+            cand list 'List captured requests (all of them unless some are selected), each with its short id'
             cand show 'Show one capture as `listen` prints it, headers included'
             cand export 'Export captures as curl commands, HAR 1.2, raw HTTP or JSON'
             cand diff 'Compare two captures: headers and body (JSON-aware). Exit 0 when identical, 1 when they differ'
+            cand prune 'Remove old captures from a log, by age, by count or both. Refused while a listener writes to the log'
         }
         &'hookcat;help;captures;list'= {
         }
@@ -404,6 +431,8 @@ set edit:completion:arg-completer[hookcat] = {|@words|
         &'hookcat;help;captures;export'= {
         }
         &'hookcat;help;captures;diff'= {
+        }
+        &'hookcat;help;captures;prune'= {
         }
         &'hookcat;help;keygen'= {
         }

@@ -274,6 +274,7 @@ complete -c hookcat -n "__fish_hookcat_using_subcommand replay" -l timeout -d 'P
 complete -c hookcat -n "__fish_hookcat_using_subcommand replay" -l retries -d 'Retries after a connect error, timeout, 429 or 5xx (exponential backoff, full jitter, Retry-After honoured)' -r
 complete -c hookcat -n "__fish_hookcat_using_subcommand replay" -s c -l concurrency -d 'Requests in flight at once' -r
 complete -c hookcat -n "__fish_hookcat_using_subcommand replay" -l rate -d 'At most R requests per second (`100`, `100/s` or `6000/m`)' -r
+complete -c hookcat -n "__fish_hookcat_using_subcommand replay" -l ignore-field -d 'With --compare: a field of the JSON answers not to compare (repeatable), a dotted path (`data.id`, `items.0.at`) or a JSON pointer (`/data/id`). A hookcat listener\'s own answer id is always ignored' -r
 complete -c hookcat -n "__fish_hookcat_using_subcommand replay" -l color -d 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -309,23 +310,29 @@ complete -c hookcat -n "__fish_hookcat_using_subcommand events; and __fish_seen_
 complete -c hookcat -n "__fish_hookcat_using_subcommand events; and __fish_seen_subcommand_from help" -f -a "list" -d 'List the catalog\'s events'
 complete -c hookcat -n "__fish_hookcat_using_subcommand events; and __fish_seen_subcommand_from help" -f -a "show" -d 'Print the rendered request of an event (fresh ids and timestamps)'
 complete -c hookcat -n "__fish_hookcat_using_subcommand events; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c hookcat -n "__fish_hookcat_using_subcommand captures; and not __fish_seen_subcommand_from list show export diff help" -l color -d 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''
+complete -c hookcat -n "__fish_hookcat_using_subcommand captures; and not __fish_seen_subcommand_from list show export diff prune help" -l color -d 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c hookcat -n "__fish_hookcat_using_subcommand captures; and not __fish_seen_subcommand_from list show export diff help" -s h -l help -d 'Print help'
-complete -c hookcat -n "__fish_hookcat_using_subcommand captures; and not __fish_seen_subcommand_from list show export diff help" -s V -l version -d 'Print version'
-complete -c hookcat -n "__fish_hookcat_using_subcommand captures; and not __fish_seen_subcommand_from list show export diff help" -f -a "list" -d 'List captured requests'
-complete -c hookcat -n "__fish_hookcat_using_subcommand captures; and not __fish_seen_subcommand_from list show export diff help" -f -a "show" -d 'Show one capture as `listen` prints it, headers included'
-complete -c hookcat -n "__fish_hookcat_using_subcommand captures; and not __fish_seen_subcommand_from list show export diff help" -f -a "export" -d 'Export captures as curl commands, HAR 1.2, raw HTTP or JSON'
-complete -c hookcat -n "__fish_hookcat_using_subcommand captures; and not __fish_seen_subcommand_from list show export diff help" -f -a "diff" -d 'Compare two captures: headers and body (JSON-aware). Exit 0 when identical, 1 when they differ'
-complete -c hookcat -n "__fish_hookcat_using_subcommand captures; and not __fish_seen_subcommand_from list show export diff help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c hookcat -n "__fish_hookcat_using_subcommand captures; and not __fish_seen_subcommand_from list show export diff prune help" -s h -l help -d 'Print help'
+complete -c hookcat -n "__fish_hookcat_using_subcommand captures; and not __fish_seen_subcommand_from list show export diff prune help" -s V -l version -d 'Print version'
+complete -c hookcat -n "__fish_hookcat_using_subcommand captures; and not __fish_seen_subcommand_from list show export diff prune help" -f -a "list" -d 'List captured requests (all of them unless some are selected), each with its short id'
+complete -c hookcat -n "__fish_hookcat_using_subcommand captures; and not __fish_seen_subcommand_from list show export diff prune help" -f -a "show" -d 'Show one capture as `listen` prints it, headers included'
+complete -c hookcat -n "__fish_hookcat_using_subcommand captures; and not __fish_seen_subcommand_from list show export diff prune help" -f -a "export" -d 'Export captures as curl commands, HAR 1.2, raw HTTP or JSON'
+complete -c hookcat -n "__fish_hookcat_using_subcommand captures; and not __fish_seen_subcommand_from list show export diff prune help" -f -a "diff" -d 'Compare two captures: headers and body (JSON-aware). Exit 0 when identical, 1 when they differ'
+complete -c hookcat -n "__fish_hookcat_using_subcommand captures; and not __fish_seen_subcommand_from list show export diff prune help" -f -a "prune" -d 'Remove old captures from a log, by age, by count or both. Refused while a listener writes to the log'
+complete -c hookcat -n "__fish_hookcat_using_subcommand captures; and not __fish_seen_subcommand_from list show export diff prune help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c hookcat -n "__fish_hookcat_using_subcommand captures; and __fish_seen_subcommand_from list" -s f -l file -d 'The capture log (default: the listener\'s default log)' -r -F
+complete -c hookcat -n "__fish_hookcat_using_subcommand captures; and __fish_seen_subcommand_from list" -l last -d 'The last N captures (of those the other conditions keep)' -r
+complete -c hookcat -n "__fish_hookcat_using_subcommand captures; and __fish_seen_subcommand_from list" -l filter -d 'Keep captures whose KEY matches VALUE (repeatable; keys: provider, event, method, path, status, valid)' -r
+complete -c hookcat -n "__fish_hookcat_using_subcommand captures; and __fish_seen_subcommand_from list" -l since -d 'Only captures received at or after TIME (RFC 3339, a date, or a duration ago such as 10m or 3d)' -r
 complete -c hookcat -n "__fish_hookcat_using_subcommand captures; and __fish_seen_subcommand_from list" -l color -d 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c hookcat -n "__fish_hookcat_using_subcommand captures; and __fish_seen_subcommand_from list" -l json -d 'An array of {id, received_at, method, path, provider, event, size, status, …}'
-complete -c hookcat -n "__fish_hookcat_using_subcommand captures; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c hookcat -n "__fish_hookcat_using_subcommand captures; and __fish_seen_subcommand_from list" -l all -d 'Every capture in the log'
+complete -c hookcat -n "__fish_hookcat_using_subcommand captures; and __fish_seen_subcommand_from list" -l json -d 'An array of {id, short_id, received_at, method, path, provider, event, size, status, …}'
+complete -c hookcat -n "__fish_hookcat_using_subcommand captures; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c hookcat -n "__fish_hookcat_using_subcommand captures; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
-complete -c hookcat -n "__fish_hookcat_using_subcommand captures; and __fish_seen_subcommand_from show" -s f -l file -r -F
+complete -c hookcat -n "__fish_hookcat_using_subcommand captures; and __fish_seen_subcommand_from show" -s f -l file -d 'The capture log (default: the listener\'s default log)' -r -F
 complete -c hookcat -n "__fish_hookcat_using_subcommand captures; and __fish_seen_subcommand_from show" -l color -d 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -333,31 +340,44 @@ complete -c hookcat -n "__fish_hookcat_using_subcommand captures; and __fish_see
 complete -c hookcat -n "__fish_hookcat_using_subcommand captures; and __fish_seen_subcommand_from show" -l reveal -d 'Show credential headers (Authorization, Cookie, X-Api-Key, …) instead of masking them'
 complete -c hookcat -n "__fish_hookcat_using_subcommand captures; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
 complete -c hookcat -n "__fish_hookcat_using_subcommand captures; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
-complete -c hookcat -n "__fish_hookcat_using_subcommand captures; and __fish_seen_subcommand_from export" -s f -l file -r -F
-complete -c hookcat -n "__fish_hookcat_using_subcommand captures; and __fish_seen_subcommand_from export" -l format -r -f -a "curl\t'A curl command per capture that sends it byte-exact (run it with sh)'
+complete -c hookcat -n "__fish_hookcat_using_subcommand captures; and __fish_seen_subcommand_from export" -s f -l file -d 'The capture log (default: the listener\'s default log)' -r -F
+complete -c hookcat -n "__fish_hookcat_using_subcommand captures; and __fish_seen_subcommand_from export" -l last -d 'The last N captures (of those the other conditions keep)' -r
+complete -c hookcat -n "__fish_hookcat_using_subcommand captures; and __fish_seen_subcommand_from export" -l filter -d 'Keep captures whose KEY matches VALUE (repeatable; keys: provider, event, method, path, status, valid)' -r
+complete -c hookcat -n "__fish_hookcat_using_subcommand captures; and __fish_seen_subcommand_from export" -l since -d 'Only captures received at or after TIME (RFC 3339, a date, or a duration ago such as 10m or 3d)' -r
+complete -c hookcat -n "__fish_hookcat_using_subcommand captures; and __fish_seen_subcommand_from export" -l format -d 'The format to write' -r -f -a "curl\t'A curl command per capture that sends it byte-exact (run it with sh)'
 har\t'HAR 1.2, for a browser\'s devtools'
 raw\t'The HTTP/1.1 request bytes, exact to a file or pipe (on a terminal, control bytes are shown escaped)'
 json\t'Capture-log lines: a log of its own, which replay and captures read'"
-complete -c hookcat -n "__fish_hookcat_using_subcommand captures; and __fish_seen_subcommand_from export" -l to -d 'curl, har: the base URL, the captured path appended (default: curl http://localhost:9000, har the captured Host)' -r
+complete -c hookcat -n "__fish_hookcat_using_subcommand captures; and __fish_seen_subcommand_from export" -l to -d 'curl, har: the base URL, the captured path appended (default: the captured Host, over http)' -r
 complete -c hookcat -n "__fish_hookcat_using_subcommand captures; and __fish_seen_subcommand_from export" -l color -d 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c hookcat -n "__fish_hookcat_using_subcommand captures; and __fish_seen_subcommand_from export" -l all -d 'Every capture in the log'
 complete -c hookcat -n "__fish_hookcat_using_subcommand captures; and __fish_seen_subcommand_from export" -l reveal -d 'curl, har and raw on a terminal: put credential headers (Authorization, Cookie, X-Api-Key, …) in instead of masking them'
 complete -c hookcat -n "__fish_hookcat_using_subcommand captures; and __fish_seen_subcommand_from export" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c hookcat -n "__fish_hookcat_using_subcommand captures; and __fish_seen_subcommand_from export" -s V -l version -d 'Print version'
-complete -c hookcat -n "__fish_hookcat_using_subcommand captures; and __fish_seen_subcommand_from diff" -s f -l file -r -F
+complete -c hookcat -n "__fish_hookcat_using_subcommand captures; and __fish_seen_subcommand_from diff" -s f -l file -d 'The capture log (default: the listener\'s default log)' -r -F
 complete -c hookcat -n "__fish_hookcat_using_subcommand captures; and __fish_seen_subcommand_from diff" -l color -d 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c hookcat -n "__fish_hookcat_using_subcommand captures; and __fish_seen_subcommand_from diff" -l exact -d 'Compare bodies byte for byte (key order and whitespace count)'
-complete -c hookcat -n "__fish_hookcat_using_subcommand captures; and __fish_seen_subcommand_from diff" -l json
+complete -c hookcat -n "__fish_hookcat_using_subcommand captures; and __fish_seen_subcommand_from diff" -l json -d 'The comparison as one JSON object'
 complete -c hookcat -n "__fish_hookcat_using_subcommand captures; and __fish_seen_subcommand_from diff" -l reveal -d 'Show credential headers (Authorization, Cookie, X-Api-Key, …) instead of masking them'
 complete -c hookcat -n "__fish_hookcat_using_subcommand captures; and __fish_seen_subcommand_from diff" -s h -l help -d 'Print help'
 complete -c hookcat -n "__fish_hookcat_using_subcommand captures; and __fish_seen_subcommand_from diff" -s V -l version -d 'Print version'
-complete -c hookcat -n "__fish_hookcat_using_subcommand captures; and __fish_seen_subcommand_from help" -f -a "list" -d 'List captured requests'
+complete -c hookcat -n "__fish_hookcat_using_subcommand captures; and __fish_seen_subcommand_from prune" -s f -l file -d 'The capture log (default: the listener\'s default log)' -r -F
+complete -c hookcat -n "__fish_hookcat_using_subcommand captures; and __fish_seen_subcommand_from prune" -l older-than -d 'Remove captures received before this: a duration ago (7d, 12h, 90m), a date or an RFC 3339 time' -r
+complete -c hookcat -n "__fish_hookcat_using_subcommand captures; and __fish_seen_subcommand_from prune" -l keep -d 'Keep at most the newest N captures' -r
+complete -c hookcat -n "__fish_hookcat_using_subcommand captures; and __fish_seen_subcommand_from prune" -l color -d 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c hookcat -n "__fish_hookcat_using_subcommand captures; and __fish_seen_subcommand_from prune" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hookcat -n "__fish_hookcat_using_subcommand captures; and __fish_seen_subcommand_from prune" -s V -l version -d 'Print version'
+complete -c hookcat -n "__fish_hookcat_using_subcommand captures; and __fish_seen_subcommand_from help" -f -a "list" -d 'List captured requests (all of them unless some are selected), each with its short id'
 complete -c hookcat -n "__fish_hookcat_using_subcommand captures; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show one capture as `listen` prints it, headers included'
 complete -c hookcat -n "__fish_hookcat_using_subcommand captures; and __fish_seen_subcommand_from help" -f -a "export" -d 'Export captures as curl commands, HAR 1.2, raw HTTP or JSON'
 complete -c hookcat -n "__fish_hookcat_using_subcommand captures; and __fish_seen_subcommand_from help" -f -a "diff" -d 'Compare two captures: headers and body (JSON-aware). Exit 0 when identical, 1 when they differ'
+complete -c hookcat -n "__fish_hookcat_using_subcommand captures; and __fish_seen_subcommand_from help" -f -a "prune" -d 'Remove old captures from a log, by age, by count or both. Refused while a listener writes to the log'
 complete -c hookcat -n "__fish_hookcat_using_subcommand captures; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c hookcat -n "__fish_hookcat_using_subcommand keygen" -l scheme -r -f -a "github\t''
 github-sha1\t''
@@ -414,7 +434,8 @@ complete -c hookcat -n "__fish_hookcat_using_subcommand help; and not __fish_see
 complete -c hookcat -n "__fish_hookcat_using_subcommand help; and not __fish_seen_subcommand_from send listen sign verify replay events captures keygen demo completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c hookcat -n "__fish_hookcat_using_subcommand help; and __fish_seen_subcommand_from events" -f -a "list" -d 'List the catalog\'s events'
 complete -c hookcat -n "__fish_hookcat_using_subcommand help; and __fish_seen_subcommand_from events" -f -a "show" -d 'Print the rendered request of an event (fresh ids and timestamps)'
-complete -c hookcat -n "__fish_hookcat_using_subcommand help; and __fish_seen_subcommand_from captures" -f -a "list" -d 'List captured requests'
+complete -c hookcat -n "__fish_hookcat_using_subcommand help; and __fish_seen_subcommand_from captures" -f -a "list" -d 'List captured requests (all of them unless some are selected), each with its short id'
 complete -c hookcat -n "__fish_hookcat_using_subcommand help; and __fish_seen_subcommand_from captures" -f -a "show" -d 'Show one capture as `listen` prints it, headers included'
 complete -c hookcat -n "__fish_hookcat_using_subcommand help; and __fish_seen_subcommand_from captures" -f -a "export" -d 'Export captures as curl commands, HAR 1.2, raw HTTP or JSON'
 complete -c hookcat -n "__fish_hookcat_using_subcommand help; and __fish_seen_subcommand_from captures" -f -a "diff" -d 'Compare two captures: headers and body (JSON-aware). Exit 0 when identical, 1 when they differ'
+complete -c hookcat -n "__fish_hookcat_using_subcommand help; and __fish_seen_subcommand_from captures" -f -a "prune" -d 'Remove old captures from a log, by age, by count or both. Refused while a listener writes to the log'

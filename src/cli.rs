@@ -460,7 +460,8 @@ pub struct ListenArgs {
 #[derive(Debug, Args)]
 #[command(after_help = EXIT_CODES)]
 pub struct ReplayArgs {
-    /// A capture log (an existing file) and/or capture ids.
+    /// A capture log (an existing file, or a path such as `cap.jsonl`) and/or captures: an id, its short id
+    /// (as `captures list` shows it), a prefix of the id, `last` or `last~N`.
     #[arg(value_name = "LOG|ID")]
     pub items: Vec<String>,
     /// The capture log (default: the listener's default log).
@@ -511,6 +512,10 @@ pub struct ReplayArgs {
     /// Print, per request, the new answer beside the one recorded at capture time; exit 1 when one differs.
     #[arg(long)]
     pub compare: bool,
+    /// With --compare: a field of the JSON answers not to compare (repeatable), a dotted path (`data.id`,
+    /// `items.0.at`) or a JSON pointer (`/data/id`). A hookcat listener's own answer id is always ignored.
+    #[arg(long = "ignore-field", value_name = "PATH", requires = "compare")]
+    pub ignore_fields: Vec<String>,
     /// One JSON object per request, then a summary.
     #[arg(long)]
     pub json: bool,
@@ -535,22 +540,55 @@ pub enum EventsCommand {
     },
 }
 
+/// The capture log and the captures named: what every `captures` subcommand takes.
+#[derive(Debug, Args)]
+pub struct LogItems {
+    /// A capture log (an existing file, or a path such as `cap.jsonl`) and/or captures: an id, its short id
+    /// (as `captures list` shows it; 4 or more characters of the part after the timestamp), a prefix of the
+    /// id, `last` or `last~N` (the Nth before the last).
+    #[arg(value_name = "LOG|ID")]
+    pub items: Vec<String>,
+    /// The capture log (default: the listener's default log).
+    #[arg(short, long, value_name = "LOG")]
+    pub file: Option<PathBuf>,
+}
+
+/// Which captures, besides those named: what `captures list` and `captures export` take, as `replay` does.
+#[derive(Debug, Args)]
+pub struct SelectArgs {
+    /// The last N captures (of those the other conditions keep).
+    #[arg(long, value_name = "N")]
+    pub last: Option<usize>,
+    /// Every capture in the log.
+    #[arg(long)]
+    pub all: bool,
+    /// Keep captures whose KEY matches VALUE (repeatable; keys: provider, event, method, path, status, valid).
+    ///
+    /// `path` and `event` take a trailing `*` (`path=/hooks/*`, `event=stripe.invoice.*`); `status` a code,
+    /// a class or `none` (`status=5xx`); `valid` is `true`, `false` or `none` (not verified).
+    #[arg(long = "filter", value_name = "KEY=VALUE")]
+    pub filters: Vec<String>,
+    /// Only captures received at or after TIME (RFC 3339, a date, or a duration ago such as 10m or 3d).
+    #[arg(long, value_name = "TIME")]
+    pub since: Option<String>,
+}
+
 #[derive(Debug, Subcommand)]
 pub enum CapturesCommand {
-    /// List captured requests.
+    /// List captured requests (all of them unless some are selected), each with its short id.
     List {
-        /// The capture log (default: the listener's default log).
-        log: Option<PathBuf>,
-        /// An array of {id, received_at, method, path, provider, event, size, status, …}.
+        #[command(flatten)]
+        log: LogItems,
+        #[command(flatten)]
+        select: SelectArgs,
+        /// An array of {id, short_id, received_at, method, path, provider, event, size, status, …}.
         #[arg(long)]
         json: bool,
     },
     /// Show one capture as `listen` prints it, headers included.
     Show {
-        /// A capture id, or a unique prefix of one.
-        id: String,
-        #[arg(short, long, value_name = "LOG")]
-        file: Option<PathBuf>,
+        #[command(flatten)]
+        log: LogItems,
         /// The capture record as one JSON line.
         #[arg(long)]
         json: bool,
@@ -560,13 +598,14 @@ pub enum CapturesCommand {
     },
     /// Export captures as curl commands, HAR 1.2, raw HTTP or JSON.
     Export {
-        #[arg(required = true)]
-        ids: Vec<String>,
-        #[arg(short, long, value_name = "LOG")]
-        file: Option<PathBuf>,
+        #[command(flatten)]
+        log: LogItems,
+        #[command(flatten)]
+        select: SelectArgs,
+        /// The format to write.
         #[arg(long, value_enum)]
         format: ExportFormat,
-        /// curl, har: the base URL, the captured path appended (default: curl http://localhost:9000, har the captured Host).
+        /// curl, har: the base URL, the captured path appended (default: the captured Host, over http).
         #[arg(long, value_name = "URL")]
         to: Option<String>,
         /// curl, har and raw on a terminal: put credential headers (Authorization, Cookie, X-Api-Key, …) in instead of masking them.
@@ -575,18 +614,32 @@ pub enum CapturesCommand {
     },
     /// Compare two captures: headers and body (JSON-aware). Exit 0 when identical, 1 when they differ.
     Diff {
-        a: String,
-        b: String,
-        #[arg(short, long, value_name = "LOG")]
-        file: Option<PathBuf>,
+        #[command(flatten)]
+        log: LogItems,
         /// Compare bodies byte for byte (key order and whitespace count).
         #[arg(long)]
         exact: bool,
+        /// The comparison as one JSON object.
         #[arg(long)]
         json: bool,
         /// Show credential headers (Authorization, Cookie, X-Api-Key, …) instead of masking them.
         #[arg(long)]
         reveal: bool,
+    },
+    /// Remove old captures from a log, by age, by count or both. Refused while a listener writes to the log.
+    ///
+    /// The kept lines are written, byte for byte, to a new file beside the log, which then replaces it.
+    /// A listener holds a lock on the log it writes: prune refuses to run while one does (stop it first),
+    /// and a listener that starts during a prune waits for it, then writes to the new file.
+    Prune {
+        #[command(flatten)]
+        log: LogItems,
+        /// Remove captures received before this: a duration ago (7d, 12h, 90m), a date or an RFC 3339 time.
+        #[arg(long, value_name = "AGE")]
+        older_than: Option<String>,
+        /// Keep at most the newest N captures.
+        #[arg(long, value_name = "N")]
+        keep: Option<usize>,
     },
 }
 

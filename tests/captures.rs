@@ -77,14 +77,14 @@ fn list_and_show_read_the_default_log() {
     let rows: Vec<&str> = text.lines().collect();
     assert_eq!(rows.len(), 2, "{text}");
     assert!(
-        rows[0].starts_with(&ids[0])
+        rows[0].starts_with(short(&ids[0]))
             && rows[0].contains("POST /hooks/gh?x=1")
             && rows[0].contains("github issues.opened"),
         "{text}"
     );
     assert!(rows[0].contains("→ 200"), "{text}");
     assert!(
-        rows[1].starts_with(&ids[1]) && rows[1].contains("PUT /plain") && rows[1].contains("→ 503"),
+        rows[1].starts_with(short(&ids[1])) && rows[1].contains("PUT /plain") && rows[1].contains("→ 503"),
         "{text}"
     );
     assert!(r.err().contains("2 captures in"), "{}", r.err());
@@ -391,4 +391,272 @@ fn diff_is_json_aware_unless_exact() {
     let r = captures(data, &["diff", &ids[0], &ids[0]]);
     assert_eq!(r.code, 0);
     assert!(r.out().contains("no differences"));
+}
+
+/// The random part of a capture id as `captures list` shows it: the 7 characters
+/// after the id's 14-digit timestamp.
+fn short(id: &str) -> &str {
+    &id[14..21]
+}
+
+/// `hookcat captures ARGS` in-process, exactly as given.
+fn cap(args: &[&str]) -> Ran {
+    let mut full = vec!["captures"];
+    full.extend_from_slice(args);
+    common::run(&full, b"")
+}
+
+fn three(data: &Path, log: &Path) -> Vec<String> {
+    capture(
+        data,
+        &["--save", log.to_str().unwrap()],
+        &[
+            ("POST", "/a", vec![], b"a".to_vec()),
+            ("PUT", "/b", vec![], b"b".to_vec()),
+            ("POST", "/c", vec![], b"c".to_vec()),
+        ],
+    );
+    ids(log)
+}
+
+#[test]
+fn short_ids_and_last_name_captures_and_lists_show_the_short_form() {
+    let dir = tempdir();
+    let data = dir.path();
+    let log = data.join("cap5.jsonl");
+    let ids = three(data, &log);
+    let l = log.to_str().unwrap();
+
+    // list shows the short form, and the JSON has both.
+    let r = cap(&["list", l]);
+    r.code(0);
+    let text = r.out();
+    let rows: Vec<&str> = text.lines().collect();
+    assert_eq!(rows.len(), 3, "{text}");
+    for (row, id) in rows.iter().zip(&ids) {
+        assert!(row.starts_with(&format!("{}  ", short(id))), "{text}");
+        assert!(!row.contains(id.as_str()), "the full id is not in the row: {text}");
+    }
+    let v = cap(&["list", l, "--json"]).json();
+    assert_eq!(v[1]["id"], ids[1].as_str());
+    assert_eq!(v[1]["short_id"], short(&ids[1]));
+
+    // The short form, a shorter part of the random part, and last / last~N, with the
+    // log as the first item as `list` takes it.
+    let path_of = |args: &[&str]| -> String {
+        let mut full = vec!["show", l];
+        full.extend_from_slice(args);
+        full.push("--json");
+        let r = cap(&full);
+        r.code(0);
+        r.json()["path"].as_str().unwrap().to_string()
+    };
+    assert_eq!(path_of(&[short(&ids[1])]), "/b");
+    assert_eq!(path_of(&[&ids[1][14..18]]), "/b");
+    assert_eq!(path_of(&[&ids[1][14..].to_uppercase()]), "/b");
+    assert_eq!(path_of(&["last"]), "/c");
+    assert_eq!(path_of(&["last~0"]), "/c");
+    assert_eq!(path_of(&["last~2"]), "/a");
+    let r = cap(&["show", l, "last~3"]);
+    r.code(2);
+    assert!(
+        r.err().contains("last~3") && r.err().contains("3 captures"),
+        "{}",
+        r.err()
+    );
+    // --file works too, and the log may come after the id.
+    let r = cap(&["show", "--file", l, short(&ids[0]), "--json"]);
+    assert_eq!(r.code(0).json()["path"], "/a");
+    let r = cap(&["show", short(&ids[0]), l, "--json"]);
+    assert_eq!(r.code(0).json()["path"], "/a");
+
+    // diff and export take the same forms.
+    let r = cap(&["diff", l, "last~2", "last"]);
+    assert_eq!(r.code, 1, "{}", r.err());
+    assert!(r.out().contains(&format!("--- {}", ids[0])), "{}", r.out());
+    let r = cap(&["export", l, "last", short(&ids[0]), "--format", "json"]);
+    r.code(0);
+    let got: Vec<Value> = r.out().lines().map(|x| serde_json::from_str(x).unwrap()).collect();
+    assert_eq!(got[0]["id"], ids[2].as_str());
+    assert_eq!(got[1]["id"], ids[0].as_str());
+}
+
+#[test]
+fn list_and_export_take_last_all_and_filter() {
+    let dir = tempdir();
+    let data = dir.path();
+    let log = data.join("cap.jsonl");
+    let ids = three(data, &log);
+    let l = log.to_str().unwrap();
+    let listed = |args: &[&str]| -> Vec<String> {
+        let mut full = vec!["list", l, "--json"];
+        full.extend_from_slice(args);
+        let v = cap(&full).code(0).json();
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x["path"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(listed(&[]), ["/a", "/b", "/c"]);
+    assert_eq!(listed(&["--all"]), ["/a", "/b", "/c"]);
+    assert_eq!(listed(&["--last", "2"]), ["/b", "/c"]);
+    assert_eq!(listed(&["--filter", "method=POST"]), ["/a", "/c"]);
+    assert_eq!(listed(&["--filter", "method=POST", "--last", "1"]), ["/c"]);
+
+    let exported = |args: &[&str]| -> Vec<String> {
+        let mut full = vec!["export", "--file", l, "--format", "json"];
+        full.extend_from_slice(args);
+        let r = cap(&full);
+        r.code(0);
+        r.out()
+            .lines()
+            .map(|x| {
+                serde_json::from_str::<Value>(x).unwrap()["id"]
+                    .as_str()
+                    .unwrap()
+                    .to_string()
+            })
+            .collect()
+    };
+    assert_eq!(exported(&["--all"]), ids);
+    assert_eq!(exported(&["--last", "1"]), [ids[2].clone()]);
+    assert_eq!(exported(&["--filter", "path=/b"]), [ids[1].clone()]);
+    // Nothing selected is refused, with what to give.
+    let r = cap(&["export", "--file", l, "--format", "json"]);
+    assert!(r.code(2).err().contains("--last N"), "{}", r.err());
+}
+
+#[test]
+fn a_missing_file_named_like_a_log_is_a_file_error_everywhere() {
+    let dir = tempdir();
+    let data = dir.path();
+    let log = data.join("cap.jsonl");
+    let ids = three(data, &log);
+    let missing = data.join("nope.jsonl");
+    let m = missing.to_str().unwrap();
+    for args in [
+        vec!["show", m, &ids[0]],
+        vec!["show", "nope.jsonl", &ids[0]],
+        vec!["list", m],
+        vec!["export", m, "--all", "--format", "json"],
+        vec!["diff", m, "last", "last~1"],
+    ] {
+        let r = cap(&args);
+        r.code(2);
+        assert!(
+            r.err().contains("nope.jsonl")
+                && r.err().contains("does not exist")
+                && !r.err().contains("no capture with id"),
+            "{args:?}: {}",
+            r.err()
+        );
+    }
+    // Two logs are one too many.
+    let copy = data.join("copy.jsonl");
+    std::fs::copy(&log, &copy).unwrap();
+    let r = cap(&["show", log.to_str().unwrap(), copy.to_str().unwrap(), "last"]);
+    assert!(r.code(2).err().contains("two capture logs"), "{}", r.err());
+}
+
+#[test]
+fn curl_export_targets_the_captured_host_and_says_so() {
+    let dir = tempdir();
+    let data = dir.path();
+    capture(data, &[], &[("POST", "/p?x=1", vec![], b"x".to_vec())]);
+    let rec = &log_lines(&default_log(data))[0];
+    let host = rec["headers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|h| h[0].as_str().unwrap().eq_ignore_ascii_case("host"))
+        .map(|h| h[1].as_str().unwrap().to_string())
+        .unwrap();
+    let r = captures(data, &["export", "last", "--format", "curl"]);
+    r.code(0);
+    let url = format!("http://{host}/p?x=1");
+    assert!(r.out().contains(&format!("'{url}'")), "{}", r.out());
+    assert!(
+        r.out().contains("# to http://") && r.out().contains("--to URL"),
+        "{}",
+        r.out()
+    );
+    // --to still wins.
+    let r = captures(
+        data,
+        &["export", "last", "--format", "curl", "--to", "http://127.0.0.1:1"],
+    );
+    assert!(r.code(0).out().contains("'http://127.0.0.1:1/p?x=1'"), "{}", r.out());
+}
+
+#[test]
+fn prune_keeps_the_newest_or_the_recent_lines_byte_exact() {
+    let dir = tempdir();
+    let data = dir.path();
+    let log = data.join("cap.jsonl");
+    three(data, &log);
+    let l = log.to_str().unwrap();
+    let before = std::fs::read_to_string(&log).unwrap();
+    let lines: Vec<&str> = before.lines().collect();
+    // One record from long ago.
+    let mut old: Value = serde_json::from_str(lines[0]).unwrap();
+    old["received_at"] = "2020-01-01T00:00:00.000Z".into();
+    let text = format!("{}\n{}\n{}\n", old, lines[1], lines[2]);
+    std::fs::write(&log, &text).unwrap();
+
+    // Nothing to prune by is refused.
+    let r = cap(&["prune", l]);
+    assert!(r.code(2).err().contains("--older-than"), "{}", r.err());
+
+    let r = cap(&["prune", l, "--older-than", "7d"]);
+    r.code(0);
+    assert!(
+        r.err().contains("removed 1") && r.err().contains("kept 2"),
+        "{}",
+        r.err()
+    );
+    assert_eq!(
+        std::fs::read_to_string(&log).unwrap(),
+        format!("{}\n{}\n", lines[1], lines[2])
+    );
+
+    let r = cap(&["prune", "--file", l, "--keep", "1"]);
+    r.code(0);
+    assert_eq!(std::fs::read_to_string(&log).unwrap(), format!("{}\n", lines[2]));
+    // Still private.
+    use std::os::unix::fs::PermissionsExt;
+    assert_eq!(std::fs::metadata(&log).unwrap().permissions().mode() & 0o777, 0o600);
+    // Nothing to remove: the file is left as it is.
+    let r = cap(&["prune", l, "--keep", "5"]);
+    assert!(r.code(0).err().contains("removed 0"), "{}", r.err());
+}
+
+#[test]
+fn prune_refuses_a_log_a_listener_is_writing_and_listen_says_when_a_log_is_large() {
+    let dir = tempdir();
+    let data = dir.path();
+    let log = data.join("cap.jsonl");
+    three(data, &log);
+    let l = log.to_str().unwrap();
+    let before = std::fs::read(&log).unwrap();
+    let listener = common::spawn_listen(data, &["--quiet", "--save", l]);
+    let r = cap(&["prune", l, "--keep", "1"]);
+    r.code(2);
+    assert!(r.err().contains("listener"), "{}", r.err());
+    assert_eq!(std::fs::read(&log).unwrap(), before, "the log is untouched");
+    let (code, _, err) = listener.stop();
+    assert_eq!(code, Some(0), "{err}");
+    cap(&["prune", l, "--keep", "1"]).code(0);
+
+    // A large log (sparse: no disk is used) is pointed out at start.
+    let big = data.join("big.jsonl");
+    let f = std::fs::File::create(&big).unwrap();
+    f.set_len(101 << 20).unwrap();
+    drop(f);
+    let listener = common::spawn_listen(data, &["--quiet", "--save", big.to_str().unwrap()]);
+    let (_, _, err) = listener.stop();
+    assert!(err.contains("captures prune") && err.contains("101.0 MiB"), "{err}");
+    let small = common::spawn_listen(data, &["--quiet", "--save", l]);
+    let (_, _, err) = small.stop();
+    assert!(!err.contains("captures prune"), "{err}");
 }

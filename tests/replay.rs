@@ -845,3 +845,92 @@ fn ctrl_c_stops_and_the_summary_counts_every_line_written() {
     assert!((20..20_000).contains(&counted), "{summary}");
     assert_eq!(out.lines().count(), counted, "{summary}");
 }
+
+#[test]
+fn compare_against_a_hookcat_listener_ignores_its_fresh_id_and_ignore_field_drops_more() {
+    let dir = tempdir();
+    let data = dir.path();
+    let log = log_in(&dir);
+    // The listener's own answer, {"ok":true,"id":ID}, with the capture's id.
+    capture(data, &log, &[], &[req("POST", "/x", &[], b"1")]);
+    let l = log.to_str().unwrap();
+    let other = spawn_listen(data, &["--quiet", "--no-save"]);
+    let r = replay(&[l, "--all", "--to", &other.url, "--compare"]);
+    other.stop();
+    assert_eq!(r.code, Some(0), "{}\n{}", r.stdout, r.stderr);
+    assert!(r.stdout.contains("the same"), "{}", r.stdout);
+
+    // Other fields the user names: a dotted path or a JSON pointer (repeatable).
+    let log2 = dir.path().join("t.jsonl");
+    capture(
+        data,
+        &log2,
+        &["--body", r#"{"n":0,"at":{"t":1},"k":"a"}"#],
+        &[req("POST", "/x", &[], b"1")],
+    );
+    let l2 = log2.to_str().unwrap();
+    let other = spawn_listen(
+        data,
+        &["--quiet", "--no-save", "--body", r#"{"n":0,"at":{"t":2},"k":"b"}"#],
+    );
+    let r = replay(&[l2, "--all", "--to", &other.url, "--compare"]);
+    assert_eq!(r.code, Some(1), "{}", r.stdout);
+    let r = replay(
+        &[l2, "--all", "--to", &other.url, "--compare", "--ignore-field", "at.t"],
+    );
+    assert_eq!(r.code, Some(1), "k still differs: {}", r.stdout);
+    assert!(
+        r.stdout.contains("~ k:") && !r.stdout.contains("~ at.t") && r.stdout.contains("ignored: at.t"),
+        "{}",
+        r.stdout
+    );
+    let r = replay(
+        &[
+            l2,
+            "--all",
+            "--to",
+            &other.url,
+            "--compare",
+            "--ignore-field",
+            "at.t",
+            "--ignore-field",
+            "/k",
+        ],
+    );
+    other.stop();
+    assert_eq!(r.code, Some(0), "{}\n{}", r.stdout, r.stderr);
+    // Without --compare it means nothing, and is refused.
+    let r = replay(
+        &[l2, "--all", "--to", "http://127.0.0.1:9", "--ignore-field", "k"],
+    );
+    assert_eq!(r.code, Some(2), "{}", r.stderr);
+}
+
+#[test]
+fn replay_takes_short_ids_and_last_and_a_missing_log_is_a_file_error() {
+    let dir = tempdir();
+    let data = dir.path();
+    let log = log_in(&dir);
+    let recs = capture(
+        data,
+        &log,
+        &[],
+        &[req("POST", "/one", &[], b"1"), req("POST", "/two", &[], b"2")],
+    );
+    let l = log.to_str().unwrap();
+    let recv = Receiver::start(vec![]);
+    let short = &id(&recs[0])[14..21];
+    let r = replay(&[l, short, "last", "--to", &recv.url]);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    assert_eq!(paths(&recv.got()), ["/one", "/two"]);
+
+    let r = replay(&["nope.jsonl", "last", "--to", &recv.url]);
+    assert_eq!(r.code, Some(2));
+    assert!(
+        r.stderr.contains("nope.jsonl")
+            && r.stderr.contains("does not exist")
+            && !r.stderr.contains("no capture with id"),
+        "{}",
+        r.stderr
+    );
+}

@@ -510,7 +510,9 @@ fn empty_and_non_utf8_bodies_sign_and_verify() {
         ] {
             let secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
             let h = sign(scheme, secret, body, &[]);
-            assert_eq!(verify(scheme, secret, &h, body, &[]).0, 0, "{scheme} {body:?}");
+            // (An empty body on stdin is refused as nothing piped in: named as a file.)
+            let extra: &[&str] = if body.is_empty() { &["/dev/null"] } else { &[] };
+            assert_eq!(verify(scheme, secret, &h, body, extra).0, 0, "{scheme} {body:?}");
         }
     }
 }
@@ -647,4 +649,41 @@ fn another_providers_signature_header_names_the_scheme_that_fits() {
     assert!(err.contains("Stripe-Signature"), "{err}");
     assert!(err.contains("X-Hub-Signature-256"), "{err}");
     assert!(err.contains("--scheme github"), "{err}");
+}
+
+#[test]
+fn a_raw_request_file_brings_its_body_and_an_empty_stdin_is_refused() {
+    let dir = common::tempdir();
+    let h = sign("github", "k", JSON, &[]);
+    // What `send --dry-run` and `captures export --format raw` print: the body follows.
+    let mut raw = format!(
+        "POST /hook HTTP/1.1\r\nHost: x\r\n{}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n",
+        h[0],
+        JSON.len()
+    )
+    .into_bytes();
+    raw.extend_from_slice(JSON);
+    let file = common::write(dir.path(), "req.http", &raw);
+    let args = [
+        "verify",
+        "--scheme",
+        "github",
+        "--secret",
+        "k",
+        "--headers-file",
+        file.as_str(),
+    ];
+    run(&args, b"").code(0);
+    // A FILE given still wins over the body in the request file.
+    let other = common::write(dir.path(), "other.json", b"{}");
+    let mut with_file = args.to_vec();
+    with_file.push(other.as_str());
+    run(&with_file, b"").code(1);
+
+    // An empty body on stdin is not verified: it is reported.
+    let r = run(&["verify", "--scheme", "github", "--secret", "k", "-H", &h[0]], b"");
+    assert!(
+        r.code(2).err().contains("standard input") && r.err().contains("empty"),
+        "{r:?}"
+    );
 }

@@ -8,16 +8,18 @@ use std::path::Path;
 
 use serde_json::json;
 
-use super::common::{capture_error, explain, log_path, open_log};
-use crate::cli::{CapturesCommand, ExportFormat};
+use super::common::{capture_error, explain, log_and_ids, open_log};
+use crate::cli::{CapturesCommand, ExportFormat, SelectArgs};
 use crate::core::capture::{BodyEncoding, CaptureRecord, LogItem, LogReader};
 use crate::core::diff::{self, BodyMode, Change};
 use crate::core::export;
-use crate::core::replay;
+use crate::core::log::PruneError;
+use crate::core::replay::{self, ReplayError};
 use crate::core::secret::Redactor;
-use crate::core::select;
+use crate::core::select::{self, Selection};
 use crate::core::url::join_url;
-use crate::exit::Outcome;
+use crate::core::units::format_size;
+use crate::exit::{hinted, Outcome};
 use crate::output::captures::{body_diff_lines, SkippedLines};
 use crate::output::{
     capture_lines, capture_summary, is_secret_header, json_safe, mask_headers, raw_for_terminal, sanitize_line,
@@ -26,43 +28,103 @@ use crate::output::{
 
 pub fn run(c: CapturesCommand, out: &Output, io: &mut Io) -> anyhow::Result<Outcome> {
     match c {
-        CapturesCommand::List { log, json } => list(&log_path(log.as_deref()), json, out, io),
-        CapturesCommand::Show { id, file, json, reveal } => {
-            show(&log_path(file.as_deref()), &id, json, reveal, out, io)
+        CapturesCommand::List { log, select, json } => {
+            let (path, ids) = log_and_ids(&log.items, log.file.as_deref())?;
+            let sel = selection(ids, &select, &path)?;
+            list(&path, &sel, json, out, io)
+        }
+        CapturesCommand::Show { log, json, reveal } => {
+            let (path, ids) = log_and_ids(&log.items, log.file.as_deref())?;
+            let [id] = named::<1>(ids, "show", "one capture")?;
+            show(&path, &id, json, reveal, out, io)
         }
         CapturesCommand::Export {
-            ids,
-            file,
+            log,
+            select,
             format,
             to,
             reveal,
-        } => export(&log_path(file.as_deref()), &ids, format, to.as_deref(), reveal, out, io),
+        } => {
+            let (path, ids) = log_and_ids(&log.items, log.file.as_deref())?;
+            let sel = selection(ids, &select, &path)?;
+            if sel.is_unset() {
+                return Err(explain(ReplayError::NothingSelected, &path));
+            }
+            export(&path, &sel, format, to.as_deref(), reveal, out, io)
+        }
         CapturesCommand::Diff {
-            a,
-            b,
-            file,
+            log,
             exact,
             json,
             reveal,
-        } => diff(&log_path(file.as_deref()), &a, &b, exact, json, reveal, out, io),
+        } => {
+            let (path, ids) = log_and_ids(&log.items, log.file.as_deref())?;
+            let [a, b] = named::<2>(ids, "diff", "two captures")?;
+            diff(&path, &a, &b, exact, json, reveal, out, io)
+        }
+        CapturesCommand::Prune { log, older_than, keep } => {
+            let (path, ids) = log_and_ids(&log.items, log.file.as_deref())?;
+            if !ids.is_empty() {
+                return Err(hinted(
+                    format!(
+                        "captures prune takes no capture ids (given: {})",
+                        sanitize_line(&ids.join(" "))
+                    ),
+                    "name the log, and what to remove with --older-than AGE and/or --keep N",
+                ));
+            }
+            prune(&path, older_than.as_deref(), keep, out, io)
+        }
     }
 }
 
-/// The captures with these ids (or unique prefixes), in the order given.
-fn find(log: &Path, ids: &[String], out: &Output, io: &mut Io) -> anyhow::Result<Vec<CaptureRecord>> {
+/// The captures a subcommand needs exactly N of.
+fn named<const N: usize>(ids: Vec<String>, cmd: &str, what: &str) -> anyhow::Result<[String; N]> {
+    let n = ids.len();
+    ids.try_into().map_err(|_| {
+        hinted(
+            format!("captures {cmd} needs {what}, {n} given"),
+            "name a capture by its id, its short id (`hookcat captures list` shows them), `last` or `last~N`",
+        )
+    })
+}
+
+/// The selection from the ids named and `--last`, `--all`, `--filter`, `--since`.
+fn selection(ids: Vec<String>, a: &SelectArgs, log: &Path) -> anyhow::Result<Selection> {
+    let filters = a
+        .filters
+        .iter()
+        .map(|f| select::parse_filter(f).map_err(|e| explain(e, log)))
+        .collect::<anyhow::Result<_>>()?;
+    let since = a
+        .since
+        .as_deref()
+        .map(|s| select::parse_since(s, jiff::Timestamp::now()))
+        .transpose()?;
+    Ok(Selection {
+        ids,
+        last: a.last,
+        all: a.all,
+        filters,
+        since,
+    })
+}
+
+/// The captures selected: those named in the order given, else in log order.
+fn pick(log: &Path, sel: &Selection, out: &Output, io: &mut Io) -> anyhow::Result<Vec<CaptureRecord>> {
     let reader = open_log(log)?;
     let mut skips = SkippedLines::new(out, log, &mut io.stderr);
-    let found = select::find_ids(reader, ids, &mut |l, r| skips.warn(l, r));
+    let found = select::select(reader, sel, &mut |l, r| skips.warn(l, r));
     skips.finish();
     found.map_err(|e| explain(e, log))
 }
 
-/// [`find`], for showing and exporting: every value a scheme sends its secret in as it
+/// [`pick`], for showing and exporting: every value a scheme sends its secret in as it
 /// is (GitLab's `X-Gitlab-Token`) is its redaction marker, as the listener writes it
 /// today; a log written before that holds the token itself. The log is not changed
 /// (`replay` reads it as it is), and `--reveal` does not bring the token back.
-fn find_shown(log: &Path, ids: &[String], out: &Output, io: &mut Io) -> anyhow::Result<Vec<CaptureRecord>> {
-    let mut records = find(log, ids, out, io)?;
+fn pick_shown(log: &Path, sel: &Selection, out: &Output, io: &mut Io) -> anyhow::Result<Vec<CaptureRecord>> {
+    let mut records = pick(log, sel, out, io)?;
     let redactor = Redactor::new();
     for r in &mut records {
         redactor.redact_record(r);
@@ -70,8 +132,31 @@ fn find_shown(log: &Path, ids: &[String], out: &Output, io: &mut Io) -> anyhow::
     Ok(records)
 }
 
-fn list(log: &Path, json: bool, out: &Output, io: &mut Io) -> anyhow::Result<Outcome> {
-    let reader = open_log(log)?;
+/// [`pick_shown`] of the captures with these names, in the order given.
+fn find_shown(log: &Path, ids: &[String], out: &Output, io: &mut Io) -> anyhow::Result<Vec<CaptureRecord>> {
+    let sel = Selection {
+        ids: ids.to_vec(),
+        ..Selection::default()
+    };
+    pick_shown(log, &sel, out, io)
+}
+
+/// Lists the captures selected (every one when none is), streaming the log: only
+/// `--last N` and captures named are held, the rest written as they are read.
+fn list(log: &Path, sel: &Selection, json: bool, out: &Output, io: &mut Io) -> anyhow::Result<Outcome> {
+    let held = if !sel.ids.is_empty() || sel.last.is_some() {
+        let reader = open_log(log)?;
+        let mut skips = SkippedLines::new(out, log, &mut io.stderr);
+        let found = select::select(reader, sel, &mut |l, r| skips.warn(l, r));
+        skips.finish();
+        match found {
+            Ok(v) => Some(v),
+            Err(ReplayError::Empty) => Some(Vec::new()),
+            Err(e) => return Err(explain(e, log)),
+        }
+    } else {
+        None
+    };
     let mut skips = SkippedLines::new(out, log, &mut io.stderr);
     let mut w = BufWriter::with_capacity(64 * 1024, &mut io.stdout);
     let p = &out.out;
@@ -79,27 +164,44 @@ fn list(log: &Path, json: bool, out: &Output, io: &mut Io) -> anyhow::Result<Out
     if json {
         w.write_all(b"[")?;
     }
-    for item in LogReader::new(reader) {
-        // One record at a time: nothing of a row is kept once it is written.
-        let record = match item.map_err(|e| capture_error(e, log))? {
-            LogItem::Skipped { line, reason } => {
-                skips.warn(line, &reason);
-                continue;
-            }
-            LogItem::Record { record, .. } => record,
-        };
+    let mut row = |w: &mut dyn Write, record: &CaptureRecord| -> anyhow::Result<()> {
         n += 1;
         if json {
             w.write_all(if n == 1 { b"\n  " } else { b",\n  " })?;
-            let text = serde_json::to_string(&list_object(&record))?;
+            let text = serde_json::to_string(&list_object(record))?;
             w.write_all(json_safe(&text).as_bytes())?;
         } else {
+            let date = record.received_at.get(..10).unwrap_or_default();
             writeln!(
                 w,
-                "{}  {}",
-                p.yellow(&sanitize_line(&record.id)),
-                capture_summary(&record, p)
+                "{}  {} {}",
+                p.yellow(&sanitize_line(select::short_id(&record.id))),
+                p.dim(&sanitize_line(date)),
+                capture_summary(record, p)
             )?;
+        }
+        Ok(())
+    };
+    match held {
+        Some(records) => {
+            for r in &records {
+                row(&mut w, r)?;
+            }
+        }
+        None => {
+            for item in LogReader::new(open_log(log)?) {
+                // One record at a time: nothing of a row is kept once it is written.
+                let record = match item.map_err(|e| capture_error(e, log))? {
+                    LogItem::Skipped { line, reason } => {
+                        skips.warn(line, &reason);
+                        continue;
+                    }
+                    LogItem::Record { record, .. } => record,
+                };
+                if sel.keeps(&record) {
+                    row(&mut w, &record)?;
+                }
+            }
         }
     }
     if json {
@@ -124,6 +226,7 @@ fn list(log: &Path, json: bool, out: &Output, io: &mut Io) -> anyhow::Result<Out
 fn list_object(r: &CaptureRecord) -> serde_json::Value {
     json!({
         "id": r.id,
+        "short_id": select::short_id(&r.id),
         "received_at": r.received_at,
         "method": r.method,
         "path": r.path,
@@ -169,7 +272,7 @@ fn show(log: &Path, id: &str, json: bool, reveal: bool, out: &Output, io: &mut I
 
 fn export(
     log: &Path,
-    ids: &[String],
+    sel: &Selection,
     format: ExportFormat,
     to: Option<&str>,
     reveal: bool,
@@ -179,7 +282,7 @@ fn export(
     if let Some(u) = to {
         crate::core::deliver::check_url(u)?;
     }
-    let mut records = find_shown(log, ids, out, io)?;
+    let mut records = pick_shown(log, sel, out, io)?;
     // Credential headers are masked in the commands and documents made for people, and
     // on a terminal, unless asked for; raw bytes to a file or pipe and the JSON export
     // (a capture log, which replay needs whole) keep them.
@@ -194,9 +297,28 @@ fn export(
     }
     match format {
         ExportFormat::Curl => {
-            let base = to.unwrap_or("http://localhost:9000");
             for (i, r) in records.iter().enumerate() {
-                let cmd = export::curl_command(r, &join_url(base, &r.path)).map_err(|e| capture_error(e, log))?;
+                // Where the command sends: --to, else the captured Host.
+                let (base, said) = match to {
+                    Some(b) => (b.to_string(), None),
+                    None => match export::captured_base(r) {
+                        Some(b) => {
+                            let said = format!(
+                                "# to {} (the captured Host; --to URL sends elsewhere)\n",
+                                sanitize_line(&b)
+                            );
+                            (b, Some(said))
+                        }
+                        None => (
+                            export::FALLBACK_BASE.to_string(),
+                            Some(format!(
+                                "# to {} (the capture has no usable Host; --to URL sends elsewhere)\n",
+                                export::FALLBACK_BASE
+                            )),
+                        ),
+                    },
+                };
+                let cmd = export::curl_command(r, &join_url(&base, &r.path)).map_err(|e| capture_error(e, log))?;
                 let sep = if i == 0 { "" } else { "\n" };
                 // Comment lines are shown by the terminal and read by the shell: every
                 // field from the log in them is escaped to one printable line.
@@ -216,6 +338,7 @@ fn export(
                     .filter(|n| sent.contains(n))
                     .map(|n| sanitize_line(n))
                     .collect();
+                text.push_str(said.as_deref().unwrap_or_default());
                 if !names.is_empty() {
                     text.push_str(&format!("# hidden: {} (--reveal puts them in)\n", names.join(", ")));
                 }
@@ -344,4 +467,43 @@ fn diff(
         io.line(&l)?;
     }
     Ok(Outcome::Negative)
+}
+
+/// Removes old captures from the log (see [`crate::core::log::prune`]).
+fn prune(
+    log: &Path,
+    older_than: Option<&str>,
+    keep: Option<usize>,
+    out: &Output,
+    io: &mut Io,
+) -> anyhow::Result<Outcome> {
+    if older_than.is_none() && keep.is_none() {
+        return Err(hinted(
+            "captures prune needs what to remove",
+            "give --older-than AGE (e.g. 7d), --keep N (the newest N stay), or both",
+        ));
+    }
+    let before = older_than
+        .map(|s| select::parse_since(s, jiff::Timestamp::now()))
+        .transpose()
+        .map_err(|e| hinted(e.to_string().replace("--since", "--older-than"), "e.g. --older-than 7d"))?;
+    let shown = sanitize_line(&log.display().to_string()).into_owned();
+    let done = crate::core::log::prune(log, before, keep).map_err(|e| match e {
+        PruneError::InUse => hinted(
+            format!("a listener is writing to `{shown}`: it was not pruned"),
+            "stop the listener (Ctrl-C), then prune; or give the listener another log with --save FILE",
+        ),
+        PruneError::Capture(e) => capture_error(e, log),
+        PruneError::Io(e) => anyhow::Error::new(e).context(format!("pruning `{shown}`")),
+    })?;
+    io.talk(format_args!(
+        "{} removed {} capture{}, kept {} ({} → {}) in {shown}",
+        out.err.green_bold("✓"),
+        done.removed,
+        if done.removed == 1 { "" } else { "s" },
+        done.kept,
+        format_size(done.bytes_before),
+        format_size(done.bytes_after),
+    ));
+    Ok(Outcome::Success)
 }

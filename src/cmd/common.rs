@@ -1,7 +1,7 @@
 //! Small conversions shared by the commands: secret flags to a [`Secret`], generic
 //! flags to [`GenericParams`], a body argument to a [`Body`], the tokio runtime, and
-//! the capture log that `captures` and `replay` read (which one, opening it, its
-//! errors as messages with a hint).
+//! the capture log and ids that `captures` and `replay` are given (which log, opening
+//! it, its errors as messages with a hint).
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -15,8 +15,9 @@ use crate::core::replay::ReplayError;
 use crate::core::scheme::hmac::{Alg, Encoding};
 use crate::core::scheme::GenericParams;
 use crate::core::secret::Secret;
-use crate::core::select::FILTER_KEYS;
+use crate::core::select::{self, FILTER_KEYS};
 use crate::exit::hinted;
+use crate::output::sanitize_line;
 
 /// The secret from whichever flag was given, if any.
 pub fn secret(a: &SecretArgs) -> anyhow::Result<Option<Secret>> {
@@ -55,6 +56,85 @@ pub fn generic(a: &GenericArgs) -> GenericParams {
         header: a.header_name.clone(),
         prefix: a.prefix.clone(),
     }
+}
+
+/// The capture log and the captures named, from a command's `[LOG|ID]...` items and
+/// `--file`: an item that names a log ([`select::names_a_log`]) is the log, checked to
+/// be a file; the others are captures. No log named is the listener's default log.
+pub fn log_and_ids(items: &[String], file: Option<&Path>) -> anyhow::Result<(PathBuf, Vec<String>)> {
+    let mut log = file.map(Path::to_path_buf);
+    if let Some(f) = &log {
+        check_log_path(f)?;
+    }
+    let mut ids = Vec::new();
+    for item in items {
+        if select::names_a_log(item) {
+            let p = Path::new(item);
+            check_log_path(p)?;
+            if let Some(prev) = &log {
+                return Err(hinted(
+                    format!(
+                        "two capture logs given: `{}` and `{}`",
+                        sanitize_line(&prev.display().to_string()),
+                        sanitize_line(item)
+                    ),
+                    "name one log: the other items are capture ids",
+                ));
+            }
+            log = Some(p.to_path_buf());
+        } else {
+            ids.push(item.clone());
+        }
+    }
+    Ok((log.unwrap_or_else(default_log_path), ids))
+}
+
+/// Refuses a log path that is missing or not a regular file, naming it and what it is.
+pub fn check_log_path(p: &Path) -> anyhow::Result<()> {
+    let path = p.display().to_string();
+    let shown = sanitize_line(&path);
+    let hint = "capture some requests with `hookcat listen`, or name a capture log file (`hookcat listen --save FILE` writes one)";
+    let m = match std::fs::metadata(p) {
+        Ok(m) => m,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(hinted(
+                format!("no capture log at `{shown}`: the file does not exist"),
+                hint,
+            ))
+        }
+        Err(e) => return Err(hinted(format!("cannot read the capture log `{shown}`: {e}"), hint)),
+    };
+    if m.is_file() {
+        return Ok(());
+    }
+    if m.is_dir() {
+        return Err(hinted(format!("`{shown}` is a directory, not a capture log"), hint));
+    }
+    let kind = file_kind(&m);
+    Err(hinted(
+        format!("`{shown}` is not a regular file ({kind}): a capture log is read from a file"),
+        "save the stream to a file first, then read that file",
+    ))
+}
+
+/// What a path that is neither a file nor a directory is.
+fn file_kind(m: &std::fs::Metadata) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        let t = m.file_type();
+        if t.is_fifo() {
+            return "a FIFO";
+        }
+        if t.is_socket() {
+            return "a socket";
+        }
+        if t.is_char_device() || t.is_block_device() {
+            return "a device";
+        }
+    }
+    let _ = m;
+    "not a file"
 }
 
 /// A body argument: a file path, or `-`/nothing for standard input (read whole).
@@ -151,7 +231,7 @@ pub fn capture_error(e: CaptureError, log: &Path) -> anyhow::Error {
 /// A selection error as a message, with a hint where there is one.
 pub fn explain(e: ReplayError, log: &Path) -> anyhow::Error {
     let list = format!(
-        "`hookcat captures list {}` shows the ids (a unique prefix is enough)",
+        "`hookcat captures list {}` shows the short ids (enough to name a capture), or name one `last` or `last~N`",
         log.display()
     );
     match e {

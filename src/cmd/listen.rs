@@ -17,6 +17,7 @@ use crate::core::server::{Behaviour, SchemeChoice, Server, ServerConfig, VerifyC
 use crate::core::units::format_size;
 use crate::exit::{hinted, Outcome};
 use crate::output::listen::{ListenRenderer, Reproduce};
+use crate::output::sanitize_line;
 use crate::output::{CaptureView, Io, Output};
 
 /// The validated listener configuration plus what the command itself needs.
@@ -208,7 +209,17 @@ async fn serve(a: ListenArgs, plan: ListenPlan, out: &Output, io: &mut Io) -> an
         ));
     }
     match &save {
-        Some(p) => io.talk(format_args!("{} {}", e.dim("saving to"), p.display())),
+        Some(p) => {
+            io.talk(format_args!("{} {}", e.dim("saving to"), p.display()));
+            if let Some(size) = crate::core::log::large(p) {
+                io.talk(format_args!(
+                    "{} the capture log is {}: `hookcat captures prune {} --older-than 7d` (or --keep N) trims it",
+                    e.dim("note:"),
+                    crate::core::units::format_size(size),
+                    crate::core::export::shell_quote(&sanitize_line(&p.display().to_string()))
+                ));
+            }
+        }
         None => io.talk(format_args!("{}", e.dim("not saving (--no-save)"))),
     }
     if let Some(s) = &scheme {

@@ -6,13 +6,13 @@
 //! result line (or JSON object) per request, then a summary; `--compare` puts each new
 //! answer beside the one recorded at capture time.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
 
-use super::common::{explain, log_path, open_log};
+use super::common::{explain, open_log};
 use crate::cli::ReplayArgs;
 use crate::core::capture::CaptureRecord;
 use crate::core::deliver::{self, Batch, ClientOptions, Job, Policy, Stop};
@@ -27,10 +27,10 @@ use crate::core::units::Rate;
 use crate::exit::{hinted, Outcome};
 use crate::output::captures::SkippedLines;
 use crate::output::replay::{ReplayView, ReplayWarnings, ResultSink};
-use crate::output::{self, sanitize_line, Io, Output, Shared};
+use crate::output::{self, Io, Output, Shared};
 
 pub fn run(a: ReplayArgs, out: &Output, io: &mut Io) -> anyhow::Result<Outcome> {
-    let (log, ids) = log_and_ids(&a)?;
+    let (log, ids) = super::common::log_and_ids(&a.items, a.file.as_deref())?;
     let to = deliver::check_url(&a.to)?;
     if !a.resign && a.scheme.is_some() {
         return Err(hinted(
@@ -135,7 +135,10 @@ pub fn run(a: ReplayArgs, out: &Output, io: &mut Io) -> anyhow::Result<Outcome> 
         json: a.json,
         compare: a.compare,
     };
-    rt.block_on(send(clients, source, batch, view, out, io))
+    // Compared without the JSON fields named (a hookcat listener's fresh `id` is left
+    // out by the core itself).
+    let compare = a.compare.then(|| Arc::<[String]>::from(a.ignore_fields));
+    rt.block_on(send(clients, source, batch, view, compare, out, io))
 }
 
 /// A capture whose redacted value cannot be put back: what to give.
@@ -268,83 +271,6 @@ fn open_feed(src: CaptureSource, out: &Output, talk: &Shared) -> anyhow::Result<
     Ok(feed)
 }
 
-/// The log (`--file`, or a positional item that is an existing file, or the default
-/// log) and the positional items that are capture ids.
-fn log_and_ids(a: &ReplayArgs) -> anyhow::Result<(PathBuf, Vec<String>)> {
-    let mut log = a.file.clone();
-    if let Some(f) = &log {
-        check_log_path(f)?;
-    }
-    let mut ids = Vec::new();
-    for item in &a.items {
-        let p = Path::new(item);
-        // An existing path is a log (or the wrong kind of file); a missing one is a
-        // capture id when it is spelled as one, else a log that is not there.
-        let is_log = match std::fs::metadata(p) {
-            Ok(_) => true,
-            Err(_) => !crate::core::capture::is_id(item),
-        };
-        if is_log {
-            check_log_path(p)?;
-            if let Some(prev) = &log {
-                return Err(hinted(
-                    format!("two capture logs given: `{}` and `{item}`", prev.display()),
-                    "replay reads one log at a time",
-                ));
-            }
-            log = Some(p.to_path_buf());
-        } else {
-            ids.push(item.clone());
-        }
-    }
-    Ok((log_path(log.as_deref()), ids))
-}
-
-/// Refuses a log path that is missing or not a regular file, naming it and what it is.
-fn check_log_path(p: &Path) -> anyhow::Result<()> {
-    let path = p.display().to_string();
-    let shown = sanitize_line(&path);
-    let hint = "name a capture log file (`hookcat listen --save FILE` writes one)";
-    let m = match std::fs::metadata(p) {
-        Ok(m) => m,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            return Err(hinted(format!("the capture log `{shown}` does not exist"), hint))
-        }
-        Err(e) => return Err(hinted(format!("cannot read the capture log `{shown}`: {e}"), hint)),
-    };
-    if m.is_file() {
-        return Ok(());
-    }
-    if m.is_dir() {
-        return Err(hinted(format!("`{shown}` is a directory, not a capture log"), hint));
-    }
-    let kind = file_kind(&m);
-    Err(hinted(
-        format!("`{shown}` is not a regular file ({kind}): replay reads a capture log from a file"),
-        "save the stream to a file first, then replay that file",
-    ))
-}
-
-/// What a path that is neither a file nor a directory is.
-fn file_kind(m: &std::fs::Metadata) -> &'static str {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::FileTypeExt;
-        let t = m.file_type();
-        if t.is_fifo() {
-            return "a FIFO";
-        }
-        if t.is_socket() {
-            return "a socket";
-        }
-        if t.is_char_device() || t.is_block_device() {
-            return "a device";
-        }
-    }
-    let _ = m;
-    "not a file"
-}
-
 /// `$VISUAL`, else `$EDITOR`.
 fn editor() -> anyhow::Result<String> {
     let var = |n: &str| std::env::var(n).ok().filter(|v| !v.trim().is_empty());
@@ -403,6 +329,7 @@ async fn send(
     source: CaptureSource,
     batch: Batch,
     view: ReplayView,
+    compare: Option<Arc<[String]>>,
     out: &Output,
     io: &mut Io,
 ) -> anyhow::Result<Outcome> {
@@ -412,7 +339,7 @@ async fn send(
         out,
         view,
     ));
-    let ran = deliver_all(clients, source, batch, view, out, &talk, &sink).await;
+    let ran = deliver_all(clients, source, batch, compare, out, &talk, &sink).await;
     let (stdout, written) = sink.finish();
     io.stdout = stdout;
     io.stderr = talk.take();
@@ -442,7 +369,7 @@ async fn deliver_all(
     clients: Vec<reqwest::Client>,
     source: CaptureSource,
     batch: Batch,
-    view: ReplayView,
+    compare: Option<Arc<[String]>>,
     out: &Output,
     talk: &Shared,
     sink: &Arc<ResultSink>,
@@ -455,7 +382,7 @@ async fn deliver_all(
     let start = Instant::now();
     let stop = Stop::new();
     let mut interrupt = super::common::Interrupt::new()?;
-    let run = replay_run::run(clients, batch, feed, sink.clone(), redactor, view.compare, stop.clone());
+    let run = replay_run::run(clients, batch, feed, sink.clone(), redactor, compare, stop.clone());
     tokio::pin!(run);
     let (queued, interrupted) = tokio::select! {
         q = &mut run => (q, false),

@@ -8,7 +8,7 @@ use crate::cli::VerifyArgs;
 use crate::core::body::Body;
 use crate::core::capture::CaptureRecord;
 use crate::core::diagnose::{diagnose, diagnose_error};
-use crate::core::headers::{parse_header_block, Headers};
+use crate::core::headers::{parse_header_block, split_raw_request, Headers};
 use crate::core::scheme::{detect, lookup, SchemeError, VerifyRequest};
 use crate::core::secret::parse_marker;
 use crate::exit::{hinted, Outcome};
@@ -18,7 +18,15 @@ pub fn run(a: VerifyArgs, out: &Output, io: &mut Io) -> anyhow::Result<Outcome> 
     let mut headers = Headers::new();
     let mut record_body = None;
     if let Some(p) = &a.headers_file {
-        let text = std::fs::read_to_string(p).with_context(|| format!("reading headers file `{}`", p.display()))?;
+        let raw = std::fs::read(p).with_context(|| format!("reading headers file `{}`", p.display()))?;
+        // A raw request brings its body (used when no FILE is given).
+        let (head, body) = match split_raw_request(&raw) {
+            Some((head, body)) => (head, (!body.is_empty()).then(|| body.to_vec())),
+            None => (&raw[..], None),
+        };
+        let text = std::str::from_utf8(head)
+            .map_err(|_| anyhow::anyhow!("`{}` is not text: the headers must be UTF-8", p.display()))?;
+        record_body = body;
         if text.trim_start().starts_with('{') {
             let first = text.lines().find(|l| !l.trim().is_empty()).unwrap_or_default();
             let rec: CaptureRecord = serde_json::from_str(first)
@@ -27,7 +35,7 @@ pub fn run(a: VerifyArgs, out: &Output, io: &mut Io) -> anyhow::Result<Outcome> 
             record_body = Some(rec.body_bytes()?);
         } else {
             headers.extend(
-                parse_header_block(&text)
+                parse_header_block(text)
                     .map_err(|e| anyhow::anyhow!("in `{}`: {e}", p.display()))?
                     .0,
             );
@@ -38,7 +46,18 @@ pub fn run(a: VerifyArgs, out: &Output, io: &mut Io) -> anyhow::Result<Outcome> 
     }
     let body = match (&a.signature.file, record_body) {
         (None, Some(b)) => Body::Mem(b),
-        (f, _) => super::common::body_arg(f.as_deref(), out.stdin_tty, &mut io.stdin)?,
+        (f, _) => {
+            let body = super::common::body_arg(f.as_deref(), out.stdin_tty, &mut io.stdin)?;
+            // Nothing on standard input is more often nothing piped in than an empty
+            // body that was signed: it is not verified.
+            if matches!(&body, Body::Mem(b) if b.is_empty()) {
+                return Err(hinted(
+                    "the body on standard input is empty: nothing to verify",
+                    "pipe the body in, or pass its FILE; to verify an empty body, pass /dev/null as FILE",
+                ));
+            }
+            body
+        }
     };
     let secret = super::common::require_secret(&a.signature.secret, "verifying")?;
     if a.verbose {

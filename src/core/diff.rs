@@ -247,6 +247,68 @@ pub fn diff_bodies(a: &[u8], b: &[u8], exact: bool) -> BodyDiff {
     d
 }
 
+/// Compares a recorded answer's body with a new one ([`diff_bodies`]), leaving out
+/// the JSON fields named in `ignore` (dotted paths as the changes are named, `data.id`
+/// or `items.0.at`, or JSON pointers, `/data/id`; a field ignores what it holds) and the
+/// fields a hookcat listener's own answer (`{"ok":true,"id":ID}`) holds that change on
+/// every delivery (the capture id). The note names what was left out.
+pub fn diff_answers(recorded: &[u8], now: &[u8], ignore: &[String]) -> BodyDiff {
+    let mut d = diff_bodies(recorded, now, false);
+    if d.mode != BodyMode::Json || d.same {
+        return d;
+    }
+    let mut paths: Vec<String> = ignore.iter().map(|p| field_path(p)).collect();
+    if hookcat_answer(recorded) && hookcat_answer(now) {
+        paths.push("id".into());
+    }
+    let mut left_out: Vec<String> = Vec::new();
+    d.changes.retain(|c| match paths.iter().find(|p| covers(p, &c.path)) {
+        Some(p) => {
+            if !left_out.contains(p) {
+                left_out.push(p.clone());
+            }
+            false
+        }
+        None => true,
+    });
+    if !left_out.is_empty() {
+        d.same = d.changes.is_empty();
+        d.note = Some(format!("ignored: {}", left_out.join(", ")));
+    }
+    d
+}
+
+/// A field as the changes name it, from a dotted path or a JSON pointer.
+fn field_path(p: &str) -> String {
+    match p.strip_prefix('/') {
+        Some(pointer) => render_path(
+            &pointer
+                .split('/')
+                .map(|s| s.replace("~1", "/").replace("~0", "~"))
+                .collect::<Vec<_>>(),
+        ),
+        None => p.trim().to_string(),
+    }
+}
+
+/// Whether the field `field` is, or holds, `path`.
+fn covers(field: &str, path: &str) -> bool {
+    path.strip_prefix(field)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with('.') || rest.starts_with('['))
+}
+
+/// A hookcat listener's default answer: `{"ok":true,"id":ID}` with a capture id.
+fn hookcat_answer(body: &[u8]) -> bool {
+    let Ok(Value::Object(m)) = serde_json::from_slice::<Value>(body) else {
+        return false;
+    };
+    m.len() == 2
+        && m.get("ok") == Some(&Value::Bool(true))
+        && m.get("id")
+            .and_then(Value::as_str)
+            .is_some_and(|id| super::select::random_part(id).is_some())
+}
+
 fn simple_key(k: &str) -> bool {
     !k.is_empty()
         && k.chars()
@@ -505,5 +567,30 @@ mod tests {
         );
         assert!(!d.identical);
         assert!(diff_captures(&a, &a, false).unwrap().identical);
+    }
+
+    #[test]
+    fn answers_are_compared_without_the_fields_ignored() {
+        let a = br#"{"ok":true,"id":"20261207132232k3x9a2bq0z"}"#;
+        let b = br#"{"ok":true,"id":"20261207140000zzzzzzzzzz"}"#;
+        assert!(!diff_bodies(a, b, false).same);
+        let d = diff_answers(a, b, &[]);
+        assert!(d.same, "{d:?}");
+        assert_eq!(d.note.as_deref(), Some("ignored: id"));
+        // Not a hookcat answer: its id counts.
+        let d = diff_answers(br#"{"id":"a"}"#, br#"{"id":"b"}"#, &[]);
+        assert!(!d.same);
+        let (x, y) = (
+            br#"{"n":0,"at":{"t":1},"k":"a","items":[{"t":1}],"atx":1}"#,
+            br#"{"n":0,"at":{"t":2},"k":"b","items":[{"t":2}],"atx":2}"#,
+        );
+        let paths = |d: &BodyDiff| d.changes.iter().map(|c| c.path.clone()).collect::<Vec<_>>();
+        let d = diff_answers(x, y, &["at".into(), "/items/0/t".into()]);
+        assert_eq!(paths(&d), ["k", "atx"]);
+        assert!(!d.same);
+        let d = diff_answers(x, y, &["at.t".into(), "k".into(), "items".into(), "atx".into()]);
+        assert!(d.same, "{d:?}");
+        // Text answers are compared whole.
+        assert!(!diff_answers(b"a", b"b", &["a".into()]).same);
     }
 }

@@ -61,6 +61,22 @@ pub fn printf_format(bytes: &[u8]) -> String {
     o
 }
 
+/// Where a capture is sent when its Host cannot be used.
+pub const FALLBACK_BASE: &str = "http://localhost:9000";
+
+/// `http://` and the captured Host, the address the sender used: `None` when there is
+/// no Host, or it is not a plain host and port (a path, a user, a space, a control byte).
+pub fn captured_base(r: &CaptureRecord) -> Option<String> {
+    let host = r.headers.get("host")?.trim();
+    let ok = !host.is_empty()
+        && host
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b':' | b'[' | b']' | b'_'));
+    let base = format!("http://{host}");
+    let u = url::Url::parse(&base).ok().filter(|_| ok)?;
+    (u.host_str().is_some_and(|h| !h.is_empty()) && u.username().is_empty() && u.path() == "/").then_some(base)
+}
+
 /// A curl command that sends the capture to `url` byte-exact when run by `sh`, bash or
 /// zsh (see [`curl_for`]), header values that are not UTF-8 included; curl's own
 /// Content-Type, Accept, User-Agent and Expect are suppressed where the capture had none.
@@ -351,5 +367,35 @@ mod tests {
             raw,
             b"POST /p?q=1 HTTP/1.1\r\nhost: example.test\r\ncontent-length: 2\r\n\r\nhi"
         );
+    }
+
+    #[test]
+    fn the_captured_host_is_a_base_when_it_is_a_plain_host() {
+        let with_host = |h: Option<&str>| {
+            let mut r = crate::core::replay::tests::rec("a", "POST", "/p", &[], b"");
+            r.headers =
+                crate::core::headers::Headers(h.map(|h| ("Host".to_string(), h.to_string())).into_iter().collect());
+            captured_base(&r)
+        };
+        assert_eq!(
+            with_host(Some("127.0.0.1:9000")).as_deref(),
+            Some("http://127.0.0.1:9000")
+        );
+        assert_eq!(
+            with_host(Some("hooks.example.com")).as_deref(),
+            Some("http://hooks.example.com")
+        );
+        assert_eq!(with_host(Some("[::1]:8080")).as_deref(), Some("http://[::1]:8080"));
+        for bad in [
+            None,
+            Some(""),
+            Some("a b"),
+            Some("x/y"),
+            Some("u@h"),
+            Some("h\u{1b}[2J"),
+            Some("h:notaport"),
+        ] {
+            assert_eq!(with_host(bad), None, "{bad:?}");
+        }
     }
 }

@@ -181,6 +181,36 @@ pub fn parse_header_block(text: &str) -> Result<Headers, String> {
     Ok(h)
 }
 
+/// A raw HTTP request (`METHOD target HTTP/1.1`, headers, a blank line, the body), as
+/// `send --dry-run` and `captures export --format raw` write it: its head (request line
+/// and headers) and its body. `None` when the bytes do not start with a request line.
+pub fn split_raw_request(raw: &[u8]) -> Option<(&[u8], &[u8])> {
+    let first = raw.split(|b| *b == b'\n').next()?;
+    let first = std::str::from_utf8(first).ok()?.trim_end_matches('\r');
+    let mut words = first.split(' ');
+    let (method, target, version) = (words.next()?, words.next()?, words.next()?);
+    let request_line = words.next().is_none()
+        && !method.is_empty()
+        && method.bytes().all(|b| b.is_ascii_uppercase())
+        && !target.is_empty()
+        && version.starts_with("HTTP/");
+    if !request_line {
+        return None;
+    }
+    let end = [&b"\r\n\r\n"[..], b"\n\n"]
+        .iter()
+        .filter_map(|sep| {
+            raw.windows(sep.len())
+                .position(|w| w == *sep)
+                .map(|i| (i, i + sep.len()))
+        })
+        .min();
+    Some(match end {
+        Some((head, body)) => (&raw[..head], &raw[body..]),
+        None => (raw, &raw[raw.len()..]),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -259,5 +289,15 @@ mod tests {
         assert!(h.get("body").is_none());
         let plain = parse_header_block("A: 1\nB: 2\n").unwrap();
         assert_eq!(plain.len(), 2);
+    }
+
+    #[test]
+    fn raw_requests_split_into_head_and_body() {
+        let (h, b) = split_raw_request(b"POST /x HTTP/1.1\r\nA: 1\r\n\r\nbody\r\n\r\nmore").unwrap();
+        assert_eq!((h, b), (&b"POST /x HTTP/1.1\r\nA: 1"[..], &b"body\r\n\r\nmore"[..]));
+        let (h, b) = split_raw_request(b"GET / HTTP/1.1\nA: 1\n\n").unwrap();
+        assert_eq!((h, b), (&b"GET / HTTP/1.1\nA: 1"[..], &b""[..]));
+        assert!(split_raw_request(b"Stripe-Signature: t=1\n\nx").is_none());
+        assert!(split_raw_request(b"HTTP/1.1 200 OK\r\n\r\n").is_none());
     }
 }

@@ -32,6 +32,15 @@
 //!
 //! Logs are created 0600 and the directories created for them 0700: a capture holds
 //! request headers and bodies.
+//!
+//! Pruning ([`prune`]) and listeners: a listener holds a shared lock (`flock`) on each
+//! log file it opens, for as long as it has it open. `prune` takes the exclusive lock
+//! without waiting, so it refuses a log that a listener writes to ([`PruneError::InUse`])
+//! and never races one: it writes the kept lines, byte for byte, to a new file beside
+//! the log and renames it over the log while it holds the lock. A listener that opens
+//! the log meanwhile waits for the lock, then finds that the path names another file
+//! and opens that one (as it does when a log is rotated): no line goes to the file
+//! replaced. Writers that take no lock (an older hookcat, a shell's `>>`) are not seen.
 
 use std::fs::File;
 use std::io::{Read, Seek, SeekFrom, Write};
@@ -327,6 +336,10 @@ impl LogFile {
                     e
                 }
             })?;
+        // Shared with other listeners; waits while a prune holds the log (the path
+        // then names the pruned file, which the next write follows). On a file system
+        // without locks the log is still written (and prune cannot see this listener).
+        let _ = flock(&file, libc::LOCK_SH);
         let m = file.metadata()?;
         self.id = (m.dev(), m.ino());
         self.file = Some(file);
@@ -382,6 +395,143 @@ pub fn create_private_dirs(dir: &Path) -> std::io::Result<()> {
             Err(e)
         }
     }
+}
+
+/// `flock(2)` on `file` (`LOCK_SH`, `LOCK_EX`, with `LOCK_NB` not to wait: then
+/// `WouldBlock` when another holds it). The lock goes with the open file.
+fn flock(file: &File, op: libc::c_int) -> std::io::Result<()> {
+    use std::os::fd::AsRawFd;
+    loop {
+        // SAFETY: flock only takes a descriptor, which `file` keeps open for the call.
+        if unsafe { libc::flock(file.as_raw_fd(), op) } == 0 {
+            return Ok(());
+        }
+        let e = std::io::Error::last_os_error();
+        if e.kind() != std::io::ErrorKind::Interrupted {
+            return Err(e);
+        }
+    }
+}
+
+/// A log larger than this is pointed out when a listener starts (100 MiB: some ten
+/// thousand requests with bodies of a few kilobytes).
+pub const LARGE_LOG: u64 = 100 << 20;
+
+/// The log's size when it is over [`LARGE_LOG`].
+pub fn large(path: &Path) -> Option<u64> {
+    std::fs::metadata(path).ok().map(|m| m.len()).filter(|n| *n > LARGE_LOG)
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum PruneError {
+    #[error("a listener is writing to the log")]
+    InUse,
+    #[error(transparent)]
+    Capture(#[from] super::capture::CaptureError),
+    #[error(transparent)]
+    Io(#[from] std::io::Error),
+}
+
+/// What [`prune`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Pruned {
+    pub kept: u64,
+    pub removed: u64,
+    pub bytes_before: u64,
+    pub bytes_after: u64,
+}
+
+/// Removes from the log at `path` the captures received before `before` and all but
+/// the newest `keep`, keeping every other line (torn or unreadable ones too) byte for
+/// byte, in order. The log is rewritten only when something is removed: into a new file
+/// in its directory (with its permissions), synced, then renamed over it, all under the
+/// log's exclusive lock (see the module doc for listeners). A record whose time cannot be
+/// read is not removed by age.
+pub fn prune(path: &Path, before: Option<jiff::Timestamp>, keep: Option<usize>) -> Result<Pruned, PruneError> {
+    use std::io::{BufRead, BufReader};
+    let mut file = File::open(path)?;
+    match flock(&file, libc::LOCK_EX | libc::LOCK_NB) {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => return Err(PruneError::InUse),
+        Err(e) => return Err(e.into()),
+    }
+    let meta = file.metadata()?;
+    // First pass: which lines are records, and which of them are old.
+    let mut records: Vec<(u64, bool)> = Vec::new();
+    for item in super::capture::LogReader::new(BufReader::with_capacity(256 * 1024, &file)) {
+        if let super::capture::LogItem::Record { line, record } = item? {
+            let old = before.is_some_and(|b| record.received().is_some_and(|t| t < b));
+            records.push((line, old));
+        }
+    }
+    let cut = records.len().saturating_sub(keep.unwrap_or(usize::MAX));
+    let mut drop_line = Vec::new();
+    for (i, (line, old)) in records.iter().enumerate() {
+        if i < cut || *old {
+            let at = *line as usize;
+            if drop_line.len() <= at {
+                drop_line.resize(at + 1, false);
+            }
+            drop_line[at] = true;
+        }
+    }
+    let removed = drop_line.iter().filter(|d| **d).count() as u64;
+    let kept = records.len() as u64 - removed;
+    if removed == 0 {
+        return Ok(Pruned {
+            kept,
+            removed,
+            bytes_before: meta.len(),
+            bytes_after: meta.len(),
+        });
+    }
+    // Second pass: every line not removed, as it is, into a new file beside the log.
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = path.with_file_name(format!(".{name}.prune-{}", std::process::id()));
+    let write = |file: &mut File| -> std::io::Result<u64> {
+        file.seek(SeekFrom::Start(0))?;
+        let mut out = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(meta.mode() & 0o7777)
+            .open(&tmp)?;
+        let mut w = std::io::BufWriter::with_capacity(256 * 1024, &mut out);
+        let mut r = BufReader::with_capacity(256 * 1024, &*file);
+        let mut buf = Vec::new();
+        let mut line = 0usize;
+        let mut written = 0u64;
+        loop {
+            buf.clear();
+            if r.read_until(b'\n', &mut buf)? == 0 {
+                break;
+            }
+            line += 1;
+            if !drop_line.get(line).copied().unwrap_or(false) {
+                w.write_all(&buf)?;
+                written += buf.len() as u64;
+            }
+        }
+        w.flush()?;
+        drop(w);
+        out.sync_all()?;
+        std::fs::rename(&tmp, path)?;
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            File::open(dir)?.sync_all()?;
+        }
+        Ok(written)
+    };
+    let written = write(&mut file).inspect_err(|_| {
+        let _ = std::fs::remove_file(&tmp);
+    })?;
+    Ok(Pruned {
+        kept,
+        removed,
+        bytes_before: meta.len(),
+        bytes_after: written,
+    })
 }
 
 #[cfg(test)]
@@ -585,5 +735,57 @@ mod tests {
         std::fs::write(&file, "").unwrap();
         let e = CaptureLog::open(&file.join("log.jsonl"), false).err().unwrap();
         assert!(e.to_string().contains("is not a directory"), "{e}");
+    }
+
+    #[tokio::test]
+    async fn prune_refuses_an_open_log_and_a_listener_opening_during_a_prune_writes_to_the_new_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("log.jsonl");
+        let line = |i: u32| {
+            format!("{{\"v\":1,\"id\":\"r{i}\",\"received_at\":\"2026-01-0{i}T00:00:00Z\",\"method\":\"POST\",\"path\":\"/\",\"headers\":[],\"body\":\"\",\"body_encoding\":\"utf8\",\"remote_addr\":\"127.0.0.1:1\",\"verification\":null}}")
+        };
+        let log = CaptureLog::open(&p, false).unwrap();
+        for i in 1..=3 {
+            log.append(line(i).as_bytes()).await.unwrap();
+        }
+        assert!(matches!(prune(&p, None, Some(1)), Err(PruneError::InUse)));
+        drop(log);
+        // (Its writer task lets go of the file once it has run to its end.)
+        let before: jiff::Timestamp = "2026-01-02T00:00:00Z".parse().unwrap();
+        let start = std::time::Instant::now();
+        let done = loop {
+            match prune(&p, Some(before), None) {
+                Err(PruneError::InUse) if start.elapsed() < STUCK => tokio::task::yield_now().await,
+                r => break r.unwrap(),
+            }
+        };
+        assert_eq!((done.kept, done.removed), (2, 1));
+        assert_eq!(
+            std::fs::read_to_string(&p).unwrap(),
+            format!("{}\n{}\n", line(2), line(3))
+        );
+
+        // A prune under way: the log's exclusive lock held, the new file not yet in place.
+        let held = File::open(&p).unwrap();
+        flock(&held, libc::LOCK_EX).unwrap();
+        let opening = std::thread::spawn({
+            let p = p.clone();
+            move || CaptureLog::open(&p, false).unwrap()
+        });
+        std::thread::sleep(Duration::from_millis(50));
+        // (Never finished while the lock is held: a slow machine cannot make this fail.)
+        assert!(!opening.is_finished(), "the listener waits for the prune");
+        let tmp = dir.path().join(".new");
+        std::fs::write(&tmp, format!("{}\n", line(3))).unwrap();
+        std::fs::rename(&tmp, &p).unwrap();
+        drop(held);
+        let log = tokio::task::spawn_blocking(move || opening.join().unwrap())
+            .await
+            .unwrap();
+        log.append(line(4).as_bytes()).await.unwrap();
+        assert_eq!(
+            std::fs::read_to_string(&p).unwrap(),
+            format!("{}\n{}\n", line(3), line(4))
+        );
     }
 }

@@ -32,12 +32,14 @@ pub enum ReplayError {
     BadSince(String),
     #[error("no capture with id {}", quoted(.0))]
     UnknownIds(Vec<String>),
-    #[error("the id `{id}` is ambiguous: it starts {}{}", quoted(.candidates), if *.more { " and more" } else { "" })]
+    #[error("the id `{id}` is ambiguous: it fits {}{}", quoted(.candidates), if *.more { " and more" } else { "" })]
     Ambiguous {
         id: String,
         candidates: Vec<String>,
         more: bool,
     },
+    #[error("no capture `{query}`: the log holds {count} capture{}", if *.count == 1 { "" } else { "s" })]
+    NotSoMany { query: String, count: u64 },
     #[error("nothing selected")]
     NothingSelected,
     #[error("the selection is empty: no capture matches")]

@@ -82,13 +82,13 @@ pub struct Answered {
 }
 
 /// Settles one finished request ([`ReplayResult`]); `compare` puts its answer beside the
-/// recorded one.
+/// recorded one, leaving out the JSON fields it names ([`diff::diff_answers`]).
 pub fn settle<'a>(
     fed: &'a Fed<Replayed>,
     req: &'a Prepared,
     res: Result<Delivery, DeliverError>,
     redactor: &Redactor,
-    compare: bool,
+    compare: Option<&[String]>,
 ) -> ReplayResult<'a> {
     let info = &fed.info;
     // (A token the request carries as it is, from a log written before redaction, is
@@ -126,11 +126,11 @@ pub fn settle<'a>(
                 (None, Some(e)) => count.error = Some(e.kind.label()),
                 _ => {}
             }
-            let compare = compare.then(|| {
+            let compare = compare.map(|ignore| {
                 let body = info
                     .recorded_body
                     .as_ref()
-                    .map(|b| diff::diff_bodies(b.as_bytes(), &last.response_body, false));
+                    .map(|b| diff::diff_answers(b.as_bytes(), &last.response_body, ignore));
                 let same = info.recorded_status == last.status && body.as_ref().is_none_or(|b| b.same);
                 (same, body)
             });
@@ -178,7 +178,8 @@ pub trait Report: Send + Sync + 'static {
 }
 
 /// Delivers the jobs of `feed` through [`deliver::run`] and tells `report` of each,
-/// shown through `redactor` (`compare`: beside its recorded answer). Returns how many
+/// shown through `redactor` (`compare`: beside its recorded answer, without the JSON
+/// fields it names). Returns how many
 /// requests were queued (handed out, and prepared but not taken after a stop), or why
 /// the feed stopped early. Dropping the future drops the deliveries in flight when
 /// `batch` says so.
@@ -189,7 +190,7 @@ pub async fn run<P, R>(
     feed: Feed<P>,
     report: Arc<R>,
     redactor: Redactor,
-    compare: bool,
+    compare: Option<Arc<[String]>>,
     stop: Stop,
 ) -> Result<u64, P::Error>
 where
@@ -214,7 +215,7 @@ where
         }
     };
     let on_done = move |_: &mut (), fed: &Fed<Replayed>, req: &Prepared, res, _: Duration| {
-        report.finished(settle(fed, req, res, &redactor, compare))
+        report.finished(settle(fed, req, res, &redactor, compare.as_deref()))
     };
     deliver::run::<_, (), _, _, _>(clients, batch, next, on_done, stop).await;
     let mut feed = feed.lock().unwrap_or_else(|e| e.into_inner());

@@ -1,8 +1,20 @@
-//! Choosing captures from a log while streaming it: ids and unique id prefixes,
-//! `--filter KEY=VALUE`, `--since`, `--last N` in a ring buffer. Nothing here prints.
+//! Choosing captures from a log while streaming it: ids and the short parts of ids
+//! that name one capture, `last` and `last~N`, `--filter KEY=VALUE`, `--since`,
+//! `--last N` in a ring buffer; and telling a log path from a capture id on a command
+//! line. Nothing here prints.
+//!
+//! How a capture is named (as git names a commit by a part of its hash): a capture id
+//! is `YYYYMMDDhhmmss` (when it was received, UTC) and 10 random characters `[0-9a-z]`.
+//! The random part is what tells captures apart, so a query names the captures whose
+//! id it is, whose id it starts (`20261207`), or, from [`MIN_PART`] characters on,
+//! whose random part it starts (`k3x9`). Lists show the first [`SHORT_LEN`] characters
+//! of the random part ([`short_id`]). A query that fits several captures is refused
+//! with them named; case does not count. `last` is the log's last capture, `last~N`
+//! the one N before it.
 
 use std::collections::VecDeque;
 use std::io::BufRead;
+use std::path::Path;
 
 use super::capture::{CaptureRecord, LogItem, LogReader};
 use super::replay::ReplayError;
@@ -140,7 +152,7 @@ pub fn parse_since(s: &str, now: jiff::Timestamp) -> Result<jiff::Timestamp, Rep
 /// Which captures to take from a log.
 #[derive(Debug, Clone, Default)]
 pub struct Selection {
-    /// Ids or unique id prefixes, in the order wanted.
+    /// Captures named (ids, parts of ids, `last`, `last~N`), in the order wanted.
     pub ids: Vec<String>,
     /// Only the last N (of those the other conditions keep).
     pub last: Option<usize>,
@@ -210,9 +222,75 @@ pub fn select<R: BufRead>(
     Ok(picked)
 }
 
-/// Finds each id (or unique id prefix) in `log`, streaming it once. Every id that
-/// matches nothing is named in one error; a prefix that starts several ids is refused
-/// with the candidates.
+/// How many characters of an id's random part lists show.
+pub const SHORT_LEN: usize = 7;
+
+/// The fewest characters of a random part that name a capture by it (fewer could
+/// only be a prefix of the whole id).
+pub const MIN_PART: usize = 4;
+
+/// The random part of a hookcat capture id (the 10 characters after its 14-digit
+/// timestamp), or `None` for an id of another shape (a log written by hand).
+pub fn random_part(id: &str) -> Option<&str> {
+    let b = id.as_bytes();
+    (b.len() == 24
+        && b[..14].iter().all(u8::is_ascii_digit)
+        && b[14..].iter().all(|c| c.is_ascii_digit() || c.is_ascii_lowercase()))
+    .then(|| &id[14..])
+}
+
+/// The short form of an id that lists show: the first [`SHORT_LEN`] characters of its
+/// random part; an id of another shape is shown whole.
+pub fn short_id(id: &str) -> &str {
+    random_part(id).map_or(id, |r| &r[..SHORT_LEN])
+}
+
+/// `last` (0) or `last~N` (N), in any case; `None` for anything else.
+pub fn last_offset(query: &str) -> Option<usize> {
+    let q = query.trim();
+    let rest = q.get(..4).filter(|p| p.eq_ignore_ascii_case("last")).map(|_| &q[4..])?;
+    match rest {
+        "" => Some(0),
+        _ => rest
+            .strip_prefix('~')
+            .filter(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))?
+            .parse()
+            .ok(),
+    }
+}
+
+/// Whether `s` starts with `prefix`, case aside.
+fn starts_with_any_case(s: &str, prefix: &str) -> bool {
+    s.as_bytes()
+        .get(..prefix.len())
+        .is_some_and(|h| h.eq_ignore_ascii_case(prefix.as_bytes()))
+}
+
+/// Whether a query names the capture with this id other than exactly.
+fn part_of(query: &str, id: &str) -> bool {
+    !query.is_empty()
+        && (starts_with_any_case(id, query)
+            || (query.len() >= MIN_PART && random_part(id).is_some_and(|r| starts_with_any_case(r, query))))
+}
+
+/// Whether a command-line item names a capture log rather than a capture: `last` and
+/// `last~N` are captures; an existing path is a log; a missing one is a capture id when
+/// it is spelled as one (letters, digits, `-`, `_`), else a log that is not there (so
+/// that `nope.jsonl` is a missing file, not an unknown capture).
+pub fn names_a_log(item: &str) -> bool {
+    if last_offset(item).is_some() {
+        return false;
+    }
+    match std::fs::metadata(Path::new(item)) {
+        Ok(_) => true,
+        Err(_) => !super::capture::is_id(item),
+    }
+}
+
+/// Finds each capture named (an id, a part of one, `last`, `last~N`) in `log`,
+/// streaming it once, and returns them in the order asked. Every query that names
+/// nothing is named in one error; one that fits several captures is refused with them.
+/// `last~N` holds the last N+1 captures while reading, nothing more.
 pub fn find_ids<R: BufRead>(
     log: R,
     ids: &[String],
@@ -235,6 +313,10 @@ pub fn find_ids<R: BufRead>(
             more: false,
         })
         .collect();
+    let offsets: Vec<Option<usize>> = ids.iter().map(|q| last_offset(q)).collect();
+    let ring_len = offsets.iter().flatten().max().map(|n| n.saturating_add(1));
+    let mut ring: VecDeque<CaptureRecord> = VecDeque::new();
+    let mut count = 0u64;
     for item in LogReader::new(log) {
         let record = match item? {
             LogItem::Skipped { line, reason } => {
@@ -243,13 +325,14 @@ pub fn find_ids<R: BufRead>(
             }
             LogItem::Record { record, .. } => record,
         };
-        for w in wants.iter_mut() {
-            if w.exact.is_some() {
+        count += 1;
+        for (w, offset) in wants.iter_mut().zip(&offsets) {
+            if w.exact.is_some() || offset.is_some() {
                 continue;
             }
-            if record.id == w.query {
+            if record.id.eq_ignore_ascii_case(&w.query) {
                 w.exact = Some((*record).clone());
-            } else if !w.query.is_empty() && record.id.starts_with(&w.query) {
+            } else if part_of(&w.query, &record.id) {
                 if w.first.is_none() {
                     w.first = Some((*record).clone());
                 }
@@ -261,6 +344,23 @@ pub fn find_ids<R: BufRead>(
                     }
                 }
             }
+        }
+        if let Some(n) = ring_len {
+            if ring.len() == n {
+                ring.pop_front();
+            }
+            ring.push_back(*record);
+        }
+    }
+    for (w, offset) in wants.iter_mut().zip(&offsets) {
+        if let Some(n) = offset {
+            let Some(r) = ring.len().checked_sub(n + 1).and_then(|i| ring.get(i)) else {
+                return Err(ReplayError::NotSoMany {
+                    query: w.query.clone(),
+                    count,
+                });
+            };
+            w.exact = Some(r.clone());
         }
     }
     let unknown: Vec<String> = wants
@@ -389,5 +489,56 @@ mod tests {
             select(text.as_bytes(), &none, &mut |_, _| {}),
             Err(ReplayError::Empty)
         ));
+    }
+
+    #[test]
+    fn captures_are_named_by_a_part_of_their_random_part_and_by_last() {
+        let ids = [
+            "20261207132232k3x9a2bq0z",
+            "20261207132232k3x9zzzzzz",
+            "20261207132233abcdef0123",
+        ];
+        let records: Vec<_> = ids.iter().map(|i| rec(i, "POST", "/", &[], b"")).collect();
+        let text = log(&records);
+        let find = |q: &str| find_ids(text.as_bytes(), &[q.to_string()], &mut |_, _| {});
+        let one = |q: &str| find(q).unwrap().remove(0).id;
+        assert_eq!(short_id(ids[0]), "k3x9a2b");
+        assert_eq!(short_id("hand-made"), "hand-made");
+        assert_eq!(random_part("2026120713223Xk3x9a2bq0z"), None);
+        assert_eq!(one("k3x9a2b"), ids[0]);
+        assert_eq!(one("K3X9A"), ids[0]);
+        assert_eq!(one("abcd"), ids[2]);
+        assert_eq!(one("20261207132233"), ids[2]);
+        assert_eq!(one(ids[1]), ids[1]);
+        assert_eq!(one("last"), ids[2]);
+        assert_eq!(one("LAST~2"), ids[0]);
+        // Fewer than four characters of the random part name nothing.
+        assert!(matches!(find("abc"), Err(ReplayError::UnknownIds(_))));
+        let e = find("k3x9").unwrap_err();
+        assert!(
+            matches!(&e, ReplayError::Ambiguous { candidates, .. } if candidates == &[ids[0], ids[1]]),
+            "{e}"
+        );
+        let e = find("last~3").unwrap_err();
+        assert_eq!(e.to_string(), "no capture `last~3`: the log holds 3 captures");
+        let got = find_ids(
+            text.as_bytes(),
+            &["last".into(), "last~1".into(), "abcdef".into()],
+            &mut |_, _| {},
+        )
+        .unwrap();
+        assert_eq!(
+            got.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(),
+            [ids[2], ids[1], ids[2]]
+        );
+
+        assert_eq!(last_offset("last~10"), Some(10));
+        for q in ["last~", "last~x", "lastly", "last~-1", "blast"] {
+            assert_eq!(last_offset(q), None, "{q}");
+        }
+        assert!(!names_a_log("last~1"));
+        assert!(!names_a_log("k3x9a2b"));
+        assert!(names_a_log("nope.jsonl"));
+        assert!(names_a_log("/"));
     }
 }
