@@ -6,6 +6,7 @@ use super::generic::Generic;
 use super::github::{github, github_sha1, intercom};
 use super::gitlab::Gitlab;
 use super::hmac::{Alg, Encoding, HmacAdapter};
+use super::jira::Jira;
 use super::linear::Linear;
 use super::mailgun::Mailgun;
 use super::paddle::Paddle;
@@ -46,6 +47,7 @@ const REGISTRY: &[(&str, Make)] = &[
     ("linear", |_| Box::new(HmacAdapter(Linear))),
     ("intercom", |_| Box::new(HmacAdapter(intercom()))),
     ("mailgun", |_| Box::new(HmacAdapter(Mailgun))),
+    ("jira", |_| Box::new(HmacAdapter(Jira))),
     ("generic", |g| {
         Box::new(HmacAdapter(Generic::new(
             g.alg,
@@ -155,7 +157,12 @@ const TOLD_BY: &[Told] = &[
     (&["x-hub-signature-256"], |_| "github"),
     (&["x-hub-signature"], |h| {
         let ua = h.get("user-agent").unwrap_or_default().to_ascii_lowercase();
-        if ua.contains("intercom") && !h.contains("x-github-event") {
+        // Jira sends `sha256=` under GitHub's legacy header, where GitHub sends `sha1=`.
+        if h.get("x-hub-signature")
+            .is_some_and(|v| v.trim_start().starts_with("sha256="))
+        {
+            "jira"
+        } else if ua.contains("intercom") && !h.contains("x-github-event") {
             "intercom"
         } else {
             "github-sha1"
@@ -248,6 +255,7 @@ mod tests {
             Some("standard-webhooks")
         );
         assert_eq!(detect(&h("X-Hub-Signature", "sha1=ab"), None), Some("github-sha1"));
+        assert_eq!(detect(&h("X-Hub-Signature", "sha256=ab"), None), Some("jira"));
         assert_eq!(detect(&h("Content-Type", "x"), None), None);
         assert_eq!(
             detect(&Headers::new(), Some(br#"{"signature":{"token":"t"}}"#)),
