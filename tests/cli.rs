@@ -266,6 +266,41 @@ fn events_list_and_show() {
     assert!(err.contains("mediawiki.page_edit"), "{err}");
 }
 
+/// `events list` says how each event is signed (MediaWiki's are not), on a terminal or
+/// not; `events show` prints a JSON body pretty, and `--raw` the bytes `send` sends.
+#[test]
+fn events_list_shows_each_scheme_and_show_prints_pretty() {
+    let out = run(&["events", "list"], b"").code(0).out();
+    let line = |name: &str| {
+        out.lines()
+            .find(|l| l.split_whitespace().next() == Some(name))
+            .unwrap_or_else(|| panic!("no {name} in\n{out}"))
+            .to_string()
+    };
+    assert_eq!(line("mediawiki.page_edit").split_whitespace().nth(1), Some("unsigned"));
+    assert_eq!(line("github.push").split_whitespace().nth(1), Some("github"));
+    assert_eq!(line("jira.comment_created").split_whitespace().nth(1), Some("jira"));
+    assert_eq!(
+        line("intercom.conversation.user.created").split_whitespace().nth(1),
+        Some("intercom")
+    );
+
+    let shown = run(&["events", "show", "github.push"], b"").code(0).out();
+    let body = shown.split("\r\n\r\n").nth(1).unwrap();
+    assert!(body.starts_with("{\n  \"ref\": "), "{body}");
+    serde_json::from_str::<serde_json::Value>(body).unwrap();
+    let raw = run(&["events", "show", "github.push", "--raw"], b"")
+        .code(0)
+        .stdout
+        .clone();
+    let raw = String::from_utf8(raw).unwrap();
+    let body = raw.split("\r\n\r\n").nth(1).unwrap();
+    assert!(body.starts_with("{\"ref\":") && !body.contains('\n'), "{body}");
+    // A body that is not JSON is printed as it is.
+    let xml = run(&["events", "show", "generic.xml.order"], b"").code(0).out();
+    assert!(xml.contains("\r\n\r\n<?xml"), "{xml}");
+}
+
 #[test]
 fn demo_shows_the_whole_loop() {
     let out = run(&["demo"], b"");
