@@ -235,7 +235,7 @@ Register-ArgumentCompleter -Native -CommandName 'hookcat' -ScriptBlock {
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the catalog''s events')
-            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Print the rendered request of an event (fresh ids and timestamps)')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Print the rendered request of an event (fresh ids and timestamps), a JSON body indented for reading')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -252,6 +252,7 @@ Register-ArgumentCompleter -Native -CommandName 'hookcat' -ScriptBlock {
         'hookcat;events;show' {
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'json')
+            [CompletionResult]::new('--raw', '--raw', [CompletionResultType]::ParameterName, 'Print the body byte for byte as `send` sends it (JSON bodies are indented otherwise)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -260,7 +261,7 @@ Register-ArgumentCompleter -Native -CommandName 'hookcat' -ScriptBlock {
         }
         'hookcat;events;help' {
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the catalog''s events')
-            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Print the rendered request of an event (fresh ids and timestamps)')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Print the rendered request of an event (fresh ids and timestamps), a JSON body indented for reading')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -450,7 +451,7 @@ Register-ArgumentCompleter -Native -CommandName 'hookcat' -ScriptBlock {
         }
         'hookcat;help;events' {
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the catalog''s events')
-            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Print the rendered request of an event (fresh ids and timestamps)')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Print the rendered request of an event (fresh ids and timestamps), a JSON body indented for reading')
             break
         }
         'hookcat;help;events;list' {

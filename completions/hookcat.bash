@@ -610,7 +610,7 @@ _hookcat() {
             return 0
             ;;
         hookcat__subcmd__events__subcmd__show)
-            opts="-h -V --json --color --help --version"
+            opts="-h -V --json --raw --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -915,7 +915,7 @@ _hookcat() {
             fi
             case "${prev}" in
                 --scheme)
-                    COMPREPLY=($(compgen -W "github github-sha1 stripe slack standard-webhooks standard-webhooks-v1a svix shopify twilio gitlab discord square paddle zoom twitch linear intercom mailgun generic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "github github-sha1 stripe slack standard-webhooks standard-webhooks-v1a svix shopify twilio gitlab discord square paddle zoom twitch linear intercom mailgun jira generic" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -949,7 +949,7 @@ _hookcat() {
                     return 0
                     ;;
                 --scheme)
-                    COMPREPLY=($(compgen -W "github github-sha1 stripe slack standard-webhooks standard-webhooks-v1a svix shopify twilio gitlab discord square paddle zoom twitch linear intercom mailgun generic auto" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "github github-sha1 stripe slack standard-webhooks standard-webhooks-v1a svix shopify twilio gitlab discord square paddle zoom twitch linear intercom mailgun jira generic auto" -- "${cur}"))
                     return 0
                     ;;
                 --secret-env)
@@ -1141,7 +1141,7 @@ _hookcat() {
                     return 0
                     ;;
                 --scheme)
-                    COMPREPLY=($(compgen -W "github github-sha1 stripe slack standard-webhooks standard-webhooks-v1a svix shopify twilio gitlab discord square paddle zoom twitch linear intercom mailgun generic auto" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "github github-sha1 stripe slack standard-webhooks standard-webhooks-v1a svix shopify twilio gitlab discord square paddle zoom twitch linear intercom mailgun jira generic auto" -- "${cur}"))
                     return 0
                     ;;
                 --secret-env)
@@ -1357,7 +1357,7 @@ _hookcat() {
             fi
             case "${prev}" in
                 --scheme)
-                    COMPREPLY=($(compgen -W "github github-sha1 stripe slack standard-webhooks standard-webhooks-v1a svix shopify twilio gitlab discord square paddle zoom twitch linear intercom mailgun generic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "github github-sha1 stripe slack standard-webhooks standard-webhooks-v1a svix shopify twilio gitlab discord square paddle zoom twitch linear intercom mailgun jira generic" -- "${cur}"))
                     return 0
                     ;;
                 --secret-env)
@@ -1419,7 +1419,7 @@ _hookcat() {
             fi
             case "${prev}" in
                 --scheme)
-                    COMPREPLY=($(compgen -W "github github-sha1 stripe slack standard-webhooks standard-webhooks-v1a svix shopify twilio gitlab discord square paddle zoom twitch linear intercom mailgun generic auto" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "github github-sha1 stripe slack standard-webhooks standard-webhooks-v1a svix shopify twilio gitlab discord square paddle zoom twitch linear intercom mailgun jira generic auto" -- "${cur}"))
                     return 0
                     ;;
                 --secret-env)

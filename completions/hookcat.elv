@@ -226,7 +226,7 @@ set edit:completion:arg-completer[hookcat] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
             cand list 'List the catalog''s events'
-            cand show 'Print the rendered request of an event (fresh ids and timestamps)'
+            cand show 'Print the rendered request of an event (fresh ids and timestamps), a JSON body indented for reading'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'hookcat;events;list'= {
@@ -241,6 +241,7 @@ set edit:completion:arg-completer[hookcat] = {|@words|
         &'hookcat;events;show'= {
             cand --color 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never'
             cand --json 'json'
+            cand --raw 'Print the body byte for byte as `send` sends it (JSON bodies are indented otherwise)'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
@@ -248,7 +249,7 @@ set edit:completion:arg-completer[hookcat] = {|@words|
         }
         &'hookcat;events;help'= {
             cand list 'List the catalog''s events'
-            cand show 'Print the rendered request of an event (fresh ids and timestamps)'
+            cand show 'Print the rendered request of an event (fresh ids and timestamps), a JSON body indented for reading'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'hookcat;events;help;list'= {
@@ -411,7 +412,7 @@ set edit:completion:arg-completer[hookcat] = {|@words|
         }
         &'hookcat;help;events'= {
             cand list 'List the catalog''s events'
-            cand show 'Print the rendered request of an event (fresh ids and timestamps)'
+            cand show 'Print the rendered request of an event (fresh ids and timestamps), a JSON body indented for reading'
         }
         &'hookcat;help;events;list'= {
         }

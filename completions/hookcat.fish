@@ -98,6 +98,7 @@ twitch\t''
 linear\t''
 intercom\t''
 mailgun\t''
+jira\t''
 generic\t''
 auto\t''"
 complete -c hookcat -n "__fish_hookcat_using_subcommand listen" -l secret-env -d 'Read the secret from this environment variable (best in CI)' -r
@@ -171,6 +172,7 @@ twitch\t''
 linear\t''
 intercom\t''
 mailgun\t''
+jira\t''
 generic\t''"
 complete -c hookcat -n "__fish_hookcat_using_subcommand sign" -l secret-env -d 'Read the secret from this environment variable (best in CI)' -r
 complete -c hookcat -n "__fish_hookcat_using_subcommand sign" -l secret-file -d 'Read the secret from a file; one trailing newline is stripped' -r -F
@@ -210,6 +212,7 @@ twitch\t''
 linear\t''
 intercom\t''
 mailgun\t''
+jira\t''
 generic\t''
 auto\t''"
 complete -c hookcat -n "__fish_hookcat_using_subcommand verify" -l secret-env -d 'Read the secret from this environment variable (best in CI)' -r
@@ -257,6 +260,7 @@ twitch\t''
 linear\t''
 intercom\t''
 mailgun\t''
+jira\t''
 generic\t''
 auto\t''"
 complete -c hookcat -n "__fish_hookcat_using_subcommand replay" -l secret-env -d 'Read the secret from this environment variable (best in CI)' -r
@@ -292,7 +296,7 @@ never\t''"
 complete -c hookcat -n "__fish_hookcat_using_subcommand events; and not __fish_seen_subcommand_from list show help" -s h -l help -d 'Print help'
 complete -c hookcat -n "__fish_hookcat_using_subcommand events; and not __fish_seen_subcommand_from list show help" -s V -l version -d 'Print version'
 complete -c hookcat -n "__fish_hookcat_using_subcommand events; and not __fish_seen_subcommand_from list show help" -f -a "list" -d 'List the catalog\'s events'
-complete -c hookcat -n "__fish_hookcat_using_subcommand events; and not __fish_seen_subcommand_from list show help" -f -a "show" -d 'Print the rendered request of an event (fresh ids and timestamps)'
+complete -c hookcat -n "__fish_hookcat_using_subcommand events; and not __fish_seen_subcommand_from list show help" -f -a "show" -d 'Print the rendered request of an event (fresh ids and timestamps), a JSON body indented for reading'
 complete -c hookcat -n "__fish_hookcat_using_subcommand events; and not __fish_seen_subcommand_from list show help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c hookcat -n "__fish_hookcat_using_subcommand events; and __fish_seen_subcommand_from list" -l provider -d 'Only this provider\'s events' -r
 complete -c hookcat -n "__fish_hookcat_using_subcommand events; and __fish_seen_subcommand_from list" -l color -d 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''
@@ -305,10 +309,11 @@ complete -c hookcat -n "__fish_hookcat_using_subcommand events; and __fish_seen_
 always\t''
 never\t''"
 complete -c hookcat -n "__fish_hookcat_using_subcommand events; and __fish_seen_subcommand_from show" -l json
+complete -c hookcat -n "__fish_hookcat_using_subcommand events; and __fish_seen_subcommand_from show" -l raw -d 'Print the body byte for byte as `send` sends it (JSON bodies are indented otherwise)'
 complete -c hookcat -n "__fish_hookcat_using_subcommand events; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
 complete -c hookcat -n "__fish_hookcat_using_subcommand events; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
 complete -c hookcat -n "__fish_hookcat_using_subcommand events; and __fish_seen_subcommand_from help" -f -a "list" -d 'List the catalog\'s events'
-complete -c hookcat -n "__fish_hookcat_using_subcommand events; and __fish_seen_subcommand_from help" -f -a "show" -d 'Print the rendered request of an event (fresh ids and timestamps)'
+complete -c hookcat -n "__fish_hookcat_using_subcommand events; and __fish_seen_subcommand_from help" -f -a "show" -d 'Print the rendered request of an event (fresh ids and timestamps), a JSON body indented for reading'
 complete -c hookcat -n "__fish_hookcat_using_subcommand events; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c hookcat -n "__fish_hookcat_using_subcommand captures; and not __fish_seen_subcommand_from list show export diff prune help" -l color -d 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''
 always\t''
@@ -397,6 +402,7 @@ twitch\t''
 linear\t''
 intercom\t''
 mailgun\t''
+jira\t''
 generic\t''"
 complete -c hookcat -n "__fish_hookcat_using_subcommand keygen" -l color -d 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''
 always\t''
@@ -433,7 +439,7 @@ complete -c hookcat -n "__fish_hookcat_using_subcommand help; and not __fish_see
 complete -c hookcat -n "__fish_hookcat_using_subcommand help; and not __fish_seen_subcommand_from send listen sign verify replay events captures keygen demo completions man help" -f -a "man" -d 'Print the man page (roff)'
 complete -c hookcat -n "__fish_hookcat_using_subcommand help; and not __fish_seen_subcommand_from send listen sign verify replay events captures keygen demo completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c hookcat -n "__fish_hookcat_using_subcommand help; and __fish_seen_subcommand_from events" -f -a "list" -d 'List the catalog\'s events'
-complete -c hookcat -n "__fish_hookcat_using_subcommand help; and __fish_seen_subcommand_from events" -f -a "show" -d 'Print the rendered request of an event (fresh ids and timestamps)'
+complete -c hookcat -n "__fish_hookcat_using_subcommand help; and __fish_seen_subcommand_from events" -f -a "show" -d 'Print the rendered request of an event (fresh ids and timestamps), a JSON body indented for reading'
 complete -c hookcat -n "__fish_hookcat_using_subcommand help; and __fish_seen_subcommand_from captures" -f -a "list" -d 'List captured requests (all of them unless some are selected), each with its short id'
 complete -c hookcat -n "__fish_hookcat_using_subcommand help; and __fish_seen_subcommand_from captures" -f -a "show" -d 'Show one capture as `listen` prints it, headers included'
 complete -c hookcat -n "__fish_hookcat_using_subcommand help; and __fish_seen_subcommand_from captures" -f -a "export" -d 'Export captures as curl commands, HAR 1.2, raw HTTP or JSON'

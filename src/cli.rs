@@ -532,11 +532,16 @@ pub enum EventsCommand {
         #[arg(long)]
         json: bool,
     },
-    /// Print the rendered request of an event (fresh ids and timestamps).
+    /// Print the rendered request of an event (fresh ids and timestamps), a JSON body
+    /// indented for reading.
     Show {
         name: String,
         #[arg(long)]
         json: bool,
+        /// Print the body byte for byte as `send` sends it (JSON bodies are indented
+        /// otherwise).
+        #[arg(long, conflicts_with = "json")]
+        raw: bool,
     },
 }
 

@@ -224,6 +224,60 @@ fn committed_man_page_is_fresh() {
     check_fresh("man/hookcat.1", &generated);
 }
 
+/// One page per subcommand (nested ones too: `hookcat-captures-list.1`), committed and
+/// fresh, no page left over for a subcommand that is gone, and the main page names
+/// every page that is shipped (and no other).
+#[test]
+fn committed_man_pages_of_the_subcommands_are_fresh() {
+    let pages = hookcat::cmd::completions::man_pages().unwrap();
+    let names: Vec<&str> = pages.iter().map(|(n, _)| n.as_str()).collect();
+    for n in [
+        "hookcat.1",
+        "hookcat-send.1",
+        "hookcat-listen.1",
+        "hookcat-captures-list.1",
+        "hookcat-events-show.1",
+    ] {
+        assert!(names.contains(&n), "no {n} in {names:?}");
+    }
+    assert!(!names.iter().any(|n| n.contains("help")), "{names:?}");
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("man");
+    if std::env::var_os("HOOKCAT_UPDATE_GENERATED").is_some() {
+        for f in std::fs::read_dir(&dir).unwrap() {
+            let f = f.unwrap().file_name().into_string().unwrap();
+            if f.ends_with(".1") && !names.contains(&f.as_str()) {
+                std::fs::remove_file(dir.join(f)).unwrap();
+            }
+        }
+    }
+    for (name, roff) in &pages {
+        check_fresh(&format!("man/{name}"), roff);
+    }
+    let mut committed: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|f| f.unwrap().file_name().into_string().unwrap())
+        .filter(|f| f.ends_with(".1"))
+        .collect();
+    committed.sort();
+    let mut want: Vec<String> = names.iter().map(|n| n.to_string()).collect();
+    want.sort();
+    assert_eq!(committed, want, "man/ holds a page no subcommand generates: regenerate");
+    // The main page refers to the subcommands' pages, each of which is shipped.
+    let main = String::from_utf8(pages[0].1.clone()).unwrap();
+    let referred: Vec<String> = main
+        .lines()
+        .filter_map(|l| l.strip_suffix("(1)"))
+        .map(|l| format!("{}.1", l.replace("\\-", "-")))
+        .collect();
+    assert!(referred.len() >= 10, "{main}");
+    for r in &referred {
+        assert!(
+            names.contains(&r.as_str()),
+            "the main page refers to {r}, which is not shipped"
+        );
+    }
+}
+
 #[test]
 fn keygen_formats() {
     let v = run(&["keygen", "--scheme", "standard-webhooks", "--json"], b"")
@@ -264,6 +318,41 @@ fn events_list_and_show() {
     assert!(out.contains("X-GitHub-Event: push") && out.contains("\"ref\""), "{out}");
     let err = run(&["events", "show", "mediawiki.page_edt"], b"").code(2).err();
     assert!(err.contains("mediawiki.page_edit"), "{err}");
+}
+
+/// `events list` says how each event is signed (MediaWiki's are not), on a terminal or
+/// not; `events show` prints a JSON body pretty, and `--raw` the bytes `send` sends.
+#[test]
+fn events_list_shows_each_scheme_and_show_prints_pretty() {
+    let out = run(&["events", "list"], b"").code(0).out();
+    let line = |name: &str| {
+        out.lines()
+            .find(|l| l.split_whitespace().next() == Some(name))
+            .unwrap_or_else(|| panic!("no {name} in\n{out}"))
+            .to_string()
+    };
+    assert_eq!(line("mediawiki.page_edit").split_whitespace().nth(1), Some("unsigned"));
+    assert_eq!(line("github.push").split_whitespace().nth(1), Some("github"));
+    assert_eq!(line("jira.comment_created").split_whitespace().nth(1), Some("jira"));
+    assert_eq!(
+        line("intercom.conversation.user.created").split_whitespace().nth(1),
+        Some("intercom")
+    );
+
+    let shown = run(&["events", "show", "github.push"], b"").code(0).out();
+    let body = shown.split("\r\n\r\n").nth(1).unwrap();
+    assert!(body.starts_with("{\n  \"ref\": "), "{body}");
+    serde_json::from_str::<serde_json::Value>(body).unwrap();
+    let raw = run(&["events", "show", "github.push", "--raw"], b"")
+        .code(0)
+        .stdout
+        .clone();
+    let raw = String::from_utf8(raw).unwrap();
+    let body = raw.split("\r\n\r\n").nth(1).unwrap();
+    assert!(body.starts_with("{\"ref\":") && !body.contains('\n'), "{body}");
+    // A body that is not JSON is printed as it is.
+    let xml = run(&["events", "show", "generic.xml.order"], b"").code(0).out();
+    assert!(xml.contains("\r\n\r\n<?xml"), "{xml}");
 }
 
 #[test]

@@ -934,3 +934,53 @@ fn replay_takes_short_ids_and_last_and_a_missing_log_is_a_file_error() {
         r.stderr
     );
 }
+
+/// A Jira delivery captured by `listen --scheme jira` is verified on arrival, and
+/// `replay --set … --resign` signs the edited body as Jira does (`--scheme auto` tells
+/// Jira's `X-Hub-Signature: sha256=` from GitHub's legacy `sha1=`).
+#[test]
+fn jira_is_captured_verified_and_replayed_re_signed() {
+    let dir = tempdir();
+    let data = dir.path();
+    let log = log_in(&dir);
+    let body = br#"{"timestamp":1700000000000,"webhookEvent":"jira:issue_updated","issue":{"key":"WIKI-42","fields":{"summary":"s"}}}"#.to_vec();
+    let mut h = sign(data, "jira", now(), &body);
+    h.push(("Content-Type".into(), "application/json; charset=utf-8".into()));
+    h.push(("X-Atlassian-Webhook-Identifier".into(), "1700000000123".into()));
+    let recs = capture(
+        data,
+        &log,
+        &["--scheme", "jira", "--secret", SECRET],
+        &[Req {
+            method: "POST",
+            path: "/jira",
+            headers: h,
+            body,
+        }],
+    );
+    assert_eq!(recs[0]["provider"], "jira", "{}", recs[0]);
+    assert_eq!(recs[0]["event"], "issue_updated", "{}", recs[0]);
+    assert_eq!(recs[0]["verification"]["valid"], true, "{}", recs[0]);
+
+    let recv = Receiver::start(vec![]);
+    let l = log.to_str().unwrap();
+    let args = [
+        l,
+        "--last",
+        "1",
+        "--to",
+        &recv.url,
+        "--set",
+        "issue.key=WIKI-43",
+        "--resign",
+        "--secret",
+        SECRET,
+    ];
+    let r = replay(&args);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    let got = recv.got();
+    assert!(String::from_utf8_lossy(&got[0].body).contains("WIKI-43"));
+    let v = verify(data, &got[0]);
+    assert_eq!(v.code, Some(0), "{}", v.stderr);
+    assert!(v.stderr.contains("jira"), "{}", v.stderr);
+}

@@ -687,3 +687,45 @@ fn a_raw_request_file_brings_its_body_and_an_empty_stdin_is_refused() {
         "{r:?}"
     );
 }
+
+/// Jira signs as SIGNATURES.md §17 says: `X-Hub-Signature: sha256=<hex>` over the raw
+/// body; `--scheme auto` tells it from GitHub's legacy `sha1=`, and a receiver written
+/// for GitHub's X-Hub-Signature (SHA-1) is told what it is reading, in both directions.
+#[test]
+fn jira_signs_verifies_and_names_the_github_mix_up() {
+    let h = sign("jira", "It's a Secret to Everybody", b"Hello, World!", &[]);
+    // GitHub's published vector, whose HMAC-SHA256 is Jira's construction too.
+    assert_eq!(
+        h,
+        ["X-Hub-Signature: sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17"]
+    );
+    let (code, _) = verify("jira", "It's a Secret to Everybody", &h, b"Hello, World!", &[]);
+    assert_eq!(code, 0);
+    let r = run(
+        &[
+            "verify",
+            "--scheme",
+            "auto",
+            "--secret",
+            "It's a Secret to Everybody",
+            "-H",
+            &h[0],
+        ],
+        b"Hello, World!",
+    );
+    assert!(r.code(0).err().contains("scheme: jira"), "{r:?}");
+    // A GitHub receiver reading SHA-1 from X-Hub-Signature, given Jira's request.
+    let (code, v) = verify("github-sha1", "k", &h, b"Hello, World!", &[]);
+    assert_eq!(code, 1, "{v}");
+    let reason = v["reason"].as_str().unwrap();
+    assert!(reason.contains("Jira") && reason.contains("--scheme jira"), "{reason}");
+    // Jira's receiver given GitHub's legacy header.
+    let gh = sign("github-sha1", "k", b"{}", &[]);
+    let (code, v) = verify("jira", "k", &gh, b"{}", &[]);
+    assert_eq!(code, 1, "{v}");
+    assert!(v["reason"].as_str().unwrap().contains("--scheme github-sha1"), "{v}");
+    // An HMAC-SHA1 sent under Jira's prefix: the diagnosis says which construction.
+    let hex = gh[0].split("sha1=").nth(1).unwrap();
+    let (code, v) = verify("jira", "k", &[format!("X-Hub-Signature: sha256={hex}")], b"{}", &[]);
+    assert_eq!((code, codes(&v)), (1, vec!["wrong_algorithm".to_string()]));
+}

@@ -1,7 +1,7 @@
 //! `hookcat events list|show`: the built-in catalog.
 
 use crate::cli::EventsCommand;
-use crate::core::event::{catalog, find};
+use crate::core::event::{catalog, find, CatalogEntry};
 use crate::exit::{hinted, Outcome};
 use crate::output::{Io, Output};
 
@@ -25,6 +25,7 @@ pub fn run(c: EventsCommand, out: &Output, io: &mut Io) -> anyhow::Result<Outcom
                 return Ok(Outcome::Success);
             }
             let w = items.iter().map(|e| e.name.chars().count()).max().unwrap_or(0);
+            let sw = items.iter().map(|e| signed_by(e).len()).max().unwrap_or(0);
             let mut last = "";
             for e in items {
                 if e.provider != last && out.stdout_tty {
@@ -38,11 +39,23 @@ pub fn run(c: EventsCommand, out: &Output, io: &mut Io) -> anyhow::Result<Outcom
                 last = &e.provider;
                 let ct = e.content_type.split(';').next().unwrap_or(&e.content_type);
                 let ct = ct.trim_start_matches("application/");
-                io.line(&format!("  {:<w$}  {:<22} {}", e.name, out.out.dim(ct), e.description))?;
+                let scheme = format!("{:<sw$}", signed_by(e));
+                let scheme = if e.scheme.is_some() {
+                    scheme
+                } else {
+                    out.out.yellow(&scheme)
+                };
+                io.line(&format!(
+                    "  {:<w$}  {}  {:<22} {}",
+                    e.name,
+                    scheme,
+                    out.out.dim(ct),
+                    e.description
+                ))?;
             }
             Ok(Outcome::Success)
         }
-        EventsCommand::Show { name, json } => {
+        EventsCommand::Show { name, json, raw } => {
             let entry = find(&name).map_err(|e| hinted(e.to_string(), "`hookcat events list` shows every event"))?;
             let ev = entry.render(&[])?;
             if json {
@@ -74,11 +87,38 @@ pub fn run(c: EventsCommand, out: &Output, io: &mut Io) -> anyhow::Result<Outcom
             }
             head.push_str("\r\n");
             io.bytes(head.as_bytes())?;
-            io.bytes(&ev.body)?;
-            if !ev.body.ends_with(b"\n") && out.stdout_tty {
-                io.bytes(b"\n")?;
+            let body = if raw {
+                None
+            } else {
+                pretty_json(&ev.content_type, &ev.body)
+            };
+            match body {
+                Some(pretty) => io.bytes(pretty.as_bytes())?,
+                None => {
+                    io.bytes(&ev.body)?;
+                    if !ev.body.ends_with(b"\n") && out.stdout_tty {
+                        io.bytes(b"\n")?;
+                    }
+                }
             }
             Ok(Outcome::Success)
         }
     }
+}
+
+/// The scheme an event is signed with, as `events list` shows it.
+fn signed_by(e: &CatalogEntry) -> &str {
+    e.scheme.as_deref().unwrap_or("unsigned")
+}
+
+/// A JSON body indented for reading (keys in their order), with a final newline;
+/// `None` when the body is not JSON.
+fn pretty_json(content_type: &str, body: &[u8]) -> Option<String> {
+    if !content_type.to_ascii_lowercase().contains("json") {
+        return None;
+    }
+    let v: serde_json::Value = serde_json::from_slice(body).ok()?;
+    let mut s = serde_json::to_string_pretty(&v).ok()?;
+    s.push('\n');
+    Some(s)
 }

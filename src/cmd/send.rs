@@ -45,11 +45,27 @@ pub fn run(a: SendArgs, out: &Output, io: &mut Io) -> anyhow::Result<Outcome> {
     let mut url = a.url.clone().or(target.url.clone());
     let mut event_name = a.event.clone().or(target.event.clone());
     let mut prompted_secret = None;
+    let mut prompted_scheme = None;
+    let mut wizard = false;
     if (url.is_none() || (event_name.is_none() && a.data.is_none())) && interactive {
-        let p = super::prompt::send_prompts(url.is_none(), event_name.is_none())?;
+        let s = &a.secret;
+        let have_secret = s.secret_env.is_some()
+            || s.secret_file.is_some()
+            || s.secret.is_some()
+            || target.secret_env.is_some()
+            || target.secret_file.is_some();
+        let p = super::prompt::send_prompts(&super::prompt::Asked {
+            url: url.is_none(),
+            event: event_name.is_none(),
+            secret: !have_secret,
+            given_event: event_name.as_deref(),
+            given_scheme: a.scheme.as_deref().or(target.scheme.as_deref()),
+        })?;
         url = url.or(p.url);
         event_name = event_name.or(p.event);
         prompted_secret = p.secret;
+        prompted_scheme = p.scheme;
+        wizard = true;
     }
     let url = url.ok_or_else(|| {
         hinted(
@@ -88,7 +104,8 @@ pub fn run(a: SendArgs, out: &Output, io: &mut Io) -> anyhow::Result<Outcome> {
         extra.set(k, v.clone());
     }
     let first = source.event()?;
-    let scheme = match a.scheme.clone().or(target.scheme.clone()) {
+    let chosen_scheme = a.scheme.clone().or(target.scheme.clone()).or(prompted_scheme);
+    let scheme = match chosen_scheme.clone() {
         Some(s) if s == "none" => None,
         Some(s) => Some(s),
         None => first.scheme.clone(),
@@ -114,6 +131,21 @@ pub fn run(a: SendArgs, out: &Output, io: &mut Io) -> anyhow::Result<Outcome> {
         retries,
         ..Policy::default()
     };
+    if wizard {
+        if let Some(event) = &event_name {
+            let source = secret.as_ref().map(|s| s.source());
+            let cmd =
+                super::prompt::equivalent_command(&url, event, chosen_scheme.as_deref(), scheme.as_deref(), source);
+            io.talk(format_args!("{} {cmd}", out.err.dim("the same without the prompts:")));
+            if matches!(source, Some(crate::core::secret::SecretSource::Arg)) {
+                io.talk(format_args!(
+                    "{} export {}=… first: the secret you typed is not shown",
+                    out.err.dim("note:"),
+                    super::prompt::variable_for(scheme.as_deref())
+                ));
+            }
+        }
+    }
     let plan = SendPlan {
         url,
         source,

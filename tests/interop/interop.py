@@ -16,7 +16,8 @@ scheme):
               then signed and verified by hookcat.
 * ``keygen``: secrets made by ``hookcat keygen`` used by both sides.
 
-Schemes here: stripe, standard-webhooks, svix, slack, twilio, square, paddle, discord.
+Schemes here: stripe, standard-webhooks, svix, slack, twilio, square, paddle, discord, jira
+(no official library verifies Jira's signature: its construction is computed with hmac).
 (github, shopify and linear are in interop.mjs: their official SDKs are npm packages.)
 
 Usage: interop.py [--binary PATH] [--cases N] [--seed N] [--only a,b]
@@ -65,7 +66,7 @@ from paddle_billing.Notifications import PaddleSignature, Secret, Verifier  # no
 import discord_interactions  # noqa: E402
 from nacl.signing import SigningKey  # noqa: E402
 
-SCHEMES_HERE = ["stripe", "standard-webhooks", "svix", "slack", "twilio", "square", "paddle", "discord"]
+SCHEMES_HERE = ["stripe", "standard-webhooks", "svix", "slack", "twilio", "square", "paddle", "discord", "jira"]
 
 
 # --------------------------------------------------------------------------- random data
@@ -975,10 +976,47 @@ class Discord(Scheme):
         return out
 
 
-SCHEME_CLASSES = {c.name: c for c in (Stripe, StandardWebhooks, Svix, Slack, Twilio, Square, Paddle, Discord)}
+class Jira(Scheme):
+    name = hookcat = "jira"
+    has_timestamp = False
+    body_kinds = ("json", "text", "empty")
+
+    def secret(self):
+        return rand_word(self.rng, self.rng.choice([16, 32, 40]), string.ascii_letters + string.digits + "-_")
+
+    # No official Atlassian library verifies or signs Jira's webhooks (SIGNATURES.md
+    # section 17): both sides are the documented construction, computed here with hmac:
+    # X-Hub-Signature: "sha256=" + lower-case hex of HMAC-SHA256(key=secret UTF-8, msg=raw body).
+    def lib_verify(self, body, headers, secret, ctx):
+        sig = hget(headers, "X-Hub-Signature")
+        if sig is None:
+            return False, "no X-Hub-Signature header"
+        want = "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+        return hmac.compare_digest(sig.strip(), want), f"computed {want}"
+
+    def lib_sign(self, body, secret, ctx):
+        return {"X-Hub-Signature": "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()}
+
+    def edge_cases(self, secret):
+        b, _ = self.body("json")
+        sha1 = "sha1=" + hmac.new(secret.encode(), b, hashlib.sha1).hexdigest()
+        sha1_as_256 = "sha256=" + hmac.new(secret.encode(), b, hashlib.sha1).hexdigest()
+        return [
+            # GitHub's legacy header value (the classic mix-up): not Jira's signature.
+            ("GitHub's SHA-1 X-Hub-Signature", b, {"X-Hub-Signature": sha1}, {"kind": "json"}, False,
+             {"refuse_codes": (1, 2)}),
+            ("an HMAC-SHA1 under the sha256= prefix", b, {"X-Hub-Signature": sha1_as_256}, {"kind": "json"}, False, {}),
+            # Receivers compare the lower-case hex as text (as for GitHub's header).
+            ("upper-case hex", b,
+             {"X-Hub-Signature": "sha256=" + hmac.new(secret.encode(), b, hashlib.sha256).hexdigest().upper()},
+             {"kind": "json"}, False, {}),
+        ]
+
+
+SCHEME_CLASSES = {c.name: c for c in (Stripe, StandardWebhooks, Svix, Slack, Twilio, Square, Paddle, Discord, Jira)}
 
 # headers whose name says which scheme --scheme auto should pick
-AUTO_OK = {"stripe", "slack", "svix", "twilio", "square", "paddle", "discord", "standard-webhooks"}
+AUTO_OK = {"stripe", "slack", "svix", "twilio", "square", "paddle", "discord", "standard-webhooks", "jira"}
 
 
 # --------------------------------------------------------------------------- the suite

@@ -46,13 +46,21 @@ add_counts() {
   failed=$((failed + f))
 }
 
-echo "== interop: Python SDKs (stripe, standard-webhooks, svix, slack, twilio, square, paddle, discord)"
+echo "== interop: Python SDKs (stripe, standard-webhooks, svix, slack, twilio, square, paddle, discord; jira with hmac)"
 if [ -x "$VENV/bin/python" ]; then
   "$VENV/bin/python" "$HERE/interop.py" --binary "$BIN" --result-file "$tmp/py.json"
 else
   echo "interop: no virtualenv at $VENV: run tests/interop/setup.sh first"
 fi
 add_counts Python "$tmp/py.json"
+
+echo "== interop: the catalog's GitHub events parsed by githubkit (GitHub's current webhook schema)"
+if [ -x "$VENV/bin/python" ]; then
+  "$VENV/bin/python" "$HERE/catalog.py" --binary "$BIN" --result-file "$tmp/catalog.json"
+else
+  echo "interop: no virtualenv at $VENV: run tests/interop/setup.sh first"
+fi
+add_counts catalog "$tmp/catalog.json"
 
 echo "== interop: Node SDKs (github, shopify, linear)"
 if [ -d "$HERE/node_modules/@octokit/webhooks-methods" ]; then

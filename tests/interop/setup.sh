@@ -61,6 +61,7 @@ if bad:
     sys.exit("version mismatch: " + "; ".join(bad))
 import stripe, standardwebhooks, svix.webhooks, slack_sdk.signature, twilio.request_validator  # noqa
 import square.utils.webhooks_helper, paddle_billing.Notifications, discord_interactions, nacl.signing  # noqa
+import githubkit.webhooks  # noqa
 EOF
 
 # ---- Node

@@ -3,8 +3,12 @@
 //!
 //! Placeholders inside strings: `{{uuid}}`, `{{id:PREFIX}}`, `{{hex:N}}`,
 //! `{{digits:N}}`, `{{int:N}}`, `{{now}}`, `{{now_ms}}`, `{{now_iso}}`,
-//! `{{now_iso_ms}}`; a `#tag` suffix shares one value within a render. A JSON string
-//! that is exactly one `{{int:N}}`, `{{now}}` or `{{now_ms}}` becomes a number.
+//! `{{now_iso_ms}}`, `{{now_iso_ms_offset}}` (`…T10:31:07.409+0000`); a `#tag`
+//! suffix shares one value within a render. A JSON string that is exactly one
+//! `{{int:N}}`, `{{now}}` or `{{now_ms}}` becomes a number.
+//!
+//! A file's `notes` say where its shapes come from (the provider's documentation or
+//! schema); they are for readers and are not loaded.
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -33,6 +37,7 @@ const FILES: &[(&str, &str)] = &[
     ("zoom", include_str!("catalog/zoom.json")),
     ("intercom", include_str!("catalog/intercom.json")),
     ("mailgun", include_str!("catalog/mailgun.json")),
+    ("jira", include_str!("catalog/jira.json")),
     ("generic", include_str!("catalog/generic.json")),
 ];
 
@@ -164,6 +169,8 @@ impl Placeholders {
                 "now_ms" => self.now.as_millisecond().to_string(),
                 "now_iso" => self.now.strftime("%Y-%m-%dT%H:%M:%SZ").to_string(),
                 "now_iso_ms" => self.now.strftime("%Y-%m-%dT%H:%M:%S%.3fZ").to_string(),
+                // Jira's form: milliseconds and a numeric offset without a colon.
+                "now_iso_ms_offset" => self.now.strftime("%Y-%m-%dT%H:%M:%S%.3f+0000").to_string(),
                 _ => return None,
             },
             _ => return None,
@@ -385,6 +392,192 @@ mod tests {
     }
 
     /// A provider that sends pretty-printed JSON (Stripe) is rendered so; the others compact.
+    /// Every object of `v` (depth first), with the key it is under.
+    fn objects<'a>(
+        v: &'a serde_json::Value,
+        key: &'a str,
+        parent: &'a str,
+        out: &mut Vec<(&'a str, &'a str, &'a serde_json::Map<String, serde_json::Value>)>,
+    ) {
+        match v {
+            serde_json::Value::Object(m) => {
+                out.push((parent, key, m));
+                for (k, x) in m {
+                    objects(x, k, key, out);
+                }
+            }
+            serde_json::Value::Array(a) => a.iter().for_each(|x| objects(x, key, parent, out)),
+            _ => {}
+        }
+    }
+
+    /// The GitHub events have GitHub's current payload shapes, as the receivers built on
+    /// GitHub's webhook schema parse them (tests/interop/catalog.py runs githubkit
+    /// itself). Sources: githubkit-schemas 26.10.21 (API version 2026-03-10), models
+    /// `Label` (`archived_at`, `archived_by`: null until archived) and
+    /// `PullRequestPropLabelsItems` (`archived_by` required); @octokit/webhooks-schemas
+    /// 7.6.1, definitions `label` (required keys), `repository` (`custom_properties`
+    /// required) and `workflow-run` (`repository`, `head_repository`: `repository-lite`,
+    /// the short form of 46 keys, no others).
+    #[test]
+    fn github_events_have_the_current_webhook_shapes() {
+        const LABEL: &[&str] = &[
+            "id",
+            "node_id",
+            "url",
+            "name",
+            "color",
+            "default",
+            "description",
+            "archived_at",
+            "archived_by",
+        ];
+        const REPOSITORY_LITE: &[&str] = &[
+            "id",
+            "node_id",
+            "name",
+            "full_name",
+            "private",
+            "owner",
+            "html_url",
+            "description",
+            "fork",
+            "url",
+            "forks_url",
+            "keys_url",
+            "collaborators_url",
+            "teams_url",
+            "hooks_url",
+            "issue_events_url",
+            "events_url",
+            "assignees_url",
+            "branches_url",
+            "tags_url",
+            "blobs_url",
+            "git_tags_url",
+            "git_refs_url",
+            "trees_url",
+            "statuses_url",
+            "languages_url",
+            "stargazers_url",
+            "contributors_url",
+            "subscribers_url",
+            "subscription_url",
+            "commits_url",
+            "git_commits_url",
+            "comments_url",
+            "issue_comment_url",
+            "contents_url",
+            "compare_url",
+            "merges_url",
+            "archive_url",
+            "downloads_url",
+            "issues_url",
+            "pulls_url",
+            "milestones_url",
+            "notifications_url",
+            "labels_url",
+            "releases_url",
+            "deployments_url",
+        ];
+        let (mut labels, mut repos, mut lite) = (0, 0, 0);
+        for e in catalog().iter().filter(|e| e.provider == "github") {
+            let ev = e.render(&[]).unwrap();
+            let body: serde_json::Value = serde_json::from_slice(&ev.body).unwrap();
+            let mut all = Vec::new();
+            objects(&body, "", "", &mut all);
+            for (parent, key, m) in all {
+                let is_label = key == "labels";
+                let is_repo = m.contains_key("full_name") && m.contains_key("owner");
+                if is_label {
+                    labels += 1;
+                    for k in LABEL {
+                        assert!(m.contains_key(*k), "{}: a label without `{k}`: {m:?}", e.name);
+                    }
+                    assert!(m["archived_by"].is_null() || m["archived_by"].is_object(), "{}", e.name);
+                } else if is_repo && parent == "workflow_run" {
+                    lite += 1;
+                    let keys: Vec<&str> = m.keys().map(String::as_str).collect();
+                    assert_eq!(
+                        keys, REPOSITORY_LITE,
+                        "{}: workflow_run.{key} is not the short form",
+                        e.name
+                    );
+                } else if is_repo {
+                    repos += 1;
+                    assert!(
+                        m.get("custom_properties").is_some_and(|c| c.is_object()),
+                        "{}: repository object `{key}` without custom_properties",
+                        e.name
+                    );
+                }
+            }
+        }
+        assert!(
+            labels >= 2 && repos >= 6 && lite == 2,
+            "{labels} labels, {repos} repositories, {lite} short"
+        );
+    }
+
+    /// Jira's events as Atlassian documents them ("Webhooks" for the Jira Cloud platform;
+    /// SIGNATURES.md section 17): `timestamp` in epoch milliseconds, `webhookEvent`,
+    /// `issue_event_type_name` on issue events, `user`, `issue` with `fields`,
+    /// `changelog` on updates, `comment` on comment events; the delivery id header.
+    #[test]
+    fn jira_events_have_the_documented_shapes() {
+        for (name, event, keys) in [
+            (
+                "jira.issue_created",
+                "jira:issue_created",
+                &["timestamp", "webhookEvent", "issue_event_type_name", "user", "issue"][..],
+            ),
+            (
+                "jira.issue_updated",
+                "jira:issue_updated",
+                &[
+                    "timestamp",
+                    "webhookEvent",
+                    "issue_event_type_name",
+                    "user",
+                    "issue",
+                    "changelog",
+                ][..],
+            ),
+            (
+                "jira.comment_created",
+                "comment_created",
+                &["timestamp", "webhookEvent", "comment", "issue"][..],
+            ),
+        ] {
+            let e = find(name).unwrap();
+            assert_eq!(e.scheme.as_deref(), Some("jira"));
+            let ev = e.render(&[]).unwrap();
+            let v: serde_json::Value = serde_json::from_slice(&ev.body).unwrap();
+            assert_eq!(v["webhookEvent"], event, "{name}");
+            for k in keys {
+                assert!(v.get(*k).is_some(), "{name}: no `{k}`");
+            }
+            let ms = v["timestamp"].as_i64().unwrap();
+            assert!(ms > 1_600_000_000_000, "{name}: timestamp {ms} is not in milliseconds");
+            assert!(
+                v["issue"]["key"].is_string() && v["issue"]["fields"].is_object(),
+                "{name}"
+            );
+            assert!(ev.headers.get("x-atlassian-webhook-identifier").is_some(), "{name}");
+            let created = v["issue"]["fields"]["created"]
+                .as_str()
+                .or(v["comment"]["created"].as_str());
+            assert!(created.is_some_and(|c| c.ends_with("+0000")), "{name}: {created:?}");
+        }
+        let up = find("jira.issue_updated").unwrap().render(&[]).unwrap();
+        let v: serde_json::Value = serde_json::from_slice(&up.body).unwrap();
+        for item in v["changelog"]["items"].as_array().unwrap() {
+            for k in ["field", "fieldtype", "from", "fromString", "to", "toString"] {
+                assert!(item.get(k).is_some(), "changelog item without `{k}`");
+            }
+        }
+    }
+
     #[test]
     fn bodies_are_printed_as_their_provider_prints_them() {
         let stripe = find("stripe.payment_intent.succeeded").unwrap().render(&[]).unwrap();

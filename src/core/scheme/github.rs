@@ -89,7 +89,7 @@ pub fn github_sha1() -> HubSignature {
             "github",
             "GitHub legacy: X-Hub-Signature, HMAC-SHA1 of the body",
             "x-hub-signature",
-            ToldBy::header(&["x-hub-signature"], Rank::Hub).only_if(|h| !from_intercom(h)),
+            ToldBy::header(&["x-hub-signature"], Rank::Hub).only_if(|h| !from_intercom(h) && !super::jira::signed_sha256(h)),
             Alg::Sha1,
         ),
         alg: Alg::Sha1,
@@ -107,7 +107,7 @@ pub fn intercom() -> HubSignature {
             "intercom",
             "Intercom: X-Hub-Signature, HMAC-SHA1 of the body",
             "x-hub-signature",
-            ToldBy::header(&["x-hub-signature"], Rank::Hub).only_if(from_intercom),
+            ToldBy::header(&["x-hub-signature"], Rank::Hub).only_if(|h| from_intercom(h) && !super::jira::signed_sha256(h)),
             Alg::Sha1,
         ),
         alg: Alg::Sha1,
@@ -134,6 +134,16 @@ impl HmacSpec for HubSignature {
             Some(_) => Err(Verdict::malformed(
                 self.meta.name,
                 format!("{} has `{}` but no signature after it", self.header, self.prefix),
+            )),
+            // GitHub's legacy header with SHA-256 in it: how Jira signs, read by a
+            // receiver written for GitHub (the classic mix-up).
+            None if self.alg == Alg::Sha1 && v.trim().starts_with("sha256=") => Err(Verdict::malformed(
+                self.meta.name,
+                format!(
+                    "{} carries `sha256=…`, not `{}`: that is how Jira signs (HMAC-SHA256 of the body under GitHub's legacy header name, where GitHub sends SHA-1). \
+                     Verify it with --scheme jira; a receiver written for GitHub's X-Hub-Signature must compute SHA-256 for Jira.",
+                    self.header, self.prefix
+                ),
             )),
             None => Err(Verdict::malformed(
                 self.meta.name,

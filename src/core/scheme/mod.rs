@@ -37,6 +37,7 @@ pub mod generic;
 pub mod github;
 pub mod gitlab;
 pub mod hmac;
+pub mod jira;
 pub mod linear;
 pub mod mailgun;
 pub mod paddle;

@@ -6,6 +6,7 @@ use super::generic::Generic;
 use super::github::{github, github_sha1, intercom};
 use super::gitlab::Gitlab;
 use super::hmac::{Alg, Encoding, HmacAdapter};
+use super::jira::Jira;
 use super::linear::Linear;
 use super::mailgun::Mailgun;
 use super::paddle::Paddle;
@@ -45,6 +46,7 @@ const REGISTRY: &[(&str, Make)] = &[
     ("linear", |_| Box::new(HmacAdapter(Linear))),
     ("intercom", |_| Box::new(HmacAdapter(intercom()))),
     ("mailgun", |_| Box::new(HmacAdapter(Mailgun))),
+    ("jira", |_| Box::new(HmacAdapter(Jira))),
     ("generic", |g| {
         Box::new(HmacAdapter(Generic::new(
             g.alg,
@@ -273,6 +275,7 @@ mod tests {
             Some("standard-webhooks")
         );
         assert_eq!(detect(&h("X-Hub-Signature", "sha1=ab"), None), Some("github-sha1"));
+        assert_eq!(detect(&h("X-Hub-Signature", "sha256=ab"), None), Some("jira"));
         assert_eq!(detect(&h("Content-Type", "x"), None), None);
         assert_eq!(
             detect(&Headers::new(), Some(br#"{"signature":{"token":"t"}}"#)),
