@@ -220,8 +220,8 @@ pub struct DeliveryArgs {
 #[command(after_help = EXIT_CODES)]
 #[command(mut_arg("timeout", |a| a.env("HOOKCAT_TIMEOUT")), mut_arg("retries", |a| a.env("HOOKCAT_RETRIES")))]
 pub struct SendArgs {
-    /// Where to send (http or https).
-    #[arg(value_name = "URL", env = "HOOKCAT_URL", hide_env_values = true)]
+    /// Where to send: an http(s) URL, or as curl takes it (`localhost:3000/hook`, `:3000/hook`, `3000`, `/hook`; http:// is assumed).
+    #[arg(value_name = "URL", env = "HOOKCAT_URL", hide_env_values = true, value_parser = http_url)]
     pub url: Option<String>,
     /// A catalog event, `provider.event` (see `hookcat events list`).
     #[arg(short, long, value_name = "NAME", conflicts_with = "data")]
@@ -372,8 +372,8 @@ pub struct ListenArgs {
     #[arg(long, help_heading = BEHAVIOUR)]
     pub no_handshake: bool,
 
-    /// Relay each request to the app at URL and answer with its response.
-    #[arg(long, value_name = "URL", help_heading = FORWARDING)]
+    /// Relay each request to the app at URL and answer with its response (`localhost:3000`, `:3000` and `3000` work too).
+    #[arg(long, value_name = "URL", value_parser = http_url, help_heading = FORWARDING)]
     pub forward_to: Option<String>,
 
     /// Largest body accepted; larger gets 413.
@@ -460,8 +460,8 @@ pub struct ReplayArgs {
     /// The capture log (default: the listener's default log).
     #[arg(short, long, value_name = "LOG")]
     pub file: Option<PathBuf>,
-    /// Where to send.
-    #[arg(long, value_name = "URL")]
+    /// Where to send: an http(s) URL, or as curl takes it (`localhost:3000`, `:3000`, `3000`; http:// is assumed).
+    #[arg(long, value_name = "URL", value_parser = http_url)]
     pub to: String,
     /// The last N captures.
     #[arg(long, value_name = "N")]
@@ -618,6 +618,11 @@ fn status_code(s: &str) -> Result<u16, String> {
     }
 }
 
+/// An http(s) URL, completed from the forms curl takes ([`crate::core::url`]).
+fn http_url(s: &str) -> Result<String, String> {
+    crate::core::url::normalize(s).map_err(|e| e.reason())
+}
+
 /// A count: 0, 1, 2…
 fn whole_number(s: &str) -> Result<u32, String> {
     s.trim()
@@ -740,6 +745,28 @@ mod tests {
         assert_eq!(a.allow_ip, vec!["10.0.0.0/8".parse::<Cidr>().unwrap()]);
         assert_eq!(a.status_sequence, [500, 429, 200]);
         assert_eq!(a.response_headers, [("X-A".to_string(), "b".to_string())]);
+    }
+
+    /// Every URL argument takes the forms curl takes, and refuses with the corrected form.
+    #[test]
+    fn url_arguments_complete_what_is_typed() {
+        let cli = Cli::try_parse_from(["hookcat", "listen", "--forward-to", ":3000/app"]).unwrap();
+        let Command::Listen(a) = cli.command else { panic!() };
+        assert_eq!(a.forward_to.as_deref(), Some("http://localhost:3000/app"));
+        let cli = Cli::try_parse_from(["hookcat", "replay", "--to", "3000", "--all"]).unwrap();
+        let Command::Replay(a) = cli.command else { panic!() };
+        assert_eq!(a.to, "http://localhost:3000/");
+        let cli = Cli::try_parse_from(["hookcat", "send", "localhost:3000/hook"]).unwrap();
+        let Command::Send(a) = cli.command else { panic!() };
+        assert_eq!(a.url.as_deref(), Some("http://localhost:3000/hook"));
+        for args in [
+            &["hookcat", "listen", "--forward-to", "ftp://app/x"][..],
+            &["hookcat", "replay", "--to", "ftp://app/x", "--all"][..],
+            &["hookcat", "send", "ftp://app/x"][..],
+        ] {
+            let e = Cli::try_parse_from(args).unwrap_err().to_string();
+            assert!(e.contains("did you mean `http://app/x`"), "{args:?}: {e}");
+        }
     }
 
     #[test]

@@ -732,3 +732,28 @@ fn ctrl_c_stops_a_load_run_with_a_partial_summary() {
     assert!((5..100_000).contains(&sent), "{sent_line}");
     assert!(out.contains("status 200×"), "{out}");
 }
+
+#[test]
+fn urls_typed_as_curl_takes_them_are_sent_to() {
+    let rx = Receiver::start(vec![]);
+    let port = rx.url.rsplit(':').next().unwrap().to_string();
+    for typed in [
+        format!("127.0.0.1:{port}/x"),
+        format!("localhost:{port}/x"),
+        format!(":{port}/x"),
+        port.clone(),
+    ] {
+        let out = run(&["send", &typed, "--event", "github.ping", "--scheme", "none"], b"");
+        out.code(0);
+    }
+    let paths: Vec<String> = rx.got().iter().map(|r| r.path.clone()).collect();
+    assert_eq!(paths, ["/x", "/x", "/x", "/"]);
+    // What cannot be used names the problem and the corrected form.
+    let out = run(&["send", "htp://localhost:9/x", "--event", "github.ping"], b"");
+    out.code(2);
+    assert!(
+        out.err().contains("not htp") && out.err().contains("`http://localhost:9/x`"),
+        "{}",
+        out.err()
+    );
+}

@@ -59,7 +59,14 @@ pub fn run(a: SendArgs, out: &Output, io: &mut Io) -> anyhow::Result<Outcome> {
         None => Target::default(),
     };
     let interactive = !a.no_input && out.stdin_tty && out.stderr_tty && a.data.is_none();
-    let mut url = a.url.clone().or(target.url.clone());
+    // (The argument arrives completed by clap; a config target's URL is completed here.)
+    let target_url = match (&target.url, &a.target) {
+        (Some(u), Some(t)) => Some(
+            crate::core::url::normalize(u).with_context(|| format!("the url of target `{t}` in the config file"))?,
+        ),
+        _ => None,
+    };
+    let mut url = a.url.clone().or(target_url);
     let mut event_name = a.event.clone().or(target.event.clone());
     let mut prompted_secret = None;
     if (url.is_none() || (event_name.is_none() && a.data.is_none())) && interactive {
@@ -74,6 +81,7 @@ pub fn run(a: SendArgs, out: &Output, io: &mut Io) -> anyhow::Result<Outcome> {
             "give it as the first argument (hookcat send http://localhost:3000/webhooks --event github.push), or --target NAME from hookcat.toml",
         )
     })?;
+    let url = crate::core::url::normalize(&url)?;
     let parsed = deliver::check_url(&url)?;
     let overrides = a
         .sets

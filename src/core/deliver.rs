@@ -217,27 +217,14 @@ pub enum DeliverError {
     BadUrl { url: String, reason: String },
     #[error("signing: {0}")]
     Sign(#[from] super::scheme::SchemeError),
+    #[error(transparent)]
+    Url(#[from] super::url::UrlError),
 }
 
-/// Checks a URL before anything is sent.
+/// Checks a URL before anything is sent, completing the forms people type
+/// ([`super::url::http_url`]: `localhost:3000/hook`, `:3000`, `/hook`, …).
 pub fn check_url(url: &str) -> Result<url::Url, DeliverError> {
-    let u = url::Url::parse(url).map_err(|e| DeliverError::BadUrl {
-        url: url.to_string(),
-        reason: e.to_string(),
-    })?;
-    if u.scheme() != "http" && u.scheme() != "https" {
-        return Err(DeliverError::BadUrl {
-            url: url.to_string(),
-            reason: "only http and https URLs can be sent to".into(),
-        });
-    }
-    if u.host_str().is_none_or(str::is_empty) {
-        return Err(DeliverError::BadUrl {
-            url: url.to_string(),
-            reason: "no host".into(),
-        });
-    }
-    Ok(u)
+    Ok(super::url::http_url(url)?)
 }
 
 /// The HTTP client. Built once per process; TLS roots are loaded only for https.
@@ -1231,7 +1218,7 @@ mod tests {
     #[test]
     fn urls_are_checked() {
         assert!(check_url("http://127.0.0.1:9/x").is_ok());
-        assert!(check_url("ftp://x").unwrap_err().to_string().contains("only http"));
+        assert!(check_url("ftp://x").unwrap_err().to_string().contains("http and https"));
         assert!(check_url("not a url").is_err());
     }
 }

@@ -22,6 +22,7 @@ pub mod server;
 pub mod suggest;
 pub mod tls;
 pub mod units;
+pub mod url;
 
 /// Whether a character, written as it is, could act on a terminal instead of being
 /// shown: C0 and C1 controls, DEL, and the bidirectional controls that reorder what is
