@@ -583,6 +583,29 @@ pub fn xml_indent(text: &str) -> String {
     out
 }
 
+/// A failed attempt in one line, with what to do about it: `connection refused by
+/// 127.0.0.1:9: is anything listening on that port?`. `url` is where it went. Sanitised.
+pub fn network_error(e: &crate::core::deliver::AttemptError, url: &str) -> String {
+    use crate::core::deliver::{address, ErrorKind};
+    let at = sanitize_line(&address(url)).into_owned();
+    let said = sanitize_line(&e.message).into_owned();
+    match e.kind {
+        ErrorKind::Refused => format!("connection refused by {at}: is anything listening on that port?"),
+        ErrorKind::Dns => format!("cannot resolve the host of {at}: check its spelling ({said})"),
+        ErrorKind::Untrusted => format!(
+            "the certificate of {at} is not trusted ({said}): for a self-signed listener pass --cacert with the \
+             certificate `hookcat listen --tls` printed (by default {}), or --insecure",
+            sanitize_line(&crate::core::capture::data_dir().join("hookcat-cert.pem").display().to_string())
+        ),
+        ErrorKind::NotTls => format!("{at} answered in plain HTTP, not TLS: use http:// for this port"),
+        ErrorKind::NotHttp => format!("{at} answered with TLS: use https:// for this port"),
+        ErrorKind::Timeout => format!("timed out: {said} (--timeout)"),
+        ErrorKind::Tls => format!("TLS error with {at}: {said}"),
+        ErrorKind::Connect => format!("could not connect to {at}: {said}"),
+        ErrorKind::Other => format!("request failed: {said}"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

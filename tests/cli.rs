@@ -445,3 +445,37 @@ fn listen_help_reads_in_groups() {
         assert!(limits.contains(flag), "{flag} not under Limits:\n{limits}");
     }
 }
+
+#[test]
+fn a_port_in_use_suggests_port_0() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port().to_string();
+    let err = run(&["listen", "--port", &port, "--no-save"], b"").code(2).err();
+    assert!(err.contains("hint:") && err.contains("--port 0"), "{err}");
+}
+
+#[test]
+fn a_secret_env_given_as_a_shell_expansion_says_to_drop_the_dollar() {
+    let err = run(&["sign", "--scheme", "github", "--secret-env", "$HOOKCAT_SURELY_UNSET"], b"x")
+        .code(2)
+        .err();
+    assert!(err.contains("drop the `$`") && err.contains("--secret-env HOOKCAT_SURELY_UNSET"), "{err}");
+    assert!(!err.contains("export $"), "{err}");
+}
+
+#[test]
+fn usage_errors_and_hookcats_own_errors_look_alike() {
+    // clap's error, in-process and from the binary.
+    let err = run(&["send", "--count", "many"], b"").code(2).err();
+    assert!(err.starts_with("hookcat: error: "), "{err}");
+    hookcat()
+        .args(["send", "--nosuch"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::starts_with("hookcat: error: "));
+    // hookcat's own.
+    let err = run(&["sign", "--scheme", "github", "--secret-env", "HOOKCAT_SURELY_UNSET"], b"x")
+        .code(2)
+        .err();
+    assert!(err.starts_with("hookcat: error: "), "{err}");
+}

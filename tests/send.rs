@@ -757,3 +757,49 @@ fn urls_typed_as_curl_takes_them_are_sent_to() {
         out.err()
     );
 }
+
+/// The lines of `err` that report a failure.
+fn failure_lines(err: &str) -> Vec<String> {
+    err.lines().filter(|l| l.contains('✗')).map(str::to_string).collect()
+}
+
+#[test]
+fn a_network_failure_is_one_line_that_says_what_to_do() {
+    let send = |url: &str, more: &[&str]| {
+        let mut args = vec!["send", url, "--event", "github.ping", "--scheme", "none"];
+        args.extend_from_slice(more);
+        let out = run(&args, b"");
+        out.code(1);
+        let fails = failure_lines(&out.err());
+        assert_eq!(fails.len(), 1, "one line per failure: {}", out.err());
+        assert!(!fails[0].contains("os error"), "raw: {}", fails[0]);
+        fails[0].clone()
+    };
+    // Nothing listening.
+    let line = send(&format!("http://127.0.0.1:{}/hook", closed_port()), &[]);
+    assert!(line.contains("connection refused") && line.contains("is anything listening"), "{line}");
+    // A self-signed listener, without --insecure or --cacert.
+    let dir = tempdir();
+    let tls = common::spawn_listen(dir.path(), &["--tls", "--no-save"]);
+    let https = format!("{}/x", tls.url);
+    assert!(https.starts_with("https://"), "{https}");
+    let line = send(&https, &[]);
+    assert!(
+        line.contains("--insecure") && line.contains("--cacert") && line.contains("hookcat-cert.pem"),
+        "{line}"
+    );
+    // http to the https port.
+    let line = send(&https.replacen("https://", "http://", 1), &[]);
+    assert!(line.contains("use https://"), "{line}");
+    drop(tls);
+    // https to an http port.
+    let rx = Receiver::start(vec![]);
+    let line = send(&rx.url.replacen("http://", "https://", 1), &[]);
+    assert!(line.contains("use http://"), "{line}");
+    // No answer within the timeout: the timeout in force is named.
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = silent.local_addr().unwrap().port();
+    let line = send(&format!("http://127.0.0.1:{port}/slow"), &["--timeout", "1s"]);
+    assert!(line.contains("no answer within 1s") && line.contains("--timeout"), "{line}");
+    drop(silent);
+}

@@ -946,7 +946,7 @@ fn result(
         p.dim(&detail)
     )?;
     if let (None, Some(e)) = (last.status, &last.error) {
-        writeln!(w, "  {}", p.dim(&sanitize_line(&e.message)))?;
+        writeln!(w, "  {}", p.dim(&crate::output::network_error(e, &last.url)))?;
     }
     if let Some((same, body)) = compare {
         let rec = info

@@ -19,7 +19,7 @@ use crate::core::secret::{Redactor, Secret};
 use crate::core::units::{format_duration, parse_duration};
 use crate::exit::{hinted, Outcome};
 use crate::output::{
-    is_secret_header, mask_headers, out_json, out_line, render_body, sanitize_line, BodyView, Io, Output, HIDDEN,
+    is_secret_header, mask_headers, network_error, out_json, out_line, render_body, sanitize_line, BodyView, Io, Output, HIDDEN,
 };
 
 /// Everything `send` needs, resolved from flags, environment, config and prompts.
@@ -414,12 +414,7 @@ async fn single(
                 };
                 format!("{} {st} {}", e.dim("←"), e.dim(&format_duration(at.duration)))
             }
-            (None, Some(err)) => format!(
-                "{} {} {}",
-                e.red_bold("✗"),
-                err.kind.label(),
-                e.dim(&format!("({})", sanitize_line(&err.message)))
-            ),
+            (None, Some(err)) => format!("{} {}", e.red_bold("✗"), network_error(err, &at.url)),
             _ => String::new(),
         };
         let attempt = if policy.retries > 0 {
@@ -480,15 +475,15 @@ async fn single(
                 ));
             }
         }
-        if !ok {
+        let tries = delivery.attempts.len();
+        // A network failure has had its line; after retries, the count is worth one more.
+        if !ok && (last.error.is_none() || tries > 1) {
             let why = match (last.status, &last.error) {
-                (Some(s), _) => format!("the receiver answered {s} {}", status_text(s)),
-                (None, Some(err)) => format!("{}: {}", err.kind.label(), sanitize_line(&err.message)),
-                _ => "no answer".into(),
+                (Some(s), _) => format!(": the receiver answered {s} {}", status_text(s)),
+                _ => String::new(),
             };
-            let tries = delivery.attempts.len();
             io.talk(format_args!(
-                "{} not delivered after {tries} attempt{}: {why}",
+                "{} not delivered after {tries} attempt{}{why}",
                 e.red_bold("✗"),
                 if tries == 1 { "" } else { "s" }
             ));

@@ -111,13 +111,24 @@ impl Default for Policy {
     }
 }
 
-/// Why an attempt got no answer.
+/// Why an attempt got no answer. The wording and the advice for each are the
+/// output's (`output::network_error`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorKind {
+    /// Nothing listens on the port.
     Refused,
+    /// The host name does not resolve.
     Dns,
+    /// A TLS failure other than those below.
     Tls,
+    /// The server's certificate is not trusted (a self-signed listener).
+    Untrusted,
+    /// An https URL, and the server answered in plain HTTP.
+    NotTls,
+    /// An http URL, and the server answered with TLS.
+    NotHttp,
+    /// No answer within the timeout.
     Timeout,
     Connect,
     Other,
@@ -129,6 +140,9 @@ impl ErrorKind {
             ErrorKind::Refused => "connection refused",
             ErrorKind::Dns => "DNS lookup failed",
             ErrorKind::Tls => "TLS error",
+            ErrorKind::Untrusted => "certificate not trusted",
+            ErrorKind::NotTls => "not an https port",
+            ErrorKind::NotHttp => "not an http port",
             ErrorKind::Timeout => "timed out",
             ErrorKind::Connect => "could not connect",
             ErrorKind::Other => "request failed",
@@ -139,6 +153,7 @@ impl ErrorKind {
 #[derive(Debug, Clone, Serialize)]
 pub struct AttemptError {
     pub kind: ErrorKind,
+    /// What the network layer said (for a timeout: the timeout in force).
     pub message: String,
 }
 
@@ -245,13 +260,35 @@ pub fn client(o: &ClientOptions) -> Result<reqwest::Client, DeliverError> {
     b.build().map_err(|e| DeliverError::Client(e.to_string()))
 }
 
-fn classify(e: &reqwest::Error) -> AttemptError {
+/// `host:port` of a URL, the port its scheme's when none is written.
+pub fn address(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(u) => {
+            let host = u.host_str().unwrap_or_default().to_string();
+            match u.port_or_known_default() {
+                Some(p) => format!("{host}:{p}"),
+                None => host,
+            }
+        }
+        Err(_) => String::new(),
+    }
+}
+
+fn classify(e: &reqwest::Error, url: &str, timeout: Duration) -> AttemptError {
     let mut chain = String::new();
     let mut src: Option<&dyn std::error::Error> = Some(e);
-    let mut refused = false;
+    let (mut refused, mut untrusted, mut not_tls, mut parse) = (false, false, false, false);
     while let Some(s) = src {
         if let Some(io) = s.downcast_ref::<std::io::Error>() {
             refused |= io.kind() == std::io::ErrorKind::ConnectionRefused;
+        }
+        match s.downcast_ref::<rustls::Error>() {
+            Some(rustls::Error::InvalidCertificate(_)) => untrusted = true,
+            Some(rustls::Error::InvalidMessage(_)) => not_tls = true,
+            _ => {}
+        }
+        if let Some(h) = s.downcast_ref::<hyper::Error>() {
+            parse |= h.is_parse();
         }
         let t = s.to_string();
         if !chain.contains(&t) {
@@ -263,6 +300,7 @@ fn classify(e: &reqwest::Error) -> AttemptError {
         src = s.source();
     }
     let lower = chain.to_ascii_lowercase();
+    let https = url.get(..8).is_some_and(|p| p.eq_ignore_ascii_case("https://"));
     let kind = if e.is_timeout() {
         ErrorKind::Timeout
     } else if refused || lower.contains("connection refused") {
@@ -272,6 +310,12 @@ fn classify(e: &reqwest::Error) -> AttemptError {
         || lower.contains("name or service not known")
     {
         ErrorKind::Dns
+    } else if https && (untrusted || lower.contains("invalid peer certificate")) {
+        ErrorKind::Untrusted
+    } else if https && (not_tls || lower.contains("corrupt message")) {
+        ErrorKind::NotTls
+    } else if !https && (parse || lower.contains("invalid http version")) {
+        ErrorKind::NotHttp
     } else if lower.contains("certificate") || lower.contains("tls") || lower.contains("handshake") {
         ErrorKind::Tls
     } else if e.is_connect() {
@@ -284,12 +328,17 @@ fn classify(e: &reqwest::Error) -> AttemptError {
     while let Some(s) = inner.source() {
         inner = s;
     }
-    let message = if kind == ErrorKind::Other {
-        chain
-    } else {
-        format!("{} ({})", inner, e.url().map(|u| u.as_str()).unwrap_or(""))
+    let message = match kind {
+        ErrorKind::Other => chain,
+        ErrorKind::Timeout => timed_out(timeout),
+        _ => inner.to_string(),
     };
     AttemptError { kind, message }
+}
+
+/// The message of a timeout: the timeout in force.
+fn timed_out(timeout: Duration) -> String {
+    format!("no answer within {}", super::units::format_duration_setting(timeout))
 }
 
 /// `Retry-After` as seconds or an HTTP date (any of the three forms RFC 9110 has
@@ -394,7 +443,7 @@ pub async fn attempt_once(client: &reqwest::Client, req: &Prepared, n: u32, poli
             if a.status.is_some() {
                 a.response_truncated = true; // the answer came, its body broke off
             } else {
-                a.error = Some(classify(&e));
+                a.error = Some(classify(&e, &req.url, policy.timeout));
             }
         }
         Err(_) => {
@@ -403,7 +452,7 @@ pub async fn attempt_once(client: &reqwest::Client, req: &Prepared, n: u32, poli
             } else {
                 a.error = Some(AttemptError {
                     kind: ErrorKind::Timeout,
-                    message: format!("no answer within {:?}", policy.timeout),
+                    message: timed_out(policy.timeout),
                 });
             }
         }

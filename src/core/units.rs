@@ -123,8 +123,39 @@ pub fn format_duration(d: Duration) -> String {
     }
 }
 
+/// A duration as a setting is written: `1s`, `2.5s`, `250ms`, `5m`, `2h`.
+pub fn format_duration_setting(d: Duration) -> String {
+    let ms = d.as_millis();
+    if ms % 1000 != 0 || ms == 0 {
+        if ms < 1000 {
+            return format!("{ms}ms");
+        }
+        return format!("{}s", d.as_secs_f64());
+    }
+    let s = d.as_secs();
+    if s % 3600 == 0 {
+        format!("{}h", s / 3600)
+    } else if s % 60 == 0 {
+        format!("{}m", s / 60)
+    } else {
+        format!("{s}s")
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn durations_as_settings() {
+        use std::time::Duration;
+        let f = super::format_duration_setting;
+        assert_eq!(f(Duration::from_secs(1)), "1s");
+        assert_eq!(f(Duration::from_millis(2500)), "2.5s");
+        assert_eq!(f(Duration::from_millis(250)), "250ms");
+        assert_eq!(f(Duration::from_secs(300)), "5m");
+        assert_eq!(f(Duration::from_secs(7200)), "2h");
+        assert_eq!(f(Duration::from_secs(90)), "90s");
+    }
+
     use super::*;
 
     /// Numbers too large for the type are refused, never saturated or a panic.
