@@ -189,6 +189,7 @@ pub struct VerifyArgs {
 /// Generate a new secret or key pair in the provider's format.
 #[derive(Debug, Args)]
 pub struct KeygenArgs {
+    /// The scheme whose secret or key pair to make.
     #[arg(long, value_parser = scheme_names())]
     pub scheme: String,
     /// Print as JSON.
@@ -199,10 +200,10 @@ pub struct KeygenArgs {
 /// How each request is delivered: what `send` and `replay` share.
 #[derive(Debug, Clone, Default, Args)]
 pub struct DeliveryArgs {
-    /// Per-attempt timeout (default: 10s).
+    /// Per-attempt timeout (a config target's `timeout` comes before the default). [default: 10s]
     #[arg(long, value_name = "DURATION", value_parser = duration)]
     pub timeout: Option<Duration>,
-    /// Retries after a connect error, timeout, 429 or 5xx (exponential backoff, full jitter, Retry-After honoured).
+    /// Retries after a connect error, timeout, 429 or 5xx (exponential backoff, full jitter, Retry-After honoured). [default: 0]
     #[arg(long, value_name = "N", value_parser = whole_number)]
     pub retries: Option<u32>,
     /// Accept any TLS certificate (for a self-signed local receiver).
@@ -242,7 +243,7 @@ pub struct SendArgs {
     #[arg(short = 'X', long = "method", value_name = "METHOD")]
     pub method: Option<String>,
     /// Sign with this scheme instead of the event's provider scheme (`none` sends unsigned).
-    #[arg(long, env = "HOOKCAT_SCHEME")]
+    #[arg(long, env = "HOOKCAT_SCHEME", value_parser = scheme_names_or_none())]
     pub scheme: Option<String>,
     #[command(flatten)]
     pub secret: SecretArgs,
@@ -523,7 +524,9 @@ pub enum EventsCommand {
     },
     /// Print the rendered request of an event (fresh ids and timestamps).
     Show {
+        /// The event, `provider.event` (see `hookcat events list`).
         name: String,
+        /// The request as one JSON object.
         #[arg(long)]
         json: bool,
     },
@@ -543,6 +546,7 @@ pub enum CapturesCommand {
     Show {
         /// A capture id, or a unique prefix of one.
         id: String,
+        /// The capture log (default: the listener's default log).
         #[arg(short, long, value_name = "LOG")]
         file: Option<PathBuf>,
         /// The capture record as one JSON line.
@@ -554,10 +558,13 @@ pub enum CapturesCommand {
     },
     /// Export captures as curl commands, HAR 1.2, raw HTTP or JSON.
     Export {
+        /// The captures to export: ids, or unique prefixes of them.
         #[arg(required = true)]
         ids: Vec<String>,
+        /// The capture log (default: the listener's default log).
         #[arg(short, long, value_name = "LOG")]
         file: Option<PathBuf>,
+        /// The format to write.
         #[arg(long, value_enum)]
         format: ExportFormat,
         /// curl, har: the base URL, the captured path appended (default: curl http://localhost:9000, har the captured Host).
@@ -569,13 +576,17 @@ pub enum CapturesCommand {
     },
     /// Compare two captures: headers and body (JSON-aware). Exit 0 when identical, 1 when they differ.
     Diff {
+        /// The first capture: an id, or a unique prefix of one.
         a: String,
+        /// The second capture, compared with the first.
         b: String,
+        /// The capture log (default: the listener's default log).
         #[arg(short, long, value_name = "LOG")]
         file: Option<PathBuf>,
         /// Compare bodies byte for byte (key order and whitespace count).
         #[arg(long)]
         exact: bool,
+        /// The differences as one JSON object.
         #[arg(long)]
         json: bool,
         /// Show credential headers (Authorization, Cookie, X-Api-Key, …) instead of masking them.
@@ -606,6 +617,7 @@ pub struct DemoArgs {
 
 #[derive(Debug, Args)]
 pub struct CompletionsArgs {
+    /// The shell to write completions for.
     #[arg(value_enum)]
     pub shell: clap_complete::Shell,
 }
@@ -706,6 +718,12 @@ fn from_env(cmd: &clap::Command, e: &clap::Error) -> Option<String> {
 
 fn scheme_names() -> clap::builder::PossibleValuesParser {
     clap::builder::PossibleValuesParser::new(crate::core::scheme::registry::NAMES)
+}
+
+fn scheme_names_or_none() -> clap::builder::PossibleValuesParser {
+    let mut v: Vec<&'static str> = crate::core::scheme::registry::NAMES.to_vec();
+    v.push("none");
+    clap::builder::PossibleValuesParser::new(v)
 }
 
 fn scheme_names_or_auto() -> clap::builder::PossibleValuesParser {

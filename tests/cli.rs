@@ -479,3 +479,39 @@ fn usage_errors_and_hookcats_own_errors_look_alike() {
         .err();
     assert!(err.starts_with("hookcat: error: "), "{err}");
 }
+
+#[test]
+fn every_argument_of_every_command_has_help() {
+    use clap::CommandFactory;
+    let mut missing = Vec::new();
+    let mut stack = vec![(String::from("hookcat"), hookcat::cli::Cli::command())];
+    while let Some((path, cmd)) = stack.pop() {
+        for a in cmd.get_arguments() {
+            let id = a.get_id().as_str();
+            if id == "help" || id == "version" {
+                continue;
+            }
+            if a.get_help().is_none_or(|h| h.to_string().trim().is_empty()) {
+                missing.push(format!("{path} {id}"));
+            }
+        }
+        for sub in cmd.get_subcommands() {
+            if sub.get_about().is_none() {
+                missing.push(format!("{path} {} (the command)", sub.get_name()));
+            }
+            stack.push((format!("{path} {}", sub.get_name()), sub.clone()));
+        }
+    }
+    assert!(missing.is_empty(), "without help text: {missing:#?}");
+}
+
+#[test]
+fn defaults_and_choices_are_shown_in_help() {
+    let help = run(&["send", "--help"], b"").code(0).out();
+    for want in ["[default: 10s]", "[default: 0]"] {
+        assert!(help.contains(want), "send --help lacks {want}:\n{help}");
+    }
+    // --scheme lists the schemes, as listen's does.
+    let scheme = help.split("--scheme").nth(1).unwrap_or_default();
+    assert!(scheme.contains("possible values") && scheme.contains("stripe") && scheme.contains("none"), "{help}");
+}
