@@ -78,16 +78,16 @@ pub fn hint_for(err: &anyhow::Error) -> Option<String> {
         }
         if let Some(crate::core::server::ServerError::Bind { source, .. }) = cause.downcast_ref() {
             if source.kind() == std::io::ErrorKind::AddrInUse {
-                return Some("another program uses that port: pick another with --port, or --port 0 for a free one".into());
+                return Some(
+                    "another program uses that port: pick another with --port, or --port 0 for a free one".into(),
+                );
             }
         }
         if let Some(e) = cause.downcast_ref::<SecretError>() {
             return match e {
                 // `--secret-env '$GH'`: the name was given with the shell's `$`.
                 SecretError::EnvMissing(v) => Some(match v.strip_prefix('$') {
-                    Some(name) => format!(
-                        "drop the `$`: --secret-env {name} (hookcat reads the variable by its name)"
-                    ),
+                    Some(name) => format!("drop the `$`: --secret-env {name} (hookcat reads the variable by its name)"),
                     None => format!("export {v}=… first, or use --secret-file PATH"),
                 }),
                 _ => None,
@@ -164,7 +164,11 @@ pub fn usage(e: &clap::Error, io: &mut crate::output::Io) -> u8 {
         && std::io::IsTerminal::is_terminal(&std::io::stderr())
         && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
         && std::env::var("TERM").map_or(true, |t| t != "dumb");
-    let text = if colour { styled.ansi().to_string() } else { styled.to_string() };
+    let text = if colour {
+        styled.ansi().to_string()
+    } else {
+        styled.to_string()
+    };
     let _ = io.stderr.write_all(house_style(&text).as_bytes());
     let _ = io.stderr.flush();
     code

@@ -583,6 +583,26 @@ pub fn xml_indent(text: &str) -> String {
     out
 }
 
+/// The load mode's progress bar: the rate in whole requests per second (`812/s`).
+pub fn load_progress_style() -> indicatif::ProgressStyle {
+    indicatif::ProgressStyle::with_template("{spinner} {bar:40} {pos}/{len} {rate} eta {eta}")
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+        .with_key("rate", |s: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+            let _ = write!(w, "{}", rate_words(s.per_sec()));
+        })
+}
+
+/// A rate of requests as the progress shows it: whole numbers, one decimal below 10.
+pub fn rate_words(per_sec: f64) -> String {
+    if !per_sec.is_finite() || per_sec <= 0.0 {
+        "0/s".into()
+    } else if per_sec < 10.0 {
+        format!("{per_sec:.1}/s")
+    } else {
+        format!("{per_sec:.0}/s")
+    }
+}
+
 /// A failed attempt in one line, with what to do about it: `connection refused by
 /// 127.0.0.1:9: is anything listening on that port?`. `url` is where it went. Sanitised.
 pub fn network_error(e: &crate::core::deliver::AttemptError, url: &str) -> String {
@@ -595,7 +615,12 @@ pub fn network_error(e: &crate::core::deliver::AttemptError, url: &str) -> Strin
         ErrorKind::Untrusted => format!(
             "the certificate of {at} is not trusted ({said}): for a self-signed listener pass --cacert with the \
              certificate `hookcat listen --tls` printed (by default {}), or --insecure",
-            sanitize_line(&crate::core::capture::data_dir().join("hookcat-cert.pem").display().to_string())
+            sanitize_line(
+                &crate::core::capture::data_dir()
+                    .join("hookcat-cert.pem")
+                    .display()
+                    .to_string()
+            )
         ),
         ErrorKind::NotTls => format!("{at} answered in plain HTTP, not TLS: use http:// for this port"),
         ErrorKind::NotHttp => format!("{at} answered with TLS: use https:// for this port"),
@@ -622,6 +647,38 @@ mod tests {
     }
 
     const P: Painter = Painter { on: false };
+
+    #[test]
+    fn rates_are_shown_without_a_tail_of_decimals() {
+        assert_eq!(rate_words(100.7555), "101/s");
+        assert_eq!(rate_words(2.345), "2.3/s");
+        assert_eq!(rate_words(f64::INFINITY), "0/s");
+    }
+
+    /// The summary line says each thing once, in words.
+    #[test]
+    fn a_capture_summary_says_each_thing_once() {
+        let line = |json: &str| {
+            let r: crate::core::capture::CaptureRecord = serde_json::from_str(json).unwrap();
+            capture_summary(&r, &P)
+        };
+        let base = r#""v":1,"id":"x","received_at":"2026-12-07T10:00:00Z","method":"POST","path":"/h","headers":[],"body":"","body_encoding":"utf8","remote_addr":"127.0.0.1:1""#;
+        for kind in ["hung", "dropped"] {
+            let l = line(&format!(
+                r#"{{{base},"verification":null,"response":{{"status":null,"kind":"{kind}"}}}}"#
+            ));
+            assert!(l.ends_with(&format!("→ {kind}")), "{l}");
+        }
+        let l = line(&format!(
+            r#"{{{base},"verification":null,"response":{{"status":500,"kind":"simulated"}}}}"#
+        ));
+        assert!(l.ends_with("→ 500 (simulated)"), "{l}");
+        // An unsigned request under --scheme auto.
+        let l = line(&format!(
+            r#"{{{base},"verification":{{"valid":false,"scheme":"auto","reason":"no known signature header","failure":"malformed"}}}}"#
+        ));
+        assert!(l.ends_with("✗ unsigned (no known signature header)"), "{l}");
+    }
 
     #[test]
     fn escapes_are_neutralised() {
@@ -849,6 +906,13 @@ pub fn capture_summary(r: &crate::core::capture::CaptureRecord, p: &Painter) -> 
         s.push(' ');
         if v.valid {
             p.push(&mut s, Painter::green, &format!("✓ {}", sanitize_line(&v.scheme)));
+        } else if v.scheme == "auto" {
+            // `--scheme auto` found no signature of any scheme.
+            p.push(
+                &mut s,
+                Painter::red,
+                &format!("✗ unsigned ({})", sanitize_line(&v.reason)),
+            );
         } else {
             let why = v
                 .diagnosis
@@ -879,7 +943,8 @@ pub fn capture_summary(r: &crate::core::capture::CaptureRecord, p: &Painter) -> 
             }
             None => p.push(&mut s, Painter::red, &sanitize_line(&resp.kind)),
         }
-        if resp.kind != "normal" {
+        // (Without a status the kind was the answer: `→ hung`.)
+        if resp.kind != "normal" && resp.status.is_some() {
             p.push(&mut s, Painter::dim, &format!(" ({})", sanitize_line(&resp.kind)));
         }
     }

@@ -277,6 +277,15 @@ fn demo_shows_the_whole_loop() {
     assert!(stdout.contains("✗ shopify (trailing newline added)"), "{stdout}");
     assert!(stdout.contains("--fail-first 2: failure 2 of 2"), "{stdout}");
     assert!(stderr.contains("8 requests received: 7 valid, 1 invalid"), "{stderr}");
+    // The banner's lines after the first start where its text does.
+    let banner: Vec<&str> = stderr.lines().take(3).collect();
+    let indent = "hookcat demo: ".len();
+    for l in &banner[1..] {
+        assert!(
+            l.len() > indent && l[..indent].trim().is_empty() && !l[indent..].starts_with(' '),
+            "{banner:#?}"
+        );
+    }
 }
 
 /// Runs hookcat (stopped after 20 s, should it serve instead of refusing) and returns
@@ -456,10 +465,16 @@ fn a_port_in_use_suggests_port_0() {
 
 #[test]
 fn a_secret_env_given_as_a_shell_expansion_says_to_drop_the_dollar() {
-    let err = run(&["sign", "--scheme", "github", "--secret-env", "$HOOKCAT_SURELY_UNSET"], b"x")
-        .code(2)
-        .err();
-    assert!(err.contains("drop the `$`") && err.contains("--secret-env HOOKCAT_SURELY_UNSET"), "{err}");
+    let err = run(
+        &["sign", "--scheme", "github", "--secret-env", "$HOOKCAT_SURELY_UNSET"],
+        b"x",
+    )
+    .code(2)
+    .err();
+    assert!(
+        err.contains("drop the `$`") && err.contains("--secret-env HOOKCAT_SURELY_UNSET"),
+        "{err}"
+    );
     assert!(!err.contains("export $"), "{err}");
 }
 
@@ -474,9 +489,12 @@ fn usage_errors_and_hookcats_own_errors_look_alike() {
         .code(2)
         .stderr(predicate::str::starts_with("hookcat: error: "));
     // hookcat's own.
-    let err = run(&["sign", "--scheme", "github", "--secret-env", "HOOKCAT_SURELY_UNSET"], b"x")
-        .code(2)
-        .err();
+    let err = run(
+        &["sign", "--scheme", "github", "--secret-env", "HOOKCAT_SURELY_UNSET"],
+        b"x",
+    )
+    .code(2)
+    .err();
     assert!(err.starts_with("hookcat: error: "), "{err}");
 }
 
@@ -513,5 +531,8 @@ fn defaults_and_choices_are_shown_in_help() {
     }
     // --scheme lists the schemes, as listen's does.
     let scheme = help.split("--scheme").nth(1).unwrap_or_default();
-    assert!(scheme.contains("possible values") && scheme.contains("stripe") && scheme.contains("none"), "{help}");
+    assert!(
+        scheme.contains("possible values") && scheme.contains("stripe") && scheme.contains("none"),
+        "{help}"
+    );
 }

@@ -884,7 +884,9 @@ fn max_body_answers_413_with_a_note() {
     l.stop();
     assert_eq!(recs[0]["response"]["status"], 413);
     assert!(
-        recs[0]["body_note"].as_str().is_some_and(|n| n.contains("max-body")),
+        recs[0]["body_note"]
+            .as_str()
+            .is_some_and(|n| n.contains("over --max-body 1 KiB")),
         "{}",
         recs[0]
     );
@@ -1054,7 +1056,7 @@ fn expect_exits_1_when_the_timeout_passes_first() {
         .success();
     let (code, _, stderr) = l.finish();
     assert_eq!(code, Some(1), "{stderr}");
-    assert!(stderr.contains("expected 3"), "{stderr}");
+    assert!(stderr.contains("expected 3 requests,"), "{stderr}");
     if sent {
         assert!(stderr.contains("got 1"), "{stderr}");
     }

@@ -777,7 +777,10 @@ fn a_network_failure_is_one_line_that_says_what_to_do() {
     };
     // Nothing listening.
     let line = send(&format!("http://127.0.0.1:{}/hook", closed_port()), &[]);
-    assert!(line.contains("connection refused") && line.contains("is anything listening"), "{line}");
+    assert!(
+        line.contains("connection refused") && line.contains("is anything listening"),
+        "{line}"
+    );
     // A self-signed listener, without --insecure or --cacert.
     let dir = tempdir();
     let tls = common::spawn_listen(dir.path(), &["--tls", "--no-save"]);
@@ -800,6 +803,9 @@ fn a_network_failure_is_one_line_that_says_what_to_do() {
     let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = silent.local_addr().unwrap().port();
     let line = send(&format!("http://127.0.0.1:{port}/slow"), &["--timeout", "1s"]);
-    assert!(line.contains("no answer within 1s") && line.contains("--timeout"), "{line}");
+    assert!(
+        line.contains("no answer within 1s") && line.contains("--timeout"),
+        "{line}"
+    );
     drop(silent);
 }

@@ -524,9 +524,10 @@ async fn serve(a: ListenArgs, plan: Plan, out: &Output, io: &mut Io) -> anyhow::
     match outcome {
         Outcome::Negative => {
             io.talk(format_args!(
-                "{} expected {} request(s), got {} before the timeout ({summary})",
+                "{} expected {} request{}, got {} before the timeout ({summary})",
                 e.red_bold("✗"),
                 plan.expect.unwrap_or(0),
+                if plan.expect == Some(1) { "" } else { "s" },
                 t.requests
             ));
             Ok(Outcome::Negative)

@@ -19,7 +19,8 @@ use crate::core::secret::{Redactor, Secret};
 use crate::core::units::{format_duration, parse_duration};
 use crate::exit::{hinted, Outcome};
 use crate::output::{
-    is_secret_header, mask_headers, network_error, out_json, out_line, render_body, sanitize_line, BodyView, Io, Output, HIDDEN,
+    is_secret_header, mask_headers, network_error, out_json, out_line, render_body, sanitize_line, BodyView, Io,
+    Output, HIDDEN,
 };
 
 /// Everything `send` needs, resolved from flags, environment, config and prompts.
@@ -547,10 +548,7 @@ async fn load(
     };
     let bar = if out.stderr_tty && !a.json {
         let b = indicatif::ProgressBar::new(count);
-        b.set_style(
-            indicatif::ProgressStyle::with_template("{spinner} {bar:40} {pos}/{len} {per_sec} eta {eta}")
-                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-        );
+        b.set_style(crate::output::load_progress_style());
         Some(b)
     } else {
         None

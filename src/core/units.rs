@@ -123,6 +123,22 @@ pub fn format_duration(d: Duration) -> String {
     }
 }
 
+/// A size limit as it is set: `10 MiB`, `1 KiB`, `1500 B`; one that is not a whole
+/// number of a unit as [`format_size`] writes it.
+pub fn format_limit(n: u64) -> String {
+    const U: [&str; 5] = ["B", "KiB", "MiB", "GiB", "TiB"];
+    let mut v = n;
+    let mut i = 0;
+    while v >= 1024 && v % 1024 == 0 && i < U.len() - 1 {
+        v /= 1024;
+        i += 1;
+    }
+    if i == 0 && n >= 1024 {
+        return format_size(n);
+    }
+    format!("{v} {}", U[i])
+}
+
 /// A duration as a setting is written: `1s`, `2.5s`, `250ms`, `5m`, `2h`.
 pub fn format_duration_setting(d: Duration) -> String {
     let ms = d.as_millis();
@@ -154,6 +170,14 @@ mod tests {
         assert_eq!(f(Duration::from_secs(300)), "5m");
         assert_eq!(f(Duration::from_secs(7200)), "2h");
         assert_eq!(f(Duration::from_secs(90)), "90s");
+    }
+
+    #[test]
+    fn limits_as_set() {
+        assert_eq!(super::format_limit(10 << 20), "10 MiB");
+        assert_eq!(super::format_limit(1024), "1 KiB");
+        assert_eq!(super::format_limit(1000), "1000 B");
+        assert_eq!(super::format_limit(1536), "1.5 KiB");
     }
 
     use super::*;
