@@ -239,8 +239,8 @@ pub struct SendArgs {
     /// Add a header, `Name: value` (repeatable).
     #[arg(short = 'H', long = "header", value_name = "HEADER", value_parser = header_arg)]
     pub headers: Vec<(String, String)>,
-    /// The HTTP method.
-    #[arg(short = 'X', long = "method", value_name = "METHOD")]
+    /// The HTTP method (any HTTP token: POST, PUT, PURGE, …; default: the event's, or POST).
+    #[arg(short = 'X', long = "method", value_name = "METHOD", value_parser = http_method)]
     pub method: Option<String>,
     /// Sign with this scheme instead of the event's provider scheme (`none` sends unsigned).
     #[arg(long, env = "HOOKCAT_SCHEME", value_parser = scheme_names_or_none())]
@@ -255,22 +255,22 @@ pub struct SendArgs {
     #[arg(long, value_name = "FILE")]
     pub cacert: Option<PathBuf>,
     /// Print exactly what would be sent and send nothing.
-    #[arg(long)]
+    #[arg(long, conflicts_with_all = ["count", "json"])]
     pub dry_run: bool,
     /// Print an equivalent command instead of sending.
-    #[arg(long, value_enum, value_name = "FORMAT")]
+    #[arg(long, value_enum, value_name = "FORMAT", conflicts_with_all = ["count", "json"])]
     pub print: Option<PrintFormat>,
     /// Show credential headers (Authorization, Cookie, X-Api-Key, …) in --dry-run, --print curl and -v instead of masking them.
     #[arg(long)]
     pub reveal: bool,
     /// Load mode: send N requests.
-    #[arg(short = 'n', long, value_name = "N")]
+    #[arg(short = 'n', long, value_name = "N", value_parser = positive_u64)]
     pub count: Option<u64>,
-    /// Load mode: requests in flight at once.
-    #[arg(short = 'c', long, value_name = "C")]
+    /// Load mode (with --count): requests in flight at once. [default: 10]
+    #[arg(short = 'c', long, value_name = "C", value_parser = positive_usize, requires = "count")]
     pub concurrency: Option<usize>,
-    /// Load mode: at most R requests per second (`100`, `100/s` or `6000/m`).
-    #[arg(long, value_name = "R/s")]
+    /// Load mode (with --count): at most R requests per second (`100`, `100/s` or `6000/m`).
+    #[arg(long, value_name = "R/s", requires = "count")]
     pub rate: Option<Rate>,
     /// One JSON object per attempt, then a summary (load mode: the summary alone).
     #[arg(long)]
@@ -349,7 +349,7 @@ pub struct ListenArgs {
     #[arg(long, value_name = "DURATION", value_parser = duration, help_heading = BEHAVIOUR)]
     pub delay: Option<Duration>,
     /// Answer 500 to the first N requests, then normally.
-    #[arg(long, value_name = "N", help_heading = BEHAVIOUR)]
+    #[arg(long, value_name = "N", conflicts_with = "status_sequence", help_heading = BEHAVIOUR)]
     pub fail_first: Option<u64>,
     /// Answer 500 to this fraction of requests (0.0 to 1.0).
     #[arg(long, value_name = "P", value_parser = fraction, help_heading = BEHAVIOUR)]
@@ -436,10 +436,10 @@ pub struct ListenArgs {
     pub reveal: bool,
 
     /// Exit 0 once N requests arrived; 1 if --timeout passes first.
-    #[arg(long, value_name = "N", help_heading = STOPPING)]
+    #[arg(long, value_name = "N", value_parser = positive_u64, help_heading = STOPPING)]
     pub expect: Option<u64>,
     /// Exit 0 after the first request (--expect 1).
-    #[arg(long, help_heading = STOPPING)]
+    #[arg(long, conflicts_with = "expect", help_heading = STOPPING)]
     pub once: bool,
     /// With --expect: how long to wait.
     #[arg(long, value_name = "DURATION", value_parser = duration, help_heading = STOPPING)]
@@ -498,7 +498,7 @@ pub struct ReplayArgs {
     #[command(flatten)]
     pub delivery: DeliveryArgs,
     /// Requests in flight at once.
-    #[arg(short = 'c', long, default_value_t = 1, value_name = "C")]
+    #[arg(short = 'c', long, default_value_t = 1, value_name = "C", value_parser = positive_usize)]
     pub concurrency: usize,
     /// At most R requests per second (`100`, `100/s` or `6000/m`).
     #[arg(long, value_name = "R/s")]
@@ -633,6 +633,32 @@ fn status_code(s: &str) -> Result<u16, String> {
 /// An http(s) URL, completed from the forms curl takes ([`crate::core::url`]).
 fn http_url(s: &str) -> Result<String, String> {
     crate::core::url::normalize(s).map_err(|e| e.reason())
+}
+
+/// An HTTP method: a token (RFC 9110), written as typed (`send` sends it upper-cased).
+fn http_method(s: &str) -> Result<String, String> {
+    let token = |c: char| c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c);
+    if !s.is_empty() && s.chars().all(token) {
+        Ok(s.to_string())
+    } else {
+        Err("an HTTP method is a word of letters, digits and !#$%&'*+-.^_`|~ (GET, POST, PUT, …)".into())
+    }
+}
+
+/// A count of at least 1.
+fn positive_u64(s: &str) -> Result<u64, String> {
+    match s.trim().parse::<u64>() {
+        Ok(n) if n > 0 => Ok(n),
+        _ => Err(format!("expected a whole number from 1 to {}", u64::MAX)),
+    }
+}
+
+/// A count of at least 1.
+fn positive_usize(s: &str) -> Result<usize, String> {
+    match s.trim().parse::<usize>() {
+        Ok(n) if n > 0 => Ok(n),
+        _ => Err(format!("expected a whole number from 1 to {}", usize::MAX)),
+    }
 }
 
 /// A count: 0, 1, 2…

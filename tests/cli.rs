@@ -536,3 +536,48 @@ fn defaults_and_choices_are_shown_in_help() {
         "{help}"
     );
 }
+
+#[test]
+fn flags_that_cannot_mean_anything_are_refused() {
+    let url = "http://127.0.0.1:9/x";
+    let send = ["send", url, "--event", "github.ping"];
+    let listen = ["listen", "--port", "0", "--no-save"];
+    let replay = ["replay", "--all", "--to", url];
+    #[rustfmt::skip]
+    let cases: &[(&[&str], &[&str], &str)] = &[
+        (&send, &["-X", "GE T"], "--method"),
+        (&send, &["-X", ""], "--method"),
+        (&send, &["--count", "0"], "--count"),
+        (&send, &["--count", "5", "--concurrency", "0"], "--concurrency"),
+        (&replay, &["--concurrency", "0"], "--concurrency"),
+        (&listen, &["--expect", "0"], "--expect"),
+        (&listen, &["--once", "--expect", "2"], "--once"),
+        (&send, &["--concurrency", "4"], "--concurrency"),
+        (&send, &["--rate", "10"], "--rate"),
+        (&send, &["--print", "curl", "--count", "3"], "--print"),
+        (&send, &["--dry-run", "--count", "3"], "--dry-run"),
+        (&send, &["--dry-run", "--json"], "--dry-run"),
+        (&send, &["--print", "curl", "--json"], "--print"),
+        (&listen, &["--fail-first", "2", "--status-sequence", "500,200"], "--fail-first"),
+    ];
+    for (command, args, flag) in cases {
+        let args = [*command, *args].concat();
+        let (code, err) = usage_error(&args);
+        assert_eq!(code, 2, "{args:?}: {err}");
+        assert!(err.contains(flag), "{args:?}: {err}");
+    }
+    // What they still take.
+    for ok in [
+        &[&send[..], &["-X", "PURGE"]].concat()[..],
+        &[&send[..], &["--count", "1", "--concurrency", "1", "--rate", "5"]].concat()[..],
+        &[&listen[..], &["--once"]].concat()[..],
+        &[&listen[..], &["--expect", "1"]].concat()[..],
+    ] {
+        let parsed = hookcat::cli::parse_from(std::iter::once("hookcat").chain(ok.iter().copied()));
+        assert!(
+            parsed.is_ok(),
+            "{ok:?}: {}",
+            parsed.err().map(|e| e.to_string()).unwrap_or_default()
+        );
+    }
+}

@@ -809,3 +809,36 @@ fn a_network_failure_is_one_line_that_says_what_to_do() {
     );
     drop(silent);
 }
+
+#[test]
+fn dry_run_and_print_curl_show_the_headers_send_sends() {
+    let rx = Receiver::start(vec![]);
+    let dir = tempdir();
+    let body = write(dir.path(), "b.txt", b"plain text");
+    let url = format!("{}/same", rx.url);
+    let args = ["send", url.as_str(), "--data", body.as_str(), "-H", "X-Trace: 1"];
+    run(&args, b"").code(0);
+    let lower = |(k, v): (&str, &str)| (k.trim().to_ascii_lowercase(), v.trim().to_string());
+    let sent: std::collections::BTreeSet<(String, String)> =
+        rx.got()[0].headers.iter().map(|(k, v)| lower((k, v))).collect();
+    let dry = run(&[&args[..], &["--dry-run"]].concat(), b"").code(0).out();
+    let head = dry.split("\r\n\r\n").next().unwrap();
+    let shown: std::collections::BTreeSet<(String, String)> = head
+        .lines()
+        .skip(1)
+        .filter_map(|l| l.split_once(':'))
+        .map(lower)
+        .collect();
+    assert_eq!(shown, sent, "--dry-run shows what is sent");
+    let cmd = run(&[&args[..], &["--print", "curl"]].concat(), b"").code(0).out();
+    for (k, v) in &sent {
+        if k != "host" && k != "content-length" {
+            assert!(
+                cmd.to_ascii_lowercase()
+                    .contains(&format!("{k}: {v}").to_ascii_lowercase()),
+                "{k}: {v} not in {cmd}"
+            );
+        }
+    }
+    assert!(!cmd.contains("'Accept:'") && !cmd.contains("'User-Agent:'"), "{cmd}");
+}

@@ -199,6 +199,7 @@ pub fn run(a: SendArgs, out: &Output, io: &mut Io) -> anyhow::Result<Outcome> {
 
     if a.dry_run || a.print.is_some() {
         let mut req = one_request(&plan, first, signer.as_ref())?;
+        deliver::add_client_headers(&mut req);
         let redactor = shown(&plan);
         let redacted = redactor.redact_headers(&mut req.headers) + redactor.redact_query(&mut req.url);
         if redacted > 0 && a.print.is_some() {

@@ -246,7 +246,7 @@ pub fn check_url(url: &str) -> Result<url::Url, DeliverError> {
 pub fn client(o: &ClientOptions) -> Result<reqwest::Client, DeliverError> {
     let mut b = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none());
     if !o.relay {
-        b = b.user_agent(concat!("hookcat/", env!("CARGO_PKG_VERSION")));
+        b = b.user_agent(CLIENT_HEADERS[0].1);
     }
     let mut b = b
         .pool_max_idle_per_host(o.pool_size.max(8))
@@ -1290,6 +1290,23 @@ pub fn prepare(event: &super::event::Event, url: &str, extra: &Headers, method: 
         headers,
         body: bytes::Bytes::from(event.body.clone()),
         exact_values: Vec::new(),
+    }
+}
+
+/// The headers [`client`] adds to a request that has none of its own (reqwest adds
+/// `Accept`; the client's default `User-Agent`), not when relaying.
+pub const CLIENT_HEADERS: [(&str, &str); 2] = [
+    ("User-Agent", concat!("hookcat/", env!("CARGO_PKG_VERSION"))),
+    ("Accept", "*/*"),
+];
+
+/// `req` with the headers the client would add ([`CLIENT_HEADERS`]) written in, so
+/// that what `--dry-run` and `--print curl` show is what is sent.
+pub fn add_client_headers(req: &mut Prepared) {
+    for (k, v) in CLIENT_HEADERS {
+        if !req.headers.contains(k) {
+            req.headers.push(k.to_string(), v.to_string());
+        }
     }
 }
 
