@@ -233,9 +233,12 @@ pub struct SendArgs {
     /// The Content-Type of --data (default: guessed from the body).
     #[arg(long, value_name = "TYPE")]
     pub content_type: Option<String>,
-    /// Override a field of the body: a dotted path or JSON pointer; VALUE is JSON if it parses, else a string.
+    /// Change a field of the body: a dotted path or JSON pointer that exists; VALUE is JSON if it parses, else a string.
     #[arg(long = "set", value_name = "PATH=VALUE")]
     pub sets: Vec<String>,
+    /// Add a field to the body (creating the objects on its path), as --set does for one that exists.
+    #[arg(long = "add", value_name = "PATH=VALUE")]
+    pub adds: Vec<String>,
     /// Add a header, `Name: value` (repeatable).
     #[arg(short = 'H', long = "header", value_name = "HEADER", value_parser = header_arg)]
     pub headers: Vec<(String, String)>,
@@ -489,9 +492,12 @@ pub struct ReplayArgs {
     pub secret: SecretArgs,
     #[command(flatten)]
     pub generic: GenericArgs,
-    /// Override a field of a JSON or form body (re-sign it with --resign).
+    /// Change a field of a JSON or form body that exists (re-sign it with --resign).
     #[arg(long = "set", value_name = "PATH=VALUE")]
     pub sets: Vec<String>,
+    /// Add a field to a JSON or form body (re-sign it with --resign).
+    #[arg(long = "add", value_name = "PATH=VALUE")]
+    pub adds: Vec<String>,
     /// Edit each body in $VISUAL or $EDITOR before sending (re-sign it with --resign).
     #[arg(long)]
     pub edit: bool,

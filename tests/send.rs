@@ -842,3 +842,27 @@ fn dry_run_and_print_curl_show_the_headers_send_sends() {
     }
     assert!(!cmd.contains("'Accept:'") && !cmd.contains("'User-Agent:'"), "{cmd}");
 }
+
+#[test]
+fn set_on_a_path_that_does_not_exist_is_an_error_and_add_adds() {
+    let rx = Receiver::start(vec![]);
+    let ev = [
+        "send",
+        rx.url.as_str(),
+        "--event",
+        "stripe.payment_intent.succeeded",
+        "--scheme",
+        "none",
+    ];
+    let out = run(&[&ev[..], &["--set", "data.object.amont=1"]].concat(), b"");
+    out.code(2);
+    assert!(
+        out.err().contains("did you mean `data.object.amount`") && out.err().contains("--add"),
+        "{}",
+        out.err()
+    );
+    assert!(rx.got().is_empty());
+    run(&[&ev[..], &["--add", "data.object.extra=1"]].concat(), b"").code(0);
+    let v: Value = serde_json::from_slice(&rx.got()[0].body).unwrap();
+    assert_eq!(v["data"]["object"]["extra"], 1);
+}

@@ -13,6 +13,13 @@ use crate::core::scheme::GenericParams;
 use crate::core::secret::Secret;
 use crate::exit::hinted;
 
+/// `--add` and `--set` as overrides: the additions first, so that a field added can be set.
+pub fn overrides(adds: &[String], sets: &[String]) -> anyhow::Result<Vec<crate::core::event::Override>> {
+    let adds = adds.iter().map(|s| crate::core::event::parse_addition(s));
+    let sets = sets.iter().map(|s| crate::core::event::parse_override(s));
+    Ok(adds.chain(sets).collect::<Result<Vec<_>, _>>()?)
+}
+
 /// The secret from whichever flag was given, if any.
 pub fn secret(a: &SecretArgs) -> anyhow::Result<Option<Secret>> {
     Ok(if let Some(v) = &a.secret_env {

@@ -23,7 +23,6 @@ use crate::core::deliver::{
     self, Attempt, AttemptError, Batch, ClientOptions, DeliverError, Delivery, Job, Policy, Prepared, Stop,
 };
 use crate::core::diff::{self, BodyDiff};
-use crate::core::event::parse_override;
 use crate::core::feed::{Fed, Feed, Prepare};
 use crate::core::replay::{EditError, Hooks, Preparation, PrepareError, ReplayError, Replayed, Warning};
 use crate::core::scheme::{human_secs, lookup};
@@ -53,11 +52,7 @@ pub fn run(a: ReplayArgs, out: &Output) -> anyhow::Result<Outcome> {
     }
     let rate = a.rate.map(Rate::per_second);
     let timeout = a.delivery.timeout.unwrap_or(Duration::from_secs(10));
-    let overrides = a
-        .sets
-        .iter()
-        .map(|s| parse_override(s))
-        .collect::<Result<Vec<_>, _>>()?;
+    let overrides = super::common::overrides(&a.adds, &a.sets)?;
     let filters = a
         .filters
         .iter()

@@ -12,7 +12,7 @@ use anyhow::Context;
 use crate::cli::{PrintFormat, SendArgs};
 use crate::core::config::{Config, Target};
 use crate::core::deliver::{self, Attempt, ClientOptions, Load, Policy, Prepared, Progress, Signer, Stop};
-use crate::core::event::{self, parse_override, sniff_content_type, Event, Override};
+use crate::core::event::{self, sniff_content_type, Event, Override};
 use crate::core::headers::Headers;
 use crate::core::scheme::lookup;
 use crate::core::secret::{Redactor, Secret};
@@ -84,11 +84,7 @@ pub fn run(a: SendArgs, out: &Output, io: &mut Io) -> anyhow::Result<Outcome> {
     })?;
     let url = crate::core::url::normalize(&url)?;
     let parsed = deliver::check_url(&url)?;
-    let overrides = a
-        .sets
-        .iter()
-        .map(|s| parse_override(s))
-        .collect::<Result<Vec<_>, _>>()?;
+    let overrides = super::common::overrides(&a.adds, &a.sets)?;
     let source = match (&a.data, &event_name) {
         (Some(d), _) => Source::Data(data_event(d, a.content_type.as_deref(), &overrides, out, io)?),
         (None, Some(n)) => {

@@ -10,7 +10,7 @@ pub mod recognise;
 use crate::core::headers::Headers;
 
 pub use catalog::{catalog, find, CatalogEntry};
-pub use overrides::{apply_overrides, parse_override, Override};
+pub use overrides::{apply_overrides, parse_addition, parse_override, Override};
 pub use recognise::recognise;
 
 /// A request ready to sign and send.
