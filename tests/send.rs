@@ -866,3 +866,17 @@ fn set_on_a_path_that_does_not_exist_is_an_error_and_add_adds() {
     let v: Value = serde_json::from_slice(&rx.got()[0].body).unwrap();
     assert_eq!(v["data"]["object"]["extra"], 1);
 }
+
+#[test]
+fn a_json_file_is_sent_as_json() {
+    let rx = Receiver::start(vec![]);
+    let dir = tempdir();
+    // A JSON string that would pass for a form.
+    let json = write(dir.path(), "token.json", b"\"abc+/def==\"");
+    let form = write(dir.path(), "token.txt", b"abc+/def==");
+    run(&["send", &rx.url, "--data", &json], b"").code(0);
+    run(&["send", &rx.url, "--data", &form], b"").code(0);
+    let got = rx.got();
+    assert_eq!(got[0].header("content-type"), Some("application/json"));
+    assert_eq!(got[1].header("content-type"), Some("application/x-www-form-urlencoded"));
+}

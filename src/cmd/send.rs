@@ -12,7 +12,7 @@ use anyhow::Context;
 use crate::cli::{PrintFormat, SendArgs};
 use crate::core::config::{Config, Target};
 use crate::core::deliver::{self, Attempt, ClientOptions, Load, Policy, Prepared, Progress, Signer, Stop};
-use crate::core::event::{self, sniff_content_type, Event, Override};
+use crate::core::event::{self, Event, Override};
 use crate::core::headers::Headers;
 use crate::core::scheme::lookup;
 use crate::core::secret::{Redactor, Secret};
@@ -316,7 +316,7 @@ fn data_event(d: &str, ct: Option<&str>, overrides: &[Override], out: &Output, i
     }
     let content_type = ct
         .map(str::to_string)
-        .unwrap_or_else(|| sniff_content_type(&body).to_string());
+        .unwrap_or_else(|| event::content_type_of_file(d, &body).to_string());
     if !overrides.is_empty() {
         if content_type.contains("json") {
             let mut v: serde_json::Value = serde_json::from_slice(&body)
