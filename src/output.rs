@@ -583,6 +583,70 @@ pub fn xml_indent(text: &str) -> String {
     out
 }
 
+/// The summary of a load run (`send --count`), for stdout: how many requests were
+/// answered of those asked for, the statuses, the failures, the retries and the
+/// latency of each answer.
+pub fn load_summary_lines(s: &crate::core::deliver::LoadSummary, p: &Painter) -> Vec<String> {
+    let mut first = format!(
+        "{} {} of {}",
+        p.bold("answered"),
+        s.answered,
+        s.requested
+    );
+    if s.sent < s.requested {
+        first.push_str(&format!(" ({} tried)", s.sent));
+    }
+    first.push_str(&format!(" in {:.2}s ({:.0} req/s)", s.elapsed_s, s.requests_per_sec));
+    if s.failed > 0 {
+        first.push_str(&format!("; {}", p.red(&format!("{} without an answer", s.failed))));
+    }
+    if s.interrupted {
+        first.push_str(&p.yellow(" (interrupted)"));
+    }
+    let statuses: Vec<String> = s
+        .statuses
+        .iter()
+        .map(|(code, n)| {
+            let t = format!("{code}×{n}");
+            match code {
+                ..300 => p.green(&t),
+                300..500 => p.yellow(&t),
+                _ => p.red(&t),
+            }
+        })
+        .collect();
+    let mut lines = vec![
+        first,
+        format!(
+            "{} {}",
+            p.bold("status"),
+            if statuses.is_empty() { "-".to_string() } else { statuses.join("  ") }
+        ),
+    ];
+    if !s.errors.is_empty() {
+        let errs: Vec<String> = s.errors.iter().map(|(k, n)| format!("{}×{n}", sanitize_line(k))).collect();
+        lines.push(format!("{} {}", p.red("errors"), errs.join("  ")));
+    }
+    if s.retries > 0 {
+        lines.push(format!("{} {} ({} attempts in all)", p.bold("retries"), s.retries, s.attempts));
+    }
+    let l = &s.latency_ms;
+    lines.push(if s.answered == 0 {
+        format!("{} - (no answer)", p.bold("latency"))
+    } else {
+        format!(
+            "{} p50 {:.2}ms  p90 {:.2}ms  p99 {:.2}ms  max {:.2}ms {}",
+            p.bold("latency"),
+            l.p50,
+            l.p90,
+            l.p99,
+            l.max,
+            p.dim("(each answer; waits between retries not included)")
+        )
+    });
+    lines
+}
+
 /// The load mode's progress bar: the rate in whole requests per second (`812/s`).
 pub fn load_progress_style() -> indicatif::ProgressStyle {
     indicatif::ProgressStyle::with_template("{spinner} {bar:40} {pos}/{len} {rate} eta {eta}")

@@ -605,56 +605,9 @@ async fn load(
         }
         out_json(&v)?;
     } else {
-        let p = &out.out;
-        out_line(&format!(
-            "{} {} of {} in {:.2}s ({:.0} req/s){}",
-            p.bold("sent"),
-            summary.sent,
-            summary.requested,
-            summary.elapsed_s,
-            summary.requests_per_sec,
-            if summary.interrupted {
-                p.yellow(" (interrupted)")
-            } else {
-                String::new()
-            }
-        ))?;
-        let statuses: Vec<String> = summary
-            .statuses
-            .iter()
-            .map(|(s, n)| {
-                let t = format!("{s}×{n}");
-                if *s < 300 {
-                    p.green(&t)
-                } else if *s < 500 {
-                    p.yellow(&t)
-                } else {
-                    p.red(&t)
-                }
-            })
-            .collect();
-        out_line(&format!(
-            "{} {}",
-            p.bold("status"),
-            if statuses.is_empty() {
-                "-".to_string()
-            } else {
-                statuses.join("  ")
-            }
-        ))?;
-        if !summary.errors.is_empty() {
-            let errs: Vec<String> = summary.errors.iter().map(|(k, n)| format!("{k}×{n}")).collect();
-            out_line(&format!("{} {}", p.red("errors"), errs.join("  ")))?;
+        for l in crate::output::load_summary_lines(&summary, &out.out) {
+            out_line(&l)?;
         }
-        let l = &summary.latency_ms;
-        out_line(&format!(
-            "{} p50 {:.2}ms  p90 {:.2}ms  p99 {:.2}ms  max {:.2}ms",
-            p.bold("latency"),
-            l.p50,
-            l.p90,
-            l.p99,
-            l.max
-        ))?;
     }
     if summary.interrupted {
         return Ok(Outcome::Interrupted);

@@ -554,10 +554,21 @@ pub struct Load {
 #[derive(Debug, Clone, Serialize)]
 pub struct LoadSummary {
     pub requested: u64,
+    /// Requests tried (each once or more), answered or not.
     pub sent: u64,
+    /// Requests whose last attempt got an answer (any status).
+    pub answered: u64,
+    /// Requests with no answer after every attempt (refused, timed out, …).
+    pub failed: u64,
     pub ok_2xx: u64,
     pub statuses: BTreeMap<u16, u64>,
     pub errors: BTreeMap<String, u64>,
+    /// Attempts made, retries included.
+    pub attempts: u64,
+    /// Attempts after a request's first.
+    pub retries: u64,
+    /// Of each attempt that got an answer, from sending to the answer: the waits
+    /// between retries are not in it.
     pub latency_ms: Latency,
     pub elapsed_s: f64,
     pub requests_per_sec: f64,
@@ -844,6 +855,9 @@ struct LoadCounts {
     statuses: BTreeMap<u16, u64>,
     errors: BTreeMap<String, u64>,
     sent: u64,
+    answered: u64,
+    failed: u64,
+    attempts: u64,
 }
 
 /// Sends `make(i)` for i in 0..count through [`run`], each signed by `signer` as it is
@@ -877,22 +891,33 @@ where
         std::future::ready(job)
     };
     let on_done =
-        move |c: &mut LoadCounts, _: &(), _: &Prepared, res: Result<Delivery, DeliverError>, took: Duration| {
+        move |c: &mut LoadCounts, _: &(), _: &Prepared, res: Result<Delivery, DeliverError>, _took: Duration| {
             progress.done.fetch_add(1, Ordering::Relaxed);
             let d = match res {
                 Ok(d) => d,
                 Err(e) => {
+                    c.failed += 1;
                     *c.errors.entry(e.to_string()).or_default() += 1;
                     return true;
                 }
             };
-            c.latency_us.push(took.as_micros() as u64);
             c.sent += 1;
+            c.attempts += d.attempts.len() as u64;
+            // Each answer's own time: the backoff between attempts is not latency.
+            for a in d.attempts.iter().filter(|a| a.status.is_some()) {
+                c.latency_us.push(a.duration.as_micros() as u64);
+            }
             let last = d.attempts.last().expect("at least one attempt");
             match (last.status, &last.error) {
-                (Some(s), _) => *c.statuses.entry(s).or_default() += 1,
-                (None, Some(e)) => *c.errors.entry(e.kind.label().to_string()).or_default() += 1,
-                _ => {}
+                (Some(s), _) => {
+                    c.answered += 1;
+                    *c.statuses.entry(s).or_default() += 1
+                }
+                (None, Some(e)) => {
+                    c.failed += 1;
+                    *c.errors.entry(e.kind.label().to_string()).or_default() += 1
+                }
+                _ => c.failed += 1,
             }
             true
         };
@@ -907,10 +932,13 @@ where
     let mut lat = Vec::new();
     let mut statuses = BTreeMap::new();
     let mut errors = BTreeMap::new();
-    let mut sent = 0;
+    let (mut sent, mut answered, mut failed, mut attempts) = (0, 0, 0, 0);
     for c in counted {
         lat.extend(c.latency_us);
         sent += c.sent;
+        answered += c.answered;
+        failed += c.failed;
+        attempts += c.attempts;
         for (k, v) in c.statuses {
             *statuses.entry(k).or_default() += v;
         }
@@ -927,9 +955,13 @@ where
     LoadSummary {
         requested: load.count,
         sent,
+        answered,
+        failed,
         ok_2xx,
         statuses,
         errors,
+        attempts,
+        retries: attempts.saturating_sub(sent),
         latency_ms: Latency::from_micros(lat),
         elapsed_s: elapsed,
         requests_per_sec: if elapsed > 0.0 { sent as f64 / elapsed } else { 0.0 },
