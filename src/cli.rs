@@ -20,7 +20,7 @@ Exit codes:
   0    success (valid signature, delivered, expectation met)
   1    a negative answer (signature invalid, not delivered, expectation not met)
   2    usage, configuration or input error
-  130  interrupted (Ctrl-C)";
+  130  interrupted (Ctrl-C or SIGTERM)";
 
 /// A webhook developer toolkit: send, listen, sign, verify and replay webhooks of every provider.
 #[derive(Debug, Parser)]

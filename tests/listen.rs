@@ -1417,3 +1417,19 @@ fn sigint_while_the_output_is_blocked_still_stops_the_listener() {
         "every answered request is printed"
     );
 }
+
+/// SIGTERM (a service manager, `timeout`, CI) stops the listener as Ctrl-C does: what
+/// arrived is printed, then the summary.
+#[test]
+fn sigterm_stops_the_listener_as_ctrl_c_does() {
+    let dir = tempdir();
+    let l = spawn_listen(dir.path(), &["--json", "--no-save"]);
+    assert_eq!(post(&l.url, b"{\"n\":1}").status, 200);
+    let _ = std::process::Command::new("kill")
+        .args(["-TERM", &l.child.id().to_string()])
+        .status();
+    let (code, out, err) = l.finish();
+    assert_eq!(code, Some(0), "{err}");
+    assert!(err.contains("stopped:"), "{err}");
+    assert_eq!(out.lines().count(), 1, "{out}");
+}

@@ -815,6 +815,16 @@ fn arrived_as_captured(got: &[Recorded], reqs: &[Req]) {
 /// one the summary counts: nothing is written after it.
 #[test]
 fn ctrl_c_stops_and_the_summary_counts_every_line_written() {
+    stops_and_the_summary_counts_every_line_written("-INT");
+}
+
+/// SIGTERM (a service manager, `timeout`, CI) stops it as Ctrl-C does.
+#[test]
+fn sigterm_stops_as_ctrl_c_does() {
+    stops_and_the_summary_counts_every_line_written("-TERM");
+}
+
+fn stops_and_the_summary_counts_every_line_written(signal: &str) {
     let dir = tempdir();
     let data = dir.path();
     let log = log_in(&dir);
@@ -834,7 +844,7 @@ fn ctrl_c_stops_and_the_summary_counts_every_line_written() {
         std::time::Duration::from_secs(20),
     );
     let _ = std::process::Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
+        .args([signal, &child.id().to_string()])
         .status();
     let (mut out, mut err) = (String::new(), String::new());
     child.stdout.take().unwrap().read_to_string(&mut out).unwrap();

@@ -89,11 +89,15 @@ pub fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
         .context("starting the async runtime")
 }
 
-/// Ctrl-C, listened for from the moment this is made (so a signal that arrives
-/// before the first `recv` is not lost, and never kills the process half-way).
+/// Ctrl-C (SIGINT) or SIGTERM (a service manager, `timeout`, CI stopping a job): both
+/// stop a command the same way, after it flushes and prints its summary. Listened for
+/// from the moment this is made (so a signal that arrives before the first `recv` is
+/// not lost, and never kills the process half-way).
 pub struct Interrupt {
     #[cfg(unix)]
     sig: tokio::signal::unix::Signal,
+    #[cfg(unix)]
+    term: tokio::signal::unix::Signal,
 }
 
 impl Interrupt {
@@ -101,19 +105,23 @@ impl Interrupt {
     pub fn new() -> anyhow::Result<Interrupt> {
         #[cfg(unix)]
         {
-            let sig = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt())
-                .context("listening for Ctrl-C")?;
-            Ok(Interrupt { sig })
+            use tokio::signal::unix::{signal, SignalKind};
+            let sig = signal(SignalKind::interrupt()).context("listening for Ctrl-C")?;
+            let term = signal(SignalKind::terminate()).context("listening for SIGTERM")?;
+            Ok(Interrupt { sig, term })
         }
         #[cfg(not(unix))]
         Ok(Interrupt {})
     }
 
-    /// Resolves at the next Ctrl-C.
+    /// Resolves at the next Ctrl-C or SIGTERM.
     pub async fn recv(&mut self) {
         #[cfg(unix)]
         {
-            self.sig.recv().await;
+            tokio::select! {
+                _ = self.sig.recv() => {}
+                _ = self.term.recv() => {}
+            }
         }
         #[cfg(not(unix))]
         {
