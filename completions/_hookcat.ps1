@@ -46,11 +46,12 @@ Register-ArgumentCompleter -Native -CommandName 'hookcat' -ScriptBlock {
             [CompletionResult]::new('-d', '-d', [CompletionResultType]::ParameterName, 'Send this body instead of an event: a file, or `-` for standard input')
             [CompletionResult]::new('--data', '--data', [CompletionResultType]::ParameterName, 'Send this body instead of an event: a file, or `-` for standard input')
             [CompletionResult]::new('--content-type', '--content-type', [CompletionResultType]::ParameterName, 'The Content-Type of --data (default: guessed from the body)')
-            [CompletionResult]::new('--set', '--set', [CompletionResultType]::ParameterName, 'Override a field of the body: a dotted path or JSON pointer; VALUE is JSON if it parses, else a string')
+            [CompletionResult]::new('--set', '--set', [CompletionResultType]::ParameterName, 'Change a field of the body: a dotted path or JSON pointer that exists; VALUE is JSON if it parses, else a string')
+            [CompletionResult]::new('--add', '--add', [CompletionResultType]::ParameterName, 'Add a field to the body (creating the objects on its path), as --set does for one that exists')
             [CompletionResult]::new('-H', '-H ', [CompletionResultType]::ParameterName, 'Add a header, `Name: value` (repeatable)')
             [CompletionResult]::new('--header', '--header', [CompletionResultType]::ParameterName, 'Add a header, `Name: value` (repeatable)')
-            [CompletionResult]::new('-X', '-X ', [CompletionResultType]::ParameterName, 'The HTTP method')
-            [CompletionResult]::new('--method', '--method', [CompletionResultType]::ParameterName, 'The HTTP method')
+            [CompletionResult]::new('-X', '-X ', [CompletionResultType]::ParameterName, 'The HTTP method (any HTTP token: POST, PUT, PURGE, …; default: the event''s, or POST)')
+            [CompletionResult]::new('--method', '--method', [CompletionResultType]::ParameterName, 'The HTTP method (any HTTP token: POST, PUT, PURGE, …; default: the event''s, or POST)')
             [CompletionResult]::new('--scheme', '--scheme', [CompletionResultType]::ParameterName, 'Sign with this scheme instead of the event''s provider scheme (`none` sends unsigned)')
             [CompletionResult]::new('--secret-env', '--secret-env', [CompletionResultType]::ParameterName, 'Read the secret from this environment variable (best in CI)')
             [CompletionResult]::new('--secret-file', '--secret-file', [CompletionResultType]::ParameterName, 'Read the secret from a file; one trailing newline is stripped')
@@ -63,14 +64,14 @@ Register-ArgumentCompleter -Native -CommandName 'hookcat' -ScriptBlock {
             [CompletionResult]::new('--print', '--print', [CompletionResultType]::ParameterName, 'Print an equivalent command instead of sending')
             [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Load mode: send N requests')
             [CompletionResult]::new('--count', '--count', [CompletionResultType]::ParameterName, 'Load mode: send N requests')
-            [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Load mode: requests in flight at once')
-            [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'Load mode: requests in flight at once')
-            [CompletionResult]::new('--rate', '--rate', [CompletionResultType]::ParameterName, 'Load mode: at most R requests per second (`100`, `100/s` or `6000/m`)')
+            [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Load mode (with --count): requests in flight at once. [default: 10]')
+            [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'Load mode (with --count): requests in flight at once. [default: 10]')
+            [CompletionResult]::new('--rate', '--rate', [CompletionResultType]::ParameterName, 'Load mode (with --count): at most R requests per second (`100`, `100/s` or `6000/m`)')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'A config file (default: ./hookcat.toml, then the user''s config dir)')
             [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'A named target from the config file (`[targets.NAME]`)')
             [CompletionResult]::new('--target', '--target', [CompletionResultType]::ParameterName, 'A named target from the config file (`[targets.NAME]`)')
-            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Per-attempt timeout (default: 10s)')
-            [CompletionResult]::new('--retries', '--retries', [CompletionResultType]::ParameterName, 'Retries after a connect error, timeout, 429 or 5xx (exponential backoff, full jitter, Retry-After honoured)')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Per-attempt timeout (or a config target''s `timeout`). [default: 10s]')
+            [CompletionResult]::new('--retries', '--retries', [CompletionResultType]::ParameterName, 'Retries after a connect error, timeout, 429 or 5xx (backoff with jitter; Retry-After honoured). [default: 0]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never')
             [CompletionResult]::new('-k', '-k', [CompletionResultType]::ParameterName, 'Accept any TLS certificate (for a self-signed local receiver)')
             [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Accept any TLS certificate (for a self-signed local receiver)')
@@ -108,7 +109,7 @@ Register-ArgumentCompleter -Native -CommandName 'hookcat' -ScriptBlock {
             [CompletionResult]::new('--seed', '--seed', [CompletionResultType]::ParameterName, 'Seed for --fail-rate, to repeat a run')
             [CompletionResult]::new('--status-sequence', '--status-sequence', [CompletionResultType]::ParameterName, 'Answer these statuses in turn, then the last one forever (e.g. 500,429,200)')
             [CompletionResult]::new('--retry-after', '--retry-after', [CompletionResultType]::ParameterName, 'Send Retry-After: SECS with 429 and 503 answers')
-            [CompletionResult]::new('--forward-to', '--forward-to', [CompletionResultType]::ParameterName, 'Relay each request to the app at URL and answer with its response')
+            [CompletionResult]::new('--forward-to', '--forward-to', [CompletionResultType]::ParameterName, 'Relay each request to the app at URL and answer with its response (`localhost:3000`, `:3000` and `3000` work too)')
             [CompletionResult]::new('--max-body', '--max-body', [CompletionResultType]::ParameterName, 'Largest body accepted; larger gets 413')
             [CompletionResult]::new('--max-inflight', '--max-inflight', [CompletionResultType]::ParameterName, 'Bytes that request bodies in flight may hold in total (never less than --max-body); beyond it requests wait, then get 503')
             [CompletionResult]::new('--inflight-wait', '--inflight-wait', [CompletionResultType]::ParameterName, 'How long a request waits for room in --max-inflight before its 503')
@@ -193,7 +194,7 @@ Register-ArgumentCompleter -Native -CommandName 'hookcat' -ScriptBlock {
         'hookcat;replay' {
             [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'The capture log (default: the listener''s default log)')
             [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'The capture log (default: the listener''s default log)')
-            [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'Where to send')
+            [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'Where to send: an http(s) URL, or as curl takes it (`localhost:3000`, `:3000`, `3000`; http:// is assumed)')
             [CompletionResult]::new('--last', '--last', [CompletionResultType]::ParameterName, 'The last N captures')
             [CompletionResult]::new('--filter', '--filter', [CompletionResultType]::ParameterName, 'Keep captures whose KEY matches VALUE (repeatable; keys: provider, event, method, path, status, valid)')
             [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Only captures received at or after TIME (RFC 3339, a date, or a duration ago such as 10m or 3d)')
@@ -205,9 +206,10 @@ Register-ArgumentCompleter -Native -CommandName 'hookcat' -ScriptBlock {
             [CompletionResult]::new('--encoding', '--encoding', [CompletionResultType]::ParameterName, 'generic scheme: how the MAC is written (hex or base64)')
             [CompletionResult]::new('--header-name', '--header-name', [CompletionResultType]::ParameterName, 'generic scheme: the header that carries the signature')
             [CompletionResult]::new('--prefix', '--prefix', [CompletionResultType]::ParameterName, 'generic scheme: a literal prefix before the signature, e.g. `sha256=`')
-            [CompletionResult]::new('--set', '--set', [CompletionResultType]::ParameterName, 'Override a field of a JSON or form body (re-sign it with --resign)')
-            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Per-attempt timeout (default: 10s)')
-            [CompletionResult]::new('--retries', '--retries', [CompletionResultType]::ParameterName, 'Retries after a connect error, timeout, 429 or 5xx (exponential backoff, full jitter, Retry-After honoured)')
+            [CompletionResult]::new('--set', '--set', [CompletionResultType]::ParameterName, 'Change a field of a JSON or form body that exists (re-sign it with --resign)')
+            [CompletionResult]::new('--add', '--add', [CompletionResultType]::ParameterName, 'Add a field to a JSON or form body (re-sign it with --resign)')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Per-attempt timeout (or a config target''s `timeout`). [default: 10s]')
+            [CompletionResult]::new('--retries', '--retries', [CompletionResultType]::ParameterName, 'Retries after a connect error, timeout, 429 or 5xx (backoff with jitter; Retry-After honoured). [default: 0]')
             [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Requests in flight at once')
             [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'Requests in flight at once')
             [CompletionResult]::new('--rate', '--rate', [CompletionResultType]::ParameterName, 'At most R requests per second (`100`, `100/s` or `6000/m`)')
@@ -248,7 +250,7 @@ Register-ArgumentCompleter -Native -CommandName 'hookcat' -ScriptBlock {
         }
         'hookcat;events;show' {
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never')
-            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'json')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'The request as one JSON object')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -293,8 +295,8 @@ Register-ArgumentCompleter -Native -CommandName 'hookcat' -ScriptBlock {
             break
         }
         'hookcat;captures;show' {
-            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'f')
-            [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'file')
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'The capture log (default: the listener''s default log)')
+            [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'The capture log (default: the listener''s default log)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'The capture record as one JSON line')
             [CompletionResult]::new('--reveal', '--reveal', [CompletionResultType]::ParameterName, 'Show credential headers (Authorization, Cookie, X-Api-Key, …) instead of masking them')
@@ -305,9 +307,9 @@ Register-ArgumentCompleter -Native -CommandName 'hookcat' -ScriptBlock {
             break
         }
         'hookcat;captures;export' {
-            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'f')
-            [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'file')
-            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'format')
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'The capture log (default: the listener''s default log)')
+            [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'The capture log (default: the listener''s default log)')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'The format to write')
             [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'curl, har: the base URL, the captured path appended (default: curl http://localhost:9000, har the captured Host)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never')
             [CompletionResult]::new('--reveal', '--reveal', [CompletionResultType]::ParameterName, 'curl, har and raw on a terminal: put credential headers (Authorization, Cookie, X-Api-Key, …) in instead of masking them')
@@ -318,11 +320,11 @@ Register-ArgumentCompleter -Native -CommandName 'hookcat' -ScriptBlock {
             break
         }
         'hookcat;captures;diff' {
-            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'f')
-            [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'file')
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'The capture log (default: the listener''s default log)')
+            [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'The capture log (default: the listener''s default log)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never')
             [CompletionResult]::new('--exact', '--exact', [CompletionResultType]::ParameterName, 'Compare bodies byte for byte (key order and whitespace count)')
-            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'json')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'The differences as one JSON object')
             [CompletionResult]::new('--reveal', '--reveal', [CompletionResultType]::ParameterName, 'Show credential headers (Authorization, Cookie, X-Api-Key, …) instead of masking them')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
@@ -354,7 +356,7 @@ Register-ArgumentCompleter -Native -CommandName 'hookcat' -ScriptBlock {
             break
         }
         'hookcat;keygen' {
-            [CompletionResult]::new('--scheme', '--scheme', [CompletionResultType]::ParameterName, 'scheme')
+            [CompletionResult]::new('--scheme', '--scheme', [CompletionResultType]::ParameterName, 'The scheme whose secret or key pair to make')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print as JSON')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')

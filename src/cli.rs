@@ -200,10 +200,10 @@ pub struct KeygenArgs {
 /// How each request is delivered: what `send` and `replay` share.
 #[derive(Debug, Clone, Default, Args)]
 pub struct DeliveryArgs {
-    /// Per-attempt timeout (a config target's `timeout` comes before the default). [default: 10s]
+    /// Per-attempt timeout (or a config target's `timeout`). [default: 10s]
     #[arg(long, value_name = "DURATION", value_parser = duration)]
     pub timeout: Option<Duration>,
-    /// Retries after a connect error, timeout, 429 or 5xx (exponential backoff, full jitter, Retry-After honoured). [default: 0]
+    /// Retries after a connect error, timeout, 429 or 5xx (backoff with jitter; Retry-After honoured). [default: 0]
     #[arg(long, value_name = "N", value_parser = whole_number)]
     pub retries: Option<u32>,
     /// Accept any TLS certificate (for a self-signed local receiver).
