@@ -587,12 +587,7 @@ pub fn xml_indent(text: &str) -> String {
 /// answered of those asked for, the statuses, the failures, the retries and the
 /// latency of each answer.
 pub fn load_summary_lines(s: &crate::core::deliver::LoadSummary, p: &Painter) -> Vec<String> {
-    let mut first = format!(
-        "{} {} of {}",
-        p.bold("answered"),
-        s.answered,
-        s.requested
-    );
+    let mut first = format!("{} {} of {}", p.bold("answered"), s.answered, s.requested);
     if s.sent < s.requested {
         first.push_str(&format!(" ({} tried)", s.sent));
     }
@@ -620,15 +615,28 @@ pub fn load_summary_lines(s: &crate::core::deliver::LoadSummary, p: &Painter) ->
         format!(
             "{} {}",
             p.bold("status"),
-            if statuses.is_empty() { "-".to_string() } else { statuses.join("  ") }
+            if statuses.is_empty() {
+                "-".to_string()
+            } else {
+                statuses.join("  ")
+            }
         ),
     ];
     if !s.errors.is_empty() {
-        let errs: Vec<String> = s.errors.iter().map(|(k, n)| format!("{}×{n}", sanitize_line(k))).collect();
+        let errs: Vec<String> = s
+            .errors
+            .iter()
+            .map(|(k, n)| format!("{}×{n}", sanitize_line(k)))
+            .collect();
         lines.push(format!("{} {}", p.red("errors"), errs.join("  ")));
     }
     if s.retries > 0 {
-        lines.push(format!("{} {} ({} attempts in all)", p.bold("retries"), s.retries, s.attempts));
+        lines.push(format!(
+            "{} {} ({} attempts in all)",
+            p.bold("retries"),
+            s.retries,
+            s.attempts
+        ));
     }
     let l = &s.latency_ms;
     lines.push(if s.answered == 0 {

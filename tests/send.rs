@@ -896,7 +896,16 @@ fn the_load_summary_tells_the_truth() {
     let dir = tempdir();
     // Nothing listening: nothing was answered, and the summary says so.
     let url = format!("http://127.0.0.1:{}/hook", closed_port());
-    let args = ["send", url.as_str(), "--event", "github.ping", "--count", "5", "--concurrency", "1"];
+    let args = [
+        "send",
+        url.as_str(),
+        "--event",
+        "github.ping",
+        "--count",
+        "5",
+        "--concurrency",
+        "1",
+    ];
     let out = hc(dir.path()).args(args).output().unwrap();
     assert_eq!(out.status.code(), Some(1));
     let text = String::from_utf8_lossy(&out.stdout);
@@ -904,15 +913,35 @@ fn the_load_summary_tells_the_truth() {
     assert!(text.contains("answered 0 of 5"), "{text}");
     let out = hc(dir.path()).args(args).arg("--json").output().unwrap();
     let (_, summary) = attempts_and_summary(&out.stdout);
-    assert_eq!((summary["answered"].as_u64(), summary["failed"].as_u64()), (Some(0), Some(5)), "{summary}");
+    assert_eq!(
+        (summary["answered"].as_u64(), summary["failed"].as_u64()),
+        (Some(0), Some(5)),
+        "{summary}"
+    );
     // Retries are counted.
     let rx = Receiver::start_with(vec![503, 200], vec![("Retry-After".into(), "0".into())]);
     let out = hc(dir.path())
-        .args(["send", &rx.url, "--event", "github.ping", "--count", "3", "--concurrency", "1", "--retries", "2", "--json"])
+        .args([
+            "send",
+            &rx.url,
+            "--event",
+            "github.ping",
+            "--count",
+            "3",
+            "--concurrency",
+            "1",
+            "--retries",
+            "2",
+            "--json",
+        ])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
     let (_, summary) = attempts_and_summary(&out.stdout);
-    assert_eq!((summary["attempts"].as_u64(), summary["retries"].as_u64()), (Some(4), Some(1)), "{summary}");
+    assert_eq!(
+        (summary["attempts"].as_u64(), summary["retries"].as_u64()),
+        (Some(4), Some(1)),
+        "{summary}"
+    );
     assert_eq!(summary["answered"], 3, "{summary}");
 }

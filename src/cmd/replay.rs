@@ -1086,7 +1086,7 @@ mod tests {
         );
         assert_eq!(
             render(mode, plain, info(None, false), vec![attempt(None, 12_345)]).0,
-            "✗ connection refused POST http://127.0.0.1:9/hooks/a?q=\\e[2J  (20261201201413hnj6nfiru3, 12.3ms)\n  Connection refused (os error 111)\n"
+            "✗ connection refused POST http://127.0.0.1:9/hooks/a?q=\\e[2J  (20261201201413hnj6nfiru3, 12.3ms)\n  connection refused by 127.0.0.1:9: is anything listening on that port?\n"
         );
         // In colour, each part is styled as one span, as the painter styles it.
         let colour = Output {
