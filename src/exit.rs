@@ -164,12 +164,19 @@ pub fn usage(e: &clap::Error, io: &mut crate::output::Io) -> u8 {
         && std::io::IsTerminal::is_terminal(&std::io::stderr())
         && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
         && std::env::var("TERM").map_or(true, |t| t != "dumb");
+    let plain = styled.to_string();
     let text = if colour {
         styled.ansi().to_string()
     } else {
-        styled.to_string()
+        plain.clone()
     };
-    let _ = io.stderr.write_all(house_style(&text).as_bytes());
+    // (The help shown for a missing subcommand is no error message: left as it is.)
+    let text = if plain.starts_with("error:") {
+        house_style(&text)
+    } else {
+        text
+    };
+    let _ = io.stderr.write_all(text.as_bytes());
     let _ = io.stderr.flush();
     code
 }

@@ -720,6 +720,40 @@ mod tests {
 
     const P: Painter = Painter { on: false };
 
+    /// Each kind of failure says what happened and, where there is one, what to do.
+    #[test]
+    fn network_errors_say_what_to_do() {
+        use crate::core::deliver::{AttemptError, ErrorKind};
+        let url = "https://hooks.example:8443/x";
+        let cases = [
+            (ErrorKind::Refused, "is anything listening on that port?"),
+            (ErrorKind::Dns, "cannot resolve the host of hooks.example:8443"),
+            (ErrorKind::Untrusted, "--cacert"),
+            (ErrorKind::NotTls, "use http://"),
+            (ErrorKind::NotHttp, "use https://"),
+            (ErrorKind::Timeout, "no answer within 5s (--timeout)"),
+            (ErrorKind::Tls, "TLS error with hooks.example:8443"),
+            (ErrorKind::Connect, "could not connect to hooks.example:8443"),
+            (ErrorKind::Other, "request failed"),
+        ];
+        for (kind, says) in cases {
+            let message = if kind == ErrorKind::Timeout {
+                "no answer within 5s"
+            } else {
+                "detail\u{1b}[2J"
+            };
+            let line = network_error(
+                &AttemptError {
+                    kind,
+                    message: message.into(),
+                },
+                url,
+            );
+            assert!(line.contains(says), "{kind:?}: {line}");
+            assert!(!line.contains('\u{1b}') && !line.contains('\n'), "{kind:?}: {line}");
+        }
+    }
+
     #[test]
     fn rates_are_shown_without_a_tail_of_decimals() {
         assert_eq!(rate_words(100.7555), "101/s");

@@ -581,3 +581,10 @@ fn flags_that_cannot_mean_anything_are_refused() {
         );
     }
 }
+
+#[test]
+fn help_for_a_missing_subcommand_is_left_as_clap_writes_it() {
+    let err = run(&["events"], b"").code(2).err();
+    assert!(!err.contains("hookcat: error:"), "{err}");
+    assert!(err.contains("Usage:"), "{err}");
+}
