@@ -458,7 +458,9 @@ async fn serve(a: ListenArgs, plan: Plan, out: &Output, io: &mut Io) -> anyhow::
             "{} {n} request{}{}",
             e.dim("expecting"),
             if n == 1 { "" } else { "s" },
-            plan.timeout.map(|t| format!(" within {t:?}")).unwrap_or_default()
+            plan.timeout
+                .map(|t| format!(" within {}", crate::core::units::format_duration_setting(t)))
+                .unwrap_or_default()
         ));
     } else if out.stderr_tty {
         io.talk(format_args!("{}", e.dim("Ctrl-C to stop")));

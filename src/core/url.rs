@@ -40,6 +40,28 @@ pub fn http_url(input: &str) -> Result<url::Url, UrlError> {
     if typed.is_empty() {
         return Err(UrlError::new(input, "it is empty", None));
     }
+    if typed.contains(char::is_whitespace) {
+        let corrected = typed.replace(' ', "%20");
+        // A space after the host can be written %20; one in the host cannot be at all.
+        let in_host = match typed.split_once("://") {
+            Some((_, rest)) => rest
+                .split(['/', '?', '#'])
+                .next()
+                .unwrap_or(rest)
+                .contains(char::is_whitespace),
+            None => typed
+                .split(['/', '?', '#'])
+                .next()
+                .unwrap_or(typed)
+                .contains(char::is_whitespace),
+        };
+        let fixable = !in_host && !corrected.contains(char::is_whitespace);
+        return Err(UrlError::new(
+            input,
+            "a URL cannot contain spaces",
+            fixable.then(|| complete(&corrected).ok()).flatten(),
+        ));
+    }
     let whole = complete(typed).map_err(|(problem, corrected)| UrlError::new(input, problem, corrected))?;
     let u = url::Url::parse(&whole).map_err(|e| {
         let problem = match e {
@@ -128,9 +150,6 @@ fn complete(input: &str) -> Result<String, (String, Option<String>)> {
         }
         return Ok(format!("http://localhost{input}"));
     }
-    if input.contains(char::is_whitespace) {
-        return Err(("a host cannot contain spaces".into(), None));
-    }
     Ok(format!("http://{input}"))
 }
 
@@ -182,7 +201,7 @@ mod tests {
     #[test]
     fn a_url_that_cannot_be_used_names_the_problem_and_the_corrected_form() {
         // (typed, a word of the problem, the corrected form)
-        let cases: [(&str, &str, Option<&str>); 10] = [
+        let cases: [(&str, &str, Option<&str>); 12] = [
             ("http//missing-colon/x", "needs `:`", Some("http://missing-colon/x")),
             ("", "empty", None),
             ("ftp://example.com/x", "not ftp", Some("http://example.com/x")),
@@ -193,6 +212,8 @@ mod tests {
             ("localhost:99999/x", "port", None),
             ("localhost:abc/x", "port", None),
             ("my host/x", "spaces", None),
+            ("http://exa mple.com/x", "spaces", None),
+            ("localhost:3000/a b", "spaces", Some("http://localhost:3000/a%20b")),
         ];
         for (typed, problem, corrected) in cases {
             let e = http_url(typed).expect_err(typed);
