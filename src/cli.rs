@@ -574,7 +574,7 @@ pub enum CapturesCommand {
         #[arg(long, value_enum)]
         format: ExportFormat,
         /// curl, har: the base URL, the captured path appended (default: curl http://localhost:9000, har the captured Host).
-        #[arg(long, value_name = "URL")]
+        #[arg(long, value_name = "URL", value_parser = http_url)]
         to: Option<String>,
         /// curl, har and raw on a terminal: put credential headers (Authorization, Cookie, X-Api-Key, …) in instead of masking them.
         #[arg(long)]
@@ -806,6 +806,14 @@ mod tests {
         let cli = Cli::try_parse_from(["hookcat", "replay", "--to", "3000", "--all"]).unwrap();
         let Command::Replay(a) = cli.command else { panic!() };
         assert_eq!(a.to, "http://localhost:3000/");
+        let cli = Cli::try_parse_from([
+            "hookcat", "captures", "export", "x", "--format", "curl", "--to", ":3000",
+        ])
+        .unwrap();
+        let Command::Captures(CapturesCommand::Export { to, .. }) = cli.command else {
+            panic!()
+        };
+        assert_eq!(to.as_deref(), Some("http://localhost:3000/"));
         let cli = Cli::try_parse_from(["hookcat", "send", "localhost:3000/hook"]).unwrap();
         let Command::Send(a) = cli.command else { panic!() };
         assert_eq!(a.url.as_deref(), Some("http://localhost:3000/hook"));
