@@ -1110,7 +1110,7 @@ _hookcat() {
             return 0
             ;;
         hookcat__subcmd__replay)
-            opts="-f -k -c -h -V --file --to --last --all --filter --since --resign --scheme --secret-env --secret-file --secret --algorithm --encoding --header-name --prefix --set --edit --timeout --retries --insecure --concurrency --rate --compare --ignore-field --json --color --help --version"
+            opts="-f -k -c -h -V --file --to --last --all --filter --since --resign --scheme --secret-env --secret-file --secret --algorithm --encoding --header-name --prefix --set --add --edit --timeout --retries --insecure --concurrency --rate --compare --ignore-field --json --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1176,6 +1176,10 @@ _hookcat() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --add)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1212,7 +1216,7 @@ _hookcat() {
             return 0
             ;;
         hookcat__subcmd__send)
-            opts="-e -d -H -X -k -n -c -v -t -h -V --event --data --content-type --set --header --method --scheme --secret-env --secret-file --secret --algorithm --encoding --header-name --prefix --insecure --cacert --dry-run --print --reveal --count --concurrency --rate --json --verbose --no-input --config --target --timeout --retries --color --help --version"
+            opts="-e -d -H -X -k -n -c -v -t -h -V --event --data --content-type --set --add --header --method --scheme --secret-env --secret-file --secret --algorithm --encoding --header-name --prefix --insecure --cacert --dry-run --print --reveal --count --concurrency --rate --json --verbose --no-input --config --target --timeout --retries --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1242,6 +1246,10 @@ _hookcat() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --add)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --header)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1259,7 +1267,7 @@ _hookcat() {
                     return 0
                     ;;
                 --scheme)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "github github-sha1 stripe slack standard-webhooks standard-webhooks-v1a svix shopify twilio gitlab discord square paddle zoom twitch linear intercom mailgun jira generic none" -- "${cur}"))
                     return 0
                     ;;
                 --secret-env)

@@ -44,10 +44,31 @@ complete -c hookcat -n "__fish_hookcat_needs_command" -f -a "help" -d 'Print thi
 complete -c hookcat -n "__fish_hookcat_using_subcommand send" -s e -l event -d 'A catalog event, `provider.event` (see `hookcat events list`)' -r
 complete -c hookcat -n "__fish_hookcat_using_subcommand send" -s d -l data -d 'Send this body instead of an event: a file, or `-` for standard input' -r
 complete -c hookcat -n "__fish_hookcat_using_subcommand send" -l content-type -d 'The Content-Type of --data (default: guessed from the body)' -r
-complete -c hookcat -n "__fish_hookcat_using_subcommand send" -l set -d 'Override a field of the body: a dotted path or JSON pointer; VALUE is JSON if it parses, else a string' -r
+complete -c hookcat -n "__fish_hookcat_using_subcommand send" -l set -d 'Change a field of the body: a dotted path or JSON pointer that exists; VALUE is JSON if it parses, else a string' -r
+complete -c hookcat -n "__fish_hookcat_using_subcommand send" -l add -d 'Add a field to the body (creating the objects on its path), as --set does for one that exists' -r
 complete -c hookcat -n "__fish_hookcat_using_subcommand send" -s H -l header -d 'Add a header, `Name: value` (repeatable)' -r
-complete -c hookcat -n "__fish_hookcat_using_subcommand send" -s X -l method -d 'The HTTP method' -r
-complete -c hookcat -n "__fish_hookcat_using_subcommand send" -l scheme -d 'Sign with this scheme instead of the event\'s provider scheme (`none` sends unsigned)' -r
+complete -c hookcat -n "__fish_hookcat_using_subcommand send" -s X -l method -d 'The HTTP method (any HTTP token: POST, PUT, PURGE, …; default: the event\'s, or POST)' -r
+complete -c hookcat -n "__fish_hookcat_using_subcommand send" -l scheme -d 'Sign with this scheme instead of the event\'s provider scheme (`none` sends unsigned)' -r -f -a "github\t''
+github-sha1\t''
+stripe\t''
+slack\t''
+standard-webhooks\t''
+standard-webhooks-v1a\t''
+svix\t''
+shopify\t''
+twilio\t''
+gitlab\t''
+discord\t''
+square\t''
+paddle\t''
+zoom\t''
+twitch\t''
+linear\t''
+intercom\t''
+mailgun\t''
+jira\t''
+generic\t''
+none\t''"
 complete -c hookcat -n "__fish_hookcat_using_subcommand send" -l secret-env -d 'Read the secret from this environment variable (best in CI)' -r
 complete -c hookcat -n "__fish_hookcat_using_subcommand send" -l secret-file -d 'Read the secret from a file; one trailing newline is stripped' -r -F
 complete -c hookcat -n "__fish_hookcat_using_subcommand send" -l secret -d 'The secret itself. Visible in shell history and `ps`: prefer --secret-env or --secret-file' -r
@@ -61,12 +82,12 @@ complete -c hookcat -n "__fish_hookcat_using_subcommand send" -l prefix -d 'gene
 complete -c hookcat -n "__fish_hookcat_using_subcommand send" -l cacert -d 'Trust this CA certificate (PEM)' -r -F
 complete -c hookcat -n "__fish_hookcat_using_subcommand send" -l print -d 'Print an equivalent command instead of sending' -r -f -a "curl\t''"
 complete -c hookcat -n "__fish_hookcat_using_subcommand send" -s n -l count -d 'Load mode: send N requests' -r
-complete -c hookcat -n "__fish_hookcat_using_subcommand send" -s c -l concurrency -d 'Load mode: requests in flight at once' -r
-complete -c hookcat -n "__fish_hookcat_using_subcommand send" -l rate -d 'Load mode: at most R requests per second (`100`, `100/s` or `6000/m`)' -r
+complete -c hookcat -n "__fish_hookcat_using_subcommand send" -s c -l concurrency -d 'Load mode (with --count): requests in flight at once. [default: 10]' -r
+complete -c hookcat -n "__fish_hookcat_using_subcommand send" -l rate -d 'Load mode (with --count): at most R requests per second (`100`, `100/s` or `6000/m`)' -r
 complete -c hookcat -n "__fish_hookcat_using_subcommand send" -l config -d 'A config file (default: ./hookcat.toml, then the user\'s config dir)' -r -F
 complete -c hookcat -n "__fish_hookcat_using_subcommand send" -s t -l target -d 'A named target from the config file (`[targets.NAME]`)' -r
-complete -c hookcat -n "__fish_hookcat_using_subcommand send" -l timeout -d 'Per-attempt timeout (default: 10s)' -r
-complete -c hookcat -n "__fish_hookcat_using_subcommand send" -l retries -d 'Retries after a connect error, timeout, 429 or 5xx (exponential backoff, full jitter, Retry-After honoured)' -r
+complete -c hookcat -n "__fish_hookcat_using_subcommand send" -l timeout -d 'Per-attempt timeout (or a config target\'s `timeout`). [default: 10s]' -r
+complete -c hookcat -n "__fish_hookcat_using_subcommand send" -l retries -d 'Retries after a connect error, timeout, 429 or 5xx (backoff with jitter; Retry-After honoured). [default: 0]' -r
 complete -c hookcat -n "__fish_hookcat_using_subcommand send" -l color -d 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -121,7 +142,7 @@ complete -c hookcat -n "__fish_hookcat_using_subcommand listen" -l fail-rate -d 
 complete -c hookcat -n "__fish_hookcat_using_subcommand listen" -l seed -d 'Seed for --fail-rate, to repeat a run' -r
 complete -c hookcat -n "__fish_hookcat_using_subcommand listen" -l status-sequence -d 'Answer these statuses in turn, then the last one forever (e.g. 500,429,200)' -r
 complete -c hookcat -n "__fish_hookcat_using_subcommand listen" -l retry-after -d 'Send Retry-After: SECS with 429 and 503 answers' -r
-complete -c hookcat -n "__fish_hookcat_using_subcommand listen" -l forward-to -d 'Relay each request to the app at URL and answer with its response. The app gets the original Host, X-Forwarded-For, -Proto and -Host, and answers provider handshakes itself (checked)' -r
+complete -c hookcat -n "__fish_hookcat_using_subcommand listen" -l forward-to -d 'Relay each request to the app at URL (`localhost:3000`, `:3000` and `3000` work too) and answer with its response. The app gets the original Host, X-Forwarded-For, -Proto and -Host, and answers provider handshakes itself (checked)' -r
 complete -c hookcat -n "__fish_hookcat_using_subcommand listen" -l forward-timeout -d 'How long the app has to answer a forwarded request; then the sender gets 504' -r
 complete -c hookcat -n "__fish_hookcat_using_subcommand listen" -l max-body -d 'Largest body accepted; larger gets 413' -r
 complete -c hookcat -n "__fish_hookcat_using_subcommand listen" -l max-inflight -d 'Bytes that request bodies in flight may hold in total (never less than --max-body); beyond it requests wait, then get 503' -r
@@ -238,7 +259,7 @@ complete -c hookcat -n "__fish_hookcat_using_subcommand verify" -s v -l verbose 
 complete -c hookcat -n "__fish_hookcat_using_subcommand verify" -s h -l help -d 'Print help'
 complete -c hookcat -n "__fish_hookcat_using_subcommand verify" -s V -l version -d 'Print version'
 complete -c hookcat -n "__fish_hookcat_using_subcommand replay" -s f -l file -d 'The capture log (default: the listener\'s default log)' -r -F
-complete -c hookcat -n "__fish_hookcat_using_subcommand replay" -l to -d 'Where to send' -r
+complete -c hookcat -n "__fish_hookcat_using_subcommand replay" -l to -d 'Where to send: an http(s) URL, or as curl takes it (`localhost:3000`, `:3000`, `3000`; http:// is assumed)' -r
 complete -c hookcat -n "__fish_hookcat_using_subcommand replay" -l last -d 'The last N captures' -r
 complete -c hookcat -n "__fish_hookcat_using_subcommand replay" -l filter -d 'Keep captures whose KEY matches VALUE (repeatable; keys: provider, event, method, path, status, valid)' -r
 complete -c hookcat -n "__fish_hookcat_using_subcommand replay" -l since -d 'Only captures received at or after TIME (RFC 3339, a date, or a duration ago such as 10m or 3d)' -r
@@ -273,9 +294,10 @@ complete -c hookcat -n "__fish_hookcat_using_subcommand replay" -l encoding -d '
 base64\t''"
 complete -c hookcat -n "__fish_hookcat_using_subcommand replay" -l header-name -d 'generic scheme: the header that carries the signature' -r
 complete -c hookcat -n "__fish_hookcat_using_subcommand replay" -l prefix -d 'generic scheme: a literal prefix before the signature, e.g. `sha256=`' -r
-complete -c hookcat -n "__fish_hookcat_using_subcommand replay" -l set -d 'Override a field of a JSON or form body (re-sign it with --resign)' -r
-complete -c hookcat -n "__fish_hookcat_using_subcommand replay" -l timeout -d 'Per-attempt timeout (default: 10s)' -r
-complete -c hookcat -n "__fish_hookcat_using_subcommand replay" -l retries -d 'Retries after a connect error, timeout, 429 or 5xx (exponential backoff, full jitter, Retry-After honoured)' -r
+complete -c hookcat -n "__fish_hookcat_using_subcommand replay" -l set -d 'Change a field of a JSON or form body that exists (re-sign it with --resign)' -r
+complete -c hookcat -n "__fish_hookcat_using_subcommand replay" -l add -d 'Add a field to a JSON or form body (re-sign it with --resign)' -r
+complete -c hookcat -n "__fish_hookcat_using_subcommand replay" -l timeout -d 'Per-attempt timeout (or a config target\'s `timeout`). [default: 10s]' -r
+complete -c hookcat -n "__fish_hookcat_using_subcommand replay" -l retries -d 'Retries after a connect error, timeout, 429 or 5xx (backoff with jitter; Retry-After honoured). [default: 0]' -r
 complete -c hookcat -n "__fish_hookcat_using_subcommand replay" -s c -l concurrency -d 'Requests in flight at once' -r
 complete -c hookcat -n "__fish_hookcat_using_subcommand replay" -l rate -d 'At most R requests per second (`100`, `100/s` or `6000/m`)' -r
 complete -c hookcat -n "__fish_hookcat_using_subcommand replay" -l ignore-field -d 'With --compare: a field of the JSON answers not to compare (repeatable), a dotted path (`data.id`, `items.0.at`) or a JSON pointer (`/data/id`). A hookcat listener\'s own answer id is always ignored' -r
@@ -308,7 +330,7 @@ complete -c hookcat -n "__fish_hookcat_using_subcommand events; and __fish_seen_
 complete -c hookcat -n "__fish_hookcat_using_subcommand events; and __fish_seen_subcommand_from show" -l color -d 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c hookcat -n "__fish_hookcat_using_subcommand events; and __fish_seen_subcommand_from show" -l json
+complete -c hookcat -n "__fish_hookcat_using_subcommand events; and __fish_seen_subcommand_from show" -l json -d 'The request as one JSON object'
 complete -c hookcat -n "__fish_hookcat_using_subcommand events; and __fish_seen_subcommand_from show" -l raw -d 'Print the body byte for byte as `send` sends it (JSON bodies are indented otherwise)'
 complete -c hookcat -n "__fish_hookcat_using_subcommand events; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
 complete -c hookcat -n "__fish_hookcat_using_subcommand events; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
@@ -366,7 +388,7 @@ complete -c hookcat -n "__fish_hookcat_using_subcommand captures; and __fish_see
 always\t''
 never\t''"
 complete -c hookcat -n "__fish_hookcat_using_subcommand captures; and __fish_seen_subcommand_from diff" -l exact -d 'Compare bodies byte for byte (key order and whitespace count)'
-complete -c hookcat -n "__fish_hookcat_using_subcommand captures; and __fish_seen_subcommand_from diff" -l json -d 'The comparison as one JSON object'
+complete -c hookcat -n "__fish_hookcat_using_subcommand captures; and __fish_seen_subcommand_from diff" -l json -d 'The differences as one JSON object'
 complete -c hookcat -n "__fish_hookcat_using_subcommand captures; and __fish_seen_subcommand_from diff" -l reveal -d 'Show credential headers (Authorization, Cookie, X-Api-Key, …) instead of masking them'
 complete -c hookcat -n "__fish_hookcat_using_subcommand captures; and __fish_seen_subcommand_from diff" -s h -l help -d 'Print help'
 complete -c hookcat -n "__fish_hookcat_using_subcommand captures; and __fish_seen_subcommand_from diff" -s V -l version -d 'Print version'
@@ -384,7 +406,7 @@ complete -c hookcat -n "__fish_hookcat_using_subcommand captures; and __fish_see
 complete -c hookcat -n "__fish_hookcat_using_subcommand captures; and __fish_seen_subcommand_from help" -f -a "diff" -d 'Compare two captures: headers and body (JSON-aware). Exit 0 when identical, 1 when they differ'
 complete -c hookcat -n "__fish_hookcat_using_subcommand captures; and __fish_seen_subcommand_from help" -f -a "prune" -d 'Remove old captures from a log, by age, by count or both. Refused while a listener writes to the log'
 complete -c hookcat -n "__fish_hookcat_using_subcommand captures; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c hookcat -n "__fish_hookcat_using_subcommand keygen" -l scheme -r -f -a "github\t''
+complete -c hookcat -n "__fish_hookcat_using_subcommand keygen" -l scheme -d 'The scheme whose secret or key pair to make' -r -f -a "github\t''
 github-sha1\t''
 stripe\t''
 slack\t''

@@ -20,7 +20,7 @@ Exit codes:
   0    success (valid signature, delivered, expectation met)
   1    a negative answer (signature invalid, not delivered, expectation not met)
   2    usage, configuration or input error
-  130  interrupted (Ctrl-C)";
+  130  interrupted (Ctrl-C or SIGTERM)";
 
 /// A webhook developer toolkit: send, listen, sign, verify and replay webhooks of every provider.
 #[derive(Debug, Parser)]
@@ -189,6 +189,7 @@ pub struct VerifyArgs {
 /// Generate a new secret or key pair in the provider's format.
 #[derive(Debug, Args)]
 pub struct KeygenArgs {
+    /// The scheme whose secret or key pair to make.
     #[arg(long, value_parser = scheme_names())]
     pub scheme: String,
     /// Print as JSON.
@@ -199,10 +200,10 @@ pub struct KeygenArgs {
 /// How each request is delivered: what `send` and `replay` share.
 #[derive(Debug, Clone, Default, Args)]
 pub struct DeliveryArgs {
-    /// Per-attempt timeout (default: 10s).
+    /// Per-attempt timeout (or a config target's `timeout`). [default: 10s]
     #[arg(long, value_name = "DURATION", value_parser = duration)]
     pub timeout: Option<Duration>,
-    /// Retries after a connect error, timeout, 429 or 5xx (exponential backoff, full jitter, Retry-After honoured).
+    /// Retries after a connect error, timeout, 429 or 5xx (backoff with jitter; Retry-After honoured). [default: 0]
     #[arg(long, value_name = "N", value_parser = whole_number)]
     pub retries: Option<u32>,
     /// Accept any TLS certificate (for a self-signed local receiver).
@@ -220,8 +221,8 @@ pub struct DeliveryArgs {
 #[command(after_help = EXIT_CODES)]
 #[command(mut_arg("timeout", |a| a.env("HOOKCAT_TIMEOUT")), mut_arg("retries", |a| a.env("HOOKCAT_RETRIES")))]
 pub struct SendArgs {
-    /// Where to send (http or https).
-    #[arg(value_name = "URL", env = "HOOKCAT_URL", hide_env_values = true)]
+    /// Where to send: an http(s) URL, or as curl takes it (`localhost:3000/hook`, `:3000/hook`, `3000`, `/hook`; http:// is assumed).
+    #[arg(value_name = "URL", env = "HOOKCAT_URL", hide_env_values = true, value_parser = http_url)]
     pub url: Option<String>,
     /// A catalog event, `provider.event` (see `hookcat events list`).
     #[arg(short, long, value_name = "NAME", conflicts_with = "data")]
@@ -232,17 +233,20 @@ pub struct SendArgs {
     /// The Content-Type of --data (default: guessed from the body).
     #[arg(long, value_name = "TYPE")]
     pub content_type: Option<String>,
-    /// Override a field of the body: a dotted path or JSON pointer; VALUE is JSON if it parses, else a string.
+    /// Change a field of the body: a dotted path or JSON pointer that exists; VALUE is JSON if it parses, else a string.
     #[arg(long = "set", value_name = "PATH=VALUE")]
     pub sets: Vec<String>,
+    /// Add a field to the body (creating the objects on its path), as --set does for one that exists.
+    #[arg(long = "add", value_name = "PATH=VALUE")]
+    pub adds: Vec<String>,
     /// Add a header, `Name: value` (repeatable).
     #[arg(short = 'H', long = "header", value_name = "HEADER", value_parser = header_arg)]
     pub headers: Vec<(String, String)>,
-    /// The HTTP method.
-    #[arg(short = 'X', long = "method", value_name = "METHOD")]
+    /// The HTTP method (any HTTP token: POST, PUT, PURGE, …; default: the event's, or POST).
+    #[arg(short = 'X', long = "method", value_name = "METHOD", value_parser = http_method)]
     pub method: Option<String>,
     /// Sign with this scheme instead of the event's provider scheme (`none` sends unsigned).
-    #[arg(long, env = "HOOKCAT_SCHEME")]
+    #[arg(long, env = "HOOKCAT_SCHEME", value_parser = scheme_names_or_none())]
     pub scheme: Option<String>,
     #[command(flatten)]
     pub secret: SecretArgs,
@@ -254,22 +258,22 @@ pub struct SendArgs {
     #[arg(long, value_name = "FILE")]
     pub cacert: Option<PathBuf>,
     /// Print exactly what would be sent and send nothing.
-    #[arg(long)]
+    #[arg(long, conflicts_with_all = ["count", "json"])]
     pub dry_run: bool,
     /// Print an equivalent command instead of sending.
-    #[arg(long, value_enum, value_name = "FORMAT")]
+    #[arg(long, value_enum, value_name = "FORMAT", conflicts_with_all = ["count", "json"])]
     pub print: Option<PrintFormat>,
     /// Show credential headers (Authorization, Cookie, X-Api-Key, …) in --dry-run, --print curl and -v instead of masking them.
     #[arg(long)]
     pub reveal: bool,
     /// Load mode: send N requests.
-    #[arg(short = 'n', long, value_name = "N")]
+    #[arg(short = 'n', long, value_name = "N", value_parser = positive_u64)]
     pub count: Option<u64>,
-    /// Load mode: requests in flight at once.
-    #[arg(short = 'c', long, value_name = "C")]
+    /// Load mode (with --count): requests in flight at once. [default: 10]
+    #[arg(short = 'c', long, value_name = "C", value_parser = positive_usize, requires = "count")]
     pub concurrency: Option<usize>,
-    /// Load mode: at most R requests per second (`100`, `100/s` or `6000/m`).
-    #[arg(long, value_name = "R/s")]
+    /// Load mode (with --count): at most R requests per second (`100`, `100/s` or `6000/m`).
+    #[arg(long, value_name = "R/s", requires = "count")]
     pub rate: Option<Rate>,
     /// One JSON object per attempt, then a summary (load mode: the summary alone).
     #[arg(long)]
@@ -348,7 +352,7 @@ pub struct ListenArgs {
     #[arg(long, value_name = "DURATION", value_parser = duration, help_heading = BEHAVIOUR)]
     pub delay: Option<Duration>,
     /// Answer 500 to the first N requests, then normally.
-    #[arg(long, value_name = "N", help_heading = BEHAVIOUR)]
+    #[arg(long, value_name = "N", conflicts_with = "status_sequence", help_heading = BEHAVIOUR)]
     pub fail_first: Option<u64>,
     /// Answer 500 to this fraction of requests (0.0 to 1.0).
     #[arg(long, value_name = "P", value_parser = fraction, help_heading = BEHAVIOUR)]
@@ -372,8 +376,8 @@ pub struct ListenArgs {
     #[arg(long, help_heading = BEHAVIOUR)]
     pub no_handshake: bool,
 
-    /// Relay each request to the app at URL and answer with its response. The app gets the original Host, X-Forwarded-For, -Proto and -Host, and answers provider handshakes itself (checked).
-    #[arg(long, value_name = "URL", help_heading = FORWARDING)]
+    /// Relay each request to the app at URL (`localhost:3000`, `:3000` and `3000` work too) and answer with its response. The app gets the original Host, X-Forwarded-For, -Proto and -Host, and answers provider handshakes itself (checked).
+    #[arg(long, value_name = "URL", value_parser = http_url, help_heading = FORWARDING)]
     pub forward_to: Option<String>,
     /// How long the app has to answer a forwarded request; then the sender gets 504.
     #[arg(long, default_value = "30s", value_name = "DURATION", value_parser = duration, help_heading = FORWARDING)]
@@ -441,10 +445,10 @@ pub struct ListenArgs {
     pub reveal: bool,
 
     /// Exit 0 once N requests arrived; 1 if --timeout passes first.
-    #[arg(long, value_name = "N", help_heading = STOPPING)]
+    #[arg(long, value_name = "N", value_parser = positive_u64, help_heading = STOPPING)]
     pub expect: Option<u64>,
     /// Exit 0 after the first request (--expect 1).
-    #[arg(long, help_heading = STOPPING)]
+    #[arg(long, conflicts_with = "expect", help_heading = STOPPING)]
     pub once: bool,
     /// With --expect: how long to wait.
     #[arg(long, value_name = "DURATION", value_parser = duration, help_heading = STOPPING)]
@@ -467,8 +471,8 @@ pub struct ReplayArgs {
     /// The capture log (default: the listener's default log).
     #[arg(short, long, value_name = "LOG")]
     pub file: Option<PathBuf>,
-    /// Where to send.
-    #[arg(long, value_name = "URL")]
+    /// Where to send: an http(s) URL, or as curl takes it (`localhost:3000`, `:3000`, `3000`; http:// is assumed).
+    #[arg(long, value_name = "URL", value_parser = http_url)]
     pub to: String,
     /// The last N captures.
     #[arg(long, value_name = "N")]
@@ -495,16 +499,19 @@ pub struct ReplayArgs {
     pub secret: SecretArgs,
     #[command(flatten)]
     pub generic: GenericArgs,
-    /// Override a field of a JSON or form body (re-sign it with --resign).
+    /// Change a field of a JSON or form body that exists (re-sign it with --resign).
     #[arg(long = "set", value_name = "PATH=VALUE")]
     pub sets: Vec<String>,
+    /// Add a field to a JSON or form body (re-sign it with --resign).
+    #[arg(long = "add", value_name = "PATH=VALUE")]
+    pub adds: Vec<String>,
     /// Edit each body in $VISUAL or $EDITOR before sending (re-sign it with --resign).
     #[arg(long)]
     pub edit: bool,
     #[command(flatten)]
     pub delivery: DeliveryArgs,
     /// Requests in flight at once.
-    #[arg(short = 'c', long, default_value_t = 1, value_name = "C")]
+    #[arg(short = 'c', long, default_value_t = 1, value_name = "C", value_parser = positive_usize)]
     pub concurrency: usize,
     /// At most R requests per second (`100`, `100/s` or `6000/m`).
     #[arg(long, value_name = "R/s")]
@@ -535,7 +542,9 @@ pub enum EventsCommand {
     /// Print the rendered request of an event (fresh ids and timestamps), a JSON body
     /// indented for reading.
     Show {
+        /// The event, `provider.event` (see `hookcat events list`).
         name: String,
+        /// The request as one JSON object.
         #[arg(long)]
         json: bool,
         /// Print the body byte for byte as `send` sends it (JSON bodies are indented
@@ -611,7 +620,7 @@ pub enum CapturesCommand {
         #[arg(long, value_enum)]
         format: ExportFormat,
         /// curl, har: the base URL, the captured path appended (default: the captured Host, over http).
-        #[arg(long, value_name = "URL")]
+        #[arg(long, value_name = "URL", value_parser = http_url)]
         to: Option<String>,
         /// curl, har and raw on a terminal: put credential headers (Authorization, Cookie, X-Api-Key, …) in instead of masking them.
         #[arg(long)]
@@ -624,7 +633,7 @@ pub enum CapturesCommand {
         /// Compare bodies byte for byte (key order and whitespace count).
         #[arg(long)]
         exact: bool,
-        /// The comparison as one JSON object.
+        /// The differences as one JSON object.
         #[arg(long)]
         json: bool,
         /// Show credential headers (Authorization, Cookie, X-Api-Key, …) instead of masking them.
@@ -670,6 +679,7 @@ pub struct DemoArgs {
 
 #[derive(Debug, Args)]
 pub struct CompletionsArgs {
+    /// The shell to write completions for.
     #[arg(value_enum)]
     pub shell: clap_complete::Shell,
 }
@@ -679,6 +689,37 @@ fn status_code(s: &str) -> Result<u16, String> {
     match s.trim().parse::<u16>() {
         Ok(code) if (100..=599).contains(&code) => Ok(code),
         _ => Err("an HTTP status is 100 to 599".into()),
+    }
+}
+
+/// An http(s) URL, completed from the forms curl takes ([`crate::core::url`]).
+fn http_url(s: &str) -> Result<String, String> {
+    crate::core::url::normalize(s).map_err(|e| e.reason())
+}
+
+/// An HTTP method: a token (RFC 9110), written as typed (`send` sends it upper-cased).
+fn http_method(s: &str) -> Result<String, String> {
+    let token = |c: char| c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c);
+    if !s.is_empty() && s.chars().all(token) {
+        Ok(s.to_string())
+    } else {
+        Err("an HTTP method is a word of letters, digits and !#$%&'*+-.^_`|~ (GET, POST, PUT, …)".into())
+    }
+}
+
+/// A count of at least 1.
+fn positive_u64(s: &str) -> Result<u64, String> {
+    match s.trim().parse::<u64>() {
+        Ok(n) if n > 0 => Ok(n),
+        _ => Err(format!("expected a whole number from 1 to {}", u64::MAX)),
+    }
+}
+
+/// A count of at least 1.
+fn positive_usize(s: &str) -> Result<usize, String> {
+    match s.trim().parse::<usize>() {
+        Ok(n) if n > 0 => Ok(n),
+        _ => Err(format!("expected a whole number from 1 to {}", usize::MAX)),
     }
 }
 
@@ -767,6 +808,12 @@ fn scheme_names() -> clap::builder::PossibleValuesParser {
     clap::builder::PossibleValuesParser::new(crate::core::scheme::registry::NAMES)
 }
 
+fn scheme_names_or_none() -> clap::builder::PossibleValuesParser {
+    let mut v: Vec<&'static str> = crate::core::scheme::registry::NAMES.to_vec();
+    v.push("none");
+    clap::builder::PossibleValuesParser::new(v)
+}
+
 fn scheme_names_or_auto() -> clap::builder::PossibleValuesParser {
     let mut v: Vec<&'static str> = crate::core::scheme::registry::NAMES.to_vec();
     v.push("auto");
@@ -804,6 +851,36 @@ mod tests {
         assert_eq!(a.allow_ip, vec!["10.0.0.0/8".parse::<Cidr>().unwrap()]);
         assert_eq!(a.status_sequence, [500, 429, 200]);
         assert_eq!(a.response_headers, [("X-A".to_string(), "b".to_string())]);
+    }
+
+    /// Every URL argument takes the forms curl takes, and refuses with the corrected form.
+    #[test]
+    fn url_arguments_complete_what_is_typed() {
+        let cli = Cli::try_parse_from(["hookcat", "listen", "--forward-to", ":3000/app"]).unwrap();
+        let Command::Listen(a) = cli.command else { panic!() };
+        assert_eq!(a.forward_to.as_deref(), Some("http://localhost:3000/app"));
+        let cli = Cli::try_parse_from(["hookcat", "replay", "--to", "3000", "--all"]).unwrap();
+        let Command::Replay(a) = cli.command else { panic!() };
+        assert_eq!(a.to, "http://localhost:3000/");
+        let cli = Cli::try_parse_from([
+            "hookcat", "captures", "export", "x", "--format", "curl", "--to", ":3000",
+        ])
+        .unwrap();
+        let Command::Captures(CapturesCommand::Export { to, .. }) = cli.command else {
+            panic!()
+        };
+        assert_eq!(to.as_deref(), Some("http://localhost:3000/"));
+        let cli = Cli::try_parse_from(["hookcat", "send", "localhost:3000/hook"]).unwrap();
+        let Command::Send(a) = cli.command else { panic!() };
+        assert_eq!(a.url.as_deref(), Some("http://localhost:3000/hook"));
+        for args in [
+            &["hookcat", "listen", "--forward-to", "ftp://app/x"][..],
+            &["hookcat", "replay", "--to", "ftp://app/x", "--all"][..],
+            &["hookcat", "send", "ftp://app/x"][..],
+        ] {
+            let e = Cli::try_parse_from(args).unwrap_err().to_string();
+            assert!(e.contains("did you mean `http://app/x`"), "{args:?}: {e}");
+        }
     }
 
     #[test]

@@ -76,9 +76,20 @@ pub fn hint_for(err: &anyhow::Error) -> Option<String> {
                 _ => None,
             };
         }
+        if let Some(crate::core::server::ServerError::Bind { source, .. }) = cause.downcast_ref() {
+            if source.kind() == std::io::ErrorKind::AddrInUse {
+                return Some(
+                    "another program uses that port: pick another with --port, or --port 0 for a free one".into(),
+                );
+            }
+        }
         if let Some(e) = cause.downcast_ref::<SecretError>() {
             return match e {
-                SecretError::EnvMissing(v) => Some(format!("export {v}=… first, or use --secret-file PATH")),
+                // `--secret-env '$GH'`: the name was given with the shell's `$`.
+                SecretError::EnvMissing(v) => Some(match v.strip_prefix('$') {
+                    Some(name) => format!("drop the `$`: --secret-env {name} (hookcat reads the variable by its name)"),
+                    None => format!("export {v}=… first, or use --secret-file PATH"),
+                }),
                 _ => None,
             };
         }
@@ -134,16 +145,43 @@ pub fn report(err: &anyhow::Error, p: &Painter, stderr: &mut dyn Write) -> u8 {
 }
 
 /// Prints what clap has to say (help and version on stdout, a usage error on stderr)
-/// and returns clap's exit code (0, or 2 for a usage error).
+/// and returns clap's exit code (0, or 2 for a usage error). A usage error starts
+/// `hookcat: error:`, as hookcat's own errors do.
 pub fn usage(e: &clap::Error, io: &mut crate::output::Io) -> u8 {
-    if io.is_process() {
-        // clap decides the colours for the process's own streams.
-        let _ = e.print();
-    } else {
-        let text = e.render().to_string();
-        let w = if e.use_stderr() { &mut io.stderr } else { &mut io.stdout };
-        let _ = w.write_all(text.as_bytes());
-        let _ = w.flush();
+    let code = u8::try_from(e.exit_code()).unwrap_or(2);
+    if !e.use_stderr() {
+        if io.is_process() {
+            // clap decides the colours for the process's own streams.
+            let _ = e.print();
+        } else {
+            let _ = io.stdout.write_all(e.render().to_string().as_bytes());
+            let _ = io.stdout.flush();
+        }
+        return code;
     }
-    u8::try_from(e.exit_code()).unwrap_or(2)
+    let styled = e.render();
+    let colour = io.is_process()
+        && std::io::IsTerminal::is_terminal(&std::io::stderr())
+        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        && std::env::var("TERM").map_or(true, |t| t != "dumb");
+    let plain = styled.to_string();
+    let text = if colour {
+        styled.ansi().to_string()
+    } else {
+        plain.clone()
+    };
+    // (The help shown for a missing subcommand is no error message: left as it is.)
+    let text = if plain.starts_with("error:") {
+        house_style(&text)
+    } else {
+        text
+    };
+    let _ = io.stderr.write_all(text.as_bytes());
+    let _ = io.stderr.flush();
+    code
+}
+
+/// clap's message with its first `error:` written `hookcat: error:`.
+fn house_style(text: &str) -> String {
+    text.replacen("error:", "hookcat: error:", 1)
 }

@@ -259,15 +259,13 @@ impl Write for Shared {
 
 /// The progress bar of a run on a terminal (`rate`: with requests per second).
 pub fn progress_bar(len: u64, rate: bool) -> indicatif::ProgressBar {
-    let template = if rate {
-        "{spinner} {bar:40} {pos}/{len} {per_sec} eta {eta}"
-    } else {
-        "{spinner} {bar:40} {pos}/{len} eta {eta}"
-    };
     let b = indicatif::ProgressBar::new(len);
-    b.set_style(
-        indicatif::ProgressStyle::with_template(template).unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-    );
+    b.set_style(if rate {
+        load_progress_style()
+    } else {
+        indicatif::ProgressStyle::with_template("{spinner} {bar:40} {pos}/{len} eta {eta}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+    });
     b
 }
 
@@ -613,6 +611,126 @@ pub fn xml_indent(text: &str) -> String {
     out
 }
 
+/// The summary of a load run (`send --count`), for stdout: how many requests were
+/// answered of those asked for, the statuses, the failures, the retries and the
+/// latency of each answer.
+pub fn load_summary_lines(s: &crate::core::deliver::LoadSummary, p: &Painter) -> Vec<String> {
+    let mut first = format!("{} {} of {}", p.bold("answered"), s.answered, s.requested);
+    if s.sent < s.requested {
+        first.push_str(&format!(" ({} tried)", s.sent));
+    }
+    first.push_str(&format!(" in {:.2}s ({:.0} req/s)", s.elapsed_s, s.requests_per_sec));
+    if s.failed > 0 {
+        first.push_str(&format!("; {}", p.red(&format!("{} without an answer", s.failed))));
+    }
+    if s.interrupted {
+        first.push_str(&p.yellow(" (interrupted)"));
+    }
+    let statuses: Vec<String> = s
+        .statuses
+        .iter()
+        .map(|(code, n)| {
+            let t = format!("{code}×{n}");
+            match code {
+                ..300 => p.green(&t),
+                300..500 => p.yellow(&t),
+                _ => p.red(&t),
+            }
+        })
+        .collect();
+    let mut lines = vec![
+        first,
+        format!(
+            "{} {}",
+            p.bold("status"),
+            if statuses.is_empty() {
+                "-".to_string()
+            } else {
+                statuses.join("  ")
+            }
+        ),
+    ];
+    if !s.errors.is_empty() {
+        let errs: Vec<String> = s
+            .errors
+            .iter()
+            .map(|(k, n)| format!("{}×{n}", sanitize_line(k)))
+            .collect();
+        lines.push(format!("{} {}", p.red("errors"), errs.join("  ")));
+    }
+    if s.retries > 0 {
+        lines.push(format!(
+            "{} {} ({} attempts in all)",
+            p.bold("retries"),
+            s.retries,
+            s.attempts
+        ));
+    }
+    let l = &s.latency_ms;
+    lines.push(if s.answered == 0 {
+        format!("{} - (no answer)", p.bold("latency"))
+    } else {
+        format!(
+            "{} p50 {:.2}ms  p90 {:.2}ms  p99 {:.2}ms  max {:.2}ms {}",
+            p.bold("latency"),
+            l.p50,
+            l.p90,
+            l.p99,
+            l.max,
+            p.dim("(each answer; waits between retries not included)")
+        )
+    });
+    lines
+}
+
+/// The load mode's progress bar: the rate in whole requests per second (`812/s`).
+pub fn load_progress_style() -> indicatif::ProgressStyle {
+    indicatif::ProgressStyle::with_template("{spinner} {bar:40} {pos}/{len} {rate} eta {eta}")
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+        .with_key("rate", |s: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+            let _ = write!(w, "{}", rate_words(s.per_sec()));
+        })
+}
+
+/// A rate of requests as the progress shows it: whole numbers, one decimal below 10.
+pub fn rate_words(per_sec: f64) -> String {
+    if !per_sec.is_finite() || per_sec <= 0.0 {
+        "0/s".into()
+    } else if per_sec < 10.0 {
+        format!("{per_sec:.1}/s")
+    } else {
+        format!("{per_sec:.0}/s")
+    }
+}
+
+/// A failed attempt in one line, with what to do about it: `connection refused by
+/// 127.0.0.1:9: is anything listening on that port?`. `url` is where it went. Sanitised.
+pub fn network_error(e: &crate::core::deliver::AttemptError, url: &str) -> String {
+    use crate::core::deliver::{address, ErrorKind};
+    let at = sanitize_line(&address(url)).into_owned();
+    let said = sanitize_line(&e.message).into_owned();
+    match e.kind {
+        ErrorKind::Refused => format!("connection refused by {at}: is anything listening on that port?"),
+        ErrorKind::Dns => format!("cannot resolve the host of {at}: check its spelling ({said})"),
+        ErrorKind::Untrusted => format!(
+            "the certificate of {at} is not trusted ({said}): for a self-signed listener pass --cacert with the \
+             certificate `hookcat listen --tls` printed (by default {}), or --insecure",
+            sanitize_line(
+                &crate::core::capture::data_dir()
+                    .join("hookcat-cert.pem")
+                    .display()
+                    .to_string()
+            )
+        ),
+        ErrorKind::NotTls => format!("{at} answered in plain HTTP, not TLS: use http:// for this port"),
+        ErrorKind::NotHttp => format!("{at} answered with TLS: use https:// for this port"),
+        ErrorKind::Timeout => format!("timed out: {said} (--timeout)"),
+        ErrorKind::Tls => format!("TLS error with {at}: {said}"),
+        ErrorKind::Connect => format!("could not connect to {at}: {said}"),
+        ErrorKind::Other => format!("request failed: {said}"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -629,6 +747,72 @@ mod tests {
     }
 
     const P: Painter = Painter { on: false };
+
+    /// Each kind of failure says what happened and, where there is one, what to do.
+    #[test]
+    fn network_errors_say_what_to_do() {
+        use crate::core::deliver::{AttemptError, ErrorKind};
+        let url = "https://hooks.example:8443/x";
+        let cases = [
+            (ErrorKind::Refused, "is anything listening on that port?"),
+            (ErrorKind::Dns, "cannot resolve the host of hooks.example:8443"),
+            (ErrorKind::Untrusted, "--cacert"),
+            (ErrorKind::NotTls, "use http://"),
+            (ErrorKind::NotHttp, "use https://"),
+            (ErrorKind::Timeout, "no answer within 5s (--timeout)"),
+            (ErrorKind::Tls, "TLS error with hooks.example:8443"),
+            (ErrorKind::Connect, "could not connect to hooks.example:8443"),
+            (ErrorKind::Other, "request failed"),
+        ];
+        for (kind, says) in cases {
+            let message = if kind == ErrorKind::Timeout {
+                "no answer within 5s"
+            } else {
+                "detail\u{1b}[2J"
+            };
+            let line = network_error(
+                &AttemptError {
+                    kind,
+                    message: message.into(),
+                },
+                url,
+            );
+            assert!(line.contains(says), "{kind:?}: {line}");
+            assert!(!line.contains('\u{1b}') && !line.contains('\n'), "{kind:?}: {line}");
+        }
+    }
+
+    #[test]
+    fn rates_are_shown_without_a_tail_of_decimals() {
+        assert_eq!(rate_words(100.7555), "101/s");
+        assert_eq!(rate_words(2.345), "2.3/s");
+        assert_eq!(rate_words(f64::INFINITY), "0/s");
+    }
+
+    /// The summary line says each thing once, in words.
+    #[test]
+    fn a_capture_summary_says_each_thing_once() {
+        let line = |json: &str| {
+            let r: crate::core::capture::CaptureRecord = serde_json::from_str(json).unwrap();
+            capture_summary(&r, &P)
+        };
+        let base = r#""v":1,"id":"x","received_at":"2026-12-07T10:00:00Z","method":"POST","path":"/h","headers":[],"body":"","body_encoding":"utf8","remote_addr":"127.0.0.1:1""#;
+        for kind in ["hung", "dropped"] {
+            let l = line(&format!(
+                r#"{{{base},"verification":null,"response":{{"status":null,"kind":"{kind}"}}}}"#
+            ));
+            assert!(l.ends_with(&format!("→ {kind}")), "{l}");
+        }
+        let l = line(&format!(
+            r#"{{{base},"verification":null,"response":{{"status":500,"kind":"simulated"}}}}"#
+        ));
+        assert!(l.ends_with("→ 500 (simulated)"), "{l}");
+        // An unsigned request under --scheme auto.
+        let l = line(&format!(
+            r#"{{{base},"verification":{{"valid":false,"scheme":"auto","reason":"no known signature header","failure":"malformed"}}}}"#
+        ));
+        assert!(l.ends_with("✗ unsigned (no known signature header)"), "{l}");
+    }
 
     #[test]
     fn escapes_are_neutralised() {
@@ -856,6 +1040,13 @@ pub fn capture_summary(r: &crate::core::capture::CaptureRecord, p: &Painter) -> 
         s.push(' ');
         if v.valid {
             p.push(&mut s, Painter::green, &format!("✓ {}", sanitize_line(&v.scheme)));
+        } else if v.scheme == "auto" {
+            // `--scheme auto` found no signature of any scheme.
+            p.push(
+                &mut s,
+                Painter::red,
+                &format!("✗ unsigned ({})", sanitize_line(&v.reason)),
+            );
         } else {
             let why = v
                 .diagnosis
@@ -886,7 +1077,8 @@ pub fn capture_summary(r: &crate::core::capture::CaptureRecord, p: &Painter) -> 
             }
             None => p.push(&mut s, Painter::red, &sanitize_line(&resp.kind)),
         }
-        if resp.kind != "normal" {
+        // (Without a status the kind was the answer: `→ hung`.)
+        if resp.kind != "normal" && resp.status.is_some() {
             p.push(&mut s, Painter::dim, &format!(" ({})", sanitize_line(&resp.kind)));
         }
     }

@@ -366,6 +366,15 @@ fn demo_shows_the_whole_loop() {
     assert!(stdout.contains("✗ shopify (trailing newline added)"), "{stdout}");
     assert!(stdout.contains("--fail-first 2: failure 2 of 2"), "{stdout}");
     assert!(stderr.contains("8 requests received: 7 valid, 1 invalid"), "{stderr}");
+    // The banner's lines after the first start where its text does.
+    let banner: Vec<&str> = stderr.lines().take(3).collect();
+    let indent = "hookcat demo: ".len();
+    for l in &banner[1..] {
+        assert!(
+            l.len() > indent && l[..indent].trim().is_empty() && !l[indent..].starts_with(' '),
+            "{banner:#?}"
+        );
+    }
 }
 
 /// Runs hookcat (stopped after 20 s, should it serve instead of refusing) and returns
@@ -533,4 +542,138 @@ fn listen_help_reads_in_groups() {
     ] {
         assert!(limits.contains(flag), "{flag} not under Limits:\n{limits}");
     }
+}
+
+#[test]
+fn a_port_in_use_suggests_port_0() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port().to_string();
+    let err = run(&["listen", "--port", &port, "--no-save"], b"").code(2).err();
+    assert!(err.contains("hint:") && err.contains("--port 0"), "{err}");
+}
+
+#[test]
+fn a_secret_env_given_as_a_shell_expansion_says_to_drop_the_dollar() {
+    let err = run(
+        &["sign", "--scheme", "github", "--secret-env", "$HOOKCAT_SURELY_UNSET"],
+        b"x",
+    )
+    .code(2)
+    .err();
+    assert!(
+        err.contains("drop the `$`") && err.contains("--secret-env HOOKCAT_SURELY_UNSET"),
+        "{err}"
+    );
+    assert!(!err.contains("export $"), "{err}");
+}
+
+#[test]
+fn usage_errors_and_hookcats_own_errors_look_alike() {
+    // clap's error, in-process and from the binary.
+    let err = run(&["send", "--count", "many"], b"").code(2).err();
+    assert!(err.starts_with("hookcat: error: "), "{err}");
+    hookcat()
+        .args(["send", "--nosuch"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::starts_with("hookcat: error: "));
+    // hookcat's own.
+    let err = run(
+        &["sign", "--scheme", "github", "--secret-env", "HOOKCAT_SURELY_UNSET"],
+        b"x",
+    )
+    .code(2)
+    .err();
+    assert!(err.starts_with("hookcat: error: "), "{err}");
+}
+
+#[test]
+fn every_argument_of_every_command_has_help() {
+    use clap::CommandFactory;
+    let mut missing = Vec::new();
+    let mut stack = vec![(String::from("hookcat"), hookcat::cli::Cli::command())];
+    while let Some((path, cmd)) = stack.pop() {
+        for a in cmd.get_arguments() {
+            let id = a.get_id().as_str();
+            if id == "help" || id == "version" {
+                continue;
+            }
+            if a.get_help().is_none_or(|h| h.to_string().trim().is_empty()) {
+                missing.push(format!("{path} {id}"));
+            }
+        }
+        for sub in cmd.get_subcommands() {
+            if sub.get_about().is_none() {
+                missing.push(format!("{path} {} (the command)", sub.get_name()));
+            }
+            stack.push((format!("{path} {}", sub.get_name()), sub.clone()));
+        }
+    }
+    assert!(missing.is_empty(), "without help text: {missing:#?}");
+}
+
+#[test]
+fn defaults_and_choices_are_shown_in_help() {
+    let help = run(&["send", "--help"], b"").code(0).out();
+    for want in ["[default: 10s]", "[default: 0]"] {
+        assert!(help.contains(want), "send --help lacks {want}:\n{help}");
+    }
+    // --scheme lists the schemes, as listen's does.
+    let scheme = help.split("--scheme").nth(1).unwrap_or_default();
+    assert!(
+        scheme.contains("possible values") && scheme.contains("stripe") && scheme.contains("none"),
+        "{help}"
+    );
+}
+
+#[test]
+fn flags_that_cannot_mean_anything_are_refused() {
+    let url = "http://127.0.0.1:9/x";
+    let send = ["send", url, "--event", "github.ping"];
+    let listen = ["listen", "--port", "0", "--no-save"];
+    let replay = ["replay", "--all", "--to", url];
+    #[rustfmt::skip]
+    let cases: &[(&[&str], &[&str], &str)] = &[
+        (&send, &["-X", "GE T"], "--method"),
+        (&send, &["-X", ""], "--method"),
+        (&send, &["--count", "0"], "--count"),
+        (&send, &["--count", "5", "--concurrency", "0"], "--concurrency"),
+        (&replay, &["--concurrency", "0"], "--concurrency"),
+        (&listen, &["--expect", "0"], "--expect"),
+        (&listen, &["--once", "--expect", "2"], "--once"),
+        (&send, &["--concurrency", "4"], "--concurrency"),
+        (&send, &["--rate", "10"], "--rate"),
+        (&send, &["--print", "curl", "--count", "3"], "--print"),
+        (&send, &["--dry-run", "--count", "3"], "--dry-run"),
+        (&send, &["--dry-run", "--json"], "--dry-run"),
+        (&send, &["--print", "curl", "--json"], "--print"),
+        (&listen, &["--fail-first", "2", "--status-sequence", "500,200"], "--fail-first"),
+    ];
+    for (command, args, flag) in cases {
+        let args = [*command, *args].concat();
+        let (code, err) = usage_error(&args);
+        assert_eq!(code, 2, "{args:?}: {err}");
+        assert!(err.contains(flag), "{args:?}: {err}");
+    }
+    // What they still take.
+    for ok in [
+        &[&send[..], &["-X", "PURGE"]].concat()[..],
+        &[&send[..], &["--count", "1", "--concurrency", "1", "--rate", "5"]].concat()[..],
+        &[&listen[..], &["--once"]].concat()[..],
+        &[&listen[..], &["--expect", "1"]].concat()[..],
+    ] {
+        let parsed = hookcat::cli::parse_from(std::iter::once("hookcat").chain(ok.iter().copied()));
+        assert!(
+            parsed.is_ok(),
+            "{ok:?}: {}",
+            parsed.err().map(|e| e.to_string()).unwrap_or_default()
+        );
+    }
+}
+
+#[test]
+fn help_for_a_missing_subcommand_is_left_as_clap_writes_it() {
+    let err = run(&["events"], b"").code(2).err();
+    assert!(!err.contains("hookcat: error:"), "{err}");
+    assert!(err.contains("Usage:"), "{err}");
 }

@@ -437,7 +437,7 @@ fn load_mode_fails_when_the_receiver_fails() {
     let text = out.out();
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(lines.len(), 3, "{text}");
-    assert!(lines[0].starts_with("sent 20 of 20 in "), "{text}");
+    assert!(lines[0].starts_with("answered 20 of 20 in "), "{text}");
     assert_eq!(lines[1], "status 500×20");
     assert!(lines[2].starts_with("latency p50 "), "{text}");
     assert_eq!(rx.got().len(), 40);
@@ -455,7 +455,8 @@ fn a_config_target_gives_url_scheme_secret_and_headers() {
         format!(
             "[targets.local]\nurl = \"{}/from-config\"\nscheme = \"github\"\nsecret_env = \"S\"\nheaders = {{ X-Env = \"dev\" }}\n\n\
              [targets.staging]\nurl = \"http://127.0.0.1:{}/never\"\n",
-            rx.url,
+            // (Written as curl takes it: http:// is assumed.)
+            rx.url.trim_start_matches("http://"),
             closed_port()
         ),
     )
@@ -683,6 +684,15 @@ fn an_endless_response_body_is_cut_and_send_returns() {
 
 #[test]
 fn ctrl_c_stops_a_load_run_with_a_partial_summary() {
+    stops_a_load_run_with_a_partial_summary("-INT");
+}
+
+#[test]
+fn sigterm_stops_a_load_run_as_ctrl_c_does() {
+    stops_a_load_run_with_a_partial_summary("-TERM");
+}
+
+fn stops_a_load_run_with_a_partial_summary(signal: &str) {
     let dir = tempdir();
     let rx = Receiver::start(vec![]);
     let mut child = hookcat_std(dir.path())
@@ -708,7 +718,7 @@ fn ctrl_c_stops_a_load_run_with_a_partial_summary() {
         .unwrap();
     let arrived = wait_for(|| rx.requests.lock().unwrap().len() >= 5, Duration::from_secs(10));
     let _ = std::process::Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
+        .args([signal, &child.id().to_string()])
         .status();
     let mut out = String::new();
     child.stdout.take().unwrap().read_to_string(&mut out).unwrap();
@@ -719,7 +729,7 @@ fn ctrl_c_stops_a_load_run_with_a_partial_summary() {
     assert_eq!(status.code(), Some(130), "{err}");
     let sent_line = out
         .lines()
-        .find(|l| l.starts_with("sent "))
+        .find(|l| l.starts_with("answered "))
         .unwrap_or_else(|| panic!("no summary: {out}"));
     assert!(
         sent_line.contains("of 100000") && sent_line.contains("interrupted"),
@@ -728,4 +738,207 @@ fn ctrl_c_stops_a_load_run_with_a_partial_summary() {
     let sent: u64 = sent_line.split_whitespace().nth(1).unwrap().parse().unwrap();
     assert!((5..100_000).contains(&sent), "{sent_line}");
     assert!(out.contains("status 200×"), "{out}");
+}
+
+#[test]
+fn urls_typed_as_curl_takes_them_are_sent_to() {
+    let rx = Receiver::start(vec![]);
+    let port = rx.url.rsplit(':').next().unwrap().to_string();
+    for typed in [
+        format!("127.0.0.1:{port}/x"),
+        format!("localhost:{port}/x"),
+        format!(":{port}/x"),
+        port.clone(),
+    ] {
+        let out = run(&["send", &typed, "--event", "github.ping", "--scheme", "none"], b"");
+        out.code(0);
+    }
+    let paths: Vec<String> = rx.got().iter().map(|r| r.path.clone()).collect();
+    assert_eq!(paths, ["/x", "/x", "/x", "/"]);
+    // What cannot be used names the problem and the corrected form.
+    let out = run(&["send", "htp://localhost:9/x", "--event", "github.ping"], b"");
+    out.code(2);
+    assert!(
+        out.err().contains("not htp") && out.err().contains("`http://localhost:9/x`"),
+        "{}",
+        out.err()
+    );
+}
+
+/// The lines of `err` that report a failure.
+fn failure_lines(err: &str) -> Vec<String> {
+    err.lines().filter(|l| l.contains('✗')).map(str::to_string).collect()
+}
+
+#[test]
+fn a_network_failure_is_one_line_that_says_what_to_do() {
+    let send = |url: &str, more: &[&str]| {
+        let mut args = vec!["send", url, "--event", "github.ping", "--scheme", "none"];
+        args.extend_from_slice(more);
+        let out = run(&args, b"");
+        out.code(1);
+        let fails = failure_lines(&out.err());
+        assert_eq!(fails.len(), 1, "one line per failure: {}", out.err());
+        assert!(!fails[0].contains("os error"), "raw: {}", fails[0]);
+        fails[0].clone()
+    };
+    // Nothing listening.
+    let line = send(&format!("http://127.0.0.1:{}/hook", closed_port()), &[]);
+    assert!(
+        line.contains("connection refused") && line.contains("is anything listening"),
+        "{line}"
+    );
+    // A self-signed listener, without --insecure or --cacert.
+    let dir = tempdir();
+    let tls = common::spawn_listen(dir.path(), &["--tls", "--no-save"]);
+    let https = format!("{}/x", tls.url);
+    assert!(https.starts_with("https://"), "{https}");
+    let line = send(&https, &[]);
+    assert!(
+        line.contains("--insecure") && line.contains("--cacert") && line.contains("hookcat-cert.pem"),
+        "{line}"
+    );
+    // http to the https port.
+    let line = send(&https.replacen("https://", "http://", 1), &[]);
+    assert!(line.contains("use https://"), "{line}");
+    drop(tls);
+    // https to an http port.
+    let rx = Receiver::start(vec![]);
+    let line = send(&rx.url.replacen("http://", "https://", 1), &[]);
+    assert!(line.contains("use http://"), "{line}");
+    // No answer within the timeout: the timeout in force is named.
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = silent.local_addr().unwrap().port();
+    let line = send(&format!("http://127.0.0.1:{port}/slow"), &["--timeout", "1s"]);
+    assert!(
+        line.contains("no answer within 1s") && line.contains("--timeout"),
+        "{line}"
+    );
+    drop(silent);
+}
+
+#[test]
+fn dry_run_and_print_curl_show_the_headers_send_sends() {
+    let rx = Receiver::start(vec![]);
+    let dir = tempdir();
+    let body = write(dir.path(), "b.txt", b"plain text");
+    let url = format!("{}/same", rx.url);
+    let args = ["send", url.as_str(), "--data", body.as_str(), "-H", "X-Trace: 1"];
+    run(&args, b"").code(0);
+    let lower = |(k, v): (&str, &str)| (k.trim().to_ascii_lowercase(), v.trim().to_string());
+    let sent: std::collections::BTreeSet<(String, String)> =
+        rx.got()[0].headers.iter().map(|(k, v)| lower((k, v))).collect();
+    let dry = run(&[&args[..], &["--dry-run"]].concat(), b"").code(0).out();
+    let head = dry.split("\r\n\r\n").next().unwrap();
+    let shown: std::collections::BTreeSet<(String, String)> = head
+        .lines()
+        .skip(1)
+        .filter_map(|l| l.split_once(':'))
+        .map(lower)
+        .collect();
+    assert_eq!(shown, sent, "--dry-run shows what is sent");
+    let cmd = run(&[&args[..], &["--print", "curl"]].concat(), b"").code(0).out();
+    for (k, v) in &sent {
+        if k != "host" && k != "content-length" {
+            assert!(
+                cmd.to_ascii_lowercase()
+                    .contains(&format!("{k}: {v}").to_ascii_lowercase()),
+                "{k}: {v} not in {cmd}"
+            );
+        }
+    }
+    assert!(!cmd.contains("'Accept:'") && !cmd.contains("'User-Agent:'"), "{cmd}");
+}
+
+#[test]
+fn set_on_a_path_that_does_not_exist_is_an_error_and_add_adds() {
+    let rx = Receiver::start(vec![]);
+    let ev = [
+        "send",
+        rx.url.as_str(),
+        "--event",
+        "stripe.payment_intent.succeeded",
+        "--scheme",
+        "none",
+    ];
+    let out = run(&[&ev[..], &["--set", "data.object.amont=1"]].concat(), b"");
+    out.code(2);
+    assert!(
+        out.err().contains("did you mean `data.object.amount`") && out.err().contains("--add"),
+        "{}",
+        out.err()
+    );
+    assert!(rx.got().is_empty());
+    run(&[&ev[..], &["--add", "data.object.extra=1"]].concat(), b"").code(0);
+    let v: Value = serde_json::from_slice(&rx.got()[0].body).unwrap();
+    assert_eq!(v["data"]["object"]["extra"], 1);
+}
+
+#[test]
+fn a_json_file_is_sent_as_json() {
+    let rx = Receiver::start(vec![]);
+    let dir = tempdir();
+    // A JSON string that would pass for a form.
+    let json = write(dir.path(), "token.json", b"\"abc+/def==\"");
+    let form = write(dir.path(), "token.txt", b"abc+/def==");
+    run(&["send", &rx.url, "--data", &json], b"").code(0);
+    run(&["send", &rx.url, "--data", &form], b"").code(0);
+    let got = rx.got();
+    assert_eq!(got[0].header("content-type"), Some("application/json"));
+    assert_eq!(got[1].header("content-type"), Some("application/x-www-form-urlencoded"));
+}
+
+#[test]
+fn the_load_summary_tells_the_truth() {
+    let dir = tempdir();
+    // Nothing listening: nothing was answered, and the summary says so.
+    let url = format!("http://127.0.0.1:{}/hook", closed_port());
+    let args = [
+        "send",
+        url.as_str(),
+        "--event",
+        "github.ping",
+        "--count",
+        "5",
+        "--concurrency",
+        "1",
+    ];
+    let out = hc(dir.path()).args(args).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(!text.contains("sent 5 of 5"), "{text}");
+    assert!(text.contains("answered 0 of 5"), "{text}");
+    let out = hc(dir.path()).args(args).arg("--json").output().unwrap();
+    let (_, summary) = attempts_and_summary(&out.stdout);
+    assert_eq!(
+        (summary["answered"].as_u64(), summary["failed"].as_u64()),
+        (Some(0), Some(5)),
+        "{summary}"
+    );
+    // Retries are counted.
+    let rx = Receiver::start_with(vec![503, 200], vec![("Retry-After".into(), "0".into())]);
+    let out = hc(dir.path())
+        .args([
+            "send",
+            &rx.url,
+            "--event",
+            "github.ping",
+            "--count",
+            "3",
+            "--concurrency",
+            "1",
+            "--retries",
+            "2",
+            "--json",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let (_, summary) = attempts_and_summary(&out.stdout);
+    assert_eq!(
+        (summary["attempts"].as_u64(), summary["retries"].as_u64()),
+        (Some(4), Some(1)),
+        "{summary}"
+    );
+    assert_eq!(summary["answered"], 3, "{summary}");
 }

@@ -19,6 +19,13 @@ use crate::core::select::{self, FILTER_KEYS};
 use crate::exit::hinted;
 use crate::output::sanitize_line;
 
+/// `--add` and `--set` as overrides: the additions first, so that a field added can be set.
+pub fn overrides(adds: &[String], sets: &[String]) -> anyhow::Result<Vec<crate::core::event::Override>> {
+    let adds = adds.iter().map(|s| crate::core::event::parse_addition(s));
+    let sets = sets.iter().map(|s| crate::core::event::parse_override(s));
+    Ok(adds.chain(sets).collect::<Result<Vec<_>, _>>()?)
+}
+
 /// The secret from whichever flag was given, if any.
 pub fn secret(a: &SecretArgs) -> anyhow::Result<Option<Secret>> {
     Ok(if let Some(v) = &a.secret_env {
@@ -167,11 +174,15 @@ pub fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
         .context("starting the async runtime")
 }
 
-/// Ctrl-C, listened for from the moment this is made (so a signal that arrives
-/// before the first `recv` is not lost, and never kills the process half-way).
+/// Ctrl-C (SIGINT) or SIGTERM (a service manager, `timeout`, CI stopping a job): both
+/// stop a command the same way, after it flushes and prints its summary. Listened for
+/// from the moment this is made (so a signal that arrives before the first `recv` is
+/// not lost, and never kills the process half-way).
 pub struct Interrupt {
     #[cfg(unix)]
     sig: tokio::signal::unix::Signal,
+    #[cfg(unix)]
+    term: tokio::signal::unix::Signal,
 }
 
 impl Interrupt {
@@ -179,19 +190,23 @@ impl Interrupt {
     pub fn new() -> anyhow::Result<Interrupt> {
         #[cfg(unix)]
         {
-            let sig = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt())
-                .context("listening for Ctrl-C")?;
-            Ok(Interrupt { sig })
+            use tokio::signal::unix::{signal, SignalKind};
+            let sig = signal(SignalKind::interrupt()).context("listening for Ctrl-C")?;
+            let term = signal(SignalKind::terminate()).context("listening for SIGTERM")?;
+            Ok(Interrupt { sig, term })
         }
         #[cfg(not(unix))]
         Ok(Interrupt {})
     }
 
-    /// Resolves at the next Ctrl-C.
+    /// Resolves at the next Ctrl-C or SIGTERM.
     pub async fn recv(&mut self) {
         #[cfg(unix)]
         {
-            self.sig.recv().await;
+            tokio::select! {
+                _ = self.sig.recv() => {}
+                _ = self.term.recv() => {}
+            }
         }
         #[cfg(not(unix))]
         {

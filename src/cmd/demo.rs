@@ -125,7 +125,7 @@ async fn demo(a: DemoArgs, out: &Output, io: &mut Io) -> anyhow::Result<Outcome>
     ));
     io.talk(format_args!(
         "{}",
-        e.dim("             each step: the sender's line on stderr, then what the listener saw")
+        e.dim("              each step: the sender's line on stderr, then what the listener saw")
     ));
     let client = deliver::client(&ClientOptions::default())?;
     let view = CaptureView {

@@ -241,7 +241,9 @@ async fn serve(a: ListenArgs, plan: ListenPlan, out: &Output, io: &mut Io) -> an
             "{} {n} request{}{}",
             e.dim("expecting"),
             if n == 1 { "" } else { "s" },
-            plan.timeout.map(|t| format!(" within {t:?}")).unwrap_or_default()
+            plan.timeout
+                .map(|t| format!(" within {}", crate::core::units::format_duration_setting(t)))
+                .unwrap_or_default()
         ));
     } else if out.stderr_tty {
         io.talk(format_args!("{}", e.dim("Ctrl-C to stop")));
@@ -308,9 +310,10 @@ async fn serve(a: ListenArgs, plan: ListenPlan, out: &Output, io: &mut Io) -> an
     match outcome {
         Outcome::Negative => {
             io.talk(format_args!(
-                "{} expected {} request(s), got {} before the timeout ({summary})",
+                "{} expected {} request{}, got {} before the timeout ({summary})",
                 e.red_bold("✗"),
                 plan.expect.unwrap_or(0),
+                if plan.expect == Some(1) { "" } else { "s" },
                 t.requests
             ));
             Ok(Outcome::Negative)

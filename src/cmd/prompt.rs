@@ -130,6 +130,7 @@ pub fn send_prompts(asked: &Asked<'_>) -> anyhow::Result<Answers> {
         let u: String = Input::with_theme(&theme)
             .with_prompt("URL")
             .default("http://127.0.0.1:9000/webhooks".into())
+            .validate_with(|u: &String| crate::core::url::normalize(u).map(drop).map_err(|e| e.reason()))
             .interact_text()
             .context("prompt")?;
         a.url = Some(u);

@@ -16,7 +16,6 @@ use super::common::{explain, open_log};
 use crate::cli::ReplayArgs;
 use crate::core::capture::CaptureRecord;
 use crate::core::deliver::{self, Batch, ClientOptions, Job, Policy, Stop};
-use crate::core::event::parse_override;
 use crate::core::feed::{Feed, Prepare};
 use crate::core::replay::{EditError, Hooks, Preparation, PrepareError, ReplayError, Replayed, Warning};
 use crate::core::replay_run;
@@ -49,11 +48,7 @@ pub fn run(a: ReplayArgs, out: &Output, io: &mut Io) -> anyhow::Result<Outcome> 
     }
     let rate = a.rate.map(Rate::per_second);
     let timeout = a.delivery.timeout.unwrap_or(Duration::from_secs(10));
-    let overrides = a
-        .sets
-        .iter()
-        .map(|s| parse_override(s))
-        .collect::<Result<Vec<_>, _>>()?;
+    let overrides = super::common::overrides(&a.adds, &a.sets)?;
     let filters = a
         .filters
         .iter()

@@ -13,7 +13,7 @@ use crate::core::config::{Config, Target};
 use crate::core::deliver::{
     self, Attempt, ClientOptions, Load, LoadProgress, LoadRequests, Policy, Prepared, Signer, Stop,
 };
-use crate::core::event::{self, parse_override, sniff_content_type, Event, EventSource, Override};
+use crate::core::event::{self, Event, EventSource, Override};
 use crate::core::headers::Headers;
 use crate::core::scheme::lookup;
 use crate::core::secret::{Redactor, Secret};
@@ -42,7 +42,14 @@ pub fn run(a: SendArgs, out: &Output, io: &mut Io) -> anyhow::Result<Outcome> {
         None => Target::default(),
     };
     let interactive = !a.no_input && out.stdin_tty && out.stderr_tty && a.data.is_none();
-    let mut url = a.url.clone().or(target.url.clone());
+    // (The argument arrives completed by clap; a config target's URL is completed here.)
+    let target_url = match (&target.url, &a.target) {
+        (Some(u), Some(t)) => Some(
+            crate::core::url::normalize(u).with_context(|| format!("the url of target `{t}` in the config file"))?,
+        ),
+        _ => None,
+    };
+    let mut url = a.url.clone().or(target_url);
     let mut event_name = a.event.clone().or(target.event.clone());
     let mut prompted_secret = None;
     let mut prompted_scheme = None;
@@ -73,12 +80,9 @@ pub fn run(a: SendArgs, out: &Output, io: &mut Io) -> anyhow::Result<Outcome> {
             "give it as the first argument (hookcat send http://localhost:3000/webhooks --event github.push), or --target NAME from hookcat.toml",
         )
     })?;
+    let url = crate::core::url::normalize(&url)?;
     let parsed = deliver::check_url(&url)?;
-    let overrides = a
-        .sets
-        .iter()
-        .map(|s| parse_override(s))
-        .collect::<Result<Vec<_>, _>>()?;
+    let overrides = super::common::overrides(&a.adds, &a.sets)?;
     let source = match (&a.data, &event_name) {
         (Some(d), _) => EventSource::Data(data_event(d, a.content_type.as_deref(), &overrides, out, io)?),
         (None, Some(n)) => {
@@ -205,6 +209,7 @@ pub fn run(a: SendArgs, out: &Output, io: &mut Io) -> anyhow::Result<Outcome> {
 
     if a.dry_run || a.print.is_some() {
         let mut req = one_request(&plan, first, signer.as_ref())?;
+        deliver::add_client_headers(&mut req);
         let redactor = shown(&plan);
         let redacted = redactor.redact_headers(&mut req.headers) + redactor.redact_query(&mut req.url);
         if redacted > 0 && a.print.is_some() {
@@ -325,7 +330,7 @@ fn data_event(d: &str, ct: Option<&str>, overrides: &[Override], out: &Output, i
     }
     let content_type = ct
         .map(str::to_string)
-        .unwrap_or_else(|| sniff_content_type(&body).to_string());
+        .unwrap_or_else(|| event::content_type_of_file(d, &body).to_string());
     if !overrides.is_empty() {
         if content_type.contains("json") {
             let mut v: serde_json::Value = serde_json::from_slice(&body)

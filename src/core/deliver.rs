@@ -111,13 +111,24 @@ impl Default for Policy {
     }
 }
 
-/// Why an attempt got no answer.
+/// Why an attempt got no answer. The wording and the advice for each are the
+/// output's (`output::network_error`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorKind {
+    /// Nothing listens on the port.
     Refused,
+    /// The host name does not resolve.
     Dns,
+    /// A TLS failure other than those below.
     Tls,
+    /// The server's certificate is not trusted (a self-signed listener).
+    Untrusted,
+    /// An https URL, and the server answered in plain HTTP.
+    NotTls,
+    /// An http URL, and the server answered with TLS.
+    NotHttp,
+    /// No answer within the timeout.
     Timeout,
     Connect,
     Other,
@@ -129,6 +140,9 @@ impl ErrorKind {
             ErrorKind::Refused => "connection refused",
             ErrorKind::Dns => "DNS lookup failed",
             ErrorKind::Tls => "TLS error",
+            ErrorKind::Untrusted => "certificate not trusted",
+            ErrorKind::NotTls => "not an https port",
+            ErrorKind::NotHttp => "not an http port",
             ErrorKind::Timeout => "timed out",
             ErrorKind::Connect => "could not connect",
             ErrorKind::Other => "request failed",
@@ -139,6 +153,7 @@ impl ErrorKind {
 #[derive(Debug, Clone, Serialize)]
 pub struct AttemptError {
     pub kind: ErrorKind,
+    /// What the network layer said (for a timeout: the timeout in force).
     pub message: String,
 }
 
@@ -217,34 +232,21 @@ pub enum DeliverError {
     BadUrl { url: String, reason: String },
     #[error("signing: {0}")]
     Sign(#[from] super::scheme::SchemeError),
+    #[error(transparent)]
+    Url(#[from] super::url::UrlError),
 }
 
-/// Checks a URL before anything is sent.
+/// Checks a URL before anything is sent, completing the forms people type
+/// ([`super::url::http_url`]: `localhost:3000/hook`, `:3000`, `/hook`, …).
 pub fn check_url(url: &str) -> Result<url::Url, DeliverError> {
-    let u = url::Url::parse(url).map_err(|e| DeliverError::BadUrl {
-        url: url.to_string(),
-        reason: e.to_string(),
-    })?;
-    if u.scheme() != "http" && u.scheme() != "https" {
-        return Err(DeliverError::BadUrl {
-            url: url.to_string(),
-            reason: "only http and https URLs can be sent to".into(),
-        });
-    }
-    if u.host_str().is_none_or(str::is_empty) {
-        return Err(DeliverError::BadUrl {
-            url: url.to_string(),
-            reason: "no host".into(),
-        });
-    }
-    Ok(u)
+    Ok(super::url::http_url(url)?)
 }
 
 /// The HTTP client. Built once per process; TLS roots are loaded only for https.
 pub fn client(o: &ClientOptions) -> Result<reqwest::Client, DeliverError> {
     let mut b = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none());
     if !o.relay {
-        b = b.user_agent(concat!("hookcat/", env!("CARGO_PKG_VERSION")));
+        b = b.user_agent(CLIENT_HEADERS[0].1);
     }
     let mut b = b
         .pool_max_idle_per_host(o.pool_size.max(8))
@@ -258,13 +260,35 @@ pub fn client(o: &ClientOptions) -> Result<reqwest::Client, DeliverError> {
     b.build().map_err(|e| DeliverError::Client(e.to_string()))
 }
 
-fn classify(e: &reqwest::Error) -> AttemptError {
+/// `host:port` of a URL, the port its scheme's when none is written.
+pub fn address(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(u) => {
+            let host = u.host_str().unwrap_or_default().to_string();
+            match u.port_or_known_default() {
+                Some(p) => format!("{host}:{p}"),
+                None => host,
+            }
+        }
+        Err(_) => String::new(),
+    }
+}
+
+fn classify(e: &reqwest::Error, url: &str, timeout: Duration) -> AttemptError {
     let mut chain = String::new();
     let mut src: Option<&dyn std::error::Error> = Some(e);
-    let mut refused = false;
+    let (mut refused, mut untrusted, mut not_tls, mut parse) = (false, false, false, false);
     while let Some(s) = src {
         if let Some(io) = s.downcast_ref::<std::io::Error>() {
             refused |= io.kind() == std::io::ErrorKind::ConnectionRefused;
+        }
+        match s.downcast_ref::<rustls::Error>() {
+            Some(rustls::Error::InvalidCertificate(_)) => untrusted = true,
+            Some(rustls::Error::InvalidMessage(_)) => not_tls = true,
+            _ => {}
+        }
+        if let Some(h) = s.downcast_ref::<hyper::Error>() {
+            parse |= h.is_parse();
         }
         let t = s.to_string();
         if !chain.contains(&t) {
@@ -276,6 +300,7 @@ fn classify(e: &reqwest::Error) -> AttemptError {
         src = s.source();
     }
     let lower = chain.to_ascii_lowercase();
+    let https = url.get(..8).is_some_and(|p| p.eq_ignore_ascii_case("https://"));
     let kind = if e.is_timeout() {
         ErrorKind::Timeout
     } else if refused || lower.contains("connection refused") {
@@ -285,6 +310,12 @@ fn classify(e: &reqwest::Error) -> AttemptError {
         || lower.contains("name or service not known")
     {
         ErrorKind::Dns
+    } else if https && (untrusted || lower.contains("invalid peer certificate")) {
+        ErrorKind::Untrusted
+    } else if https && (not_tls || lower.contains("corrupt message")) {
+        ErrorKind::NotTls
+    } else if !https && (parse || lower.contains("invalid http version")) {
+        ErrorKind::NotHttp
     } else if lower.contains("certificate") || lower.contains("tls") || lower.contains("handshake") {
         ErrorKind::Tls
     } else if e.is_connect() {
@@ -297,12 +328,17 @@ fn classify(e: &reqwest::Error) -> AttemptError {
     while let Some(s) = inner.source() {
         inner = s;
     }
-    let message = if kind == ErrorKind::Other {
-        chain
-    } else {
-        format!("{} ({})", inner, e.url().map(|u| u.as_str()).unwrap_or(""))
+    let message = match kind {
+        ErrorKind::Other => chain,
+        ErrorKind::Timeout => timed_out(timeout),
+        _ => inner.to_string(),
     };
     AttemptError { kind, message }
+}
+
+/// The message of a timeout: the timeout in force.
+fn timed_out(timeout: Duration) -> String {
+    format!("no answer within {}", super::units::format_duration_setting(timeout))
 }
 
 /// `Retry-After` as seconds or an HTTP date (any of the three forms RFC 9110 has
@@ -407,7 +443,7 @@ pub async fn attempt_once(client: &reqwest::Client, req: &Prepared, n: u32, poli
             if a.status.is_some() {
                 a.response_truncated = true; // the answer came, its body broke off
             } else {
-                a.error = Some(classify(&e));
+                a.error = Some(classify(&e, &req.url, policy.timeout));
             }
         }
         Err(_) => {
@@ -416,7 +452,7 @@ pub async fn attempt_once(client: &reqwest::Client, req: &Prepared, n: u32, poli
             } else {
                 a.error = Some(AttemptError {
                     kind: ErrorKind::Timeout,
-                    message: format!("no answer within {:?}", policy.timeout),
+                    message: timed_out(policy.timeout),
                 });
             }
         }
@@ -518,10 +554,21 @@ pub struct Load {
 #[derive(Debug, Clone, Serialize)]
 pub struct LoadSummary {
     pub requested: u64,
+    /// Requests tried (each once or more), answered or not.
     pub sent: u64,
+    /// Requests whose last attempt got an answer (any status).
+    pub answered: u64,
+    /// Requests with no answer after every attempt (refused, timed out, …).
+    pub failed: u64,
     pub ok_2xx: u64,
     pub statuses: BTreeMap<u16, u64>,
     pub errors: BTreeMap<String, u64>,
+    /// Attempts made, retries included.
+    pub attempts: u64,
+    /// Attempts after a request's first.
+    pub retries: u64,
+    /// Of each attempt that got an answer, from sending to the answer: the waits
+    /// between retries are not in it.
     pub latency_ms: Latency,
     pub elapsed_s: f64,
     pub requests_per_sec: f64,
@@ -856,6 +903,9 @@ struct LoadCounts {
     statuses: BTreeMap<u16, u64>,
     errors: BTreeMap<String, u64>,
     sent: u64,
+    answered: u64,
+    failed: u64,
+    attempts: u64,
 }
 
 /// Sends `load.count` requests made from `requests` through [`run`], signed by
@@ -888,22 +938,33 @@ pub async fn load(
         std::future::ready(job)
     };
     let on_done =
-        move |c: &mut LoadCounts, _: &(), _: &Prepared, res: Result<Delivery, DeliverError>, took: Duration| {
+        move |c: &mut LoadCounts, _: &(), _: &Prepared, res: Result<Delivery, DeliverError>, _took: Duration| {
             progress.done.fetch_add(1, Ordering::Relaxed);
             let d = match res {
                 Ok(d) => d,
                 Err(e) => {
+                    c.failed += 1;
                     *c.errors.entry(e.to_string()).or_default() += 1;
                     return true;
                 }
             };
-            c.latency_us.push(took.as_micros() as u64);
             c.sent += 1;
+            c.attempts += d.attempts.len() as u64;
+            // Each answer's own time: the backoff between attempts is not latency.
+            for a in d.attempts.iter().filter(|a| a.status.is_some()) {
+                c.latency_us.push(a.duration.as_micros() as u64);
+            }
             let last = d.attempts.last().expect("at least one attempt");
             match (last.status, &last.error) {
-                (Some(s), _) => *c.statuses.entry(s).or_default() += 1,
-                (None, Some(e)) => *c.errors.entry(e.kind.label().to_string()).or_default() += 1,
-                _ => {}
+                (Some(s), _) => {
+                    c.answered += 1;
+                    *c.statuses.entry(s).or_default() += 1
+                }
+                (None, Some(e)) => {
+                    c.failed += 1;
+                    *c.errors.entry(e.kind.label().to_string()).or_default() += 1
+                }
+                _ => c.failed += 1,
             }
             true
         };
@@ -918,10 +979,13 @@ pub async fn load(
     let mut lat = Vec::new();
     let mut statuses = BTreeMap::new();
     let mut errors = BTreeMap::new();
-    let mut sent = 0;
+    let (mut sent, mut answered, mut failed, mut attempts) = (0, 0, 0, 0);
     for c in counted {
         lat.extend(c.latency_us);
         sent += c.sent;
+        answered += c.answered;
+        failed += c.failed;
+        attempts += c.attempts;
         for (k, v) in c.statuses {
             *statuses.entry(k).or_default() += v;
         }
@@ -938,9 +1002,13 @@ pub async fn load(
     LoadSummary {
         requested: load.count,
         sent,
+        answered,
+        failed,
         ok_2xx,
         statuses,
         errors,
+        attempts,
+        retries: attempts.saturating_sub(sent),
         latency_ms: Latency::from_micros(lat),
         elapsed_s: elapsed,
         requests_per_sec: if elapsed > 0.0 { sent as f64 / elapsed } else { 0.0 },
@@ -1278,7 +1346,7 @@ mod tests {
     #[test]
     fn urls_are_checked() {
         assert!(check_url("http://127.0.0.1:9/x").is_ok());
-        assert!(check_url("ftp://x").unwrap_err().to_string().contains("only http"));
+        assert!(check_url("ftp://x").unwrap_err().to_string().contains("http and https"));
         assert!(check_url("not a url").is_err());
     }
 }
@@ -1301,6 +1369,23 @@ pub fn prepare(event: &super::event::Event, url: &str, extra: &Headers, method: 
         headers,
         body: bytes::Bytes::from(event.body.clone()),
         exact_values: Vec::new(),
+    }
+}
+
+/// The headers [`client`] adds to a request that has none of its own (reqwest adds
+/// `Accept`; the client's default `User-Agent`), not when relaying.
+pub const CLIENT_HEADERS: [(&str, &str); 2] = [
+    ("User-Agent", concat!("hookcat/", env!("CARGO_PKG_VERSION"))),
+    ("Accept", "*/*"),
+];
+
+/// `req` with the headers the client would add ([`CLIENT_HEADERS`]) written in, so
+/// that what `--dry-run` and `--print curl` show is what is sent.
+pub fn add_client_headers(req: &mut Prepared) {
+    for (k, v) in CLIENT_HEADERS {
+        if !req.headers.contains(k) {
+            req.headers.push(k.to_string(), v.to_string());
+        }
     }
 }
 

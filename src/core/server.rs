@@ -757,7 +757,7 @@ async fn handle(
             record.body_note = Some(format!(
                 "body of {} bytes refused: over --max-body {}",
                 announced.unwrap_or(0),
-                cfg.max_body
+                super::units::format_limit(cfg.max_body)
             ));
             answer = Some(Answer::json(
                 413,
@@ -794,7 +794,7 @@ async fn handle(
                 BodyRead::TooLarge(n) => {
                     record.body_note = Some(format!(
                         "body refused after {n} bytes: over --max-body {}",
-                        cfg.max_body
+                        super::units::format_limit(cfg.max_body)
                     ));
                     answer = Some(Answer::json(
                         413,

@@ -123,8 +123,63 @@ pub fn format_duration(d: Duration) -> String {
     }
 }
 
+/// A size limit as it is set: `10 MiB`, `1 KiB`, `1500 B`; one that is not a whole
+/// number of a unit as [`format_size`] writes it.
+pub fn format_limit(n: u64) -> String {
+    const U: [&str; 5] = ["B", "KiB", "MiB", "GiB", "TiB"];
+    let mut v = n;
+    let mut i = 0;
+    while v >= 1024 && v % 1024 == 0 && i < U.len() - 1 {
+        v /= 1024;
+        i += 1;
+    }
+    if i == 0 && n >= 1024 {
+        return format_size(n);
+    }
+    format!("{v} {}", U[i])
+}
+
+/// A duration as a setting is written: `1s`, `2.5s`, `250ms`, `5m`, `2h`.
+pub fn format_duration_setting(d: Duration) -> String {
+    let ms = d.as_millis();
+    if ms % 1000 != 0 || ms == 0 {
+        if ms < 1000 {
+            return format!("{ms}ms");
+        }
+        return format!("{}s", d.as_secs_f64());
+    }
+    let s = d.as_secs();
+    if s % 3600 == 0 {
+        format!("{}h", s / 3600)
+    } else if s % 60 == 0 {
+        format!("{}m", s / 60)
+    } else {
+        format!("{s}s")
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn durations_as_settings() {
+        use std::time::Duration;
+        let f = super::format_duration_setting;
+        assert_eq!(f(Duration::from_secs(1)), "1s");
+        assert_eq!(f(Duration::from_millis(2500)), "2.5s");
+        assert_eq!(f(Duration::from_millis(250)), "250ms");
+        assert_eq!(f(Duration::from_secs(300)), "5m");
+        assert_eq!(f(Duration::from_secs(7200)), "2h");
+        assert_eq!(f(Duration::from_secs(90)), "90s");
+    }
+
+    #[test]
+    fn limits_as_set() {
+        assert_eq!(super::format_limit(10 << 20), "10 MiB");
+        assert_eq!(super::format_limit(1024), "1 KiB");
+        assert_eq!(super::format_limit(1000), "1000 B");
+        assert_eq!(super::format_limit(1536), "1.5 KiB");
+    }
+
     use super::*;
 
     /// Numbers too large for the type are refused, never saturated or a panic.

@@ -431,7 +431,7 @@ pub fn result(w: &mut Vec<u8>, r: ReplayResult<'_>, view: ReplayView, out: &Outp
         p.dim(&detail)
     )?;
     if let (None, Some(e)) = (last.status, &last.error) {
-        writeln!(w, "  {}", p.dim(&sanitize_line(&e.message)))?;
+        writeln!(w, "  {}", p.dim(&crate::output::network_error(e, &last.url)))?;
     }
     if let Some((same, body)) = &a.compare {
         let rec = info
@@ -542,7 +542,7 @@ mod tests {
         );
         assert_eq!(
             render(mode, plain, info(None, false), vec![attempt(None, 12_345)]).0,
-            "✗ connection refused POST http://127.0.0.1:9/hooks/a?q=\\e[2J  (20261201201413hnj6nfiru3, 12.3ms)\n  Connection refused (os error 111)\n"
+            "✗ connection refused POST http://127.0.0.1:9/hooks/a?q=\\e[2J  (20261201201413hnj6nfiru3, 12.3ms)\n  connection refused by 127.0.0.1:9: is anything listening on that port?\n"
         );
         // In colour, each part is styled as one span, as the painter styles it.
         let colour = Output {

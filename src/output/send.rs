@@ -71,12 +71,7 @@ pub fn attempt(io: &mut Io, out: &Output, view: SendView, at: &Attempt) {
             };
             format!("{} {st} {}", e.dim("←"), e.dim(&format_duration(at.duration)))
         }
-        (None, Some(err)) => format!(
-            "{} {} {}",
-            e.red_bold("✗"),
-            err.kind.label(),
-            e.dim(&format!("({})", sanitize_line(&err.message)))
-        ),
+        (None, Some(err)) => format!("{} {}", e.red_bold("✗"), crate::output::network_error(err, &at.url)),
         _ => String::new(),
     };
     let number = if view.retries > 0 {
@@ -148,15 +143,15 @@ pub fn delivered(
             ));
         }
     }
-    if !ok {
+    let tries = delivery.attempts.len();
+    // A network failure has had its line; after retries, the count is worth one more.
+    if !ok && (last.error.is_none() || tries > 1) {
         let why = match (last.status, &last.error) {
-            (Some(s), _) => format!("the receiver answered {s} {}", status_text(s)),
-            (None, Some(err)) => format!("{}: {}", err.kind.label(), sanitize_line(&err.message)),
-            _ => "no answer".into(),
+            (Some(s), _) => format!(": the receiver answered {s} {}", status_text(s)),
+            _ => String::new(),
         };
-        let tries = delivery.attempts.len();
         io.talk(format_args!(
-            "{} not delivered after {tries} attempt{}: {why}",
+            "{} not delivered after {tries} attempt{}{why}",
             e.red_bold("✗"),
             if tries == 1 { "" } else { "s" }
         ));
@@ -216,8 +211,8 @@ impl LoadBar {
     }
 }
 
-/// A load run's summary on stdout: a JSON object, or lines (sent, statuses, errors,
-/// latency).
+/// A load run's summary on stdout: a JSON object, or lines (answered, statuses,
+/// errors, retries, latency: [`crate::output::load_summary_lines`]).
 pub fn load_summary(io: &mut Io, out: &Output, json: bool, summary: &LoadSummary) -> anyhow::Result<()> {
     if json {
         let mut v = serde_json::to_value(summary)?;
@@ -227,55 +222,8 @@ pub fn load_summary(io: &mut Io, out: &Output, json: bool, summary: &LoadSummary
         io.json(&v)?;
         return Ok(());
     }
-    let p = &out.out;
-    io.line(&format!(
-        "{} {} of {} in {:.2}s ({:.0} req/s){}",
-        p.bold("sent"),
-        summary.sent,
-        summary.requested,
-        summary.elapsed_s,
-        summary.requests_per_sec,
-        if summary.interrupted {
-            p.yellow(" (interrupted)")
-        } else {
-            String::new()
-        }
-    ))?;
-    let statuses: Vec<String> = summary
-        .statuses
-        .iter()
-        .map(|(s, n)| {
-            let t = format!("{s}×{n}");
-            if *s < 300 {
-                p.green(&t)
-            } else if *s < 500 {
-                p.yellow(&t)
-            } else {
-                p.red(&t)
-            }
-        })
-        .collect();
-    io.line(&format!(
-        "{} {}",
-        p.bold("status"),
-        if statuses.is_empty() {
-            "-".to_string()
-        } else {
-            statuses.join("  ")
-        }
-    ))?;
-    if !summary.errors.is_empty() {
-        let errs: Vec<String> = summary.errors.iter().map(|(k, n)| format!("{k}×{n}")).collect();
-        io.line(&format!("{} {}", p.red("errors"), errs.join("  ")))?;
+    for l in crate::output::load_summary_lines(summary, &out.out) {
+        io.line(&l)?;
     }
-    let l = &summary.latency_ms;
-    io.line(&format!(
-        "{} p50 {:.2}ms  p90 {:.2}ms  p99 {:.2}ms  max {:.2}ms",
-        p.bold("latency"),
-        l.p50,
-        l.p90,
-        l.p99,
-        l.max
-    ))?;
     Ok(())
 }

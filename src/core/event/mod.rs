@@ -10,7 +10,7 @@ pub mod recognise;
 use crate::core::headers::Headers;
 
 pub use catalog::{catalog, find, CatalogEntry};
-pub use overrides::{apply_overrides, parse_override, Override};
+pub use overrides::{apply_overrides, parse_addition, parse_override, Override};
 pub use recognise::recognise;
 
 /// A request ready to sign and send.
@@ -66,6 +66,18 @@ fn suggest(s: &[String]) -> String {
 }
 
 /// The content type a body most likely has.
+/// The Content-Type of a body read from the file `name`: `application/json` for a
+/// `.json` file that is JSON (any JSON value, a string too), else [`sniff_content_type`].
+pub fn content_type_of_file(name: &str, body: &[u8]) -> &'static str {
+    let json_name = std::path::Path::new(name)
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("json"));
+    if json_name && serde_json::from_slice::<serde::de::IgnoredAny>(body).is_ok() {
+        return "application/json";
+    }
+    sniff_content_type(body)
+}
+
 pub fn sniff_content_type(body: &[u8]) -> &'static str {
     let t = body.trim_ascii_start();
     if (t.starts_with(b"{") || t.starts_with(b"[")) && serde_json::from_slice::<serde::de::IgnoredAny>(body).is_ok() {
@@ -97,5 +109,15 @@ mod tests {
         assert_eq!(sniff_content_type(b"hello world"), "text/plain; charset=utf-8");
         assert_eq!(sniff_content_type(&[0xff, 0xfe]), "application/octet-stream");
         assert_eq!(sniff_content_type(b"{not json"), "text/plain; charset=utf-8");
+        assert_eq!(content_type_of_file("t.JSON", b"\"abc+/def==\""), "application/json");
+        assert_eq!(
+            content_type_of_file("t.json", b"abc+/def=="),
+            "application/x-www-form-urlencoded"
+        );
+        // Another name: sniffed.
+        assert_eq!(
+            content_type_of_file("t.txt", b"\"abc+/def==\""),
+            sniff_content_type(b"\"abc+/def==\"")
+        );
     }
 }

@@ -1,6 +1,7 @@
 //! `--set PATH=VALUE`: change one field of a JSON or form body. PATH is a dotted path
 //! (`data.object.amount`, `items.0.price`) or a JSON pointer (`/data/object/amount`);
-//! VALUE is JSON when it parses as JSON, a string otherwise.
+//! VALUE is JSON when it parses as JSON, a string otherwise. A `--set` path must exist
+//! (a typo is an error with a suggestion); `--add PATH=VALUE` creates what is missing.
 
 use serde_json::Value;
 
@@ -11,8 +12,20 @@ pub struct Override {
     pub spec: String,
     pub path: Vec<String>,
     pub value: Value,
+    /// `--add`: create the fields on the path that are missing; `--set` changes only
+    /// what exists.
+    pub add: bool,
 }
 
+/// `--add PATH=VALUE`: an override that creates what is missing.
+pub fn parse_addition(spec: &str) -> Result<Override, EventError> {
+    Ok(Override {
+        add: true,
+        ..parse_override(spec)?
+    })
+}
+
+/// `--set PATH=VALUE`: an override of a field that exists.
 pub fn parse_override(spec: &str) -> Result<Override, EventError> {
     let bad = |reason: &str| EventError::BadOverride {
         spec: spec.to_string(),
@@ -35,10 +48,46 @@ pub fn parse_override(spec: &str) -> Result<Override, EventError> {
         spec: spec.to_string(),
         path: segments,
         value,
+        add: false,
     })
 }
 
-/// Sets each override in a JSON value; missing object keys are created.
+/// The error for a `--set` whose field `seg` is not among `keys` (at `here`, the path
+/// before it), with the closest existing paths.
+fn missing_field<'a>(o: &Override, here: &str, seg: &str, keys: impl Iterator<Item = &'a str>) -> EventError {
+    let at = if here.is_empty() {
+        "the body".to_string()
+    } else {
+        format!("`{here}`")
+    };
+    let full = |k: &str| {
+        if here.is_empty() {
+            k.to_string()
+        } else {
+            format!("{here}.{k}")
+        }
+    };
+    let near: Vec<String> = crate::core::suggest::closest(seg, keys, 3)
+        .into_iter()
+        .map(|k| format!("`{}`", full(k)))
+        .collect();
+    let mean = if near.is_empty() {
+        String::new()
+    } else {
+        format!("; did you mean {}?", near.join(" or "))
+    };
+    EventError::BadOverride {
+        spec: o.spec.clone(),
+        reason: format!(
+            "{at} has no field `{seg}`{mean} (--add {}={} adds it)",
+            o.spec.split_once('=').map_or("", |p| p.0),
+            o.spec.split_once('=').map_or("", |p| p.1)
+        ),
+    }
+}
+
+/// Sets each override in a JSON value; missing object keys are an error, or created
+/// for an [`Override::add`].
 pub fn apply_overrides(root: &mut Value, overrides: &[Override]) -> Result<(), EventError> {
     for o in overrides {
         let bad = |reason: String| EventError::BadOverride {
@@ -56,6 +105,9 @@ pub fn apply_overrides(root: &mut Value, overrides: &[Override]) -> Result<(), E
             };
             cur = match cur {
                 Value::Object(m) => {
+                    if !o.add && !m.contains_key(seg) {
+                        return Err(missing_field(o, &here, seg, m.keys().map(String::as_str)));
+                    }
                     if last {
                         m.insert(seg.clone(), o.value.clone());
                         break;
@@ -107,7 +159,8 @@ pub fn apply_form_overrides(pairs: &mut Vec<(String, String)>, overrides: &[Over
         };
         match pairs.iter_mut().find(|(k, _)| *k == o.path[0]) {
             Some(p) => p.1 = v,
-            None => pairs.push((o.path[0].clone(), v)),
+            None if o.add => pairs.push((o.path[0].clone(), v)),
+            None => return Err(missing_field(o, "", &o.path[0], pairs.iter().map(|(k, _)| k.as_str()))),
         }
     }
     Ok(())
@@ -126,9 +179,9 @@ mod tests {
     fn dotted_and_pointer_paths() {
         let mut v = json!({"data": {"object": {"amount": 1}}, "items": [{"p": 1}]});
         set(&mut v, "data.object.amount=2500").unwrap();
-        set(&mut v, "/data/object/currency=eur").unwrap();
+        apply_overrides(&mut v, &[parse_addition("/data/object/currency=eur").unwrap()]).unwrap();
         set(&mut v, "items.0.p=\"x\"").unwrap();
-        set(&mut v, "new.deep.key=true").unwrap();
+        apply_overrides(&mut v, &[parse_addition("new.deep.key=true").unwrap()]).unwrap();
         assert_eq!(
             v,
             json!({"data": {"object": {"amount": 2500, "currency": "eur"}}, "items": [{"p": "x"}], "new": {"deep": {"key": true}}})
@@ -149,13 +202,31 @@ mod tests {
     }
 
     #[test]
+    fn set_changes_what_exists_and_add_adds() {
+        let mut v = json!({"data": {"object": {"amount": 1, "currency": "usd"}}});
+        let e = set(&mut v, "data.object.amont=2").unwrap_err().to_string();
+        assert!(e.contains("`data.object` has no field `amont`"), "{e}");
+        assert!(e.contains("did you mean `data.object.amount`"), "{e}");
+        assert!(e.contains("--add"), "{e}");
+        let e = set(&mut v, "nosuch.path=1").unwrap_err().to_string();
+        assert!(e.contains("the body has no field `nosuch`"), "{e}");
+        apply_overrides(&mut v, &[parse_addition("data.object.extra.deep=1").unwrap()]).unwrap();
+        assert_eq!(v["data"]["object"]["extra"]["deep"], 1);
+        let mut p = vec![("Body".to_string(), "hi".to_string())];
+        let e = apply_form_overrides(&mut p, &[parse_override("Bdy=x").unwrap()])
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("did you mean `Body`"), "{e}");
+    }
+
+    #[test]
     fn form_fields() {
         let mut p = vec![("Body".to_string(), "hi".to_string())];
         apply_form_overrides(
             &mut p,
             &[
                 parse_override("Body=STOP").unwrap(),
-                parse_override("NumMedia=1").unwrap(),
+                parse_addition("NumMedia=1").unwrap(),
             ],
         )
         .unwrap();

@@ -15,8 +15,16 @@ pub fn recognise(h: &Headers, body: &[u8]) -> (Option<String>, Option<String>) {
         }
     }
     if recent_change(body) && clues.field(&["$schema"]).is_some_and(|x| x.contains("recentchange")) {
+        // The changes the catalog has go by its names (`mediawiki.page_edit`).
         let ev = match (clues.field(&["type"]), clues.field(&["log_type"])) {
-            (Some(t), Some(l)) if t == "log" => Some(format!("log.{l}")),
+            (Some(t), Some(l)) if t == "log" => Some(match l.as_str() {
+                "delete" => "page_delete".to_string(),
+                "move" => "page_move".to_string(),
+                "newusers" => "user_create".to_string(),
+                _ => format!("log.{l}"),
+            }),
+            (Some(t), _) if t == "edit" => Some("page_edit".to_string()),
+            (Some(t), _) if t == "new" => Some("page_create".to_string()),
             (t, _) => t,
         };
         return (Some("mediawiki".into()), ev);
@@ -204,6 +212,19 @@ mod tests {
                 br#"{"$schema":"/mediawiki/recentchange/1.0.0","type":"log","log_type":"block"}"#,
                 Some("mediawiki"),
                 Some("log.block"),
+            ),
+            // The changes the catalog has are told by its names.
+            (
+                &[],
+                br#"{"$schema":"/mediawiki/recentchange/1.0.0","type":"edit"}"#,
+                Some("mediawiki"),
+                Some("page_edit"),
+            ),
+            (
+                &[],
+                br#"{"$schema":"/mediawiki/recentchange/1.0.0","type":"log","log_type":"newusers"}"#,
+                Some("mediawiki"),
+                Some("user_create"),
             ),
             (&[], b"{}", None, None),
         ];

@@ -677,14 +677,21 @@ pub fn check_time(
     Verdict::valid(scheme, matched, Some(ts))
 }
 
-/// `75 s`, `12 min 3 s`, `3 h 2 min`, `2 days 4 h`.
+/// `75 s`, `12 min 3 s`, `5 min`, `3 h 2 min`, `2 days 4 h` (a second part of 0 left out).
 pub fn human_secs(s: i64) -> String {
     let s = s.unsigned_abs();
+    let two = |big: u64, big_unit: &str, small: u64, small_unit: &str| {
+        if small == 0 {
+            format!("{big} {big_unit}")
+        } else {
+            format!("{big} {big_unit} {small} {small_unit}")
+        }
+    };
     match s {
         0..=119 => format!("{s} s"),
-        120..=7199 => format!("{} min {} s", s / 60, s % 60),
-        7200..=172_799 => format!("{} h {} min", s / 3600, (s % 3600) / 60),
-        _ => format!("{} days {} h", s / 86400, (s % 86400) / 3600),
+        120..=7199 => two(s / 60, "min", s % 60, "s"),
+        7200..=172_799 => two(s / 3600, "h", (s % 3600) / 60, "min"),
+        _ => two(s / 86400, "days", (s % 86400) / 3600, "h"),
     }
 }
 
@@ -840,6 +847,8 @@ mod tests {
     #[test]
     fn human_durations() {
         assert_eq!(human_secs(75), "75 s");
+        assert_eq!(human_secs(300), "5 min");
+        assert_eq!(human_secs(7200), "2 h");
         assert_eq!(human_secs(-725), "12 min 5 s");
         assert_eq!(human_secs(3 * 86400 + 3600), "3 days 1 h");
     }
