@@ -4,6 +4,8 @@
 //! fields, XML indented, gzip decoded, binary as a hex preview), and text from the
 //! network neutralised before it reaches a terminal.
 
+pub mod check;
+
 use std::borrow::Cow;
 use std::io::{IsTerminal, Read, Write};
 
