@@ -320,6 +320,9 @@ pub struct CheckArgs {
     /// Add a header to every request, `Name: value` (repeatable).
     #[arg(short = 'H', long = "header", value_name = "HEADER", value_parser = header_arg)]
     pub headers: Vec<(String, String)>,
+    /// The URL the provider calls, when not URL (a proxy, a tunnel), for schemes that sign the URL (Twilio, Square).
+    #[arg(long, value_name = "URL")]
+    pub public_url: Option<String>,
     /// Use this instead of the provider's delivery timeout.
     #[arg(long, value_name = "DURATION", value_parser = duration)]
     pub timeout: Option<Duration>,

@@ -313,32 +313,35 @@ fn a_receiver_that_does_not_answer_the_handshake_fails_it() {
 #[test]
 fn hookcat_listen_passes_every_applicable_case() {
     let dir = common::tempdir();
-    for (scheme, secret, event) in [
-        ("stripe", STRIPE, None),
-        ("github", GITHUB, None),
-        ("slack", SLACK, None),
-        ("standard-webhooks", STANDARD, None),
-        ("zoom", "zoom-check-secret", None),
-        ("twitch", "twitch-check-secret", None),
-        ("paddle", "pdl_ntfset_check", None),
-        ("linear", "linear-check-secret", None),
-        ("shopify", "shopify-check-secret", Some("shopify.orders/create")),
+    // Twilio and Square sign the URL the provider calls: both sides are told it.
+    const PUBLIC: &[&str] = &["--public-url", "https://hooks.example.com/in"];
+    for (scheme, secret, both) in [
+        ("stripe", STRIPE, &[][..]),
+        ("github", GITHUB, &[]),
+        ("slack", SLACK, &[]),
+        ("standard-webhooks", STANDARD, &[]),
+        ("zoom", "zoom-check-secret", &[]),
+        ("twitch", "twitch-check-secret", &[]),
+        ("paddle", "pdl_ntfset_check", &[]),
+        ("linear", "linear-check-secret", &[]),
+        ("shopify", "shopify-check-secret", &[]),
+        ("twilio", "twilio-check-token", PUBLIC),
+        ("square", "square-check-key", PUBLIC),
     ] {
         let secret_flag = format!("--secret={secret}");
+        let mut listen_args = vec![
+            "--scheme",
+            scheme,
+            &secret_flag,
+            "--reject-invalid",
+            "--no-save",
+            "--max-body",
+            "30MiB",
+        ];
+        listen_args.extend_from_slice(both);
         let common::Listen {
             mut child, url, stderr, ..
-        } = common::spawn_listen(
-            dir.path(),
-            &[
-                "--scheme",
-                scheme,
-                &secret_flag,
-                "--reject-invalid",
-                "--no-save",
-                "--max-body",
-                "30MiB",
-            ],
-        );
+        } = common::spawn_listen(dir.path(), &listen_args);
         // Its output is not looked at, but it must not fill a pipe and stall it.
         let mut stdout = child.stdout.take().unwrap();
         let drain_out = std::thread::spawn(move || std::io::copy(&mut stdout, &mut std::io::sink()));
@@ -348,9 +351,7 @@ fn hookcat_listen_passes_every_applicable_case() {
             let _ = stderr.read_to_end(&mut sink);
         });
         let mut args = vec!["--scheme", scheme, &secret_flag, "--timeout", "10s"];
-        if let Some(e) = event {
-            args.extend(["--event", e]);
-        }
+        args.extend_from_slice(both);
         let (code, doc) = check(&url, &args);
         let _ = child.kill();
         let _ = child.wait();

@@ -97,6 +97,7 @@ pub fn run(a: CheckArgs, out: &Output, io: &mut Io) -> anyhow::Result<Outcome> {
         secret,
         event: entry,
         extra,
+        public_url: a.public_url.clone(),
         timeout,
         requests: a.requests,
         concurrency: a.concurrency,

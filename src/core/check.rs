@@ -34,6 +34,9 @@ pub struct Setup {
     pub event: &'static CatalogEntry,
     /// Headers added to every request (a target's headers).
     pub extra: Headers,
+    /// The URL the provider calls, when it is not `url` (a proxy, a tunnel): what a
+    /// scheme that signs the URL (Twilio, Square) signs. The requests still go to `url`.
+    pub public_url: Option<String>,
     /// Replaces the provider's delivery timeout.
     pub timeout: Option<Duration>,
     /// The latency case: how many deliveries, how many at once.
@@ -557,10 +560,7 @@ impl Ctx<'_> {
     }
 
     fn timeout_fact(&self) -> Result<Duration, &'static str> {
-        match self.setup.timeout {
-            Some(t) => Ok(t),
-            None => self.facts.timeout.get(),
-        }
+        delivery_timeout(self.setup)
     }
 
     /// The wait for each answer.
@@ -593,7 +593,7 @@ impl Ctx<'_> {
     /// The event signed at `at`, its body's own timestamp (Linear's) set to it too.
     fn signed_at(&self, at: i64) -> Result<Prepared, CheckError> {
         let mut ev = self.event()?;
-        if let Some(ts) = jiff::Timestamp::from_second(at).ok() {
+        if let Ok(ts) = jiff::Timestamp::from_second(at) {
             if let Some(b) = self.setup.scheme.refresh_body_timestamp(&ev.body, ts) {
                 ev.body = b;
             }
@@ -625,13 +625,18 @@ impl Ctx<'_> {
         if let Some(id) = id {
             p.id = id.to_string();
         }
-        p.url = Some(req.url.clone());
+        let public = self.setup.public_url.clone();
+        p.url = Some(public.clone().unwrap_or_else(|| req.url.clone()));
         // The weaker companion first: the scheme's own signature is the last word.
         if let Ok(name) = self.facts.weaker_companion.get() {
             let companion = lookup(name, &GenericParams::default())?;
             sign_with(companion.as_ref(), weaker, &p, &mut req)?;
         }
         sign_with(self.setup.scheme.as_ref(), secret, &p, &mut req)?;
+        // A signed URL (Twilio's `bodySHA256`) made of the public one goes to `url`.
+        if let Some(rest) = public.as_deref().and_then(|pu| req.url.strip_prefix(pu)) {
+            req.url = format!("{}{rest}", self.setup.url);
+        }
         Ok(req)
     }
 
@@ -652,7 +657,7 @@ impl Ctx<'_> {
     /// bodies signed alike (GitLab's token, Mailgun's timestamp and token).
     fn body_not_signed(&self) -> Result<Option<String>, CheckError> {
         let mut p = SignParams::now();
-        p.url = Some(self.setup.url.clone());
+        p.url = Some(self.setup.public_url.clone().unwrap_or_else(|| self.setup.url.clone()));
         let sign = |body: &[u8]| self.setup.scheme.sign(&self.setup.secret, &p, &mut &body[..]);
         let (a, b) = (sign(b"{\"a\":1}")?, sign(b"{\"a\":2}")?);
         Ok(
@@ -669,10 +674,15 @@ impl Ctx<'_> {
     /// the signature does not match.
     fn verify_sent(&self, req: &Prepared) -> String {
         let body = super::body::Body::Mem(req.body.to_vec());
+        // The URL as the provider signed it: the public one, where there is one.
+        let url = match &self.setup.public_url {
+            Some(pu) => req.url.replacen(&self.setup.url, pu, 1),
+            None => req.url.clone(),
+        };
         let vr = VerifyRequest {
             headers: &req.headers,
             body: &body,
-            url: Some(&req.url),
+            url: Some(&url),
             now: now(),
             tolerance: None,
         };
@@ -700,6 +710,15 @@ fn sign_with(scheme: &dyn Scheme, secret: &Secret, p: &SignParams, req: &mut Pre
     }
     deliver::apply_signature(req, &signed);
     Ok(())
+}
+
+/// The delivery timeout the cases go by: `--timeout`, else the provider's; the reason
+/// when there is neither (the requests then wait [`UNKNOWN_TIMEOUT_WAIT`]).
+pub fn delivery_timeout(setup: &Setup) -> Result<Duration, &'static str> {
+    match setup.timeout {
+        Some(t) => Ok(t),
+        None => setup.scheme.delivery_facts().timeout.get(),
+    }
 }
 
 /// Runs `cases` against the setup, one after another.

@@ -1,7 +1,8 @@
 //! How `hookcat check` shows its cases and their reports: a table on stdout (the
 //! data), a line of talk on stderr, or one JSON document.
 
-use crate::core::check::{Case, CaseReport, Got, Mark, Setup, Summary};
+use crate::core::check::{self, Case, CaseReport, Got, Mark, Setup, Summary};
+use crate::core::units::format_duration;
 use crate::output::{sanitize_line, Io, Output, Painter};
 
 /// `--list`: every case chosen, what it sends and what a correct receiver answers.
@@ -32,12 +33,22 @@ pub fn list(cases: &[&Case], json: bool, out: &Output, io: &mut Io) -> std::io::
 pub fn started(setup: &Setup, out: &Output, io: &mut Io) {
     let e = &out.err;
     io.talk(format_args!(
-        "{} checking {} as {} (event {})",
+        "{} checking {} as {} (event {}, {})",
         e.dim("→"),
         sanitize_line(&setup.url),
         setup.scheme.meta().name,
-        e.cyan(&setup.event.name)
+        e.cyan(&setup.event.name),
+        timeout_text(setup)
     ));
+}
+
+/// The timeout the answers are held to, and where it comes from.
+fn timeout_text(setup: &Setup) -> String {
+    match (check::delivery_timeout(setup), setup.timeout) {
+        (Ok(t), Some(_)) => format!("timeout {} (--timeout)", format_duration(t)),
+        (Ok(t), None) => format!("timeout {} ({}'s)", format_duration(t), setup.scheme.meta().provider),
+        (Err(why), _) => format!("{why}: waiting up to {}", format_duration(check::UNKNOWN_TIMEOUT_WAIT)),
+    }
 }
 
 fn mark(p: &Painter, m: Mark, strict: bool) -> String {
@@ -127,6 +138,8 @@ pub fn json(
         "url": setup.url,
         "scheme": setup.scheme.meta().name,
         "event": setup.event.name,
+        "timeout_ms": check::delivery_timeout(setup).ok().map(|t| t.as_millis() as u64),
+        "timeout": timeout_text(setup),
         "strict": strict,
         "cases": reports,
         "summary": summary,
