@@ -1112,6 +1112,47 @@ mod tests {
         assert_eq!(names.len(), CASES.len());
     }
 
+    fn answer(status: Option<u16>) -> Attempt {
+        Attempt {
+            attempt: 1,
+            method: "POST".into(),
+            url: "http://127.0.0.1/".into(),
+            status,
+            error: status.is_none().then(|| deliver::AttemptError {
+                kind: deliver::ErrorKind::Timeout,
+                message: "no answer".into(),
+            }),
+            duration: Duration::from_millis(3),
+            response_headers: Headers::new(),
+            response_body: Vec::new(),
+            response_truncated: false,
+            retry_in: None,
+        }
+    }
+
+    /// A refusal is a 4xx; a 2xx fails; anything else (a 5xx the provider would retry,
+    /// no answer) is a warning. A 413 to the large body passes, and says so.
+    #[test]
+    fn answers_are_judged_as_a_provider_sees_them() {
+        let unsigned = case("unsigned").unwrap();
+        let verdict = |expect: Expect, status: Option<u16>| {
+            let plan = run(Vec::new(), expect);
+            judge(unsigned, &plan, &[answer(status)], Duration::from_secs(1))
+        };
+        assert_eq!(verdict(Expect::Refuse, Some(401)).verdict, Mark::Pass);
+        assert_eq!(verdict(Expect::Refuse, Some(200)).verdict, Mark::Fail);
+        assert_eq!(verdict(Expect::Refuse, Some(500)).verdict, Mark::Warn);
+        assert_eq!(verdict(Expect::Refuse, None).verdict, Mark::Warn);
+        assert_eq!(verdict(Expect::Accept, Some(204)).verdict, Mark::Pass);
+        assert_eq!(verdict(Expect::Accept, None).verdict, Mark::Fail);
+        let large = verdict(Expect::AcceptOr413, Some(413));
+        assert_eq!(large.verdict, Mark::Pass);
+        assert!(large.note.unwrap().contains("413"));
+        assert_eq!(verdict(Expect::NotProcessed, Some(200)).verdict, Mark::Warn);
+        assert_eq!(verdict(Expect::NotProcessed, Some(405)).verdict, Mark::Pass);
+        assert_eq!(verdict(Expect::Latency, None).verdict, Mark::Fail);
+    }
+
     #[test]
     fn tampering_changes_one_letter_of_a_string() {
         let b = br#"{"type":"push","n":1}"#;
