@@ -41,7 +41,7 @@ for scheme in github slack; do
     times+=($(((t1 - t0) / 1000000)))
   done
   median=$(printf '%s\n' "${times[@]}" | sort -n | sed -n "$(((RUNS + 1) / 2))p")
-  summary=$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); s=d["summary"]; print(f"{s[\"pass\"]} pass, {s[\"fail\"]} fail, {s[\"warn\"]} warn, {s[\"n/a\"]} n/a")' "$OUT/check-$scheme.json")
+  summary=$(python3 -c 'import json,sys; s=json.load(open(sys.argv[1]))["summary"]; print("%d pass, %d fail, %d warn, %d n/a" % (s["pass"], s["fail"], s["warn"], s["n/a"]))' "$OUT/check-$scheme.json")
   verdict=$([[ $median -lt 2000 ]] && echo PASS || echo FAIL)
   echo "check $scheme: median ${median} ms of $RUNS runs (${times[*]} ms); $summary; target < 2000 ms $verdict"
   kill "$LISTENER" 2>/dev/null; wait "$LISTENER" 2>/dev/null || true
