@@ -150,7 +150,13 @@ fn receiver(scheme: &'static str, secret: &str, bug: Bug) -> Receiver {
     });
     let listener = rt.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).unwrap();
     let addr = listener.local_addr().unwrap();
-    let app = axum::Router::new().fallback(handle).with_state(rx);
+    // Room for the largest body a provider sends (GitHub's 25 MB): a receiver that
+    // refuses it early may close the connection while it is still being sent, which the
+    // sender sees as no answer rather than as the 413.
+    let app = axum::Router::new()
+        .fallback(handle)
+        .layer(axum::extract::DefaultBodyLimit::max(64 << 20))
+        .with_state(rx);
     rt.spawn(async move { axum::serve(listener, app).await });
     Receiver {
         url: format!("http://{addr}/hook"),

@@ -830,11 +830,12 @@ fn is_2xx(a: &Attempt) -> bool {
     a.status.is_some_and(|s| (200..300).contains(&s))
 }
 
+/// `answered 401`, or `no answer (timeout)`.
 fn answered(a: &Attempt) -> String {
     match (a.status, &a.error) {
-        (Some(s), _) => s.to_string(),
-        (None, Some(e)) => e.kind.label().to_string(),
-        _ => "nothing".into(),
+        (Some(s), _) => format!("answered {s}"),
+        (None, Some(e)) => format!("no answer ({})", e.kind.label()),
+        _ => "no answer".into(),
     }
 }
 
@@ -853,7 +854,7 @@ fn judge(case: &Case, plan: &Plan, attempts: &[Attempt], timeout: Duration) -> C
     match &plan.expect {
         Expect::Accept => match attempts.iter().find(|a| !is_2xx(a)) {
             None => with(Mark::Pass, None, None),
-            Some(a) => with(Mark::Fail, Some(format!("answered {}", answered(a))), fix),
+            Some(a) => with(Mark::Fail, Some(answered(a)), fix),
         },
         Expect::Refuse => {
             if let Some(a) = attempts.iter().find(|a| is_2xx(a)) {
@@ -865,7 +866,7 @@ fn judge(case: &Case, plan: &Plan, attempts: &[Attempt], timeout: Duration) -> C
                 with(
                     Mark::Warn,
                     Some(format!(
-                        "answered {}: refuse with a 4xx (400 or 401), which a provider does not retry",
+                        "{}: refuse with a 4xx (400 or 401), which a provider does not retry",
                         answered(a)
                     )),
                     None,
@@ -881,13 +882,21 @@ fn judge(case: &Case, plan: &Plan, attempts: &[Attempt], timeout: Duration) -> C
                 Some("refused with 413: the provider's deliveries this large are lost".into()),
                 None,
             ),
-            Some(a) => with(Mark::Fail, Some(format!("answered {}", answered(a))), fix),
+            Some(a) if a.status.is_none() => with(
+                Mark::Fail,
+                Some(format!(
+                    "{}: a receiver that refuses a body before reading it may close the connection before its 413 arrives",
+                    answered(a)
+                )),
+                fix,
+            ),
+            Some(a) => with(Mark::Fail, Some(answered(a)), fix),
             None => with(Mark::Fail, None, fix),
         },
         Expect::NotProcessed => match attempts.first() {
             Some(a) if is_2xx(a) => with(
                 Mark::Warn,
-                Some(format!("a GET got {}: make sure it processed nothing", answered(a))),
+                Some(format!("{} to a GET: make sure it processed nothing", answered(a))),
                 fix,
             ),
             _ => with(Mark::Pass, None, None),
@@ -897,14 +906,14 @@ fn judge(case: &Case, plan: &Plan, attempts: &[Attempt], timeout: Duration) -> C
             Some(a) if is_2xx(a) => with(
                 Mark::Fail,
                 Some(format!(
-                    "answered {} with another body ({} bytes; {} expected)",
+                    "{} with another body ({} bytes; {} expected)",
                     answered(a),
                     a.response_body.len(),
                     body.len()
                 )),
                 fix,
             ),
-            Some(a) => with(Mark::Fail, Some(format!("answered {}", answered(a))), fix),
+            Some(a) => with(Mark::Fail, Some(answered(a)), fix),
             None => with(Mark::Fail, None, fix),
         },
         Expect::Latency => {
@@ -921,11 +930,7 @@ fn judge(case: &Case, plan: &Plan, attempts: &[Attempt], timeout: Duration) -> C
             );
             let (mark, extra, fix) = if timed_out > 0 {
                 let what = no_answer.map(answered).unwrap_or_default();
-                (
-                    Mark::Fail,
-                    format!("{summary}; {timed_out} got no answer ({what})"),
-                    fix,
-                )
+                (Mark::Fail, format!("{summary}; {timed_out} of them: {what}"), fix)
             } else if refused > 0 {
                 (Mark::Fail, format!("{summary}; {refused} not 2xx"), fix)
             } else if lat.p99 > limit {
