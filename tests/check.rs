@@ -488,3 +488,42 @@ fn a_target_from_hookcat_toml_gives_the_url_scheme_and_secret() {
     ran.code(0);
     assert_eq!(ran.json()["summary"]["pass"], 2, "{}", ran.out());
 }
+
+/// A scheme that signs the URL: signed for another URL than the receiver's, the valid
+/// delivery is refused, and the report says that hookcat's verifier takes it as sent.
+#[test]
+fn the_public_url_is_what_twilio_signs() {
+    let dir = common::tempdir();
+    let public = "https://hooks.example.com/in";
+    let common::Listen {
+        mut child, url, stderr, ..
+    } = common::spawn_listen(
+        dir.path(),
+        &[
+            "--scheme",
+            "twilio",
+            "--secret=tw-token",
+            "--reject-invalid",
+            "--no-save",
+            "--public-url",
+            public,
+        ],
+    );
+    let mut stdout = child.stdout.take().unwrap();
+    let drain_out = std::thread::spawn(move || std::io::copy(&mut stdout, &mut std::io::sink()));
+    let mut stderr = stderr;
+    let drain_err = std::thread::spawn(move || std::io::copy(&mut stderr, &mut std::io::sink()));
+    let base = ["--scheme", "twilio", "--secret=tw-token", "--only", "valid"];
+    let (code, doc) = check(&url, &base);
+    let mut with_public = base.to_vec();
+    with_public.extend(["--public-url", public]);
+    let (code_public, doc_public) = check(&url, &with_public);
+    let _ = child.kill();
+    let _ = child.wait();
+    let _ = drain_out.join();
+    let _ = drain_err.join();
+    assert_eq!(code, 1, "{doc:#}");
+    let fix = doc["cases"][0]["fix"].as_str().unwrap();
+    assert!(fix.contains("hookcat verifies this very delivery"), "{fix}");
+    assert_eq!(code_public, 0, "{doc_public:#}");
+}
