@@ -37,6 +37,7 @@ Register-ArgumentCompleter -Native -CommandName 'hookcat' -ScriptBlock {
             [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'Show the whole loop: a listener, a sender, valid, tampered and retried deliveries')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print shell completions (bash, zsh, fish, powershell, elvish)')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (roff)')
+            [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Check a webhook receiver: forged, tampered, stale, retried, rotated, slow deliveries and the handshake')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -421,6 +422,41 @@ Register-ArgumentCompleter -Native -CommandName 'hookcat' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'hookcat;check' {
+            [CompletionResult]::new('--scheme', '--scheme', [CompletionResultType]::ParameterName, 'The provider''s scheme (default: the event''s)')
+            [CompletionResult]::new('-e', '-e', [CompletionResultType]::ParameterName, 'The catalog event the deliveries carry (default: the scheme''s first event)')
+            [CompletionResult]::new('--event', '--event', [CompletionResultType]::ParameterName, 'The catalog event the deliveries carry (default: the scheme''s first event)')
+            [CompletionResult]::new('--secret-env', '--secret-env', [CompletionResultType]::ParameterName, 'Read the secret from this environment variable (best in CI)')
+            [CompletionResult]::new('--secret-file', '--secret-file', [CompletionResultType]::ParameterName, 'Read the secret from a file; one trailing newline is stripped')
+            [CompletionResult]::new('--secret', '--secret', [CompletionResultType]::ParameterName, 'The secret itself. Visible in shell history and `ps`: prefer --secret-env or --secret-file')
+            [CompletionResult]::new('--algorithm', '--algorithm', [CompletionResultType]::ParameterName, 'generic scheme: the hash (sha1, sha256, sha512)')
+            [CompletionResult]::new('--encoding', '--encoding', [CompletionResultType]::ParameterName, 'generic scheme: how the MAC is written (hex or base64)')
+            [CompletionResult]::new('--header-name', '--header-name', [CompletionResultType]::ParameterName, 'generic scheme: the header that carries the signature')
+            [CompletionResult]::new('--prefix', '--prefix', [CompletionResultType]::ParameterName, 'generic scheme: a literal prefix before the signature, e.g. `sha256=`')
+            [CompletionResult]::new('-H', '-H ', [CompletionResultType]::ParameterName, 'Add a header to every request, `Name: value` (repeatable)')
+            [CompletionResult]::new('--header', '--header', [CompletionResultType]::ParameterName, 'Add a header to every request, `Name: value` (repeatable)')
+            [CompletionResult]::new('--public-url', '--public-url', [CompletionResultType]::ParameterName, 'The URL the provider calls, when not URL (a proxy, a tunnel), for schemes that sign the URL (Twilio, Square)')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Use this instead of the provider''s delivery timeout')
+            [CompletionResult]::new('--requests', '--requests', [CompletionResultType]::ParameterName, 'The latency case: how many deliveries')
+            [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'The latency case: how many at once')
+            [CompletionResult]::new('--only', '--only', [CompletionResultType]::ParameterName, 'Run only these cases (comma-separated or repeated)')
+            [CompletionResult]::new('--skip', '--skip', [CompletionResultType]::ParameterName, 'Skip these cases (comma-separated or repeated)')
+            [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'Trust this CA certificate (PEM)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'A config file (default: ./hookcat.toml, then the user''s config dir)')
+            [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'A named target from the config file (`[targets.NAME]`)')
+            [CompletionResult]::new('--target', '--target', [CompletionResultType]::ParameterName, 'A named target from the config file (`[targets.NAME]`)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never')
+            [CompletionResult]::new('--strict', '--strict', [CompletionResultType]::ParameterName, 'Count warnings as failures')
+            [CompletionResult]::new('--list', '--list', [CompletionResultType]::ParameterName, 'List the cases and send nothing')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'One JSON document with every case and a summary')
+            [CompletionResult]::new('-k', '-k', [CompletionResultType]::ParameterName, 'Accept any TLS certificate (for a self-signed local receiver)')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Accept any TLS certificate (for a self-signed local receiver)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'hookcat;help' {
             [CompletionResult]::new('send', 'send', [CompletionResultType]::ParameterValue, 'Send a realistic, correctly signed test event (or any body) to a URL, with retries and a load mode')
             [CompletionResult]::new('listen', 'listen', [CompletionResultType]::ParameterValue, 'Run a local capture listener: print, verify, save byte-exact, misbehave on purpose, forward')
@@ -433,6 +469,7 @@ Register-ArgumentCompleter -Native -CommandName 'hookcat' -ScriptBlock {
             [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'Show the whole loop: a listener, a sender, valid, tampered and retried deliveries')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print shell completions (bash, zsh, fish, powershell, elvish)')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (roff)')
+            [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Check a webhook receiver: forged, tampered, stale, retried, rotated, slow deliveries and the handshake')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -495,6 +532,9 @@ Register-ArgumentCompleter -Native -CommandName 'hookcat' -ScriptBlock {
             break
         }
         'hookcat;help;man' {
+            break
+        }
+        'hookcat;help;check' {
             break
         }
         'hookcat;help;help' {

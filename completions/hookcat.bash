@@ -19,6 +19,9 @@ _hookcat() {
             hookcat,captures)
                 cmd="hookcat__subcmd__captures"
                 ;;
+            hookcat,check)
+                cmd="hookcat__subcmd__check"
+                ;;
             hookcat,completions)
                 cmd="hookcat__subcmd__completions"
                 ;;
@@ -109,6 +112,9 @@ _hookcat() {
             hookcat__subcmd__help,captures)
                 cmd="hookcat__subcmd__help__subcmd__captures"
                 ;;
+            hookcat__subcmd__help,check)
+                cmd="hookcat__subcmd__help__subcmd__check"
+                ;;
             hookcat__subcmd__help,completions)
                 cmd="hookcat__subcmd__help__subcmd__completions"
                 ;;
@@ -170,7 +176,7 @@ _hookcat() {
 
     case "${cmd}" in
         hookcat)
-            opts="-h -V --color --help --version send listen sign verify replay events captures keygen demo completions man help"
+            opts="-h -V --color --help --version send listen sign verify replay events captures keygen demo completions man check help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -473,6 +479,112 @@ _hookcat() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        hookcat__subcmd__check)
+            opts="-e -H -k -t -h -V --scheme --event --secret-env --secret-file --secret --algorithm --encoding --header-name --prefix --header --public-url --timeout --requests --concurrency --only --skip --strict --list --json --insecure --cacert --config --target --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --scheme)
+                    COMPREPLY=($(compgen -W "github github-sha1 stripe slack standard-webhooks standard-webhooks-v1a svix shopify twilio gitlab discord square paddle zoom twitch linear intercom mailgun jira generic" -- "${cur}"))
+                    return 0
+                    ;;
+                --event)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -e)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --secret-env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --secret-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --secret)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --algorithm)
+                    COMPREPLY=($(compgen -W "sha1 sha256 sha512" -- "${cur}"))
+                    return 0
+                    ;;
+                --encoding)
+                    COMPREPLY=($(compgen -W "hex base64" -- "${cur}"))
+                    return 0
+                    ;;
+                --header-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --prefix)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --header)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -H)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --public-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --requests)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --concurrency)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --only)
+                    COMPREPLY=($(compgen -W "valid unsigned wrong-secret tampered appended-newline raw-body stale future duplicate rotation downgrade header-case content-type large method handshake latency" -- "${cur}"))
+                    return 0
+                    ;;
+                --skip)
+                    COMPREPLY=($(compgen -W "valid unsigned wrong-secret tampered appended-newline raw-body stale future duplicate rotation downgrade header-case content-type large method handshake latency" -- "${cur}"))
+                    return 0
+                    ;;
+                --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --target)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -t)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         hookcat__subcmd__completions)
             opts="-h -V --color --help --version bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -628,7 +740,7 @@ _hookcat() {
             return 0
             ;;
         hookcat__subcmd__help)
-            opts="send listen sign verify replay events captures keygen demo completions man help"
+            opts="send listen sign verify replay events captures keygen demo completions man check help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -714,6 +826,20 @@ _hookcat() {
         hookcat__subcmd__help__subcmd__captures__subcmd__show)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hookcat__subcmd__help__subcmd__check)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

@@ -34,6 +34,7 @@ set edit:completion:arg-completer[hookcat] = {|@words|
             cand demo 'Show the whole loop: a listener, a sender, valid, tampered and retried deliveries'
             cand completions 'Print shell completions (bash, zsh, fish, powershell, elvish)'
             cand man 'Print the man page (roff)'
+            cand check 'Check a webhook receiver: forged, tampered, stale, retried, rotated, slow deliveries and the handshake'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'hookcat;send'= {
@@ -388,6 +389,40 @@ set edit:completion:arg-completer[hookcat] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'hookcat;check'= {
+            cand --scheme 'The provider''s scheme (default: the event''s)'
+            cand -e 'The catalog event the deliveries carry (default: the scheme''s first event)'
+            cand --event 'The catalog event the deliveries carry (default: the scheme''s first event)'
+            cand --secret-env 'Read the secret from this environment variable (best in CI)'
+            cand --secret-file 'Read the secret from a file; one trailing newline is stripped'
+            cand --secret 'The secret itself. Visible in shell history and `ps`: prefer --secret-env or --secret-file'
+            cand --algorithm 'generic scheme: the hash (sha1, sha256, sha512)'
+            cand --encoding 'generic scheme: how the MAC is written (hex or base64)'
+            cand --header-name 'generic scheme: the header that carries the signature'
+            cand --prefix 'generic scheme: a literal prefix before the signature, e.g. `sha256=`'
+            cand -H 'Add a header to every request, `Name: value` (repeatable)'
+            cand --header 'Add a header to every request, `Name: value` (repeatable)'
+            cand --public-url 'The URL the provider calls, when not URL (a proxy, a tunnel), for schemes that sign the URL (Twilio, Square)'
+            cand --timeout 'Use this instead of the provider''s delivery timeout'
+            cand --requests 'The latency case: how many deliveries'
+            cand --concurrency 'The latency case: how many at once'
+            cand --only 'Run only these cases (comma-separated or repeated)'
+            cand --skip 'Skip these cases (comma-separated or repeated)'
+            cand --cacert 'Trust this CA certificate (PEM)'
+            cand --config 'A config file (default: ./hookcat.toml, then the user''s config dir)'
+            cand -t 'A named target from the config file (`[targets.NAME]`)'
+            cand --target 'A named target from the config file (`[targets.NAME]`)'
+            cand --color 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never'
+            cand --strict 'Count warnings as failures'
+            cand --list 'List the cases and send nothing'
+            cand --json 'One JSON document with every case and a summary'
+            cand -k 'Accept any TLS certificate (for a self-signed local receiver)'
+            cand --insecure 'Accept any TLS certificate (for a self-signed local receiver)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'hookcat;help'= {
             cand send 'Send a realistic, correctly signed test event (or any body) to a URL, with retries and a load mode'
             cand listen 'Run a local capture listener: print, verify, save byte-exact, misbehave on purpose, forward'
@@ -400,6 +435,7 @@ set edit:completion:arg-completer[hookcat] = {|@words|
             cand demo 'Show the whole loop: a listener, a sender, valid, tampered and retried deliveries'
             cand completions 'Print shell completions (bash, zsh, fish, powershell, elvish)'
             cand man 'Print the man page (roff)'
+            cand check 'Check a webhook receiver: forged, tampered, stale, retried, rotated, slow deliveries and the handshake'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'hookcat;help;send'= {
@@ -444,6 +480,8 @@ set edit:completion:arg-completer[hookcat] = {|@words|
         &'hookcat;help;completions'= {
         }
         &'hookcat;help;man'= {
+        }
+        &'hookcat;help;check'= {
         }
         &'hookcat;help;help'= {
         }

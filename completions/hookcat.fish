@@ -40,6 +40,7 @@ complete -c hookcat -n "__fish_hookcat_needs_command" -f -a "keygen" -d 'Generat
 complete -c hookcat -n "__fish_hookcat_needs_command" -f -a "demo" -d 'Show the whole loop: a listener, a sender, valid, tampered and retried deliveries'
 complete -c hookcat -n "__fish_hookcat_needs_command" -f -a "completions" -d 'Print shell completions (bash, zsh, fish, powershell, elvish)'
 complete -c hookcat -n "__fish_hookcat_needs_command" -f -a "man" -d 'Print the man page (roff)'
+complete -c hookcat -n "__fish_hookcat_needs_command" -f -a "check" -d 'Check a webhook receiver: forged, tampered, stale, retried, rotated, slow deliveries and the handshake'
 complete -c hookcat -n "__fish_hookcat_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c hookcat -n "__fish_hookcat_using_subcommand send" -s e -l event -d 'A catalog event, `provider.event` (see `hookcat events list`)' -r
 complete -c hookcat -n "__fish_hookcat_using_subcommand send" -s d -l data -d 'Send this body instead of an event: a file, or `-` for standard input' -r
@@ -448,18 +449,101 @@ always\t''
 never\t''"
 complete -c hookcat -n "__fish_hookcat_using_subcommand man" -s h -l help -d 'Print help'
 complete -c hookcat -n "__fish_hookcat_using_subcommand man" -s V -l version -d 'Print version'
-complete -c hookcat -n "__fish_hookcat_using_subcommand help; and not __fish_seen_subcommand_from send listen sign verify replay events captures keygen demo completions man help" -f -a "send" -d 'Send a realistic, correctly signed test event (or any body) to a URL, with retries and a load mode'
-complete -c hookcat -n "__fish_hookcat_using_subcommand help; and not __fish_seen_subcommand_from send listen sign verify replay events captures keygen demo completions man help" -f -a "listen" -d 'Run a local capture listener: print, verify, save byte-exact, misbehave on purpose, forward'
-complete -c hookcat -n "__fish_hookcat_using_subcommand help; and not __fish_seen_subcommand_from send listen sign verify replay events captures keygen demo completions man help" -f -a "sign" -d 'Print the signature headers a provider would send for a body'
-complete -c hookcat -n "__fish_hookcat_using_subcommand help; and not __fish_seen_subcommand_from send listen sign verify replay events captures keygen demo completions man help" -f -a "verify" -d 'Verify a webhook signature, and say why it fails'
-complete -c hookcat -n "__fish_hookcat_using_subcommand help; and not __fish_seen_subcommand_from send listen sign verify replay events captures keygen demo completions man help" -f -a "replay" -d 'Replay captured requests, byte-exact or re-signed, to a URL'
-complete -c hookcat -n "__fish_hookcat_using_subcommand help; and not __fish_seen_subcommand_from send listen sign verify replay events captures keygen demo completions man help" -f -a "events" -d 'List and show the built-in event catalog'
-complete -c hookcat -n "__fish_hookcat_using_subcommand help; and not __fish_seen_subcommand_from send listen sign verify replay events captures keygen demo completions man help" -f -a "captures" -d 'List, show, export and compare captured requests'
-complete -c hookcat -n "__fish_hookcat_using_subcommand help; and not __fish_seen_subcommand_from send listen sign verify replay events captures keygen demo completions man help" -f -a "keygen" -d 'Generate a secret or key pair in a provider\'s format'
-complete -c hookcat -n "__fish_hookcat_using_subcommand help; and not __fish_seen_subcommand_from send listen sign verify replay events captures keygen demo completions man help" -f -a "demo" -d 'Show the whole loop: a listener, a sender, valid, tampered and retried deliveries'
-complete -c hookcat -n "__fish_hookcat_using_subcommand help; and not __fish_seen_subcommand_from send listen sign verify replay events captures keygen demo completions man help" -f -a "completions" -d 'Print shell completions (bash, zsh, fish, powershell, elvish)'
-complete -c hookcat -n "__fish_hookcat_using_subcommand help; and not __fish_seen_subcommand_from send listen sign verify replay events captures keygen demo completions man help" -f -a "man" -d 'Print the man page (roff)'
-complete -c hookcat -n "__fish_hookcat_using_subcommand help; and not __fish_seen_subcommand_from send listen sign verify replay events captures keygen demo completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c hookcat -n "__fish_hookcat_using_subcommand check" -l scheme -d 'The provider\'s scheme (default: the event\'s)' -r -f -a "github\t''
+github-sha1\t''
+stripe\t''
+slack\t''
+standard-webhooks\t''
+standard-webhooks-v1a\t''
+svix\t''
+shopify\t''
+twilio\t''
+gitlab\t''
+discord\t''
+square\t''
+paddle\t''
+zoom\t''
+twitch\t''
+linear\t''
+intercom\t''
+mailgun\t''
+jira\t''
+generic\t''"
+complete -c hookcat -n "__fish_hookcat_using_subcommand check" -s e -l event -d 'The catalog event the deliveries carry (default: the scheme\'s first event)' -r
+complete -c hookcat -n "__fish_hookcat_using_subcommand check" -l secret-env -d 'Read the secret from this environment variable (best in CI)' -r
+complete -c hookcat -n "__fish_hookcat_using_subcommand check" -l secret-file -d 'Read the secret from a file; one trailing newline is stripped' -r -F
+complete -c hookcat -n "__fish_hookcat_using_subcommand check" -l secret -d 'The secret itself. Visible in shell history and `ps`: prefer --secret-env or --secret-file' -r
+complete -c hookcat -n "__fish_hookcat_using_subcommand check" -l algorithm -d 'generic scheme: the hash (sha1, sha256, sha512)' -r -f -a "sha1\t''
+sha256\t''
+sha512\t''"
+complete -c hookcat -n "__fish_hookcat_using_subcommand check" -l encoding -d 'generic scheme: how the MAC is written (hex or base64)' -r -f -a "hex\t''
+base64\t''"
+complete -c hookcat -n "__fish_hookcat_using_subcommand check" -l header-name -d 'generic scheme: the header that carries the signature' -r
+complete -c hookcat -n "__fish_hookcat_using_subcommand check" -l prefix -d 'generic scheme: a literal prefix before the signature, e.g. `sha256=`' -r
+complete -c hookcat -n "__fish_hookcat_using_subcommand check" -s H -l header -d 'Add a header to every request, `Name: value` (repeatable)' -r
+complete -c hookcat -n "__fish_hookcat_using_subcommand check" -l public-url -d 'The URL the provider calls, when not URL (a proxy, a tunnel), for schemes that sign the URL (Twilio, Square)' -r
+complete -c hookcat -n "__fish_hookcat_using_subcommand check" -l timeout -d 'Use this instead of the provider\'s delivery timeout' -r
+complete -c hookcat -n "__fish_hookcat_using_subcommand check" -l requests -d 'The latency case: how many deliveries' -r
+complete -c hookcat -n "__fish_hookcat_using_subcommand check" -l concurrency -d 'The latency case: how many at once' -r
+complete -c hookcat -n "__fish_hookcat_using_subcommand check" -l only -d 'Run only these cases (comma-separated or repeated)' -r -f -a "valid\t''
+unsigned\t''
+wrong-secret\t''
+tampered\t''
+appended-newline\t''
+raw-body\t''
+stale\t''
+future\t''
+duplicate\t''
+rotation\t''
+downgrade\t''
+header-case\t''
+content-type\t''
+large\t''
+method\t''
+handshake\t''
+latency\t''"
+complete -c hookcat -n "__fish_hookcat_using_subcommand check" -l skip -d 'Skip these cases (comma-separated or repeated)' -r -f -a "valid\t''
+unsigned\t''
+wrong-secret\t''
+tampered\t''
+appended-newline\t''
+raw-body\t''
+stale\t''
+future\t''
+duplicate\t''
+rotation\t''
+downgrade\t''
+header-case\t''
+content-type\t''
+large\t''
+method\t''
+handshake\t''
+latency\t''"
+complete -c hookcat -n "__fish_hookcat_using_subcommand check" -l cacert -d 'Trust this CA certificate (PEM)' -r -F
+complete -c hookcat -n "__fish_hookcat_using_subcommand check" -l config -d 'A config file (default: ./hookcat.toml, then the user\'s config dir)' -r -F
+complete -c hookcat -n "__fish_hookcat_using_subcommand check" -s t -l target -d 'A named target from the config file (`[targets.NAME]`)' -r
+complete -c hookcat -n "__fish_hookcat_using_subcommand check" -l color -d 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c hookcat -n "__fish_hookcat_using_subcommand check" -l strict -d 'Count warnings as failures'
+complete -c hookcat -n "__fish_hookcat_using_subcommand check" -l list -d 'List the cases and send nothing'
+complete -c hookcat -n "__fish_hookcat_using_subcommand check" -l json -d 'One JSON document with every case and a summary'
+complete -c hookcat -n "__fish_hookcat_using_subcommand check" -s k -l insecure -d 'Accept any TLS certificate (for a self-signed local receiver)'
+complete -c hookcat -n "__fish_hookcat_using_subcommand check" -s h -l help -d 'Print help'
+complete -c hookcat -n "__fish_hookcat_using_subcommand check" -s V -l version -d 'Print version'
+complete -c hookcat -n "__fish_hookcat_using_subcommand help; and not __fish_seen_subcommand_from send listen sign verify replay events captures keygen demo completions man check help" -f -a "send" -d 'Send a realistic, correctly signed test event (or any body) to a URL, with retries and a load mode'
+complete -c hookcat -n "__fish_hookcat_using_subcommand help; and not __fish_seen_subcommand_from send listen sign verify replay events captures keygen demo completions man check help" -f -a "listen" -d 'Run a local capture listener: print, verify, save byte-exact, misbehave on purpose, forward'
+complete -c hookcat -n "__fish_hookcat_using_subcommand help; and not __fish_seen_subcommand_from send listen sign verify replay events captures keygen demo completions man check help" -f -a "sign" -d 'Print the signature headers a provider would send for a body'
+complete -c hookcat -n "__fish_hookcat_using_subcommand help; and not __fish_seen_subcommand_from send listen sign verify replay events captures keygen demo completions man check help" -f -a "verify" -d 'Verify a webhook signature, and say why it fails'
+complete -c hookcat -n "__fish_hookcat_using_subcommand help; and not __fish_seen_subcommand_from send listen sign verify replay events captures keygen demo completions man check help" -f -a "replay" -d 'Replay captured requests, byte-exact or re-signed, to a URL'
+complete -c hookcat -n "__fish_hookcat_using_subcommand help; and not __fish_seen_subcommand_from send listen sign verify replay events captures keygen demo completions man check help" -f -a "events" -d 'List and show the built-in event catalog'
+complete -c hookcat -n "__fish_hookcat_using_subcommand help; and not __fish_seen_subcommand_from send listen sign verify replay events captures keygen demo completions man check help" -f -a "captures" -d 'List, show, export and compare captured requests'
+complete -c hookcat -n "__fish_hookcat_using_subcommand help; and not __fish_seen_subcommand_from send listen sign verify replay events captures keygen demo completions man check help" -f -a "keygen" -d 'Generate a secret or key pair in a provider\'s format'
+complete -c hookcat -n "__fish_hookcat_using_subcommand help; and not __fish_seen_subcommand_from send listen sign verify replay events captures keygen demo completions man check help" -f -a "demo" -d 'Show the whole loop: a listener, a sender, valid, tampered and retried deliveries'
+complete -c hookcat -n "__fish_hookcat_using_subcommand help; and not __fish_seen_subcommand_from send listen sign verify replay events captures keygen demo completions man check help" -f -a "completions" -d 'Print shell completions (bash, zsh, fish, powershell, elvish)'
+complete -c hookcat -n "__fish_hookcat_using_subcommand help; and not __fish_seen_subcommand_from send listen sign verify replay events captures keygen demo completions man check help" -f -a "man" -d 'Print the man page (roff)'
+complete -c hookcat -n "__fish_hookcat_using_subcommand help; and not __fish_seen_subcommand_from send listen sign verify replay events captures keygen demo completions man check help" -f -a "check" -d 'Check a webhook receiver: forged, tampered, stale, retried, rotated, slow deliveries and the handshake'
+complete -c hookcat -n "__fish_hookcat_using_subcommand help; and not __fish_seen_subcommand_from send listen sign verify replay events captures keygen demo completions man check help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c hookcat -n "__fish_hookcat_using_subcommand help; and __fish_seen_subcommand_from events" -f -a "list" -d 'List the catalog\'s events'
 complete -c hookcat -n "__fish_hookcat_using_subcommand help; and __fish_seen_subcommand_from events" -f -a "show" -d 'Print the rendered request of an event (fresh ids and timestamps), a JSON body indented for reading'
 complete -c hookcat -n "__fish_hookcat_using_subcommand help; and __fish_seen_subcommand_from captures" -f -a "list" -d 'List captured requests (all of them unless some are selected), each with its short id'

@@ -69,6 +69,8 @@ pub enum Command {
     Completions(CompletionsArgs),
     /// Print the man page (roff).
     Man,
+    /// Check a webhook receiver: forged, tampered, stale, retried, rotated, slow deliveries and the handshake.
+    Check(CheckArgs),
 }
 
 /// Where the secret comes from. Exactly one is needed where signing or verifying.
@@ -290,6 +292,87 @@ pub struct SendArgs {
     /// A named target from the config file (`[targets.NAME]`).
     #[arg(short, long, value_name = "NAME")]
     pub target: Option<String>,
+}
+
+/// Check that a webhook receiver verifies, refuses, answers and survives as it must.
+///
+/// Sends deliveries built as the provider builds them, each changed in one precise way
+/// (unsigned, wrong secret, tampered, stale, retried, rotated secrets, ...), and judges
+/// each answer: pass, fail, warn or n/a (with the reason). `--list` shows the cases.
+/// Nothing is sent anywhere but URL; the secret is never printed.
+///
+/// Examples:
+///   hookcat check http://localhost:3000/webhooks --scheme stripe --secret-env STRIPE_SECRET
+///   hookcat check http://localhost:3000/gh --event github.push --secret-env GH --skip latency
+///   hookcat check --target staging --json --strict        (in CI)
+#[derive(Debug, Args)]
+#[command(after_help = CHECK_EXIT_CODES)]
+pub struct CheckArgs {
+    /// The receiver's URL (http or https).
+    #[arg(value_name = "URL")]
+    pub url: Option<String>,
+    /// The provider's scheme (default: the event's).
+    #[arg(long, value_parser = scheme_names())]
+    pub scheme: Option<String>,
+    /// The catalog event the deliveries carry (default: the scheme's first event).
+    #[arg(short, long, value_name = "NAME")]
+    pub event: Option<String>,
+    #[command(flatten)]
+    pub secret: SecretArgs,
+    #[command(flatten)]
+    pub generic: GenericArgs,
+    /// Add a header to every request, `Name: value` (repeatable).
+    #[arg(short = 'H', long = "header", value_name = "HEADER", value_parser = header_arg)]
+    pub headers: Vec<(String, String)>,
+    /// The URL the provider calls, when not URL (a proxy, a tunnel), for schemes that sign the URL (Twilio, Square).
+    #[arg(long, value_name = "URL")]
+    pub public_url: Option<String>,
+    /// Use this instead of the provider's delivery timeout.
+    #[arg(long, value_name = "DURATION", value_parser = duration)]
+    pub timeout: Option<Duration>,
+    /// The latency case: how many deliveries.
+    #[arg(long, value_name = "N", default_value_t = 20)]
+    pub requests: usize,
+    /// The latency case: how many at once.
+    #[arg(long, value_name = "C", default_value_t = 5)]
+    pub concurrency: usize,
+    /// Run only these cases (comma-separated or repeated).
+    #[arg(long, value_name = "CASE", value_delimiter = ',', value_parser = check_case_names())]
+    pub only: Vec<String>,
+    /// Skip these cases (comma-separated or repeated).
+    #[arg(long, value_name = "CASE", value_delimiter = ',', value_parser = check_case_names())]
+    pub skip: Vec<String>,
+    /// Count warnings as failures.
+    #[arg(long)]
+    pub strict: bool,
+    /// List the cases and send nothing.
+    #[arg(long)]
+    pub list: bool,
+    /// One JSON document with every case and a summary.
+    #[arg(long)]
+    pub json: bool,
+    /// Accept any TLS certificate (for a self-signed local receiver).
+    #[arg(short = 'k', long)]
+    pub insecure: bool,
+    /// Trust this CA certificate (PEM).
+    #[arg(long, value_name = "FILE")]
+    pub cacert: Option<PathBuf>,
+    /// A config file (default: ./hookcat.toml, then the user's config dir).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// A named target from the config file (`[targets.NAME]`).
+    #[arg(short, long, value_name = "NAME")]
+    pub target: Option<String>,
+}
+
+pub const CHECK_EXIT_CODES: &str = "\
+Exit codes:
+  0    no case failed (with --strict: none warned either)
+  1    a case failed
+  2    usage, configuration or input error";
+
+fn check_case_names() -> clap::builder::PossibleValuesParser {
+    clap::builder::PossibleValuesParser::new(crate::core::check::CASES.iter().map(|c| c.name))
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

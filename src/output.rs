@@ -5,6 +5,8 @@
 //! network neutralised before it reaches a terminal. Each command's own renderings are
 //! in a submodule ([`listen`], [`replay`], [`send`], [`captures`]).
 
+pub mod check;
+
 use std::borrow::Cow;
 use std::io::{IsTerminal, Read, Write};
 

@@ -21,6 +21,7 @@ fn help_lists_every_subcommand_and_the_exit_codes() {
         "completions",
         "keygen",
         "demo",
+        "check",
     ] {
         assert!(text.contains(&format!("\n  {c} ")), "--help does not list {c}:\n{text}");
     }
@@ -40,6 +41,7 @@ fn every_subcommand_has_help() {
         "completions",
         "keygen",
         "demo",
+        "check",
     ] {
         let r = run(&[c, "--help"], b"");
         assert!(r.code(0).out().contains("Usage: hookcat"), "{c}: {r:?}");

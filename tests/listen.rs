@@ -6,9 +6,9 @@
 
 mod common;
 
-use std::sync::{Arc, Mutex};
 use std::io::{Read, Write};
 use std::path::Path;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use base64::Engine;

@@ -893,34 +893,28 @@ fn compare_against_a_hookcat_listener_ignores_its_fresh_id_and_ignore_field_drop
     );
     let r = replay(&[l2, "--all", "--to", &other.url, "--compare"]);
     assert_eq!(r.code, Some(1), "{}", r.stdout);
-    let r = replay(
-        &[l2, "--all", "--to", &other.url, "--compare", "--ignore-field", "at.t"],
-    );
+    let r = replay(&[l2, "--all", "--to", &other.url, "--compare", "--ignore-field", "at.t"]);
     assert_eq!(r.code, Some(1), "k still differs: {}", r.stdout);
     assert!(
         r.stdout.contains("~ k:") && !r.stdout.contains("~ at.t") && r.stdout.contains("ignored: at.t"),
         "{}",
         r.stdout
     );
-    let r = replay(
-        &[
-            l2,
-            "--all",
-            "--to",
-            &other.url,
-            "--compare",
-            "--ignore-field",
-            "at.t",
-            "--ignore-field",
-            "/k",
-        ],
-    );
+    let r = replay(&[
+        l2,
+        "--all",
+        "--to",
+        &other.url,
+        "--compare",
+        "--ignore-field",
+        "at.t",
+        "--ignore-field",
+        "/k",
+    ]);
     other.stop();
     assert_eq!(r.code, Some(0), "{}\n{}", r.stdout, r.stderr);
     // Without --compare it means nothing, and is refused.
-    let r = replay(
-        &[l2, "--all", "--to", "http://127.0.0.1:9", "--ignore-field", "k"],
-    );
+    let r = replay(&[l2, "--all", "--to", "http://127.0.0.1:9", "--ignore-field", "k"]);
     assert_eq!(r.code, Some(2), "{}", r.stderr);
 }
 

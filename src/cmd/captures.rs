@@ -17,8 +17,8 @@ use crate::core::log::PruneError;
 use crate::core::replay::{self, ReplayError};
 use crate::core::secret::Redactor;
 use crate::core::select::{self, Selection};
-use crate::core::url::join_url;
 use crate::core::units::format_size;
+use crate::core::url::join_url;
 use crate::exit::{hinted, Outcome};
 use crate::output::captures::{body_diff_lines, SkippedLines};
 use crate::output::{

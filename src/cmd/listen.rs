@@ -144,13 +144,18 @@ pub fn plan(a: &ListenArgs) -> anyhow::Result<ListenPlan> {
 fn reproduce(a: &ListenArgs, save: Option<&std::path::Path>) -> Reproduce {
     let secret_flag = match (&a.secret.secret_env, &a.secret.secret_file) {
         (Some(v), _) => format!("--secret-env {}", crate::core::export::shell_quote(v)),
-        (None, Some(f)) => format!("--secret-file {}", crate::core::export::shell_quote(&f.display().to_string())),
+        (None, Some(f)) => format!(
+            "--secret-file {}",
+            crate::core::export::shell_quote(&f.display().to_string())
+        ),
         // A secret given as a value is not repeated.
         _ => "--secret-env VAR".into(),
     };
     Reproduce {
         secret_flag,
-        log: save.filter(|p| *p != default_log_path()).map(std::path::Path::to_path_buf),
+        log: save
+            .filter(|p| *p != default_log_path())
+            .map(std::path::Path::to_path_buf),
         saved: save.is_some(),
     }
 }

@@ -4,6 +4,7 @@
 //! imports another: what two share is in `common`, `output` or the core.
 
 pub mod captures;
+pub mod check;
 pub mod common;
 pub mod completions;
 pub mod demo;
@@ -34,5 +35,6 @@ pub fn run(command: Command, out: &Output, io: &mut Io) -> anyhow::Result<Outcom
         Command::Events(a) => events::run(a, out, io),
         Command::Demo(a) => demo::run(a, out, io),
         Command::Captures(a) => captures::run(a, out, io),
+        Command::Check(a) => check::run(a, out, io),
     }
 }

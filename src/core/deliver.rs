@@ -244,7 +244,16 @@ pub fn check_url(url: &str) -> Result<url::Url, DeliverError> {
 
 /// The HTTP client. Built once per process; TLS roots are loaded only for https.
 pub fn client(o: &ClientOptions) -> Result<reqwest::Client, DeliverError> {
+    client_with(o, false)
+}
+
+/// [`client`], writing header names in Title-Case (`Stripe-Signature`) on HTTP/1.1
+/// when `title_case` is set, rather than in the lower case HTTP/2 uses everywhere.
+pub fn client_with(o: &ClientOptions, title_case: bool) -> Result<reqwest::Client, DeliverError> {
     let mut b = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none());
+    if title_case {
+        b = b.http1_title_case_headers();
+    }
     if !o.relay {
         b = b.user_agent(CLIENT_HEADERS[0].1);
     }

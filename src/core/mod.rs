@@ -3,6 +3,7 @@
 
 pub mod body;
 pub mod capture;
+pub mod check;
 pub mod config;
 pub mod deliver;
 pub mod diagnose;

@@ -515,7 +515,13 @@ mod tests {
         let render = |mode: ReplayView, out: Output, info: Fed<Replayed>, attempts: Vec<Attempt>| {
             let mut w = Vec::new();
             let r = Redactor::default();
-            let settled = settle(&info, &req, Ok(Delivery { attempts }), &r, mode.compare.then_some(&[][..]));
+            let settled = settle(
+                &info,
+                &req,
+                Ok(Delivery { attempts }),
+                &r,
+                mode.compare.then_some(&[][..]),
+            );
             let ok = settled.count.ok;
             result(&mut w, settled, mode, &out).unwrap();
             (String::from_utf8(w).unwrap(), ok)

@@ -12,11 +12,25 @@ use super::{
     Clues, Handshake, KeyKind, KeyPair, Scheme, SchemeError, SchemeMeta, SignParams, SignatureIn, Signed, Verdict,
     VerifyRequest,
 };
+use super::{DeliveryFacts, Known};
 use crate::core::headers::Headers;
 use crate::core::ids::{hex_decode, hex_lower};
 use crate::core::secret::Secret;
 
 pub struct Discord;
+
+/// Discord's interactions.
+/// - timeout: 3 s to answer an interaction [doc: "Receiving and Responding":
+///   "you must send an initial response within 3 seconds"].
+static FACTS: DeliveryFacts = DeliveryFacts {
+    timeout: Known::Is(std::time::Duration::from_secs(3)),
+    max_body: Known::Not("Discord documents no maximum body"),
+    untimed: Some("Discord signs a timestamp but sets no age limit (its libraries check none)"),
+    several_signatures: Known::Not("Discord sends one signature per delivery"),
+    weaker_companion: Known::Not("Discord signs with one algorithm"),
+    content_types: &["application/json"],
+    handshake_event: Known::Not("hookcat knows no Discord handshake (its PING is an interaction the app answers)"),
+};
 
 static META: SchemeMeta = SchemeMeta {
     name: "discord",
@@ -150,5 +164,8 @@ impl Scheme for Discord {
 
     fn handshake(&self, _: &Headers, _: &[u8], _: Option<&Secret>) -> Option<Handshake> {
         None
+    }
+    fn delivery_facts(&self) -> DeliveryFacts {
+        FACTS
     }
 }

@@ -3,11 +3,22 @@
 //! SIGNATURES.md §16.
 
 use super::hmac::{random_hex_secret, Alg, Encoding, HmacFormat, HmacSpec, MsgCtx, Presented};
-use super::{Clues, Handshake, SignatureIn};
+use super::{Clues, DeliveryFacts, Handshake, Known, SignatureIn};
 use super::{KeyKind, KeyPair, SchemeError, SchemeMeta, Signed, Verdict, VerifyRequest};
 use super::{Rank, ToldBy};
 use crate::core::headers::Headers;
 use crate::core::secret::Secret;
+
+/// The generic scheme is no provider: it knows no fact of a delivery.
+static FACTS: DeliveryFacts = DeliveryFacts {
+    timeout: Known::Not("the generic scheme is no provider: give --timeout"),
+    max_body: Known::Not("the generic scheme is no provider and knows no maximum body"),
+    untimed: Some("the generic scheme signs no timestamp"),
+    several_signatures: Known::Not("the generic scheme sends one signature"),
+    weaker_companion: Known::Not("the generic scheme signs with one algorithm"),
+    content_types: &[],
+    handshake_event: Known::Not("the generic scheme has no handshake"),
+};
 
 pub struct Generic {
     meta: SchemeMeta,
@@ -96,5 +107,8 @@ impl HmacSpec for Generic {
     }
     fn handshake(&self, _: &Headers, _: &[u8], _: Option<&Secret>) -> Option<Handshake> {
         None
+    }
+    fn delivery_facts(&self) -> DeliveryFacts {
+        FACTS
     }
 }

@@ -3,7 +3,7 @@
 //! SIGNATURES.md §1 (GitHub) and §14 (Intercom): HMAC of the raw body, lower-case hex.
 
 use super::hmac::{random_hex_secret, Alg, Encoding, HmacFormat, HmacSpec, MsgCtx, Presented};
-use super::{Clues, Handshake, SignatureIn};
+use super::{Clues, DeliveryFacts, Handshake, Known, SignatureIn};
 use super::{KeyKind, KeyPair, SchemeError, SchemeMeta, Signed, Verdict, VerifyRequest};
 use super::{Rank, ToldBy};
 use crate::core::headers::Headers;
@@ -17,7 +17,40 @@ pub struct HubSignature {
     prefix: &'static str,
     /// [`HmacSpec::recognise`].
     recognise: fn(&Clues<'_>) -> Option<Option<String>>,
+    facts: DeliveryFacts,
 }
+
+/// GitHub's deliveries.
+/// - timeout: 10 s [doc: "Handling webhook deliveries": "respond with a 2XX within
+///   10 seconds"].
+/// - maximum body: 25 MB [doc: "Webhook events and payloads": "Payloads are capped
+///   at 25 MB"].
+/// - both `X-Hub-Signature-256` (SHA-256) and `X-Hub-Signature` (SHA-1, legacy) on
+///   every delivery [doc: "Validating webhook deliveries"].
+/// - content type: `application/json`, or `application/x-www-form-urlencoded` with the
+///   JSON in a `payload` field, as the webhook is set up [doc].
+const GITHUB: DeliveryFacts = DeliveryFacts {
+    timeout: Known::Is(std::time::Duration::from_secs(10)),
+    max_body: Known::Is(25_000_000),
+    untimed: Some(
+        "GitHub signs no timestamp: a replayed delivery cannot be told by its age (deduplicate by X-GitHub-Delivery)",
+    ),
+    several_signatures: Known::Not("GitHub sends one signature per header"),
+    weaker_companion: Known::Is("github-sha1"),
+    content_types: &["application/json", "application/x-www-form-urlencoded"],
+    handshake_event: Known::Not("GitHub has no handshake (its `ping` event is an ordinary delivery)"),
+};
+
+/// Intercom's deliveries: no documented timeout or maximum body.
+const INTERCOM: DeliveryFacts = DeliveryFacts {
+    timeout: Known::Not("Intercom documents no delivery timeout"),
+    max_body: Known::Not("Intercom documents no maximum body"),
+    untimed: Some("Intercom signs no timestamp: a replayed delivery cannot be told by its age"),
+    several_signatures: Known::Not("Intercom sends one signature per delivery"),
+    weaker_companion: Known::Not("Intercom signs with SHA-1 alone"),
+    content_types: &["application/json"],
+    handshake_event: Known::Not("Intercom has no handshake"),
+};
 
 /// GitHub's events: `X-GitHub-Event`, with the body's `action` where it has one.
 fn github_event(req: &Clues<'_>) -> Option<Option<String>> {
@@ -79,6 +112,7 @@ pub fn github() -> HubSignature {
         header: "X-Hub-Signature-256",
         prefix: "sha256=",
         recognise: github_event,
+        facts: GITHUB,
     }
 }
 
@@ -89,7 +123,8 @@ pub fn github_sha1() -> HubSignature {
             "github",
             "GitHub legacy: X-Hub-Signature, HMAC-SHA1 of the body",
             "x-hub-signature",
-            ToldBy::header(&["x-hub-signature"], Rank::Hub).only_if(|h| !from_intercom(h) && !super::jira::signed_sha256(h)),
+            ToldBy::header(&["x-hub-signature"], Rank::Hub)
+                .only_if(|h| !from_intercom(h) && !super::jira::signed_sha256(h)),
             Alg::Sha1,
         ),
         alg: Alg::Sha1,
@@ -97,6 +132,11 @@ pub fn github_sha1() -> HubSignature {
         prefix: "sha1=",
         // GitHub's requests are recognised by the SHA-256 scheme, before this one.
         recognise: |_| None,
+        // The same deliveries as GitHub's: this is the weaker of its two signatures.
+        facts: DeliveryFacts {
+            weaker_companion: Known::Not("this is GitHub's weaker signature itself: check with --scheme github"),
+            ..GITHUB
+        },
     }
 }
 
@@ -107,13 +147,15 @@ pub fn intercom() -> HubSignature {
             "intercom",
             "Intercom: X-Hub-Signature, HMAC-SHA1 of the body",
             "x-hub-signature",
-            ToldBy::header(&["x-hub-signature"], Rank::Hub).only_if(|h| from_intercom(h) && !super::jira::signed_sha256(h)),
+            ToldBy::header(&["x-hub-signature"], Rank::Hub)
+                .only_if(|h| from_intercom(h) && !super::jira::signed_sha256(h)),
             Alg::Sha1,
         ),
         alg: Alg::Sha1,
         header: "X-Hub-Signature",
         prefix: "sha1=",
         recognise: intercom_event,
+        facts: INTERCOM,
     }
 }
 
@@ -174,6 +216,9 @@ impl HmacSpec for HubSignature {
     }
     fn handshake(&self, _: &Headers, _: &[u8], _: Option<&Secret>) -> Option<Handshake> {
         None
+    }
+    fn delivery_facts(&self) -> DeliveryFacts {
+        self.facts
     }
     fn algorithm_hint(&self, found: Alg) -> Option<&'static str> {
         (self.alg == Alg::Sha256 && found == Alg::Sha1).then_some(

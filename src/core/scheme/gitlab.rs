@@ -11,10 +11,25 @@ use super::{
     ct_eq, Clues, Handshake, KeyKind, KeyPair, Scheme, SchemeError, SchemeMeta, SignParams, SignatureIn, Signed,
     Verdict, VerifyRequest,
 };
+use super::{DeliveryFacts, Known};
 use crate::core::headers::Headers;
 use crate::core::secret::Secret;
 
 pub struct Gitlab;
+
+/// GitLab's deliveries.
+/// - timeout: 10 s on GitLab.com and by default [doc: "Webhooks": `webhook_timeout`].
+/// - maximum body: 25 MB on GitLab.com [doc: "GitLab.com settings: webhooks",
+///   "max payload size 25 MB"].
+static FACTS: DeliveryFacts = DeliveryFacts {
+    timeout: Known::Is(std::time::Duration::from_secs(10)),
+    max_body: Known::Is(25_000_000),
+    untimed: Some("GitLab's token signs nothing, no timestamp either: a replay cannot be told by its age"),
+    several_signatures: Known::Not("GitLab sends one token per delivery"),
+    weaker_companion: Known::Not("GitLab sends a token, not a signature"),
+    content_types: &["application/json"],
+    handshake_event: Known::Not("GitLab has no handshake"),
+};
 
 static META: SchemeMeta = SchemeMeta {
     name: "gitlab",
@@ -93,5 +108,8 @@ impl Scheme for Gitlab {
 
     fn handshake(&self, _: &Headers, _: &[u8], _: Option<&Secret>) -> Option<Handshake> {
         None
+    }
+    fn delivery_facts(&self) -> DeliveryFacts {
+        FACTS
     }
 }

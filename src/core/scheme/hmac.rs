@@ -10,8 +10,8 @@ use hmac::{Hmac, KeyInit, Mac};
 use serde::Serialize;
 
 use super::{
-    b64, b64_decode_lenient, check_time, ct_eq, Clues, Handshake, KeyPair, Scheme, SchemeError, SchemeMeta, SignParams,
-    SignatureIn, Signed, Verdict, VerifyRequest,
+    b64, b64_decode_lenient, check_time, ct_eq, Clues, DeliveryFacts, Handshake, KeyPair, Scheme, SchemeError,
+    SchemeMeta, SignParams, SignatureIn, Signed, Verdict, VerifyRequest,
 };
 use crate::core::body::{feed_reader, Body};
 use crate::core::headers::Headers;
@@ -228,6 +228,9 @@ pub trait HmacSpec: Send + Sync + 'static {
     /// [`Scheme::recognise`].
     fn recognise(&self, req: &Clues<'_>) -> Option<Option<String>>;
 
+    /// [`Scheme::delivery_facts`].
+    fn delivery_facts(&self) -> DeliveryFacts;
+
     /// What the diagnosis adds when a signature turns out to be a MAC with `found`
     /// rather than this scheme's algorithm (GitHub: the SHA-1 header checked as the
     /// SHA-256 one). Advice, not a fact every scheme has.
@@ -407,6 +410,10 @@ impl<S: HmacSpec> Scheme for HmacAdapter<S> {
 
     fn recognise(&self, req: &Clues<'_>) -> Option<Option<String>> {
         self.0.recognise(req)
+    }
+
+    fn delivery_facts(&self) -> DeliveryFacts {
+        self.0.delivery_facts()
     }
 }
 

@@ -11,7 +11,7 @@
 
 use super::hmac::{random_hex_secret, Alg, Encoding, HmacFormat, HmacSpec, MsgCtx, Presented};
 use super::{Clues, Handshake, KeyKind, KeyPair, SchemeError, SchemeMeta, SignatureIn, Signed, Verdict, VerifyRequest};
-use super::{Rank, ToldBy};
+use super::{DeliveryFacts, Known, Rank, ToldBy};
 use crate::core::headers::Headers;
 use crate::core::secret::Secret;
 
@@ -35,6 +35,22 @@ pub fn signed_sha256(h: &Headers) -> bool {
     h.get("x-hub-signature")
         .is_some_and(|v| v.trim_start().starts_with(PREFIX))
 }
+
+/// Jira Cloud's deliveries [doc: developer.atlassian.com, "Webhooks"]: JSON bodies;
+/// a failed delivery is retried with the same `X-Atlassian-Webhook-Identifier`. No
+/// delivery timeout or maximum body is documented, and nothing in the signature says
+/// when it was made.
+const FACTS: DeliveryFacts = DeliveryFacts {
+    timeout: Known::Not("Jira documents no delivery timeout"),
+    max_body: Known::Not("Jira documents no maximum body"),
+    untimed: Some(
+        "Jira signs no timestamp: a replayed delivery cannot be told by its age (deduplicate by X-Atlassian-Webhook-Identifier)",
+    ),
+    several_signatures: Known::Not("Jira sends one signature per delivery"),
+    weaker_companion: Known::Not("Jira signs with SHA-256 alone"),
+    content_types: &["application/json; charset=utf-8"],
+    handshake_event: Known::Not("Jira has no handshake"),
+};
 
 const HEADER: &str = "X-Hub-Signature";
 const PREFIX: &str = "sha256=";
@@ -98,6 +114,9 @@ impl HmacSpec for Jira {
     }
     fn handshake(&self, _: &Headers, _: &[u8], _: Option<&Secret>) -> Option<Handshake> {
         None
+    }
+    fn delivery_facts(&self) -> DeliveryFacts {
+        FACTS
     }
     fn algorithm_hint(&self, found: Alg) -> Option<&'static str> {
         (found == Alg::Sha1).then_some(

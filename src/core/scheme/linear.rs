@@ -5,11 +5,22 @@ use super::hmac::{Alg, Encoding, HmacFormat, HmacSpec, MsgCtx, Presented};
 use super::{
     Clues, Handshake, KeyKind, KeyPair, SchemeError, SchemeMeta, SignatureIn, Signed, Tolerance, Verdict, VerifyRequest,
 };
-use super::{Rank, ToldBy};
+use super::{DeliveryFacts, Known, Rank, ToldBy};
 use crate::core::headers::Headers;
 use crate::core::secret::Secret;
 
 pub struct Linear;
+
+/// Linear's deliveries: no documented timeout or maximum body.
+static FACTS: DeliveryFacts = DeliveryFacts {
+    timeout: Known::Not("Linear documents no delivery timeout"),
+    max_body: Known::Not("Linear documents no maximum body"),
+    untimed: None,
+    several_signatures: Known::Not("Linear sends one signature per delivery"),
+    weaker_companion: Known::Not("Linear signs with one algorithm"),
+    content_types: &["application/json; charset=utf-8", "application/json"],
+    handshake_event: Known::Not("Linear has no handshake"),
+};
 
 static META: SchemeMeta = SchemeMeta {
     name: "linear",
@@ -101,6 +112,9 @@ impl HmacSpec for Linear {
     }
     fn handshake(&self, _: &Headers, _: &[u8], _: Option<&Secret>) -> Option<Handshake> {
         None
+    }
+    fn delivery_facts(&self) -> DeliveryFacts {
+        FACTS
     }
 }
 

@@ -6,12 +6,28 @@ use super::ToldBy;
 use sha2::Digest;
 
 use super::hmac::{random_hex_secret, unix_text, Alg, Encoding, HmacFormat, HmacSpec, MsgCtx, Presented};
-use super::{Clues, Handshake, KeyKind, KeyPair, SchemeError, SchemeMeta, SignatureIn, Signed, Verdict, VerifyRequest};
+use super::{
+    Clues, DeliveryFacts, Handshake, KeyKind, KeyPair, Known, SchemeError, SchemeMeta, SignatureIn, Signed, Verdict,
+    VerifyRequest,
+};
 use crate::core::headers::Headers;
 use crate::core::ids::hex_lower;
 use crate::core::secret::Secret;
 
 pub struct Mailgun;
+
+/// Mailgun's deliveries: no documented timeout or maximum body.
+static FACTS: DeliveryFacts = DeliveryFacts {
+    timeout: Known::Not("Mailgun documents no delivery timeout"),
+    max_body: Known::Not("Mailgun documents no maximum body"),
+    untimed: Some(
+        "Mailgun signs a timestamp but sets no age limit: refuse a reused token instead [doc: \"Securing webhooks\"]",
+    ),
+    several_signatures: Known::Not("Mailgun sends one signature per delivery"),
+    weaker_companion: Known::Not("Mailgun signs with one algorithm"),
+    content_types: &["application/json"],
+    handshake_event: Known::Not("Mailgun has no handshake"),
+};
 
 static META: SchemeMeta = SchemeMeta {
     name: "mailgun",
@@ -185,6 +201,9 @@ impl HmacSpec for Mailgun {
     }
     fn handshake(&self, _: &Headers, _: &[u8], _: Option<&Secret>) -> Option<Handshake> {
         None
+    }
+    fn delivery_facts(&self) -> DeliveryFacts {
+        FACTS
     }
 }
 

@@ -26,6 +26,10 @@
 //!   verifies, and what any receiver's answer must hold ([`Expect`]), against which
 //!   `listen --forward-to` checks the app's own answer.
 //!
+//! - [`Scheme::delivery_facts`]: how the provider delivers ([`DeliveryFacts`]: its
+//!   delivery timeout, its largest body, the signatures and content types it sends,
+//!   its handshake event), each with its source, for `hookcat check`.
+//!
 //! These methods have no default: a new scheme answers each one, and the registry's
 //! tests check every registered scheme's answers against what it signs and against
 //! its catalog events. How `--scheme auto` tells a scheme's requests is a fact of its
@@ -69,6 +73,56 @@ pub struct Tolerance {
     /// Only timestamps older than `secs` are refused (Stripe, Twitch); otherwise both
     /// directions are checked (Slack, Standard Webhooks, Paddle, ...).
     pub past_only: bool,
+}
+
+/// A fact a provider documents, or why there is none to go by (shown as the reason a
+/// check does not apply).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Known<T> {
+    Is(T),
+    Not(&'static str),
+}
+
+impl<T: Copy> Known<T> {
+    /// The fact, or the reason there is none.
+    pub fn get(&self) -> Result<T, &'static str> {
+        match self {
+            Known::Is(t) => Ok(*t),
+            Known::Not(why) => Err(why),
+        }
+    }
+}
+
+/// Puts a wrong signature beside a right one in a signature header's value, as the
+/// provider sends several during a secret rotation: `(right, wrong)` are the whole
+/// header values of two signings of the same request (same timestamp and id), the
+/// answer is the value with both signatures, the wrong one first.
+pub type Combine = fn(right: &str, wrong: &str) -> String;
+
+/// How a provider delivers, for `hookcat check`: each fact with its source in the
+/// doc comment of the scheme's [`Scheme::delivery_facts`] (`[doc]` the provider's
+/// documentation, `[lib]` its library, `[3p]` third-party accounts, `[mem]` as
+/// remembered, unconfirmed: the marks of SIGNATURES.md).
+#[derive(Debug, Clone, Copy)]
+pub struct DeliveryFacts {
+    /// How long the provider waits for an answer before it counts the delivery failed.
+    pub timeout: Known<std::time::Duration>,
+    /// The largest body it sends, in bytes.
+    pub max_body: Known<u64>,
+    /// Why an old or replayed delivery cannot be told by its age, for a scheme with no
+    /// [`SchemeMeta::tolerance`]; `None` exactly when it has one.
+    pub untimed: Option<&'static str>,
+    /// How it sends several signatures in its signature header (during a rotation).
+    pub several_signatures: Known<Combine>,
+    /// The scheme of a weaker signature it sends beside this one (GitHub's SHA-1
+    /// `X-Hub-Signature` beside `X-Hub-Signature-256`): every delivery carries both.
+    pub weaker_companion: Known<&'static str>,
+    /// Every Content-Type it sends its events with (variants such as
+    /// `; charset=utf-8` included).
+    pub content_types: &'static [&'static str],
+    /// The catalog event of its handshake, which [`Scheme::handshake`] answers.
+    pub handshake_event: Known<&'static str>,
 }
 
 /// What kind of key a scheme takes: shown by `keygen` and used in error messages.
@@ -599,6 +653,9 @@ pub trait Scheme: Send + Sync {
     /// registry's order and the first to answer names the provider, so a scheme whose
     /// provider an earlier one recognises (GitHub's SHA-1 variant) answers `None`.
     fn recognise(&self, req: &Clues<'_>) -> Option<Option<String>>;
+
+    /// How the provider delivers ([`DeliveryFacts`]), each fact with its source.
+    fn delivery_facts(&self) -> DeliveryFacts;
 }
 
 /// What `keygen` produces.

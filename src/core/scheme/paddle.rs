@@ -3,12 +3,32 @@
 
 use super::hmac::{unix_text, Alg, Encoding, HmacFormat, HmacSpec, MsgCtx, Presented};
 use super::{Clues, Handshake, SignatureIn};
-use super::{KeyKind, KeyPair, SchemeError, SchemeMeta, Signed, Tolerance, Verdict, VerifyRequest};
-use super::{Rank, ToldBy};
+use super::{
+    DeliveryFacts, KeyKind, KeyPair, Known, Rank, SchemeError, SchemeMeta, Signed, ToldBy, Tolerance, Verdict,
+    VerifyRequest,
+};
 use crate::core::headers::Headers;
 use crate::core::secret::Secret;
 
 pub struct Paddle;
+
+/// Paddle's deliveries.
+/// - timeout: 5 s [mem: "Paddle expects a 200 within five seconds"; a third-party table
+///   says 15 s: unconfirmed].
+/// - several signatures: `ts=…;h1=…;h1=…` while a secret is rotated [doc/lib: the
+///   SDK parser takes every `h1`].
+static FACTS: DeliveryFacts = DeliveryFacts {
+    timeout: Known::Is(std::time::Duration::from_secs(5)),
+    max_body: Known::Not("Paddle documents no maximum body"),
+    untimed: None,
+    several_signatures: Known::Is(|right, wrong| {
+        let sigs: Vec<&str> = right.split(';').filter(|p| !p.trim().starts_with("ts=")).collect();
+        format!("{wrong};{}", sigs.join(";"))
+    }),
+    weaker_companion: Known::Not("Paddle signs with one algorithm"),
+    content_types: &["application/json"],
+    handshake_event: Known::Not("Paddle has no handshake"),
+};
 
 static META: SchemeMeta = SchemeMeta {
     name: "paddle",
@@ -64,6 +84,9 @@ impl HmacSpec for Paddle {
     }
     fn handshake(&self, _: &Headers, _: &[u8], _: Option<&Secret>) -> Option<Handshake> {
         None
+    }
+    fn delivery_facts(&self) -> DeliveryFacts {
+        FACTS
     }
 }
 

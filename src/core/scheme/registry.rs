@@ -499,6 +499,98 @@ mod tests {
         }
     }
 
+    /// Every scheme's delivery facts (what `hookcat check` goes by) fit what it signs:
+    /// a reason exactly where there is no tolerance, a handshake event its scheme
+    /// answers, a weaker companion of the same provider, several signatures that its
+    /// own verifier takes with one right.
+    #[test]
+    fn every_scheme_answers_its_delivery_facts() {
+        use super::super::{Handshake, KeyPair, Known, SignParams};
+        use crate::core::body::Body;
+        use crate::core::secret::Secret;
+        for name in NAMES {
+            let s = lookup(name, &GenericParams::default()).unwrap();
+            let f = s.delivery_facts();
+            assert_eq!(
+                f.untimed.is_some(),
+                s.meta().tolerance.is_none(),
+                "{name}: a reason exactly when there is no tolerance"
+            );
+            for why in [
+                f.timeout.get().err(),
+                f.max_body.get().err(),
+                f.several_signatures.get().err(),
+                f.weaker_companion.get().err(),
+                f.handshake_event.get().err(),
+                f.untimed,
+            ]
+            .into_iter()
+            .flatten()
+            {
+                assert!(!why.trim().is_empty(), "{name}: an empty reason");
+            }
+            if let Known::Is(t) = f.timeout {
+                assert!(!t.is_zero(), "{name}");
+            }
+            // The key that signs, and the one that verifies (the same, but for Ed25519).
+            let keys = |k: KeyPair| match k {
+                KeyPair::Secret { secret } => (secret.clone(), secret),
+                KeyPair::Pair {
+                    private_key,
+                    public_key,
+                } => (private_key, public_key),
+            };
+            let (sign_key, verify_key) = keys(s.keygen());
+            let secret = Secret::from_arg(&sign_key).unwrap();
+            if let Known::Is(event) = f.handshake_event {
+                let e = crate::core::event::find(event).unwrap();
+                assert_eq!(e.scheme.as_deref(), Some(*name));
+                let ev = e.render(&[]).unwrap();
+                assert!(
+                    matches!(
+                        s.handshake(&ev.headers, &ev.body, Some(&secret)),
+                        Some(Handshake::Answer { .. })
+                    ),
+                    "{name} does not answer {event}"
+                );
+            }
+            if let Known::Is(c) = f.weaker_companion {
+                let c = lookup(c, &GenericParams::default()).unwrap();
+                assert_eq!(c.meta().provider, s.meta().provider, "{name}");
+            }
+            if let Known::Is(combine) = f.several_signatures {
+                let wrong = Secret::from_arg(&keys(s.keygen()).0).unwrap();
+                let p = SignParams {
+                    timestamp: NOW,
+                    nanos: 0,
+                    id: "msg_rotation".into(),
+                    url: None,
+                };
+                let body = b"{\"type\":\"x\"}".to_vec();
+                let h = s.meta().signature_header;
+                let sign =
+                    |k: &Secret| -> Headers { s.sign(k, &p, &mut &body[..]).unwrap().headers.into_iter().collect() };
+                let (mut right, bad) = (sign(&secret), sign(&wrong));
+                let both = combine(right.get(h).unwrap(), bad.get(h).unwrap());
+                right.set(h, both);
+                let verify = |headers: &Headers, k: &Secret| {
+                    let b = Body::Mem(body.clone());
+                    let req = super::super::VerifyRequest {
+                        headers,
+                        body: &b,
+                        url: None,
+                        now: NOW,
+                        tolerance: None,
+                    };
+                    s.verify(k, &req).unwrap().valid
+                };
+                let k = Secret::from_arg(&verify_key).unwrap();
+                assert!(verify(&right, &k), "{name}: the right signature among several");
+                assert!(!verify(&bad, &k), "{name}");
+            }
+        }
+    }
+
     /// Each provider's handshake is answered by its scheme alone, and ordinary events
     /// by none.
     #[test]

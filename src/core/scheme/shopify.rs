@@ -3,12 +3,26 @@
 
 use super::hmac::{Alg, Encoding, HmacFormat, HmacSpec, MsgCtx, Presented};
 use super::{Clues, Handshake, SignatureIn};
+use super::{DeliveryFacts, Known};
 use super::{KeyKind, KeyPair, SchemeError, SchemeMeta, Signed, Verdict, VerifyRequest};
 use super::{Rank, ToldBy};
 use crate::core::headers::Headers;
 use crate::core::secret::Secret;
 
 pub struct Shopify;
+
+/// Shopify's deliveries.
+/// - timeout: 5 s in all (1 s to connect) [doc: shopify.dev "Webhooks: best
+///   practices", "Shopify waits five seconds for a response"].
+static FACTS: DeliveryFacts = DeliveryFacts {
+    timeout: Known::Is(std::time::Duration::from_secs(5)),
+    max_body: Known::Not("Shopify documents no maximum body"),
+    untimed: Some("Shopify signs no timestamp: a replayed delivery cannot be told by its age (deduplicate by X-Shopify-Webhook-Id)"),
+    several_signatures: Known::Not("Shopify sends one signature per delivery"),
+    weaker_companion: Known::Not("Shopify signs with one algorithm"),
+    content_types: &["application/json"],
+    handshake_event: Known::Not("Shopify has no handshake"),
+};
 
 static META: SchemeMeta = SchemeMeta {
     name: "shopify",
@@ -69,5 +83,8 @@ impl HmacSpec for Shopify {
     }
     fn handshake(&self, _: &Headers, _: &[u8], _: Option<&Secret>) -> Option<Handshake> {
         None
+    }
+    fn delivery_facts(&self) -> DeliveryFacts {
+        FACTS
     }
 }

@@ -4,7 +4,8 @@
 
 use super::hmac::{random_hex_secret, unix_text, Alg, Encoding, HmacFormat, HmacSpec, MsgCtx, Presented};
 use super::{
-    Clues, Handshake, KeyKind, KeyPair, SchemeError, SchemeMeta, SignatureIn, Signed, Tolerance, Verdict, VerifyRequest,
+    Clues, DeliveryFacts, Handshake, KeyKind, KeyPair, Known, SchemeError, SchemeMeta, SignatureIn, Signed, Tolerance,
+    Verdict, VerifyRequest,
 };
 use super::{Rank, ToldBy};
 use crate::core::headers::Headers;
@@ -22,6 +23,8 @@ pub struct V0 {
     pub handshake: fn(&[u8], Option<&Secret>) -> Option<Handshake>,
     /// [`HmacSpec::recognise`].
     pub recognise: fn(&Clues<'_>) -> Option<Option<String>>,
+    /// [`HmacSpec::delivery_facts`].
+    pub facts: DeliveryFacts,
 }
 
 pub fn slack() -> V0 {
@@ -47,8 +50,25 @@ pub fn slack() -> V0 {
         secret_len: 16,
         handshake: url_verification,
         recognise: slack_event,
+        facts: SLACK,
     }
 }
+
+/// Slack's deliveries.
+/// - timeout: 3 s [doc: Events API, "Responding to events": "respond within three
+///   seconds"].
+/// - content type: JSON for the Events API, form-encoded for slash commands and
+///   interactivity [doc].
+/// - handshake: `url_verification`, answered with its challenge [doc].
+const SLACK: DeliveryFacts = DeliveryFacts {
+    timeout: Known::Is(std::time::Duration::from_secs(3)),
+    max_body: Known::Not("Slack documents no maximum body"),
+    untimed: None,
+    several_signatures: Known::Not("Slack sends one signature per request"),
+    weaker_companion: Known::Not("Slack signs with one algorithm"),
+    content_types: &["application/json", "application/x-www-form-urlencoded"],
+    handshake_event: Known::Is("slack.url_verification"),
+};
 
 /// Slack: its signature or Slackbot's user agent; the event from the body (an event
 /// callback's inner type, else the outer type, or a slash command's form).
@@ -151,5 +171,8 @@ impl HmacSpec for V0 {
     }
     fn handshake(&self, _: &Headers, body: &[u8], secret: Option<&Secret>) -> Option<Handshake> {
         (self.handshake)(body, secret)
+    }
+    fn delivery_facts(&self) -> DeliveryFacts {
+        self.facts
     }
 }

@@ -4,12 +4,26 @@
 
 use super::hmac::{Alg, Encoding, HmacFormat, HmacSpec, MsgCtx, Presented};
 use super::{Clues, Handshake, SignatureIn};
+use super::{DeliveryFacts, Known};
 use super::{KeyKind, KeyPair, SchemeError, SchemeMeta, Signed, Verdict, VerifyRequest};
 use super::{Rank, ToldBy};
 use crate::core::headers::Headers;
 use crate::core::secret::Secret;
 
 pub struct Square;
+
+/// Square's deliveries: no documented timeout or maximum body.
+static FACTS: DeliveryFacts = DeliveryFacts {
+    timeout: Known::Not("Square documents no delivery timeout"),
+    max_body: Known::Not("Square documents no maximum body"),
+    untimed: Some("Square signs no timestamp: a replayed delivery cannot be told by its age (deduplicate by event_id)"),
+    several_signatures: Known::Not("Square sends one signature per delivery"),
+    weaker_companion: Known::Not(
+        "Square sends its legacy SHA-1 header only for old subscriptions, not beside the SHA-256 one",
+    ),
+    content_types: &["application/json"],
+    handshake_event: Known::Not("Square has no handshake"),
+};
 
 static META: SchemeMeta = SchemeMeta {
     name: "square",
@@ -76,5 +90,8 @@ impl HmacSpec for Square {
     }
     fn handshake(&self, _: &Headers, _: &[u8], _: Option<&Secret>) -> Option<Handshake> {
         None
+    }
+    fn delivery_facts(&self) -> DeliveryFacts {
+        FACTS
     }
 }

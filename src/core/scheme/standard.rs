@@ -7,8 +7,8 @@ use base64::Engine;
 
 use super::hmac::{unix_text, Alg, Encoding, HmacFormat, HmacSpec, MsgCtx, Presented};
 use super::{
-    b64, b64_decode_lenient, Clues, Handshake, KeyKind, KeyPair, SchemeError, SchemeMeta, SignatureIn, Signed,
-    Tolerance, Verdict, VerifyRequest,
+    b64, b64_decode_lenient, Clues, DeliveryFacts, Handshake, KeyKind, KeyPair, Known, SchemeError, SchemeMeta,
+    SignatureIn, Signed, Tolerance, Verdict, VerifyRequest,
 };
 use crate::core::headers::Headers;
 use crate::core::secret::Secret;
@@ -17,7 +17,12 @@ pub struct StandardWebhooks {
     meta: SchemeMeta,
     /// Header names sent when signing; verification also reads the other family.
     prefix: &'static str,
+    facts: DeliveryFacts,
 }
+
+/// Several signatures: a space-separated list [doc: the specification, "Signature
+/// scheme"; lib: every library tries each].
+const SEVERAL: super::Combine = |right, wrong| format!("{wrong} {right}");
 
 const TOL: Option<Tolerance> = Some(Tolerance {
     secs: 300,
@@ -39,6 +44,16 @@ pub fn standard() -> StandardWebhooks {
             hmac: Some(HmacFormat::new(Alg::Sha256, Encoding::Base64).stamped(unix_text)),
         },
         prefix: "webhook",
+        // The specification [doc].
+        facts: DeliveryFacts {
+            timeout: Known::Not("the Standard Webhooks specification leaves the timeout to the sender"),
+            max_body: Known::Not("the Standard Webhooks specification sets no maximum body"),
+            untimed: None,
+            several_signatures: Known::Is(SEVERAL),
+            weaker_companion: Known::Not("Standard Webhooks signs with one algorithm"),
+            content_types: &["application/json"],
+            handshake_event: Known::Not("Standard Webhooks has no handshake"),
+        },
     }
 }
 
@@ -56,6 +71,17 @@ pub fn svix() -> StandardWebhooks {
             hmac: Some(HmacFormat::new(Alg::Sha256, Encoding::Base64).stamped(unix_text)),
         },
         prefix: "svix",
+        // Svix: 15 s [doc: docs.svix.com "Retries": a 2xx "within a reasonable time
+        // frame (15s)"].
+        facts: DeliveryFacts {
+            timeout: Known::Is(std::time::Duration::from_secs(15)),
+            max_body: Known::Not("Svix documents no maximum body"),
+            untimed: None,
+            several_signatures: Known::Is(SEVERAL),
+            weaker_companion: Known::Not("Svix signs with one algorithm"),
+            content_types: &["application/json"],
+            handshake_event: Known::Not("Svix has no handshake"),
+        },
     }
 }
 
@@ -219,5 +245,8 @@ impl HmacSpec for StandardWebhooks {
     }
     fn handshake(&self, _: &Headers, _: &[u8], _: Option<&Secret>) -> Option<Handshake> {
         None
+    }
+    fn delivery_facts(&self) -> DeliveryFacts {
+        self.facts
     }
 }

@@ -14,6 +14,7 @@ use super::{
     b64, b64_decode_lenient, check_time, Clues, Handshake, KeyKind, KeyPair, Scheme, SchemeError, SchemeMeta,
     SignParams, SignatureIn, Signed, Tolerance, Verdict, VerifyRequest,
 };
+use super::{DeliveryFacts, Known};
 use crate::core::headers::Headers;
 use crate::core::secret::Secret;
 
@@ -25,6 +26,19 @@ pub fn v1a_only(h: &Headers) -> bool {
 }
 
 pub struct StandardV1a;
+
+/// Standard Webhooks v1a's deliveries.
+/// - several signatures: a space-separated list [doc: the specification,
+///   "Signature scheme"].
+static FACTS: DeliveryFacts = DeliveryFacts {
+    timeout: Known::Not("the Standard Webhooks specification leaves the timeout to the sender"),
+    max_body: Known::Not("the Standard Webhooks specification sets no maximum body"),
+    untimed: None,
+    several_signatures: Known::Is(|right, wrong| format!("{wrong} {right}")),
+    weaker_companion: Known::Not("Standard Webhooks v1a signs with one algorithm"),
+    content_types: &["application/json"],
+    handshake_event: Known::Not("Standard Webhooks has no handshake"),
+};
 
 static META: SchemeMeta = SchemeMeta {
     name: "standard-webhooks-v1a",
@@ -177,5 +191,8 @@ impl Scheme for StandardV1a {
 
     fn handshake(&self, _: &Headers, _: &[u8], _: Option<&Secret>) -> Option<Handshake> {
         None
+    }
+    fn delivery_facts(&self) -> DeliveryFacts {
+        FACTS
     }
 }

@@ -2,13 +2,33 @@
 //! `t "." body` keyed with the whole `whsec_…` string. SIGNATURES.md §2.
 
 use super::hmac::{unix_text, Alg, Encoding, HmacFormat, HmacSpec, MsgCtx, Presented};
-use super::{Clues, Handshake, SignatureIn};
-use super::{KeyKind, KeyPair, SchemeError, SchemeMeta, Signed, Tolerance, Verdict, VerifyRequest};
-use super::{Rank, ToldBy};
+use super::{
+    Clues, DeliveryFacts, Handshake, KeyKind, KeyPair, Known, Rank, SchemeError, SchemeMeta, SignatureIn, Signed,
+    ToldBy, Tolerance, Verdict, VerifyRequest,
+};
 use crate::core::headers::Headers;
 use crate::core::secret::Secret;
 
 pub struct Stripe;
+
+/// Stripe's deliveries.
+/// - timeout: Stripe's documentation names none; third-party accounts say 20 s or
+///   30 s [3p], so none is assumed.
+/// - several signatures: one `v1=` per secret while an old one is rolled
+///   (`t=…,v1=…,v1=…`) [doc: "Roll endpoint secrets"; lib: stripe-python takes every v1].
+/// - content type: `application/json; charset=utf-8` [3p: captured deliveries].
+static FACTS: DeliveryFacts = DeliveryFacts {
+    timeout: Known::Not("Stripe documents no delivery timeout (third-party accounts say 20 s or 30 s)"),
+    max_body: Known::Not("Stripe documents no maximum body"),
+    untimed: None,
+    several_signatures: Known::Is(|right, wrong| {
+        let sigs: Vec<&str> = right.split(',').filter(|p| !p.trim().starts_with("t=")).collect();
+        format!("{wrong},{}", sigs.join(","))
+    }),
+    weaker_companion: Known::Not("Stripe signs with one algorithm (v0 is for test mode only)"),
+    content_types: &["application/json; charset=utf-8", "application/json"],
+    handshake_event: Known::Not("Stripe has no handshake: an endpoint is registered in its dashboard"),
+};
 
 static META: SchemeMeta = SchemeMeta {
     name: "stripe",
@@ -60,6 +80,9 @@ impl HmacSpec for Stripe {
     }
     fn handshake(&self, _: &Headers, _: &[u8], _: Option<&Secret>) -> Option<Handshake> {
         None
+    }
+    fn delivery_facts(&self) -> DeliveryFacts {
+        FACTS
     }
 }
 

@@ -8,12 +8,29 @@ use sha2::Digest;
 
 use super::hmac::{random_hex_secret, Alg, Encoding, HmacFormat, HmacSpec, MsgCtx, Presented};
 use super::{Clues, Handshake, SignatureIn};
+use super::{DeliveryFacts, Known};
 use super::{Failure, KeyKind, KeyPair, SchemeError, SchemeMeta, Signed, Verdict, VerifyRequest};
 use crate::core::headers::Headers;
 use crate::core::ids::hex_lower;
 use crate::core::secret::Secret;
 
 pub struct Twilio;
+
+/// Twilio's deliveries.
+/// - timeout: 15 s by default [doc: "Webhooks connection overrides", `#rt=` default].
+/// - content type: form-encoded parameters [doc: "Twilio's request to your application"].
+static FACTS: DeliveryFacts = DeliveryFacts {
+    timeout: Known::Is(std::time::Duration::from_secs(15)),
+    max_body: Known::Not("Twilio documents no maximum body"),
+    untimed: Some("Twilio signs no timestamp: a replayed request cannot be told by its age"),
+    several_signatures: Known::Not("Twilio sends one signature per delivery"),
+    weaker_companion: Known::Not("Twilio signs with one algorithm"),
+    content_types: &[
+        "application/x-www-form-urlencoded",
+        "application/x-www-form-urlencoded; charset=utf-8",
+    ],
+    handshake_event: Known::Not("Twilio has no handshake"),
+};
 
 static META: SchemeMeta = SchemeMeta {
     name: "twilio",
@@ -184,6 +201,9 @@ impl HmacSpec for Twilio {
     }
     fn handshake(&self, _: &Headers, _: &[u8], _: Option<&Secret>) -> Option<Handshake> {
         None
+    }
+    fn delivery_facts(&self) -> DeliveryFacts {
+        FACTS
     }
 }
 

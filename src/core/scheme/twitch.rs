@@ -6,11 +6,26 @@ use super::hmac::{Alg, Encoding, HmacFormat, HmacSpec, MsgCtx, Presented};
 use super::{
     Clues, Handshake, KeyKind, KeyPair, SchemeError, SchemeMeta, SignatureIn, Signed, Tolerance, Verdict, VerifyRequest,
 };
-use super::{Rank, ToldBy};
+use super::{DeliveryFacts, Known, Rank, ToldBy};
 use crate::core::headers::Headers;
 use crate::core::secret::Secret;
 
 pub struct Twitch;
+
+/// Twitch EventSub's deliveries.
+/// - timeout: "respond within a few seconds" [doc: EventSub "Handling webhook
+///   events"], no number.
+/// - handshake: `webhook_callback_verification`, answered with the challenge as
+///   plain text [doc].
+static FACTS: DeliveryFacts = DeliveryFacts {
+    timeout: Known::Not("Twitch asks for an answer \"within a few seconds\" and names no number"),
+    max_body: Known::Not("Twitch documents no maximum body"),
+    untimed: None,
+    several_signatures: Known::Not("Twitch sends one signature per delivery"),
+    weaker_companion: Known::Not("Twitch signs with one algorithm"),
+    content_types: &["application/json"],
+    handshake_event: Known::Is("twitch.webhook_callback_verification"),
+};
 
 static META: SchemeMeta = SchemeMeta {
     name: "twitch",
@@ -134,5 +149,8 @@ impl HmacSpec for Twitch {
                 }],
             },
         })
+    }
+    fn delivery_facts(&self) -> DeliveryFacts {
+        FACTS
     }
 }

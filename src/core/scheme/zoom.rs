@@ -4,8 +4,7 @@
 
 use super::hmac::{unix_text, Alg, Encoding, HmacFormat};
 use super::slack::V0;
-use super::{Clues, Echo, Expect, Handshake, KeyKind, SchemeMeta, Tolerance};
-use super::{Rank, ToldBy};
+use super::{Clues, DeliveryFacts, Echo, Expect, Handshake, KeyKind, Known, Rank, SchemeMeta, ToldBy, Tolerance};
 use crate::core::ids::hex_lower;
 use crate::core::secret::Secret;
 
@@ -31,8 +30,24 @@ pub fn zoom() -> V0 {
         secret_len: 11,
         handshake: url_validation,
         recognise: |req: &Clues<'_>| req.headers.contains("x-zm-signature").then(|| req.field(&["event"])),
+        facts: FACTS,
     }
 }
+
+/// Zoom's deliveries.
+/// - timeout: 3 s [doc: "Using webhooks": "respond with a 200 or 204 within three
+///   seconds"].
+/// - handshake: `endpoint.url_validation`, answered with the token hashed with the
+///   secret [doc].
+const FACTS: DeliveryFacts = DeliveryFacts {
+    timeout: Known::Is(std::time::Duration::from_secs(3)),
+    max_body: Known::Not("Zoom documents no maximum body"),
+    untimed: None,
+    several_signatures: Known::Not("Zoom sends one signature per delivery"),
+    weaker_companion: Known::Not("Zoom signs with one algorithm"),
+    content_types: &["application/json; charset=utf-8", "application/json"],
+    handshake_event: Known::Is("zoom.endpoint.url_validation"),
+};
 
 /// Zoom's `endpoint.url_validation`: its `plainToken` with the `encryptedToken` that
 /// proves the secret is held.
