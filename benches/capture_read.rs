@@ -1,41 +1,36 @@
-//! How long reading one capture line takes: replay reads one per request.
+//! How long reading and writing one capture line takes: `listen` writes one per request
+//! and `replay` reads one per request.
 //!
-//! `cargo bench --bench capture_read` builds 2,000 capture lines of the benchmark body
+//! `cargo bench --bench capture_read` builds 2,000 capture records of the benchmark body
 //! (`bench/body1k.json`: a 1 KiB JSON body, 100-odd escapes once inside a capture line)
 //! with the headers `hookcat send` sends, then times, side by side in each of 15 rounds:
-//! - `parse_lean` as replay reads a line (leaving out what it never looks at);
-//! - the same, then the record's checks (`CaptureRecord::problem`), as `LogReader` does;
-//! - `parse_fast` (every field, as `captures` reads a line);
-//! - `serde_json::from_slice::<CaptureRecord>`, the reference;
-//! - `Cursor::string` on the body string alone.
+//! - reading a line as hookcat does (`serde_json`, then the record's checks,
+//!   `CaptureRecord::problem`, as `LogReader` does), and `serde_json` alone;
+//! - `sonic_rs` reading the same lines, the SIMD JSON crate hookcat's choice was held
+//!   against;
+//! - writing each record as `listen` does (`CaptureRecord::write_line`, serde_json) and
+//!   with `sonic_rs`, into a reused buffer.
 //!
 //! It prints the median nanoseconds per line of each. A plain `main` (no harness): the
-//! figures are for comparing builds on one machine, side by side, not for a target.
+//! figures are for comparing on one machine, side by side, not for a target (the
+//! end-to-end comparison is in BENCHMARKS.md).
 
 use std::hint::black_box;
 use std::time::Instant;
 
-use hookcat::core::capture::{encode_body, parse_fast, parse_lean, BodyEncoding, CaptureRecord, Unread};
+use hookcat::core::capture::{encode_body, BodyEncoding, CaptureRecord};
 use hookcat::core::headers::Headers;
-use hookcat::core::json::Cursor;
 
 const LINES: usize = 2_000;
 const ROUNDS: usize = 15;
-/// What replay leaves unread (as `cmd::replay` streams a log without `--since` or
-/// `--compare`).
-const REPLAY: Unread = Unread {
-    remote_addr: true,
-    received_at: true,
-    answer_detail: true,
-};
 
-fn lines() -> Vec<Vec<u8>> {
+fn records() -> Vec<CaptureRecord> {
     let body = include_bytes!("../bench/body1k.json");
     (0..LINES)
         .map(|i| {
             let (text, enc) = encode_body(body);
             assert_eq!(enc, BodyEncoding::Utf8);
-            let r = CaptureRecord {
+            CaptureRecord {
                 v: 1,
                 id: format!("20261204152111{i:010}"),
                 received_at: "2026-12-04T15:21:11.594Z".into(),
@@ -69,16 +64,9 @@ fn lines() -> Vec<Vec<u8>> {
                 body_note: None,
                 header_bytes: Vec::new(),
                 redacted: Default::default(),
-            };
-            r.to_line().into_bytes()
+            }
         })
         .collect()
-}
-
-/// The body string's text in a line, from its opening quote to the end of the line.
-fn body_at(line: &[u8]) -> &[u8] {
-    let at = line.windows(8).position(|w| w == b"\"body\":\"").expect("a body") + 7;
-    &line[at..]
 }
 
 fn median(mut v: Vec<f64>) -> f64 {
@@ -86,46 +74,72 @@ fn median(mut v: Vec<f64>) -> f64 {
     v[v.len() / 2]
 }
 
-fn main() {
-    let lines = lines();
-    // Every reader reads every line alike before anything is timed.
-    for l in &lines {
-        let theirs: CaptureRecord = serde_json::from_slice(l).expect("serde_json reads it");
-        assert_eq!(parse_fast(l).as_ref(), Some(&theirs));
-        assert!(parse_lean(l, REPLAY).is_some());
-    }
-    type Reader = fn(&[u8]) -> bool;
-    let readers: [(&str, Reader); 5] = [
-        ("parse_lean (replay)", |l| black_box(parse_lean(l, REPLAY)).is_some()),
-        ("parse_lean + checks", |l| {
-            black_box(parse_lean(l, REPLAY)).is_some_and(|r| black_box(r.problem(REPLAY)).is_none())
-        }),
-        ("parse_fast (captures)", |l| black_box(parse_fast(l)).is_some()),
-        ("serde_json", |l| {
-            black_box(serde_json::from_slice::<CaptureRecord>(l)).is_ok()
-        }),
-        ("Cursor::string (body)", |l| {
-            black_box(Cursor::new(body_at(l)).string()).is_some()
-        }),
-    ];
-    let mut times: Vec<Vec<f64>> = vec![Vec::new(); readers.len()];
+/// Runs each of `cases` over every item, a different one first in each round, and
+/// prints the median nanoseconds per item.
+fn compare<T>(title: &str, items: &[T], cases: &[(&str, &dyn Fn(&T))]) {
+    let mut times: Vec<Vec<f64>> = vec![Vec::new(); cases.len()];
     for round in 0..ROUNDS {
-        // A different reader first in each round.
-        for k in 0..readers.len() {
-            let i = (k + round) % readers.len();
-            let (_, read) = readers[i];
+        for k in 0..cases.len() {
+            let i = (k + round) % cases.len();
             let start = Instant::now();
-            for l in &lines {
-                assert!(read(black_box(l)));
+            for item in items {
+                (cases[i].1)(black_box(item));
             }
-            times[i].push(start.elapsed().as_nanos() as f64 / LINES as f64);
+            times[i].push(start.elapsed().as_nanos() as f64 / items.len() as f64);
         }
     }
-    println!(
-        "{LINES} capture lines of {} bytes, median of {ROUNDS} rounds, ns per line:",
-        lines[0].len()
-    );
-    for ((name, _), t) in readers.iter().zip(times) {
-        println!("  {name:24} {:8.0}", median(t));
+    println!("{title}, median of {ROUNDS} rounds, ns per line:");
+    for ((name, _), t) in cases.iter().zip(times) {
+        println!("  {name:28} {:8.0}", median(t));
     }
+}
+
+fn main() {
+    let records = records();
+    let lines: Vec<Vec<u8>> = records.iter().map(|r| r.to_line().into_bytes()).collect();
+    // Both crates read and write the same records before anything is timed.
+    for (r, l) in records.iter().zip(&lines) {
+        let ours: CaptureRecord = serde_json::from_slice(l).expect("serde_json reads it");
+        let theirs: CaptureRecord = sonic_rs::from_slice(l).expect("sonic-rs reads it");
+        assert_eq!(&ours, r);
+        assert_eq!(ours, theirs);
+        let written: CaptureRecord = serde_json::from_slice(&sonic_rs::to_vec(r).expect("sonic-rs writes it")).unwrap();
+        assert_eq!(&written, r);
+    }
+    println!("{LINES} capture lines of {} bytes", lines[0].len());
+    compare(
+        "reading",
+        &lines,
+        &[
+            ("serde_json + checks (hookcat)", &|l: &Vec<u8>| {
+                let r: CaptureRecord = serde_json::from_slice(l).expect("reads");
+                assert!(black_box(r.problem()).is_none());
+            }),
+            ("serde_json", &|l: &Vec<u8>| {
+                black_box(serde_json::from_slice::<CaptureRecord>(l).expect("reads"));
+            }),
+            ("sonic_rs", &|l: &Vec<u8>| {
+                black_box(sonic_rs::from_slice::<CaptureRecord>(l).expect("reads"));
+            }),
+        ],
+    );
+    let buf = std::cell::RefCell::new(Vec::with_capacity(1 << 16));
+    compare(
+        "writing",
+        &records,
+        &[
+            ("write_line (hookcat)", &|r: &CaptureRecord| {
+                let mut b = buf.borrow_mut();
+                b.clear();
+                r.write_line(&mut b);
+                black_box(&*b);
+            }),
+            ("sonic_rs::to_writer", &|r: &CaptureRecord| {
+                let mut b = buf.borrow_mut();
+                b.clear();
+                sonic_rs::to_writer(&mut *b, r).expect("writes");
+                black_box(&*b);
+            }),
+        ],
+    );
 }

@@ -215,10 +215,6 @@ impl Prepare for Preparer {
         self.prep.may_refuse()
     }
 
-    fn reads_answers(&self) -> bool {
-        self.prep.compare
-    }
-
     fn skipped(&mut self, line: u64, reason: &str) {
         self.skips.warn(line, reason);
     }

@@ -11,8 +11,8 @@
 use std::io::BufRead;
 use std::sync::Mutex;
 
-use super::capture::{CaptureRecord, LogItem, LogReader, Unread};
-use super::deliver::{Job, Prepared};
+use super::capture::{CaptureRecord, LogItem, LogReader};
+use super::deliver::Job;
 use super::replay::ReplayError;
 use super::select::{self, Selection};
 
@@ -35,9 +35,6 @@ pub trait Prepare {
     /// Whether a capture can be refused while it is prepared (then every capture is
     /// prepared before the first is sent).
     fn may_refuse(&self) -> bool;
-
-    /// Whether [`Prepare::prepare`] reads the recorded answer's body and detail.
-    fn reads_answers(&self) -> bool;
 
     /// A line of the log that was skipped (torn or corrupt).
     fn skipped(&mut self, line: u64, reason: &str);
@@ -94,38 +91,21 @@ struct Stream<P, R> {
     prep: P,
 }
 
-/// A task's buffers for streaming: the record the next line is read into, and the
-/// room of what a job takes from it (given back when the job is done), so that a long
-/// log is read without allocating per capture.
+/// A task's buffers for streaming: the room of what a job takes from a capture (given
+/// back when the job is done), so that a long log is read without allocating a URL per
+/// capture.
 #[derive(Default)]
 struct Shell {
-    record: Option<Box<CaptureRecord>>,
     url: String,
     dropped: Vec<(String, String)>,
 }
 
 impl Shell {
-    /// Takes a finished job's strings back into the record, for the next line.
+    /// Takes a finished job's URL back, for the next capture.
     fn recycle<I>((job, fed): (Job, Fed<I>)) -> Option<Box<Shell>> {
         let mut shell = fed.shell?;
-        let record = shell.record.get_or_insert_with(|| Box::new(CaptureRecord::empty()));
-        let Prepared {
-            method,
-            url,
-            mut headers,
-            body,
-            exact_values: _,
-        } = job.req;
-        record.id = fed.capture;
-        record.method = method;
-        headers.0.append(&mut shell.dropped);
-        record.headers = headers;
-        // The body's bytes, when the client let go of them (it has, once answered).
-        if let Ok(mut bytes) = body.try_into_mut() {
-            bytes.clear();
-            record.body = String::from_utf8(bytes.into()).unwrap_or_default();
-        }
-        shell.url = url;
+        shell.url = job.req.url;
+        shell.dropped.clear();
         Some(shell)
     }
 }
@@ -135,15 +115,9 @@ impl<P: Prepare, R: BufRead> Feed<P, R> {
     /// module documentation), else every one selected and prepared here.
     pub fn open(log: R, sel: Selection, mut prep: P) -> Result<Self, P::Error> {
         if sel.ids.is_empty() && sel.last.is_none() && !prep.may_refuse() {
-            // Read per request: what replaying never looks at is stepped over.
-            let unread = Unread {
-                remote_addr: true,
-                received_at: sel.since.is_none(),
-                answer_detail: !prep.reads_answers(),
-            };
             return Ok(Feed {
                 stream: Some(Box::new(Stream {
-                    items: LogReader::new(log).leaving(unread),
+                    items: LogReader::new(log),
                     sel,
                     prep,
                 })),
@@ -190,7 +164,7 @@ impl<P: Prepare, R: BufRead> Feed<P, R> {
     }
 
     /// The next job; `None` at the end of the log, or when it stopped with an error.
-    /// A streamed capture is read into the task's `shell`, which goes with its job.
+    /// A streamed capture is prepared with the task's `shell`, which goes with its job.
     fn next(&mut self, shell: &mut Option<Box<Shell>>) -> Option<(Job, Fed<P::Info>)> {
         if let Some(job) = self.ready.next() {
             self.taken += 1;
@@ -199,10 +173,6 @@ impl<P: Prepare, R: BufRead> Feed<P, R> {
         let s = self.stream.as_mut()?;
         let sh = shell.get_or_insert_with(Default::default);
         loop {
-            // The line is read where it lies, into the shell's record.
-            if let Some(r) = sh.record.take() {
-                s.items.recycle(r);
-            }
             let item = match s.items.next() {
                 Some(Ok(item)) => item,
                 Some(Err(e)) => {
@@ -212,17 +182,17 @@ impl<P: Prepare, R: BufRead> Feed<P, R> {
                 }
                 None => break,
             };
-            let record = match item {
+            let mut record = match item {
                 LogItem::Skipped { line, reason } => {
                     s.prep.skipped(line, &reason);
                     continue;
                 }
-                LogItem::Record { record, .. } => sh.record.insert(record),
+                LogItem::Record { record, .. } => record,
             };
-            if !s.sel.keeps(record) {
+            if !s.sel.keeps(&record) {
                 continue;
             }
-            match s.prep.prepare(record, std::mem::take(&mut sh.url), &mut sh.dropped) {
+            match s.prep.prepare(&mut record, std::mem::take(&mut sh.url), &mut sh.dropped) {
                 Ok((job, info)) => {
                     self.taken += 1;
                     let capture = std::mem::take(&mut record.id);
@@ -252,7 +222,7 @@ impl<P: Prepare, R: BufRead> Feed<P, R> {
     }
 
     /// The next job from the shared feed, for a delivering task that gives back its
-    /// previous one (`done`, once its result was seen: its buffers are read into
+    /// previous one (`done`, once its result was seen: its buffers are used
     /// again). The delivering threads take turns at the feed. A task that finds the
     /// other thread reading lets its own thread go on with its other tasks and tries
     /// again, instead of the thread sleeping on the lock (with a lock that puts threads
@@ -321,10 +291,6 @@ mod tests {
 
         fn may_refuse(&self) -> bool {
             self.refuse
-        }
-
-        fn reads_answers(&self) -> bool {
-            false
         }
 
         fn skipped(&mut self, line: u64, _: &str) {

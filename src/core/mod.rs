@@ -13,7 +13,6 @@ pub mod export;
 pub mod feed;
 pub mod headers;
 pub mod ids;
-pub mod json;
 pub mod log;
 pub mod replay;
 pub mod replay_run;

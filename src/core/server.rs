@@ -214,8 +214,7 @@ impl Captured {
     /// Puts a body left in the line back into `record` (see [`Captured::body_in_line`]).
     pub fn body_from_line(&mut self) {
         if std::mem::take(&mut self.body_in_line) {
-            let parsed = super::capture::parse_fast(&self.line)
-                .or_else(|| serde_json::from_slice::<CaptureRecord>(&self.line).ok());
+            let parsed = serde_json::from_slice::<CaptureRecord>(&self.line).ok();
             if let Some(r) = parsed {
                 self.record.body = r.body;
             }
@@ -986,7 +985,7 @@ async fn handle(
             if body_in_line {
                 // The body lives only in the line now: take it back before the line is
                 // written again with the answer that was sent.
-                if let Some(r) = super::capture::parse_fast(&line) {
+                if let Ok(r) = serde_json::from_slice::<CaptureRecord>(&line) {
                     record.body = r.body;
                 }
             }
@@ -1191,13 +1190,14 @@ fn record_line(record: &CaptureRecord) -> Vec<u8> {
 /// The room a record's line needs, so that the line is allocated once. A body up to
 /// 64 KiB takes up to twice its size escaped (a guess: a line that needs more grows);
 /// a larger one is measured exactly, and everything else in the record is counted at
-/// twice its length, so that a large body's line never doubles.
+/// six times its length (the most a byte takes escaped), so that a large body's line
+/// never doubles.
 fn line_capacity(record: &CaptureRecord) -> usize {
     let n = record.body.len();
     if n <= 64 * 1024 {
         return n + n.min(4096) + 1024;
     }
-    let text = |s: &str| 2 * s.len();
+    let text = |s: &str| 6 * s.len();
     let opt = |s: &Option<String>| s.as_deref().map_or(0, text);
     let headers: usize = record.headers.iter().map(|(k, v)| text(k) + text(v) + 8).sum();
     let verification = record.verification.as_ref().map_or(0, |v| {
@@ -1211,9 +1211,7 @@ fn line_capacity(record: &CaptureRecord) -> usize {
         .response
         .as_ref()
         .map_or(0, |r| text(&r.kind) + opt(&r.body) + opt(&r.note));
-    // `push_str` reserves room for a 4 KiB piece escaped before writing it.
-    super::json::escaped_len(&record.body)
-        + 2 * 4096
+    super::capture::escaped_len(&record.body)
         + 128
         + headers
         + verification
@@ -1856,8 +1854,7 @@ mod tests {
         let line = record_line(&record);
         assert_eq!(line.capacity(), cap, "the line did not grow");
         assert!(cap - line.len() < 32 * 1024, "{} of {cap} used", line.len());
-        let mut escaped = Vec::new();
-        super::super::json::push_str(&mut escaped, &record.body);
-        assert_eq!(super::super::json::escaped_len(&record.body), escaped.len());
+        let escaped = serde_json::to_string(&record.body).unwrap();
+        assert_eq!(super::super::capture::escaped_len(&record.body), escaped.len() - 2);
     }
 }
