@@ -74,9 +74,12 @@ fn median(mut v: Vec<f64>) -> f64 {
     v[v.len() / 2]
 }
 
+/// A case: its name, and what it does with one item.
+type Case<'a, T> = (&'a str, &'a dyn Fn(&T));
+
 /// Runs each of `cases` over every item, a different one first in each round, and
 /// prints the median nanoseconds per item.
-fn compare<T>(title: &str, items: &[T], cases: &[(&str, &dyn Fn(&T))]) {
+fn compare<T>(title: &str, items: &[T], cases: &[Case<'_, T>]) {
     let mut times: Vec<Vec<f64>> = vec![Vec::new(); cases.len()];
     for round in 0..ROUNDS {
         for k in 0..cases.len() {

@@ -192,7 +192,10 @@ impl<P: Prepare, R: BufRead> Feed<P, R> {
             if !s.sel.keeps(&record) {
                 continue;
             }
-            match s.prep.prepare(&mut record, std::mem::take(&mut sh.url), &mut sh.dropped) {
+            match s
+                .prep
+                .prepare(&mut record, std::mem::take(&mut sh.url), &mut sh.dropped)
+            {
                 Ok((job, info)) => {
                     self.taken += 1;
                     let capture = std::mem::take(&mut record.id);
