@@ -46,6 +46,8 @@ enum Bug {
     SlowAndSerial,
     /// Verifies, but answers the handshake like any event.
     NoHandshake,
+    /// Never answers.
+    Hangs,
 }
 
 struct Rx {
@@ -59,6 +61,9 @@ struct Rx {
 async fn handle(State(rx): State<Arc<Rx>>, method: Method, headers: HeaderMap, body: Bytes) -> Response {
     if rx.bug == Bug::AcceptsEverything {
         return (StatusCode::OK, "ok").into_response();
+    }
+    if rx.bug == Bug::Hangs {
+        std::future::pending::<()>().await;
     }
     if method != Method::POST {
         return StatusCode::METHOD_NOT_ALLOWED.into_response();
@@ -526,4 +531,249 @@ fn the_public_url_is_what_twilio_signs() {
     let fix = doc["cases"][0]["fix"].as_str().unwrap();
     assert!(fix.contains("hookcat verifies this very delivery"), "{fix}");
     assert_eq!(code_public, 0, "{doc_public:#}");
+}
+
+/// A port on 127.0.0.1 that nothing listens on (bound, read back, closed).
+fn closed_port() -> u16 {
+    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    l.local_addr().unwrap().port()
+}
+
+/// Nothing listening: one line on stderr that says so and what to do, no table of
+/// seventeen failures; `--json` gives one document that says the same, and the exit
+/// code is 1 (nothing passed).
+#[test]
+fn nothing_listening_is_one_line_with_a_hint() {
+    let url = format!("http://127.0.0.1:{}/hook", closed_port());
+    let flag = format!("--secret={STRIPE}");
+    let ran = common::run(&["check", &url, "--scheme", "stripe", &flag], b"");
+    ran.code(1);
+    assert_eq!(ran.out(), "", "no table: {}", ran.out());
+    let errors: Vec<String> = ran
+        .err()
+        .lines()
+        .filter(|l| l.contains('✗'))
+        .map(str::to_string)
+        .collect();
+    assert_eq!(errors.len(), 1, "{}", ran.err());
+    assert!(
+        errors[0].contains("connection refused") && errors[0].contains("is anything listening on that port?"),
+        "{}",
+        ran.err()
+    );
+    let (code, doc) = check(&url, &["--scheme", "stripe", &flag]);
+    assert_eq!(code, 1, "{doc:#}");
+    assert_eq!(doc["ok"], false, "{doc:#}");
+    assert_eq!(doc["cases"].as_array().map(Vec::len), Some(0), "{doc:#}");
+    let u = &doc["unreachable"];
+    assert_eq!(u["case"], "valid", "{doc:#}");
+    assert_eq!(u["kind"], "refused", "{doc:#}");
+    assert!(
+        u["message"]
+            .as_str()
+            .unwrap()
+            .contains("is anything listening on that port?"),
+        "{doc:#}"
+    );
+}
+
+/// https:// to a plain-HTTP receiver: one line saying to use http://.
+#[test]
+fn a_tls_mismatch_is_one_line_with_a_hint() {
+    let rx = receiver("stripe", STRIPE, Bug::Correct);
+    let url = rx.url.replacen("http://", "https://", 1);
+    let flag = format!("--secret={STRIPE}");
+    let ran = common::run(&["check", &url, "--scheme", "stripe", &flag], b"");
+    ran.code(1);
+    assert_eq!(ran.out(), "", "{}", ran.out());
+    assert_eq!(
+        ran.err().lines().filter(|l| l.contains('✗')).count(),
+        1,
+        "{}",
+        ran.err()
+    );
+    assert!(ran.err().contains("use http:// for this port"), "{}", ran.err());
+}
+
+/// A receiver that answers one request and then stops listening (as one that crashed):
+/// the case that ran is reported, the run stops at the next with one line.
+#[test]
+fn a_receiver_that_stops_answering_stops_the_run() {
+    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/hook", l.local_addr().unwrap());
+    let server = std::thread::spawn(move || {
+        let (mut s, _) = l.accept().unwrap();
+        // Closed before the answer goes out: the next request finds nothing listening.
+        drop(l);
+        let mut req = Vec::new();
+        let mut buf = [0u8; 65536];
+        // The headers, then the body as Content-Length says.
+        loop {
+            let n = std::io::Read::read(&mut s, &mut buf).unwrap();
+            req.extend_from_slice(&buf[..n]);
+            let text = String::from_utf8_lossy(&req).to_ascii_lowercase();
+            if let Some(end) = text.find("\r\n\r\n") {
+                let len = text
+                    .lines()
+                    .find_map(|l| l.strip_prefix("content-length:"))
+                    .and_then(|v| v.trim().parse::<usize>().ok())
+                    .unwrap_or(0);
+                if req.len() >= end + 4 + len || n == 0 {
+                    break;
+                }
+            }
+        }
+        std::io::Write::write_all(
+            &mut s,
+            b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\nconnection: close\r\n\r\n",
+        )
+        .unwrap();
+    });
+    let flag = format!("--secret={STRIPE}");
+    let (code, doc) = check(
+        &url,
+        &["--scheme", "stripe", &flag, "--only", "valid,unsigned,tampered"],
+    );
+    server.join().unwrap();
+    assert_eq!(code, 1, "{doc:#}");
+    assert_eq!(with_verdict(&doc, "pass"), set(&["valid"]), "{doc:#}");
+    assert_eq!(doc["cases"].as_array().unwrap().len(), 1, "{doc:#}");
+    assert_eq!(doc["unreachable"]["case"], "unsigned", "{doc:#}");
+}
+
+/// A valid delivery that got no answer in time is not blamed on the secret or the
+/// body: the fix says to answer in time.
+#[test]
+fn a_valid_delivery_without_an_answer_is_not_blamed_on_the_secret() {
+    let rx = receiver("stripe", STRIPE, Bug::Hangs);
+    let flag = format!("--secret={STRIPE}");
+    let (code, doc) = check(
+        &rx.url,
+        &["--scheme", "stripe", &flag, "--only", "valid", "--timeout", "300ms"],
+    );
+    assert_eq!(code, 1, "{doc:#}");
+    let valid = &doc["cases"][0];
+    assert_eq!(valid["verdict"], "fail", "{doc:#}");
+    let fix = valid["fix"].as_str().unwrap();
+    assert!(!fix.contains("hookcat verifies this very delivery"), "{fix}");
+    assert!(fix.contains("in time") || fix.contains("within"), "{fix}");
+}
+
+/// The secret given with --secret-env or --secret appears nowhere in what check
+/// writes, in text or JSON, whether the cases pass, fail, or are diagnosed.
+#[test]
+fn the_secret_is_never_printed() {
+    let dir = common::tempdir();
+    for (bug, rx_secret) in [
+        (Bug::AcceptsEverything, STRIPE),
+        // The receiver holds another secret: the valid delivery is refused and hookcat
+        // verifies it itself to say why.
+        (Bug::Correct, "whsec_another_secret_entirely"),
+    ] {
+        let rx = receiver("stripe", rx_secret, bug);
+        for json in [false, true] {
+            let mut args = vec!["check", rx.url.as_str(), "--scheme", "stripe", "--skip", "latency"];
+            if json {
+                args.push("--json");
+            }
+            let out = common::hookcat_in(dir.path())
+                .env("S", STRIPE)
+                .args(&args)
+                .args(["--secret-env", "S"])
+                .output()
+                .unwrap();
+            assert_eq!(out.status.code(), Some(1), "{out:?}");
+            let flag = format!("--secret={STRIPE}");
+            args.push(&flag);
+            let ran = common::run(&args, b"");
+            ran.code(1);
+            for text in [
+                String::from_utf8_lossy(&out.stdout).into_owned(),
+                String::from_utf8_lossy(&out.stderr).into_owned(),
+                ran.out(),
+                ran.err(),
+            ] {
+                assert!(!text.is_empty() || json, "{bug:?}");
+                assert!(!text.contains(STRIPE), "{bug:?} json={json}: {text}");
+                assert!(!text.contains("check_stripe_secret"), "{bug:?} json={json}: {text}");
+            }
+        }
+    }
+}
+
+/// What a CI script relies on: one JSON document with these keys, and the exit code
+/// 0 (nothing failed), 1 (a case failed), 2 (a usage error, nothing on stdout).
+#[test]
+fn the_json_document_is_what_ci_can_rely_on() {
+    let flag = format!("--secret={STRIPE}");
+    for (bug, code_wanted) in [(Bug::Correct, 0), (Bug::AcceptsEverything, 1)] {
+        let rx = receiver("stripe", STRIPE, bug);
+        let (code, doc) = check(&rx.url, &["--scheme", "stripe", &flag, "--timeout", "5s"]);
+        assert_eq!(code, code_wanted, "{doc:#}");
+        for key in [
+            "url",
+            "scheme",
+            "event",
+            "timeout_ms",
+            "strict",
+            "cases",
+            "summary",
+            "ok",
+        ] {
+            assert!(doc.get(key).is_some(), "{key}: {doc:#}");
+        }
+        assert_eq!(doc["ok"], code_wanted == 0, "{doc:#}");
+        let cases = doc["cases"].as_array().unwrap();
+        assert_eq!(cases.len(), 17, "{doc:#}");
+        for c in cases {
+            for key in ["case", "sent", "expected", "verdict", "got", "why"] {
+                assert!(c.get(key).is_some(), "{key}: {c:#}");
+            }
+            assert!(
+                ["pass", "fail", "warn", "n/a"].contains(&c["verdict"].as_str().unwrap()),
+                "{c:#}"
+            );
+            for g in c["got"].as_array().unwrap() {
+                assert!(g.get("status").is_some() && g["ms"].is_number(), "{g:#}");
+            }
+        }
+        let s = &doc["summary"];
+        let total: u64 = ["pass", "fail", "warn", "n/a"]
+            .iter()
+            .map(|k| s[k].as_u64().unwrap())
+            .sum();
+        assert_eq!(total, 17, "{doc:#}");
+    }
+    let rx = receiver("stripe", STRIPE, Bug::Correct);
+    for bad in [
+        vec![
+            "check",
+            rx.url.as_str(),
+            "--json",
+            "--scheme",
+            "stripe",
+            flag.as_str(),
+            "--only",
+            "nope",
+        ],
+        vec!["check", rx.url.as_str(), "--json", "--scheme", "stripe"],
+        vec!["check", rx.url.as_str(), "--json", "--scheme", "nope", flag.as_str()],
+    ] {
+        let ran = common::run(&bad, b"");
+        ran.code(2);
+        assert_eq!(ran.out(), "", "{bad:?}");
+    }
+}
+
+/// The providers with a handshake (Slack, Zoom, Twitch): a receiver that verifies but
+/// answers the handshake like any event fails the handshake case, and only it.
+#[test]
+fn receivers_that_do_not_answer_the_handshake_fail_it() {
+    for scheme in ["slack", "zoom", "twitch"] {
+        let (f, doc) = failed(scheme, SLACK, Bug::NoHandshake, &["--timeout", "5s"]);
+        assert_eq!(f, set(&["handshake"]), "{scheme}: {doc:#}");
+        let (f, doc) = failed(scheme, SLACK, Bug::Correct, &["--timeout", "5s"]);
+        assert!(f.is_empty(), "{scheme}: {doc:#}");
+        assert!(with_verdict(&doc, "pass").contains("handshake"), "{scheme}: {doc:#}");
+    }
 }

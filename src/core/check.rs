@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use serde::Serialize;
 
-use super::deliver::{self, Attempt, ClientOptions, DeliverError, Latency, Policy, Prepared};
+use super::deliver::{self, Attempt, AttemptError, ClientOptions, DeliverError, Latency, Policy, Prepared};
 use super::event::{CatalogEntry, Event, EventError};
 use super::headers::Headers;
 use super::scheme::{
@@ -162,6 +162,38 @@ pub struct CaseReport {
     /// What to fix (failures and warnings).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fix: Option<String>,
+}
+
+/// Why a run stopped before its last case: every request of a case failed without
+/// reaching an HTTP server (nothing listening, a TLS mismatch, a name that does not
+/// resolve). The cases after it are not run: they could only fail the same way.
+#[derive(Debug, Clone)]
+pub struct Unreachable {
+    /// The case whose requests did not reach the receiver.
+    pub case: &'static str,
+    /// Where they went.
+    pub url: String,
+    pub error: AttemptError,
+}
+
+/// What a run found: a report per case run, and why it stopped early, if it did.
+#[derive(Debug, Clone)]
+pub struct Checked {
+    pub reports: Vec<CaseReport>,
+    pub unreachable: Option<Unreachable>,
+}
+
+impl Checked {
+    pub fn summary(&self) -> Summary {
+        Summary::of(&self.reports)
+    }
+
+    /// Whether the run passes: every case reached the receiver, none failed, and with
+    /// `strict` none warned.
+    pub fn ok(&self, strict: bool) -> bool {
+        let s = self.summary();
+        self.unreachable.is_none() && s.fail == 0 && !(strict && s.warn > 0)
+    }
 }
 
 /// The counts of a run.
@@ -720,8 +752,23 @@ pub fn delivery_timeout(setup: &Setup) -> Result<Duration, &'static str> {
     }
 }
 
-/// Runs `cases` against the setup, one after another.
-pub async fn check(setup: Arc<Setup>, cases: &[&'static Case]) -> Result<Vec<CaseReport>, CheckError> {
+/// The error of a case's requests when none of them reached an HTTP server.
+fn unreached(attempts: &[Attempt]) -> Option<(&AttemptError, &str)> {
+    let mut first = None;
+    for a in attempts {
+        match (&a.status, &a.error) {
+            (None, Some(e)) if e.kind.unreached() => {
+                first.get_or_insert((e, a.url.as_str()));
+            }
+            _ => return None,
+        }
+    }
+    first
+}
+
+/// Runs `cases` against the setup, one after another, until one cannot reach the
+/// receiver ([`Checked::unreachable`]).
+pub async fn check(setup: Arc<Setup>, cases: &[&'static Case]) -> Result<Checked, CheckError> {
     let plain = deliver::client_with(&setup.client, false)?;
     let title = deliver::client_with(&setup.client, true)?;
     let ctx = Ctx {
@@ -757,8 +804,21 @@ pub async fn check(setup: Arc<Setup>, cases: &[&'static Case]) -> Result<Vec<Cas
                 None,
             ),
         };
+        if let Some((error, url)) = unreached(&attempts) {
+            return Ok(Checked {
+                reports: out,
+                unreachable: Some(Unreachable {
+                    case: case.name,
+                    url: url.to_string(),
+                    error: error.clone(),
+                }),
+            });
+        }
         let mut r = judge(case, &plan, &attempts, ctx.timeout());
-        if r.verdict == Mark::Fail && plan.diagnose {
+        // Only a refusal is diagnosed: a delivery without an answer says nothing of
+        // the signature.
+        let refused = attempts.first().is_some_and(|a| a.status.is_some());
+        if r.verdict == Mark::Fail && plan.diagnose && refused {
             if let Some(req) = &sent {
                 let why = ctx.verify_sent(req);
                 r.fix = Some(format!("{} ({why})", r.fix.unwrap_or_default()));
@@ -766,7 +826,10 @@ pub async fn check(setup: Arc<Setup>, cases: &[&'static Case]) -> Result<Vec<Cas
         }
         out.push(r);
     }
-    Ok(out)
+    Ok(Checked {
+        reports: out,
+        unreachable: None,
+    })
 }
 
 /// `count` valid deliveries, `concurrency` at a time, each signed just before it goes.
@@ -839,6 +902,10 @@ fn answered(a: &Attempt) -> String {
     }
 }
 
+/// What to fix when a delivery that must be taken got no answer.
+const NO_ANSWER_FIX: &str =
+    "answer every delivery within the provider's delivery timeout: answer 2xx at once and do the work later (a queue, a background job)";
+
 fn judge(case: &Case, plan: &Plan, attempts: &[Attempt], timeout: Duration) -> CaseReport {
     let gots: Vec<Got> = attempts.iter().map(got).collect();
     let fix = Some(case.fix.to_string());
@@ -854,6 +921,7 @@ fn judge(case: &Case, plan: &Plan, attempts: &[Attempt], timeout: Duration) -> C
     match &plan.expect {
         Expect::Accept => match attempts.iter().find(|a| !is_2xx(a)) {
             None => with(Mark::Pass, None, None),
+            Some(a) if a.status.is_none() => with(Mark::Fail, Some(answered(a)), Some(NO_ANSWER_FIX.into())),
             Some(a) => with(Mark::Fail, Some(answered(a)), fix),
         },
         Expect::Refuse => {

@@ -1,7 +1,7 @@
 //! How `hookcat check` shows its cases and their reports: a table on stdout (the
 //! data), a line of talk on stderr, or one JSON document.
 
-use crate::core::check::{self, Case, CaseReport, Got, Mark, Setup, Summary};
+use crate::core::check::{self, Case, CaseReport, Checked, Got, Mark, Setup, Summary, Unreachable};
 use crate::core::units::format_duration;
 use crate::output::{sanitize_line, Io, Output, Painter};
 
@@ -75,6 +75,30 @@ pub fn answer(g: &Got) -> String {
     }
 }
 
+/// A run's report: the table of the cases run (none when the first could not reach
+/// the receiver), then, when the run stopped early, one line on stderr saying why and
+/// what to do.
+pub fn report(checked: &Checked, strict: bool, out: &Output, io: &mut Io) -> std::io::Result<()> {
+    if !checked.reports.is_empty() {
+        table(&checked.reports, &checked.summary(), strict, out, io)?;
+    }
+    if let Some(u) = &checked.unreachable {
+        let e = &out.err;
+        let stopped = if checked.reports.is_empty() {
+            String::new()
+        } else {
+            format!("stopped at case {}: ", u.case)
+        };
+        io.talk(format_args!("{} {stopped}{}", e.red_bold("✗"), unreachable_line(u)));
+    }
+    Ok(())
+}
+
+/// Why the receiver could not be reached, with what to do.
+fn unreachable_line(u: &Unreachable) -> String {
+    crate::output::network_error(&u.error, &u.url)
+}
+
 /// The report as a table: case, verdict, answers, expected; then, under a case that
 /// did not pass, why it matters and what to fix, and any note.
 pub fn table(
@@ -126,14 +150,15 @@ pub fn table(
 }
 
 /// `--json`: one document with every case and the summary.
-pub fn json(
-    setup: &Setup,
-    reports: &[CaseReport],
-    summary: &Summary,
-    strict: bool,
-    io: &mut Io,
-) -> std::io::Result<()> {
-    let ok = summary.fail == 0 && !(strict && summary.warn > 0);
+pub fn json(setup: &Setup, checked: &Checked, strict: bool, io: &mut Io) -> std::io::Result<()> {
+    let unreachable = checked.unreachable.as_ref().map(|u| {
+        serde_json::json!({
+            "case": u.case,
+            "url": u.url,
+            "kind": u.error.kind,
+            "message": unreachable_line(u),
+        })
+    });
     io.json_pretty(&serde_json::json!({
         "url": setup.url,
         "scheme": setup.scheme.meta().name,
@@ -141,8 +166,9 @@ pub fn json(
         "timeout_ms": check::delivery_timeout(setup).ok().map(|t| t.as_millis() as u64),
         "timeout": timeout_text(setup),
         "strict": strict,
-        "cases": reports,
-        "summary": summary,
-        "ok": ok,
+        "cases": checked.reports,
+        "summary": checked.summary(),
+        "unreachable": unreachable,
+        "ok": checked.ok(strict),
     }))
 }
