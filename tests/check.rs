@@ -450,6 +450,14 @@ fn list_and_usage() {
         .collect();
     assert_eq!(names.len(), 17, "{names:?}");
     assert_eq!(names[0], "valid");
+    let ran = common::run(&["check", "--list", "--only", "stale"], b"");
+    ran.code(0);
+    let text = ran.out();
+    assert!(text.starts_with("stale "), "{text}");
+    assert!(
+        text.contains("expects: a refusal") && text.contains("why: replay"),
+        "{text}"
+    );
     common::run(
         &[
             "check",
@@ -776,4 +784,38 @@ fn receivers_that_do_not_answer_the_handshake_fail_it() {
         assert!(f.is_empty(), "{scheme}: {doc:#}");
         assert!(with_verdict(&doc, "pass").contains("handshake"), "{scheme}: {doc:#}");
     }
+}
+
+/// Every case that ran says why it matters, passed or not; only a case that did not
+/// pass says what to fix. The header names each column.
+#[test]
+fn the_table_says_why_each_case_matters() {
+    let rx = receiver("stripe", STRIPE, Bug::Correct);
+    let flag = format!("--secret={STRIPE}");
+    let ran = common::run(
+        &[
+            "check",
+            &rx.url,
+            "--scheme",
+            "stripe",
+            &flag,
+            "--only",
+            "valid,unsigned,downgrade",
+        ],
+        b"",
+    );
+    ran.code(0);
+    let out = ran.out();
+    let header = out.lines().next().unwrap();
+    for col in ["case", "verdict", "got", "expected"] {
+        assert!(header.contains(col), "{col}: {header}");
+    }
+    assert!(out.contains("why: lost deliveries"), "{out}");
+    assert!(out.contains("why: forgery: anyone who finds the URL"), "{out}");
+    assert!(!out.contains("fix:"), "{out}");
+    // A case that does not apply says why not, not why it would matter.
+    assert!(
+        !out.contains("why: forgery: a receiver that checks the weaker"),
+        "{out}"
+    );
 }

@@ -5,7 +5,8 @@ use crate::core::check::{self, Case, CaseReport, Checked, Got, Mark, Setup, Summ
 use crate::core::units::format_duration;
 use crate::output::{sanitize_line, Io, Output, Painter};
 
-/// `--list`: every case chosen, what it sends and what a correct receiver answers.
+/// `--list`: every case chosen, what it sends, what a correct receiver answers and why
+/// it matters.
 pub fn list(cases: &[&Case], json: bool, out: &Output, io: &mut Io) -> std::io::Result<()> {
     if json {
         let v: Vec<serde_json::Value> = cases
@@ -25,6 +26,7 @@ pub fn list(cases: &[&Case], json: bool, out: &Output, io: &mut Io) -> std::io::
     for c in cases {
         io.line(&format!("{:<17} {}", p.bold(c.name), c.sent))?;
         io.line(&format!("{:<17} {} {}", "", p.dim("expects:"), c.expected))?;
+        io.line(&format!("{:<17} {} {}", "", p.dim("why:"), c.matters))?;
     }
     Ok(())
 }
@@ -52,7 +54,7 @@ fn timeout_text(setup: &Setup) -> String {
 }
 
 fn mark(p: &Painter, m: Mark, strict: bool) -> String {
-    let label = format!("{:<5}", m.label());
+    let label = format!("{:<7}", m.label());
     match m {
         Mark::Pass => p.green(&label),
         Mark::Fail => p.red_bold(&label),
@@ -99,8 +101,8 @@ fn unreachable_line(u: &Unreachable) -> String {
     crate::output::network_error(&u.error, &u.url)
 }
 
-/// The report as a table: case, verdict, answers, expected; then, under a case that
-/// did not pass, why it matters and what to fix, and any note.
+/// The report as a table: case, verdict, answers, expected; under each case its note,
+/// why it matters (a case that ran) and what to fix (one that did not pass).
 pub fn table(
     reports: &[CaseReport],
     summary: &Summary,
@@ -109,14 +111,22 @@ pub fn table(
     io: &mut Io,
 ) -> std::io::Result<()> {
     let p = &out.out;
-    io.line(&p.bold(&format!("{:<17} {:<5}  {:<24} {}", "case", "", "got", "expected")))?;
-    for r in reports {
-        let got = match r.got.as_slice() {
+    let gots: Vec<String> = reports
+        .iter()
+        .map(|r| match r.got.as_slice() {
             [] => "-".to_string(),
             gots => gots.iter().map(answer).collect::<Vec<_>>().join(", "),
-        };
+        })
+        .collect();
+    // As wide as the widest answer, within reason: a long one pushes its row only.
+    let width = gots.iter().map(|g| g.chars().count()).max().unwrap_or(0).clamp(3, 32);
+    io.line(&p.bold(&format!(
+        "{:<17} {:<7}  {:<width$} {}",
+        "case", "verdict", "got", "expected"
+    )))?;
+    for (r, got) in reports.iter().zip(&gots) {
         io.line(&format!(
-            "{:<17} {}  {:<24} {}",
+            "{:<17} {}  {:<width$} {}",
             r.case,
             mark(p, r.verdict, strict),
             got,
@@ -126,8 +136,10 @@ pub fn table(
         if let Some(n) = &r.note {
             io.line(&format!("{pad}{}", sanitize_line(n)))?;
         }
-        if matches!(r.verdict, Mark::Fail | Mark::Warn) {
+        if r.verdict != Mark::NotApplicable {
             io.line(&format!("{pad}{} {}", p.dim("why:"), r.why))?;
+        }
+        if matches!(r.verdict, Mark::Fail | Mark::Warn) {
             if let Some(f) = &r.fix {
                 io.line(&format!("{pad}{} {}", p.bold("fix:"), sanitize_line(f)))?;
             }
