@@ -272,6 +272,18 @@ fn a_receiver_that_ignores_the_timestamp_fails_stale_and_future() {
 fn a_receiver_that_checks_only_githubs_sha1_header_fails_the_downgrade() {
     let (f, doc) = failed("github", GITHUB, Bug::Sha1Only, &[]);
     assert_eq!(f, set(&["downgrade"]), "{doc:#}");
+    // The headers are named as the scheme names them, the weaker and the stronger.
+    let d = doc["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["case"] == "downgrade")
+        .unwrap();
+    let note = d["note"].as_str().unwrap_or_default();
+    assert!(
+        note.contains("x-hub-signature-256") && note.contains("x-hub-signature "),
+        "{d:#}"
+    );
 }
 
 #[test]

@@ -391,13 +391,20 @@ pub static CASES: &[Case] = &[
         sent: "the provider's weaker signature right, its stronger one wrong",
         expected: "a refusal (4xx)",
         matters: "forgery: a receiver that checks the weaker algorithm is only as safe as it",
-        fix: "verify the strongest signature the provider sends (GitHub: X-Hub-Signature-256)",
+        fix: "verify the strongest signature the provider sends (the header the note names as wrong)",
         plan: |c| {
-            if let Err(why) = c.facts.weaker_companion.get() {
-                return Ok(Planned::NotApplicable(why.into()));
-            }
+            let weaker = match c.facts.weaker_companion.get() {
+                Ok(w) => lookup(w, &GenericParams::default())?,
+                Err(why) => return Ok(Planned::NotApplicable(why.into())),
+            };
             let other = c.other_secret()?;
-            Ok(run(vec![c.signed(&other, &c.setup.secret, None)?], Expect::Refuse).into())
+            Ok(
+                run(vec![c.signed(&other, &c.setup.secret, None)?], Expect::Refuse).noted(format!(
+                    "{} right, {} wrong",
+                    weaker.meta().signature_header,
+                    c.setup.scheme.meta().signature_header
+                )),
+            )
         },
     },
     Case {
