@@ -368,7 +368,7 @@ pub struct CheckArgs {
 pub const CHECK_EXIT_CODES: &str = "\
 Exit codes:
   0    no case failed (with --strict: none warned either)
-  1    a case failed
+  1    a case failed, or the receiver could not be reached (one line says why)
   2    usage, configuration or input error";
 
 fn check_case_names() -> clap::builder::PossibleValuesParser {
