@@ -831,3 +831,41 @@ fn the_table_says_why_each_case_matters() {
         "{out}"
     );
 }
+
+/// Nothing is sent anywhere but the URL given: with --public-url (what Twilio and Square
+/// sign) naming another server, every case's requests, the latency case's too, reach
+/// the URL and none reaches the public one.
+#[test]
+fn nothing_is_sent_but_to_the_url() {
+    for scheme in ["twilio", "square"] {
+        let target = common::Receiver::start(vec![200]);
+        let public = common::Receiver::start(vec![200]);
+        let public_url = format!("{}/in", public.url);
+        let url = format!("{}/hook", target.url);
+        let (_, doc) = check(
+            &url,
+            &[
+                "--scheme",
+                scheme,
+                "--secret=s",
+                "--public-url",
+                &public_url,
+                "--requests",
+                "7",
+                "--timeout",
+                "5s",
+            ],
+        );
+        assert!(doc["unreachable"].is_null(), "{doc:#}");
+        let sent: usize = doc["cases"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|c| c["case"] != "latency")
+            .map(|c| c["got"].as_array().unwrap().len())
+            .sum();
+        assert!(public.got().is_empty(), "{scheme}: {:?}", public.got());
+        assert_eq!(target.got().len(), sent + 7, "{scheme}: {doc:#}");
+        assert!(target.got().iter().all(|r| r.path.starts_with("/hook")), "{scheme}");
+    }
+}
