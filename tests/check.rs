@@ -243,6 +243,20 @@ fn a_receiver_that_reserialises_the_json_fails_the_raw_body_case() {
     let (f, doc) = failed("standard-webhooks", STANDARD, Bug::Reserialises, &[]);
     // Re-serialising drops the newline added after signing too: the same bug.
     assert_eq!(f, set(&["raw-body", "appended-newline"]), "{doc:#}");
+    // hookcat's own verifier takes the re-laid-out delivery it sent: the fix says so.
+    let raw = doc["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["case"] == "raw-body")
+        .unwrap();
+    assert!(
+        raw["fix"]
+            .as_str()
+            .unwrap()
+            .contains("hookcat verifies this very delivery"),
+        "{raw:#}"
+    );
     // Stripe lays its JSON out indented: such a receiver refuses its valid deliveries
     // too, and the fix says that hookcat's own verifier takes the very same delivery.
     let (f, doc) = failed("stripe", STRIPE, Bug::Reserialises, &[]);

@@ -304,7 +304,7 @@ pub static CASES: &[Case] = &[
             };
             let ev = Event { body, ..ev };
             let req = c.sign_event(&ev, &c.setup.secret, &c.setup.secret, None, None)?;
-            Ok(run(vec![req], Expect::Accept).into())
+            Ok(run(vec![req], Expect::Accept).diagnosed())
         },
     },
     Case {
