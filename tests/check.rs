@@ -421,6 +421,15 @@ fn cases_that_do_not_apply_say_why() {
         assert_eq!(c["verdict"], "n/a", "{c:#}");
         assert!(c["note"].as_str().is_some_and(|n| n.contains("GitHub")), "{c:#}");
     }
+    // The reasons check words itself name the provider as such, not by its scheme id.
+    let (_, doc) = check(&rx.url, &["--scheme", "github", &flag, "--only", "content-type"]);
+    let note = doc["cases"][0]["note"].as_str().unwrap();
+    assert!(note.starts_with("the provider sends this event as"), "{note}");
+    let stripe = receiver("stripe", STRIPE, Bug::Correct);
+    let flag = format!("--secret={STRIPE}");
+    let (_, doc) = check(&stripe.url, &["--scheme", "stripe", &flag, "--only", "future"]);
+    let note = doc["cases"][0]["note"].as_str().unwrap();
+    assert!(note.starts_with("the provider refuses only"), "{note}");
 }
 
 #[test]
