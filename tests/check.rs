@@ -766,6 +766,9 @@ fn the_json_document_is_what_ci_can_rely_on() {
             assert!(doc.get(key).is_some(), "{key}: {doc:#}");
         }
         assert_eq!(doc["ok"], code_wanted == 0, "{doc:#}");
+        // A timeout reads as it is set.
+        assert_eq!(doc["timeout"], "timeout 5s (--timeout)", "{doc:#}");
+        assert_eq!(doc["timeout_ms"], 5000, "{doc:#}");
         let cases = doc["cases"].as_array().unwrap();
         assert_eq!(cases.len(), 17, "{doc:#}");
         for c in cases {

@@ -2,7 +2,7 @@
 //! data), a line of talk on stderr, or one JSON document.
 
 use crate::core::check::{self, Case, CaseReport, Checked, Got, Mark, Setup, Summary, Unreachable};
-use crate::core::units::format_duration;
+use crate::core::units::format_duration_setting;
 use crate::output::{sanitize_line, Io, Output, Painter};
 
 /// `--list`: every case chosen, what it sends, what a correct receiver answers and why
@@ -47,9 +47,16 @@ pub fn started(setup: &Setup, out: &Output, io: &mut Io) {
 /// The timeout the answers are held to, and where it comes from.
 fn timeout_text(setup: &Setup) -> String {
     match (check::delivery_timeout(setup), setup.timeout) {
-        (Ok(t), Some(_)) => format!("timeout {} (--timeout)", format_duration(t)),
-        (Ok(t), None) => format!("timeout {} ({}'s)", format_duration(t), setup.scheme.meta().provider),
-        (Err(why), _) => format!("{why}: waiting up to {}", format_duration(check::UNKNOWN_TIMEOUT_WAIT)),
+        (Ok(t), Some(_)) => format!("timeout {} (--timeout)", format_duration_setting(t)),
+        (Ok(t), None) => format!(
+            "timeout {} ({}'s)",
+            format_duration_setting(t),
+            setup.scheme.meta().provider
+        ),
+        (Err(why), _) => format!(
+            "{why}: waiting up to {}",
+            format_duration_setting(check::UNKNOWN_TIMEOUT_WAIT)
+        ),
     }
 }
 
