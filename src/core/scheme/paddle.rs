@@ -17,6 +17,7 @@ pub struct Paddle;
 ///   HTTP 200 within five seconds"; Hookdeck's Paddle guide says the same].
 /// - several signatures: `ts=…;h1=…;h1=…` while a secret is rotated [doc/lib: the
 ///   SDK parser takes every `h1`].
+/// - content type: `application/json` [mem: unconfirmed].
 static FACTS: DeliveryFacts = DeliveryFacts {
     timeout: Known::Is(std::time::Duration::from_secs(5)),
     max_body: Known::Not("Paddle documents no maximum body"),

@@ -39,6 +39,8 @@ pub fn zoom() -> V0 {
 ///   seconds"].
 /// - handshake: `endpoint.url_validation`, answered with the token hashed with the
 ///   secret [doc].
+/// - content types: `application/json; charset=utf-8` and `application/json` [mem:
+///   unconfirmed; the content-type case sends the one the event does not carry].
 const FACTS: DeliveryFacts = DeliveryFacts {
     timeout: Known::Is(std::time::Duration::from_secs(3)),
     max_body: Known::Not("Zoom documents no maximum body"),
