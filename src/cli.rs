@@ -331,10 +331,10 @@ pub struct CheckArgs {
     #[arg(long, value_name = "DURATION", value_parser = duration)]
     pub timeout: Option<Duration>,
     /// The latency case: how many deliveries.
-    #[arg(long, value_name = "N", default_value_t = 20)]
+    #[arg(long, value_name = "N", default_value_t = 20, value_parser = positive_usize)]
     pub requests: usize,
     /// The latency case: how many at once.
-    #[arg(long, value_name = "C", default_value_t = 5)]
+    #[arg(long, value_name = "C", default_value_t = 5, value_parser = positive_usize)]
     pub concurrency: usize,
     /// Run only these cases (comma-separated or repeated).
     #[arg(long, value_name = "CASE", value_delimiter = ',', value_parser = check_case_names())]

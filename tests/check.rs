@@ -507,6 +507,34 @@ fn list_and_usage() {
     )
     .code(2);
     common::run(&["check", "http://127.0.0.1:9/", "--scheme", "stripe"], b"").code(2);
+    // Flags that mean what they say: no latency case of nothing, no run of no case
+    // (a CI job whose --only and --skip cancel out must not pass having checked nothing).
+    for bad in [
+        &["--requests", "0"][..],
+        &["--concurrency", "0"],
+        &["--only", "valid", "--skip", "valid"],
+    ] {
+        let mut args = vec!["check", "http://127.0.0.1:9/", "--scheme", "stripe", "--secret=x"];
+        args.extend_from_slice(bad);
+        let ran = common::run(&args, b"");
+        ran.code(2);
+        assert_eq!(ran.out(), "", "{bad:?}");
+    }
+    let ran = common::run(
+        &[
+            "check",
+            "http://127.0.0.1:9/",
+            "--scheme",
+            "stripe",
+            "--secret=x",
+            "--only",
+            "valid",
+            "--skip",
+            "valid",
+        ],
+        b"",
+    );
+    assert!(ran.err().contains("no case"), "{}", ran.err());
     common::run(&["check", "--scheme", "stripe", "--secret=x"], b"").code(2);
 }
 

@@ -20,6 +20,12 @@ use crate::output::{self, Io, Output};
 
 pub fn run(a: CheckArgs, out: &Output, io: &mut Io) -> anyhow::Result<Outcome> {
     let cases = chosen(&a);
+    if cases.is_empty() {
+        return Err(hinted(
+            "--only and --skip leave no case to run",
+            "`hookcat check --list` shows the cases",
+        ));
+    }
     if a.list {
         output::check::list(&cases, a.json, out, io)?;
         return Ok(Outcome::Success);
