@@ -331,10 +331,10 @@ pub struct CheckArgs {
     #[arg(long, value_name = "DURATION", value_parser = duration)]
     pub timeout: Option<Duration>,
     /// The latency case: how many deliveries.
-    #[arg(long, value_name = "N", default_value_t = 20)]
+    #[arg(long, value_name = "N", default_value_t = 20, value_parser = positive_usize)]
     pub requests: usize,
     /// The latency case: how many at once.
-    #[arg(long, value_name = "C", default_value_t = 5)]
+    #[arg(long, value_name = "C", default_value_t = 5, value_parser = positive_usize)]
     pub concurrency: usize,
     /// Run only these cases (comma-separated or repeated).
     #[arg(long, value_name = "CASE", value_delimiter = ',', value_parser = check_case_names())]
@@ -368,7 +368,7 @@ pub struct CheckArgs {
 pub const CHECK_EXIT_CODES: &str = "\
 Exit codes:
   0    no case failed (with --strict: none warned either)
-  1    a case failed
+  1    a case failed, or the receiver could not be reached (one line says why)
   2    usage, configuration or input error";
 
 fn check_case_names() -> clap::builder::PossibleValuesParser {

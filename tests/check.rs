@@ -46,6 +46,8 @@ enum Bug {
     SlowAndSerial,
     /// Verifies, but answers the handshake like any event.
     NoHandshake,
+    /// Never answers.
+    Hangs,
 }
 
 struct Rx {
@@ -59,6 +61,9 @@ struct Rx {
 async fn handle(State(rx): State<Arc<Rx>>, method: Method, headers: HeaderMap, body: Bytes) -> Response {
     if rx.bug == Bug::AcceptsEverything {
         return (StatusCode::OK, "ok").into_response();
+    }
+    if rx.bug == Bug::Hangs {
+        std::future::pending::<()>().await;
     }
     if method != Method::POST {
         return StatusCode::METHOD_NOT_ALLOWED.into_response();
@@ -238,6 +243,20 @@ fn a_receiver_that_reserialises_the_json_fails_the_raw_body_case() {
     let (f, doc) = failed("standard-webhooks", STANDARD, Bug::Reserialises, &[]);
     // Re-serialising drops the newline added after signing too: the same bug.
     assert_eq!(f, set(&["raw-body", "appended-newline"]), "{doc:#}");
+    // hookcat's own verifier takes the re-laid-out delivery it sent: the fix says so.
+    let raw = doc["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["case"] == "raw-body")
+        .unwrap();
+    assert!(
+        raw["fix"]
+            .as_str()
+            .unwrap()
+            .contains("hookcat verifies this very delivery"),
+        "{raw:#}"
+    );
     // Stripe lays its JSON out indented: such a receiver refuses its valid deliveries
     // too, and the fix says that hookcat's own verifier takes the very same delivery.
     let (f, doc) = failed("stripe", STRIPE, Bug::Reserialises, &[]);
@@ -267,6 +286,18 @@ fn a_receiver_that_ignores_the_timestamp_fails_stale_and_future() {
 fn a_receiver_that_checks_only_githubs_sha1_header_fails_the_downgrade() {
     let (f, doc) = failed("github", GITHUB, Bug::Sha1Only, &[]);
     assert_eq!(f, set(&["downgrade"]), "{doc:#}");
+    // The headers are named as the scheme names them, the weaker and the stronger.
+    let d = doc["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["case"] == "downgrade")
+        .unwrap();
+    let note = d["note"].as_str().unwrap_or_default();
+    assert!(
+        note.contains("x-hub-signature-256") && note.contains("x-hub-signature "),
+        "{d:#}"
+    );
 }
 
 #[test]
@@ -390,6 +421,15 @@ fn cases_that_do_not_apply_say_why() {
         assert_eq!(c["verdict"], "n/a", "{c:#}");
         assert!(c["note"].as_str().is_some_and(|n| n.contains("GitHub")), "{c:#}");
     }
+    // The reasons check words itself name the provider as such, not by its scheme id.
+    let (_, doc) = check(&rx.url, &["--scheme", "github", &flag, "--only", "content-type"]);
+    let note = doc["cases"][0]["note"].as_str().unwrap();
+    assert!(note.starts_with("the provider sends this event as"), "{note}");
+    let stripe = receiver("stripe", STRIPE, Bug::Correct);
+    let flag = format!("--secret={STRIPE}");
+    let (_, doc) = check(&stripe.url, &["--scheme", "stripe", &flag, "--only", "future"]);
+    let note = doc["cases"][0]["note"].as_str().unwrap();
+    assert!(note.starts_with("the provider refuses only"), "{note}");
 }
 
 #[test]
@@ -445,6 +485,14 @@ fn list_and_usage() {
         .collect();
     assert_eq!(names.len(), 17, "{names:?}");
     assert_eq!(names[0], "valid");
+    let ran = common::run(&["check", "--list", "--only", "stale"], b"");
+    ran.code(0);
+    let text = ran.out();
+    assert!(text.starts_with("stale "), "{text}");
+    assert!(
+        text.contains("expects: a refusal") && text.contains("why: replay"),
+        "{text}"
+    );
     common::run(
         &[
             "check",
@@ -459,6 +507,34 @@ fn list_and_usage() {
     )
     .code(2);
     common::run(&["check", "http://127.0.0.1:9/", "--scheme", "stripe"], b"").code(2);
+    // Flags that mean what they say: no latency case of nothing, no run of no case
+    // (a CI job whose --only and --skip cancel out must not pass having checked nothing).
+    for bad in [
+        &["--requests", "0"][..],
+        &["--concurrency", "0"],
+        &["--only", "valid", "--skip", "valid"],
+    ] {
+        let mut args = vec!["check", "http://127.0.0.1:9/", "--scheme", "stripe", "--secret=x"];
+        args.extend_from_slice(bad);
+        let ran = common::run(&args, b"");
+        ran.code(2);
+        assert_eq!(ran.out(), "", "{bad:?}");
+    }
+    let ran = common::run(
+        &[
+            "check",
+            "http://127.0.0.1:9/",
+            "--scheme",
+            "stripe",
+            "--secret=x",
+            "--only",
+            "valid",
+            "--skip",
+            "valid",
+        ],
+        b"",
+    );
+    assert!(ran.err().contains("no case"), "{}", ran.err());
     common::run(&["check", "--scheme", "stripe", "--secret=x"], b"").code(2);
 }
 
@@ -526,4 +602,324 @@ fn the_public_url_is_what_twilio_signs() {
     let fix = doc["cases"][0]["fix"].as_str().unwrap();
     assert!(fix.contains("hookcat verifies this very delivery"), "{fix}");
     assert_eq!(code_public, 0, "{doc_public:#}");
+}
+
+/// A port on 127.0.0.1 that nothing listens on (bound, read back, closed).
+fn closed_port() -> u16 {
+    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    l.local_addr().unwrap().port()
+}
+
+/// Nothing listening: one line on stderr that says so and what to do, no table of
+/// seventeen failures; `--json` gives one document that says the same, and the exit
+/// code is 1 (nothing passed).
+#[test]
+fn nothing_listening_is_one_line_with_a_hint() {
+    let url = format!("http://127.0.0.1:{}/hook", closed_port());
+    let flag = format!("--secret={STRIPE}");
+    let ran = common::run(&["check", &url, "--scheme", "stripe", &flag], b"");
+    ran.code(1);
+    assert_eq!(ran.out(), "", "no table: {}", ran.out());
+    let errors: Vec<String> = ran
+        .err()
+        .lines()
+        .filter(|l| l.contains('✗'))
+        .map(str::to_string)
+        .collect();
+    assert_eq!(errors.len(), 1, "{}", ran.err());
+    assert!(
+        errors[0].contains("connection refused") && errors[0].contains("is anything listening on that port?"),
+        "{}",
+        ran.err()
+    );
+    let (code, doc) = check(&url, &["--scheme", "stripe", &flag]);
+    assert_eq!(code, 1, "{doc:#}");
+    assert_eq!(doc["ok"], false, "{doc:#}");
+    assert_eq!(doc["cases"].as_array().map(Vec::len), Some(0), "{doc:#}");
+    let u = &doc["unreachable"];
+    assert_eq!(u["case"], "valid", "{doc:#}");
+    assert_eq!(u["kind"], "refused", "{doc:#}");
+    assert!(
+        u["message"]
+            .as_str()
+            .unwrap()
+            .contains("is anything listening on that port?"),
+        "{doc:#}"
+    );
+}
+
+/// https:// to a plain-HTTP receiver: one line saying to use http://.
+#[test]
+fn a_tls_mismatch_is_one_line_with_a_hint() {
+    let rx = receiver("stripe", STRIPE, Bug::Correct);
+    let url = rx.url.replacen("http://", "https://", 1);
+    let flag = format!("--secret={STRIPE}");
+    let ran = common::run(&["check", &url, "--scheme", "stripe", &flag], b"");
+    ran.code(1);
+    assert_eq!(ran.out(), "", "{}", ran.out());
+    assert_eq!(
+        ran.err().lines().filter(|l| l.contains('✗')).count(),
+        1,
+        "{}",
+        ran.err()
+    );
+    assert!(ran.err().contains("use http:// for this port"), "{}", ran.err());
+}
+
+/// A receiver that answers one request and then stops listening (as one that crashed):
+/// the case that ran is reported, the run stops at the next with one line.
+#[test]
+fn a_receiver_that_stops_answering_stops_the_run() {
+    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/hook", l.local_addr().unwrap());
+    let server = std::thread::spawn(move || {
+        let (mut s, _) = l.accept().unwrap();
+        // Closed before the answer goes out: the next request finds nothing listening.
+        drop(l);
+        let mut req = Vec::new();
+        let mut buf = [0u8; 65536];
+        // The headers, then the body as Content-Length says.
+        loop {
+            let n = std::io::Read::read(&mut s, &mut buf).unwrap();
+            req.extend_from_slice(&buf[..n]);
+            let text = String::from_utf8_lossy(&req).to_ascii_lowercase();
+            if let Some(end) = text.find("\r\n\r\n") {
+                let len = text
+                    .lines()
+                    .find_map(|l| l.strip_prefix("content-length:"))
+                    .and_then(|v| v.trim().parse::<usize>().ok())
+                    .unwrap_or(0);
+                if req.len() >= end + 4 + len || n == 0 {
+                    break;
+                }
+            }
+        }
+        std::io::Write::write_all(
+            &mut s,
+            b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\nconnection: close\r\n\r\n",
+        )
+        .unwrap();
+    });
+    let flag = format!("--secret={STRIPE}");
+    let (code, doc) = check(
+        &url,
+        &["--scheme", "stripe", &flag, "--only", "valid,unsigned,tampered"],
+    );
+    server.join().unwrap();
+    assert_eq!(code, 1, "{doc:#}");
+    assert_eq!(with_verdict(&doc, "pass"), set(&["valid"]), "{doc:#}");
+    assert_eq!(doc["cases"].as_array().unwrap().len(), 1, "{doc:#}");
+    assert_eq!(doc["unreachable"]["case"], "unsigned", "{doc:#}");
+}
+
+/// A valid delivery that got no answer in time is not blamed on the secret or the
+/// body: the fix says to answer in time.
+#[test]
+fn a_valid_delivery_without_an_answer_is_not_blamed_on_the_secret() {
+    let rx = receiver("stripe", STRIPE, Bug::Hangs);
+    let flag = format!("--secret={STRIPE}");
+    let (code, doc) = check(
+        &rx.url,
+        &["--scheme", "stripe", &flag, "--only", "valid", "--timeout", "300ms"],
+    );
+    assert_eq!(code, 1, "{doc:#}");
+    let valid = &doc["cases"][0];
+    assert_eq!(valid["verdict"], "fail", "{doc:#}");
+    let fix = valid["fix"].as_str().unwrap();
+    assert!(!fix.contains("hookcat verifies this very delivery"), "{fix}");
+    assert!(fix.contains("in time") || fix.contains("within"), "{fix}");
+}
+
+/// The secret given with --secret-env or --secret appears nowhere in what check
+/// writes, in text or JSON, whether the cases pass, fail, or are diagnosed.
+#[test]
+fn the_secret_is_never_printed() {
+    let dir = common::tempdir();
+    for (bug, rx_secret) in [
+        (Bug::AcceptsEverything, STRIPE),
+        // The receiver holds another secret: the valid delivery is refused and hookcat
+        // verifies it itself to say why.
+        (Bug::Correct, "whsec_another_secret_entirely"),
+    ] {
+        let rx = receiver("stripe", rx_secret, bug);
+        for json in [false, true] {
+            let mut args = vec!["check", rx.url.as_str(), "--scheme", "stripe", "--skip", "latency"];
+            if json {
+                args.push("--json");
+            }
+            let out = common::hookcat_in(dir.path())
+                .env("S", STRIPE)
+                .args(&args)
+                .args(["--secret-env", "S"])
+                .output()
+                .unwrap();
+            assert_eq!(out.status.code(), Some(1), "{out:?}");
+            let flag = format!("--secret={STRIPE}");
+            args.push(&flag);
+            let ran = common::run(&args, b"");
+            ran.code(1);
+            for text in [
+                String::from_utf8_lossy(&out.stdout).into_owned(),
+                String::from_utf8_lossy(&out.stderr).into_owned(),
+                ran.out(),
+                ran.err(),
+            ] {
+                assert!(!text.is_empty() || json, "{bug:?}");
+                assert!(!text.contains(STRIPE), "{bug:?} json={json}: {text}");
+                assert!(!text.contains("check_stripe_secret"), "{bug:?} json={json}: {text}");
+            }
+        }
+    }
+}
+
+/// What a CI script relies on: one JSON document with these keys, and the exit code
+/// 0 (nothing failed), 1 (a case failed), 2 (a usage error, nothing on stdout).
+#[test]
+fn the_json_document_is_what_ci_can_rely_on() {
+    let flag = format!("--secret={STRIPE}");
+    for (bug, code_wanted) in [(Bug::Correct, 0), (Bug::AcceptsEverything, 1)] {
+        let rx = receiver("stripe", STRIPE, bug);
+        let (code, doc) = check(&rx.url, &["--scheme", "stripe", &flag, "--timeout", "5s"]);
+        assert_eq!(code, code_wanted, "{doc:#}");
+        for key in [
+            "url",
+            "scheme",
+            "event",
+            "timeout_ms",
+            "strict",
+            "cases",
+            "summary",
+            "ok",
+        ] {
+            assert!(doc.get(key).is_some(), "{key}: {doc:#}");
+        }
+        assert_eq!(doc["ok"], code_wanted == 0, "{doc:#}");
+        // A timeout reads as it is set.
+        assert_eq!(doc["timeout"], "timeout 5s (--timeout)", "{doc:#}");
+        assert_eq!(doc["timeout_ms"], 5000, "{doc:#}");
+        let cases = doc["cases"].as_array().unwrap();
+        assert_eq!(cases.len(), 17, "{doc:#}");
+        for c in cases {
+            for key in ["case", "sent", "expected", "verdict", "got", "why"] {
+                assert!(c.get(key).is_some(), "{key}: {c:#}");
+            }
+            assert!(
+                ["pass", "fail", "warn", "n/a"].contains(&c["verdict"].as_str().unwrap()),
+                "{c:#}"
+            );
+            for g in c["got"].as_array().unwrap() {
+                assert!(g.get("status").is_some() && g["ms"].is_number(), "{g:#}");
+            }
+        }
+        let s = &doc["summary"];
+        let total: u64 = ["pass", "fail", "warn", "n/a"]
+            .iter()
+            .map(|k| s[k].as_u64().unwrap())
+            .sum();
+        assert_eq!(total, 17, "{doc:#}");
+    }
+    let rx = receiver("stripe", STRIPE, Bug::Correct);
+    for bad in [
+        vec![
+            "check",
+            rx.url.as_str(),
+            "--json",
+            "--scheme",
+            "stripe",
+            flag.as_str(),
+            "--only",
+            "nope",
+        ],
+        vec!["check", rx.url.as_str(), "--json", "--scheme", "stripe"],
+        vec!["check", rx.url.as_str(), "--json", "--scheme", "nope", flag.as_str()],
+    ] {
+        let ran = common::run(&bad, b"");
+        ran.code(2);
+        assert_eq!(ran.out(), "", "{bad:?}");
+    }
+}
+
+/// The providers with a handshake (Slack, Zoom, Twitch): a receiver that verifies but
+/// answers the handshake like any event fails the handshake case, and only it.
+#[test]
+fn receivers_that_do_not_answer_the_handshake_fail_it() {
+    for scheme in ["slack", "zoom", "twitch"] {
+        let (f, doc) = failed(scheme, SLACK, Bug::NoHandshake, &["--timeout", "5s"]);
+        assert_eq!(f, set(&["handshake"]), "{scheme}: {doc:#}");
+        let (f, doc) = failed(scheme, SLACK, Bug::Correct, &["--timeout", "5s"]);
+        assert!(f.is_empty(), "{scheme}: {doc:#}");
+        assert!(with_verdict(&doc, "pass").contains("handshake"), "{scheme}: {doc:#}");
+    }
+}
+
+/// Every case that ran says why it matters, passed or not; only a case that did not
+/// pass says what to fix. The header names each column.
+#[test]
+fn the_table_says_why_each_case_matters() {
+    let rx = receiver("stripe", STRIPE, Bug::Correct);
+    let flag = format!("--secret={STRIPE}");
+    let ran = common::run(
+        &[
+            "check",
+            &rx.url,
+            "--scheme",
+            "stripe",
+            &flag,
+            "--only",
+            "valid,unsigned,downgrade",
+        ],
+        b"",
+    );
+    ran.code(0);
+    let out = ran.out();
+    let header = out.lines().next().unwrap();
+    for col in ["case", "verdict", "got", "expected"] {
+        assert!(header.contains(col), "{col}: {header}");
+    }
+    assert!(out.contains("why: lost deliveries"), "{out}");
+    assert!(out.contains("why: forgery: anyone who finds the URL"), "{out}");
+    assert!(!out.contains("fix:"), "{out}");
+    // A case that does not apply says why not, not why it would matter.
+    assert!(
+        !out.contains("why: forgery: a receiver that checks the weaker"),
+        "{out}"
+    );
+}
+
+/// Nothing is sent anywhere but the URL given: with --public-url (what Twilio and Square
+/// sign) naming another server, every case's requests, the latency case's too, reach
+/// the URL and none reaches the public one.
+#[test]
+fn nothing_is_sent_but_to_the_url() {
+    for scheme in ["twilio", "square"] {
+        let target = common::Receiver::start(vec![200]);
+        let public = common::Receiver::start(vec![200]);
+        let public_url = format!("{}/in", public.url);
+        let url = format!("{}/hook", target.url);
+        let (_, doc) = check(
+            &url,
+            &[
+                "--scheme",
+                scheme,
+                "--secret=s",
+                "--public-url",
+                &public_url,
+                "--requests",
+                "7",
+                "--timeout",
+                "5s",
+            ],
+        );
+        assert!(doc["unreachable"].is_null(), "{doc:#}");
+        let sent: usize = doc["cases"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|c| c["case"] != "latency")
+            .map(|c| c["got"].as_array().unwrap().len())
+            .sum();
+        assert!(public.got().is_empty(), "{scheme}: {:?}", public.got());
+        assert_eq!(target.got().len(), sent + 7, "{scheme}: {doc:#}");
+        assert!(target.got().iter().all(|r| r.path.starts_with("/hook")), "{scheme}");
+    }
 }

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use anyhow::Context;
 
 use crate::cli::CheckArgs;
-use crate::core::check::{self, Case, Setup, Summary, CASES};
+use crate::core::check::{self, Case, Setup, CASES};
 use crate::core::config::{Config, Target};
 use crate::core::deliver::{self, ClientOptions};
 use crate::core::event;
@@ -20,6 +20,12 @@ use crate::output::{self, Io, Output};
 
 pub fn run(a: CheckArgs, out: &Output, io: &mut Io) -> anyhow::Result<Outcome> {
     let cases = chosen(&a);
+    if cases.is_empty() {
+        return Err(hinted(
+            "--only and --skip leave no case to run",
+            "`hookcat check --list` shows the cases",
+        ));
+    }
     if a.list {
         output::check::list(&cases, a.json, out, io)?;
         return Ok(Outcome::Success);
@@ -116,14 +122,13 @@ pub fn run(a: CheckArgs, out: &Output, io: &mut Io) -> anyhow::Result<Outcome> {
         output::check::started(&setup, out, io);
     }
     let rt = super::common::runtime()?;
-    let reports = rt.block_on(check::check(setup.clone(), &cases))?;
-    let summary = Summary::of(&reports);
+    let checked = rt.block_on(check::check(setup.clone(), &cases))?;
     if a.json {
-        output::check::json(&setup, &reports, &summary, a.strict, io)?;
+        output::check::json(&setup, &checked, a.strict, io)?;
     } else {
-        output::check::table(&reports, &summary, a.strict, out, io)?;
+        output::check::report(&checked, a.strict, out, io)?;
     }
-    Ok(Outcome::from_bool(summary.fail == 0 && !(a.strict && summary.warn > 0)))
+    Ok(Outcome::from_bool(checked.ok(a.strict)))
 }
 
 /// The cases `--only` and `--skip` leave, in the suite's order.

@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use serde::Serialize;
 
-use super::deliver::{self, Attempt, ClientOptions, DeliverError, Latency, Policy, Prepared};
+use super::deliver::{self, Attempt, AttemptError, ClientOptions, DeliverError, Latency, Policy, Prepared};
 use super::event::{CatalogEntry, Event, EventError};
 use super::headers::Headers;
 use super::scheme::{
@@ -164,6 +164,38 @@ pub struct CaseReport {
     pub fix: Option<String>,
 }
 
+/// Why a run stopped before its last case: every request of a case failed without
+/// reaching an HTTP server (nothing listening, a TLS mismatch, a name that does not
+/// resolve). The cases after it are not run: they could only fail the same way.
+#[derive(Debug, Clone)]
+pub struct Unreachable {
+    /// The case whose requests did not reach the receiver.
+    pub case: &'static str,
+    /// Where they went.
+    pub url: String,
+    pub error: AttemptError,
+}
+
+/// What a run found: a report per case run, and why it stopped early, if it did.
+#[derive(Debug, Clone)]
+pub struct Checked {
+    pub reports: Vec<CaseReport>,
+    pub unreachable: Option<Unreachable>,
+}
+
+impl Checked {
+    pub fn summary(&self) -> Summary {
+        Summary::of(&self.reports)
+    }
+
+    /// Whether the run passes: every case reached the receiver, none failed, and with
+    /// `strict` none warned.
+    pub fn ok(&self, strict: bool) -> bool {
+        let s = self.summary();
+        self.unreachable.is_none() && s.fail == 0 && !(strict && s.warn > 0)
+    }
+}
+
 /// The counts of a run.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Summary {
@@ -272,7 +304,7 @@ pub static CASES: &[Case] = &[
             };
             let ev = Event { body, ..ev };
             let req = c.sign_event(&ev, &c.setup.secret, &c.setup.secret, None, None)?;
-            Ok(run(vec![req], Expect::Accept).into())
+            Ok(run(vec![req], Expect::Accept).diagnosed())
         },
     },
     Case {
@@ -304,10 +336,9 @@ pub static CASES: &[Case] = &[
                 return Ok(Planned::NotApplicable(c.untimed()));
             };
             if tol.past_only {
-                return Ok(Planned::NotApplicable(format!(
-                    "{} refuses only timestamps older than its tolerance, not ones ahead",
-                    c.setup.scheme.meta().provider
-                )));
+                return Ok(Planned::NotApplicable(
+                    "the provider refuses only timestamps older than its tolerance, not ones ahead".into(),
+                ));
             }
             let at = now() + tol.secs as i64 + 60;
             Ok(run(vec![c.signed_at(at)?], Expect::Refuse).into())
@@ -359,13 +390,20 @@ pub static CASES: &[Case] = &[
         sent: "the provider's weaker signature right, its stronger one wrong",
         expected: "a refusal (4xx)",
         matters: "forgery: a receiver that checks the weaker algorithm is only as safe as it",
-        fix: "verify the strongest signature the provider sends (GitHub: X-Hub-Signature-256)",
+        fix: "verify the strongest signature the provider sends (the header the note names as wrong)",
         plan: |c| {
-            if let Err(why) = c.facts.weaker_companion.get() {
-                return Ok(Planned::NotApplicable(why.into()));
-            }
+            let weaker = match c.facts.weaker_companion.get() {
+                Ok(w) => lookup(w, &GenericParams::default())?,
+                Err(why) => return Ok(Planned::NotApplicable(why.into())),
+            };
             let other = c.other_secret()?;
-            Ok(run(vec![c.signed(&other, &c.setup.secret, None)?], Expect::Refuse).into())
+            Ok(
+                run(vec![c.signed(&other, &c.setup.secret, None)?], Expect::Refuse).noted(format!(
+                    "{} right, {} wrong",
+                    weaker.meta().signature_header,
+                    c.setup.scheme.meta().signature_header
+                )),
+            )
         },
     },
     Case {
@@ -398,11 +436,8 @@ pub static CASES: &[Case] = &[
                 .collect();
             if variants.is_empty() {
                 return Ok(Planned::NotApplicable(match c.facts.content_types {
-                    [] => format!("{} names no content types", c.setup.scheme.meta().provider),
-                    _ => format!(
-                        "{} sends this event as `{ct}` only, as the valid case did",
-                        c.setup.scheme.meta().provider
-                    ),
+                    [] => "the scheme names no content types".into(),
+                    _ => format!("the provider sends this event as `{ct}` only, as the valid case did"),
                 }));
             }
             let mut reqs = Vec::new();
@@ -660,12 +695,8 @@ impl Ctx<'_> {
         let sign = |body: &[u8]| self.setup.scheme.sign(&self.setup.secret, &p, &mut &body[..]);
         let (a, b) = (sign(b"{\"a\":1}")?, sign(b"{\"a\":2}")?);
         Ok(
-            (a.headers == b.headers && a.fields == b.fields && a.signed_url == b.signed_url).then(|| {
-                format!(
-                    "{}'s signature does not cover the body",
-                    self.setup.scheme.meta().provider
-                )
-            }),
+            (a.headers == b.headers && a.fields == b.fields && a.signed_url == b.signed_url)
+                .then(|| "the provider's signature does not cover the body".to_string()),
         )
     }
 
@@ -720,8 +751,23 @@ pub fn delivery_timeout(setup: &Setup) -> Result<Duration, &'static str> {
     }
 }
 
-/// Runs `cases` against the setup, one after another.
-pub async fn check(setup: Arc<Setup>, cases: &[&'static Case]) -> Result<Vec<CaseReport>, CheckError> {
+/// The error of a case's requests when none of them reached an HTTP server.
+fn unreached(attempts: &[Attempt]) -> Option<(&AttemptError, &str)> {
+    let mut first = None;
+    for a in attempts {
+        match (&a.status, &a.error) {
+            (None, Some(e)) if e.kind.unreached() => {
+                first.get_or_insert((e, a.url.as_str()));
+            }
+            _ => return None,
+        }
+    }
+    first
+}
+
+/// Runs `cases` against the setup, one after another, until one cannot reach the
+/// receiver ([`Checked::unreachable`]).
+pub async fn check(setup: Arc<Setup>, cases: &[&'static Case]) -> Result<Checked, CheckError> {
     let plain = deliver::client_with(&setup.client, false)?;
     let title = deliver::client_with(&setup.client, true)?;
     let ctx = Ctx {
@@ -757,8 +803,21 @@ pub async fn check(setup: Arc<Setup>, cases: &[&'static Case]) -> Result<Vec<Cas
                 None,
             ),
         };
+        if let Some((error, url)) = unreached(&attempts) {
+            return Ok(Checked {
+                reports: out,
+                unreachable: Some(Unreachable {
+                    case: case.name,
+                    url: url.to_string(),
+                    error: error.clone(),
+                }),
+            });
+        }
         let mut r = judge(case, &plan, &attempts, ctx.timeout());
-        if r.verdict == Mark::Fail && plan.diagnose {
+        // Only a refusal is diagnosed: a delivery without an answer says nothing of
+        // the signature.
+        let refused = attempts.first().is_some_and(|a| a.status.is_some());
+        if r.verdict == Mark::Fail && plan.diagnose && refused {
             if let Some(req) = &sent {
                 let why = ctx.verify_sent(req);
                 r.fix = Some(format!("{} ({why})", r.fix.unwrap_or_default()));
@@ -766,7 +825,10 @@ pub async fn check(setup: Arc<Setup>, cases: &[&'static Case]) -> Result<Vec<Cas
         }
         out.push(r);
     }
-    Ok(out)
+    Ok(Checked {
+        reports: out,
+        unreachable: None,
+    })
 }
 
 /// `count` valid deliveries, `concurrency` at a time, each signed just before it goes.
@@ -839,6 +901,10 @@ fn answered(a: &Attempt) -> String {
     }
 }
 
+/// What to fix when a delivery that must be taken got no answer.
+const NO_ANSWER_FIX: &str =
+    "answer every delivery within the provider's delivery timeout: answer 2xx at once and do the work later (a queue, a background job)";
+
 fn judge(case: &Case, plan: &Plan, attempts: &[Attempt], timeout: Duration) -> CaseReport {
     let gots: Vec<Got> = attempts.iter().map(got).collect();
     let fix = Some(case.fix.to_string());
@@ -854,6 +920,7 @@ fn judge(case: &Case, plan: &Plan, attempts: &[Attempt], timeout: Duration) -> C
     match &plan.expect {
         Expect::Accept => match attempts.iter().find(|a| !is_2xx(a)) {
             None => with(Mark::Pass, None, None),
+            Some(a) if a.status.is_none() => with(Mark::Fail, Some(answered(a)), Some(NO_ANSWER_FIX.into())),
             Some(a) => with(Mark::Fail, Some(answered(a)), fix),
         },
         Expect::Refuse => {

@@ -148,6 +148,22 @@ impl ErrorKind {
             ErrorKind::Other => "request failed",
         }
     }
+
+    /// Whether the request never reached an HTTP server: nothing listening, a name
+    /// that does not resolve, a TLS mismatch or failure. (A timeout or a connection
+    /// closed mid-request did reach one.)
+    pub fn unreached(self) -> bool {
+        matches!(
+            self,
+            ErrorKind::Refused
+                | ErrorKind::Dns
+                | ErrorKind::Tls
+                | ErrorKind::Untrusted
+                | ErrorKind::NotTls
+                | ErrorKind::NotHttp
+                | ErrorKind::Connect
+        )
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]

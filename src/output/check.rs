@@ -1,11 +1,12 @@
 //! How `hookcat check` shows its cases and their reports: a table on stdout (the
 //! data), a line of talk on stderr, or one JSON document.
 
-use crate::core::check::{self, Case, CaseReport, Got, Mark, Setup, Summary};
-use crate::core::units::format_duration;
+use crate::core::check::{self, Case, CaseReport, Checked, Got, Mark, Setup, Summary, Unreachable};
+use crate::core::units::format_duration_setting;
 use crate::output::{sanitize_line, Io, Output, Painter};
 
-/// `--list`: every case chosen, what it sends and what a correct receiver answers.
+/// `--list`: every case chosen, what it sends, what a correct receiver answers and why
+/// it matters.
 pub fn list(cases: &[&Case], json: bool, out: &Output, io: &mut Io) -> std::io::Result<()> {
     if json {
         let v: Vec<serde_json::Value> = cases
@@ -25,6 +26,7 @@ pub fn list(cases: &[&Case], json: bool, out: &Output, io: &mut Io) -> std::io::
     for c in cases {
         io.line(&format!("{:<17} {}", p.bold(c.name), c.sent))?;
         io.line(&format!("{:<17} {} {}", "", p.dim("expects:"), c.expected))?;
+        io.line(&format!("{:<17} {} {}", "", p.dim("why:"), c.matters))?;
     }
     Ok(())
 }
@@ -45,14 +47,21 @@ pub fn started(setup: &Setup, out: &Output, io: &mut Io) {
 /// The timeout the answers are held to, and where it comes from.
 fn timeout_text(setup: &Setup) -> String {
     match (check::delivery_timeout(setup), setup.timeout) {
-        (Ok(t), Some(_)) => format!("timeout {} (--timeout)", format_duration(t)),
-        (Ok(t), None) => format!("timeout {} ({}'s)", format_duration(t), setup.scheme.meta().provider),
-        (Err(why), _) => format!("{why}: waiting up to {}", format_duration(check::UNKNOWN_TIMEOUT_WAIT)),
+        (Ok(t), Some(_)) => format!("timeout {} (--timeout)", format_duration_setting(t)),
+        (Ok(t), None) => format!(
+            "timeout {} ({}'s)",
+            format_duration_setting(t),
+            setup.scheme.meta().provider
+        ),
+        (Err(why), _) => format!(
+            "{why}: waiting up to {}",
+            format_duration_setting(check::UNKNOWN_TIMEOUT_WAIT)
+        ),
     }
 }
 
 fn mark(p: &Painter, m: Mark, strict: bool) -> String {
-    let label = format!("{:<5}", m.label());
+    let label = format!("{:<7}", m.label());
     match m {
         Mark::Pass => p.green(&label),
         Mark::Fail => p.red_bold(&label),
@@ -75,8 +84,32 @@ pub fn answer(g: &Got) -> String {
     }
 }
 
-/// The report as a table: case, verdict, answers, expected; then, under a case that
-/// did not pass, why it matters and what to fix, and any note.
+/// A run's report: the table of the cases run (none when the first could not reach
+/// the receiver), then, when the run stopped early, one line on stderr saying why and
+/// what to do.
+pub fn report(checked: &Checked, strict: bool, out: &Output, io: &mut Io) -> std::io::Result<()> {
+    if !checked.reports.is_empty() {
+        table(&checked.reports, &checked.summary(), strict, out, io)?;
+    }
+    if let Some(u) = &checked.unreachable {
+        let e = &out.err;
+        let stopped = if checked.reports.is_empty() {
+            String::new()
+        } else {
+            format!("stopped at case {}: ", u.case)
+        };
+        io.talk(format_args!("{} {stopped}{}", e.red_bold("✗"), unreachable_line(u)));
+    }
+    Ok(())
+}
+
+/// Why the receiver could not be reached, with what to do.
+fn unreachable_line(u: &Unreachable) -> String {
+    crate::output::network_error(&u.error, &u.url)
+}
+
+/// The report as a table: case, verdict, answers, expected; under each case its note,
+/// why it matters (a case that ran) and what to fix (one that did not pass).
 pub fn table(
     reports: &[CaseReport],
     summary: &Summary,
@@ -85,14 +118,22 @@ pub fn table(
     io: &mut Io,
 ) -> std::io::Result<()> {
     let p = &out.out;
-    io.line(&p.bold(&format!("{:<17} {:<5}  {:<24} {}", "case", "", "got", "expected")))?;
-    for r in reports {
-        let got = match r.got.as_slice() {
+    let gots: Vec<String> = reports
+        .iter()
+        .map(|r| match r.got.as_slice() {
             [] => "-".to_string(),
             gots => gots.iter().map(answer).collect::<Vec<_>>().join(", "),
-        };
+        })
+        .collect();
+    // As wide as the widest answer, within reason: a long one pushes its row only.
+    let width = gots.iter().map(|g| g.chars().count()).max().unwrap_or(0).clamp(3, 32);
+    io.line(&p.bold(&format!(
+        "{:<17} {:<7}  {:<width$} {}",
+        "case", "verdict", "got", "expected"
+    )))?;
+    for (r, got) in reports.iter().zip(&gots) {
         io.line(&format!(
-            "{:<17} {}  {:<24} {}",
+            "{:<17} {}  {:<width$} {}",
             r.case,
             mark(p, r.verdict, strict),
             got,
@@ -102,8 +143,10 @@ pub fn table(
         if let Some(n) = &r.note {
             io.line(&format!("{pad}{}", sanitize_line(n)))?;
         }
-        if matches!(r.verdict, Mark::Fail | Mark::Warn) {
+        if r.verdict != Mark::NotApplicable {
             io.line(&format!("{pad}{} {}", p.dim("why:"), r.why))?;
+        }
+        if matches!(r.verdict, Mark::Fail | Mark::Warn) {
             if let Some(f) = &r.fix {
                 io.line(&format!("{pad}{} {}", p.bold("fix:"), sanitize_line(f)))?;
             }
@@ -126,14 +169,15 @@ pub fn table(
 }
 
 /// `--json`: one document with every case and the summary.
-pub fn json(
-    setup: &Setup,
-    reports: &[CaseReport],
-    summary: &Summary,
-    strict: bool,
-    io: &mut Io,
-) -> std::io::Result<()> {
-    let ok = summary.fail == 0 && !(strict && summary.warn > 0);
+pub fn json(setup: &Setup, checked: &Checked, strict: bool, io: &mut Io) -> std::io::Result<()> {
+    let unreachable = checked.unreachable.as_ref().map(|u| {
+        serde_json::json!({
+            "case": u.case,
+            "url": u.url,
+            "kind": u.error.kind,
+            "message": unreachable_line(u),
+        })
+    });
     io.json_pretty(&serde_json::json!({
         "url": setup.url,
         "scheme": setup.scheme.meta().name,
@@ -141,8 +185,9 @@ pub fn json(
         "timeout_ms": check::delivery_timeout(setup).ok().map(|t| t.as_millis() as u64),
         "timeout": timeout_text(setup),
         "strict": strict,
-        "cases": reports,
-        "summary": summary,
-        "ok": ok,
+        "cases": checked.reports,
+        "summary": checked.summary(),
+        "unreachable": unreachable,
+        "ok": checked.ok(strict),
     }))
 }

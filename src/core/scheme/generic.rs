@@ -11,7 +11,7 @@ use crate::core::secret::Secret;
 
 /// The generic scheme is no provider: it knows no fact of a delivery.
 static FACTS: DeliveryFacts = DeliveryFacts {
-    timeout: Known::Not("the generic scheme is no provider: give --timeout"),
+    timeout: Known::Not("the generic scheme is no provider and knows no delivery timeout"),
     max_body: Known::Not("the generic scheme is no provider and knows no maximum body"),
     untimed: Some("the generic scheme signs no timestamp"),
     several_signatures: Known::Not("the generic scheme sends one signature"),

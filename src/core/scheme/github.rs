@@ -41,7 +41,8 @@ const GITHUB: DeliveryFacts = DeliveryFacts {
     handshake_event: Known::Not("GitHub has no handshake (its `ping` event is an ordinary delivery)"),
 };
 
-/// Intercom's deliveries: no documented timeout or maximum body.
+/// Intercom's deliveries: no documented timeout or maximum body; content type
+/// `application/json` [mem: unconfirmed].
 const INTERCOM: DeliveryFacts = DeliveryFacts {
     timeout: Known::Not("Intercom documents no delivery timeout"),
     max_body: Known::Not("Intercom documents no maximum body"),

@@ -36,10 +36,20 @@ pub fn signed_sha256(h: &Headers) -> bool {
         .is_some_and(|v| v.trim_start().starts_with(PREFIX))
 }
 
-/// Jira Cloud's deliveries [doc: developer.atlassian.com, "Webhooks"]: JSON bodies;
-/// a failed delivery is retried with the same `X-Atlassian-Webhook-Identifier`. No
-/// delivery timeout or maximum body is documented, and nothing in the signature says
-/// when it was made.
+/// Jira Cloud's deliveries (admin webhooks with a secret, SIGNATURES.md §17).
+/// - timeout: none documented for Jira Cloud [doc: developer.atlassian.com, "Webhooks",
+///   "Retry policy": a connection that fails or times out is retried, no number given].
+///   Hookdeck's Jira guide says 5 s to connect and 20 s to answer [3p]; Atlassian
+///   documents those numbers for Jira Service Management's automation webhooks (Data
+///   Center), not for Jira Cloud's, so none is assumed.
+/// - maximum body: none documented.
+/// - no timestamp is signed [doc: "Secure admin webhooks"]: a retry carries the same
+///   `X-Atlassian-Webhook-Identifier` [doc: "Retry policy"; 3p: jira.js's webhook types].
+/// - one signature, HMAC-SHA256 alone, in `X-Hub-Signature` [doc: "Secure admin webhooks"].
+/// - content type: `application/json; charset=utf-8`, as the catalog's events carry it
+///   [mem: unconfirmed; Atlassian's page says JSON and names no charset]. It is the only
+///   one listed, so the content-type case does not apply.
+/// - no handshake: an admin registers the URL in Jira [doc].
 const FACTS: DeliveryFacts = DeliveryFacts {
     timeout: Known::Not("Jira documents no delivery timeout"),
     max_body: Known::Not("Jira documents no maximum body"),

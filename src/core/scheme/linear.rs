@@ -12,6 +12,8 @@ use crate::core::secret::Secret;
 pub struct Linear;
 
 /// Linear's deliveries: no documented timeout or maximum body.
+/// - content types: `application/json; charset=utf-8` and `application/json` [mem:
+///   unconfirmed; the content-type case sends the one the event does not carry].
 static FACTS: DeliveryFacts = DeliveryFacts {
     timeout: Known::Not("Linear documents no delivery timeout"),
     max_body: Known::Not("Linear documents no maximum body"),

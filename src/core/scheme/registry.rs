@@ -528,6 +528,12 @@ mod tests {
             .flatten()
             {
                 assert!(!why.trim().is_empty(), "{name}: an empty reason");
+                // Shown to the user as a case's reason: the source marks belong in the
+                // doc comment, and `check` adds the advice to give --timeout itself.
+                for mark in ["[doc", "[mem", "[lib", "[3p"] {
+                    assert!(!why.contains(mark), "{name}: a source mark in the reason `{why}`");
+                }
+                assert!(!why.contains("--timeout"), "{name}: `{why}`");
             }
             if let Known::Is(t) = f.timeout {
                 assert!(!t.is_zero(), "{name}");

@@ -14,6 +14,7 @@ pub struct Shopify;
 /// Shopify's deliveries.
 /// - timeout: 5 s in all (1 s to connect) [doc: shopify.dev "Webhooks: best
 ///   practices", "Shopify waits five seconds for a response"].
+/// - content type: `application/json` [mem: unconfirmed].
 static FACTS: DeliveryFacts = DeliveryFacts {
     timeout: Known::Is(std::time::Duration::from_secs(5)),
     max_body: Known::Not("Shopify documents no maximum body"),

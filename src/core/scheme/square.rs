@@ -13,6 +13,7 @@ use crate::core::secret::Secret;
 pub struct Square;
 
 /// Square's deliveries: no documented timeout or maximum body.
+/// Content type: `application/json` [mem: unconfirmed].
 static FACTS: DeliveryFacts = DeliveryFacts {
     timeout: Known::Not("Square documents no delivery timeout"),
     max_body: Known::Not("Square documents no maximum body"),

@@ -44,7 +44,7 @@ pub fn standard() -> StandardWebhooks {
             hmac: Some(HmacFormat::new(Alg::Sha256, Encoding::Base64).stamped(unix_text)),
         },
         prefix: "webhook",
-        // The specification [doc].
+        // The specification [doc]; its content type as its examples show [mem].
         facts: DeliveryFacts {
             timeout: Known::Not("the Standard Webhooks specification leaves the timeout to the sender"),
             max_body: Known::Not("the Standard Webhooks specification sets no maximum body"),
@@ -72,7 +72,7 @@ pub fn svix() -> StandardWebhooks {
         },
         prefix: "svix",
         // Svix: 15 s [doc: docs.svix.com "Retries": a 2xx "within a reasonable time
-        // frame (15s)"].
+        // frame (15s)"]; content type `application/json` [mem: unconfirmed].
         facts: DeliveryFacts {
             timeout: Known::Is(std::time::Duration::from_secs(15)),
             max_body: Known::Not("Svix documents no maximum body"),

@@ -30,6 +30,7 @@ pub struct StandardV1a;
 /// Standard Webhooks v1a's deliveries.
 /// - several signatures: a space-separated list [doc: the specification,
 ///   "Signature scheme"].
+/// - content type: `application/json` [mem: unconfirmed].
 static FACTS: DeliveryFacts = DeliveryFacts {
     timeout: Known::Not("the Standard Webhooks specification leaves the timeout to the sender"),
     max_body: Known::Not("the Standard Webhooks specification sets no maximum body"),

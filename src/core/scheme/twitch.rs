@@ -17,6 +17,7 @@ pub struct Twitch;
 ///   events"], no number.
 /// - handshake: `webhook_callback_verification`, answered with the challenge as
 ///   plain text [doc].
+/// - content type: `application/json` [mem: unconfirmed].
 static FACTS: DeliveryFacts = DeliveryFacts {
     timeout: Known::Not("Twitch asks for an answer \"within a few seconds\" and names no number"),
     max_body: Known::Not("Twitch documents no maximum body"),

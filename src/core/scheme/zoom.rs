@@ -39,6 +39,9 @@ pub fn zoom() -> V0 {
 ///   seconds"].
 /// - handshake: `endpoint.url_validation`, answered with the token hashed with the
 ///   secret [doc].
+/// - content type: `application/json; charset=utf-8` [doc: Zoom's own sample receiver,
+///   zoom/webhook-sample, logs it among a delivery's headers]; plain `application/json`
+///   too [mem: unconfirmed]. The content-type case sends the one the event does not carry.
 const FACTS: DeliveryFacts = DeliveryFacts {
     timeout: Known::Is(std::time::Duration::from_secs(3)),
     max_body: Known::Not("Zoom documents no maximum body"),
