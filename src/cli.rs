@@ -308,8 +308,9 @@ pub struct SendArgs {
 #[derive(Debug, Args)]
 #[command(after_help = CHECK_EXIT_CODES)]
 pub struct CheckArgs {
-    /// The receiver's URL (http or https).
-    #[arg(value_name = "URL")]
+    /// The receiver's URL: an http(s) URL, or as curl takes it (`localhost:3000/hook`,
+    /// `:3000/hook`, `3000`, `/hook`; http:// is assumed).
+    #[arg(value_name = "URL", value_parser = http_url)]
     pub url: Option<String>,
     /// The provider's scheme (default: the event's).
     #[arg(long, value_parser = scheme_names())]

@@ -142,6 +142,9 @@ pub struct Got {
     /// Why there was no answer (a timeout, a refused connection).
     pub error: Option<String>,
     pub ms: f64,
+    /// The failure itself, for the output to say what to do about it.
+    #[serde(skip)]
+    pub failure: Option<deliver::AttemptError>,
 }
 
 /// A case's result.
@@ -809,6 +812,7 @@ fn got(a: &Attempt) -> Got {
         status: a.status,
         error: a.error.as_ref().map(|e| format!("{}: {}", e.kind.label(), e.message)),
         ms: deliver::ms(&a.duration),
+        failure: a.error.clone(),
     }
 }
 

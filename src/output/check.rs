@@ -125,6 +125,23 @@ pub fn table(
     ))
 }
 
+/// When no delivery got an answer, the failure in one line with what to do about it
+/// (`connection refused by 127.0.0.1:9: is anything listening on that port?`), as
+/// `send` says it: the cases' verdicts then say nothing about the receiver.
+pub fn never_answered(setup: &Setup, reports: &[CaseReport], out: &Output, io: &mut Io) {
+    let mut gots = reports.iter().flat_map(|r| &r.got).peekable();
+    if gots.peek().is_none() || gots.clone().any(|g| g.status.is_some()) {
+        return;
+    }
+    if let Some(failure) = gots.find_map(|g| g.failure.as_ref()) {
+        io.talk(format_args!(
+            "{} no case got an answer: {}",
+            out.err.red("✗"),
+            crate::output::network_error(failure, &setup.url)
+        ));
+    }
+}
+
 /// `--json`: one document with every case and the summary.
 pub fn json(
     setup: &Setup,
