@@ -58,7 +58,7 @@ pub enum Command {
     /// List and show the built-in event catalog.
     #[command(subcommand)]
     Events(EventsCommand),
-    /// List, show, export and compare captured requests.
+    /// List, show, export, compare and prune captured requests.
     #[command(subcommand)]
     Captures(CapturesCommand),
     /// Generate a secret or key pair in a provider's format.
@@ -795,7 +795,7 @@ fn http_method(s: &str) -> Result<String, String> {
 fn positive_u64(s: &str) -> Result<u64, String> {
     match s.trim().parse::<u64>() {
         Ok(n) if n > 0 => Ok(n),
-        _ => Err(format!("expected a whole number from 1 to {}", u64::MAX)),
+        _ => Err("expected a whole number, 1 or more".into()),
     }
 }
 
@@ -803,7 +803,7 @@ fn positive_u64(s: &str) -> Result<u64, String> {
 fn positive_usize(s: &str) -> Result<usize, String> {
     match s.trim().parse::<usize>() {
         Ok(n) if n > 0 => Ok(n),
-        _ => Err(format!("expected a whole number from 1 to {}", usize::MAX)),
+        _ => Err("expected a whole number, 1 or more".into()),
     }
 }
 

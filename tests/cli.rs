@@ -26,6 +26,11 @@ fn help_lists_every_subcommand_and_the_exit_codes() {
         assert!(text.contains(&format!("\n  {c} ")), "--help does not list {c}:\n{text}");
     }
     assert!(text.contains("Exit codes:") && text.contains("130"), "{text}");
+    // A command's summary names what its subcommands do.
+    let captures = text.lines().find(|l| l.starts_with("  captures ")).unwrap_or_default();
+    for verb in ["List", "show", "export", "compare", "prune"] {
+        assert!(captures.contains(verb), "{captures}");
+    }
 }
 
 #[test]
@@ -670,6 +675,21 @@ fn flags_that_cannot_mean_anything_are_refused() {
             "{ok:?}: {}",
             parsed.err().map(|e| e.to_string()).unwrap_or_default()
         );
+    }
+}
+
+/// A count of zero is refused in words, not with the largest number the type holds.
+#[test]
+fn a_zero_count_says_what_is_taken() {
+    for args in [
+        &["send", "http://127.0.0.1:9/x", "--event", "github.ping", "--count", "0"][..],
+        &["replay", "--all", "--to", "http://127.0.0.1:9/x", "--concurrency", "0"][..],
+        &["listen", "--expect", "0"][..],
+    ] {
+        let (code, err) = usage_error(args);
+        assert_eq!(code, 2, "{args:?}: {err}");
+        assert!(err.contains("expected a whole number, 1 or more"), "{args:?}: {err}");
+        assert!(!err.contains("18446744073709551615"), "{args:?}: {err}");
     }
 }
 
