@@ -908,6 +908,13 @@ fn the_load_summary_tells_the_truth() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(!text.contains("sent 5 of 5"), "{text}");
     assert!(text.contains("answered 0 of 5"), "{text}");
+    // Why, once, with what to do about it, as a single send says it.
+    let err = String::from_utf8_lossy(&out.stderr);
+    let why = format!(
+        "connection refused by 127.0.0.1:{}: is anything listening on that port?",
+        url.split(':').nth(2).unwrap().split('/').next().unwrap()
+    );
+    assert_eq!(err.matches(&why).count(), 1, "{err}");
     let out = hc(dir.path()).args(args).arg("--json").output().unwrap();
     let (_, summary) = attempts_and_summary(&out.stdout);
     assert_eq!(

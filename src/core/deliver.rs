@@ -582,6 +582,10 @@ pub struct LoadSummary {
     pub elapsed_s: f64,
     pub requests_per_sec: f64,
     pub interrupted: bool,
+    /// One request's failure and the URL it went to, for saying what to do when none
+    /// was answered.
+    #[serde(skip)]
+    pub a_failure: Option<(AttemptError, String)>,
 }
 
 #[derive(Debug, Clone, Default, Serialize)]
@@ -915,6 +919,7 @@ struct LoadCounts {
     answered: u64,
     failed: u64,
     attempts: u64,
+    a_failure: Option<(AttemptError, String)>,
 }
 
 /// Sends `load.count` requests made from `requests` through [`run`], signed by
@@ -971,7 +976,10 @@ pub async fn load(
                 }
                 (None, Some(e)) => {
                     c.failed += 1;
-                    *c.errors.entry(e.kind.label().to_string()).or_default() += 1
+                    *c.errors.entry(e.kind.label().to_string()).or_default() += 1;
+                    if c.a_failure.is_none() {
+                        c.a_failure = Some((e.clone(), last.url.clone()));
+                    }
                 }
                 _ => c.failed += 1,
             }
@@ -989,7 +997,9 @@ pub async fn load(
     let mut statuses = BTreeMap::new();
     let mut errors = BTreeMap::new();
     let (mut sent, mut answered, mut failed, mut attempts) = (0, 0, 0, 0);
+    let mut a_failure = None;
     for c in counted {
+        a_failure = a_failure.or(c.a_failure);
         lat.extend(c.latency_us);
         sent += c.sent;
         answered += c.answered;
@@ -1022,6 +1032,7 @@ pub async fn load(
         elapsed_s: elapsed,
         requests_per_sec: if elapsed > 0.0 { sent as f64 / elapsed } else { 0.0 },
         interrupted: stop.is_stopped(),
+        a_failure,
     }
 }
 
