@@ -848,6 +848,27 @@ fn dry_run_and_print_curl_show_the_headers_send_sends() {
         }
     }
     assert!(!cmd.contains("'Accept:'") && !cmd.contains("'User-Agent:'"), "{cmd}");
+    // In the order they are sent, with one Host: the one given with -H, when it is.
+    for host in [None, Some("Host: example.com")] {
+        let mut with = args.to_vec();
+        if let Some(h) = host {
+            with.extend(["-H", h]);
+        }
+        run(&with, b"").code(0);
+        let got = rx.got();
+        let sent: Vec<(String, String)> = got.last().unwrap().headers.iter().map(|(k, v)| lower((k, v))).collect();
+        let dry = run(&[&with[..], &["--dry-run"]].concat(), b"").code(0).out();
+        let shown: Vec<(String, String)> = dry
+            .split("\r\n\r\n")
+            .next()
+            .unwrap()
+            .lines()
+            .skip(1)
+            .filter_map(|l| l.split_once(':'))
+            .map(lower)
+            .collect();
+        assert_eq!(shown, sent, "--dry-run shows the headers in the order sent ({host:?})");
+    }
 }
 
 #[test]
