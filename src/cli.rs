@@ -729,6 +729,9 @@ pub enum CapturesCommand {
     /// The kept lines are written, byte for byte, to a new file beside the log, which then replaces it.
     /// A listener holds a lock on the log it writes: prune refuses to run while one does (stop it first),
     /// and a listener that starts during a prune waits for it, then writes to the new file.
+    #[command(mut_arg("items", |a| a
+        .value_name("LOG")
+        .help("The capture log to prune: a file (default: the listener's default log)")))]
     Prune {
         #[command(flatten)]
         log: LogItems,

@@ -678,6 +678,14 @@ fn flags_that_cannot_mean_anything_are_refused() {
     }
 }
 
+/// `captures prune` takes a log, not captures: its help says so.
+#[test]
+fn prune_help_names_a_log_not_captures() {
+    let help = run(&["captures", "prune", "--help"], b"").code(0).out();
+    assert!(help.contains("captures prune [OPTIONS] [LOG]"), "{help}");
+    assert!(!help.contains("last~N"), "{help}");
+}
+
 /// A count of zero is refused in words, not with the largest number the type holds.
 #[test]
 fn a_zero_count_says_what_is_taken() {
