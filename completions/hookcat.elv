@@ -105,7 +105,7 @@ set edit:completion:arg-completer[hookcat] = {|@words|
             cand --seed 'Seed for --fail-rate, to repeat a run'
             cand --status-sequence 'Answer these statuses in turn, then the last one forever (e.g. 500,429,200)'
             cand --retry-after 'Send Retry-After: SECS with 429 and 503 answers'
-            cand --forward-to 'Relay each request to the app at URL (`localhost:3000`, `:3000` and `3000` work too) and answer with its response. The app gets the original Host, X-Forwarded-For, -Proto and -Host, and answers provider handshakes itself (checked)'
+            cand --forward-to 'Relay each request to the app at URL (`localhost:3000`, `:3000` and `3000` work too) and answer with its response. The app gets the original Host, X-Forwarded-For, -Proto and -Host, and answers provider handshakes itself (checked). The Behaviour flags do nothing then: they are refused with it'
             cand --forward-timeout 'How long the app has to answer a forwarded request; then the sender gets 504'
             cand --max-body 'Largest body accepted; larger gets 413'
             cand --max-inflight 'Bytes that request bodies in flight may hold in total (never less than --max-body); beyond it requests wait, then get 503'

@@ -143,7 +143,7 @@ complete -c hookcat -n "__fish_hookcat_using_subcommand listen" -l fail-rate -d 
 complete -c hookcat -n "__fish_hookcat_using_subcommand listen" -l seed -d 'Seed for --fail-rate, to repeat a run' -r
 complete -c hookcat -n "__fish_hookcat_using_subcommand listen" -l status-sequence -d 'Answer these statuses in turn, then the last one forever (e.g. 500,429,200)' -r
 complete -c hookcat -n "__fish_hookcat_using_subcommand listen" -l retry-after -d 'Send Retry-After: SECS with 429 and 503 answers' -r
-complete -c hookcat -n "__fish_hookcat_using_subcommand listen" -l forward-to -d 'Relay each request to the app at URL (`localhost:3000`, `:3000` and `3000` work too) and answer with its response. The app gets the original Host, X-Forwarded-For, -Proto and -Host, and answers provider handshakes itself (checked)' -r
+complete -c hookcat -n "__fish_hookcat_using_subcommand listen" -l forward-to -d 'Relay each request to the app at URL (`localhost:3000`, `:3000` and `3000` work too) and answer with its response. The app gets the original Host, X-Forwarded-For, -Proto and -Host, and answers provider handshakes itself (checked). The Behaviour flags do nothing then: they are refused with it' -r
 complete -c hookcat -n "__fish_hookcat_using_subcommand listen" -l forward-timeout -d 'How long the app has to answer a forwarded request; then the sender gets 504' -r
 complete -c hookcat -n "__fish_hookcat_using_subcommand listen" -l max-body -d 'Largest body accepted; larger gets 413' -r
 complete -c hookcat -n "__fish_hookcat_using_subcommand listen" -l max-inflight -d 'Bytes that request bodies in flight may hold in total (never less than --max-body); beyond it requests wait, then get 503' -r

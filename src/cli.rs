@@ -461,13 +461,23 @@ pub struct ListenArgs {
     pub no_handshake: bool,
 
     /// Relay each request to the app at URL (`localhost:3000`, `:3000` and `3000` work too) and answer with its response. The app gets the original Host, X-Forwarded-For, -Proto and -Host, and answers provider handshakes itself (checked).
-    #[arg(long, value_name = "URL", value_parser = http_url, help_heading = FORWARDING)]
+    /// The Behaviour flags do nothing then: they are refused with it.
+    #[arg(
+        long,
+        value_name = "URL",
+        value_parser = http_url,
+        help_heading = FORWARDING,
+        conflicts_with_all = [
+            "status", "body", "response_headers", "delay", "fail_first", "fail_rate", "seed",
+            "status_sequence", "retry_after", "hang", "drop",
+        ]
+    )]
     pub forward_to: Option<String>,
     /// How long the app has to answer a forwarded request; then the sender gets 504.
-    #[arg(long, default_value = "30s", value_name = "DURATION", value_parser = duration, help_heading = FORWARDING)]
+    #[arg(long, default_value = "30s", value_name = "DURATION", value_parser = duration, requires = "forward_to", help_heading = FORWARDING)]
     pub forward_timeout: Duration,
     /// Send the app its own host:port as Host (for an app that routes by Host) instead of the original Host.
-    #[arg(long, help_heading = FORWARDING)]
+    #[arg(long, requires = "forward_to", help_heading = FORWARDING)]
     pub rewrite_host: bool,
 
     /// Largest body accepted; larger gets 413.

@@ -655,6 +655,18 @@ fn flags_that_cannot_mean_anything_are_refused() {
         (&send, &["--dry-run", "--json"], "--dry-run"),
         (&send, &["--print", "curl", "--json"], "--print"),
         (&listen, &["--fail-first", "2", "--status-sequence", "500,200"], "--fail-first"),
+        // The app answers a forwarded request: how the listener would answer does nothing.
+        (&listen, &["--forward-to", url, "--status", "500"], "--status"),
+        (&listen, &["--forward-to", url, "--body", "hi"], "--body"),
+        (&listen, &["--forward-to", url, "--response-header", "X-A: 1"], "--response-header"),
+        (&listen, &["--forward-to", url, "--delay", "1s"], "--delay"),
+        (&listen, &["--forward-to", url, "--fail-first", "2"], "--fail-first"),
+        (&listen, &["--forward-to", url, "--fail-rate", "0.5"], "--fail-rate"),
+        (&listen, &["--forward-to", url, "--status-sequence", "500,200"], "--status-sequence"),
+        (&listen, &["--forward-to", url, "--hang"], "--hang"),
+        (&listen, &["--forward-to", url, "--drop"], "--drop"),
+        (&listen, &["--forward-timeout", "5s"], "--forward-to"),
+        (&listen, &["--rewrite-host"], "--forward-to"),
     ];
     for (command, args, flag) in cases {
         let args = [*command, *args].concat();
@@ -668,6 +680,18 @@ fn flags_that_cannot_mean_anything_are_refused() {
         &[&send[..], &["--count", "1", "--concurrency", "1", "--rate", "5"]].concat()[..],
         &[&listen[..], &["--once"]].concat()[..],
         &[&listen[..], &["--expect", "1"]].concat()[..],
+        &[
+            &listen[..],
+            &[
+                "--forward-to",
+                url,
+                "--forward-timeout",
+                "5s",
+                "--rewrite-host",
+                "--no-handshake",
+            ],
+        ]
+        .concat()[..],
     ] {
         let parsed = hookcat::cli::parse_from(std::iter::once("hookcat").chain(ok.iter().copied()));
         assert!(
