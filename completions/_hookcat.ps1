@@ -325,7 +325,7 @@ Register-ArgumentCompleter -Native -CommandName 'hookcat' -ScriptBlock {
             [CompletionResult]::new('--filter', '--filter', [CompletionResultType]::ParameterName, 'Keep captures whose KEY matches VALUE (repeatable; keys: provider, event, method, path, status, valid)')
             [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Only captures received at or after TIME (RFC 3339, a date, or a duration ago such as 10m or 3d)')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'The format to write')
-            [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'curl, har: the base URL, the captured path appended (default: the captured Host, over http)')
+            [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'curl, har: the base URL, the captured path appended (default: the captured Host, over http); `localhost:3000`, `:3000` and `3000` work too')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never')
             [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Every capture in the log')
             [CompletionResult]::new('--reveal', '--reveal', [CompletionResultType]::ParameterName, 'curl, har and raw on a terminal: put credential headers (Authorization, Cookie, X-Api-Key, …) in instead of masking them')

@@ -306,7 +306,7 @@ set edit:completion:arg-completer[hookcat] = {|@words|
             cand --filter 'Keep captures whose KEY matches VALUE (repeatable; keys: provider, event, method, path, status, valid)'
             cand --since 'Only captures received at or after TIME (RFC 3339, a date, or a duration ago such as 10m or 3d)'
             cand --format 'The format to write'
-            cand --to 'curl, har: the base URL, the captured path appended (default: the captured Host, over http)'
+            cand --to 'curl, har: the base URL, the captured path appended (default: the captured Host, over http); `localhost:3000`, `:3000` and `3000` work too'
             cand --color 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never'
             cand --all 'Every capture in the log'
             cand --reveal 'curl, har and raw on a terminal: put credential headers (Authorization, Cookie, X-Api-Key, …) in instead of masking them'

@@ -376,7 +376,7 @@ complete -c hookcat -n "__fish_hookcat_using_subcommand captures; and __fish_see
 har\t'HAR 1.2, for a browser\'s devtools'
 raw\t'The HTTP/1.1 request bytes, exact to a file or pipe (on a terminal, control bytes are shown escaped)'
 json\t'Capture-log lines: a log of its own, which replay and captures read'"
-complete -c hookcat -n "__fish_hookcat_using_subcommand captures; and __fish_seen_subcommand_from export" -l to -d 'curl, har: the base URL, the captured path appended (default: the captured Host, over http)' -r
+complete -c hookcat -n "__fish_hookcat_using_subcommand captures; and __fish_seen_subcommand_from export" -l to -d 'curl, har: the base URL, the captured path appended (default: the captured Host, over http); `localhost:3000`, `:3000` and `3000` work too' -r
 complete -c hookcat -n "__fish_hookcat_using_subcommand captures; and __fish_seen_subcommand_from export" -l color -d 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"

@@ -713,7 +713,7 @@ pub enum CapturesCommand {
         /// The format to write.
         #[arg(long, value_enum)]
         format: ExportFormat,
-        /// curl, har: the base URL, the captured path appended (default: the captured Host, over http).
+        /// curl, har: the base URL, the captured path appended (default: the captured Host, over http); `localhost:3000`, `:3000` and `3000` work too.
         #[arg(long, value_name = "URL", value_parser = http_url)]
         to: Option<String>,
         /// curl, har and raw on a terminal: put credential headers (Authorization, Cookie, X-Api-Key, …) in instead of masking them.

@@ -702,6 +702,23 @@ fn flags_that_cannot_mean_anything_are_refused() {
     }
 }
 
+/// Every URL taken as curl takes it says so in its help.
+#[test]
+fn every_url_argument_says_it_takes_the_short_forms() {
+    for (cmd, flag) in [
+        (&["send"][..], "[URL]"),
+        (&["check"][..], "[URL]"),
+        (&["replay"][..], "--to <URL>"),
+        (&["captures", "export"][..], "--to <URL>"),
+        (&["listen"][..], "--forward-to <URL>"),
+    ] {
+        let help = run(&[cmd, &["--help"]].concat(), b"").code(0).out();
+        let at = help.rfind(flag).unwrap_or_else(|| panic!("{cmd:?}: {help}"));
+        let text: String = help[at..].chars().take(400).collect();
+        assert!(text.contains(":3000"), "{cmd:?} {flag}: {text}");
+    }
+}
+
 /// `captures prune` takes a log, not captures: its help says so.
 #[test]
 fn prune_help_names_a_log_not_captures() {
