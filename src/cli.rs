@@ -233,7 +233,7 @@ pub struct SendArgs {
     #[arg(short, long, value_name = "FILE")]
     pub data: Option<String>,
     /// The Content-Type of --data (default: guessed from the body).
-    #[arg(long, value_name = "TYPE")]
+    #[arg(long, value_name = "TYPE", requires = "data", conflicts_with = "event")]
     pub content_type: Option<String>,
     /// Change a field of the body: a dotted path or JSON pointer that exists; VALUE is JSON if it parses, else a string.
     #[arg(long = "set", value_name = "PATH=VALUE")]

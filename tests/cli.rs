@@ -654,6 +654,7 @@ fn flags_that_cannot_mean_anything_are_refused() {
         (&send, &["--dry-run", "--count", "3"], "--dry-run"),
         (&send, &["--dry-run", "--json"], "--dry-run"),
         (&send, &["--print", "curl", "--json"], "--print"),
+        (&send, &["--content-type", "text/plain"], "--content-type"),
         (&listen, &["--fail-first", "2", "--status-sequence", "500,200"], "--fail-first"),
         // The app answers a forwarded request: how the listener would answer does nothing.
         (&listen, &["--forward-to", url, "--status", "500"], "--status"),
