@@ -133,7 +133,7 @@ complete -c hookcat -n "__fish_hookcat_using_subcommand listen" -l encoding -d '
 base64\t''"
 complete -c hookcat -n "__fish_hookcat_using_subcommand listen" -l header-name -d 'generic scheme: the header that carries the signature' -r
 complete -c hookcat -n "__fish_hookcat_using_subcommand listen" -l prefix -d 'generic scheme: a literal prefix before the signature, e.g. `sha256=`' -r
-complete -c hookcat -n "__fish_hookcat_using_subcommand listen" -l public-url -d 'The public URL the sender calls, for schemes that sign the URL (Twilio, Square)' -r
+complete -c hookcat -n "__fish_hookcat_using_subcommand listen" -l public-url -d 'The public URL the sender calls, for schemes that sign the URL (Twilio, Square); whole: `https://…`' -r
 complete -c hookcat -n "__fish_hookcat_using_subcommand listen" -l status -d 'Answer with this status' -r
 complete -c hookcat -n "__fish_hookcat_using_subcommand listen" -l body -d 'Answer with this body (`@FILE` reads a file)' -r
 complete -c hookcat -n "__fish_hookcat_using_subcommand listen" -l response-header -d 'Add a response header, `Name: value` (repeatable)' -r
@@ -206,7 +206,7 @@ complete -c hookcat -n "__fish_hookcat_using_subcommand sign" -l encoding -d 'ge
 base64\t''"
 complete -c hookcat -n "__fish_hookcat_using_subcommand sign" -l header-name -d 'generic scheme: the header that carries the signature' -r
 complete -c hookcat -n "__fish_hookcat_using_subcommand sign" -l prefix -d 'generic scheme: a literal prefix before the signature, e.g. `sha256=`' -r
-complete -c hookcat -n "__fish_hookcat_using_subcommand sign" -l url -d 'The URL the request goes to (Twilio and Square sign it)' -r
+complete -c hookcat -n "__fish_hookcat_using_subcommand sign" -l url -d 'The URL the request goes to (Twilio and Square sign it), whole: `https://…`' -r
 complete -c hookcat -n "__fish_hookcat_using_subcommand sign" -l timestamp -d 'The timestamp to sign, in unix seconds (default: now)' -r
 complete -c hookcat -n "__fish_hookcat_using_subcommand sign" -l id -d 'The message / delivery id to sign (default: a fresh one)' -r
 complete -c hookcat -n "__fish_hookcat_using_subcommand sign" -l color -d 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''
@@ -247,7 +247,7 @@ complete -c hookcat -n "__fish_hookcat_using_subcommand verify" -l encoding -d '
 base64\t''"
 complete -c hookcat -n "__fish_hookcat_using_subcommand verify" -l header-name -d 'generic scheme: the header that carries the signature' -r
 complete -c hookcat -n "__fish_hookcat_using_subcommand verify" -l prefix -d 'generic scheme: a literal prefix before the signature, e.g. `sha256=`' -r
-complete -c hookcat -n "__fish_hookcat_using_subcommand verify" -l url -d 'The URL the request goes to (Twilio and Square sign it)' -r
+complete -c hookcat -n "__fish_hookcat_using_subcommand verify" -l url -d 'The URL the request goes to (Twilio and Square sign it), whole: `https://…`' -r
 complete -c hookcat -n "__fish_hookcat_using_subcommand verify" -s H -l header -d 'A request header, `Name: value` (repeatable)' -r
 complete -c hookcat -n "__fish_hookcat_using_subcommand verify" -l headers-file -d 'Read headers from a file: a raw HTTP header block, or a capture record (JSON)' -r -F
 complete -c hookcat -n "__fish_hookcat_using_subcommand verify" -l now -d 'Check timestamps against this time (unix seconds) instead of the clock' -r
@@ -481,7 +481,7 @@ base64\t''"
 complete -c hookcat -n "__fish_hookcat_using_subcommand check" -l header-name -d 'generic scheme: the header that carries the signature' -r
 complete -c hookcat -n "__fish_hookcat_using_subcommand check" -l prefix -d 'generic scheme: a literal prefix before the signature, e.g. `sha256=`' -r
 complete -c hookcat -n "__fish_hookcat_using_subcommand check" -s H -l header -d 'Add a header to every request, `Name: value` (repeatable)' -r
-complete -c hookcat -n "__fish_hookcat_using_subcommand check" -l public-url -d 'The URL the provider calls, when not URL (a proxy, a tunnel), for schemes that sign the URL (Twilio, Square)' -r
+complete -c hookcat -n "__fish_hookcat_using_subcommand check" -l public-url -d 'The URL the provider calls, when not URL (a proxy, a tunnel), for schemes that sign the URL (Twilio, Square); whole: `https://…`' -r
 complete -c hookcat -n "__fish_hookcat_using_subcommand check" -l timeout -d 'Use this instead of the provider\'s delivery timeout' -r
 complete -c hookcat -n "__fish_hookcat_using_subcommand check" -l requests -d 'The latency case: how many deliveries' -r
 complete -c hookcat -n "__fish_hookcat_using_subcommand check" -l concurrency -d 'The latency case: how many at once' -r

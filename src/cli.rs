@@ -124,8 +124,8 @@ pub struct SignatureArgs {
     pub secret: SecretArgs,
     #[command(flatten)]
     pub generic: GenericArgs,
-    /// The URL the request goes to (Twilio and Square sign it).
-    #[arg(long, value_name = "URL")]
+    /// The URL the request goes to (Twilio and Square sign it), whole: `https://…`.
+    #[arg(long, value_name = "URL", value_parser = signed_url)]
     pub url: Option<String>,
     /// The body: a file, or `-` for standard input.
     #[arg(value_name = "FILE")]
@@ -325,8 +325,8 @@ pub struct CheckArgs {
     /// Add a header to every request, `Name: value` (repeatable).
     #[arg(short = 'H', long = "header", value_name = "HEADER", value_parser = header_arg)]
     pub headers: Vec<(String, String)>,
-    /// The URL the provider calls, when not URL (a proxy, a tunnel), for schemes that sign the URL (Twilio, Square).
-    #[arg(long, value_name = "URL")]
+    /// The URL the provider calls, when not URL (a proxy, a tunnel), for schemes that sign the URL (Twilio, Square); whole: `https://…`.
+    #[arg(long, value_name = "URL", value_parser = signed_url)]
     pub public_url: Option<String>,
     /// Use this instead of the provider's delivery timeout.
     #[arg(long, value_name = "DURATION", value_parser = duration)]
@@ -416,8 +416,8 @@ pub struct ListenArgs {
     pub secret: SecretArgs,
     #[command(flatten, next_help_heading = VERIFICATION)]
     pub generic: GenericArgs,
-    /// The public URL the sender calls, for schemes that sign the URL (Twilio, Square).
-    #[arg(long, value_name = "URL", help_heading = VERIFICATION)]
+    /// The public URL the sender calls, for schemes that sign the URL (Twilio, Square); whole: `https://…`.
+    #[arg(long, value_name = "URL", value_parser = signed_url, help_heading = VERIFICATION)]
     pub public_url: Option<String>,
     /// Answer 401 to requests whose signature fails.
     #[arg(long, help_heading = VERIFICATION)]
@@ -792,6 +792,11 @@ fn status_code(s: &str) -> Result<u16, String> {
 /// An http(s) URL, completed from the forms curl takes ([`crate::core::url`]).
 fn http_url(s: &str) -> Result<String, String> {
     crate::core::url::normalize(s).map_err(|e| e.reason())
+}
+
+/// A URL a provider signs, whole as written ([`crate::core::url::signed_url`]).
+fn signed_url(s: &str) -> Result<String, String> {
+    crate::core::url::signed_url(s).map_err(|e| e.reason())
 }
 
 /// An HTTP method: a token (RFC 9110), written as typed (`send` sends it upper-cased).

@@ -720,6 +720,28 @@ fn every_url_argument_says_it_takes_the_short_forms() {
     }
 }
 
+/// A URL a provider signs (Twilio, Square) is compared as written: one without its
+/// scheme can never match, and is refused with the whole form.
+#[test]
+fn a_signed_url_without_its_scheme_is_refused_with_the_whole_form() {
+    for args in [
+        &["listen", "--no-save", "--public-url", "example.com/hook"][..],
+        &["verify", "--scheme", "twilio", "--url", "example.com/hook"][..],
+        &["check", "http://127.0.0.1:9/", "--public-url", "example.com/hook"][..],
+    ] {
+        let (code, err) = usage_error(args);
+        assert_eq!(code, 2, "{args:?}: {err}");
+        assert!(err.contains("`https://example.com/hook`"), "{args:?}: {err}");
+    }
+    for ok in [
+        &["listen", "--public-url", "https://abc.ngrok.app/twilio?x=1"][..],
+        &["verify", "--scheme", "twilio", "--url", "HTTP://example.com:8080/sms"][..],
+    ] {
+        let parsed = hookcat::cli::parse_from(std::iter::once("hookcat").chain(ok.iter().copied()));
+        assert!(parsed.is_ok(), "{ok:?}");
+    }
+}
+
 /// `captures prune` takes a log, not captures: its help says so.
 #[test]
 fn prune_help_names_a_log_not_captures() {
