@@ -222,6 +222,7 @@ pub struct DeliveryArgs {
 #[derive(Debug, Args)]
 #[command(after_help = EXIT_CODES)]
 #[command(mut_arg("timeout", |a| a.env("HOOKCAT_TIMEOUT")), mut_arg("retries", |a| a.env("HOOKCAT_RETRIES")))]
+#[command(group(clap::ArgGroup::new("shows_headers").args(["dry_run", "print", "verbose"]).multiple(true)))]
 pub struct SendArgs {
     /// Where to send: an http(s) URL, or as curl takes it (`localhost:3000/hook`, `:3000/hook`, `3000`, `/hook`; http:// is assumed).
     #[arg(value_name = "URL", env = "HOOKCAT_URL", hide_env_values = true, value_parser = http_url)]
@@ -266,7 +267,7 @@ pub struct SendArgs {
     #[arg(long, value_enum, value_name = "FORMAT", conflicts_with_all = ["count", "json"])]
     pub print: Option<PrintFormat>,
     /// Show credential headers (Authorization, Cookie, X-Api-Key, …) in --dry-run, --print curl and -v instead of masking them.
-    #[arg(long)]
+    #[arg(long, requires = "shows_headers")]
     pub reveal: bool,
     /// Load mode: send N requests.
     #[arg(short = 'n', long, value_name = "N", value_parser = positive_u64)]

@@ -655,6 +655,7 @@ fn flags_that_cannot_mean_anything_are_refused() {
         (&send, &["--dry-run", "--json"], "--dry-run"),
         (&send, &["--print", "curl", "--json"], "--print"),
         (&send, &["--content-type", "text/plain"], "--content-type"),
+        (&send, &["--reveal"], "--reveal"),
         (&listen, &["--fail-first", "2", "--status-sequence", "500,200"], "--fail-first"),
         // The app answers a forwarded request: how the listener would answer does nothing.
         (&listen, &["--forward-to", url, "--status", "500"], "--status"),
@@ -681,6 +682,9 @@ fn flags_that_cannot_mean_anything_are_refused() {
         &[&send[..], &["--count", "1", "--concurrency", "1", "--rate", "5"]].concat()[..],
         &[&listen[..], &["--once"]].concat()[..],
         &[&listen[..], &["--expect", "1"]].concat()[..],
+        &[&send[..], &["--reveal", "--dry-run"]].concat()[..],
+        &[&send[..], &["--reveal", "--print", "curl"]].concat()[..],
+        &[&send[..], &["--reveal", "-v"]].concat()[..],
         &[
             &listen[..],
             &[
