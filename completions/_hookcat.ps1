@@ -211,7 +211,7 @@ Register-ArgumentCompleter -Native -CommandName 'hookcat' -ScriptBlock {
             [CompletionResult]::new('--prefix', '--prefix', [CompletionResultType]::ParameterName, 'generic scheme: a literal prefix before the signature, e.g. `sha256=`')
             [CompletionResult]::new('--set', '--set', [CompletionResultType]::ParameterName, 'Change a field of a JSON or form body that exists (re-sign it with --resign)')
             [CompletionResult]::new('--add', '--add', [CompletionResultType]::ParameterName, 'Add a field to a JSON or form body (re-sign it with --resign)')
-            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Per-attempt timeout (or a config target''s `timeout`). [default: 10s]')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Per-attempt timeout. [default: 10s]')
             [CompletionResult]::new('--retries', '--retries', [CompletionResultType]::ParameterName, 'Retries after a connect error, timeout, 429 or 5xx (backoff with jitter; Retry-After honoured). [default: 0]')
             [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Requests in flight at once')
             [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'Requests in flight at once')

@@ -203,7 +203,7 @@ set edit:completion:arg-completer[hookcat] = {|@words|
             cand --prefix 'generic scheme: a literal prefix before the signature, e.g. `sha256=`'
             cand --set 'Change a field of a JSON or form body that exists (re-sign it with --resign)'
             cand --add 'Add a field to a JSON or form body (re-sign it with --resign)'
-            cand --timeout 'Per-attempt timeout (or a config target''s `timeout`). [default: 10s]'
+            cand --timeout 'Per-attempt timeout. [default: 10s]'
             cand --retries 'Retries after a connect error, timeout, 429 or 5xx (backoff with jitter; Retry-After honoured). [default: 0]'
             cand -c 'Requests in flight at once'
             cand --concurrency 'Requests in flight at once'

@@ -297,7 +297,7 @@ complete -c hookcat -n "__fish_hookcat_using_subcommand replay" -l header-name -
 complete -c hookcat -n "__fish_hookcat_using_subcommand replay" -l prefix -d 'generic scheme: a literal prefix before the signature, e.g. `sha256=`' -r
 complete -c hookcat -n "__fish_hookcat_using_subcommand replay" -l set -d 'Change a field of a JSON or form body that exists (re-sign it with --resign)' -r
 complete -c hookcat -n "__fish_hookcat_using_subcommand replay" -l add -d 'Add a field to a JSON or form body (re-sign it with --resign)' -r
-complete -c hookcat -n "__fish_hookcat_using_subcommand replay" -l timeout -d 'Per-attempt timeout (or a config target\'s `timeout`). [default: 10s]' -r
+complete -c hookcat -n "__fish_hookcat_using_subcommand replay" -l timeout -d 'Per-attempt timeout. [default: 10s]' -r
 complete -c hookcat -n "__fish_hookcat_using_subcommand replay" -l retries -d 'Retries after a connect error, timeout, 429 or 5xx (backoff with jitter; Retry-After honoured). [default: 0]' -r
 complete -c hookcat -n "__fish_hookcat_using_subcommand replay" -s c -l concurrency -d 'Requests in flight at once' -r
 complete -c hookcat -n "__fish_hookcat_using_subcommand replay" -l rate -d 'At most R requests per second (`100`, `100/s` or `6000/m`)' -r

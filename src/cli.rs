@@ -202,7 +202,7 @@ pub struct KeygenArgs {
 /// How each request is delivered: what `send` and `replay` share.
 #[derive(Debug, Clone, Default, Args)]
 pub struct DeliveryArgs {
-    /// Per-attempt timeout (or a config target's `timeout`). [default: 10s]
+    /// Per-attempt timeout. [default: 10s]
     #[arg(long, value_name = "DURATION", value_parser = duration)]
     pub timeout: Option<Duration>,
     /// Retries after a connect error, timeout, 429 or 5xx (backoff with jitter; Retry-After honoured). [default: 0]
@@ -221,7 +221,12 @@ pub struct DeliveryArgs {
 ///   hookcat send http://localhost:3000/hook --event stripe.invoice.paid --count 1000 --concurrency 20
 #[derive(Debug, Args)]
 #[command(after_help = EXIT_CODES)]
-#[command(mut_arg("timeout", |a| a.env("HOOKCAT_TIMEOUT")), mut_arg("retries", |a| a.env("HOOKCAT_RETRIES")))]
+#[command(
+    mut_arg("timeout", |a| a
+        .env("HOOKCAT_TIMEOUT")
+        .help("Per-attempt timeout (or a config target's `timeout`). [default: 10s]")),
+    mut_arg("retries", |a| a.env("HOOKCAT_RETRIES"))
+)]
 #[command(group(clap::ArgGroup::new("shows_headers").args(["dry_run", "print", "verbose"]).multiple(true)))]
 pub struct SendArgs {
     /// Where to send: an http(s) URL, or as curl takes it (`localhost:3000/hook`, `:3000/hook`, `3000`, `/hook`; http:// is assumed).

@@ -746,6 +746,16 @@ fn a_signed_url_without_its_scheme_is_refused_with_the_whole_form() {
     }
 }
 
+/// A config target gives `send` its timeout and retries; `replay` has no target, and its
+/// help does not offer one.
+#[test]
+fn only_send_offers_a_config_targets_timeout() {
+    let replay = run(&["replay", "--help"], b"").code(0).out();
+    assert!(!replay.contains("config target"), "{replay}");
+    let send = run(&["send", "--help"], b"").code(0).out();
+    assert!(send.contains("config target's `timeout`"), "{send}");
+}
+
 /// `captures prune` takes a log, not captures: its help says so.
 #[test]
 fn prune_help_names_a_log_not_captures() {
