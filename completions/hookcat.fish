@@ -35,7 +35,7 @@ complete -c hookcat -n "__fish_hookcat_needs_command" -f -a "sign" -d 'Print the
 complete -c hookcat -n "__fish_hookcat_needs_command" -f -a "verify" -d 'Verify a webhook signature, and say why it fails'
 complete -c hookcat -n "__fish_hookcat_needs_command" -f -a "replay" -d 'Replay captured requests, byte-exact or re-signed, to a URL'
 complete -c hookcat -n "__fish_hookcat_needs_command" -f -a "events" -d 'List and show the built-in event catalog'
-complete -c hookcat -n "__fish_hookcat_needs_command" -f -a "captures" -d 'List, show, export and compare captured requests'
+complete -c hookcat -n "__fish_hookcat_needs_command" -f -a "captures" -d 'List, show, export, compare and prune captured requests'
 complete -c hookcat -n "__fish_hookcat_needs_command" -f -a "keygen" -d 'Generate a secret or key pair in a provider\'s format'
 complete -c hookcat -n "__fish_hookcat_needs_command" -f -a "demo" -d 'Show the whole loop: a listener, a sender, valid, tampered and retried deliveries'
 complete -c hookcat -n "__fish_hookcat_needs_command" -f -a "completions" -d 'Print shell completions (bash, zsh, fish, powershell, elvish)'
@@ -133,7 +133,7 @@ complete -c hookcat -n "__fish_hookcat_using_subcommand listen" -l encoding -d '
 base64\t''"
 complete -c hookcat -n "__fish_hookcat_using_subcommand listen" -l header-name -d 'generic scheme: the header that carries the signature' -r
 complete -c hookcat -n "__fish_hookcat_using_subcommand listen" -l prefix -d 'generic scheme: a literal prefix before the signature, e.g. `sha256=`' -r
-complete -c hookcat -n "__fish_hookcat_using_subcommand listen" -l public-url -d 'The public URL the sender calls, for schemes that sign the URL (Twilio, Square)' -r
+complete -c hookcat -n "__fish_hookcat_using_subcommand listen" -l public-url -d 'The public URL the sender calls, for schemes that sign the URL (Twilio, Square); whole: `https://…`' -r
 complete -c hookcat -n "__fish_hookcat_using_subcommand listen" -l status -d 'Answer with this status' -r
 complete -c hookcat -n "__fish_hookcat_using_subcommand listen" -l body -d 'Answer with this body (`@FILE` reads a file)' -r
 complete -c hookcat -n "__fish_hookcat_using_subcommand listen" -l response-header -d 'Add a response header, `Name: value` (repeatable)' -r
@@ -143,7 +143,7 @@ complete -c hookcat -n "__fish_hookcat_using_subcommand listen" -l fail-rate -d 
 complete -c hookcat -n "__fish_hookcat_using_subcommand listen" -l seed -d 'Seed for --fail-rate, to repeat a run' -r
 complete -c hookcat -n "__fish_hookcat_using_subcommand listen" -l status-sequence -d 'Answer these statuses in turn, then the last one forever (e.g. 500,429,200)' -r
 complete -c hookcat -n "__fish_hookcat_using_subcommand listen" -l retry-after -d 'Send Retry-After: SECS with 429 and 503 answers' -r
-complete -c hookcat -n "__fish_hookcat_using_subcommand listen" -l forward-to -d 'Relay each request to the app at URL (`localhost:3000`, `:3000` and `3000` work too) and answer with its response. The app gets the original Host, X-Forwarded-For, -Proto and -Host, and answers provider handshakes itself (checked)' -r
+complete -c hookcat -n "__fish_hookcat_using_subcommand listen" -l forward-to -d 'Relay each request to the app at URL (`localhost:3000`, `:3000` and `3000` work too) and answer with its response. The app gets the original Host, X-Forwarded-For, -Proto and -Host, and answers provider handshakes itself (checked). The Behaviour flags do nothing then: they are refused with it' -r
 complete -c hookcat -n "__fish_hookcat_using_subcommand listen" -l forward-timeout -d 'How long the app has to answer a forwarded request; then the sender gets 504' -r
 complete -c hookcat -n "__fish_hookcat_using_subcommand listen" -l max-body -d 'Largest body accepted; larger gets 413' -r
 complete -c hookcat -n "__fish_hookcat_using_subcommand listen" -l max-inflight -d 'Bytes that request bodies in flight may hold in total (never less than --max-body); beyond it requests wait, then get 503' -r
@@ -206,7 +206,7 @@ complete -c hookcat -n "__fish_hookcat_using_subcommand sign" -l encoding -d 'ge
 base64\t''"
 complete -c hookcat -n "__fish_hookcat_using_subcommand sign" -l header-name -d 'generic scheme: the header that carries the signature' -r
 complete -c hookcat -n "__fish_hookcat_using_subcommand sign" -l prefix -d 'generic scheme: a literal prefix before the signature, e.g. `sha256=`' -r
-complete -c hookcat -n "__fish_hookcat_using_subcommand sign" -l url -d 'The URL the request goes to (Twilio and Square sign it)' -r
+complete -c hookcat -n "__fish_hookcat_using_subcommand sign" -l url -d 'The URL the request goes to (Twilio and Square sign it), whole: `https://…`' -r
 complete -c hookcat -n "__fish_hookcat_using_subcommand sign" -l timestamp -d 'The timestamp to sign, in unix seconds (default: now)' -r
 complete -c hookcat -n "__fish_hookcat_using_subcommand sign" -l id -d 'The message / delivery id to sign (default: a fresh one)' -r
 complete -c hookcat -n "__fish_hookcat_using_subcommand sign" -l color -d 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''
@@ -247,7 +247,7 @@ complete -c hookcat -n "__fish_hookcat_using_subcommand verify" -l encoding -d '
 base64\t''"
 complete -c hookcat -n "__fish_hookcat_using_subcommand verify" -l header-name -d 'generic scheme: the header that carries the signature' -r
 complete -c hookcat -n "__fish_hookcat_using_subcommand verify" -l prefix -d 'generic scheme: a literal prefix before the signature, e.g. `sha256=`' -r
-complete -c hookcat -n "__fish_hookcat_using_subcommand verify" -l url -d 'The URL the request goes to (Twilio and Square sign it)' -r
+complete -c hookcat -n "__fish_hookcat_using_subcommand verify" -l url -d 'The URL the request goes to (Twilio and Square sign it), whole: `https://…`' -r
 complete -c hookcat -n "__fish_hookcat_using_subcommand verify" -s H -l header -d 'A request header, `Name: value` (repeatable)' -r
 complete -c hookcat -n "__fish_hookcat_using_subcommand verify" -l headers-file -d 'Read headers from a file: a raw HTTP header block, or a capture record (JSON)' -r -F
 complete -c hookcat -n "__fish_hookcat_using_subcommand verify" -l now -d 'Check timestamps against this time (unix seconds) instead of the clock' -r
@@ -297,7 +297,7 @@ complete -c hookcat -n "__fish_hookcat_using_subcommand replay" -l header-name -
 complete -c hookcat -n "__fish_hookcat_using_subcommand replay" -l prefix -d 'generic scheme: a literal prefix before the signature, e.g. `sha256=`' -r
 complete -c hookcat -n "__fish_hookcat_using_subcommand replay" -l set -d 'Change a field of a JSON or form body that exists (re-sign it with --resign)' -r
 complete -c hookcat -n "__fish_hookcat_using_subcommand replay" -l add -d 'Add a field to a JSON or form body (re-sign it with --resign)' -r
-complete -c hookcat -n "__fish_hookcat_using_subcommand replay" -l timeout -d 'Per-attempt timeout (or a config target\'s `timeout`). [default: 10s]' -r
+complete -c hookcat -n "__fish_hookcat_using_subcommand replay" -l timeout -d 'Per-attempt timeout. [default: 10s]' -r
 complete -c hookcat -n "__fish_hookcat_using_subcommand replay" -l retries -d 'Retries after a connect error, timeout, 429 or 5xx (backoff with jitter; Retry-After honoured). [default: 0]' -r
 complete -c hookcat -n "__fish_hookcat_using_subcommand replay" -s c -l concurrency -d 'Requests in flight at once' -r
 complete -c hookcat -n "__fish_hookcat_using_subcommand replay" -l rate -d 'At most R requests per second (`100`, `100/s` or `6000/m`)' -r
@@ -376,7 +376,7 @@ complete -c hookcat -n "__fish_hookcat_using_subcommand captures; and __fish_see
 har\t'HAR 1.2, for a browser\'s devtools'
 raw\t'The HTTP/1.1 request bytes, exact to a file or pipe (on a terminal, control bytes are shown escaped)'
 json\t'Capture-log lines: a log of its own, which replay and captures read'"
-complete -c hookcat -n "__fish_hookcat_using_subcommand captures; and __fish_seen_subcommand_from export" -l to -d 'curl, har: the base URL, the captured path appended (default: the captured Host, over http)' -r
+complete -c hookcat -n "__fish_hookcat_using_subcommand captures; and __fish_seen_subcommand_from export" -l to -d 'curl, har: the base URL, the captured path appended (default: the captured Host, over http); `localhost:3000`, `:3000` and `3000` work too' -r
 complete -c hookcat -n "__fish_hookcat_using_subcommand captures; and __fish_seen_subcommand_from export" -l color -d 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -481,7 +481,7 @@ base64\t''"
 complete -c hookcat -n "__fish_hookcat_using_subcommand check" -l header-name -d 'generic scheme: the header that carries the signature' -r
 complete -c hookcat -n "__fish_hookcat_using_subcommand check" -l prefix -d 'generic scheme: a literal prefix before the signature, e.g. `sha256=`' -r
 complete -c hookcat -n "__fish_hookcat_using_subcommand check" -s H -l header -d 'Add a header to every request, `Name: value` (repeatable)' -r
-complete -c hookcat -n "__fish_hookcat_using_subcommand check" -l public-url -d 'The URL the provider calls, when not URL (a proxy, a tunnel), for schemes that sign the URL (Twilio, Square)' -r
+complete -c hookcat -n "__fish_hookcat_using_subcommand check" -l public-url -d 'The URL the provider calls, when not URL (a proxy, a tunnel), for schemes that sign the URL (Twilio, Square); whole: `https://…`' -r
 complete -c hookcat -n "__fish_hookcat_using_subcommand check" -l timeout -d 'Use this instead of the provider\'s delivery timeout' -r
 complete -c hookcat -n "__fish_hookcat_using_subcommand check" -l requests -d 'The latency case: how many deliveries' -r
 complete -c hookcat -n "__fish_hookcat_using_subcommand check" -l concurrency -d 'The latency case: how many at once' -r
@@ -537,7 +537,7 @@ complete -c hookcat -n "__fish_hookcat_using_subcommand help; and not __fish_see
 complete -c hookcat -n "__fish_hookcat_using_subcommand help; and not __fish_seen_subcommand_from send listen sign verify replay events captures keygen demo completions man check help" -f -a "verify" -d 'Verify a webhook signature, and say why it fails'
 complete -c hookcat -n "__fish_hookcat_using_subcommand help; and not __fish_seen_subcommand_from send listen sign verify replay events captures keygen demo completions man check help" -f -a "replay" -d 'Replay captured requests, byte-exact or re-signed, to a URL'
 complete -c hookcat -n "__fish_hookcat_using_subcommand help; and not __fish_seen_subcommand_from send listen sign verify replay events captures keygen demo completions man check help" -f -a "events" -d 'List and show the built-in event catalog'
-complete -c hookcat -n "__fish_hookcat_using_subcommand help; and not __fish_seen_subcommand_from send listen sign verify replay events captures keygen demo completions man check help" -f -a "captures" -d 'List, show, export and compare captured requests'
+complete -c hookcat -n "__fish_hookcat_using_subcommand help; and not __fish_seen_subcommand_from send listen sign verify replay events captures keygen demo completions man check help" -f -a "captures" -d 'List, show, export, compare and prune captured requests'
 complete -c hookcat -n "__fish_hookcat_using_subcommand help; and not __fish_seen_subcommand_from send listen sign verify replay events captures keygen demo completions man check help" -f -a "keygen" -d 'Generate a secret or key pair in a provider\'s format'
 complete -c hookcat -n "__fish_hookcat_using_subcommand help; and not __fish_seen_subcommand_from send listen sign verify replay events captures keygen demo completions man check help" -f -a "demo" -d 'Show the whole loop: a listener, a sender, valid, tampered and retried deliveries'
 complete -c hookcat -n "__fish_hookcat_using_subcommand help; and not __fish_seen_subcommand_from send listen sign verify replay events captures keygen demo completions man check help" -f -a "completions" -d 'Print shell completions (bash, zsh, fish, powershell, elvish)'

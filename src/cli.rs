@@ -58,7 +58,7 @@ pub enum Command {
     /// List and show the built-in event catalog.
     #[command(subcommand)]
     Events(EventsCommand),
-    /// List, show, export and compare captured requests.
+    /// List, show, export, compare and prune captured requests.
     #[command(subcommand)]
     Captures(CapturesCommand),
     /// Generate a secret or key pair in a provider's format.
@@ -124,8 +124,8 @@ pub struct SignatureArgs {
     pub secret: SecretArgs,
     #[command(flatten)]
     pub generic: GenericArgs,
-    /// The URL the request goes to (Twilio and Square sign it).
-    #[arg(long, value_name = "URL")]
+    /// The URL the request goes to (Twilio and Square sign it), whole: `https://…`.
+    #[arg(long, value_name = "URL", value_parser = signed_url)]
     pub url: Option<String>,
     /// The body: a file, or `-` for standard input.
     #[arg(value_name = "FILE")]
@@ -202,7 +202,7 @@ pub struct KeygenArgs {
 /// How each request is delivered: what `send` and `replay` share.
 #[derive(Debug, Clone, Default, Args)]
 pub struct DeliveryArgs {
-    /// Per-attempt timeout (or a config target's `timeout`). [default: 10s]
+    /// Per-attempt timeout. [default: 10s]
     #[arg(long, value_name = "DURATION", value_parser = duration)]
     pub timeout: Option<Duration>,
     /// Retries after a connect error, timeout, 429 or 5xx (backoff with jitter; Retry-After honoured). [default: 0]
@@ -221,7 +221,13 @@ pub struct DeliveryArgs {
 ///   hookcat send http://localhost:3000/hook --event stripe.invoice.paid --count 1000 --concurrency 20
 #[derive(Debug, Args)]
 #[command(after_help = EXIT_CODES)]
-#[command(mut_arg("timeout", |a| a.env("HOOKCAT_TIMEOUT")), mut_arg("retries", |a| a.env("HOOKCAT_RETRIES")))]
+#[command(
+    mut_arg("timeout", |a| a
+        .env("HOOKCAT_TIMEOUT")
+        .help("Per-attempt timeout (or a config target's `timeout`). [default: 10s]")),
+    mut_arg("retries", |a| a.env("HOOKCAT_RETRIES"))
+)]
+#[command(group(clap::ArgGroup::new("shows_headers").args(["dry_run", "print", "verbose"]).multiple(true)))]
 pub struct SendArgs {
     /// Where to send: an http(s) URL, or as curl takes it (`localhost:3000/hook`, `:3000/hook`, `3000`, `/hook`; http:// is assumed).
     #[arg(value_name = "URL", env = "HOOKCAT_URL", hide_env_values = true, value_parser = http_url)]
@@ -233,7 +239,7 @@ pub struct SendArgs {
     #[arg(short, long, value_name = "FILE")]
     pub data: Option<String>,
     /// The Content-Type of --data (default: guessed from the body).
-    #[arg(long, value_name = "TYPE")]
+    #[arg(long, value_name = "TYPE", requires = "data", conflicts_with = "event")]
     pub content_type: Option<String>,
     /// Change a field of the body: a dotted path or JSON pointer that exists; VALUE is JSON if it parses, else a string.
     #[arg(long = "set", value_name = "PATH=VALUE")]
@@ -266,7 +272,7 @@ pub struct SendArgs {
     #[arg(long, value_enum, value_name = "FORMAT", conflicts_with_all = ["count", "json"])]
     pub print: Option<PrintFormat>,
     /// Show credential headers (Authorization, Cookie, X-Api-Key, …) in --dry-run, --print curl and -v instead of masking them.
-    #[arg(long)]
+    #[arg(long, requires = "shows_headers")]
     pub reveal: bool,
     /// Load mode: send N requests.
     #[arg(short = 'n', long, value_name = "N", value_parser = positive_u64)]
@@ -308,8 +314,9 @@ pub struct SendArgs {
 #[derive(Debug, Args)]
 #[command(after_help = CHECK_EXIT_CODES)]
 pub struct CheckArgs {
-    /// The receiver's URL (http or https).
-    #[arg(value_name = "URL")]
+    /// The receiver's URL: an http(s) URL, or as curl takes it (`localhost:3000/hook`,
+    /// `:3000/hook`, `3000`, `/hook`; http:// is assumed).
+    #[arg(value_name = "URL", value_parser = http_url)]
     pub url: Option<String>,
     /// The provider's scheme (default: the event's).
     #[arg(long, value_parser = scheme_names())]
@@ -324,8 +331,8 @@ pub struct CheckArgs {
     /// Add a header to every request, `Name: value` (repeatable).
     #[arg(short = 'H', long = "header", value_name = "HEADER", value_parser = header_arg)]
     pub headers: Vec<(String, String)>,
-    /// The URL the provider calls, when not URL (a proxy, a tunnel), for schemes that sign the URL (Twilio, Square).
-    #[arg(long, value_name = "URL")]
+    /// The URL the provider calls, when not URL (a proxy, a tunnel), for schemes that sign the URL (Twilio, Square); whole: `https://…`.
+    #[arg(long, value_name = "URL", value_parser = signed_url)]
     pub public_url: Option<String>,
     /// Use this instead of the provider's delivery timeout.
     #[arg(long, value_name = "DURATION", value_parser = duration)]
@@ -415,8 +422,8 @@ pub struct ListenArgs {
     pub secret: SecretArgs,
     #[command(flatten, next_help_heading = VERIFICATION)]
     pub generic: GenericArgs,
-    /// The public URL the sender calls, for schemes that sign the URL (Twilio, Square).
-    #[arg(long, value_name = "URL", help_heading = VERIFICATION)]
+    /// The public URL the sender calls, for schemes that sign the URL (Twilio, Square); whole: `https://…`.
+    #[arg(long, value_name = "URL", value_parser = signed_url, help_heading = VERIFICATION)]
     pub public_url: Option<String>,
     /// Answer 401 to requests whose signature fails.
     #[arg(long, help_heading = VERIFICATION)]
@@ -460,13 +467,23 @@ pub struct ListenArgs {
     pub no_handshake: bool,
 
     /// Relay each request to the app at URL (`localhost:3000`, `:3000` and `3000` work too) and answer with its response. The app gets the original Host, X-Forwarded-For, -Proto and -Host, and answers provider handshakes itself (checked).
-    #[arg(long, value_name = "URL", value_parser = http_url, help_heading = FORWARDING)]
+    /// The Behaviour flags do nothing then: they are refused with it.
+    #[arg(
+        long,
+        value_name = "URL",
+        value_parser = http_url,
+        help_heading = FORWARDING,
+        conflicts_with_all = [
+            "status", "body", "response_headers", "delay", "fail_first", "fail_rate", "seed",
+            "status_sequence", "retry_after", "hang", "drop",
+        ]
+    )]
     pub forward_to: Option<String>,
     /// How long the app has to answer a forwarded request; then the sender gets 504.
-    #[arg(long, default_value = "30s", value_name = "DURATION", value_parser = duration, help_heading = FORWARDING)]
+    #[arg(long, default_value = "30s", value_name = "DURATION", value_parser = duration, requires = "forward_to", help_heading = FORWARDING)]
     pub forward_timeout: Duration,
     /// Send the app its own host:port as Host (for an app that routes by Host) instead of the original Host.
-    #[arg(long, help_heading = FORWARDING)]
+    #[arg(long, requires = "forward_to", help_heading = FORWARDING)]
     pub rewrite_host: bool,
 
     /// Largest body accepted; larger gets 413.
@@ -702,7 +719,7 @@ pub enum CapturesCommand {
         /// The format to write.
         #[arg(long, value_enum)]
         format: ExportFormat,
-        /// curl, har: the base URL, the captured path appended (default: the captured Host, over http).
+        /// curl, har: the base URL, the captured path appended (default: the captured Host, over http); `localhost:3000`, `:3000` and `3000` work too.
         #[arg(long, value_name = "URL", value_parser = http_url)]
         to: Option<String>,
         /// curl, har and raw on a terminal: put credential headers (Authorization, Cookie, X-Api-Key, …) in instead of masking them.
@@ -728,6 +745,9 @@ pub enum CapturesCommand {
     /// The kept lines are written, byte for byte, to a new file beside the log, which then replaces it.
     /// A listener holds a lock on the log it writes: prune refuses to run while one does (stop it first),
     /// and a listener that starts during a prune waits for it, then writes to the new file.
+    #[command(mut_arg("items", |a| a
+        .value_name("LOG")
+        .help("The capture log to prune: a file (default: the listener's default log)")))]
     Prune {
         #[command(flatten)]
         log: LogItems,
@@ -780,6 +800,11 @@ fn http_url(s: &str) -> Result<String, String> {
     crate::core::url::normalize(s).map_err(|e| e.reason())
 }
 
+/// A URL a provider signs, whole as written ([`crate::core::url::signed_url`]).
+fn signed_url(s: &str) -> Result<String, String> {
+    crate::core::url::signed_url(s).map_err(|e| e.reason())
+}
+
 /// An HTTP method: a token (RFC 9110), written as typed (`send` sends it upper-cased).
 fn http_method(s: &str) -> Result<String, String> {
     let token = |c: char| c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c);
@@ -794,7 +819,7 @@ fn http_method(s: &str) -> Result<String, String> {
 fn positive_u64(s: &str) -> Result<u64, String> {
     match s.trim().parse::<u64>() {
         Ok(n) if n > 0 => Ok(n),
-        _ => Err(format!("expected a whole number from 1 to {}", u64::MAX)),
+        _ => Err("expected a whole number, 1 or more".into()),
     }
 }
 
@@ -802,7 +827,7 @@ fn positive_u64(s: &str) -> Result<u64, String> {
 fn positive_usize(s: &str) -> Result<usize, String> {
     match s.trim().parse::<usize>() {
         Ok(n) if n > 0 => Ok(n),
-        _ => Err(format!("expected a whole number from 1 to {}", usize::MAX)),
+        _ => Err("expected a whole number, 1 or more".into()),
     }
 }
 

@@ -552,6 +552,19 @@ fn a_missing_file_named_like_a_log_is_a_file_error_everywhere() {
             r.err()
         );
     }
+    // The default log not there yet says it as a named one does, hint included.
+    let empty = tempdir();
+    let named = cap(&["list", m]).err();
+    let default = captures_by_default(empty.path(), &["list"]);
+    let default = default.code(2).err();
+    let hint = |e: &str| {
+        e.lines()
+            .find(|l| l.starts_with("hint:"))
+            .unwrap_or_default()
+            .to_string()
+    };
+    assert_eq!(hint(&default), hint(&named), "{default}\n{named}");
+    assert!(default.contains("does not exist"), "{default}");
     // Two logs are one too many.
     let copy = data.join("copy.jsonl");
     std::fs::copy(&log, &copy).unwrap();

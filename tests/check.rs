@@ -923,3 +923,80 @@ fn nothing_is_sent_but_to_the_url() {
         assert!(target.got().iter().all(|r| r.path.starts_with("/hook")), "{scheme}");
     }
 }
+
+/// The URL is taken as `send` takes it (`:PORT/path`, `localhost:PORT/path`, from the
+/// command line or a target), and a URL that cannot be used is a usage error naming the
+/// corrected form.
+#[test]
+fn the_url_is_taken_as_curl_takes_it() {
+    let rx = receiver("github", GITHUB, Bug::Correct);
+    let port = rx
+        .url
+        .rsplit(':')
+        .next()
+        .unwrap()
+        .split('/')
+        .next()
+        .unwrap()
+        .to_string();
+    let secret = format!("--secret={GITHUB}");
+    for typed in [format!(":{port}/hook"), format!("localhost:{port}/hook")] {
+        let (code, doc) = check(&typed, &["--scheme", "github", &secret, "--only", "valid"]);
+        assert_eq!(code, 0, "{typed}: {doc:#}");
+        assert_eq!(doc["summary"]["pass"], 1, "{typed}: {doc:#}");
+    }
+    let dir = common::tempdir();
+    let toml = format!("[targets.local]\nurl = \":{port}/hook\"\nscheme = \"github\"\n");
+    let config = common::write(dir.path(), "hookcat.toml", toml.as_bytes());
+    let ran = common::run(
+        &[
+            "check", "--config", &config, "-t", "local", &secret, "--json", "--only", "valid",
+        ],
+        b"",
+    );
+    ran.code(0);
+    let ran = common::run(&["check", "ftp://127.0.0.1:9/", "--scheme", "github", &secret], b"");
+    let err = ran.code(2).err();
+    assert!(err.contains("did you mean `http://127.0.0.1:9/`?"), "{err}");
+}
+
+/// Nothing listening: the run ends with the failure in one line and what to do about it,
+/// as `send` says it, instead of only each case's "no answer".
+#[test]
+fn a_receiver_that_never_answers_is_named_once_with_what_to_do() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let url = format!("http://127.0.0.1:{port}/hook");
+    let secret = format!("--secret={GITHUB}");
+    let ran = common::run(
+        &["check", &url, "--scheme", "github", &secret, "--only", "valid,unsigned"],
+        b"",
+    );
+    let err = ran.code(1).err();
+    assert_eq!(
+        err.matches(&format!(
+            "connection refused by 127.0.0.1:{port}: is anything listening on that port?"
+        ))
+        .count(),
+        1,
+        "{err}"
+    );
+    // An answer from the receiver, even a refusal, is no such failure.
+    let rx = receiver("github", GITHUB, Bug::Correct);
+    let ran = common::run(
+        &[
+            "check",
+            &rx.url,
+            "--scheme",
+            "github",
+            "--secret=wrong",
+            "--only",
+            "valid",
+        ],
+        b"",
+    );
+    assert!(!ran.err().contains("listening"), "{}", ran.err());
+}

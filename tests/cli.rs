@@ -26,6 +26,11 @@ fn help_lists_every_subcommand_and_the_exit_codes() {
         assert!(text.contains(&format!("\n  {c} ")), "--help does not list {c}:\n{text}");
     }
     assert!(text.contains("Exit codes:") && text.contains("130"), "{text}");
+    // A command's summary names what its subcommands do.
+    let captures = text.lines().find(|l| l.starts_with("  captures ")).unwrap_or_default();
+    for verb in ["List", "show", "export", "compare", "prune"] {
+        assert!(captures.contains(verb), "{captures}");
+    }
 }
 
 #[test]
@@ -649,7 +654,21 @@ fn flags_that_cannot_mean_anything_are_refused() {
         (&send, &["--dry-run", "--count", "3"], "--dry-run"),
         (&send, &["--dry-run", "--json"], "--dry-run"),
         (&send, &["--print", "curl", "--json"], "--print"),
+        (&send, &["--content-type", "text/plain"], "--content-type"),
+        (&send, &["--reveal"], "--reveal"),
         (&listen, &["--fail-first", "2", "--status-sequence", "500,200"], "--fail-first"),
+        // The app answers a forwarded request: how the listener would answer does nothing.
+        (&listen, &["--forward-to", url, "--status", "500"], "--status"),
+        (&listen, &["--forward-to", url, "--body", "hi"], "--body"),
+        (&listen, &["--forward-to", url, "--response-header", "X-A: 1"], "--response-header"),
+        (&listen, &["--forward-to", url, "--delay", "1s"], "--delay"),
+        (&listen, &["--forward-to", url, "--fail-first", "2"], "--fail-first"),
+        (&listen, &["--forward-to", url, "--fail-rate", "0.5"], "--fail-rate"),
+        (&listen, &["--forward-to", url, "--status-sequence", "500,200"], "--status-sequence"),
+        (&listen, &["--forward-to", url, "--hang"], "--hang"),
+        (&listen, &["--forward-to", url, "--drop"], "--drop"),
+        (&listen, &["--forward-timeout", "5s"], "--forward-to"),
+        (&listen, &["--rewrite-host"], "--forward-to"),
     ];
     for (command, args, flag) in cases {
         let args = [*command, *args].concat();
@@ -663,6 +682,21 @@ fn flags_that_cannot_mean_anything_are_refused() {
         &[&send[..], &["--count", "1", "--concurrency", "1", "--rate", "5"]].concat()[..],
         &[&listen[..], &["--once"]].concat()[..],
         &[&listen[..], &["--expect", "1"]].concat()[..],
+        &[&send[..], &["--reveal", "--dry-run"]].concat()[..],
+        &[&send[..], &["--reveal", "--print", "curl"]].concat()[..],
+        &[&send[..], &["--reveal", "-v"]].concat()[..],
+        &[
+            &listen[..],
+            &[
+                "--forward-to",
+                url,
+                "--forward-timeout",
+                "5s",
+                "--rewrite-host",
+                "--no-handshake",
+            ],
+        ]
+        .concat()[..],
     ] {
         let parsed = hookcat::cli::parse_from(std::iter::once("hookcat").chain(ok.iter().copied()));
         assert!(
@@ -670,6 +704,78 @@ fn flags_that_cannot_mean_anything_are_refused() {
             "{ok:?}: {}",
             parsed.err().map(|e| e.to_string()).unwrap_or_default()
         );
+    }
+}
+
+/// Every URL taken as curl takes it says so in its help.
+#[test]
+fn every_url_argument_says_it_takes_the_short_forms() {
+    for (cmd, flag) in [
+        (&["send"][..], "[URL]"),
+        (&["check"][..], "[URL]"),
+        (&["replay"][..], "--to <URL>"),
+        (&["captures", "export"][..], "--to <URL>"),
+        (&["listen"][..], "--forward-to <URL>"),
+    ] {
+        let help = run(&[cmd, &["--help"]].concat(), b"").code(0).out();
+        let at = help.rfind(flag).unwrap_or_else(|| panic!("{cmd:?}: {help}"));
+        let text: String = help[at..].chars().take(400).collect();
+        assert!(text.contains(":3000"), "{cmd:?} {flag}: {text}");
+    }
+}
+
+/// A URL a provider signs (Twilio, Square) is compared as written: one without its
+/// scheme can never match, and is refused with the whole form.
+#[test]
+fn a_signed_url_without_its_scheme_is_refused_with_the_whole_form() {
+    for args in [
+        &["listen", "--no-save", "--public-url", "example.com/hook"][..],
+        &["verify", "--scheme", "twilio", "--url", "example.com/hook"][..],
+        &["check", "http://127.0.0.1:9/", "--public-url", "example.com/hook"][..],
+    ] {
+        let (code, err) = usage_error(args);
+        assert_eq!(code, 2, "{args:?}: {err}");
+        assert!(err.contains("`https://example.com/hook`"), "{args:?}: {err}");
+    }
+    for ok in [
+        &["listen", "--public-url", "https://abc.ngrok.app/twilio?x=1"][..],
+        &["verify", "--scheme", "twilio", "--url", "HTTP://example.com:8080/sms"][..],
+    ] {
+        let parsed = hookcat::cli::parse_from(std::iter::once("hookcat").chain(ok.iter().copied()));
+        assert!(parsed.is_ok(), "{ok:?}");
+    }
+}
+
+/// A config target gives `send` its timeout and retries; `replay` has no target, and its
+/// help does not offer one.
+#[test]
+fn only_send_offers_a_config_targets_timeout() {
+    let replay = run(&["replay", "--help"], b"").code(0).out();
+    assert!(!replay.contains("config target"), "{replay}");
+    let send = run(&["send", "--help"], b"").code(0).out();
+    assert!(send.contains("config target's `timeout`"), "{send}");
+}
+
+/// `captures prune` takes a log, not captures: its help says so.
+#[test]
+fn prune_help_names_a_log_not_captures() {
+    let help = run(&["captures", "prune", "--help"], b"").code(0).out();
+    assert!(help.contains("captures prune [OPTIONS] [LOG]"), "{help}");
+    assert!(!help.contains("last~N"), "{help}");
+}
+
+/// A count of zero is refused in words, not with the largest number the type holds.
+#[test]
+fn a_zero_count_says_what_is_taken() {
+    for args in [
+        &["send", "http://127.0.0.1:9/x", "--event", "github.ping", "--count", "0"][..],
+        &["replay", "--all", "--to", "http://127.0.0.1:9/x", "--concurrency", "0"][..],
+        &["listen", "--expect", "0"][..],
+    ] {
+        let (code, err) = usage_error(args);
+        assert_eq!(code, 2, "{args:?}: {err}");
+        assert!(err.contains("expected a whole number, 1 or more"), "{args:?}: {err}");
+        assert!(!err.contains("18446744073709551615"), "{args:?}: {err}");
     }
 }
 

@@ -1280,6 +1280,11 @@ fn expect_exits_1_when_the_timeout_passes_first() {
     if sent {
         assert!(stderr.contains("got 1"), "{stderr}");
     }
+    // The count once, not again in the details.
+    assert!(
+        !stderr.contains("(1 request") && !stderr.contains("(0 requests"),
+        "{stderr}"
+    );
 }
 
 #[test]

@@ -848,6 +848,27 @@ fn dry_run_and_print_curl_show_the_headers_send_sends() {
         }
     }
     assert!(!cmd.contains("'Accept:'") && !cmd.contains("'User-Agent:'"), "{cmd}");
+    // In the order they are sent, with one Host: the one given with -H, when it is.
+    for host in [None, Some("Host: example.com")] {
+        let mut with = args.to_vec();
+        if let Some(h) = host {
+            with.extend(["-H", h]);
+        }
+        run(&with, b"").code(0);
+        let got = rx.got();
+        let sent: Vec<(String, String)> = got.last().unwrap().headers.iter().map(|(k, v)| lower((k, v))).collect();
+        let dry = run(&[&with[..], &["--dry-run"]].concat(), b"").code(0).out();
+        let shown: Vec<(String, String)> = dry
+            .split("\r\n\r\n")
+            .next()
+            .unwrap()
+            .lines()
+            .skip(1)
+            .filter_map(|l| l.split_once(':'))
+            .map(lower)
+            .collect();
+        assert_eq!(shown, sent, "--dry-run shows the headers in the order sent ({host:?})");
+    }
 }
 
 #[test]
@@ -908,6 +929,13 @@ fn the_load_summary_tells_the_truth() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(!text.contains("sent 5 of 5"), "{text}");
     assert!(text.contains("answered 0 of 5"), "{text}");
+    // Why, once, with what to do about it, as a single send says it.
+    let err = String::from_utf8_lossy(&out.stderr);
+    let why = format!(
+        "connection refused by 127.0.0.1:{}: is anything listening on that port?",
+        url.split(':').nth(2).unwrap().split('/').next().unwrap()
+    );
+    assert_eq!(err.matches(&why).count(), 1, "{err}");
     let out = hc(dir.path()).args(args).arg("--json").output().unwrap();
     let (_, summary) = attempts_and_summary(&out.stdout);
     assert_eq!(

@@ -35,12 +35,19 @@ pub fn run(a: CheckArgs, out: &Output, io: &mut Io) -> anyhow::Result<Outcome> {
         Some(t) => config.target(t)?,
         None => Target::default(),
     };
-    let url = a.url.clone().or(target.url.clone()).ok_or_else(|| {
+    let target_url = match (&target.url, &a.target) {
+        (Some(u), Some(t)) => Some(
+            crate::core::url::normalize(u).with_context(|| format!("the url of target `{t}` in the config file"))?,
+        ),
+        _ => None,
+    };
+    let url = a.url.clone().or(target_url).ok_or_else(|| {
         hinted(
             "no URL to check",
             "give it as the first argument (hookcat check http://localhost:3000/webhooks --scheme stripe --secret-env S), or --target NAME from hookcat.toml",
         )
     })?;
+    // (The argument arrives completed by clap; a config target's URL is completed above.)
     let parsed = deliver::check_url(&url)?;
     let scheme_name = a.scheme.clone().or(target.scheme.clone());
     let event_name = a.event.clone().or(target.event.clone());

@@ -96,11 +96,15 @@ pub fn log_and_ids(items: &[String], file: Option<&Path>) -> anyhow::Result<(Pat
     Ok((log.unwrap_or_else(default_log_path), ids))
 }
 
+/// What to do when there is no capture log.
+const NO_LOG_HINT: &str =
+    "capture some requests with `hookcat listen`, or name a capture log file (`hookcat listen --save FILE` writes one)";
+
 /// Refuses a log path that is missing or not a regular file, naming it and what it is.
 pub fn check_log_path(p: &Path) -> anyhow::Result<()> {
     let path = p.display().to_string();
     let shown = sanitize_line(&path);
-    let hint = "capture some requests with `hookcat listen`, or name a capture log file (`hookcat listen --save FILE` writes one)";
+    let hint = NO_LOG_HINT;
     let m = match std::fs::metadata(p) {
         Ok(m) => m,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
@@ -225,8 +229,11 @@ pub fn open_log(path: &Path) -> anyhow::Result<std::io::BufReader<std::fs::File>
     match crate::core::capture::open_log(path) {
         Ok(r) => Ok(r),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(hinted(
-            format!("no capture log at `{}`", path.display()),
-            "capture some requests with `hookcat listen`, or name a log file (listen --save FILE writes one)",
+            format!(
+                "no capture log at `{}`: the file does not exist",
+                sanitize_line(&path.display().to_string())
+            ),
+            NO_LOG_HINT,
         )),
         Err(e) => Err(anyhow::Error::new(e).context(format!("opening the capture log `{}`", path.display()))),
     }

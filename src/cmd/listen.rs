@@ -298,28 +298,40 @@ async fn serve(a: ListenArgs, plan: ListenPlan, out: &Output, io: &mut Io) -> an
     r.stdout.flush()?;
     let t = r.tally;
     drop(r);
-    let mut summary = format!("{} request{}", t.requests, if t.requests == 1 { "" } else { "s" });
+    let count = format!("{} request{}", t.requests, if t.requests == 1 { "" } else { "s" });
+    // What is said after the count: validity, refusals, the log.
+    let mut details = Vec::new();
     if scheme.is_some() {
-        summary.push_str(&format!(": {} valid, {} invalid", t.valid, t.invalid));
+        details.push(format!("{} valid, {} invalid", t.valid, t.invalid));
     }
     if t.refused > 0 {
-        summary.push_str(&format!("; {} refused (--allow-ip, not saved)", t.refused));
+        details.push(format!("{} refused (--allow-ip, not saved)", t.refused));
     }
     if let Some(p) = &save {
         let size = std::fs::metadata(p).map(|m| format_size(m.len())).unwrap_or_default();
-        summary.push_str(&format!("; log {} ({size})", p.display()));
+        details.push(format!("log {} ({size})", p.display()));
         if t.save_errors > 0 {
-            summary.push_str(&format!("; {} not saved (answered 503)", t.save_errors));
+            details.push(format!("{} not saved (answered 503)", t.save_errors));
         }
     }
+    let summary = match (scheme.is_some(), details.is_empty()) {
+        (_, true) => count,
+        (true, false) => format!("{count}: {}", details.join("; ")),
+        (false, false) => format!("{count}; {}", details.join("; ")),
+    };
     match outcome {
         Outcome::Negative => {
             io.talk(format_args!(
-                "{} expected {} request{}, got {} before the timeout ({summary})",
+                "{} expected {} request{}, got {} before the timeout{}",
                 e.red_bold("✗"),
                 plan.expect.unwrap_or(0),
                 if plan.expect == Some(1) { "" } else { "s" },
-                t.requests
+                t.requests,
+                if details.is_empty() {
+                    String::new()
+                } else {
+                    format!(" ({})", details.join("; "))
+                }
             ));
             Ok(Outcome::Negative)
         }

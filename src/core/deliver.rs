@@ -271,7 +271,7 @@ pub fn client_with(o: &ClientOptions, title_case: bool) -> Result<reqwest::Clien
         b = b.http1_title_case_headers();
     }
     if !o.relay {
-        b = b.user_agent(CLIENT_HEADERS[0].1);
+        b = b.user_agent(CLIENT_HEADERS[1].1);
     }
     let mut b = b
         .pool_max_idle_per_host(o.pool_size.max(8))
@@ -598,6 +598,10 @@ pub struct LoadSummary {
     pub elapsed_s: f64,
     pub requests_per_sec: f64,
     pub interrupted: bool,
+    /// One request's failure and the URL it went to, for saying what to do when none
+    /// was answered.
+    #[serde(skip)]
+    pub a_failure: Option<(AttemptError, String)>,
 }
 
 #[derive(Debug, Clone, Default, Serialize)]
@@ -931,6 +935,7 @@ struct LoadCounts {
     answered: u64,
     failed: u64,
     attempts: u64,
+    a_failure: Option<(AttemptError, String)>,
 }
 
 /// Sends `load.count` requests made from `requests` through [`run`], signed by
@@ -987,7 +992,10 @@ pub async fn load(
                 }
                 (None, Some(e)) => {
                     c.failed += 1;
-                    *c.errors.entry(e.kind.label().to_string()).or_default() += 1
+                    *c.errors.entry(e.kind.label().to_string()).or_default() += 1;
+                    if c.a_failure.is_none() {
+                        c.a_failure = Some((e.clone(), last.url.clone()));
+                    }
                 }
                 _ => c.failed += 1,
             }
@@ -1005,7 +1013,9 @@ pub async fn load(
     let mut statuses = BTreeMap::new();
     let mut errors = BTreeMap::new();
     let (mut sent, mut answered, mut failed, mut attempts) = (0, 0, 0, 0);
+    let mut a_failure = None;
     for c in counted {
+        a_failure = a_failure.or(c.a_failure);
         lat.extend(c.latency_us);
         sent += c.sent;
         answered += c.answered;
@@ -1038,6 +1048,7 @@ pub async fn load(
         elapsed_s: elapsed,
         requests_per_sec: if elapsed > 0.0 { sent as f64 / elapsed } else { 0.0 },
         interrupted: stop.is_stopped(),
+        a_failure,
     }
 }
 
@@ -1398,10 +1409,11 @@ pub fn prepare(event: &super::event::Event, url: &str, extra: &Headers, method: 
 }
 
 /// The headers [`client`] adds to a request that has none of its own (reqwest adds
-/// `Accept`; the client's default `User-Agent`), not when relaying.
+/// `Accept`; the client's default `User-Agent`), not when relaying, in the order they
+/// are sent.
 pub const CLIENT_HEADERS: [(&str, &str); 2] = [
-    ("User-Agent", concat!("hookcat/", env!("CARGO_PKG_VERSION"))),
     ("Accept", "*/*"),
+    ("User-Agent", concat!("hookcat/", env!("CARGO_PKG_VERSION"))),
 ];
 
 /// `req` with the headers the client would add ([`CLIENT_HEADERS`]) written in, so
@@ -1414,8 +1426,9 @@ pub fn add_client_headers(req: &mut Prepared) {
     }
 }
 
-/// The request as it goes on the wire (for `--dry-run`): request line, headers
-/// (Host, Content-Length and the default User-Agent included), a blank line, the body.
+/// The request as it goes on the wire (for `--dry-run`): request line, headers in the
+/// order they are sent (the request's, then Host unless it has one, then
+/// Content-Length), a blank line, the body.
 pub fn wire_format(req: &Prepared) -> Vec<u8> {
     let (host, path) = match url::Url::parse(&req.url) {
         Ok(u) => {
@@ -1432,12 +1445,15 @@ pub fn wire_format(req: &Prepared) -> Vec<u8> {
         }
         Err(_) => (String::new(), req.url.clone()),
     };
-    let mut out = format!("{} {path} HTTP/1.1\r\nHost: {host}\r\n", req.method);
+    let mut out = format!("{} {path} HTTP/1.1\r\n", req.method);
     for (k, v) in req.headers.iter() {
         out.push_str(&format!("{k}: {v}\r\n"));
     }
     if !req.headers.contains("user-agent") {
         out.push_str(concat!("User-Agent: hookcat/", env!("CARGO_PKG_VERSION"), "\r\n"));
+    }
+    if !req.headers.contains("host") {
+        out.push_str(&format!("Host: {host}\r\n"));
     }
     out.push_str(&format!("Content-Length: {}\r\n\r\n", req.body.len()));
     let mut b = out.into_bytes();
@@ -1503,7 +1519,11 @@ mod more_tests {
         };
         let w = String::from_utf8(wire_format(&req)).unwrap();
         assert!(
-            w.starts_with("POST /h?x=1 HTTP/1.1\r\nHost: 127.0.0.1:9000\r\nX-A: 1\r\n"),
+            w.starts_with(concat!(
+                "POST /h?x=1 HTTP/1.1\r\nX-A: 1\r\nUser-Agent: hookcat/",
+                env!("CARGO_PKG_VERSION"),
+                "\r\nHost: 127.0.0.1:9000\r\n"
+            )),
             "{w}"
         );
         assert!(w.ends_with("Content-Length: 2\r\n\r\nhi"));

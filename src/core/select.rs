@@ -275,15 +275,15 @@ fn part_of(query: &str, id: &str) -> bool {
 
 /// Whether a command-line item names a capture log rather than a capture: `last` and
 /// `last~N` are captures; an existing path is a log; a missing one is a capture id when
-/// it is spelled as one (letters, digits, `-`, `_`), else a log that is not there (so
-/// that `nope.jsonl` is a missing file, not an unknown capture).
+/// it is spelled as one (letters, digits, `-`, `_`) or as a mistyped `last~N`, else a
+/// log that is not there (so that `nope.jsonl` is a missing file, not an unknown capture).
 pub fn names_a_log(item: &str) -> bool {
     if last_offset(item).is_some() {
         return false;
     }
     match std::fs::metadata(Path::new(item)) {
         Ok(_) => true,
-        Err(_) => !super::capture::is_id(item),
+        Err(_) => !super::capture::is_id(item) && !starts_with_any_case(item.trim(), "last~"),
     }
 }
 
@@ -537,6 +537,10 @@ mod tests {
             assert_eq!(last_offset(q), None, "{q}");
         }
         assert!(!names_a_log("last~1"));
+        // A mistyped last~N is a capture that is not found, not a missing log.
+        for q in ["last~abc", "LAST~-1", "last~"] {
+            assert!(!names_a_log(q), "{q}");
+        }
         assert!(!names_a_log("k3x9a2b"));
         assert!(names_a_log("nope.jsonl"));
         assert!(names_a_log("/"));

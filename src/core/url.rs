@@ -90,6 +90,24 @@ pub fn normalize(input: &str) -> Result<String, UrlError> {
     Ok(if whole { typed.to_string() } else { u.into() })
 }
 
+/// A URL a provider signs (Twilio, Square), which a signature is compared with as
+/// written: a whole http(s) URL, kept as typed (trimmed). One without its scheme
+/// (`example.com/hook`) can never match and is refused with the whole form, over https
+/// as providers call public URLs.
+pub fn signed_url(input: &str) -> Result<String, UrlError> {
+    let u = http_url(input)?;
+    let typed = input.trim();
+    if strip_prefix_ignore_case(typed, "http://").is_some() || strip_prefix_ignore_case(typed, "https://").is_some() {
+        return Ok(typed.to_string());
+    }
+    let rest = u.as_str().strip_prefix("http://").unwrap_or(u.as_str());
+    Err(UrlError::new(
+        input,
+        "a signed URL is compared as written, scheme included",
+        Some(format!("https://{rest}")),
+    ))
+}
+
 /// `input` completed to an absolute http(s) URL's text, or the problem and a correction.
 fn complete(input: &str) -> Result<String, (String, Option<String>)> {
     if let Some((scheme, rest)) = input.split_once("://") {

@@ -225,5 +225,12 @@ pub fn load_summary(io: &mut Io, out: &Output, json: bool, summary: &LoadSummary
     for l in crate::output::load_summary_lines(summary, &out.out) {
         io.line(&l)?;
     }
+    if let (0, Some((e, url))) = (summary.answered, &summary.a_failure) {
+        io.talk(format_args!(
+            "{} {}",
+            out.err.red("✗"),
+            crate::output::network_error(e, url)
+        ));
+    }
     Ok(())
 }
