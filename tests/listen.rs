@@ -600,49 +600,16 @@ type Reply = (u16, &'static str, Vec<u8>);
 
 impl App {
     fn start(gated: bool, reply: impl Fn(&common::Recorded) -> Reply + Send + Sync + 'static) -> App {
-        use axum::body::Bytes;
-        use axum::http::{HeaderMap, Method, Uri};
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .unwrap();
-        let listener = rt.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).unwrap();
-        let addr = listener.local_addr().unwrap();
-        let seen = Arc::new(Mutex::new(Vec::new()));
         let gate = gated.then(|| Arc::new(tokio::sync::Semaphore::new(0)));
-        let (s, g, reply) = (seen.clone(), gate.clone(), Arc::new(reply));
-        let app = axum::Router::new().fallback(move |method: Method, uri: Uri, hm: HeaderMap, body: Bytes| {
-            let (s, g, reply) = (s.clone(), g.clone(), reply.clone());
-            async move {
-                let r = common::Recorded {
-                    method: method.to_string(),
-                    path: uri.path_and_query().map(|p| p.to_string()).unwrap_or_default(),
-                    headers: hm
-                        .iter()
-                        .map(|(k, v)| (k.to_string(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
-                        .collect(),
-                    body: body.to_vec(),
-                };
-                s.lock().unwrap().push(r.clone());
-                if let Some(g) = g {
-                    g.acquire().await.unwrap().forget();
-                }
-                let (status, ct, body) = reply(&r);
-                let mut resp = axum::response::Response::new(axum::body::Body::from(body));
-                *resp.status_mut() = axum::http::StatusCode::from_u16(status).unwrap();
-                resp.headers_mut().insert("content-type", ct.parse().unwrap());
-                resp
-            }
-        });
-        rt.spawn(async move {
-            axum::serve(listener, app).await.unwrap();
+        let server = common::serve(gate.clone(), move |_, r| {
+            let (status, ct, body) = reply(r);
+            (status, vec![("content-type".into(), ct.into())], body)
         });
         App {
-            url: format!("http://{addr}"),
-            seen,
+            url: server.url,
+            seen: server.requests,
             gate,
-            _rt: rt,
+            _rt: server.rt,
         }
     }
 
