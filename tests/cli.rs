@@ -7,22 +7,25 @@ mod common;
 use common::{hookcat, run};
 use predicates::prelude::*;
 
+/// Every subcommand.
+const COMMANDS: [&str; 11] = [
+    "send",
+    "listen",
+    "sign",
+    "verify",
+    "replay",
+    "events",
+    "captures",
+    "completions",
+    "keygen",
+    "demo",
+    "check",
+];
+
 #[test]
 fn help_lists_every_subcommand_and_the_exit_codes() {
     let text = run(&["--help"], b"").code(0).out();
-    for c in [
-        "send",
-        "listen",
-        "sign",
-        "verify",
-        "replay",
-        "events",
-        "captures",
-        "completions",
-        "keygen",
-        "demo",
-        "check",
-    ] {
+    for c in COMMANDS {
         assert!(text.contains(&format!("\n  {c} ")), "--help does not list {c}:\n{text}");
     }
     assert!(text.contains("Exit codes:") && text.contains("130"), "{text}");
@@ -30,19 +33,7 @@ fn help_lists_every_subcommand_and_the_exit_codes() {
 
 #[test]
 fn every_subcommand_has_help() {
-    for c in [
-        "send",
-        "listen",
-        "sign",
-        "verify",
-        "replay",
-        "events",
-        "captures",
-        "completions",
-        "keygen",
-        "demo",
-        "check",
-    ] {
+    for c in COMMANDS {
         let r = run(&[c, "--help"], b"");
         assert!(r.code(0).out().contains("Usage: hookcat"), "{c}: {r:?}");
     }
@@ -447,16 +438,15 @@ fn a_bad_duration_size_rate_cidr_status_or_header_is_a_usage_error_naming_the_fl
     }
 }
 
+/// `hookcat COMMAND --help` through the binary (which must succeed): its stdout.
+fn help_of(command: &str) -> String {
+    let o = hookcat().args([command, "--help"]).assert().success();
+    String::from_utf8(o.get_output().stdout.clone()).unwrap()
+}
+
 #[test]
 fn environment_variables_are_shown_in_help_and_name_themselves_when_wrong() {
-    let help = hookcat()
-        .args(["send", "--help"])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let help = String::from_utf8(help).unwrap();
+    let help = help_of("send");
     for v in ["HOOKCAT_URL", "HOOKCAT_SCHEME", "HOOKCAT_TIMEOUT", "HOOKCAT_RETRIES"] {
         assert!(
             help.contains(&format!("[env: {v}")),
@@ -507,14 +497,7 @@ fn environment_variables_are_shown_in_help_and_name_themselves_when_wrong() {
 
 #[test]
 fn listen_help_reads_in_groups() {
-    let help = hookcat()
-        .args(["listen", "--help"])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let help = String::from_utf8(help).unwrap();
+    let help = help_of("listen");
     let mut at = 0;
     for heading in [
         "Verification:",
