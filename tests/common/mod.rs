@@ -244,6 +244,15 @@ pub fn serve(
     }
 }
 
+/// Whether the shell finds `cmd` (a tool a test needs, such as `curl` or `script`).
+pub fn have(cmd: &str) -> bool {
+    std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!("command -v {cmd}"))
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
 /// A running `hookcat listen`.
 pub struct Listen {
     pub child: Child,
