@@ -7,6 +7,17 @@ mod common;
 use common::{hookcat, run};
 use predicates::prelude::*;
 
+/// `hookcat sign --secret-env` naming a variable that is not set (which must exit 2):
+/// its stderr.
+fn unset_secret_env() -> String {
+    run(
+        &["sign", "--scheme", "github", "--secret-env", "HOOKCAT_SURELY_UNSET"],
+        b"x",
+    )
+    .code(2)
+    .err()
+}
+
 /// Every subcommand.
 const COMMANDS: [&str; 11] = [
     "send",
@@ -90,12 +101,7 @@ fn errors_have_the_house_format_with_a_hint() {
         "{err}"
     );
     assert!(err.contains("hint: pass it with -H"), "{err}");
-    let err = run(
-        &["sign", "--scheme", "github", "--secret-env", "HOOKCAT_SURELY_UNSET"],
-        b"x",
-    )
-    .code(2)
-    .err();
+    let err = unset_secret_env();
     assert!(err.contains("`HOOKCAT_SURELY_UNSET` is not set"), "{err}");
     assert!(err.contains("hint: export HOOKCAT_SURELY_UNSET"), "{err}");
 }
@@ -563,12 +569,7 @@ fn usage_errors_and_hookcats_own_errors_look_alike() {
         .code(2)
         .stderr(predicate::str::starts_with("hookcat: error: "));
     // hookcat's own.
-    let err = run(
-        &["sign", "--scheme", "github", "--secret-env", "HOOKCAT_SURELY_UNSET"],
-        b"x",
-    )
-    .code(2)
-    .err();
+    let err = unset_secret_env();
     assert!(err.starts_with("hookcat: error: "), "{err}");
 }
 
