@@ -8,7 +8,8 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 
-use crate::cli::{GenericArgs, HashAlg, SecretArgs, SigEncoding};
+use crate::cli::{GenericArgs, HashAlg, SecretArgs, SigEncoding, TargetArgs};
+use crate::core::config::{Config, Target};
 use crate::core::body::Body;
 use crate::core::capture::{default_log_path, CaptureError};
 use crate::core::replay::ReplayError;
@@ -24,6 +25,16 @@ pub fn overrides(adds: &[String], sets: &[String]) -> anyhow::Result<Vec<crate::
     let adds = adds.iter().map(|s| crate::core::event::parse_addition(s));
     let sets = sets.iter().map(|s| crate::core::event::parse_override(s));
     Ok(adds.chain(sets).collect::<Result<Vec<_>, _>>()?)
+}
+
+/// The config file's target that `--target NAME` names; an empty one without
+/// `--target`. The config file (`--config`, or the default one) is read either way.
+pub fn target(a: &TargetArgs) -> anyhow::Result<Target> {
+    let config = Config::load(a.config.as_deref(), &std::env::current_dir().unwrap_or_default())?;
+    Ok(match &a.name {
+        Some(t) => config.target(t)?,
+        None => Target::default(),
+    })
 }
 
 /// The secret from whichever flag was given, if any.
