@@ -9,9 +9,9 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 
 use crate::cli::{GenericArgs, HashAlg, SecretArgs, SigEncoding, TargetArgs};
-use crate::core::config::{Config, Target};
 use crate::core::body::Body;
 use crate::core::capture::{default_log_path, CaptureError};
+use crate::core::config::{Config, Target};
 use crate::core::replay::ReplayError;
 use crate::core::scheme::hmac::{Alg, Encoding};
 use crate::core::scheme::GenericParams;
