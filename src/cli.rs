@@ -292,12 +292,20 @@ pub struct SendArgs {
     /// Never prompt, even on a terminal.
     #[arg(long)]
     pub no_input: bool,
+    #[command(flatten)]
+    pub target: TargetArgs,
+}
+
+/// Where `send` and `check` may take their URL, scheme, event and secret from: a named
+/// target of a config file.
+#[derive(Debug, Args)]
+pub struct TargetArgs {
     /// A config file (default: ./hookcat.toml, then the user's config dir).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
     /// A named target from the config file (`[targets.NAME]`).
-    #[arg(short, long, value_name = "NAME")]
-    pub target: Option<String>,
+    #[arg(short = 't', long = "target", id = "target", value_name = "NAME")]
+    pub name: Option<String>,
 }
 
 /// Check that a webhook receiver verifies, refuses, answers and survives as it must.
@@ -364,12 +372,8 @@ pub struct CheckArgs {
     /// Trust this CA certificate (PEM).
     #[arg(long, value_name = "FILE")]
     pub cacert: Option<PathBuf>,
-    /// A config file (default: ./hookcat.toml, then the user's config dir).
-    #[arg(long, value_name = "FILE")]
-    pub config: Option<PathBuf>,
-    /// A named target from the config file (`[targets.NAME]`).
-    #[arg(short, long, value_name = "NAME")]
-    pub target: Option<String>,
+    #[command(flatten)]
+    pub target: TargetArgs,
 }
 
 pub const CHECK_EXIT_CODES: &str = "\

@@ -7,7 +7,7 @@ mod common;
 use std::path::{Path, PathBuf};
 
 use base64::Engine;
-use common::{capture, hookcat_in, log_lines, tempdir, Ran, Receiver, Request};
+use common::{capture, have, hookcat_in, log_lines, tempdir, Ran, Receiver, Request};
 use serde_json::Value;
 
 fn ids(log: &Path) -> Vec<String> {
@@ -161,14 +161,6 @@ fn list_skips_a_corrupt_line_and_refuses_a_newer_version() {
         "{}",
         r.err()
     );
-}
-
-fn have(cmd: &str) -> bool {
-    std::process::Command::new("sh")
-        .arg("-c")
-        .arg(format!("command -v {cmd}"))
-        .output()
-        .is_ok_and(|o| o.status.success())
 }
 
 #[test]

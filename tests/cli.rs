@@ -7,22 +7,36 @@ mod common;
 use common::{hookcat, run};
 use predicates::prelude::*;
 
+/// `hookcat sign --secret-env` naming a variable that is not set (which must exit 2):
+/// its stderr.
+fn unset_secret_env() -> String {
+    run(
+        &["sign", "--scheme", "github", "--secret-env", "HOOKCAT_SURELY_UNSET"],
+        b"x",
+    )
+    .code(2)
+    .err()
+}
+
+/// Every subcommand.
+const COMMANDS: [&str; 11] = [
+    "send",
+    "listen",
+    "sign",
+    "verify",
+    "replay",
+    "events",
+    "captures",
+    "completions",
+    "keygen",
+    "demo",
+    "check",
+];
+
 #[test]
 fn help_lists_every_subcommand_and_the_exit_codes() {
     let text = run(&["--help"], b"").code(0).out();
-    for c in [
-        "send",
-        "listen",
-        "sign",
-        "verify",
-        "replay",
-        "events",
-        "captures",
-        "completions",
-        "keygen",
-        "demo",
-        "check",
-    ] {
+    for c in COMMANDS {
         assert!(text.contains(&format!("\n  {c} ")), "--help does not list {c}:\n{text}");
     }
     assert!(text.contains("Exit codes:") && text.contains("130"), "{text}");
@@ -35,19 +49,7 @@ fn help_lists_every_subcommand_and_the_exit_codes() {
 
 #[test]
 fn every_subcommand_has_help() {
-    for c in [
-        "send",
-        "listen",
-        "sign",
-        "verify",
-        "replay",
-        "events",
-        "captures",
-        "completions",
-        "keygen",
-        "demo",
-        "check",
-    ] {
+    for c in COMMANDS {
         let r = run(&[c, "--help"], b"");
         assert!(r.code(0).out().contains("Usage: hookcat"), "{c}: {r:?}");
     }
@@ -104,12 +106,7 @@ fn errors_have_the_house_format_with_a_hint() {
         "{err}"
     );
     assert!(err.contains("hint: pass it with -H"), "{err}");
-    let err = run(
-        &["sign", "--scheme", "github", "--secret-env", "HOOKCAT_SURELY_UNSET"],
-        b"x",
-    )
-    .code(2)
-    .err();
+    let err = unset_secret_env();
     assert!(err.contains("`HOOKCAT_SURELY_UNSET` is not set"), "{err}");
     assert!(err.contains("hint: export HOOKCAT_SURELY_UNSET"), "{err}");
 }
@@ -452,16 +449,15 @@ fn a_bad_duration_size_rate_cidr_status_or_header_is_a_usage_error_naming_the_fl
     }
 }
 
+/// `hookcat COMMAND --help` through the binary (which must succeed): its stdout.
+fn help_of(command: &str) -> String {
+    let o = hookcat().args([command, "--help"]).assert().success();
+    String::from_utf8(o.get_output().stdout.clone()).unwrap()
+}
+
 #[test]
 fn environment_variables_are_shown_in_help_and_name_themselves_when_wrong() {
-    let help = hookcat()
-        .args(["send", "--help"])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let help = String::from_utf8(help).unwrap();
+    let help = help_of("send");
     for v in ["HOOKCAT_URL", "HOOKCAT_SCHEME", "HOOKCAT_TIMEOUT", "HOOKCAT_RETRIES"] {
         assert!(
             help.contains(&format!("[env: {v}")),
@@ -512,14 +508,7 @@ fn environment_variables_are_shown_in_help_and_name_themselves_when_wrong() {
 
 #[test]
 fn listen_help_reads_in_groups() {
-    let help = hookcat()
-        .args(["listen", "--help"])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let help = String::from_utf8(help).unwrap();
+    let help = help_of("listen");
     let mut at = 0;
     for heading in [
         "Verification:",
@@ -585,12 +574,7 @@ fn usage_errors_and_hookcats_own_errors_look_alike() {
         .code(2)
         .stderr(predicate::str::starts_with("hookcat: error: "));
     // hookcat's own.
-    let err = run(
-        &["sign", "--scheme", "github", "--secret-env", "HOOKCAT_SURELY_UNSET"],
-        b"x",
-    )
-    .code(2)
-    .err();
+    let err = unset_secret_env();
     assert!(err.starts_with("hookcat: error: "), "{err}");
 }
 

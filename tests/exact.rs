@@ -140,35 +140,40 @@ fn sign_refuses_a_timestamp_it_cannot_send_as_given() {
     }
 }
 
+/// Runs each case, `(flag, args)`: hookcat must refuse it (exit 2) naming `flag` and,
+/// where given, the value (`also`).
+fn assert_refused(data: &Path, cases: &[(&str, Vec<&str>)], also: Option<&str>) {
+    for (flag, args) in cases {
+        let r = run(data, args);
+        assert_eq!(r.code, Some(2), "{}: {}", args.join(" "), r.stderr);
+        assert!(
+            r.stderr.contains(flag) && also.is_none_or(|v| r.stderr.contains(v)),
+            "{}: {}",
+            args.join(" "),
+            r.stderr
+        );
+    }
+}
+
 #[test]
 fn a_duration_or_size_too_large_is_refused_not_a_panic() {
     let dir = tempdir();
-    let r = run(
+    let send = ["send", "http://127.0.0.1:9/x", "--event", "github.push"];
+    let listen = ["listen", "--port", "0", "--no-save"];
+    assert_refused(
         dir.path(),
         &[
-            "send",
-            "http://127.0.0.1:9/x",
-            "--event",
-            "github.push",
-            "--timeout",
-            "99999999999999999999999h",
+            (
+                "--timeout",
+                [&send[..], &["--timeout", "99999999999999999999999h"]].concat(),
+            ),
+            (
+                "--max-body",
+                [&listen[..], &["--max-body", "99999999999999999999999GiB"]].concat(),
+            ),
         ],
+        None,
     );
-    assert_eq!(r.code, Some(2), "{}", r.stderr);
-    assert!(r.stderr.contains("--timeout"), "{}", r.stderr);
-    let r = run(
-        dir.path(),
-        &[
-            "listen",
-            "--port",
-            "0",
-            "--no-save",
-            "--max-body",
-            "99999999999999999999999GiB",
-        ],
-    );
-    assert_eq!(r.code, Some(2), "{}", r.stderr);
-    assert!(r.stderr.contains("--max-body"), "{}", r.stderr);
 }
 
 // ---------------------------------------------------------------------------------
@@ -177,44 +182,36 @@ fn a_duration_or_size_too_large_is_refused_not_a_panic() {
 #[test]
 fn rates_that_are_not_finite_positive_numbers_are_refused() {
     let dir = tempdir();
+    let log = dir.path().join("empty.jsonl");
+    std::fs::write(&log, b"").unwrap();
     for rate in ["nan/s", "inf/s", "1e309/s", "-inf/s", "0/s", "-1/s", "NaN", "1e-400/s"] {
-        let r = run(
+        let (limit, rate_flag) = (format!("--rate-limit={rate}"), format!("--rate={rate}"));
+        assert_refused(
             dir.path(),
-            &["listen", "--port", "0", "--no-save", &format!("--rate-limit={rate}")],
+            &[("--rate-limit", vec!["listen", "--port", "0", "--no-save", &limit])],
+            Some(rate),
         );
-        assert_eq!(r.code, Some(2), "listen --rate-limit {rate}: {}", r.stderr);
-        assert!(
-            r.stderr.contains("--rate-limit") && r.stderr.contains(rate),
-            "{}",
-            r.stderr
-        );
-        let r = run(
+        assert_refused(
             dir.path(),
             &[
-                "send",
-                "http://127.0.0.1:9/x",
-                "--event",
-                "github.push",
-                &format!("--rate={rate}"),
+                (
+                    "--rate",
+                    vec!["send", "http://127.0.0.1:9/x", "--event", "github.push", &rate_flag],
+                ),
+                (
+                    "--rate",
+                    vec![
+                        "replay",
+                        log.to_str().unwrap(),
+                        "--all",
+                        "--to",
+                        "http://127.0.0.1:9",
+                        &rate_flag,
+                    ],
+                ),
             ],
+            None,
         );
-        assert_eq!(r.code, Some(2), "send --rate {rate}: {}", r.stderr);
-        assert!(r.stderr.contains("--rate"), "{}", r.stderr);
-        let log = dir.path().join("empty.jsonl");
-        std::fs::write(&log, b"").unwrap();
-        let r = run(
-            dir.path(),
-            &[
-                "replay",
-                log.to_str().unwrap(),
-                "--all",
-                "--to",
-                "http://127.0.0.1:9",
-                &format!("--rate={rate}"),
-            ],
-        );
-        assert_eq!(r.code, Some(2), "replay --rate {rate}: {}", r.stderr);
-        assert!(r.stderr.contains("--rate"), "{}", r.stderr);
     }
 }
 
@@ -378,17 +375,7 @@ fn a_header_value_that_is_not_utf8_is_saved_and_replayed_byte_exact() {
     assert_eq!(rec["header_bytes"].as_array().unwrap().len(), 1, "{rec}");
 
     // Replayed, the same bytes arrive.
-    let rec_srv = RawRecorder::start();
-    let r = run(
-        dir.path(),
-        &["replay", log.to_str().unwrap(), "--all", "--to", &rec_srv.url],
-    );
-    assert_eq!(r.code, Some(0), "{} {}", r.stdout, r.stderr);
-    assert!(wait_for(
-        || !rec_srv.got.lock().unwrap().is_empty(),
-        Duration::from_secs(5)
-    ));
-    let got = rec_srv.got.lock().unwrap()[0].clone();
+    let got = replay_raw(dir.path(), &log);
     assert_eq!(header_line(&got, "x-raw").as_deref(), Some(&exact[..]));
     assert_eq!(header_line(&got, "x-plain").as_deref(), Some(&b"text"[..]));
 
@@ -401,6 +388,20 @@ fn a_header_value_that_is_not_utf8_is_saved_and_replayed_byte_exact() {
     assert_eq!(r.code, Some(0), "{}", r.stderr);
     let shown: Value = serde_json::from_str(r.stdout.trim()).unwrap();
     assert_eq!(shown["header_bytes"], rec["header_bytes"]);
+}
+
+/// `hookcat replay LOG --all` (which must succeed) into a [`RawRecorder`]: the bytes of
+/// the first request it got.
+fn replay_raw(data: &Path, log: &Path) -> Vec<u8> {
+    let rec_srv = RawRecorder::start();
+    let r = run(data, &["replay", log.to_str().unwrap(), "--all", "--to", &rec_srv.url]);
+    assert_eq!(r.code, Some(0), "{} {}", r.stdout, r.stderr);
+    assert!(wait_for(
+        || !rec_srv.got.lock().unwrap().is_empty(),
+        Duration::from_secs(5)
+    ));
+    let got = rec_srv.got.lock().unwrap()[0].clone();
+    got
 }
 
 fn line(id: &str, received_at: &str, method: &str, headers: Value, remote: &str) -> String {
@@ -432,17 +433,7 @@ fn an_old_log_without_header_bytes_still_replays_its_text() {
         "127.0.0.1:5000",
     );
     std::fs::write(&log, format!("{l}\n")).unwrap();
-    let rec_srv = RawRecorder::start();
-    let r = run(
-        dir.path(),
-        &["replay", log.to_str().unwrap(), "--all", "--to", &rec_srv.url],
-    );
-    assert_eq!(r.code, Some(0), "{} {}", r.stdout, r.stderr);
-    assert!(wait_for(
-        || !rec_srv.got.lock().unwrap().is_empty(),
-        Duration::from_secs(5)
-    ));
-    let got = rec_srv.got.lock().unwrap()[0].clone();
+    let got = replay_raw(dir.path(), &log);
     assert_eq!(header_line(&got, "x-old").as_deref(), Some("caf\u{fffd}".as_bytes()));
 }
 
@@ -571,10 +562,10 @@ fn capture_raw_value(dir: &Path, value: &[u8]) -> (std::path::PathBuf, String) {
 
 const RAW_VALUE: &[u8] = b"caf\xe9 \x80\xff'%\\ end";
 
-#[test]
-fn raw_export_writes_a_header_value_that_is_not_utf8_byte_exact() {
-    let dir = tempdir();
-    let (log, id) = capture_raw_value(dir.path(), RAW_VALUE);
+/// `captures export --format FORMAT` (which must succeed) of a capture whose `x-raw`
+/// value is [`RAW_VALUE`].
+fn export_raw_value(dir: &Path, format: &str) -> common::Ran {
+    let (log, id) = capture_raw_value(dir, RAW_VALUE);
     let o = common::run(
         &[
             "captures",
@@ -583,11 +574,18 @@ fn raw_export_writes_a_header_value_that_is_not_utf8_byte_exact() {
             "-f",
             log.to_str().unwrap(),
             "--format",
-            "raw",
+            format,
         ],
         b"",
     );
     o.code(0);
+    o
+}
+
+#[test]
+fn raw_export_writes_a_header_value_that_is_not_utf8_byte_exact() {
+    let dir = tempdir();
+    let o = export_raw_value(dir.path(), "raw");
     assert_eq!(header_line(&o.stdout, "x-raw").as_deref(), Some(RAW_VALUE));
     assert_eq!(header_line(&o.stdout, "x-plain").as_deref(), Some(&b"text"[..]));
 }
@@ -595,20 +593,7 @@ fn raw_export_writes_a_header_value_that_is_not_utf8_byte_exact() {
 #[test]
 fn curl_export_reproduces_a_header_value_that_is_not_utf8() {
     let dir = tempdir();
-    let (log, id) = capture_raw_value(dir.path(), RAW_VALUE);
-    let o = common::run(
-        &[
-            "captures",
-            "export",
-            &id,
-            "-f",
-            log.to_str().unwrap(),
-            "--format",
-            "curl",
-        ],
-        b"",
-    );
-    o.code(0);
+    let o = export_raw_value(dir.path(), "curl");
     let cmd = o.stdout.clone();
     // Nothing a terminal acts on: printable text and the newlines between lines.
     assert!(
@@ -654,20 +639,7 @@ fn curl_export_reproduces_a_header_value_that_is_not_utf8() {
 #[test]
 fn har_export_carries_the_exact_bytes_of_a_header_value_that_is_not_utf8() {
     let dir = tempdir();
-    let (log, id) = capture_raw_value(dir.path(), RAW_VALUE);
-    let o = common::run(
-        &[
-            "captures",
-            "export",
-            &id,
-            "-f",
-            log.to_str().unwrap(),
-            "--format",
-            "har",
-        ],
-        b"",
-    );
-    o.code(0);
+    let o = export_raw_value(dir.path(), "har");
     let har: Value = serde_json::from_slice(&o.stdout).unwrap();
     let headers = har["log"]["entries"][0]["request"]["headers"].as_array().unwrap();
     let raw = headers.iter().find(|h| h["name"] == "x-raw").unwrap();

@@ -28,6 +28,11 @@ fn hc(dir: &Path) -> assert_cmd::Command {
     c
 }
 
+/// `hookcat send URL ARGS` in-process, which must exit with `code`.
+fn send(url: &str, args: &[&str], code: u8) {
+    common::run(&[&["send", url][..], args].concat(), b"").code(code);
+}
+
 fn body_bytes(record: &Value) -> Vec<u8> {
     let body = record["body"].as_str().expect("body is a string");
     match record["body_encoding"].as_str() {
@@ -148,7 +153,7 @@ fn verifies_github_signatures_and_diagnoses_a_tampered_body() {
         &[("S", "gh-secret")],
         &["--json", "--scheme", "github", "--secret-env", "S"],
     );
-    common::run(&["send", &l.url, "--event", "github.push", "--secret=gh-secret"], b"").code(0);
+    send(&l.url, &["--event", "github.push", "--secret=gh-secret"], 0);
 
     // Signed without a trailing newline, sent with one.
     let signed = write(d, "signed.json", br#"{"action":"opened","number":1}"#);
@@ -164,7 +169,7 @@ fn verifies_github_signatures_and_diagnoses_a_tampered_body() {
         .lines()
         .find(|l| l.starts_with("X-Hub-Signature-256:"))
         .expect("the signature header");
-    common::run(&["send", &l.url, "--data", &sent, "-H", sig], b"").code(0);
+    send(&l.url, &["--data", &sent, "-H", sig], 0);
 
     let recs = l.wait_records(2);
     let (code, _, stderr) = l.stop();
@@ -198,13 +203,9 @@ fn scheme_auto_detects_the_provider_per_request() {
         &["--json", "--scheme", "auto", "--secret-env", "S"],
     );
     for event in ["stripe.invoice.paid", "github.ping", "shopify.orders/create"] {
-        common::run(
-            &["send", &l.url, "--event", event, "--secret=whsec_c2VjcmV0LWZvci1hdXRv"],
-            b"",
-        )
-        .code(0);
+        send(&l.url, &["--event", event, "--secret=whsec_c2VjcmV0LWZvci1hdXRv"], 0);
     }
-    common::run(&["send", &l.url, "--data", &write(d, "b.json", b"{}")], b"").code(0);
+    send(&l.url, &["--data", &write(d, "b.json", b"{}")], 0);
     let recs = l.wait_records(4);
     l.stop();
     let got: Vec<(bool, &str)> = recs[..3]
@@ -237,8 +238,8 @@ fn reject_invalid_answers_401() {
         &[("S", "gh-secret")],
         &["--json", "--scheme", "github", "--secret-env", "S", "--reject-invalid"],
     );
-    common::run(&["send", &l.url, "--event", "github.ping", "--secret=gh-secret"], b"").code(0);
-    common::run(&["send", &l.url, "--event", "github.ping", "--secret=wrong"], b"").code(1);
+    send(&l.url, &["--event", "github.ping", "--secret=gh-secret"], 0);
+    send(&l.url, &["--event", "github.ping", "--secret=wrong"], 1);
     let unsigned = post(&l.url, b"{}");
     assert_eq!(unsigned.status, 401);
     let recs = l.wait_records(3);
@@ -264,18 +265,11 @@ fn save_keeps_every_answered_request_byte_exact() {
     ];
     for (i, b) in bodies.iter().enumerate() {
         let file = write(d, &format!("b{i}"), b);
-        common::run(
-            &[
-                "send",
-                &l.url,
-                "--data",
-                &file,
-                "--content-type",
-                "application/octet-stream",
-            ],
-            b"",
-        )
-        .code(0);
+        send(
+            &l.url,
+            &["--data", &file, "--content-type", "application/octet-stream"],
+            0,
+        );
     }
     let (code, _, stderr) = l.stop();
     assert_eq!(code, Some(0));
@@ -465,7 +459,7 @@ fn drop_closes_without_an_answer_and_is_still_logged() {
         "no answer at all, got {:?}",
         String::from_utf8_lossy(&got)
     );
-    common::run(&["send", &l.url, "--event", "github.ping"], b"").code(1);
+    send(&l.url, &["--event", "github.ping"], 1);
     let recs = l.wait_records(2);
     l.stop();
     assert_eq!(recs[0]["response"]["kind"], "dropped");
@@ -600,49 +594,16 @@ type Reply = (u16, &'static str, Vec<u8>);
 
 impl App {
     fn start(gated: bool, reply: impl Fn(&common::Recorded) -> Reply + Send + Sync + 'static) -> App {
-        use axum::body::Bytes;
-        use axum::http::{HeaderMap, Method, Uri};
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .unwrap();
-        let listener = rt.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).unwrap();
-        let addr = listener.local_addr().unwrap();
-        let seen = Arc::new(Mutex::new(Vec::new()));
         let gate = gated.then(|| Arc::new(tokio::sync::Semaphore::new(0)));
-        let (s, g, reply) = (seen.clone(), gate.clone(), Arc::new(reply));
-        let app = axum::Router::new().fallback(move |method: Method, uri: Uri, hm: HeaderMap, body: Bytes| {
-            let (s, g, reply) = (s.clone(), g.clone(), reply.clone());
-            async move {
-                let r = common::Recorded {
-                    method: method.to_string(),
-                    path: uri.path_and_query().map(|p| p.to_string()).unwrap_or_default(),
-                    headers: hm
-                        .iter()
-                        .map(|(k, v)| (k.to_string(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
-                        .collect(),
-                    body: body.to_vec(),
-                };
-                s.lock().unwrap().push(r.clone());
-                if let Some(g) = g {
-                    g.acquire().await.unwrap().forget();
-                }
-                let (status, ct, body) = reply(&r);
-                let mut resp = axum::response::Response::new(axum::body::Body::from(body));
-                *resp.status_mut() = axum::http::StatusCode::from_u16(status).unwrap();
-                resp.headers_mut().insert("content-type", ct.parse().unwrap());
-                resp
-            }
-        });
-        rt.spawn(async move {
-            axum::serve(listener, app).await.unwrap();
+        let server = common::serve(gate.clone(), move |_, r| {
+            let (status, ct, body) = reply(r);
+            (status, vec![("content-type".into(), ct.into())], body)
         });
         App {
-            url: format!("http://{addr}"),
-            seen,
+            url: server.url,
+            seen: server.requests,
             gate,
-            _rt: rt,
+            _rt: server.rt,
         }
     }
 
@@ -1165,11 +1126,7 @@ fn require_header_answers_401_without_it() {
     let l = listen(d, &["--json", "-v", "--require-header", "X-Api-Key: k-123"]);
     assert_eq!(post(&l.url, b"{}").status, 401);
     assert_eq!(request(&l.url, "POST", "/", &[("X-Api-Key", "wrong")], b"").status, 401);
-    common::run(
-        &["send", &l.url, "--event", "github.ping", "-H", "X-Api-Key: k-123"],
-        b"",
-    )
-    .code(0);
+    send(&l.url, &["--event", "github.ping", "-H", "X-Api-Key: k-123"], 0);
     let recs = l.wait_records(3);
     l.stop();
     let st: Vec<u64> = recs.iter().map(|r| r["response"]["status"].as_u64().unwrap()).collect();
@@ -1183,7 +1140,7 @@ fn header_timeout_cuts_off_a_slow_client_while_others_are_served() {
     let l = listen(d, &["--json", "--header-timeout", "1s"]);
     let mut slow = connect(&l.url);
     slow.write_all(b"POST /slow HTTP/1.1\r\nHost: x\r\nX-Slow: ").unwrap();
-    common::run(&["send", &l.url, "--event", "github.ping"], b"").code(0);
+    send(&l.url, &["--event", "github.ping"], 0);
     let got = read_to_close(&mut slow);
     assert!(
         got.is_empty() || got.starts_with(b"HTTP/1.1 408"),
@@ -1205,22 +1162,20 @@ fn tls_serves_https_with_a_self_signed_certificate() {
     let d = dir.path();
     let l = listen(d, &["--json", "--tls"]);
     assert!(l.url.starts_with("https://127.0.0.1:"), "{}", l.url);
-    common::run(&["send", &l.url, "--event", "github.ping", "--insecure"], b"").code(0);
+    send(&l.url, &["--event", "github.ping", "--insecure"], 0);
     // Without --insecure the certificate is refused: nothing to retry.
-    common::run(&["send", &l.url, "--event", "github.ping"], b"").code(1);
+    send(&l.url, &["--event", "github.ping"], 1);
     // Trusting the listener's own certificate with --cacert works without --insecure.
-    common::run(
+    send(
+        &l.url,
         &[
-            "send",
-            &l.url,
             "--event",
             "github.ping",
             "--cacert",
             d.join("hookcat-cert.pem").to_str().unwrap(),
         ],
-        b"",
-    )
-    .code(0);
+        0,
+    );
     let recs = l.wait_records(2);
     let (code, _, stderr) = l.stop();
     assert_eq!(code, Some(0));
@@ -1256,8 +1211,8 @@ fn expect_exits_0_once_enough_requests_arrived() {
     let dir = tempdir();
     let d = dir.path();
     let l = listen(d, &["--json", "--expect", "2", "--timeout", "5s"]);
-    common::run(&["send", &l.url, "--event", "github.ping"], b"").code(0);
-    common::run(&["send", &l.url, "--event", "github.ping"], b"").code(0);
+    send(&l.url, &["--event", "github.ping"], 0);
+    send(&l.url, &["--event", "github.ping"], 0);
     let (code, stdout, stderr) = l.finish();
     assert_eq!(code, Some(0), "{stderr}");
     assert_eq!(stdout.lines().count(), 2);
@@ -1292,7 +1247,7 @@ fn once_exits_after_the_first_request() {
     let dir = tempdir();
     let d = dir.path();
     let l = listen(d, &["--json", "--once"]);
-    common::run(&["send", &l.url, "--event", "github.ping"], b"").code(0);
+    send(&l.url, &["--event", "github.ping"], 0);
     let (code, stdout, _) = l.finish();
     assert_eq!(code, Some(0));
     assert_eq!(stdout.lines().count(), 1);
@@ -1497,23 +1452,13 @@ fn a_secret_from_the_environment_is_never_printed_or_saved() {
     let d = dir.path();
     let secret = "Zq8-very-secret-value-7731";
     let l = listen_env(d, &[("S", secret)], &["-v", "--scheme", "github", "--secret-env", "S"]);
-    common::run(
-        &["send", &l.url, "--event", "github.push", &format!("--secret={secret}")],
-        b"",
-    )
-    .code(0);
-    common::run(&["send", &l.url, "--event", "github.push", "--secret=wrong"], b"").code(0);
-    common::run(
-        &[
-            "send",
-            &l.url,
-            "--event",
-            "stripe.invoice.paid",
-            &format!("--secret={secret}"),
-        ],
-        b"",
-    )
-    .code(0);
+    send(&l.url, &["--event", "github.push", &format!("--secret={secret}")], 0);
+    send(&l.url, &["--event", "github.push", "--secret=wrong"], 0);
+    send(
+        &l.url,
+        &["--event", "stripe.invoice.paid", &format!("--secret={secret}")],
+        0,
+    );
     let log = d.join("captures.jsonl");
     assert!(wait_for(|| log_lines(&log).len() == 3, PATIENCE));
     let (code, stdout, stderr) = l.stop();
@@ -1534,11 +1479,7 @@ fn gitlab_tokens_are_hidden_in_verbose_output() {
     let d = dir.path();
     let token = "glpat-token-9f8e7d6c5b4a";
     let l = listen_env(d, &[("S", token)], &["-v", "--scheme", "gitlab", "--secret-env", "S"]);
-    common::run(
-        &["send", &l.url, "--event", "gitlab.push", &format!("--secret={token}")],
-        b"",
-    )
-    .code(0);
+    send(&l.url, &["--event", "gitlab.push", &format!("--secret={token}")], 0);
     assert!(wait_for(
         || l.lines()
             .iter()

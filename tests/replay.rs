@@ -46,6 +46,21 @@ fn capture(data: &Path, log: &Path, args: &[&str], reqs: &[Req]) -> Vec<Value> {
     records(log)
 }
 
+/// A POST of `body` with `headers` (a signature's, as [`sign`] made them) to `path`.
+fn post(path: &'static str, headers: Vec<(String, String)>, body: Vec<u8>) -> Req {
+    Req {
+        method: "POST",
+        path,
+        headers,
+        body,
+    }
+}
+
+/// Two plain POSTs, `1` to /one and `2` to /two.
+fn one_and_two() -> [Req; 2] {
+    [req("POST", "/one", &[], b"1"), req("POST", "/two", &[], b"2")]
+}
+
 fn records(log: &Path) -> Vec<Value> {
     common::log_lines(log)
 }
@@ -137,6 +152,28 @@ fn verify(data: &Path, got: &Recorded) -> Run {
     common::run(&args, b"").into()
 }
 
+/// `hookcat replay LOG ARGS --to URL` (in-process) into a new [`Receiver`] that answers
+/// `statuses`: the run and what the receiver got.
+fn replay_into(log: &Path, args: &[&str], statuses: Vec<u16>) -> (Run, Vec<Recorded>) {
+    let recv = Receiver::start(statuses);
+    let mut full = vec![log.to_str().unwrap()];
+    full.extend_from_slice(args);
+    full.extend_from_slice(&["--to", &recv.url]);
+    let r = replay(&full);
+    (r, recv.got())
+}
+
+/// Re-signing with the scheme each capture says it is and the test's secret.
+const RESIGN_AUTO: [&str; 5] = ["--resign", "--scheme", "auto", "--secret", SECRET];
+
+/// Each request the receiver got verifies (`verify --scheme auto`, now).
+fn assert_all_verify(data: &Path, got: &[Recorded]) {
+    for g in got {
+        let v = verify(data, g);
+        assert_eq!(v.code, Some(0), "{:?}\n{}{}", g.headers, v.stdout, v.stderr);
+    }
+}
+
 fn paths(got: &[Recorded]) -> Vec<String> {
     got.iter().map(|r| r.path.clone()).collect()
 }
@@ -159,12 +196,7 @@ fn replays_a_listen_log_byte_exact() {
     st.push(("X-Custom".into(), "one".into()));
     st.push(("X-Custom".into(), "two".into()));
     let reqs = [
-        Req {
-            method: "POST",
-            path: "/hooks/gh?x=1&y=%20",
-            headers: gh.clone(),
-            body: gh_body.clone(),
-        },
+        post("/hooks/gh?x=1&y=%20", gh.clone(), gh_body.clone()),
         Req {
             method: "PUT",
             path: "/hooks/bin",
@@ -231,18 +263,8 @@ fn resign_is_accepted_and_a_stale_signature_is_warned_about() {
     sh.push(("Content-Type".into(), "application/json".into()));
     let wh = sign(data, "standard-webhooks", old, &std_body);
     let reqs = [
-        Req {
-            method: "POST",
-            path: "/stripe",
-            headers: sh.clone(),
-            body: stripe_body.clone(),
-        },
-        Req {
-            method: "POST",
-            path: "/std",
-            headers: wh.clone(),
-            body: std_body.clone(),
-        },
+        post("/stripe", sh.clone(), stripe_body.clone()),
+        post("/std", wh.clone(), std_body.clone()),
     ];
     // The listener verifies too, so the records carry the scheme (and a stale verdict).
     let recs = capture(data, &log, &["--scheme", "auto", "--secret", SECRET], &reqs);
@@ -250,8 +272,7 @@ fn resign_is_accepted_and_a_stale_signature_is_warned_about() {
     assert_eq!(recs[0]["verification"]["valid"], false);
 
     // Without --resign: sent as captured, with a warning first.
-    let recv = Receiver::start(vec![]);
-    let r = replay(&["--all", "--file", log.to_str().unwrap(), "--to", &recv.url]);
+    let (r, got) = replay_into(&log, &["--all"], vec![]);
     assert_eq!(r.code, Some(0), "{}", r.stderr);
     assert_eq!(r.stderr.matches("refuse it as stale").count(), 2, "{}", r.stderr);
     // Signed an hour ago: the age is 60 min and the seconds this test has taken so far
@@ -272,7 +293,6 @@ fn resign_is_accepted_and_a_stale_signature_is_warned_about() {
     );
     assert!(!r.stderr.contains("5 min 0 s"), "{}", r.stderr);
     assert!(r.stderr.contains("add --resign"), "{}", r.stderr);
-    let got = recv.got();
     assert_eq!(
         got[0].header("stripe-signature"),
         sh.iter()
@@ -282,19 +302,7 @@ fn resign_is_accepted_and_a_stale_signature_is_warned_about() {
     assert_eq!(verify(data, &got[0]).code, Some(1), "stale, so refused");
 
     // With --resign: fresh timestamps and ids, accepted by the verifier now.
-    let recv = Receiver::start(vec![]);
-    let r = replay(&[
-        "--all",
-        "--file",
-        log.to_str().unwrap(),
-        "--to",
-        &recv.url,
-        "--resign",
-        "--scheme",
-        "auto",
-        "--secret",
-        SECRET,
-    ]);
+    let (r, got) = replay_into(&log, &[&["--all"][..], &RESIGN_AUTO].concat(), vec![]);
     assert_eq!(r.code, Some(0), "{}\n{}", r.stdout, r.stderr);
     assert!(!r.stderr.contains("stale"), "{}", r.stderr);
     assert!(
@@ -302,12 +310,8 @@ fn resign_is_accepted_and_a_stale_signature_is_warned_about() {
         "{}",
         r.stdout
     );
-    let got = recv.got();
     assert_eq!(got.len(), 2);
-    for g in &got {
-        let v = verify(data, g);
-        assert_eq!(v.code, Some(0), "{:?}\n{}{}", g.headers, v.stdout, v.stderr);
-    }
+    assert_all_verify(data, &got);
     assert_eq!(got[0].body, stripe_body);
     assert_eq!(
         got[0].headers.iter().filter(|(k, _)| k == "stripe-signature").count(),
@@ -321,7 +325,14 @@ fn resign_is_accepted_and_a_stale_signature_is_warned_about() {
     assert!((now() - ts).abs() < 300, "a fresh timestamp");
 
     // Re-signing without a secret is refused before anything is sent.
-    let r = replay(&["--all", "--file", log.to_str().unwrap(), "--to", &recv.url, "--resign"]);
+    let r = replay(&[
+        "--all",
+        "--file",
+        log.to_str().unwrap(),
+        "--to",
+        "http://127.0.0.1:9",
+        "--resign",
+    ]);
     assert_eq!(r.code, Some(2));
     assert!(r.stderr.contains("needs a secret"), "{}", r.stderr);
 }
@@ -345,12 +356,7 @@ fn resign_refreshes_what_the_body_carries() {
     let mailgun_body =
         br#"{"signature":{"timestamp":"1","token":"t","signature":"00"},"event-data":{"event":"delivered"}}"#.to_vec();
     let reqs = [
-        Req {
-            method: "POST",
-            path: "/linear",
-            headers: lh,
-            body: linear_body.clone(),
-        },
+        post("/linear", lh, linear_body.clone()),
         req(
             "POST",
             "/mailgun",
@@ -359,31 +365,15 @@ fn resign_refreshes_what_the_body_carries() {
         ),
     ];
     capture(data, &log, &["--scheme", "auto", "--secret", SECRET], &reqs);
-    let recv = Receiver::start(vec![]);
-    let r = replay(&[
-        "--all",
-        "--file",
-        log.to_str().unwrap(),
-        "--to",
-        &recv.url,
-        "--resign",
-        "--scheme",
-        "auto",
-        "--secret",
-        SECRET,
-    ]);
+    let (r, got) = replay_into(&log, &[&["--all"][..], &RESIGN_AUTO].concat(), vec![]);
     assert_eq!(r.code, Some(0), "{}\n{}", r.stdout, r.stderr);
     assert!(
         r.stdout.contains("re-signed linear") && r.stdout.contains("re-signed mailgun"),
         "{}",
         r.stdout
     );
-    let got = recv.got();
     assert_eq!(got.len(), 2);
-    for g in &got {
-        let v = verify(data, g);
-        assert_eq!(v.code, Some(0), "{:?}\n{}{}", g.headers, v.stdout, v.stderr);
-    }
+    assert_all_verify(data, &got);
     let lin: Value = serde_json::from_slice(&got[0].body).unwrap();
     let ms = lin["webhookTimestamp"].as_i64().unwrap();
     assert!((now() - ms / 1000).abs() < 60, "a fresh webhookTimestamp: {ms}");
@@ -412,14 +402,9 @@ fn selection_by_ids_filters_last_and_since() {
     let recs = capture(data, &log, &["--status-sequence", "200,500,200"], &reqs);
     assert_eq!(recs[1]["response"]["status"], 500);
     let ids: Vec<String> = recs.iter().map(id).collect();
-    let l = log.to_str().unwrap();
-
     let run = |args: &[&str]| {
-        let recv = Receiver::start(vec![]);
-        let mut full = vec![l, "--to", recv.url.as_str()];
-        full.extend_from_slice(args);
-        let r = replay(&full);
-        (r, paths(&recv.got()))
+        let (r, got) = replay_into(&log, args, vec![]);
+        (r, paths(&got))
     };
     let (r, got) = run(&["--last", "2"]);
     assert_eq!(r.code, Some(0), "{}", r.stderr);
@@ -487,12 +472,7 @@ fn corrupt_and_torn_lines_are_skipped_and_the_rest_replayed() {
     let dir = tempdir();
     let data = dir.path();
     let log = log_in(&dir);
-    capture(
-        data,
-        &log,
-        &[],
-        &[req("POST", "/one", &[], b"1"), req("POST", "/two", &[], b"2")],
-    );
+    capture(data, &log, &[], &one_and_two());
     let text = std::fs::read_to_string(&log).unwrap();
     let lines: Vec<&str> = text.lines().collect();
     std::fs::write(
@@ -500,8 +480,7 @@ fn corrupt_and_torn_lines_are_skipped_and_the_rest_replayed() {
         format!("{}\nthis is not json\n{}\n{{\"v\":1,\"id\":\"torn", lines[0], lines[1]),
     )
     .unwrap();
-    let recv = Receiver::start(vec![]);
-    let r = replay(&[log.to_str().unwrap(), "--all", "--to", &recv.url]);
+    let (r, got) = replay_into(&log, &["--all"], vec![]);
     assert_eq!(r.code, Some(0), "{}", r.stderr);
     assert!(r.stderr.contains("skipped line 2"), "{}", r.stderr);
     assert!(
@@ -509,7 +488,7 @@ fn corrupt_and_torn_lines_are_skipped_and_the_rest_replayed() {
         "{}",
         r.stderr
     );
-    assert_eq!(paths(&recv.got()), ["/one", "/two"]);
+    assert_eq!(paths(&got), ["/one", "/two"]);
 }
 
 #[test]
@@ -528,24 +507,18 @@ fn a_log_from_a_newer_version_is_refused() {
 
     // Further down a streamed log: what came before is sent, then the same clear error.
     let data = dir.path();
-    capture(
-        data,
-        &log,
-        &[],
-        &[req("POST", "/one", &[], b"1"), req("POST", "/two", &[], b"2")],
-    );
+    capture(data, &log, &[], &one_and_two());
     let text = std::fs::read_to_string(&log).unwrap();
     let lines: Vec<&str> = text.lines().collect();
     std::fs::write(&log, format!("{}\n{{\"v\":99,\"id\":\"x\"}}\n{}\n", lines[1], lines[2])).unwrap();
-    let recv = Receiver::start(vec![]);
-    let r = replay(&[log.to_str().unwrap(), "--all", "--to", &recv.url]);
+    let (r, got) = replay_into(&log, &["--all"], vec![]);
     assert_eq!(r.code, Some(2), "{}", r.stderr);
     assert!(
         r.stderr.contains("line 2: this capture was written by a newer hookcat"),
         "{}",
         r.stderr
     );
-    assert_eq!(paths(&recv.got()), ["/one"]);
+    assert_eq!(paths(&got), ["/one"]);
 }
 
 #[test]
@@ -569,34 +542,32 @@ fn set_and_edit_change_the_body_and_resign_fixes_the_signature() {
     );
     let l = log.to_str().unwrap();
 
-    let recv = Receiver::start(vec![]);
-    let r = replay(&[l, "--last", "1", "--to", &recv.url, "--set", "data.amount=200"]);
+    let (r, got) = replay_into(&log, &["--last", "1", "--set", "data.amount=200"], vec![]);
     assert_eq!(r.code, Some(0), "{}", r.stderr);
     assert!(
         r.stderr.contains("github signature no longer matches") && r.stderr.contains("--resign"),
         "{}",
         r.stderr
     );
-    let got = recv.got();
     assert_eq!(got[0].body, br#"{"data":{"amount":200,"currency":"eur"}}"#);
     assert_eq!(verify(data, &got[0]).code, Some(1));
 
-    let recv = Receiver::start(vec![]);
-    let r = replay(&[
-        l,
-        "--last",
-        "1",
-        "--to",
-        &recv.url,
-        "--set",
-        "data.amount=200",
-        "--resign",
-        "--secret",
-        SECRET,
-    ]);
+    let (r, got) = replay_into(
+        &log,
+        &[
+            "--last",
+            "1",
+            "--set",
+            "data.amount=200",
+            "--resign",
+            "--secret",
+            SECRET,
+        ],
+        vec![],
+    );
     assert_eq!(r.code, Some(0), "{}", r.stderr);
     assert!(!r.stderr.contains("no longer matches"), "{}", r.stderr);
-    assert_eq!(verify(data, &recv.got()[0]).code, Some(0));
+    assert_eq!(verify(data, &got[0]).code, Some(0));
 
     // --edit runs $EDITOR on the body; here a script that rewrites the file.
     let editor = data.join("editor.sh");
@@ -647,8 +618,7 @@ fn non_2xx_answers_exit_1_and_json_has_one_object_per_request_then_a_summary() {
     );
     let l = log.to_str().unwrap();
 
-    let recv = Receiver::start(vec![200, 500]);
-    let r = replay(&[l, "--all", "--to", &recv.url, "--json"]);
+    let (r, _) = replay_into(&log, &["--all", "--json"], vec![200, 500]);
     assert_eq!(r.code, Some(1), "{}", r.stderr);
     let lines: Vec<Value> = r.stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
     assert_eq!(lines.len(), 3, "{}", r.stdout);
@@ -665,8 +635,7 @@ fn non_2xx_answers_exit_1_and_json_has_one_object_per_request_then_a_summary() {
     assert!(!r.stdout.contains('\u{1b}'), "JSON is never coloured");
 
     // Retries go through the engine: 500 then 200 is delivered.
-    let recv = Receiver::start(vec![500, 200]);
-    let r = replay(&[l, "--last", "1", "--to", &recv.url, "--retries", "2"]);
+    let (r, _) = replay_into(&log, &["--last", "1", "--retries", "2"], vec![500, 200]);
     assert_eq!(r.code, Some(0), "{}", r.stderr);
     assert!(r.stdout.contains("2 attempts"), "{}", r.stdout);
 
@@ -683,21 +652,18 @@ fn compare_puts_the_new_answer_beside_the_recorded_one() {
     let log = log_in(&dir);
     // The listener answers what the test receiver will answer, so only the status differs.
     capture(data, &log, &["--body", "{\"n\":0}"], &[req("POST", "/x", &[], b"1")]);
-    let l = log.to_str().unwrap();
     assert_eq!(
         records(&log)[0]["response"]["body"],
         "{\"n\":0}",
         "the answer body is recorded"
     );
 
-    let recv = Receiver::start(vec![500]);
-    let r = replay(&[l, "--all", "--to", &recv.url, "--compare"]);
+    let (r, _) = replay_into(&log, &["--all", "--compare"], vec![500]);
     assert_eq!(r.code, Some(1));
     assert!(r.stdout.contains("recorded 200, now 500"), "{}", r.stdout);
     assert!(r.stderr.contains("1 answer differ"), "{}", r.stderr);
 
-    let recv = Receiver::start(vec![200]);
-    let r = replay(&[l, "--all", "--to", &recv.url, "--compare", "--json"]);
+    let (r, _) = replay_into(&log, &["--all", "--compare", "--json"], vec![200]);
     assert_eq!(r.code, Some(0), "{}", r.stderr);
     let first: Value = serde_json::from_str(r.stdout.lines().next().unwrap()).unwrap();
     assert_eq!(first["compare"]["recorded_status"], 200);
@@ -706,15 +672,7 @@ fn compare_puts_the_new_answer_beside_the_recorded_one() {
     // Same status, another body: a difference too.
     let log2 = dir.path().join("other.jsonl");
     capture(data, &log2, &["--body", "{\"n\":1}"], &[req("POST", "/x", &[], b"1")]);
-    let recv = Receiver::start(vec![200]);
-    let r = replay(&[
-        log2.to_str().unwrap(),
-        "--all",
-        "--to",
-        &recv.url,
-        "--compare",
-        "--json",
-    ]);
+    let (r, _) = replay_into(&log2, &["--all", "--compare", "--json"], vec![200]);
     assert_eq!(r.code, Some(1), "{}", r.stderr);
     let first: Value = serde_json::from_str(r.stdout.lines().next().unwrap()).unwrap();
     assert_eq!(first["compare"]["same"], false, "{first}");
@@ -727,19 +685,9 @@ fn concurrency_and_rate_deliver_every_capture() {
     let log = log_in(&dir);
     let reqs: Vec<Req> = (0..6).map(|_| req("POST", "/load", &[], b"x")).collect();
     capture(data, &log, &[], &reqs);
-    let recv = Receiver::start(vec![]);
-    let r = replay(&[
-        log.to_str().unwrap(),
-        "--all",
-        "--to",
-        &recv.url,
-        "-c",
-        "3",
-        "--rate",
-        "1000/s",
-    ]);
+    let (r, got) = replay_into(&log, &["--all", "-c", "3", "--rate", "1000/s"], vec![]);
     assert_eq!(r.code, Some(0), "{}", r.stderr);
-    assert_eq!(recv.got().len(), 6);
+    assert_eq!(got.len(), 6);
     assert_eq!(r.stdout.lines().count(), 6, "one result line per request: {}", r.stdout);
 }
 
@@ -776,10 +724,8 @@ fn captures_unlike_each_other_each_arrive_as_captured() {
     capture(data, &log, &[], &reqs);
     // One at a time (each capture read where the one before it was) and four at a time.
     for c in ["1", "4"] {
-        let recv = Receiver::start(vec![]);
-        let r = replay(&[log.to_str().unwrap(), "--all", "--to", &recv.url, "-c", c]);
+        let (r, got) = replay_into(&log, &["--all", "-c", c], vec![]);
         assert_eq!(r.code, Some(0), "{}", r.stderr);
-        let got = recv.got();
         assert_eq!(got.len(), reqs.len());
         arrived_as_captured(&got, &reqs);
     }
@@ -923,12 +869,7 @@ fn replay_takes_short_ids_and_last_and_a_missing_log_is_a_file_error() {
     let dir = tempdir();
     let data = dir.path();
     let log = log_in(&dir);
-    let recs = capture(
-        data,
-        &log,
-        &[],
-        &[req("POST", "/one", &[], b"1"), req("POST", "/two", &[], b"2")],
-    );
+    let recs = capture(data, &log, &[], &one_and_two());
     let l = log.to_str().unwrap();
     let recv = Receiver::start(vec![]);
     let short = &id(&recs[0])[14..21];
@@ -974,23 +915,20 @@ fn jira_is_captured_verified_and_replayed_re_signed() {
     assert_eq!(recs[0]["event"], "issue_updated", "{}", recs[0]);
     assert_eq!(recs[0]["verification"]["valid"], true, "{}", recs[0]);
 
-    let recv = Receiver::start(vec![]);
-    let l = log.to_str().unwrap();
-    let args = [
-        l,
-        "--last",
-        "1",
-        "--to",
-        &recv.url,
-        "--set",
-        "issue.key=WIKI-43",
-        "--resign",
-        "--secret",
-        SECRET,
-    ];
-    let r = replay(&args);
+    let (r, got) = replay_into(
+        &log,
+        &[
+            "--last",
+            "1",
+            "--set",
+            "issue.key=WIKI-43",
+            "--resign",
+            "--secret",
+            SECRET,
+        ],
+        vec![],
+    );
     assert_eq!(r.code, Some(0), "{}", r.stderr);
-    let got = recv.got();
     assert!(String::from_utf8_lossy(&got[0].body).contains("WIKI-43"));
     let v = verify(data, &got[0]);
     assert_eq!(v.code, Some(0), "{}", v.stderr);

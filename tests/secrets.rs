@@ -88,6 +88,75 @@ fn assert_nowhere(secret: &str, outputs: &[(String, String)]) {
     }
 }
 
+/// `hookcat send URL --event gitlab.push --secret-env GL` with GL set to GitLab's token,
+/// which must succeed.
+fn send_gitlab(d: &Path, url: &str) {
+    hc(d, &[("GL", GITLAB_TOKEN)])
+        .args(["send", url, "--event", "gitlab.push", "--secret-env", "GL"])
+        .assert()
+        .success();
+}
+
+/// `hookcat send URL/hook?token=API_TOKEN&x=1 --event github.ping`: the secret in the
+/// query. `delivered` says whether the send must succeed or fail.
+fn send_token_in_query(d: &Path, url: &str, delivered: bool) {
+    let a = hc(d, &[])
+        .args([
+            "send",
+            &format!("{url}/hook?token={API_TOKEN}&x=1"),
+            "--event",
+            "github.ping",
+        ])
+        .assert();
+    if delivered {
+        a.success();
+    } else {
+        a.failure();
+    }
+}
+
+/// The arguments of a listener that verifies the generic scheme with the secret in T and
+/// saves to `log`, then `extra`.
+fn generic_listener<'a>(log: &'a Path, extra: &[&'a str]) -> Vec<&'a str> {
+    let mut args = vec![
+        "--scheme",
+        "generic",
+        "--secret-env",
+        "T",
+        "--save",
+        log.to_str().unwrap(),
+    ];
+    args.extend_from_slice(extra);
+    args
+}
+
+/// What a listener wrote, named for [`assert_nowhere`]: its log, stdout and stderr.
+fn listened(log: &Path, stdout: String, stderr: String) -> Vec<(String, String)> {
+    vec![
+        ("the capture log".into(), std::fs::read_to_string(log).unwrap()),
+        ("listen --json".into(), stdout),
+        ("listen's stderr".into(), stderr),
+    ]
+}
+
+/// `hookcat replay LOG ARGS --to URL` with `env`, once it has exited.
+fn replay(d: &Path, env: &[(&str, &str)], log: &Path, args: &[&str], to: &str) -> std::process::Output {
+    hc(d, env)
+        .args(["replay", log.to_str().unwrap()])
+        .args(args)
+        .args(["--to", to])
+        .timeout(Duration::from_secs(30))
+        .output()
+        .unwrap()
+}
+
+/// [`replay`], which must succeed.
+fn replay_ok(d: &Path, env: &[(&str, &str)], log: &Path, args: &[&str], to: &str) -> std::process::Output {
+    let o = replay(d, env, log, args, to);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    o
+}
+
 #[test]
 fn a_gitlab_token_is_redacted_everywhere_and_replay_puts_it_back() {
     let dir = tempdir();
@@ -106,23 +175,10 @@ fn a_gitlab_token_is_redacted_everywhere_and_replay_puts_it_back() {
             log.to_str().unwrap(),
             "--json",
         ],
-        |url| {
-            hc(d, &env)
-                .args(["send", url, "--event", "gitlab.push", "--secret-env", "GL"])
-                .assert()
-                .success();
-        },
+        |url| send_gitlab(d, url),
     );
     assert_eq!(code, Some(0), "{stderr}");
-    let saved = std::fs::read(&log).unwrap();
-    let mut outputs = vec![
-        (
-            "the capture log".to_string(),
-            String::from_utf8_lossy(&saved).into_owned(),
-        ),
-        ("listen --json".into(), stdout.clone()),
-        ("listen's stderr".into(), stderr),
-    ];
+    let mut outputs = listened(&log, stdout.clone(), stderr);
     // The delivery was verified with the real token before it was redacted.
     let rec = &records(&log)[0];
     assert_eq!(rec["verification"]["valid"], true, "{rec}");
@@ -151,10 +207,7 @@ fn a_gitlab_token_is_redacted_everywhere_and_replay_puts_it_back() {
 
     // Replaying without the token refuses to send the marker, and says how to restore it.
     let rx = Receiver::start(vec![]);
-    let o = hc(d, &[])
-        .args(["replay", log.to_str().unwrap(), "--all", "--to", &rx.url])
-        .output()
-        .unwrap();
+    let o = replay(d, &[], &log, &["--all"], &rx.url);
     let err = String::from_utf8_lossy(&o.stderr);
     assert_eq!(o.status.code(), Some(2), "{err}");
     assert!(err.contains("redacted") && err.contains("x-gitlab-token"), "{err}");
@@ -162,34 +215,12 @@ fn a_gitlab_token_is_redacted_everywhere_and_replay_puts_it_back() {
     assert!(rx.got().is_empty(), "nothing is sent: {:?}", rx.got());
 
     // A secret of another length cannot be the one redacted.
-    let o = hc(d, &[("GL", "short")])
-        .args([
-            "replay",
-            log.to_str().unwrap(),
-            "--all",
-            "--to",
-            &rx.url,
-            "--secret-env",
-            "GL",
-        ])
-        .output()
-        .unwrap();
+    let o = replay(d, &[("GL", "short")], &log, &["--all", "--secret-env", "GL"], &rx.url);
     assert_eq!(o.status.code(), Some(2), "{}", String::from_utf8_lossy(&o.stderr));
     assert!(rx.got().is_empty());
 
     // With the secret flag, the real token is delivered again.
-    let o = hc(d, &env)
-        .args([
-            "replay",
-            log.to_str().unwrap(),
-            "--all",
-            "--to",
-            &rx.url,
-            "--secret-env",
-            "GL",
-        ])
-        .output()
-        .unwrap();
+    let o = replay(d, &env, &log, &["--all", "--secret-env", "GL"], &rx.url);
     let (out, err) = (String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr));
     assert!(o.status.success(), "{out}\n{err}");
     assert!(
@@ -202,19 +233,13 @@ fn a_gitlab_token_is_redacted_everywhere_and_replay_puts_it_back() {
 
     // Re-signing with a new token (of another length) sends the new one.
     let rotated = "glpat-rotated-1";
-    hc(d, &[("GL", rotated)])
-        .args([
-            "replay",
-            log.to_str().unwrap(),
-            "--all",
-            "--to",
-            &rx.url,
-            "--resign",
-            "--secret-env",
-            "GL",
-        ])
-        .assert()
-        .success();
+    replay_ok(
+        d,
+        &[("GL", rotated)],
+        &log,
+        &["--all", "--resign", "--secret-env", "GL"],
+        &rx.url,
+    );
     assert_eq!(rx.got()[1].header("x-gitlab-token"), Some(rotated));
 }
 
@@ -256,24 +281,12 @@ fn a_gitlab_token_is_redacted_even_when_the_listener_has_no_secret() {
     let dir = tempdir();
     let d = dir.path();
     let log = d.join("plain.jsonl");
-    let env = [("GL", GITLAB_TOKEN)];
     let (code, stdout, stderr) = listen_once(d, &[], &["--save", log.to_str().unwrap(), "--json"], |url| {
-        hc(d, &env)
-            .args(["send", url, "--event", "gitlab.push", "--secret-env", "GL"])
-            .assert()
-            .success();
+        send_gitlab(d, url)
     });
     assert_eq!(code, Some(0), "{stderr}");
-    let saved = std::fs::read_to_string(&log).unwrap();
     assert_eq!(header(&records(&log)[0], "x-gitlab-token"), [marker(GITLAB_TOKEN)]);
-    assert_nowhere(
-        GITLAB_TOKEN,
-        &[
-            ("the capture log".into(), saved),
-            ("listen --json".into(), stdout),
-            ("listen's stderr".into(), stderr),
-        ],
-    );
+    assert_nowhere(GITLAB_TOKEN, &listened(&log, stdout, stderr));
 }
 
 #[test]
@@ -311,20 +324,13 @@ fn a_required_header_token_is_redacted_everywhere_and_replay_puts_it_back() {
     let rec = &records(&log)[0];
     assert_eq!(rec["response"]["status"], 200, "{rec}");
     assert_eq!(header(rec, "x-token"), [marker(API_TOKEN)], "{rec}");
-    let mut outputs = vec![
-        ("the capture log".to_string(), std::fs::read_to_string(&log).unwrap()),
-        ("listen --json".into(), stdout),
-        ("listen's stderr".into(), stderr),
-    ];
+    let mut outputs = listened(&log, stdout, stderr);
     let id = rec["id"].as_str().unwrap().to_string();
     outputs.extend(captures_outputs(&log, &id));
     assert_nowhere(API_TOKEN, &outputs);
 
     let rx = Receiver::start(vec![]);
-    let o = hc(d, &[])
-        .args(["replay", log.to_str().unwrap(), &id, "--to", &rx.url])
-        .output()
-        .unwrap();
+    let o = replay(d, &[], &log, &[&id], &rx.url);
     let err = String::from_utf8_lossy(&o.stderr);
     assert_eq!(o.status.code(), Some(2), "{err}");
     assert!(
@@ -333,19 +339,7 @@ fn a_required_header_token_is_redacted_everywhere_and_replay_puts_it_back() {
     );
     assert!(rx.got().is_empty());
 
-    let o = hc(d, &[("T", API_TOKEN)])
-        .args([
-            "replay",
-            log.to_str().unwrap(),
-            &id,
-            "--to",
-            &rx.url,
-            "--secret-env",
-            "T",
-        ])
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    replay_ok(d, &[("T", API_TOKEN)], &log, &[&id, "--secret-env", "T"], &rx.url);
     let got = rx.got();
     assert_eq!(got.len(), 1);
     assert_eq!(got[0].header("x-token"), Some(API_TOKEN));
@@ -358,30 +352,9 @@ fn a_secret_in_the_query_string_is_redacted_and_put_back() {
     let d = dir.path();
     let log = d.join("query.jsonl");
     let env = [("T", API_TOKEN)];
-    let (code, stdout, stderr) = listen_once(
-        d,
-        &env,
-        &[
-            "--scheme",
-            "generic",
-            "--secret-env",
-            "T",
-            "--save",
-            log.to_str().unwrap(),
-            "--json",
-        ],
-        |url| {
-            hc(d, &[])
-                .args([
-                    "send",
-                    &format!("{url}/hook?token={API_TOKEN}&x=1"),
-                    "--event",
-                    "github.ping",
-                ])
-                .assert()
-                .success();
-        },
-    );
+    let (code, stdout, stderr) = listen_once(d, &env, &generic_listener(&log, &["--json"]), |url| {
+        send_token_in_query(d, url, true)
+    });
     assert_eq!(code, Some(0), "{stderr}");
     let rec = &records(&log)[0];
     assert_eq!(
@@ -389,29 +362,9 @@ fn a_secret_in_the_query_string_is_redacted_and_put_back() {
         format!("/hook?token={}&x=1", marker(API_TOKEN)),
         "{rec}"
     );
-    assert_nowhere(
-        API_TOKEN,
-        &[
-            ("the capture log".into(), std::fs::read_to_string(&log).unwrap()),
-            ("listen --json".into(), stdout),
-            ("listen's stderr".into(), stderr),
-        ],
-    );
+    assert_nowhere(API_TOKEN, &listened(&log, stdout, stderr));
     let rx = Receiver::start(vec![]);
-    let o = hc(d, &env)
-        .args([
-            "replay",
-            log.to_str().unwrap(),
-            "--all",
-            "--to",
-            &rx.url,
-            "--secret-env",
-            "T",
-        ])
-        .timeout(Duration::from_secs(30))
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    replay_ok(d, &env, &log, &["--all", "--secret-env", "T"], &rx.url);
     assert_eq!(rx.got()[0].path, format!("/hook?token={API_TOKEN}&x=1"));
 }
 
@@ -546,29 +499,9 @@ fn replay_never_prints_the_secret_it_put_back() {
     let d = dir.path();
     let log = d.join("query.jsonl");
     let env = [("T", API_TOKEN)];
-    let (code, _, stderr) = listen_once(
-        d,
-        &env,
-        &[
-            "--scheme",
-            "generic",
-            "--secret-env",
-            "T",
-            "--save",
-            log.to_str().unwrap(),
-        ],
-        |url| {
-            hc(d, &[])
-                .args([
-                    "send",
-                    &format!("{url}/hook?token={API_TOKEN}&x=1"),
-                    "--event",
-                    "github.ping",
-                ])
-                .assert()
-                .success();
-        },
-    );
+    let (code, _, stderr) = listen_once(d, &env, &generic_listener(&log, &[]), |url| {
+        send_token_in_query(d, url, true)
+    });
     assert_eq!(code, Some(0), "{stderr}");
     let f = log.to_str().unwrap();
     let rx = Receiver::start(vec![]);
@@ -621,31 +554,11 @@ fn a_failed_forward_does_not_write_the_secret_in_the_query() {
     let down = format!("http://127.0.0.1:{}", closed_port());
     let mut outputs = Vec::new();
     for json in [false, true] {
-        let mut args = vec![
-            "--scheme",
-            "generic",
-            "--secret-env",
-            "T",
-            "--save",
-            log.to_str().unwrap(),
-            "--forward-to",
-            &down,
-            "--verbose",
-        ];
+        let mut args = generic_listener(&log, &["--forward-to", &down, "--verbose"]);
         if json {
             args.push("--json");
         }
-        let (code, stdout, stderr) = listen_once(d, &env, &args, |url| {
-            hc(d, &[])
-                .args([
-                    "send",
-                    &format!("{url}/hook?token={API_TOKEN}&x=1"),
-                    "--event",
-                    "github.ping",
-                ])
-                .assert()
-                .failure();
-        });
+        let (code, stdout, stderr) = listen_once(d, &env, &args, |url| send_token_in_query(d, url, false));
         assert_eq!(code, Some(0), "{stderr}");
         assert!(stdout.contains("/hook?token=[redacted"), "{stdout}");
         outputs.push((format!("listen (json: {json})"), format!("{stdout}\n{stderr}")));
@@ -730,28 +643,8 @@ fn listen_does_not_print_a_secret_the_app_echoes() {
     let (code, stdout, stderr) = listen_once(
         d,
         &env,
-        &[
-            "--scheme",
-            "generic",
-            "--secret-env",
-            "T",
-            "--save",
-            log.to_str().unwrap(),
-            "--forward-to",
-            &echo,
-            "--verbose",
-        ],
-        |url| {
-            hc(d, &[])
-                .args([
-                    "send",
-                    &format!("{url}/hook?token={API_TOKEN}&x=1"),
-                    "--event",
-                    "github.ping",
-                ])
-                .assert()
-                .success();
-        },
+        &generic_listener(&log, &["--forward-to", &echo, "--verbose"]),
+        |url| send_token_in_query(d, url, true),
     );
     assert_eq!(code, Some(0), "{stderr}");
     assert!(
@@ -774,18 +667,12 @@ fn listen_does_not_print_a_gitlab_token_the_app_echoes() {
     let dir = tempdir();
     let d = dir.path();
     let log = d.join("echo-gl.jsonl");
-    let env = [("GL", GITLAB_TOKEN)];
     let echo = echo_server();
     let (code, stdout, stderr) = listen_once(
         d,
         &[],
         &["--save", log.to_str().unwrap(), "--forward-to", &echo, "--verbose"],
-        |url| {
-            hc(d, &env)
-                .args(["send", url, "--event", "gitlab.push", "--secret-env", "GL"])
-                .assert()
-                .success();
-        },
+        |url| send_gitlab(d, url),
     );
     assert_eq!(code, Some(0), "{stderr}");
     assert!(stdout.contains("x-gitlab-token: [redacted"), "{stdout}");
@@ -889,27 +776,15 @@ fn a_marker_a_sender_wrote_is_replayed_as_it_is_never_as_the_secret() {
     let log = d.join("lookalike.jsonl");
     let env = [("T", API_TOKEN)];
     let fake = marker(API_TOKEN);
-    let (code, _, stderr) = listen_once(
-        d,
-        &env,
-        &[
-            "--scheme",
-            "generic",
-            "--secret-env",
-            "T",
-            "--save",
-            log.to_str().unwrap(),
-        ],
-        |url| {
-            let head = format!("POST /hook HTTP/1.1\r\nHost: x\r\nX-Api-Token: {API_TOKEN}\r\nX-Note: {fake}");
-            let answer = raw_send(url, head.as_bytes(), b"{}");
-            assert!(
-                answer.starts_with(b"HTTP/1.1 200"),
-                "{}",
-                String::from_utf8_lossy(&answer)
-            );
-        },
-    );
+    let (code, _, stderr) = listen_once(d, &env, &generic_listener(&log, &[]), |url| {
+        let head = format!("POST /hook HTTP/1.1\r\nHost: x\r\nX-Api-Token: {API_TOKEN}\r\nX-Note: {fake}");
+        let answer = raw_send(url, head.as_bytes(), b"{}");
+        assert!(
+            answer.starts_with(b"HTTP/1.1 200"),
+            "{}",
+            String::from_utf8_lossy(&answer)
+        );
+    });
     assert_eq!(code, Some(0), "{stderr}");
     let rec = &records(&log)[0];
     assert_eq!(header(rec, "x-api-token"), [fake.as_str()], "{rec}");
@@ -919,20 +794,7 @@ fn a_marker_a_sender_wrote_is_replayed_as_it_is_never_as_the_secret() {
     // Replayed with the secret: the value that was redacted gets it back, the one the
     // sender wrote goes as it was written.
     let rx = Receiver::start(vec![]);
-    let o = hc(d, &env)
-        .args([
-            "replay",
-            log.to_str().unwrap(),
-            "--all",
-            "--to",
-            &rx.url,
-            "--secret-env",
-            "T",
-        ])
-        .timeout(Duration::from_secs(30))
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    replay_ok(d, &env, &log, &["--all", "--secret-env", "T"], &rx.url);
     let got = rx.got();
     assert_eq!(got[0].header("x-api-token"), Some(API_TOKEN));
     assert_eq!(got[0].header("x-note"), Some(fake.as_str()));
@@ -957,20 +819,7 @@ fn a_marker_a_sender_wrote_is_replayed_as_it_is_never_as_the_secret() {
     ];
     std::fs::write(&crafted, lines.join("\n") + "\n").unwrap();
     let rx = Receiver::start(vec![]);
-    let o = hc(d, &env)
-        .args([
-            "replay",
-            crafted.to_str().unwrap(),
-            "--all",
-            "--to",
-            &rx.url,
-            "--secret-env",
-            "T",
-        ])
-        .timeout(Duration::from_secs(30))
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    replay_ok(d, &env, &crafted, &["--all", "--secret-env", "T"], &rx.url);
     let got = rx.got();
     assert_eq!(got.len(), 2, "{got:?}");
     let all = |r: &common::Recorded, n: &str| -> Vec<String> {
@@ -988,18 +837,7 @@ fn a_marker_a_sender_wrote_is_replayed_as_it_is_never_as_the_secret() {
 
     // Without a secret, the old record goes as it is; the crafted one needs it.
     let rx = Receiver::start(vec![]);
-    let o = hc(d, &[])
-        .args([
-            "replay",
-            crafted.to_str().unwrap(),
-            "20261128100000crafted002",
-            "--to",
-            &rx.url,
-        ])
-        .timeout(Duration::from_secs(30))
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    replay_ok(d, &[], &crafted, &["20261128100000crafted002"], &rx.url);
     assert_eq!(rx.got()[0].header("x-a"), Some(fake.as_str()));
 
     // A record that says a value was redacted where there is no marker, or that has a
@@ -1021,18 +859,7 @@ fn a_marker_a_sender_wrote_is_replayed_as_it_is_never_as_the_secret() {
         ),
     ];
     std::fs::write(&bad, lines.join("\n") + "\n").unwrap();
-    let o = hc(d, &env)
-        .args([
-            "replay",
-            bad.to_str().unwrap(),
-            "--all",
-            "--to",
-            &rx.url,
-            "--secret-env",
-            "T",
-        ])
-        .output()
-        .unwrap();
+    let o = replay(d, &env, &bad, &["--all", "--secret-env", "T"], &rx.url);
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("skipped line 1") && err.contains("`redacted`"), "{err}");
     assert!(err.contains("skipped line 2") && err.contains("`path`"), "{err}");

@@ -229,25 +229,22 @@ fn a_429_retry_after_is_honoured() {
     assert_eq!(rx.got().len(), 2);
 }
 
-#[test]
-fn each_attempt_is_signed_afresh_with_the_same_id() {
-    let (secret, _) = keygen("standard-webhooks");
-    let rx = Receiver::start_with(vec![503, 200], vec![("Retry-After".into(), "1".into())]);
-    let out = run(
-        &[
-            "send",
-            &rx.url,
-            "--event",
-            "standard-webhooks.invoice.paid",
-            &format!("--secret={secret}"),
-            "--retries",
-            "1",
-        ],
-        b"",
-    );
+/// `hookcat send --event EVENT --secret=SECRET --retries 1` to a receiver that answers
+/// `first` (with a Retry-After of 1 s), then 200: the two requests it got.
+fn sent_twice(first: u16, event: &str, secret: &str) -> Vec<Recorded> {
+    let rx = Receiver::start_with(vec![first, 200], vec![("Retry-After".into(), "1".into())]);
+    let secret = format!("--secret={secret}");
+    let out = run(&["send", &rx.url, "--event", event, &secret, "--retries", "1"], b"");
     assert_eq!(out.code, 0, "{}", out.err());
     let got = rx.got();
     assert_eq!(got.len(), 2);
+    got
+}
+
+#[test]
+fn each_attempt_is_signed_afresh_with_the_same_id() {
+    let (secret, _) = keygen("standard-webhooks");
+    let got = sent_twice(503, "standard-webhooks.invoice.paid", &secret);
     let h = |i: usize, n: &str| got[i].header(n).unwrap_or_else(|| panic!("no {n}")).to_string();
     assert_eq!(h(0, "webhook-id"), h(1, "webhook-id"), "the delivery id stays");
     let (t0, t1): (i64, i64) = (
@@ -260,22 +257,7 @@ fn each_attempt_is_signed_afresh_with_the_same_id() {
     assert_verifies("standard-webhooks", &secret, &got[0], None);
     assert_verifies("standard-webhooks", &secret, &got[1], None);
 
-    let rx = Receiver::start_with(vec![429, 200], vec![("Retry-After".into(), "1".into())]);
-    let out = run(
-        &[
-            "send",
-            &rx.url,
-            "--event",
-            "stripe.invoice.paid",
-            "--secret=whsec_test_stripe_resign",
-            "--retries",
-            "1",
-        ],
-        b"",
-    );
-    assert_eq!(out.code, 0, "{}", out.err());
-    let got = rx.got();
-    assert_eq!(got.len(), 2);
+    let got = sent_twice(429, "stripe.invoice.paid", "whsec_test_stripe_resign");
     let t = |i: usize| -> i64 {
         let sig = got[i].header("stripe-signature").unwrap();
         sig.split(',')

@@ -8,7 +8,7 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use common::{hookcat_in, log_lines, raw_send_bytes, spawn_listen, tempdir, Receiver};
+use common::{have, hookcat_in, log_lines, raw_send_bytes, spawn_listen, tempdir, Receiver};
 
 /// The characters that drive a terminal or hide text: C0 (but newline), DEL, C1 and
 /// the bidirectional controls.
@@ -93,14 +93,6 @@ fn hookcat(data: &Path, args: &[&str]) -> Run {
         stdout: r.stdout,
         stderr: r.stderr,
     }
-}
-
-fn have(cmd: &str) -> bool {
-    std::process::Command::new("sh")
-        .arg("-c")
-        .arg(format!("command -v {cmd}"))
-        .output()
-        .is_ok_and(|o| o.status.success())
 }
 
 /// What a webhook could put in a body to take over a terminal: set the title, clear
@@ -362,29 +354,40 @@ fn raw_export_is_exact_to_a_pipe_and_escaped_on_a_terminal() {
         return;
     }
     // `script` runs the command on a pseudo-terminal and copies what it writes.
-    let cmd = format!(
-        "{} captures export {} -f {} --format raw",
-        common::bin().display(),
-        ids[0],
-        log_s
-    );
-    let o = std::process::Command::new("script")
-        .args(["-q", "-e", "-c", &cmd, "/dev/null"])
-        .env("HOOKCAT_DATA_DIR", data)
-        .env("HOOKCAT_CONFIG_DIR", data.join("config"))
-        .env("NO_COLOR", "1")
-        .stdin(std::process::Stdio::null())
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    // The terminal turns each newline into CR LF: take those back out, then nothing may act.
-    let shown = String::from_utf8_lossy(&o.stdout).replace("\r\n", "\n");
+    // Newlines come back as LF (see `on_terminal`); then nothing may act.
+    let shown = on_terminal(data, &format!("captures export {} -f {} --format raw", ids[0], log_s));
     assert_safe("raw export on a terminal", shown.as_bytes(), false);
     assert!(shown.contains("\\e]0;pwned"), "{shown}");
     assert!(shown.contains("POST /hook/"), "{shown}");
 }
 
-/// `script`'s copy of what `hookcat ARGS` writes on a pseudo-terminal, newlines as LF.
+/// `hookcat send URL -d FILE` (FILE holding `{}`) with each of `headers` and a signature
+/// header: a function that runs it with more arguments, which must succeed, and returns
+/// what it printed (stdout, then stderr).
+fn send_with<'a>(data: &'a Path, url: &str, headers: &[(&str, &str)]) -> impl Fn(&[&str]) -> String + 'a {
+    let file = data.join("empty.json");
+    std::fs::write(&file, "{}").unwrap();
+    let mut args = vec![
+        "send".to_string(),
+        url.to_string(),
+        "-d".into(),
+        file.to_str().unwrap().into(),
+    ];
+    for (k, v) in headers {
+        args.extend(["-H".into(), format!("{k}: {v}")]);
+    }
+    args.extend(["-H".into(), "X-Hub-Signature-256: sha256=deadbeef".into()]);
+    move |extra: &[&str]| {
+        let mut a: Vec<&str> = args.iter().map(String::as_str).collect();
+        a.extend_from_slice(extra);
+        let r = hookcat(data, &a);
+        assert_eq!(r.code, Some(0), "{a:?}: {}", r.err());
+        format!("{}{}", r.text(), r.err())
+    }
+}
+
+/// `script`'s copy of what `hookcat ARGS` writes on a pseudo-terminal, newlines as LF
+/// (the terminal turns each into CR LF). `hookcat ARGS` must succeed.
 fn on_terminal(data: &Path, args: &str) -> String {
     let cmd = format!("{} {args}", common::bin().display());
     let o = std::process::Command::new("script")
@@ -491,25 +494,12 @@ fn credential_headers_are_masked_unless_revealed() {
 
     // send: the curl it prints, and the headers of an answer.
     let recv = Receiver::start_with(vec![], vec![("Set-Cookie".into(), "id=tok-set-cookie-4".into())]);
-    let file = data.join("empty.json");
-    std::fs::write(&file, "{}").unwrap();
-    let mut args = vec![
-        "send".to_string(),
-        format!("{}/s", recv.url),
-        "-d".into(),
-        file.to_str().unwrap().into(),
-    ];
-    for (k, v) in CREDENTIALS.iter().filter(|(k, _)| *k != "Set-Cookie") {
-        args.extend(["-H".into(), format!("{k}: {v}")]);
-    }
-    args.extend(["-H".into(), "X-Hub-Signature-256: sha256=deadbeef".into()]);
-    let with = |extra: &[&str]| {
-        let mut a: Vec<&str> = args.iter().map(String::as_str).collect();
-        a.extend_from_slice(extra);
-        let r = hookcat(data, &a);
-        assert_eq!(r.code, Some(0), "{a:?}: {}", r.err());
-        format!("{}{}", r.text(), r.err())
-    };
+    let sent: Vec<(&str, &str)> = CREDENTIALS
+        .iter()
+        .copied()
+        .filter(|(k, _)| *k != "Set-Cookie")
+        .collect();
+    let with = send_with(data, &format!("{}/s", recv.url), &sent);
     let printed = with(&["--print", "curl"]);
     for (k, v) in CREDENTIALS.iter().filter(|(k, _)| *k != "Set-Cookie") {
         assert!(!printed.contains(v), "send --print curl shows {k}:\n{printed}");
@@ -567,30 +557,11 @@ fn verify_reasons_quoting_a_hostile_header_are_escaped() {
 fn send_dry_run_masks_credential_headers_unless_revealed() {
     let dir = tempdir();
     let data = dir.path();
-    let file = data.join("empty.json");
-    std::fs::write(&file, "{}").unwrap();
-    let mut args = vec![
-        "send".to_string(),
-        "http://127.0.0.1:9/s".into(),
-        "-d".into(),
-        file.to_str().unwrap().into(),
-        "--dry-run".into(),
-    ];
-    for (k, v) in CREDENTIALS {
-        args.extend(["-H".into(), format!("{k}: {v}")]);
-    }
-    args.extend(["-H".into(), "X-Hub-Signature-256: sha256=deadbeef".into()]);
-    let with = |extra: &[&str]| {
-        let mut a: Vec<&str> = args.iter().map(String::as_str).collect();
-        a.extend_from_slice(extra);
-        let r = hookcat(data, &a);
-        assert_eq!(r.code, Some(0), "{a:?}: {}", r.err());
-        format!("{}{}", r.text(), r.err())
-    };
-    let shown = with(&[]);
+    let with = send_with(data, "http://127.0.0.1:9/s", CREDENTIALS);
+    let shown = with(&["--dry-run"]);
     assert_hidden("send --dry-run", &shown);
     for (k, _) in CREDENTIALS {
         assert!(shown.contains(&format!("{k}: ")), "send --dry-run drops {k}:\n{shown}");
     }
-    assert_shown("send --dry-run --reveal", &with(&["--reveal"]));
+    assert_shown("send --dry-run --reveal", &with(&["--dry-run", "--reveal"]));
 }

@@ -8,7 +8,6 @@ use anyhow::Context;
 
 use crate::cli::CheckArgs;
 use crate::core::check::{self, Case, Setup, CASES};
-use crate::core::config::{Config, Target};
 use crate::core::deliver::{self, ClientOptions};
 use crate::core::event;
 use crate::core::headers::Headers;
@@ -30,18 +29,8 @@ pub fn run(a: CheckArgs, out: &Output, io: &mut Io) -> anyhow::Result<Outcome> {
         output::check::list(&cases, a.json, out, io)?;
         return Ok(Outcome::Success);
     }
-    let config = Config::load(a.config.as_deref(), &std::env::current_dir().unwrap_or_default())?;
-    let target = match &a.target {
-        Some(t) => config.target(t)?,
-        None => Target::default(),
-    };
-    let target_url = match (&target.url, &a.target) {
-        (Some(u), Some(t)) => Some(
-            crate::core::url::normalize(u).with_context(|| format!("the url of target `{t}` in the config file"))?,
-        ),
-        _ => None,
-    };
-    let url = a.url.clone().or(target_url).ok_or_else(|| {
+    let target = super::common::target(&a.target)?;
+    let url = a.url.clone().or(target.url.clone()).ok_or_else(|| {
         hinted(
             "no URL to check",
             "give it as the first argument (hookcat check http://localhost:3000/webhooks --scheme stripe --secret-env S), or --target NAME from hookcat.toml",

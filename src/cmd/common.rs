@@ -8,9 +8,10 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 
-use crate::cli::{GenericArgs, HashAlg, SecretArgs, SigEncoding};
+use crate::cli::{GenericArgs, HashAlg, SecretArgs, SigEncoding, TargetArgs};
 use crate::core::body::Body;
 use crate::core::capture::{default_log_path, CaptureError};
+use crate::core::config::{Config, Target};
 use crate::core::replay::ReplayError;
 use crate::core::scheme::hmac::{Alg, Encoding};
 use crate::core::scheme::GenericParams;
@@ -24,6 +25,24 @@ pub fn overrides(adds: &[String], sets: &[String]) -> anyhow::Result<Vec<crate::
     let adds = adds.iter().map(|s| crate::core::event::parse_addition(s));
     let sets = sets.iter().map(|s| crate::core::event::parse_override(s));
     Ok(adds.chain(sets).collect::<Result<Vec<_>, _>>()?)
+}
+
+/// The config file's target that `--target NAME` names (its URL completed as a typed one
+/// is); an empty one without `--target`. The config file (`--config`, or the default one)
+/// is read either way.
+pub fn target(a: &TargetArgs) -> anyhow::Result<Target> {
+    let config = Config::load(a.config.as_deref(), &std::env::current_dir().unwrap_or_default())?;
+    let Some(name) = &a.name else {
+        return Ok(Target::default());
+    };
+    let mut target = config.target(name)?;
+    // Its URL is completed as one typed on the command line is.
+    if let Some(u) = &target.url {
+        target.url = Some(
+            crate::core::url::normalize(u).with_context(|| format!("the url of target `{name}` in the config file"))?,
+        );
+    }
+    Ok(target)
 }
 
 /// The secret from whichever flag was given, if any.

@@ -9,7 +9,6 @@ use std::time::Duration;
 use anyhow::Context;
 
 use crate::cli::{PrintFormat, SendArgs};
-use crate::core::config::{Config, Target};
 use crate::core::deliver::{
     self, Attempt, ClientOptions, Load, LoadProgress, LoadRequests, Policy, Prepared, Signer, Stop,
 };
@@ -36,20 +35,9 @@ struct SendPlan {
 
 /// Sends, and tells how it went on the streams of `io`.
 pub fn run(a: SendArgs, out: &Output, io: &mut Io) -> anyhow::Result<Outcome> {
-    let config = Config::load(a.config.as_deref(), &std::env::current_dir().unwrap_or_default())?;
-    let target = match &a.target {
-        Some(t) => config.target(t)?,
-        None => Target::default(),
-    };
+    let target = super::common::target(&a.target)?;
     let interactive = !a.no_input && out.stdin_tty && out.stderr_tty && a.data.is_none();
-    // (The argument arrives completed by clap; a config target's URL is completed here.)
-    let target_url = match (&target.url, &a.target) {
-        (Some(u), Some(t)) => Some(
-            crate::core::url::normalize(u).with_context(|| format!("the url of target `{t}` in the config file"))?,
-        ),
-        _ => None,
-    };
-    let mut url = a.url.clone().or(target_url);
+    let mut url = a.url.clone().or(target.url.clone());
     let mut event_name = a.event.clone().or(target.event.clone());
     let mut prompted_secret = None;
     let mut prompted_scheme = None;

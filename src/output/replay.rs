@@ -12,7 +12,7 @@ use serde_json::json;
 
 use crate::core::deliver::{self, Attempt, AttemptError};
 use crate::core::diff::BodyDiff;
-use crate::core::replay::Warning;
+use crate::core::replay::{Replayed, Warning};
 use crate::core::replay_run::{ReplayResult, ReplayTally, Report};
 use crate::core::scheme::human_secs;
 use crate::core::units::format_duration;
@@ -316,6 +316,28 @@ struct Line<'a> {
     compare: Option<Compared<'a>>,
 }
 
+impl<'a> Line<'a> {
+    /// The line of a request no attempt answered: not delivered, no status, error, time,
+    /// attempts or body.
+    fn unanswered(capture: &'a str, method: &'a str, url: &'a str, info: &Replayed) -> Line<'a> {
+        Line {
+            kind: "replay",
+            capture,
+            method,
+            url,
+            resigned: info.resigned,
+            modified: info.modified,
+            delivered: false,
+            status: None,
+            error: None,
+            duration_ms: 0.0,
+            attempts: &[],
+            response_body: Cow::Borrowed(""),
+            compare: None,
+        }
+    }
+}
+
 #[derive(serde::Serialize)]
 struct Compared<'a> {
     same: bool,
@@ -346,19 +368,8 @@ pub fn result(w: &mut Vec<u8>, r: ReplayResult<'_>, view: ReplayView, out: &Outp
                     message,
                 };
                 let line = Line {
-                    kind: "replay",
-                    capture,
-                    method: r.method,
-                    url,
-                    resigned: info.resigned,
-                    modified: info.modified,
-                    delivered: false,
-                    status: None,
                     error: Some(Cow::Owned(e)),
-                    duration_ms: 0.0,
-                    attempts: &[],
-                    response_body: Cow::Borrowed(""),
-                    compare: None,
+                    ..Line::unanswered(capture, r.method, url, info)
                 };
                 return json_line(w, &line);
             }
@@ -378,12 +389,6 @@ pub fn result(w: &mut Vec<u8>, r: ReplayResult<'_>, view: ReplayView, out: &Outp
     let took = a.took;
     if view.json {
         let line = Line {
-            kind: "replay",
-            capture,
-            method: r.method,
-            url,
-            resigned: info.resigned,
-            modified: info.modified,
             delivered: ok,
             status: last.status,
             error: last.error.as_ref().map(Cow::Borrowed),
@@ -396,6 +401,7 @@ pub fn result(w: &mut Vec<u8>, r: ReplayResult<'_>, view: ReplayView, out: &Outp
                 status_same: info.recorded_status == last.status,
                 body,
             }),
+            ..Line::unanswered(capture, r.method, url, info)
         };
         return json_line(w, &line);
     }

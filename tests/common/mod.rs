@@ -157,64 +157,100 @@ impl Receiver {
 
     /// `headers` are added to every answer (e.g. Retry-After).
     pub fn start_with(statuses: Vec<u16>, headers: Vec<(String, String)>) -> Receiver {
-        use axum::body::Bytes;
-        use axum::http::{HeaderMap, Method, StatusCode, Uri};
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .unwrap();
-        let requests = Arc::new(Mutex::new(Vec::new()));
-        let listener = rt.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).unwrap();
-        let addr = listener.local_addr().unwrap();
-        let reqs = requests.clone();
-        let statuses = Arc::new(statuses);
-        let extra = Arc::new(headers);
-        let app = axum::Router::new().fallback(move |method: Method, uri: Uri, hm: HeaderMap, body: Bytes| {
-            let reqs = reqs.clone();
-            let statuses = statuses.clone();
-            let extra = extra.clone();
-            async move {
-                let n = {
-                    let mut r = reqs.lock().unwrap();
-                    r.push(Recorded {
-                        method: method.to_string(),
-                        path: uri.path_and_query().map(|p| p.to_string()).unwrap_or_default(),
-                        headers: hm
-                            .iter()
-                            .map(|(k, v)| (k.to_string(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
-                            .collect(),
-                        body: body.to_vec(),
-                    });
-                    r.len() - 1
-                };
-                let status = statuses.get(n).or(statuses.last()).copied().unwrap_or(200);
-                let mut resp = axum::response::Response::new(axum::body::Body::from(format!("{{\"n\":{n}}}")));
-                *resp.status_mut() = StatusCode::from_u16(status).unwrap();
-                resp.headers_mut()
-                    .insert("content-type", "application/json".parse().unwrap());
-                for (k, v) in extra.iter() {
-                    resp.headers_mut().insert(
-                        axum::http::HeaderName::from_bytes(k.as_bytes()).unwrap(),
-                        v.parse().unwrap(),
-                    );
-                }
-                resp
-            }
-        });
-        rt.spawn(async move {
-            axum::serve(listener, app).await.unwrap();
+        let server = serve(None, move |n, _| {
+            let status = statuses.get(n).or(statuses.last()).copied().unwrap_or(200);
+            let mut h = vec![("content-type".to_string(), "application/json".to_string())];
+            h.extend(headers.iter().cloned());
+            (status, h, format!("{{\"n\":{n}}}").into_bytes())
         });
         Receiver {
-            url: format!("http://{addr}"),
-            requests,
-            _rt: rt,
+            url: server.url,
+            requests: server.requests,
+            _rt: server.rt,
         }
     }
 
     pub fn got(&self) -> Vec<Recorded> {
         self.requests.lock().unwrap().clone()
     }
+}
+
+/// A server's answer: status, headers (each set, replacing one of the same name) and body.
+pub type Answer = (u16, Vec<(String, String)>, Vec<u8>);
+
+/// A real axum server on 127.0.0.1:0 (see [`serve`]).
+pub struct Server {
+    pub url: String,
+    /// Every request, in the order they arrived.
+    pub requests: Arc<Mutex<Vec<Recorded>>>,
+    pub rt: tokio::runtime::Runtime,
+}
+
+/// Starts a server on 127.0.0.1:0 that records each request as it arrives and answers
+/// what `reply` decides from it and its index (0 for the first); with a `gate`, each
+/// answer waits for one of its permits (or forever).
+pub fn serve(
+    gate: Option<Arc<tokio::sync::Semaphore>>,
+    reply: impl Fn(usize, &Recorded) -> Answer + Send + Sync + 'static,
+) -> Server {
+    use axum::body::Bytes;
+    use axum::http::{HeaderMap, HeaderName, Method, StatusCode, Uri};
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let requests = Arc::new(Mutex::new(Vec::new()));
+    let listener = rt.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).unwrap();
+    let addr = listener.local_addr().unwrap();
+    let (reqs, reply) = (requests.clone(), Arc::new(reply));
+    let app = axum::Router::new().fallback(move |method: Method, uri: Uri, hm: HeaderMap, body: Bytes| {
+        let (reqs, gate, reply) = (reqs.clone(), gate.clone(), reply.clone());
+        async move {
+            let r = Recorded {
+                method: method.to_string(),
+                path: uri.path_and_query().map(|p| p.to_string()).unwrap_or_default(),
+                headers: hm
+                    .iter()
+                    .map(|(k, v)| (k.to_string(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+                    .collect(),
+                body: body.to_vec(),
+            };
+            let n = {
+                let mut all = reqs.lock().unwrap();
+                all.push(r.clone());
+                all.len() - 1
+            };
+            if let Some(g) = gate {
+                g.acquire().await.unwrap().forget();
+            }
+            let (status, headers, body) = reply(n, &r);
+            let mut resp = axum::response::Response::new(axum::body::Body::from(body));
+            *resp.status_mut() = StatusCode::from_u16(status).unwrap();
+            for (k, v) in headers {
+                resp.headers_mut()
+                    .insert(HeaderName::from_bytes(k.as_bytes()).unwrap(), v.parse().unwrap());
+            }
+            resp
+        }
+    });
+    rt.spawn(async move {
+        axum::serve(listener, app).await.unwrap();
+    });
+    Server {
+        url: format!("http://{addr}"),
+        requests,
+        rt,
+    }
+}
+
+/// Whether the shell finds `cmd` (a tool a test needs, such as `curl` or `script`).
+pub fn have(cmd: &str) -> bool {
+    std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!("command -v {cmd}"))
+        .output()
+        .is_ok_and(|o| o.status.success())
 }
 
 /// A running `hookcat listen`.

@@ -823,16 +823,19 @@ mod tests {
         assert!(!ct_eq(b"abc", b"ab"));
     }
 
+    /// Five minutes into the past only (Stripe's way), and either way (Slack's).
+    const PAST_ONLY: Tolerance = Tolerance {
+        secs: 300,
+        past_only: true,
+    };
+    const BOTH_WAYS: Tolerance = Tolerance {
+        secs: 300,
+        past_only: false,
+    };
+
     #[test]
     fn tolerance_directions() {
-        let past = Some(Tolerance {
-            secs: 300,
-            past_only: true,
-        });
-        let both = Some(Tolerance {
-            secs: 300,
-            past_only: false,
-        });
+        let (past, both) = (Some(PAST_ONLY), Some(BOTH_WAYS));
         assert!(check_time("stripe", past, None, 1000, 1200, "x".into()).valid);
         assert!(!check_time("stripe", past, None, 1000, 1301, "x".into()).valid);
         assert!(check_time("stripe", past, None, 5000, 1000, "x".into()).valid);
@@ -848,14 +851,7 @@ mod tests {
     /// Ages and distances that do not fit an i64 are refused, not wrapped to "fresh".
     #[test]
     fn extreme_timestamps_and_clocks_are_refused_not_wrapped() {
-        let past = Some(Tolerance {
-            secs: 300,
-            past_only: true,
-        });
-        let both = Some(Tolerance {
-            secs: 300,
-            past_only: false,
-        });
+        let (past, both) = (Some(PAST_ONLY), Some(BOTH_WAYS));
         for (ts, now) in [(i64::MIN, 1000), (i64::MAX, -1000), (1000, i64::MIN), (-5, i64::MAX)] {
             for tol in [past, both] {
                 let v = check_time("stripe", tol, None, ts, now, "x".into());
