@@ -12,6 +12,7 @@ pub mod export;
 pub mod feed;
 pub mod headers;
 pub mod ids;
+pub mod inspect;
 pub mod json;
 pub mod log;
 pub mod replay;
