@@ -302,7 +302,10 @@ mod tests {
     fn pages_go_newest_first_and_chain_to_the_start() {
         let lines: Vec<String> = (0..10).map(|i| record(i, "github", "{}")).collect();
         let (_t, mut f) = log(&lines, "");
-        let b = Bounds { limit: 4, scan: u64::MAX };
+        let b = Bounds {
+            limit: 4,
+            scan: u64::MAX,
+        };
         let p1 = page(&mut f, None, &Query::default(), b).unwrap();
         assert_eq!(ids(&p1), ["id0009", "id0008", "id0007", "id0006"]);
         let p2 = page(&mut f, p1.next, &Query::default(), b).unwrap();
@@ -340,7 +343,13 @@ mod tests {
     #[test]
     fn filters_and_text_choose_and_the_scan_bound_stops_early() {
         let lines: Vec<String> = (0..20)
-            .map(|i| record(i, if i % 2 == 0 { "stripe" } else { "github" }, &format!("{{\"n\":\"Needle{i}\"}}")))
+            .map(|i| {
+                record(
+                    i,
+                    if i % 2 == 0 { "stripe" } else { "github" },
+                    &format!("{{\"n\":\"Needle{i}\"}}"),
+                )
+            })
             .collect();
         let (_t, mut f) = log(&lines, "");
         let q = Query {
