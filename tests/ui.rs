@@ -423,3 +423,85 @@ fn the_event_stream_sends_each_capture_as_it_is_saved() {
     publisher.join().unwrap();
     drop(s);
 }
+
+/// `GET` over a plain socket to a URL the command printed (`http://host:port/?token=T`):
+/// the status and the body.
+fn get_printed(url: &str, path: &str) -> (u16, String) {
+    let rest = url.strip_prefix("http://").unwrap();
+    let (addr, query) = rest.split_once("/?token=").unwrap();
+    let mut s = std::net::TcpStream::connect(addr).unwrap();
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nX-Hookcat-Token: {query}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut answer = String::new();
+    s.read_to_string(&mut answer).unwrap();
+    let (head, body) = answer.split_once("\r\n\r\n").unwrap();
+    (head.split_whitespace().nth(1).unwrap().parse().unwrap(), dechunk(body))
+}
+
+#[test]
+fn listen_ui_prints_the_inspector_url_and_shows_captures_as_they_are_saved() {
+    let data = tempdir();
+    let log = data.path().join("c.jsonl");
+    let mut l = spawn_listen(
+        data.path(),
+        &["--quiet", "--ui", "--secret", SECRET, "--save", log.to_str().unwrap()],
+    );
+    let mut second = String::new();
+    std::io::BufRead::read_line(&mut l.stderr, &mut second).unwrap();
+    let url = second
+        .trim()
+        .strip_prefix("Inspector on ")
+        .unwrap_or_else(|| panic!("{second:?}"))
+        .to_string();
+    assert!(url.starts_with("http://127.0.0.1:"), "{url}");
+    assert!(url.contains("/?token="), "{url}");
+    let (s, b) = get_printed(&url, "/api/captures");
+    assert_eq!(s, 200, "{b}");
+    let r = run(
+        &[
+            "send",
+            &format!("{}/gh", l.url),
+            "--event",
+            "github.push",
+            &format!("--secret={SECRET}"),
+        ],
+        b"",
+    );
+    assert_eq!(r.code, 0);
+    let page: serde_json::Value = serde_json::from_str(&get_printed(&url, "/api/captures").1).unwrap();
+    assert_eq!(page["captures"][0]["valid"], true, "{page}");
+    let (code, _, _) = l.stop();
+    assert_eq!(code, Some(0));
+}
+
+#[test]
+fn ui_over_a_log_and_no_inspector_without_a_log() {
+    let data = tempdir();
+    let log = make_log(data.path());
+    let mut child = hookcat_std(data.path())
+        .args(["ui", log.to_str().unwrap()])
+        .stdin(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut err = std::io::BufReader::new(child.stderr.take().unwrap());
+    let mut first = String::new();
+    std::io::BufRead::read_line(&mut err, &mut first).unwrap();
+    let url = first
+        .trim()
+        .strip_prefix("Inspector on ")
+        .unwrap_or_else(|| panic!("{first:?}"));
+    let page: serde_json::Value = serde_json::from_str(&get_printed(url, "/api/captures").1).unwrap();
+    assert_eq!(page["captures"].as_array().unwrap().len(), 2, "{page}");
+    let _ = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status();
+    assert_eq!(child.wait().unwrap().code(), Some(0));
+
+    let r = run(&["listen", "--ui", "--no-save", "--port", "0"], b"");
+    assert_eq!(r.code, 2, "{}", String::from_utf8_lossy(&r.stderr));
+    assert!(String::from_utf8_lossy(&r.stderr).contains("--no-save"));
+}

@@ -14,6 +14,7 @@ pub mod prompt;
 pub mod replay;
 pub mod send;
 pub mod sign;
+pub mod ui;
 pub mod verify;
 
 use crate::cli::Command;
@@ -34,5 +35,6 @@ pub fn run(command: Command, out: &Output, io: &mut Io) -> anyhow::Result<Outcom
         Command::Events(a) => events::run(a, out, io),
         Command::Demo(a) => demo::run(a, out, io),
         Command::Captures(a) => captures::run(a, out, io),
+        Command::Ui(a) => ui::run(a, out, io),
     }
 }

@@ -221,6 +221,27 @@ fn at_offset(file: &mut File, at: u64) -> std::io::Result<Option<Found>> {
     })
 }
 
+/// The complete lines from byte `from` of the log (at most about `max` bytes of them)
+/// and where the next read starts: what a reader following a growing log reads next.
+/// A log shorter than `from` (replaced) is read from its start.
+pub fn read_from(file: &mut File, from: u64, max: usize) -> std::io::Result<(Vec<Vec<u8>>, u64)> {
+    let len = file.seek(SeekFrom::End(0))?;
+    let from = if len < from { 0 } else { from };
+    let n = (len - from).min(max as u64) as usize;
+    let mut buf = vec![0u8; n];
+    file.seek(SeekFrom::Start(from))?;
+    file.read_exact(&mut buf)?;
+    let Some(end) = memchr::memrchr(b'\n', &buf) else {
+        return Ok((Vec::new(), from));
+    };
+    let lines = buf[..end]
+        .split(|b| *b == b'\n')
+        .filter(|l| !l.trim_ascii().is_empty())
+        .map(<[u8]>::to_vec)
+        .collect();
+    Ok((lines, from + end as u64 + 1))
+}
+
 /// What the list shows of a capture.
 #[derive(Debug, Clone, Serialize)]
 pub struct Summary {
@@ -338,6 +359,19 @@ mod tests {
         assert_eq!(p.captures[2].record.body.len(), big.len());
         assert_eq!(find(&mut f, "id0000", None).unwrap().unwrap().at, 0);
         assert!(find(&mut f, "nope", None).unwrap().is_none());
+    }
+
+    #[test]
+    fn a_follower_reads_complete_lines_as_they_are_added() {
+        let lines: Vec<String> = (0..2).map(|i| record(i, "a", "{}")).collect();
+        let (t, mut f) = log(&lines, "{\"v\":1,");
+        let (got, at) = read_from(&mut f, 0, 1 << 20).unwrap();
+        assert_eq!(got.len(), 2);
+        assert_eq!(read_from(&mut f, at, 1 << 20).unwrap(), (Vec::new(), at));
+        let mut w = std::fs::OpenOptions::new().append(true).open(t.path()).unwrap();
+        writeln!(w, "\"id\":\"x\"}}").unwrap();
+        let (got, _) = read_from(&mut f, at, 1 << 20).unwrap();
+        assert_eq!(got, vec![b"{\"v\":1,\"id\":\"x\"}".to_vec()]);
     }
 
     #[test]

@@ -66,6 +66,39 @@ impl Live {
     }
 }
 
+/// How often a followed log is looked at for new captures.
+const FOLLOW_EVERY: std::time::Duration = std::time::Duration::from_millis(100);
+
+/// Follows a capture log that another process appends to (`hookcat ui` beside a
+/// running `hookcat listen`): each capture added after now goes to the open pages.
+/// It runs until aborted.
+pub fn follow(log: PathBuf, live: Live) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut at = std::fs::metadata(&log).map(|m| m.len()).unwrap_or(0);
+        let mut tick = tokio::time::interval(FOLLOW_EVERY);
+        loop {
+            tick.tick().await;
+            let (path, pages) = (log.clone(), live.0.receiver_count() > 0);
+            let read = tokio::task::spawn_blocking(move || -> std::io::Result<(Vec<Vec<u8>>, u64)> {
+                let mut f = std::fs::File::open(&path)?;
+                if pages {
+                    crate::core::inspect::read_from(&mut f, at, 8 << 20)
+                } else {
+                    // Nobody to tell: only remember where the log ends.
+                    Ok((Vec::new(), f.metadata()?.len()))
+                }
+            })
+            .await;
+            if let Ok(Ok((lines, next))) = read {
+                for l in &lines {
+                    live.publish(l);
+                }
+                at = next;
+            }
+        }
+    })
+}
+
 /// How the inspector re-signs a replay: the listener's secret and scheme.
 #[derive(Clone, Default)]
 pub struct Resign {
