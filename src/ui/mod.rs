@@ -39,6 +39,10 @@ pub const TOKEN_HEADER: &str = "x-hookcat-token";
 pub const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
      connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
+const INDEX_HTML: &str = include_str!("assets/index.html");
+const APP_JS: &str = include_str!("assets/app.js");
+const APP_CSS: &str = include_str!("assets/app.css");
+
 /// How many saved captures the live feed holds for a page that is slow to take them;
 /// a page that falls further behind is told to reload its list.
 const LIVE_BACKLOG: usize = 1024;
@@ -198,6 +202,12 @@ pub async fn start(port: u16, s: Settings) -> anyhow::Result<Inspector> {
 
 fn router(app: Arc<App>) -> Router {
     Router::new()
+        .route("/", get(|| async { page(INDEX_HTML, "text/html; charset=utf-8") }))
+        .route(
+            "/app.js",
+            get(|| async { page(APP_JS, "text/javascript; charset=utf-8") }),
+        )
+        .route("/app.css", get(|| async { page(APP_CSS, "text/css; charset=utf-8") }))
         .route("/api/info", get(api::info))
         .route("/api/captures", get(api::list))
         .route("/api/captures/{id}", get(api::detail))
@@ -208,6 +218,10 @@ fn router(app: Arc<App>) -> Router {
         .fallback(|| async { refuse(StatusCode::NOT_FOUND, "no such page") })
         .layer(axum::middleware::from_fn_with_state(app.clone(), guard))
         .with_state(app)
+}
+
+fn page(text: &'static str, content_type: &'static str) -> Response {
+    ([(header::CONTENT_TYPE, content_type)], text).into_response()
 }
 
 /// A refusal: JSON `{"error": ...}` with `status`.
@@ -297,6 +311,42 @@ fn check(app: &App, req: &Request) -> Result<(), (StatusCode, &'static str)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_page_never_makes_markup_of_data_and_loads_nothing_from_elsewhere() {
+        for sink in [
+            "innerHTML",
+            "outerHTML",
+            "insertAdjacentHTML",
+            "document.write",
+            "eval(",
+            "new Function",
+            "setAttribute(\"on",
+        ] {
+            assert!(!APP_JS.contains(sink), "app.js uses {sink}");
+        }
+        for page in [INDEX_HTML, APP_CSS, APP_JS] {
+            for far in [
+                "src=\"http",
+                "href=\"http",
+                "src=\"//",
+                "href=\"//",
+                "url(http",
+                "url(//",
+                "@import",
+                "fetch(\"http",
+            ] {
+                assert!(!page.contains(far), "{far}");
+            }
+        }
+        // No inline script or style: the CSP would refuse it.
+        assert!(
+            !INDEX_HTML.contains("<script>")
+                && !INDEX_HTML.contains("style=")
+                && !INDEX_HTML.contains(" onclick")
+                && !INDEX_HTML.contains(" onload")
+        );
+    }
 
     #[test]
     fn loopback_names_only() {
