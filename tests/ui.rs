@@ -496,6 +496,44 @@ fn ui_over_a_log_and_no_inspector_without_a_log() {
         .unwrap_or_else(|| panic!("{first:?}"));
     let page: serde_json::Value = serde_json::from_str(&get_printed(url, "/api/captures").1).unwrap();
     assert_eq!(page["captures"].as_array().unwrap().len(), 2, "{page}");
+    // A capture another process appends to the log reaches an open event stream.
+    let rest = url.strip_prefix("http://").unwrap();
+    let (addr, token) = rest.split_once("/?token=").unwrap();
+    let mut events = std::net::TcpStream::connect(addr).unwrap();
+    write!(
+        events,
+        "GET /api/events HTTP/1.1\r\nHost: {addr}\r\nX-Hookcat-Token: {token}\r\n\r\n"
+    )
+    .unwrap();
+    let mut got = Vec::new();
+    let mut buf = [0u8; 4096];
+    while !String::from_utf8_lossy(&got).contains("text/event-stream") {
+        let n = events.read(&mut buf).unwrap();
+        assert!(n > 0);
+        got.extend_from_slice(&buf[..n]);
+    }
+    let first = std::fs::read_to_string(&log)
+        .unwrap()
+        .lines()
+        .next()
+        .unwrap()
+        .to_string();
+    let added = first.replace(
+        &page["captures"][1]["id"].as_str().unwrap().to_string(),
+        "appendedbyanother",
+    );
+    std::fs::OpenOptions::new()
+        .append(true)
+        .open(&log)
+        .unwrap()
+        .write_all(format!("{added}\n").as_bytes())
+        .unwrap();
+    while !String::from_utf8_lossy(&got).contains("appendedbyanother") {
+        let n = events.read(&mut buf).unwrap();
+        assert!(n > 0, "{}", String::from_utf8_lossy(&got));
+        got.extend_from_slice(&buf[..n]);
+    }
+    drop(events);
     let _ = std::process::Command::new("kill")
         .args(["-INT", &child.id().to_string()])
         .status();

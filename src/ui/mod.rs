@@ -233,7 +233,7 @@ pub(crate) fn refuse(status: StatusCode, why: impl Into<String>) -> Response {
 /// loopback: `127.0.0.1`, `localhost` or `[::1]`, with any port.
 fn loopback_host(host: &str) -> bool {
     let name = match host.rsplit_once(':') {
-        Some((n, port)) if !n.is_empty() && port.bytes().all(|b| b.is_ascii_digit()) && !host.ends_with("::1]") => n,
+        Some((n, port)) if !n.is_empty() && port.bytes().all(|b| b.is_ascii_digit()) => n,
         _ => host,
     };
     matches!(name.to_ascii_lowercase().as_str(), "127.0.0.1" | "localhost" | "[::1]")
