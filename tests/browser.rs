@@ -318,3 +318,89 @@ async fn the_inspector_in_a_real_browser() {
     let (code, _, _) = l.stop();
     assert_eq!(code, Some(0));
 }
+
+/// The benchmark (BENCHMARKS.md): how long after its answer a capture shows in an open
+/// page, over 1,000 deliveries sent one after the other (`BENCH_N` to change). The page
+/// notes when each row appears (a MutationObserver, `Date.now()`); the sender notes when
+/// each answer came. Run with
+/// `cargo test --release --test browser bench_ -- --ignored --nocapture`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "a benchmark"]
+async fn bench_capture_reaches_an_open_page() {
+    let (Some(chromedriver), Some(chromium)) = (
+        find_program(&["chromedriver"]),
+        find_program(&["chromium", "chromium-browser", "google-chrome"]),
+    ) else {
+        panic!("the benchmark needs chromium and chromedriver");
+    };
+    let n: usize = std::env::var("BENCH_N")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1000);
+    let data = tempdir();
+    let log = data.path().join("captures.jsonl");
+    let mut l = spawn_listen(data.path(), &["--quiet", "--ui", "--save", log.to_str().unwrap()]);
+    let mut second_line = String::new();
+    l.stderr.read_line(&mut second_line).unwrap();
+    let url = second_line.trim().strip_prefix("Inspector on ").unwrap().to_string();
+    let driver = Driver::start(&chromedriver);
+    let c = browser(&driver, &chromium).await;
+    c.goto(&url).await.unwrap();
+    wait_js(
+        &c,
+        "return document.getElementById('conn').textContent === 'live'",
+        "the live feed",
+    )
+    .await;
+    c.execute(
+        "window.__seen = {}; new MutationObserver(ms => { const t = Date.now(); \
+         for (const m of ms) for (const li of m.addedNodes) if (li.dataset) { \
+           const p = li.querySelector('.line1').textContent; const i = p.indexOf('/bench/'); \
+           if (i >= 0) window.__seen[p.slice(i + 7)] = t; } }) \
+         .observe(document.getElementById('list'), {childList: true}); return true",
+        vec![],
+    )
+    .await
+    .unwrap();
+    let base = l.url.clone();
+    let answered: Vec<u128> = tokio::task::spawn_blocking(move || {
+        (0..n)
+            .map(|i| {
+                raw_send(
+                    &base,
+                    "POST",
+                    &format!("/bench/{i}"),
+                    &[("Content-Type", "application/json")],
+                    b"{}",
+                );
+                std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .unwrap()
+                    .as_millis()
+            })
+            .collect()
+    })
+    .await
+    .unwrap();
+    wait_js(
+        &c,
+        &format!("return Object.keys(window.__seen).length >= {n}"),
+        "every capture in the page",
+    )
+    .await;
+    let seen = c.execute("return window.__seen", vec![]).await.unwrap();
+    let mut lat: Vec<i64> = (0..n)
+        .map(|i| seen[i.to_string()].as_i64().unwrap() - answered[i] as i64)
+        .collect();
+    lat.sort_unstable();
+    let q = |p: f64| lat[((lat.len() - 1) as f64 * p).round() as usize];
+    println!(
+        "capture to page, {n} deliveries: median {} ms, p90 {} ms, p99 {} ms, max {} ms (target: median <= 100 ms)",
+        q(0.5),
+        q(0.9),
+        q(0.99),
+        lat[lat.len() - 1]
+    );
+    c.close().await.unwrap();
+    l.stop();
+}

@@ -133,26 +133,60 @@
     $("empty").hidden = shown.size > 0;
   }
 
-  // A live capture goes to the top when the filters would keep it (asked of the
-  // server, which applies them: one capture, read where the feed said).
+  // Live captures are shown in batches (however fast they come, one change to the
+  // list per turn), at most MAX_ROWS rows kept. With filters set, the server says
+  // which of them the filters keep: one request per batch, not per capture.
+  const MAX_ROWS = 2000;
+  let pending = [];
+  let flushing = false;
+
   function filtersSet() {
     return [...filterQuery().keys()].length > 0;
   }
 
-  async function live(c) {
-    if (shown.has(c.id)) return;
-    if (filtersSet()) {
-      // Asked of the newest page: the capture is the log's last line or near it.
-      const q = filterQuery();
-      q.set("limit", "20");
-      try {
-        const page = await api("/api/captures?" + q.toString());
-        if (!page.captures.some((x) => x.id === c.id)) return;
-      } catch (e) { return; }
+  function live(c) {
+    pending.push(c);
+    if (!flushing) {
+      flushing = true;
+      setTimeout(flush, filtersSet() ? 250 : 0);
     }
-    shown.add(c.id);
-    $("list").prepend(row(c, true));
-    $("empty").hidden = true;
+  }
+
+  async function flush() {
+    let batch = pending.reverse(); // newest first, as the list
+    pending = [];
+    if (filtersSet()) {
+      const q = filterQuery();
+      q.set("limit", String(Math.min(500, batch.length + 20)));
+      try {
+        const ids = new Set(batch.map((c) => c.id));
+        batch = (await api("/api/captures?" + q.toString())).captures.filter((c) => ids.has(c.id));
+      } catch (e) { batch = []; }
+    }
+    const frag = document.createDocumentFragment();
+    for (const c of batch) {
+      if (shown.has(c.id)) continue;
+      shown.add(c.id);
+      frag.append(row(c, true));
+    }
+    const list = $("list");
+    list.prepend(frag);
+    $("empty").hidden = shown.size > 0;
+    if (list.children.length > MAX_ROWS) {
+      while (list.children.length > MAX_ROWS) {
+        shown.delete(list.lastChild.dataset.id);
+        list.removeChild(list.lastChild);
+      }
+      // Older ones are a page away again: from the oldest row kept that has a place.
+      const at = [...list.children].reverse().find((li) => li.dataset.at !== undefined);
+      next = at ? Number(at.dataset.at) : null;
+      $("older").hidden = next === null;
+    }
+    flushing = false;
+    if (pending.length) {
+      flushing = true;
+      setTimeout(flush, filtersSet() ? 250 : 0);
+    }
   }
 
   function connect() {
