@@ -395,7 +395,7 @@ async fn bench_capture_reaches_an_open_page() {
     lat.sort_unstable();
     let q = |p: f64| lat[((lat.len() - 1) as f64 * p).round() as usize];
     println!(
-        "capture to page, {n} deliveries: median {} ms, p90 {} ms, p99 {} ms, max {} ms (target: median <= 100 ms)",
+        "answer to row shown, {n} deliveries: median {} ms, p90 {} ms, p99 {} ms, max {} ms (target: median <= 100 ms)",
         q(0.5),
         q(0.9),
         q(0.99),

@@ -405,13 +405,13 @@ fn the_event_stream_sends_each_capture_as_it_is_saved() {
     let stop = done.clone();
     let publisher = std::thread::spawn(move || {
         while !stop.load(std::sync::atomic::Ordering::Relaxed) {
-            live.publish(first.as_bytes());
+            live.publish_line(first.as_bytes());
             std::thread::sleep(std::time::Duration::from_millis(25));
         }
     });
     let mut got = Vec::new();
     let mut buf = [0u8; 4096];
-    while !String::from_utf8_lossy(&got).contains("event: capture\ndata: {") {
+    while !String::from_utf8_lossy(&got).contains("event: captures\ndata: [{") {
         let n = s.read(&mut buf).unwrap();
         assert!(n > 0, "the stream ended: {}", String::from_utf8_lossy(&got));
         got.extend_from_slice(&buf[..n]);

@@ -696,7 +696,12 @@ fn inspector_resign(a: &ListenArgs, plan: &Plan) -> crate::ui::Resign {
 fn publish(live: Option<&crate::ui::Live>, ev: &ServerEvent) {
     if let (Some(live), ServerEvent::Request(c)) = (live, ev) {
         if c.save_error.is_none() {
-            live.publish(&c.line);
+            // A large body is in the line only (see `Captured::body_in_line`).
+            if c.body_in_line {
+                live.publish_line(&c.line);
+            } else {
+                live.publish(&c.record);
+            }
         }
     }
 }

@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use super::{refuse, App};
-use crate::core::capture::{BodyEncoding, CaptureRecord, LogItem};
+use crate::core::capture::{BodyEncoding, CaptureRecord};
 use crate::core::inspect::{self, Bounds, Found, Summary};
 use crate::core::replay::{Hooks, Preparation, Warning};
 use crate::core::select::parse_filter;
@@ -383,29 +383,36 @@ pub async fn replay(State(app): State<Arc<App>>, Path(id): Path<String>, Json(q)
     .into_response())
 }
 
-/// `GET /api/events`: server-sent events, one `capture` (a summary, as the list
-/// gives) per capture saved; `lagged` when the page fell behind (reload the list).
+/// Captures one event carries at most.
+const EVENT_MAX: usize = 256;
+
+/// `GET /api/events`: server-sent events: `captures`, a JSON array of summaries (as
+/// the list gives them, oldest first), for the captures saved since the last event;
+/// `lagged` when the page fell behind (reload the list). Captures that come faster
+/// than a page takes them travel together: one event, not one each.
 pub async fn events(State(app): State<Arc<App>>) -> Response {
     let rx = app.live.subscribe();
     let stream = futures_util::stream::unfold(rx, |mut rx| async move {
-        loop {
-            let ev = match rx.recv().await {
-                Ok(line) => match crate::core::capture::read_line(&line, 0) {
-                    Ok(LogItem::Record { record, .. }) => Event::default()
-                        .event("capture")
-                        .json_data(Summary::of(&record, None))
-                        .ok(),
-                    _ => None,
-                },
-                Err(tokio::sync::broadcast::error::RecvError::Lagged(n)) => {
-                    Some(Event::default().event("lagged").data(n.to_string()))
+        use tokio::sync::broadcast::error::{RecvError, TryRecvError};
+        let lagged = |n: u64| Event::default().event("lagged").data(n.to_string());
+        let mut batch = String::from("[");
+        match rx.recv().await {
+            Ok(summary) => batch.push_str(&summary),
+            Err(RecvError::Lagged(n)) => return Some((Ok::<_, Infallible>(lagged(n)), rx)),
+            Err(RecvError::Closed) => return None,
+        }
+        for _ in 1..EVENT_MAX {
+            match rx.try_recv() {
+                Ok(summary) => {
+                    batch.push(',');
+                    batch.push_str(&summary);
                 }
-                Err(tokio::sync::broadcast::error::RecvError::Closed) => return None,
-            };
-            if let Some(ev) = ev {
-                return Some((Ok::<_, Infallible>(ev), rx));
+                Err(TryRecvError::Lagged(n)) => return Some((Ok(lagged(n)), rx)),
+                Err(_) => break,
             }
         }
+        batch.push(']');
+        Some((Ok(Event::default().event("captures").data(batch)), rx))
     });
     Sse::new(stream).keep_alive(KeepAlive::default()).into_response()
 }

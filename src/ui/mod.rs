@@ -28,6 +28,8 @@ use axum::routing::{get, post};
 use axum::Router;
 use tokio::sync::broadcast;
 
+use crate::core::capture::{read_line, CaptureRecord, LogItem};
+use crate::core::inspect::Summary;
 use crate::core::scheme::registry::GenericParams;
 use crate::core::secret::Secret;
 
@@ -47,9 +49,10 @@ const APP_CSS: &str = include_str!("assets/app.css");
 /// a page that falls further behind is told to reload its list.
 const LIVE_BACKLOG: usize = 1024;
 
-/// The live feed: each capture line as the listener saves it, to every open page.
+/// The live feed: each capture as the listener saves it, to every open page, as its
+/// summary's JSON (made once, whatever the number of pages).
 #[derive(Clone)]
-pub struct Live(broadcast::Sender<Arc<[u8]>>);
+pub struct Live(broadcast::Sender<Arc<str>>);
 
 impl Default for Live {
     fn default() -> Self {
@@ -58,14 +61,26 @@ impl Default for Live {
 }
 
 impl Live {
-    /// Hands a saved capture's line to the open pages; costs nothing when none is open.
-    pub fn publish(&self, line: &[u8]) {
+    /// Hands a saved capture to the open pages; costs nothing when none is open.
+    pub fn publish(&self, r: &CaptureRecord) {
         if self.0.receiver_count() > 0 {
-            let _ = self.0.send(Arc::from(line));
+            if let Ok(json) = serde_json::to_string(&Summary::of(r, None)) {
+                let _ = self.0.send(Arc::from(json));
+            }
         }
     }
 
-    fn subscribe(&self) -> broadcast::Receiver<Arc<[u8]>> {
+    /// [`Live::publish`] for a capture as its log line (read as the log's reader
+    /// reads it; a line that is not a capture is not sent).
+    pub fn publish_line(&self, line: &[u8]) {
+        if self.0.receiver_count() > 0 {
+            if let Ok(LogItem::Record { record, .. }) = read_line(line, 0) {
+                self.publish(&record);
+            }
+        }
+    }
+
+    fn subscribe(&self) -> broadcast::Receiver<Arc<str>> {
         self.0.subscribe()
     }
 }
@@ -95,7 +110,7 @@ pub fn follow(log: PathBuf, live: Live) -> tokio::task::JoinHandle<()> {
             .await;
             if let Ok(Ok((lines, next))) = read {
                 for l in &lines {
-                    live.publish(l);
+                    live.publish_line(l);
                 }
                 at = next;
             }

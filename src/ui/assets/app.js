@@ -139,17 +139,19 @@
   const MAX_ROWS = 2000;
   let pending = [];
   let flushing = false;
+  let lastFlush = 0;
 
   function filtersSet() {
     return [...filterQuery().keys()].length > 0;
   }
 
-  function live(c) {
-    pending.push(c);
-    if (!flushing) {
-      flushing = true;
-      setTimeout(flush, filtersSet() ? 250 : 0);
-    }
+  // Takes an event's captures: shown at once without filters (the stream already
+  // batches what comes fast), after a moment with them (one question per moment).
+  function live(batch) {
+    pending.push(...batch);
+    if (flushing) return;
+    flushing = true;
+    if (filtersSet()) setTimeout(flush, 250); else flush();
   }
 
   async function flush() {
@@ -163,11 +165,16 @@
         batch = (await api("/api/captures?" + q.toString())).captures.filter((c) => ids.has(c.id));
       } catch (e) { batch = []; }
     }
+    // A capture that comes alone flashes; under load none does (an animation per row
+    // would keep the page busy painting).
+    const now = Date.now();
+    const flash = batch.length === 1 && now - lastFlush > 1000;
+    lastFlush = now;
     const frag = document.createDocumentFragment();
     for (const c of batch) {
       if (shown.has(c.id)) continue;
       shown.add(c.id);
-      frag.append(row(c, true));
+      frag.append(row(c, flash));
     }
     const list = $("list");
     list.prepend(frag);
@@ -183,18 +190,17 @@
       $("older").hidden = next === null;
     }
     flushing = false;
-    if (pending.length) {
-      flushing = true;
-      setTimeout(flush, filtersSet() ? 250 : 0);
-    }
+    if (pending.length) live([]);
   }
 
   function connect() {
     const es = new EventSource(withToken("/api/events"));
     es.addEventListener("open", () => { $("conn").textContent = "live"; $("conn").className = "pill live"; });
     es.addEventListener("error", () => { $("conn").textContent = "reconnecting…"; $("conn").className = "pill"; });
-    es.addEventListener("capture", (ev) => {
-      try { live(JSON.parse(ev.data)); } catch (e) { /* a line that is not a capture */ }
+    es.addEventListener("captures", (ev) => {
+      let batch = [];
+      try { batch = JSON.parse(ev.data); } catch (e) { return; }
+      live(batch);
     });
     es.addEventListener("lagged", () => load(false));
   }
