@@ -14,8 +14,8 @@ use serde::Serialize;
 use super::capture::{read_line, BodyEncoding, CaptureRecord, LogItem};
 use super::select::Filter;
 
-/// The first block read backwards; each further block doubles, so that a long line
-/// costs reading it about twice, not once per block.
+/// The block read backwards at a time; a line longer than that is read in doubling
+/// steps, so that it costs reading it about twice, not once per block.
 const BLOCK: usize = 64 * 1024;
 
 /// Which captures a page keeps.
@@ -82,7 +82,6 @@ struct Backwards<'a> {
     /// Bytes `[start, start + buf.len())` of the file.
     buf: Vec<u8>,
     start: u64,
-    block: usize,
 }
 
 impl Backwards<'_> {
@@ -103,8 +102,9 @@ impl Backwards<'_> {
                 let line = std::mem::take(&mut self.buf);
                 return Ok(Some((0, line)));
             }
-            let n = self.block.min(self.start as usize);
-            self.block = self.block.saturating_mul(2);
+            // A block, or as much as the part of a line already read: a long line is
+            // read in doubling steps, every other one block by block.
+            let n = BLOCK.max(self.buf.len()).min(self.start as usize);
             let from = self.start - n as u64;
             let mut block = vec![0u8; n];
             self.file.seek(SeekFrom::Start(from))?;
@@ -140,7 +140,6 @@ pub fn page(file: &mut File, before: Option<u64>, q: &Query, bounds: Bounds) -> 
         file,
         buf: Vec::new(),
         start: end,
-        block: BLOCK,
     };
     let mut out = Page::default();
     let mut read = 0u64;
