@@ -258,6 +258,26 @@ async fn the_inspector_in_a_real_browser() {
         "the valid verdict",
     )
     .await;
+    // Its JSON body as a tree whose objects fold; the raw toggle shows the exact text.
+    wait_js(
+        &c,
+        "const d=document.querySelector('#d-body details'); if(!d) return false; \
+         const before=d.open; d.querySelector('summary').click(); return before && !d.open",
+        "a JSON object folding",
+    )
+    .await;
+    c.execute("document.getElementById('rawtoggle').click(); return true", vec![])
+        .await
+        .unwrap();
+    wait_js(
+        &c,
+        "return document.getElementById('d-body').textContent.startsWith('{\"ref\":') && !document.querySelector('#d-body details')",
+        "the raw body",
+    )
+    .await;
+    c.execute("document.getElementById('rawtoggle').click(); return true", vec![])
+        .await
+        .unwrap();
     let fill = format!(
         "document.getElementById('replay-to').value={to};\
          document.getElementById('replay-resign').checked=true;\

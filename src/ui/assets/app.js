@@ -312,21 +312,51 @@
     return lines.join("\n");
   }
 
-  // JSON indented, its tokens coloured by class (text nodes in spans).
+  // JSON as a tree: each object and array folds (a <details>), keys and values
+  // coloured by class, every piece a text node. A large body is indented text only.
+  const FOLD_OPEN_DEPTH = 2;
+
+  function jsonScalar(v) {
+    const cls = typeof v === "string" ? "j-str" : typeof v === "number" ? "j-num" : "j-lit";
+    return el("span", cls, JSON.stringify(v));
+  }
+
+  function jsonNode(key, v, depth, last) {
+    const comma = last ? "" : ",";
+    const head = (parent) => {
+      if (key !== null) parent.append(el("span", "j-key", JSON.stringify(key)), document.createTextNode(": "));
+    };
+    if (v === null || typeof v !== "object") {
+      const line = el("div", "j-line");
+      head(line);
+      line.append(jsonScalar(v), document.createTextNode(comma));
+      return line;
+    }
+    const isArray = Array.isArray(v);
+    const entries = isArray ? v.map((x, i) => [null, x]) : Object.entries(v);
+    const [open, close] = isArray ? ["[", "]"] : ["{", "}"];
+    if (entries.length === 0) {
+      const line = el("div", "j-line");
+      head(line);
+      line.append(document.createTextNode(open + close + comma));
+      return line;
+    }
+    const d = el("details", "j-fold");
+    d.open = depth < FOLD_OPEN_DEPTH;
+    const sum = el("summary", "j-line");
+    head(sum);
+    sum.append(document.createTextNode(open), el("span", "j-count dim", " " + entries.length + (isArray ? " items " : " keys ") + close + comma));
+    d.append(sum);
+    const kids = el("div", "j-kids");
+    entries.forEach(([k, x], i) => kids.append(jsonNode(k, x, depth + 1, i === entries.length - 1)));
+    d.append(kids, el("div", "j-line", close + comma));
+    return d;
+  }
+
   function jsonInto(pre, value) {
     const text = JSON.stringify(value, null, 2);
     if (text.length > HIGHLIGHT_MAX) { pre.textContent = text; return; }
-    const re = /("(?:\\.|[^"\\])*")(\s*:)?|\b(true|false|null)\b|(-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)/g;
-    let last = 0;
-    let m;
-    while ((m = re.exec(text))) {
-      if (m.index > last) pre.append(document.createTextNode(text.slice(last, m.index)));
-      const cls = m[1] ? (m[2] ? "j-key" : "j-str") : m[3] ? "j-lit" : "j-num";
-      pre.append(el("span", cls, m[1] || m[0]));
-      if (m[2]) pre.append(document.createTextNode(m[2]));
-      last = re.lastIndex;
-    }
-    pre.append(document.createTextNode(text.slice(last)));
+    pre.append(jsonNode(null, value, 0, true));
   }
 
   function xmlIndent(s) {
