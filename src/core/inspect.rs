@@ -34,12 +34,13 @@ impl Query {
     }
 }
 
+/// Whether `hay` contains `needle` (already in ASCII lower case), ASCII case ignored.
 fn contains_ci(hay: &str, needle: &str) -> bool {
-    let (h, n) = (hay.as_bytes(), needle.as_bytes());
-    n.is_empty() || h.windows(n.len()).any(|w| w.eq_ignore_ascii_case(n))
+    needle.is_empty() || memchr::memmem::find(hay.to_ascii_lowercase().as_bytes(), needle.as_bytes()).is_some()
 }
 
 fn contains_text(r: &CaptureRecord, t: &str) -> bool {
+    let t = &t.to_ascii_lowercase();
     contains_ci(&r.path, t)
         || r.headers.iter().any(|(k, v)| contains_ci(k, t) || contains_ci(v, t))
         || match r.body_encoding {
