@@ -384,35 +384,41 @@ pub async fn replay(State(app): State<Arc<App>>, Path(id): Path<String>, Json(q)
 }
 
 /// Captures one event carries at most.
-const EVENT_MAX: usize = 256;
+const EVENT_MAX: usize = 1024;
+/// Events to one page are this far apart at least: captures that come faster travel
+/// together (one wake-up and one write for many), one that comes alone goes at once.
+const EVENT_GAP: std::time::Duration = std::time::Duration::from_millis(20);
 
 /// `GET /api/events`: server-sent events: `captures`, a JSON array of summaries (as
 /// the list gives them, oldest first), for the captures saved since the last event;
-/// `lagged` when the page fell behind (reload the list). Captures that come faster
-/// than a page takes them travel together: one event, not one each.
+/// `lagged` when the page fell behind (reload the list).
 pub async fn events(State(app): State<Arc<App>>) -> Response {
     let rx = app.live.subscribe();
-    let stream = futures_util::stream::unfold(rx, |mut rx| async move {
+    let last = tokio::time::Instant::now() - EVENT_GAP;
+    let stream = futures_util::stream::unfold((rx, last), |(mut rx, last)| async move {
         use tokio::sync::broadcast::error::{RecvError, TryRecvError};
         let lagged = |n: u64| Event::default().event("lagged").data(n.to_string());
         let mut batch = String::from("[");
         match rx.recv().await {
             Ok(summary) => batch.push_str(&summary),
-            Err(RecvError::Lagged(n)) => return Some((Ok::<_, Infallible>(lagged(n)), rx)),
+            Err(RecvError::Lagged(n)) => return Some((Ok::<_, Infallible>(lagged(n)), (rx, last))),
             Err(RecvError::Closed) => return None,
         }
+        // Soon after the last event: wait for the rest of the gap, gathering.
+        tokio::time::sleep_until(last + EVENT_GAP).await;
         for _ in 1..EVENT_MAX {
             match rx.try_recv() {
                 Ok(summary) => {
                     batch.push(',');
                     batch.push_str(&summary);
                 }
-                Err(TryRecvError::Lagged(n)) => return Some((Ok(lagged(n)), rx)),
+                Err(TryRecvError::Lagged(n)) => return Some((Ok(lagged(n)), (rx, last))),
                 Err(_) => break,
             }
         }
         batch.push(']');
-        Some((Ok(Event::default().event("captures").data(batch)), rx))
+        let ev = Event::default().event("captures").data(batch);
+        Some((Ok(ev), (rx, tokio::time::Instant::now())))
     });
     Sse::new(stream).keep_alive(KeepAlive::default()).into_response()
 }

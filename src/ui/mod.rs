@@ -47,7 +47,7 @@ const APP_CSS: &str = include_str!("assets/app.css");
 
 /// How many saved captures the live feed holds for a page that is slow to take them;
 /// a page that falls further behind is told to reload its list.
-const LIVE_BACKLOG: usize = 1024;
+const LIVE_BACKLOG: usize = 8192;
 
 /// The live feed: each capture as the listener saves it, to every open page, as its
 /// summary's JSON (made once, whatever the number of pages).
