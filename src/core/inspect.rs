@@ -242,41 +242,42 @@ pub fn read_from(file: &mut File, from: u64, max: usize) -> std::io::Result<(Vec
     Ok((lines, from + end as u64 + 1))
 }
 
-/// What the list shows of a capture.
+/// What the list shows of a capture (borrowed from its record: the listener makes one
+/// per capture while a page is open).
 #[derive(Debug, Clone, Serialize)]
-pub struct Summary {
-    pub id: String,
+pub struct Summary<'a> {
+    pub id: &'a str,
     /// Where its line starts in the log (a hint for [`find`]); `None` for a capture
     /// reported live.
     pub at: Option<u64>,
-    pub received_at: String,
-    pub method: String,
-    pub path: String,
+    pub received_at: &'a str,
+    pub method: &'a str,
+    pub path: &'a str,
     pub size: usize,
-    pub provider: Option<String>,
-    pub event: Option<String>,
+    pub provider: Option<&'a str>,
+    pub event: Option<&'a str>,
     /// `None` when not verified.
     pub valid: Option<bool>,
-    pub reason: Option<String>,
+    pub reason: Option<&'a str>,
     pub status: Option<u16>,
-    pub answer: Option<String>,
+    pub answer: Option<&'a str>,
 }
 
-impl Summary {
-    pub fn of(r: &CaptureRecord, at: Option<u64>) -> Summary {
+impl<'a> Summary<'a> {
+    pub fn of(r: &'a CaptureRecord, at: Option<u64>) -> Summary<'a> {
         Summary {
-            id: r.id.clone(),
+            id: &r.id,
             at,
-            received_at: r.received_at.clone(),
-            method: r.method.clone(),
-            path: r.path.clone(),
+            received_at: &r.received_at,
+            method: &r.method,
+            path: &r.path,
             size: r.body_len(),
-            provider: r.provider.clone(),
-            event: r.event.clone(),
+            provider: r.provider.as_deref(),
+            event: r.event.as_deref(),
             valid: r.verification.as_ref().map(|v| v.valid),
-            reason: r.verification.as_ref().map(|v| v.reason.clone()),
+            reason: r.verification.as_ref().map(|v| v.reason.as_str()),
             status: r.response.as_ref().and_then(|x| x.status),
-            answer: r.response.as_ref().map(|x| x.kind.clone()),
+            answer: r.response.as_ref().map(|x| x.kind.as_str()),
         }
     }
 }

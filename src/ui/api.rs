@@ -96,8 +96,8 @@ pub struct ListParams {
 }
 
 #[derive(Serialize)]
-struct ListAnswer {
-    captures: Vec<Summary>,
+struct ListAnswer<'a> {
+    captures: Vec<Summary<'a>>,
     next: Option<u64>,
     skipped: u64,
 }
