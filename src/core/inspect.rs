@@ -1,6 +1,6 @@
 //! Reading a capture log newest first, a page at a time, for the inspector
-//! (`listen --ui`, `hookcat ui`): the log is read backwards from a byte offset in
-//! growing blocks, so that opening a log of any size costs what its last page costs,
+//! (`listen --ui`, `hookcat ui`): the log is read backwards from a byte offset, 64 KiB
+//! at a time, so that opening a log of any size costs what its last page costs,
 //! in memory bounded by the longest line. Each line is read and checked as
 //! [`LogReader`](super::capture::LogReader) reads it ([`read_line`]). Choosing which
 //! captures a page keeps is [`super::select`]'s filters plus a free-text search.
