@@ -5,7 +5,9 @@
 # Targets: hookcat/nginx >= 0.6, hookcat/webhook >= 3, no answered request missing
 # from the capture log (every line valid JSON), hookcat peak RSS < 64 MiB.
 # Usage: bash bench/listen.sh   (ROUNDS=n, DURATION=10s, NOSAVE=1 adds `hookcat listen
-# --no-save` as a fourth target, to see what saving costs)
+# --no-save` as a fourth target, to see what saving costs; UI=1 adds `hookcat listen --ui`
+# with a page open (an event-stream client reading every capture), to see what the
+# inspector costs: target >= 0.9x of plain hookcat; ONLY="hookcat hookcat-ui" runs just those)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 HOOKCAT=${HOOKCAT:-target/bench/release/hookcat}
@@ -37,7 +39,9 @@ wait_port() {
   echo "nothing listens on port $1" >&2; return 1
 }
 SERVER_PID=""
+PAGE_PID=""
 stop_server() {  # stop_server SIGNAL: signal the server we started, wait (bounded) for it
+  if [[ -n $PAGE_PID ]]; then kill "$PAGE_PID" 2>/dev/null || true; wait "$PAGE_PID" 2>/dev/null || true; PAGE_PID=""; fi
   [[ -n $SERVER_PID ]] || return 0
   kill -"$1" "$SERVER_PID" 2>/dev/null || true
   local i
@@ -78,6 +82,17 @@ start() {  # start TARGET PORT -> sets SERVER_PID and URL
       "$HOOKCAT" listen --host 127.0.0.1 --port "$port" --quiet --save "$LOG" >/dev/null 2>&1 &
       SERVER_PID=$!
       URL=http://127.0.0.1:$port/hooks/bench ;;
+    hookcat-ui)
+      rm -f "$LOG" "$OUT/ui.err"
+      "$HOOKCAT" listen --host 127.0.0.1 --port "$port" --quiet --save "$LOG" --ui >/dev/null 2>"$OUT/ui.err" &
+      SERVER_PID=$!
+      URL=http://127.0.0.1:$port/hooks/bench
+      wait_port "$port"
+      local ui="" i
+      for i in $(seq 1 200); do ui=$(sed -n 's/^Inspector on //p' "$OUT/ui.err"); [[ -n $ui ]] && break; sleep 0.05; done
+      # A page open: an event-stream client that reads every capture the inspector sends.
+      curl -sN -H "X-Hookcat-Token: ${ui##*token=}" "${ui%%/\?token=*}/api/events" >/dev/null &
+      PAGE_PID=$! ;;
     hookcat-nosave)
       "$HOOKCAT" listen --host 127.0.0.1 --port "$port" --quiet --no-save >/dev/null 2>&1 &
       SERVER_PID=$!
@@ -88,6 +103,8 @@ start() {  # start TARGET PORT -> sets SERVER_PID and URL
 
 targets=(nginx webhook hookcat)
 [[ ${NOSAVE:-0} == 1 ]] && targets+=(hookcat-nosave)
+[[ ${UI:-0} == 1 ]] && targets+=(hookcat-ui)
+[[ -n ${ONLY:-} ]] && read -r -a targets <<< "$ONLY"
 printf 'round\ttarget\treq_s\tcompleted\tnon2xx\tsocket_errors\trecords\tbad_lines\tpeak_rss_kib\tcpu_us_per_req\n' > "$RES"
 n=${#targets[@]}
 for ((r = 1; r <= ROUNDS; r++)); do
@@ -107,7 +124,7 @@ for ((r = 1; r <= ROUNDS; r++)); do
     if [[ $target == hookcat* ]]; then
       rss=$(awk '/^VmHWM:/ {print $2}' "/proc/$SERVER_PID/status")
       stop_server INT
-      if [[ $target == hookcat ]]; then
+      if [[ $target == hookcat || $target == hookcat-ui ]]; then
         read -r records bad < <(python3 - "$LOG" <<'PY'
 import json, sys
 good = bad = 0
@@ -153,6 +170,11 @@ for t in targets:
     print("%-15s" % t + "".join("%10.1f" % v[i] for i in rounds) + "%10.1f" % statistics.median(v.values()))
 print()
 def verdict(ok): return "PASS" if ok else "FAIL"
+if "hookcat-ui" in med:
+    u = med["hookcat-ui"] / med["hookcat"]
+    print(f"hookcat --ui (a page open) / hookcat  {u:.3f}x  (target >= 0.9)  {verdict(u >= 0.9)}")
+if "nginx" not in med or "webhook" not in med:
+    sys.exit(0)
 a = med["hookcat"] / med["nginx"]
 b = med["hookcat"] / med["webhook"]
 print(f"hookcat/nginx   {a:.3f}x  (target >= 0.6)  {verdict(a >= 0.6)}")

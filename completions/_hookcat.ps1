@@ -33,6 +33,7 @@ Register-ArgumentCompleter -Native -CommandName 'hookcat' -ScriptBlock {
             [CompletionResult]::new('replay', 'replay', [CompletionResultType]::ParameterValue, 'Replay captured requests, byte-exact or re-signed, to a URL')
             [CompletionResult]::new('events', 'events', [CompletionResultType]::ParameterValue, 'List and show the built-in event catalog')
             [CompletionResult]::new('captures', 'captures', [CompletionResultType]::ParameterValue, 'List, show, export, compare and prune captured requests')
+            [CompletionResult]::new('ui', 'ui', [CompletionResultType]::ParameterValue, 'Open the inspector (a local web page) over a capture log: browse, replay, export, compare')
             [CompletionResult]::new('keygen', 'keygen', [CompletionResultType]::ParameterValue, 'Generate a secret or key pair in a provider''s format')
             [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'Show the whole loop: a listener, a sender, valid, tampered and retried deliveries')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print shell completions (bash, zsh, fish, powershell, elvish)')
@@ -123,6 +124,7 @@ Register-ArgumentCompleter -Native -CommandName 'hookcat' -ScriptBlock {
             [CompletionResult]::new('--cert', '--cert', [CompletionResultType]::ParameterName, 'TLS certificate chain (PEM)')
             [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'TLS private key (PEM)')
             [CompletionResult]::new('--save', '--save', [CompletionResultType]::ParameterName, 'Append captures to this JSON Lines file (default: the user''s data directory)')
+            [CompletionResult]::new('--ui-port', '--ui-port', [CompletionResultType]::ParameterName, 'The inspector''s port, on 127.0.0.1 only (0 picks a free one)')
             [CompletionResult]::new('--expect', '--expect', [CompletionResultType]::ParameterName, 'Exit 0 once N requests arrived; 1 if --timeout passes first')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'With --expect: how long to wait')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never')
@@ -140,6 +142,7 @@ Register-ArgumentCompleter -Native -CommandName 'hookcat' -ScriptBlock {
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Also print headers')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Also print headers')
             [CompletionResult]::new('--reveal', '--reveal', [CompletionResultType]::ParameterName, 'Show credential headers (Authorization, Cookie, X-Api-Key, …) instead of masking them')
+            [CompletionResult]::new('--ui', '--ui', [CompletionResultType]::ParameterName, 'Open the inspector: a local web page where captures appear as they arrive, with their verdict, and can be replayed (re-signed), exported and compared. Its URL, with a private token, is printed after the listener''s address')
             [CompletionResult]::new('--once', '--once', [CompletionResultType]::ParameterName, 'Exit 0 after the first request (--expect 1)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
@@ -387,6 +390,24 @@ Register-ArgumentCompleter -Native -CommandName 'hookcat' -ScriptBlock {
         'hookcat;captures;help;help' {
             break
         }
+        'hookcat;ui' {
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'The port, on 127.0.0.1 only (0 picks a free one)')
+            [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'The port, on 127.0.0.1 only (0 picks a free one)')
+            [CompletionResult]::new('--scheme', '--scheme', [CompletionResultType]::ParameterName, 'The scheme replays are re-signed with (default: told from each capture)')
+            [CompletionResult]::new('--secret-env', '--secret-env', [CompletionResultType]::ParameterName, 'Read the secret from this environment variable (best in CI)')
+            [CompletionResult]::new('--secret-file', '--secret-file', [CompletionResultType]::ParameterName, 'Read the secret from a file; one trailing newline is stripped')
+            [CompletionResult]::new('--secret', '--secret', [CompletionResultType]::ParameterName, 'The secret itself. Visible in shell history and `ps`: prefer --secret-env or --secret-file')
+            [CompletionResult]::new('--algorithm', '--algorithm', [CompletionResultType]::ParameterName, 'generic scheme: the hash (sha1, sha256, sha512)')
+            [CompletionResult]::new('--encoding', '--encoding', [CompletionResultType]::ParameterName, 'generic scheme: how the MAC is written (hex or base64)')
+            [CompletionResult]::new('--header-name', '--header-name', [CompletionResultType]::ParameterName, 'generic scheme: the header that carries the signature')
+            [CompletionResult]::new('--prefix', '--prefix', [CompletionResultType]::ParameterName, 'generic scheme: a literal prefix before the signature, e.g. `sha256=`')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'hookcat;keygen' {
             [CompletionResult]::new('--scheme', '--scheme', [CompletionResultType]::ParameterName, 'The scheme whose secret or key pair to make')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never')
@@ -465,6 +486,7 @@ Register-ArgumentCompleter -Native -CommandName 'hookcat' -ScriptBlock {
             [CompletionResult]::new('replay', 'replay', [CompletionResultType]::ParameterValue, 'Replay captured requests, byte-exact or re-signed, to a URL')
             [CompletionResult]::new('events', 'events', [CompletionResultType]::ParameterValue, 'List and show the built-in event catalog')
             [CompletionResult]::new('captures', 'captures', [CompletionResultType]::ParameterValue, 'List, show, export, compare and prune captured requests')
+            [CompletionResult]::new('ui', 'ui', [CompletionResultType]::ParameterValue, 'Open the inspector (a local web page) over a capture log: browse, replay, export, compare')
             [CompletionResult]::new('keygen', 'keygen', [CompletionResultType]::ParameterValue, 'Generate a secret or key pair in a provider''s format')
             [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'Show the whole loop: a listener, a sender, valid, tampered and retried deliveries')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print shell completions (bash, zsh, fish, powershell, elvish)')
@@ -520,6 +542,9 @@ Register-ArgumentCompleter -Native -CommandName 'hookcat' -ScriptBlock {
             break
         }
         'hookcat;help;captures;prune' {
+            break
+        }
+        'hookcat;help;ui' {
             break
         }
         'hookcat;help;keygen' {

@@ -52,6 +52,9 @@ _hookcat() {
             hookcat,sign)
                 cmd="hookcat__subcmd__sign"
                 ;;
+            hookcat,ui)
+                cmd="hookcat__subcmd__ui"
+                ;;
             hookcat,verify)
                 cmd="hookcat__subcmd__verify"
                 ;;
@@ -145,6 +148,9 @@ _hookcat() {
             hookcat__subcmd__help,sign)
                 cmd="hookcat__subcmd__help__subcmd__sign"
                 ;;
+            hookcat__subcmd__help,ui)
+                cmd="hookcat__subcmd__help__subcmd__ui"
+                ;;
             hookcat__subcmd__help,verify)
                 cmd="hookcat__subcmd__help__subcmd__verify"
                 ;;
@@ -176,7 +182,7 @@ _hookcat() {
 
     case "${cmd}" in
         hookcat)
-            opts="-h -V --color --help --version send listen sign verify replay events captures keygen demo completions man check help"
+            opts="-h -V --color --help --version send listen sign verify replay events captures ui keygen demo completions man check help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -740,7 +746,7 @@ _hookcat() {
             return 0
             ;;
         hookcat__subcmd__help)
-            opts="send listen sign verify replay events captures keygen demo completions man check help"
+            opts="send listen sign verify replay events captures ui keygen demo completions man check help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1019,6 +1025,20 @@ _hookcat() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        hookcat__subcmd__help__subcmd__ui)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         hookcat__subcmd__help__subcmd__verify)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -1056,7 +1076,7 @@ _hookcat() {
             return 0
             ;;
         hookcat__subcmd__listen)
-            opts="-p -q -v -h -V --port --host --scheme --secret-env --secret-file --secret --algorithm --encoding --header-name --prefix --public-url --reject-invalid --status --body --response-header --delay --fail-first --fail-rate --seed --status-sequence --retry-after --hang --drop --no-handshake --forward-to --forward-timeout --rewrite-host --max-body --max-inflight --inflight-wait --allow-ip --rate-limit --require-header --header-timeout --body-timeout --tls --cert --key --save --no-save --fsync --json --quiet --verbose --reveal --expect --once --timeout --color --help --version"
+            opts="-p -q -v -h -V --port --host --scheme --secret-env --secret-file --secret --algorithm --encoding --header-name --prefix --public-url --reject-invalid --status --body --response-header --delay --fail-first --fail-rate --seed --status-sequence --retry-after --hang --drop --no-handshake --forward-to --forward-timeout --rewrite-host --max-body --max-inflight --inflight-wait --allow-ip --rate-limit --require-header --header-timeout --body-timeout --tls --cert --key --save --no-save --fsync --json --quiet --verbose --reveal --ui --ui-port --expect --once --timeout --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1195,6 +1215,10 @@ _hookcat() {
                     return 0
                     ;;
                 --save)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ui-port)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1531,6 +1555,64 @@ _hookcat() {
                     return 0
                     ;;
                 --id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hookcat__subcmd__ui)
+            opts="-p -h -V --port --scheme --secret-env --secret-file --secret --algorithm --encoding --header-name --prefix --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -p)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --scheme)
+                    COMPREPLY=($(compgen -W "github github-sha1 stripe slack standard-webhooks standard-webhooks-v1a svix shopify twilio gitlab discord square paddle zoom twitch linear intercom mailgun jira generic auto" -- "${cur}"))
+                    return 0
+                    ;;
+                --secret-env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --secret-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --secret)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --algorithm)
+                    COMPREPLY=($(compgen -W "sha1 sha256 sha512" -- "${cur}"))
+                    return 0
+                    ;;
+                --encoding)
+                    COMPREPLY=($(compgen -W "hex base64" -- "${cur}"))
+                    return 0
+                    ;;
+                --header-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --prefix)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

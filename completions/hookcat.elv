@@ -30,6 +30,7 @@ set edit:completion:arg-completer[hookcat] = {|@words|
             cand replay 'Replay captured requests, byte-exact or re-signed, to a URL'
             cand events 'List and show the built-in event catalog'
             cand captures 'List, show, export, compare and prune captured requests'
+            cand ui 'Open the inspector (a local web page) over a capture log: browse, replay, export, compare'
             cand keygen 'Generate a secret or key pair in a provider''s format'
             cand demo 'Show the whole loop: a listener, a sender, valid, tampered and retried deliveries'
             cand completions 'Print shell completions (bash, zsh, fish, powershell, elvish)'
@@ -118,6 +119,7 @@ set edit:completion:arg-completer[hookcat] = {|@words|
             cand --cert 'TLS certificate chain (PEM)'
             cand --key 'TLS private key (PEM)'
             cand --save 'Append captures to this JSON Lines file (default: the user''s data directory)'
+            cand --ui-port 'The inspector''s port, on 127.0.0.1 only (0 picks a free one)'
             cand --expect 'Exit 0 once N requests arrived; 1 if --timeout passes first'
             cand --timeout 'With --expect: how long to wait'
             cand --color 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never'
@@ -135,6 +137,7 @@ set edit:completion:arg-completer[hookcat] = {|@words|
             cand -v 'Also print headers'
             cand --verbose 'Also print headers'
             cand --reveal 'Show credential headers (Authorization, Cookie, X-Api-Key, …) instead of masking them'
+            cand --ui 'Open the inspector: a local web page where captures appear as they arrive, with their verdict, and can be replayed (re-signed), exported and compared. Its URL, with a private token, is printed after the listener''s address'
             cand --once 'Exit 0 after the first request (--expect 1)'
             cand -h 'Print help'
             cand --help 'Print help'
@@ -358,6 +361,23 @@ set edit:completion:arg-completer[hookcat] = {|@words|
         }
         &'hookcat;captures;help;help'= {
         }
+        &'hookcat;ui'= {
+            cand -p 'The port, on 127.0.0.1 only (0 picks a free one)'
+            cand --port 'The port, on 127.0.0.1 only (0 picks a free one)'
+            cand --scheme 'The scheme replays are re-signed with (default: told from each capture)'
+            cand --secret-env 'Read the secret from this environment variable (best in CI)'
+            cand --secret-file 'Read the secret from a file; one trailing newline is stripped'
+            cand --secret 'The secret itself. Visible in shell history and `ps`: prefer --secret-env or --secret-file'
+            cand --algorithm 'generic scheme: the hash (sha1, sha256, sha512)'
+            cand --encoding 'generic scheme: how the MAC is written (hex or base64)'
+            cand --header-name 'generic scheme: the header that carries the signature'
+            cand --prefix 'generic scheme: a literal prefix before the signature, e.g. `sha256=`'
+            cand --color 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'hookcat;keygen'= {
             cand --scheme 'The scheme whose secret or key pair to make'
             cand --color 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never'
@@ -431,6 +451,7 @@ set edit:completion:arg-completer[hookcat] = {|@words|
             cand replay 'Replay captured requests, byte-exact or re-signed, to a URL'
             cand events 'List and show the built-in event catalog'
             cand captures 'List, show, export, compare and prune captured requests'
+            cand ui 'Open the inspector (a local web page) over a capture log: browse, replay, export, compare'
             cand keygen 'Generate a secret or key pair in a provider''s format'
             cand demo 'Show the whole loop: a listener, a sender, valid, tampered and retried deliveries'
             cand completions 'Print shell completions (bash, zsh, fish, powershell, elvish)'
@@ -472,6 +493,8 @@ set edit:completion:arg-completer[hookcat] = {|@words|
         &'hookcat;help;captures;diff'= {
         }
         &'hookcat;help;captures;prune'= {
+        }
+        &'hookcat;help;ui'= {
         }
         &'hookcat;help;keygen'= {
         }

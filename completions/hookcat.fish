@@ -36,6 +36,7 @@ complete -c hookcat -n "__fish_hookcat_needs_command" -f -a "verify" -d 'Verify 
 complete -c hookcat -n "__fish_hookcat_needs_command" -f -a "replay" -d 'Replay captured requests, byte-exact or re-signed, to a URL'
 complete -c hookcat -n "__fish_hookcat_needs_command" -f -a "events" -d 'List and show the built-in event catalog'
 complete -c hookcat -n "__fish_hookcat_needs_command" -f -a "captures" -d 'List, show, export, compare and prune captured requests'
+complete -c hookcat -n "__fish_hookcat_needs_command" -f -a "ui" -d 'Open the inspector (a local web page) over a capture log: browse, replay, export, compare'
 complete -c hookcat -n "__fish_hookcat_needs_command" -f -a "keygen" -d 'Generate a secret or key pair in a provider\'s format'
 complete -c hookcat -n "__fish_hookcat_needs_command" -f -a "demo" -d 'Show the whole loop: a listener, a sender, valid, tampered and retried deliveries'
 complete -c hookcat -n "__fish_hookcat_needs_command" -f -a "completions" -d 'Print shell completions (bash, zsh, fish, powershell, elvish)'
@@ -156,6 +157,7 @@ complete -c hookcat -n "__fish_hookcat_using_subcommand listen" -l body-timeout 
 complete -c hookcat -n "__fish_hookcat_using_subcommand listen" -l cert -d 'TLS certificate chain (PEM)' -r -F
 complete -c hookcat -n "__fish_hookcat_using_subcommand listen" -l key -d 'TLS private key (PEM)' -r -F
 complete -c hookcat -n "__fish_hookcat_using_subcommand listen" -l save -d 'Append captures to this JSON Lines file (default: the user\'s data directory)' -r -F
+complete -c hookcat -n "__fish_hookcat_using_subcommand listen" -l ui-port -d 'The inspector\'s port, on 127.0.0.1 only (0 picks a free one)' -r
 complete -c hookcat -n "__fish_hookcat_using_subcommand listen" -l expect -d 'Exit 0 once N requests arrived; 1 if --timeout passes first' -r
 complete -c hookcat -n "__fish_hookcat_using_subcommand listen" -l timeout -d 'With --expect: how long to wait' -r
 complete -c hookcat -n "__fish_hookcat_using_subcommand listen" -l color -d 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''
@@ -173,6 +175,7 @@ complete -c hookcat -n "__fish_hookcat_using_subcommand listen" -l json -d 'One 
 complete -c hookcat -n "__fish_hookcat_using_subcommand listen" -s q -l quiet -d 'Only the summary line per request'
 complete -c hookcat -n "__fish_hookcat_using_subcommand listen" -s v -l verbose -d 'Also print headers'
 complete -c hookcat -n "__fish_hookcat_using_subcommand listen" -l reveal -d 'Show credential headers (Authorization, Cookie, X-Api-Key, …) instead of masking them'
+complete -c hookcat -n "__fish_hookcat_using_subcommand listen" -l ui -d 'Open the inspector: a local web page where captures appear as they arrive, with their verdict, and can be replayed (re-signed), exported and compared. Its URL, with a private token, is printed after the listener\'s address'
 complete -c hookcat -n "__fish_hookcat_using_subcommand listen" -l once -d 'Exit 0 after the first request (--expect 1)'
 complete -c hookcat -n "__fish_hookcat_using_subcommand listen" -s h -l help -d 'Print help'
 complete -c hookcat -n "__fish_hookcat_using_subcommand listen" -s V -l version -d 'Print version'
@@ -407,6 +410,43 @@ complete -c hookcat -n "__fish_hookcat_using_subcommand captures; and __fish_see
 complete -c hookcat -n "__fish_hookcat_using_subcommand captures; and __fish_seen_subcommand_from help" -f -a "diff" -d 'Compare two captures: headers and body (JSON-aware). Exit 0 when identical, 1 when they differ'
 complete -c hookcat -n "__fish_hookcat_using_subcommand captures; and __fish_seen_subcommand_from help" -f -a "prune" -d 'Remove old captures from a log, by age, by count or both. Refused while a listener writes to the log'
 complete -c hookcat -n "__fish_hookcat_using_subcommand captures; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c hookcat -n "__fish_hookcat_using_subcommand ui" -s p -l port -d 'The port, on 127.0.0.1 only (0 picks a free one)' -r
+complete -c hookcat -n "__fish_hookcat_using_subcommand ui" -l scheme -d 'The scheme replays are re-signed with (default: told from each capture)' -r -f -a "github\t''
+github-sha1\t''
+stripe\t''
+slack\t''
+standard-webhooks\t''
+standard-webhooks-v1a\t''
+svix\t''
+shopify\t''
+twilio\t''
+gitlab\t''
+discord\t''
+square\t''
+paddle\t''
+zoom\t''
+twitch\t''
+linear\t''
+intercom\t''
+mailgun\t''
+jira\t''
+generic\t''
+auto\t''"
+complete -c hookcat -n "__fish_hookcat_using_subcommand ui" -l secret-env -d 'Read the secret from this environment variable (best in CI)' -r
+complete -c hookcat -n "__fish_hookcat_using_subcommand ui" -l secret-file -d 'Read the secret from a file; one trailing newline is stripped' -r -F
+complete -c hookcat -n "__fish_hookcat_using_subcommand ui" -l secret -d 'The secret itself. Visible in shell history and `ps`: prefer --secret-env or --secret-file' -r
+complete -c hookcat -n "__fish_hookcat_using_subcommand ui" -l algorithm -d 'generic scheme: the hash (sha1, sha256, sha512)' -r -f -a "sha1\t''
+sha256\t''
+sha512\t''"
+complete -c hookcat -n "__fish_hookcat_using_subcommand ui" -l encoding -d 'generic scheme: how the MAC is written (hex or base64)' -r -f -a "hex\t''
+base64\t''"
+complete -c hookcat -n "__fish_hookcat_using_subcommand ui" -l header-name -d 'generic scheme: the header that carries the signature' -r
+complete -c hookcat -n "__fish_hookcat_using_subcommand ui" -l prefix -d 'generic scheme: a literal prefix before the signature, e.g. `sha256=`' -r
+complete -c hookcat -n "__fish_hookcat_using_subcommand ui" -l color -d 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c hookcat -n "__fish_hookcat_using_subcommand ui" -s h -l help -d 'Print help'
+complete -c hookcat -n "__fish_hookcat_using_subcommand ui" -s V -l version -d 'Print version'
 complete -c hookcat -n "__fish_hookcat_using_subcommand keygen" -l scheme -d 'The scheme whose secret or key pair to make' -r -f -a "github\t''
 github-sha1\t''
 stripe\t''
@@ -531,19 +571,20 @@ complete -c hookcat -n "__fish_hookcat_using_subcommand check" -l json -d 'One J
 complete -c hookcat -n "__fish_hookcat_using_subcommand check" -s k -l insecure -d 'Accept any TLS certificate (for a self-signed local receiver)'
 complete -c hookcat -n "__fish_hookcat_using_subcommand check" -s h -l help -d 'Print help'
 complete -c hookcat -n "__fish_hookcat_using_subcommand check" -s V -l version -d 'Print version'
-complete -c hookcat -n "__fish_hookcat_using_subcommand help; and not __fish_seen_subcommand_from send listen sign verify replay events captures keygen demo completions man check help" -f -a "send" -d 'Send a realistic, correctly signed test event (or any body) to a URL, with retries and a load mode'
-complete -c hookcat -n "__fish_hookcat_using_subcommand help; and not __fish_seen_subcommand_from send listen sign verify replay events captures keygen demo completions man check help" -f -a "listen" -d 'Run a local capture listener: print, verify, save byte-exact, misbehave on purpose, forward'
-complete -c hookcat -n "__fish_hookcat_using_subcommand help; and not __fish_seen_subcommand_from send listen sign verify replay events captures keygen demo completions man check help" -f -a "sign" -d 'Print the signature headers a provider would send for a body'
-complete -c hookcat -n "__fish_hookcat_using_subcommand help; and not __fish_seen_subcommand_from send listen sign verify replay events captures keygen demo completions man check help" -f -a "verify" -d 'Verify a webhook signature, and say why it fails'
-complete -c hookcat -n "__fish_hookcat_using_subcommand help; and not __fish_seen_subcommand_from send listen sign verify replay events captures keygen demo completions man check help" -f -a "replay" -d 'Replay captured requests, byte-exact or re-signed, to a URL'
-complete -c hookcat -n "__fish_hookcat_using_subcommand help; and not __fish_seen_subcommand_from send listen sign verify replay events captures keygen demo completions man check help" -f -a "events" -d 'List and show the built-in event catalog'
-complete -c hookcat -n "__fish_hookcat_using_subcommand help; and not __fish_seen_subcommand_from send listen sign verify replay events captures keygen demo completions man check help" -f -a "captures" -d 'List, show, export, compare and prune captured requests'
-complete -c hookcat -n "__fish_hookcat_using_subcommand help; and not __fish_seen_subcommand_from send listen sign verify replay events captures keygen demo completions man check help" -f -a "keygen" -d 'Generate a secret or key pair in a provider\'s format'
-complete -c hookcat -n "__fish_hookcat_using_subcommand help; and not __fish_seen_subcommand_from send listen sign verify replay events captures keygen demo completions man check help" -f -a "demo" -d 'Show the whole loop: a listener, a sender, valid, tampered and retried deliveries'
-complete -c hookcat -n "__fish_hookcat_using_subcommand help; and not __fish_seen_subcommand_from send listen sign verify replay events captures keygen demo completions man check help" -f -a "completions" -d 'Print shell completions (bash, zsh, fish, powershell, elvish)'
-complete -c hookcat -n "__fish_hookcat_using_subcommand help; and not __fish_seen_subcommand_from send listen sign verify replay events captures keygen demo completions man check help" -f -a "man" -d 'Print the man page (roff)'
-complete -c hookcat -n "__fish_hookcat_using_subcommand help; and not __fish_seen_subcommand_from send listen sign verify replay events captures keygen demo completions man check help" -f -a "check" -d 'Check a webhook receiver: forged, tampered, stale, retried, rotated, slow deliveries and the handshake'
-complete -c hookcat -n "__fish_hookcat_using_subcommand help; and not __fish_seen_subcommand_from send listen sign verify replay events captures keygen demo completions man check help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c hookcat -n "__fish_hookcat_using_subcommand help; and not __fish_seen_subcommand_from send listen sign verify replay events captures ui keygen demo completions man check help" -f -a "send" -d 'Send a realistic, correctly signed test event (or any body) to a URL, with retries and a load mode'
+complete -c hookcat -n "__fish_hookcat_using_subcommand help; and not __fish_seen_subcommand_from send listen sign verify replay events captures ui keygen demo completions man check help" -f -a "listen" -d 'Run a local capture listener: print, verify, save byte-exact, misbehave on purpose, forward'
+complete -c hookcat -n "__fish_hookcat_using_subcommand help; and not __fish_seen_subcommand_from send listen sign verify replay events captures ui keygen demo completions man check help" -f -a "sign" -d 'Print the signature headers a provider would send for a body'
+complete -c hookcat -n "__fish_hookcat_using_subcommand help; and not __fish_seen_subcommand_from send listen sign verify replay events captures ui keygen demo completions man check help" -f -a "verify" -d 'Verify a webhook signature, and say why it fails'
+complete -c hookcat -n "__fish_hookcat_using_subcommand help; and not __fish_seen_subcommand_from send listen sign verify replay events captures ui keygen demo completions man check help" -f -a "replay" -d 'Replay captured requests, byte-exact or re-signed, to a URL'
+complete -c hookcat -n "__fish_hookcat_using_subcommand help; and not __fish_seen_subcommand_from send listen sign verify replay events captures ui keygen demo completions man check help" -f -a "events" -d 'List and show the built-in event catalog'
+complete -c hookcat -n "__fish_hookcat_using_subcommand help; and not __fish_seen_subcommand_from send listen sign verify replay events captures ui keygen demo completions man check help" -f -a "captures" -d 'List, show, export, compare and prune captured requests'
+complete -c hookcat -n "__fish_hookcat_using_subcommand help; and not __fish_seen_subcommand_from send listen sign verify replay events captures ui keygen demo completions man check help" -f -a "ui" -d 'Open the inspector (a local web page) over a capture log: browse, replay, export, compare'
+complete -c hookcat -n "__fish_hookcat_using_subcommand help; and not __fish_seen_subcommand_from send listen sign verify replay events captures ui keygen demo completions man check help" -f -a "keygen" -d 'Generate a secret or key pair in a provider\'s format'
+complete -c hookcat -n "__fish_hookcat_using_subcommand help; and not __fish_seen_subcommand_from send listen sign verify replay events captures ui keygen demo completions man check help" -f -a "demo" -d 'Show the whole loop: a listener, a sender, valid, tampered and retried deliveries'
+complete -c hookcat -n "__fish_hookcat_using_subcommand help; and not __fish_seen_subcommand_from send listen sign verify replay events captures ui keygen demo completions man check help" -f -a "completions" -d 'Print shell completions (bash, zsh, fish, powershell, elvish)'
+complete -c hookcat -n "__fish_hookcat_using_subcommand help; and not __fish_seen_subcommand_from send listen sign verify replay events captures ui keygen demo completions man check help" -f -a "man" -d 'Print the man page (roff)'
+complete -c hookcat -n "__fish_hookcat_using_subcommand help; and not __fish_seen_subcommand_from send listen sign verify replay events captures ui keygen demo completions man check help" -f -a "check" -d 'Check a webhook receiver: forged, tampered, stale, retried, rotated, slow deliveries and the handshake'
+complete -c hookcat -n "__fish_hookcat_using_subcommand help; and not __fish_seen_subcommand_from send listen sign verify replay events captures ui keygen demo completions man check help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c hookcat -n "__fish_hookcat_using_subcommand help; and __fish_seen_subcommand_from events" -f -a "list" -d 'List the catalog\'s events'
 complete -c hookcat -n "__fish_hookcat_using_subcommand help; and __fish_seen_subcommand_from events" -f -a "show" -d 'Print the rendered request of an event (fresh ids and timestamps), a JSON body indented for reading'
 complete -c hookcat -n "__fish_hookcat_using_subcommand help; and __fish_seen_subcommand_from captures" -f -a "list" -d 'List captured requests (all of them unless some are selected), each with its short id'

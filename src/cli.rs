@@ -61,6 +61,8 @@ pub enum Command {
     /// List, show, export, compare and prune captured requests.
     #[command(subcommand)]
     Captures(CapturesCommand),
+    /// Open the inspector (a local web page) over a capture log: browse, replay, export, compare.
+    Ui(UiArgs),
     /// Generate a secret or key pair in a provider's format.
     Keygen(KeygenArgs),
     /// Show the whole loop: a listener, a sender, valid, tampered and retried deliveries.
@@ -401,6 +403,36 @@ const TLS: &str = "TLS";
 const SAVING: &str = "Saving";
 const OUTPUT: &str = "Output";
 const STOPPING: &str = "Stopping";
+const INSPECTOR: &str = "Inspector";
+
+/// Open the inspector over a capture log.
+///
+/// A local web page (127.0.0.1 only, a private token in its URL) that lists the
+/// captures newest first, shows each with its verdict and diagnosis, and replays
+/// them (byte-exact, edited, or re-signed with the secret given here), exports them
+/// (curl, HAR, raw) and compares two. Captures that a listener adds to the log
+/// appear as they are saved. Ctrl-C stops it.
+///
+/// Examples:
+///   hookcat ui                                   (the default capture log)
+///   hookcat ui captures.jsonl --port 4040
+///   hookcat ui --scheme stripe --secret-env STRIPE_SECRET   (to re-sign replays)
+#[derive(Debug, Args)]
+#[command(after_help = EXIT_CODES)]
+pub struct UiArgs {
+    /// The capture log (default: the listener's default log).
+    pub log: Option<PathBuf>,
+    /// The port, on 127.0.0.1 only (0 picks a free one).
+    #[arg(short, long, default_value_t = 0)]
+    pub port: u16,
+    /// The scheme replays are re-signed with (default: told from each capture).
+    #[arg(long, value_parser = scheme_names_or_auto())]
+    pub scheme: Option<String>,
+    #[command(flatten)]
+    pub secret: SecretArgs,
+    #[command(flatten)]
+    pub generic: GenericArgs,
+}
 
 /// Listen for webhooks.
 ///
@@ -547,6 +579,15 @@ pub struct ListenArgs {
     /// Show credential headers (Authorization, Cookie, X-Api-Key, …) instead of masking them.
     #[arg(long, help_heading = OUTPUT)]
     pub reveal: bool,
+
+    /// Open the inspector: a local web page where captures appear as they arrive, with
+    /// their verdict, and can be replayed (re-signed), exported and compared. Its URL,
+    /// with a private token, is printed after the listener's address.
+    #[arg(long, help_heading = INSPECTOR)]
+    pub ui: bool,
+    /// The inspector's port, on 127.0.0.1 only (0 picks a free one).
+    #[arg(long, value_name = "PORT", default_value_t = 0, requires = "ui", help_heading = INSPECTOR)]
+    pub ui_port: u16,
 
     /// Exit 0 once N requests arrived; 1 if --timeout passes first.
     #[arg(long, value_name = "N", value_parser = positive_u64, help_heading = STOPPING)]

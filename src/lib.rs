@@ -20,6 +20,7 @@ pub mod cmd;
 pub mod core;
 pub mod exit;
 pub mod output;
+pub mod ui;
 
 /// Runs hookcat with the command line `args` (the program name first) on the streams
 /// of `io`, and returns the exit code. The binary passes its own arguments and streams;

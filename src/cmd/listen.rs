@@ -13,7 +13,7 @@ use tokio::sync::mpsc;
 use crate::cli::ListenArgs;
 use crate::core::capture::default_log_path;
 use crate::core::scheme::lookup;
-use crate::core::server::{Behaviour, SchemeChoice, Server, ServerConfig, VerifyConfig};
+use crate::core::server::{Behaviour, SchemeChoice, Server, ServerConfig, ServerEvent, VerifyConfig};
 use crate::core::units::format_size;
 use crate::exit::{hinted, Outcome};
 use crate::output::listen::{ListenRenderer, Reproduce};
@@ -110,6 +110,12 @@ pub fn plan(a: &ListenArgs) -> anyhow::Result<ListenPlan> {
         Some(a.save.clone().unwrap_or_else(default_log_path))
     };
     cfg.fsync = a.fsync;
+    if a.ui && cfg.save.is_none() {
+        return Err(hinted(
+            "--ui shows the capture log, and --no-save keeps none",
+            "drop --no-save (or save to a file of your own with --save PATH)",
+        ));
+    }
     let mut tls_info = None;
     if a.tls || a.cert.is_some() {
         let setup = match (&a.cert, &a.key) {
@@ -185,6 +191,7 @@ async fn serve(a: ListenArgs, plan: ListenPlan, out: &Output, io: &mut Io) -> an
     let save = plan.server.save.clone();
     let forward = plan.server.forward_to.clone();
     let tls = plan.server.tls.is_some();
+    let resign = inspector_resign(&a, &plan);
     // Listen for Ctrl-C before announcing the address: a signal sent right after the
     // announcement must stop the listener cleanly, not kill it.
     let mut interrupt = super::common::Interrupt::new()?;
@@ -199,6 +206,20 @@ async fn serve(a: ListenArgs, plan: ListenPlan, out: &Output, io: &mut Io) -> an
     let proto = if tls { "https" } else { "http" };
     // The first line on stderr: tests and scripts read the real address from it.
     io.talk(format_args!("Listening on {proto}://{}", server.addr));
+    let (ui, live) = match (a.ui, &save) {
+        (true, Some(log)) => {
+            let live = crate::ui::Live::default();
+            let settings = crate::ui::Settings {
+                log: log.clone(),
+                resign,
+                live: live.clone(),
+            };
+            let ui = crate::ui::start(a.ui_port, settings).await?;
+            io.talk(format_args!("Inspector on {}", ui.url()));
+            (Some(ui), Some(live))
+        }
+        _ => (None, None),
+    };
     if !server.addr.ip().is_loopback() {
         io.talk(format_args!(
             "{} listening on {}: reachable from the network, not just this machine",
@@ -270,9 +291,11 @@ async fn serve(a: ListenArgs, plan: ListenPlan, out: &Output, io: &mut Io) -> an
         tokio::select! {
             ev = rx.recv() => {
                 let Some(ev) = ev else { break Outcome::Success };
+                publish(live.as_ref(), &ev);
                 r.event(ev)?;
                 let mut batch = 1;
                 while let Ok(more) = rx.try_recv() {
+                    publish(live.as_ref(), &more);
                     r.event(more)?;
                     batch += 1;
                 }
@@ -293,7 +316,11 @@ async fn serve(a: ListenArgs, plan: ListenPlan, out: &Output, io: &mut Io) -> an
     };
     server.shutdown().await;
     while let Ok(ev) = rx.try_recv() {
+        publish(live.as_ref(), &ev);
         r.event(ev)?;
+    }
+    if let Some(ui) = ui {
+        ui.shutdown().await;
     }
     r.stdout.flush()?;
     let t = r.tally;
@@ -345,6 +372,35 @@ async fn serve(a: ListenArgs, plan: ListenPlan, out: &Output, io: &mut Io) -> an
                 io.talk(format_args!("{} {summary}", e.green_bold("✓")));
             }
             Ok(Outcome::Success)
+        }
+    }
+}
+
+/// How the inspector re-signs: with the secret and scheme the listener verifies with.
+fn inspector_resign(a: &ListenArgs, plan: &ListenPlan) -> crate::ui::Resign {
+    match &plan.server.verify {
+        Some(v) => crate::ui::Resign {
+            secret: Some(v.secret.clone()),
+            scheme: match &v.scheme {
+                SchemeChoice::Fixed(s) => Some(s.meta().name.to_string()),
+                SchemeChoice::Auto(_) => None,
+            },
+            generic: super::common::generic(&a.generic),
+        },
+        None => crate::ui::Resign::default(),
+    }
+}
+
+/// Hands a saved capture to the inspector's open pages.
+fn publish(live: Option<&crate::ui::Live>, ev: &ServerEvent) {
+    if let (Some(live), ServerEvent::Request(c)) = (live, ev) {
+        if c.save_error.is_none() {
+            // A large body is in the line only (see `Captured::body_in_line`).
+            if c.body_in_line {
+                live.publish_line(&c.line);
+            } else {
+                live.publish(&c.record);
+            }
         }
     }
 }

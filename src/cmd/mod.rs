@@ -15,6 +15,7 @@ pub mod prompt;
 pub mod replay;
 pub mod send;
 pub mod sign;
+pub mod ui;
 pub mod verify;
 
 use crate::cli::Command;
@@ -36,5 +37,6 @@ pub fn run(command: Command, out: &Output, io: &mut Io) -> anyhow::Result<Outcom
         Command::Demo(a) => demo::run(a, out, io),
         Command::Captures(a) => captures::run(a, out, io),
         Command::Check(a) => check::run(a, out, io),
+        Command::Ui(a) => ui::run(a, out, io),
     }
 }

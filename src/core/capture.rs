@@ -621,6 +621,14 @@ fn line_item(text: &[u8], complete: bool, line: u64) -> Result<LogItem, CaptureE
     }
 }
 
+/// One line of a log (`line` its number, for messages), read and checked as
+/// [`LogReader`] reads each line: for a reader that finds lines itself (the inspector
+/// reads a log backwards).
+pub fn read_line(text: &[u8], line: u64) -> Result<LogItem, CaptureError> {
+    let text = text.trim_ascii();
+    line_item(text, true, line)
+}
+
 impl<R: BufRead> Iterator for LogReader<R> {
     type Item = Result<LogItem, CaptureError>;
 

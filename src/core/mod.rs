@@ -13,6 +13,7 @@ pub mod export;
 pub mod feed;
 pub mod headers;
 pub mod ids;
+pub mod inspect;
 pub mod log;
 pub mod replay;
 pub mod replay_run;
