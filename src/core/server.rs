@@ -214,9 +214,10 @@ impl Captured {
     /// Puts a body left in the line back into `record` (see [`Captured::body_in_line`]).
     pub fn body_from_line(&mut self) {
         if std::mem::take(&mut self.body_in_line) {
-            let parsed = serde_json::from_slice::<CaptureRecord>(&self.line).ok();
-            if let Some(r) = parsed {
-                self.record.body = r.body;
+            let body = super::capture::body_of_line(&self.line)
+                .or_else(|| serde_json::from_slice::<CaptureRecord>(&self.line).ok().map(|r| r.body));
+            if let Some(b) = body {
+                self.record.body = b;
             }
         }
     }
