@@ -313,6 +313,10 @@ class Hookcat:
         if body_mode is None:
             r = self.rng.random()
             body_mode = "file" if r < 0.4 else ("dash" if r < 0.7 else "stdin")
+        if not body and args[0] == "verify":
+            # `hookcat verify` reports an empty body on standard input instead of verifying
+            # it (its hint: pass /dev/null as FILE); an empty body is given as a file.
+            body_mode = "file"
         stdin = None
         if body_mode == "file":
             args = args + [self._tmp("body", body)]
