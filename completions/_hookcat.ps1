@@ -201,7 +201,7 @@ Register-ArgumentCompleter -Native -CommandName 'hookcat' -ScriptBlock {
             [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'The capture log (default: the listener''s default log)')
             [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'The capture log (default: the listener''s default log)')
             [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'Where to send: an http(s) URL, or as curl takes it (`localhost:3000`, `:3000`, `3000`; http:// is assumed)')
-            [CompletionResult]::new('--last', '--last', [CompletionResultType]::ParameterName, 'The last N captures')
+            [CompletionResult]::new('--last', '--last', [CompletionResultType]::ParameterName, 'The last N captures (of those the other conditions keep)')
             [CompletionResult]::new('--filter', '--filter', [CompletionResultType]::ParameterName, 'Keep captures whose KEY matches VALUE (repeatable; keys: provider, event, method, path, status, valid)')
             [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Only captures received at or after TIME (RFC 3339, a date, or a duration ago such as 10m or 3d)')
             [CompletionResult]::new('--scheme', '--scheme', [CompletionResultType]::ParameterName, 'The scheme for --resign (`auto` detects it from the captured headers)')

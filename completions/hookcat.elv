@@ -193,7 +193,7 @@ set edit:completion:arg-completer[hookcat] = {|@words|
             cand -f 'The capture log (default: the listener''s default log)'
             cand --file 'The capture log (default: the listener''s default log)'
             cand --to 'Where to send: an http(s) URL, or as curl takes it (`localhost:3000`, `:3000`, `3000`; http:// is assumed)'
-            cand --last 'The last N captures'
+            cand --last 'The last N captures (of those the other conditions keep)'
             cand --filter 'Keep captures whose KEY matches VALUE (repeatable; keys: provider, event, method, path, status, valid)'
             cand --since 'Only captures received at or after TIME (RFC 3339, a date, or a duration ago such as 10m or 3d)'
             cand --scheme 'The scheme for --resign (`auto` detects it from the captured headers)'

@@ -264,7 +264,7 @@ complete -c hookcat -n "__fish_hookcat_using_subcommand verify" -s h -l help -d 
 complete -c hookcat -n "__fish_hookcat_using_subcommand verify" -s V -l version -d 'Print version'
 complete -c hookcat -n "__fish_hookcat_using_subcommand replay" -s f -l file -d 'The capture log (default: the listener\'s default log)' -r -F
 complete -c hookcat -n "__fish_hookcat_using_subcommand replay" -l to -d 'Where to send: an http(s) URL, or as curl takes it (`localhost:3000`, `:3000`, `3000`; http:// is assumed)' -r
-complete -c hookcat -n "__fish_hookcat_using_subcommand replay" -l last -d 'The last N captures' -r
+complete -c hookcat -n "__fish_hookcat_using_subcommand replay" -l last -d 'The last N captures (of those the other conditions keep)' -r
 complete -c hookcat -n "__fish_hookcat_using_subcommand replay" -l filter -d 'Keep captures whose KEY matches VALUE (repeatable; keys: provider, event, method, path, status, valid)' -r
 complete -c hookcat -n "__fish_hookcat_using_subcommand replay" -l since -d 'Only captures received at or after TIME (RFC 3339, a date, or a duration ago such as 10m or 3d)' -r
 complete -c hookcat -n "__fish_hookcat_using_subcommand replay" -l scheme -d 'The scheme for --resign (`auto` detects it from the captured headers)' -r -f -a "github\t''

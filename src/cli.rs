@@ -609,31 +609,13 @@ pub struct ListenArgs {
 #[derive(Debug, Args)]
 #[command(after_help = EXIT_CODES)]
 pub struct ReplayArgs {
-    /// A capture log (an existing file, or a path such as `cap.jsonl`) and/or captures: an id, its short id
-    /// (as `captures list` shows it), a prefix of the id, `last` or `last~N`.
-    #[arg(value_name = "LOG|ID")]
-    pub items: Vec<String>,
-    /// The capture log (default: the listener's default log).
-    #[arg(short, long, value_name = "LOG")]
-    pub file: Option<PathBuf>,
+    #[command(flatten)]
+    pub log: LogItems,
     /// Where to send: an http(s) URL, or as curl takes it (`localhost:3000`, `:3000`, `3000`; http:// is assumed).
     #[arg(long, value_name = "URL", value_parser = http_url)]
     pub to: String,
-    /// The last N captures.
-    #[arg(long, value_name = "N")]
-    pub last: Option<usize>,
-    /// Every capture in the log.
-    #[arg(long)]
-    pub all: bool,
-    /// Keep captures whose KEY matches VALUE (repeatable; keys: provider, event, method, path, status, valid).
-    ///
-    /// `path` and `event` take a trailing `*` (`path=/hooks/*`, `event=stripe.invoice.*`); `status` a code,
-    /// a class or `none` (`status=5xx`); `valid` is `true`, `false` or `none` (not verified).
-    #[arg(long = "filter", value_name = "KEY=VALUE")]
-    pub filters: Vec<String>,
-    /// Only captures received at or after TIME (RFC 3339, a date, or a duration ago such as 10m or 3d).
-    #[arg(long, value_name = "TIME")]
-    pub since: Option<String>,
+    #[command(flatten)]
+    pub select: SelectArgs,
     /// Sign again with a fresh timestamp and id.
     #[arg(long)]
     pub resign: bool,
@@ -699,7 +681,7 @@ pub enum EventsCommand {
     },
 }
 
-/// The capture log and the captures named: what every `captures` subcommand takes.
+/// The capture log and the captures named: what `replay` and every `captures` subcommand take.
 #[derive(Debug, Args)]
 pub struct LogItems {
     /// A capture log (an existing file, or a path such as `cap.jsonl`) and/or captures: an id, its short id
@@ -712,7 +694,7 @@ pub struct LogItems {
     pub file: Option<PathBuf>,
 }
 
-/// Which captures, besides those named: what `captures list` and `captures export` take, as `replay` does.
+/// Which captures, besides those named: what `replay`, `captures list` and `captures export` take.
 #[derive(Debug, Args)]
 pub struct SelectArgs {
     /// The last N captures (of those the other conditions keep).

@@ -8,8 +8,8 @@ use std::path::Path;
 
 use serde_json::json;
 
-use super::common::{capture_error, explain, log_and_ids, open_log};
-use crate::cli::{CapturesCommand, ExportFormat, SelectArgs};
+use super::common::{capture_error, explain, log_and_ids, open_log, selection};
+use crate::cli::{CapturesCommand, ExportFormat};
 use crate::core::capture::{BodyEncoding, CaptureRecord, LogItem, LogReader};
 use crate::core::diff::{self, BodyMode, Change};
 use crate::core::export;
@@ -86,27 +86,6 @@ fn named<const N: usize>(ids: Vec<String>, cmd: &str, what: &str) -> anyhow::Res
             format!("captures {cmd} needs {what}, {n} given"),
             "name a capture by its id, its short id (`hookcat captures list` shows them), `last` or `last~N`",
         )
-    })
-}
-
-/// The selection from the ids named and `--last`, `--all`, `--filter`, `--since`.
-fn selection(ids: Vec<String>, a: &SelectArgs, log: &Path) -> anyhow::Result<Selection> {
-    let filters = a
-        .filters
-        .iter()
-        .map(|f| select::parse_filter(f).map_err(|e| explain(e, log)))
-        .collect::<anyhow::Result<_>>()?;
-    let since = a
-        .since
-        .as_deref()
-        .map(|s| select::parse_since(s, jiff::Timestamp::now()))
-        .transpose()?;
-    Ok(Selection {
-        ids,
-        last: a.last,
-        all: a.all,
-        filters,
-        since,
     })
 }
 

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 
-use crate::cli::{GenericArgs, HashAlg, SecretArgs, SigEncoding, TargetArgs};
+use crate::cli::{GenericArgs, HashAlg, SecretArgs, SelectArgs, SigEncoding, TargetArgs};
 use crate::core::body::Body;
 use crate::core::capture::{default_log_path, CaptureError};
 use crate::core::config::{Config, Target};
@@ -16,7 +16,7 @@ use crate::core::replay::ReplayError;
 use crate::core::scheme::hmac::{Alg, Encoding};
 use crate::core::scheme::GenericParams;
 use crate::core::secret::Secret;
-use crate::core::select::{self, FILTER_KEYS};
+use crate::core::select::{self, Selection, FILTER_KEYS};
 use crate::exit::hinted;
 use crate::output::sanitize_line;
 
@@ -293,4 +293,25 @@ pub fn explain(e: ReplayError, log: &Path) -> anyhow::Error {
         ),
         e => e.into(),
     }
+}
+
+/// The selection from the ids named and `--last`, `--all`, `--filter`, `--since`.
+pub fn selection(ids: Vec<String>, a: &SelectArgs, log: &Path) -> anyhow::Result<Selection> {
+    let filters = a
+        .filters
+        .iter()
+        .map(|f| select::parse_filter(f).map_err(|e| explain(e, log)))
+        .collect::<anyhow::Result<_>>()?;
+    let since = a
+        .since
+        .as_deref()
+        .map(|s| select::parse_since(s, jiff::Timestamp::now()))
+        .transpose()?;
+    Ok(Selection {
+        ids,
+        last: a.last,
+        all: a.all,
+        filters,
+        since,
+    })
 }

@@ -21,7 +21,7 @@ use crate::core::replay::{EditError, Hooks, Preparation, PrepareError, ReplayErr
 use crate::core::replay_run;
 use crate::core::scheme::lookup;
 use crate::core::secret::RestoreError;
-use crate::core::select::{self, Selection};
+use crate::core::select::Selection;
 use crate::core::units::Rate;
 use crate::exit::{hinted, Outcome};
 use crate::output::captures::SkippedLines;
@@ -29,7 +29,7 @@ use crate::output::replay::{ReplayView, ReplayWarnings, ResultSink};
 use crate::output::{self, Io, Output, Shared};
 
 pub fn run(a: ReplayArgs, out: &Output, io: &mut Io) -> anyhow::Result<Outcome> {
-    let (log, ids) = super::common::log_and_ids(&a.items, a.file.as_deref())?;
+    let (log, ids) = super::common::log_and_ids(&a.log.items, a.log.file.as_deref())?;
     let to = deliver::check_url(&a.to)?;
     if !a.resign && a.scheme.is_some() {
         return Err(hinted(
@@ -37,7 +37,7 @@ pub fn run(a: ReplayArgs, out: &Output, io: &mut Io) -> anyhow::Result<Outcome> 
             "add --resign to sign each request again with a fresh timestamp and id",
         ));
     }
-    if a.all && !ids.is_empty() {
+    if a.select.all && !ids.is_empty() {
         return Err(hinted(
             "--all and capture ids cannot both be given",
             "drop the ids to replay every capture, or drop --all",
@@ -49,13 +49,6 @@ pub fn run(a: ReplayArgs, out: &Output, io: &mut Io) -> anyhow::Result<Outcome> 
     let rate = a.rate.map(Rate::per_second);
     let timeout = a.delivery.timeout.unwrap_or(Duration::from_secs(10));
     let overrides = super::common::overrides(&a.adds, &a.sets)?;
-    let filters = a
-        .filters
-        .iter()
-        .map(|f| select::parse_filter(f).map_err(|e| explain(e, &log)))
-        .collect::<anyhow::Result<_>>()?;
-    let now = jiff::Timestamp::now();
-    let since = a.since.as_deref().map(|s| select::parse_since(s, now)).transpose()?;
     // The secret re-signs (--resign) and, either way, puts back the values that were
     // redacted when the captures were made.
     let restore = if a.resign {
@@ -66,13 +59,7 @@ pub fn run(a: ReplayArgs, out: &Output, io: &mut Io) -> anyhow::Result<Outcome> 
     let secret = if a.resign { restore.clone() } else { None };
     let editor = if a.edit { Some(editor()?) } else { None };
 
-    let sel = Selection {
-        ids,
-        last: a.last,
-        all: a.all,
-        filters,
-        since,
-    };
+    let sel = super::common::selection(ids, &a.select, &log)?;
     if sel.is_unset() {
         return Err(explain(ReplayError::NothingSelected, &log));
     }
@@ -85,6 +72,7 @@ pub fn run(a: ReplayArgs, out: &Output, io: &mut Io) -> anyhow::Result<Outcome> 
         (Some(s), true) if s != "auto" => format!(", re-signed with {s}"),
         _ => ", re-signed".to_string(),
     };
+    let now = jiff::Timestamp::now();
     let prep = Preparation::new(
         a.to.clone(),
         a.scheme.clone().filter(|s| s != "auto"),
