@@ -370,6 +370,20 @@ fn replays_byte_exact_edited_and_resigned() {
     );
     assert_eq!(s, 200, "{r}");
     assert!(r["warnings"][0].as_str().unwrap().contains("no longer matches"), "{r}");
+    // Nothing listening: said as the command line says it, and the secret in the URL
+    // the error quotes shown as its marker.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap();
+    let (s, r) = f.post(
+        &format!("/api/captures/{valid}/replay"),
+        &serde_json::json!({ "to": format!("http://{closed}/x?k={SECRET}") }),
+    );
+    assert_eq!(s, 200, "{r}");
+    let error = r["error"].as_str().unwrap();
+    assert!(error.contains("is anything listening on that port?"), "{r}");
+    assert!(!r.to_string().contains(SECRET), "{r}");
     // Refused: a URL that is not http(s), an unknown capture.
     assert_eq!(
         f.post(

@@ -305,8 +305,10 @@ impl Hooks for PageHooks {
                 format!("the body was changed, so its {scheme} signature no longer matches: re-sign it")
             }
             Warning::Stale { stale, .. } => format!(
-                "its {} signature is {}s old, over the {}s tolerance: the receiver will refuse it as stale; re-sign it",
-                stale.scheme, stale.age_secs, stale.tolerance_secs
+                "its {} signature is {} old, over the {} tolerance: the receiver will refuse it as stale; re-sign it",
+                stale.scheme,
+                crate::core::scheme::human_secs(stale.age_secs),
+                crate::core::scheme::human_secs(stale.tolerance_secs as i64)
             ),
         });
     }
@@ -376,7 +378,9 @@ pub async fn replay(State(app): State<Arc<App>>, Path(id): Path<String>, Json(q)
         "warnings": warnings,
         "status": a.status,
         "duration_ms": crate::core::deliver::ms(&a.duration),
-        "error": a.error.as_ref().map(|e| format!("{}: {}", e.kind.label(), e.message)),
+        // Worded as the command line words it, and with a secret put back into the URL
+        // (which the error may quote) shown as its marker, as replay shows it.
+        "error": a.error.as_ref().map(|e| shown.redact_text(&crate::output::network_error(e, &a.url)).into_owned()),
         "body": body,
         "truncated": a.response_truncated,
     }))
